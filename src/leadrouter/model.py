@@ -1,0 +1,391 @@
+"""The domain's value types, shared by every layer.
+
+Everything here is a frozen, slotted dataclass or an enum: the routing core passes these values
+around and never mutates them. Nothing in this module does I/O, reads the clock or imports any
+other part of leadrouter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class FieldType(StrEnum):
+    """Types a lead field can have in rules. Every value in Lead.fields is one of these."""
+
+    STRING = "string"  # str
+    NUMBER = "number"  # float
+    BOOL = "bool"  # bool
+    LIST = "list"  # tuple[str, ...]
+
+
+# Fields the engine adds to a lead's context after matching and scoring; rules may use them.
+DERIVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
+    {
+        "account.matched": FieldType.BOOL,
+        "account.id": FieldType.STRING,
+        "account.name": FieldType.STRING,
+        "account.type": FieldType.STRING,
+        "account.segment": FieldType.STRING,
+        "account.owner": FieldType.STRING,
+        "account.country": FieldType.STRING,
+        "account.parent": FieldType.STRING,
+        "account.ultimate_parent": FieldType.STRING,
+        "match.confidence": FieldType.NUMBER,
+        "match.method": FieldType.STRING,
+        "match.strong": FieldType.BOOL,
+        "duplicate": FieldType.BOOL,
+        "existing.owner": FieldType.STRING,
+        "existing.id": FieldType.STRING,
+        "score": FieldType.NUMBER,
+        "fit_score": FieldType.NUMBER,
+        "behavior_score": FieldType.NUMBER,
+        "mql": FieldType.BOOL,
+    }
+)
+
+
+class Kind(StrEnum):
+    """Where a decision sent the lead."""
+
+    REP = "rep"
+    QUEUE = "queue"
+    NURTURE = "nurture"
+    REVIEW = "review"
+
+
+class Reason(StrEnum):
+    """Closed set of reason codes carried in traces; wording lives in `explain`."""
+
+    # rules
+    RULE_MATCHED = "RULE_MATCHED"
+    RULE_NOT_MATCHED = "RULE_NOT_MATCHED"
+    FIELD_MISSING = "FIELD_MISSING"
+    NO_RULE_MATCHED = "NO_RULE_MATCHED"
+    # reps
+    REP_SELECTED = "REP_SELECTED"
+    REP_INACTIVE = "REP_INACTIVE"
+    REP_UNKNOWN = "REP_UNKNOWN"
+    REP_OUT_OF_OFFICE = "REP_OUT_OF_OFFICE"
+    OUTSIDE_WORKING_HOURS = "OUTSIDE_WORKING_HOURS"
+    CAPACITY_FULL = "CAPACITY_FULL"
+    DAILY_CAP_REACHED = "DAILY_CAP_REACHED"
+    NOT_NEXT_IN_TURN = "NOT_NEXT_IN_TURN"
+    HIGHER_LOAD = "HIGHER_LOAD"
+    POOL_EXHAUSTED = "POOL_EXHAUSTED"
+    ASSIGNED_ANYWAY = "ASSIGNED_ANYWAY"
+    # accounts and owners
+    ACCOUNT_MATCHED = "ACCOUNT_MATCHED"
+    ACCOUNT_NOT_MATCHED = "ACCOUNT_NOT_MATCHED"
+    ACCOUNT_AMBIGUOUS = "ACCOUNT_AMBIGUOUS"
+    OWNER_ASSIGNED = "OWNER_ASSIGNED"
+    OWNER_MISSING = "OWNER_MISSING"
+    OWNER_UNAVAILABLE = "OWNER_UNAVAILABLE"
+    PARENT_OWNER = "PARENT_OWNER"
+    OWNER_STICKY = "OWNER_STICKY"
+    DUPLICATE_LEAD = "DUPLICATE_LEAD"
+    # data quality
+    DATA_UNPARSEABLE = "DATA_UNPARSEABLE"
+    DATA_MISSING = "DATA_MISSING"
+    DATA_CORRECTED = "DATA_CORRECTED"
+    # failures
+    ROUTING_ERROR = "ROUTING_ERROR"
+    FALLBACK = "FALLBACK"
+
+
+# ---------------------------------------------------------------- leads
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRange:
+    """A numeric range parsed from text such as "1,000-5,000", "5k" or "1000+".
+
+    `low` and `high` are inclusive; `high` is None for open-ended ranges. `value` is the single
+    figure that comparisons in rules use: the midpoint of a closed range, `low` of an open one.
+    """
+
+    low: float
+    high: float | None
+    unit: str | None = None  # a currency code for revenue, None for counts
+
+    @property
+    def value(self) -> float:
+        return self.low if self.high is None else (self.low + self.high) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class DataWarning:
+    """Something in the input that was missing, corrected or could not be understood."""
+
+    field: str
+    code: Reason
+    message: str
+    raw: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A lead as it arrived (`raw`) and as normalization understood it (`fields`).
+
+    `fields` maps a field name to a clean value of its FieldType: str, float, bool or
+    tuple[str, ...]. Ranges are flattened: `employees` holds NumberRange.value and
+    `employees_min`/`employees_max` the bounds (likewise `revenue`). A field that is absent or could not be understood is simply not in `fields`;
+    its raw text stays in `raw` and a DataWarning says why.
+    """
+
+    raw: Mapping[str, Any]
+    fields: Mapping[str, Any]
+    warnings: tuple[DataWarning, ...] = ()
+    id: str | None = None
+    received_at: datetime | None = None
+
+
+# ---------------------------------------------------------------- team
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One working interval on one weekday (0 = Monday), in the rep's own time zone."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """An out-of-office period, [start, end) in absolute time."""
+
+    start: datetime
+    end: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rep:
+    id: str
+    name: str
+    email: str
+    timezone: str = "UTC"
+    # None means "always working"; an empty tuple means "never working".
+    working_hours: tuple[Shift, ...] | None = None
+    out_of_office: tuple[Absence, ...] = ()
+    max_open: int | None = None
+    max_per_day: int | None = None
+    skills: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    active: bool = True
+    manager: str | None = None
+    backup: str | None = None
+
+
+class Strategy(StrEnum):
+    ROUND_ROBIN = "round_robin"
+    WEIGHTED = "weighted"
+    LOAD_BALANCED = "load_balanced"
+
+
+class WhenFull(StrEnum):
+    """What a pool does when none of its members can take the lead."""
+
+    QUEUE = "queue"
+    POOL = "pool"
+    LEAST_LOADED = "least_loaded"
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    kind: WhenFull
+    target: str | None = None  # queue or pool id; None for LEAST_LOADED
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    id: str
+    name: str
+    members: tuple[str, ...]
+    strategy: Strategy = Strategy.ROUND_ROBIN
+    weights: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+    overflow: Overflow = Overflow(WhenFull.LEAST_LOADED)
+    # Skip members outside their working hours (follow-the-sun). Off: working hours are ignored.
+    respect_working_hours: bool = True
+
+    def weight(self, rep_id: str) -> int:
+        return self.weights.get(rep_id, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    id: str
+    name: str
+    description: str = ""
+    fallback: bool = False  # a catch-all that people must watch; landing here raises an alert
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    reps: Mapping[str, Rep]
+    pools: Mapping[str, Pool]
+    queues: Mapping[str, Queue]
+
+
+# ---------------------------------------------------------------- accounts
+
+
+class AccountType(StrEnum):
+    CUSTOMER = "customer"
+    PROSPECT = "prospect"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    domains: tuple[str, ...] = ()
+    country: str | None = None
+    owner: str | None = None
+    parent: str | None = None
+    type: AccountType = AccountType.PROSPECT
+    segment: str | None = None
+    aliases: tuple[str, ...] = ()
+    phone: str | None = None
+    last_activity: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMatch:
+    """The account a lead was matched to, how sure we are, and why."""
+
+    account: Account
+    confidence: float  # 0..1
+    method: str  # "domain", "name", "name+domain", ...
+    reason: str
+    strong: bool  # above the strong threshold: the lead joins the account
+    ultimate_parent: Account | None = None
+    runner_up: Account | None = None
+
+
+# ---------------------------------------------------------------- routing state
+
+
+@dataclass(frozen=True, slots=True)
+class RepLoad:
+    """A rep's open leads and the leads received on `day` (in the rep's time zone)."""
+
+    open: int = 0
+    today: int = 0
+    day: date | None = None
+
+    def today_on(self, day: date) -> int:
+        return self.today if self.day == day else 0
+
+
+@dataclass(frozen=True, slots=True)
+class PoolState:
+    """Distribution state of one pool: the round-robin cursor and smooth-weighted counters."""
+
+    cursor: int = 0  # index into Pool.members of the next rep in turn
+    current: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingState:
+    pools: Mapping[str, PoolState] = field(default_factory=lambda: EMPTY)
+    loads: Mapping[str, RepLoad] = field(default_factory=lambda: EMPTY)
+
+    def pool(self, pool_id: str) -> PoolState:
+        return self.pools.get(pool_id) or PoolState()
+
+    def load(self, rep_id: str) -> RepLoad:
+        return self.loads.get(rep_id) or RepLoad()
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck:
+    """One rule tried: matched or not, and when not, the first clause that was false."""
+
+    rule: str
+    matched: bool
+    clause: str | None = None  # source text of the clause that decided
+    missing: tuple[str, ...] = ()  # fields that clause needed but the lead lacks
+    values: tuple[tuple[str, Any], ...] = ()  # field values that clause looked at
+
+
+@dataclass(frozen=True, slots=True)
+class RepCheck:
+    """One rep considered for the lead, and why taken or skipped."""
+
+    rep: str
+    pool: str | None
+    reason: Reason
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Any other step worth telling a human: account match, owner fallback, overflow, errors."""
+
+    code: Reason
+    message: str
+    data: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    kind: str  # "fit" or "behavior"
+    label: str  # the scoring clause's label or source text
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    total: float
+    fit: float
+    behavior: float
+    lines: tuple[ScoreLine, ...]
+    mql: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    warnings: tuple[DataWarning, ...] = ()
+    match: AccountMatch | None = None
+    score: Score | None = None
+    rules: tuple[RuleCheck, ...] = ()
+    reps: tuple[RepCheck, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """State changes the store applies in the decision's transaction; the core never mutates."""
+
+    pools: Mapping[str, PoolState] = field(default_factory=lambda: EMPTY)
+    assigned_rep: str | None = None  # +1 open lead and +1 lead today for this rep
+    day: date | None = None  # the assigned rep's local date, for the daily counter
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    kind: Kind
+    owner: str | None  # rep id when kind is REP
+    queue: str | None  # queue id when kind is QUEUE, NURTURE or REVIEW
+    rule: str | None  # id of the rule that decided; None when routing failed
+    policy_version: str
+    at: datetime
+    trace: Trace
+    effects: Effects = Effects()
+    fallback: bool = False  # landed in a fallback queue or routing failed: raise an alert
+    pool: str | None = None
