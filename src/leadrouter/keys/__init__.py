@@ -1,0 +1,1 @@
+"""API keys: hashed tokens with scopes."""

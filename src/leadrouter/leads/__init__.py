@@ -1,0 +1,1 @@
+"""Leads as the service keeps them: intake, routing, decisions, touches and outcomes."""

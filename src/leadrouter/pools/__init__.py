@@ -1,0 +1,1 @@
+"""Pools as the service keeps them: members, strategy and distribution state."""

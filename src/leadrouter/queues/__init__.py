@@ -1,0 +1,1 @@
+"""Queues as the service keeps them."""

@@ -1,0 +1,1 @@
+"""Reps as the service keeps them: configuration rows and load counters."""

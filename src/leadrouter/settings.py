@@ -1,0 +1,42 @@
+"""The service's one typed settings object, read once from `LEADROUTER_*` environment variables.
+
+Everything the shell (API, CLI `serve`, store) can be configured with lives here, validated at
+start. No other module reads the environment; the core never sees settings at all.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field can be set as `LEADROUTER_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="LEADROUTER_", frozen=True, extra="ignore")
+
+    db: str = "sqlite:///./leadrouter.db"
+    workspace: Path | None = None  # seeds an empty database: team.yaml, accounts.csv, policy.yaml
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, gt=0, lt=65536)
+    workers: int = Field(default=1, gt=0)
+    simulate_max_leads: int = Field(default=5000, gt=0)
+
+    def export(self) -> None:
+        """Put these settings in the environment, for `serve` worker processes to read back."""
+        # uvicorn starts each worker as a fresh interpreter that builds the app from settings;
+        # the environment is the only channel it offers.
+        for name, value in self.model_dump().items():
+            if value is not None:
+                os.environ[f"LEADROUTER_{name.upper()}"] = str(value)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,11 @@
+"""Persistence shared by every service package: the declarative Base, the database handle with
+its transactions, the config-version counter and Alembic migrations.
+
+It stays generic: domain tables live in their own packages (`leads/models.py`, ...) and register
+themselves in `store/tables.py`. Nothing here knows about routing.
+"""
+
+from leadrouter.store.base import Base, JSONValue, UTCDateTime
+from leadrouter.store.database import Database, is_postgres
+
+__all__ = ["Base", "Database", "JSONValue", "UTCDateTime", "is_postgres"]

@@ -1,0 +1,100 @@
+"""The database handle: one engine per process, short write and read transactions.
+
+SQLite runs in WAL mode with a busy timeout, and writes start with `BEGIN IMMEDIATE` so concurrent
+writers queue for the lock instead of failing half-way. On PostgreSQL, transactions that lose a
+deadlock or serialization race are retried whole by `write`. Nothing here knows a table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+# SQLSTATEs of transient PostgreSQL failures: serialization failure, deadlock detected.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+MAX_ATTEMPTS = 5
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling would issue a deferred BEGIN; take control so
+        # that writes can use BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with the per-dialect settings this service relies on."""
+    if is_postgres(url):
+        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _retryable(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+class Database:
+    """An engine and its sessions; `write` and `read` are the only ways to touch tables."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = is_postgres(url)
+        self.engine = make_engine(url)
+        self._writes = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+        )
+        self._reads = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A write transaction, committed on success and rolled back on any error."""
+        with self._writes.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (rolled back at the end)."""
+        # Closing the session rolls its transaction back: reads never commit.
+        with self._reads() as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one write transaction, retrying it whole after a deadlock."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self.session() as session:
+                    return work(session)
+            except (OperationalError, DBAPIError) as error:
+                if attempt == MAX_ATTEMPTS or not _retryable(error):
+                    raise
+                time.sleep(0.005 * attempt)
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

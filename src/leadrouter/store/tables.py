@@ -1,0 +1,17 @@
+"""Every table the service owns, imported in one place so `Base.metadata` is complete.
+
+Alembic's environment imports this module; a package that adds tables adds its import here.
+"""
+
+from leadrouter.accounts import models as accounts  # noqa: F401
+from leadrouter.audit import models as audit  # noqa: F401
+from leadrouter.keys import models as keys  # noqa: F401
+from leadrouter.leads import models as leads  # noqa: F401
+from leadrouter.policies import models as policies  # noqa: F401
+from leadrouter.pools import models as pools  # noqa: F401
+from leadrouter.queues import models as queues  # noqa: F401
+from leadrouter.reps import models as reps  # noqa: F401
+from leadrouter.store import config_version  # noqa: F401
+from leadrouter.store.base import Base
+
+metadata = Base.metadata
