@@ -1,0 +1,216 @@
+"""Decision ⇄ JSON-ready dict: the one stable wire and storage format of a decision.
+
+Hand-written rather than `dataclasses.asdict` because it runs once per routed lead in batch and
+API paths, and because the format is a contract: fields are renamed or added here, deliberately,
+never by accident of a dataclass change. Accounts are reduced to the fields a reader needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from leadrouter.model import (
+    Account,
+    AccountMatch,
+    AccountType,
+    DataWarning,
+    Decision,
+    Effects,
+    Kind,
+    Note,
+    PoolState,
+    Reason,
+    RepCheck,
+    RuleCheck,
+    Score,
+    ScoreLine,
+    Trace,
+)
+
+
+def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    """A JSON-serializable dict of the decision, trace and effects."""
+    trace = decision.trace
+    effects = decision.effects
+    return {
+        "kind": decision.kind.value,
+        "owner": decision.owner,
+        "queue": decision.queue,
+        "pool": decision.pool,
+        "rule": decision.rule,
+        "policy_version": decision.policy_version,
+        "at": decision.at.isoformat(),
+        "fallback": decision.fallback,
+        "trace": {
+            "warnings": [
+                {"field": w.field, "code": w.code.value, "message": w.message, "raw": w.raw}
+                for w in trace.warnings
+            ],
+            "match": _match_to_dict(trace.match),
+            "score": _score_to_dict(trace.score),
+            "rules": [
+                {
+                    "rule": r.rule,
+                    "matched": r.matched,
+                    "clause": r.clause,
+                    "missing": list(r.missing),
+                    "values": {k: _jsonable(v) for k, v in r.values},
+                }
+                for r in trace.rules
+            ],
+            "reps": [
+                {"rep": c.rep, "pool": c.pool, "reason": c.reason.value, "detail": c.detail}
+                for c in trace.reps
+            ],
+            "notes": [
+                {"code": n.code.value, "message": n.message, "data": _jsonable(dict(n.data))}
+                for n in trace.notes
+            ],
+        },
+        "effects": {
+            "pools": {
+                pool: {"cursor": s.cursor, "current": dict(s.current)}
+                for pool, s in effects.pools.items()
+            },
+            "assigned_rep": effects.assigned_rep,
+            "day": effects.day.isoformat() if effects.day else None,
+        },
+    }
+
+
+def decision_from_dict(data: dict[str, Any]) -> Decision:
+    """The inverse of `decision_to_dict` (accounts come back with the stored fields only)."""
+    trace = data["trace"]
+    effects = data["effects"]
+    return Decision(
+        kind=Kind(data["kind"]),
+        owner=data["owner"],
+        queue=data["queue"],
+        pool=data.get("pool"),
+        rule=data["rule"],
+        policy_version=data["policy_version"],
+        at=datetime.fromisoformat(data["at"]),
+        fallback=data["fallback"],
+        trace=Trace(
+            warnings=tuple(
+                DataWarning(w["field"], Reason(w["code"]), w["message"], w["raw"])
+                for w in trace["warnings"]
+            ),
+            match=_match_from_dict(trace["match"]),
+            score=_score_from_dict(trace["score"]),
+            rules=tuple(
+                RuleCheck(
+                    r["rule"],
+                    r["matched"],
+                    r["clause"],
+                    tuple(r["missing"]),
+                    tuple(r["values"].items()),
+                )
+                for r in trace["rules"]
+            ),
+            reps=tuple(
+                RepCheck(c["rep"], c["pool"], Reason(c["reason"]), c["detail"])
+                for c in trace["reps"]
+            ),
+            notes=tuple(
+                Note(Reason(n["code"]), n["message"], n["data"]) for n in trace["notes"]
+            ),
+        ),
+        effects=Effects(
+            pools={
+                pool: PoolState(s["cursor"], s["current"]) for pool, s in effects["pools"].items()
+            },
+            assigned_rep=effects["assigned_rep"],
+            day=date.fromisoformat(effects["day"]) if effects["day"] else None,
+        ),
+    )
+
+
+def _account_to_dict(account: Account | None) -> dict[str, Any] | None:
+    if account is None:
+        return None
+    return {
+        "id": account.id,
+        "name": account.name,
+        "type": account.type.value,
+        "owner": account.owner,
+        "segment": account.segment,
+        "country": account.country,
+        "parent": account.parent,
+        "domains": list(account.domains),
+    }
+
+
+def _account_from_dict(data: dict[str, Any] | None) -> Account | None:
+    if data is None:
+        return None
+    return Account(
+        id=data["id"],
+        name=data["name"],
+        type=AccountType(data["type"]),
+        owner=data["owner"],
+        segment=data["segment"],
+        country=data["country"],
+        parent=data["parent"],
+        domains=tuple(data["domains"]),
+    )
+
+
+def _match_to_dict(match: AccountMatch | None) -> dict[str, Any] | None:
+    if match is None:
+        return None
+    return {
+        "account": _account_to_dict(match.account),
+        "confidence": match.confidence,
+        "method": match.method,
+        "reason": match.reason,
+        "strong": match.strong,
+        "ultimate_parent": _account_to_dict(match.ultimate_parent),
+        "runner_up": _account_to_dict(match.runner_up),
+    }
+
+
+def _match_from_dict(data: dict[str, Any] | None) -> AccountMatch | None:
+    if data is None:
+        return None
+    account = _account_from_dict(data["account"])
+    assert account is not None
+    return AccountMatch(
+        account=account,
+        confidence=data["confidence"],
+        method=data["method"],
+        reason=data["reason"],
+        strong=data["strong"],
+        ultimate_parent=_account_from_dict(data["ultimate_parent"]),
+        runner_up=_account_from_dict(data["runner_up"]),
+    )
+
+
+def _score_to_dict(score: Score | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "total": score.total,
+        "fit": score.fit,
+        "behavior": score.behavior,
+        "mql": score.mql,
+        "lines": [{"kind": s.kind, "label": s.label, "points": s.points} for s in score.lines],
+    }
+
+
+def _score_from_dict(data: dict[str, Any] | None) -> Score | None:
+    if data is None:
+        return None
+    lines = tuple(ScoreLine(s["kind"], s["label"], s["points"]) for s in data["lines"])
+    return Score(data["total"], data["fit"], data["behavior"], lines, data["mql"])
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,361 @@
+"""The routing decision: `route(lead, snapshot, now) -> Decision`.
+
+Pure and deterministic: everything the decision depends on (policy, team, accounts, earlier
+leads, rotation state, the time) comes in as arguments, and every state change (round-robin
+cursors, load counters) goes out as `Decision.effects` for the caller to apply in the same
+transaction as the decision. The engine never touches a database, a file or the clock, and it
+never raises for bad data: an unexpected exception sends the lead to the policy's fallback queue
+with a ROUTING_ERROR note, so no lead is ever left without an owner or a queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
+from leadrouter.model import (
+    AccountMatch,
+    Decision,
+    Effects,
+    Kind,
+    Lead,
+    Note,
+    Pool,
+    PoolState,
+    Reason,
+    RepCheck,
+    RepLoad,
+    RoutingState,
+    RuleCheck,
+    Score,
+    Team,
+    Trace,
+    WhenFull,
+)
+from leadrouter.normalize import normalize_lead
+from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
+
+_QUEUE_KINDS = {RouteKind.QUEUE: Kind.QUEUE, RouteKind.NURTURE: Kind.NURTURE, RouteKind.REVIEW: Kind.REVIEW}
+
+
+class AccountMatcher(Protocol):
+    def match(self, lead: Lead) -> Any: ...  # -> matching.MatchResult
+
+
+class DuplicateFinder(Protocol):
+    def find(self, lead: Lead, account_id: str | None) -> Any: ...  # -> (KnownLead, why) | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything a decision may depend on, frozen at the moment of routing."""
+
+    policy: CompiledPolicy
+    team: Team
+    accounts: AccountMatcher | None = None
+    state: RoutingState = field(default_factory=RoutingState)
+    known_leads: DuplicateFinder | None = None
+
+
+@dataclass(slots=True)
+class _Run:
+    """Mutable scratchpad of one routing run; never leaves this module."""
+
+    snapshot: Snapshot
+    now: datetime
+    ctx: dict[str, Any]
+    match: AccountMatch | None = None
+    rules: list[RuleCheck] = field(default_factory=list)
+    reps: list[RepCheck] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    pools: dict[str, PoolState] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    kind: Kind
+    owner: str | None = None
+    queue: str | None = None
+    pool: str | None = None
+
+
+def route(
+    lead: Mapping[str, Any] | Lead,
+    snapshot: Snapshot,
+    now: datetime,
+    *,
+    lead_id: str | None = None,
+) -> Decision:
+    """Decide who gets the lead, and why. Never raises for bad data."""
+    policy = snapshot.policy
+    normalized: Lead | None = lead if isinstance(lead, Lead) else None
+    try:
+        if normalized is None:
+            normalized = normalize_lead(lead, policy.custom_fields, id=lead_id, received_at=now)  # type: ignore[arg-type]
+        return _route(normalized, snapshot, now)
+    except Exception as exc:  # no lead is lost: the fallback queue takes it and alerts people
+        note = Note(
+            Reason.ROUTING_ERROR,
+            f"routing failed ({type(exc).__name__}: {exc}); sent to the fallback queue",
+        )
+        warnings = normalized.warnings if normalized is not None else ()
+        return Decision(
+            kind=Kind.QUEUE,
+            owner=None,
+            queue=policy.fallback_queue,
+            rule=None,
+            policy_version=policy.version,
+            at=now,
+            trace=Trace(warnings=warnings, notes=(note,)),
+            fallback=True,
+        )
+
+
+def _route(lead: Lead, snapshot: Snapshot, now: datetime) -> Decision:
+    run = _Run(snapshot, now, dict(lead.fields))
+    _add_account(run, lead)
+    _add_duplicate(run, lead)
+    score = snapshot.policy.scoring.score(run.ctx)
+    _add_score(run.ctx, score)
+
+    for rule in snapshot.policy.rules:
+        failed = rule.condition.first_false(run.ctx)
+        if failed >= 0:
+            run.rules.append(_rule_miss(rule, failed, run.ctx))
+            continue
+        run.rules.append(RuleCheck(rule.id, True))
+        outcome = _take(run, rule.route, rule, primary=True)
+        if outcome is None and rule.otherwise is not None:
+            run.notes.append(Note(Reason.FALLBACK, f"rule '{rule.id}': trying otherwise: {rule.otherwise}"))
+            outcome = _take(run, rule.otherwise, rule, primary=False)
+        if outcome is not None:
+            return _decision(run, lead, score, rule.id, outcome)
+        run.notes.append(
+            Note(Reason.FALLBACK, f"rule '{rule.id}' matched but could not place the lead; next rule")
+        )
+
+    # Unreachable with a validated policy (the last rule is a catch-all), but never unassigned.
+    run.notes.append(Note(Reason.NO_RULE_MATCHED, "no rule placed the lead; sent to the fallback queue"))
+    fallback = _Outcome(Kind.QUEUE, queue=snapshot.policy.fallback_queue)
+    return _decision(run, lead, score, None, fallback)
+
+
+def _rule_miss(rule: CompiledRule, failed: int, ctx: Mapping[str, Any]) -> RuleCheck:
+    clause = rule.condition.clauses[failed]
+    missing = tuple(f for f in clause.fields if f not in ctx)
+    values = tuple((f, ctx[f]) for f in clause.fields if f in ctx)
+    return RuleCheck(rule.id, False, clause.source, missing, values)
+
+
+def _add_account(run: _Run, lead: Lead) -> None:
+    ctx = run.ctx
+    matcher = run.snapshot.accounts
+    if matcher is None:
+        ctx["account.matched"] = False
+        return
+    result = matcher.match(lead)
+    run.notes.extend(result.notes)
+    match: AccountMatch | None = result.match
+    ctx["account.matched"] = match is not None
+    if match is None:
+        return
+    run.match = match
+    account = match.account
+    ctx["account.id"] = account.id
+    ctx["account.name"] = account.name
+    ctx["account.type"] = str(account.type)
+    for key, value in (
+        ("account.segment", account.segment),
+        ("account.owner", account.owner),
+        ("account.country", account.country),
+        ("account.parent", account.parent),
+    ):
+        if value is not None:
+            ctx[key] = value
+    ctx["account.ultimate_parent"] = (match.ultimate_parent or account).id
+    ctx["match.confidence"] = match.confidence
+    ctx["match.method"] = match.method
+    ctx["match.strong"] = match.strong
+
+
+def _add_duplicate(run: _Run, lead: Lead) -> None:
+    finder = run.snapshot.known_leads
+    found = finder.find(lead, run.ctx.get("account.id")) if finder is not None else None
+    run.ctx["duplicate"] = found is not None
+    if found is None:
+        return
+    known, why = found
+    run.ctx["existing.id"] = known.id
+    if known.owner is not None:
+        run.ctx["existing.owner"] = known.owner
+    run.notes.append(
+        Note(Reason.DUPLICATE_LEAD, f"duplicate of lead {known.id}: {why}", {"lead": known.id})
+    )
+
+
+def _add_score(ctx: dict[str, Any], score: Score) -> None:
+    ctx["score"] = score.total
+    ctx["fit_score"] = score.fit
+    ctx["behavior_score"] = score.behavior
+    ctx["mql"] = score.mql
+
+
+# ---------------------------------------------------------------- routes
+
+
+def _take(run: _Run, route_: Route, rule: CompiledRule, *, primary: bool) -> _Outcome | None:
+    """Carry out one route; None when it cannot take the lead (the reason is in the trace)."""
+    kind = route_.kind
+    if kind in _QUEUE_KINDS:
+        return _Outcome(_QUEUE_KINDS[kind], queue=route_.target)
+    if kind is RouteKind.POOL:
+        assert route_.target is not None
+        # A rule's `otherwise` replaces the pool's own overflow.
+        overflow = primary and rule.otherwise is None
+        return _from_pool(run, route_.target, overflow=overflow, seen=set())
+    if kind in (RouteKind.BACKUP, RouteKind.MANAGER):
+        return _from_owner_contact(run, rule, kind)
+    rep_id, why = _named_rep(run, route_)
+    if rep_id is None:
+        run.notes.append(Note(Reason.OWNER_MISSING, why))
+        return None
+    return _to_rep(run, rep_id, why)
+
+
+def _named_rep(run: _Run, route_: Route) -> tuple[str | None, str]:
+    """The rep a direct route names, and a sentence saying where that rep came from."""
+    ctx = run.ctx
+    if route_.kind is RouteKind.REP:
+        return route_.target, f"named rep {route_.target}"
+    if route_.kind is RouteKind.EXISTING_OWNER:
+        owner = ctx.get("existing.owner")
+        if owner is None:
+            return None, "no earlier lead with an owner to stay with"
+        return owner, f"owner of earlier lead {ctx['existing.id']} (sticky)"
+    match = run.match
+    if match is None:
+        return None, "no account matched, so there is no account owner"
+    account = match.account
+    if route_.kind is RouteKind.PARENT_OWNER and match.ultimate_parent is not None:
+        account = match.ultimate_parent
+    if account.owner is None:
+        return None, f"account {account.name} ({account.id}) has no owner"
+    return account.owner, f"owner of account {account.name} ({account.id})"
+
+
+def _to_rep(run: _Run, rep_id: str, why: str) -> _Outcome | None:
+    """Assign to one rep if active and not out of office (owners keep leads after hours)."""
+    rep = run.snapshot.team.reps.get(rep_id)
+    if rep is None:
+        run.reps.append(RepCheck(rep_id, None, Reason.REP_UNKNOWN, f"{why}: not on the team"))
+        run.notes.append(Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep_id}, is not on the team"))
+        return None
+    load = run.snapshot.state.load(rep_id)
+    blocked = unavailable(rep, load, run.now, hours=False, capacity=False)
+    if blocked is not None:
+        reason, detail = blocked
+        run.reps.append(RepCheck(rep_id, None, reason, detail))
+        run.notes.append(Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep.name}, is unavailable: {detail}"))
+        return None
+    run.reps.append(RepCheck(rep_id, None, Reason.REP_SELECTED, why))
+    run.notes.append(Note(Reason.OWNER_ASSIGNED, f"assigned to {rep.name}: {why}"))
+    return _Outcome(Kind.REP, owner=rep_id)
+
+
+def _from_owner_contact(run: _Run, rule: CompiledRule, kind: RouteKind) -> _Outcome | None:
+    """`otherwise: backup` / `manager`: the stand-in of the rep the rule's route named."""
+    owner, _ = _named_rep(run, rule.route)
+    rep = run.snapshot.team.reps.get(owner) if owner else None
+    stand_in = None if rep is None else (rep.backup if kind is RouteKind.BACKUP else rep.manager)
+    if stand_in is None:
+        run.notes.append(Note(Reason.OWNER_MISSING, f"no {kind} for the owner {owner or '(none)'}"))
+        return None
+    return _to_rep(run, stand_in, f"{kind} of {rep.name if rep else owner}")
+
+
+def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _Outcome | None:
+    team = run.snapshot.team
+    pool = team.pools[pool_id]
+    seen.add(pool_id)
+    state = run.snapshot.state
+    pick = pick_rep(pool, team, state, run.now)
+    run.reps.extend(pick.checks)
+    if pick.rep is not None:
+        run.pools[pool_id] = pick.pool_state
+        return _Outcome(Kind.REP, owner=pick.rep, pool=pool_id)
+    run.notes.append(Note(Reason.POOL_EXHAUSTED, f"nobody in pool {pool.name} can take the lead now"))
+    if not overflow:
+        return None
+    return _overflow(run, pool, seen)
+
+
+def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
+    spill = pool.overflow
+    if spill.kind is WhenFull.QUEUE:
+        run.notes.append(Note(Reason.FALLBACK, f"pool {pool.name} is full: queue {spill.target}"))
+        return _Outcome(Kind.QUEUE, queue=spill.target, pool=pool.id)
+    if spill.kind is WhenFull.POOL:
+        assert spill.target is not None
+        if spill.target in seen:  # validation rejects cycles; this guards hand-built teams
+            return None
+        run.notes.append(Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}"))
+        return _from_pool(run, spill.target, overflow=True, seen=seen)
+    rep_id = least_loaded(pool, run.snapshot.team, run.snapshot.state)
+    if rep_id is None:
+        return None
+    run.reps.append(RepCheck(rep_id, pool.id, Reason.ASSIGNED_ANYWAY, "least loaded active member"))
+    run.notes.append(Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {rep_id}"))
+    return _Outcome(Kind.REP, owner=rep_id, pool=pool.id)
+
+
+def _decision(
+    run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _Outcome
+) -> Decision:
+    snapshot = run.snapshot
+    queue = snapshot.team.queues.get(outcome.queue) if outcome.queue else None
+    effects = Effects()
+    if outcome.owner is not None or run.pools:
+        rep = snapshot.team.reps.get(outcome.owner) if outcome.owner else None
+        effects = Effects(
+            pools=run.pools,
+            assigned_rep=outcome.owner,
+            day=local_day(rep, run.now) if rep is not None else None,
+        )
+    return Decision(
+        kind=outcome.kind,
+        owner=outcome.owner,
+        queue=outcome.queue,
+        rule=rule,
+        policy_version=snapshot.policy.version,
+        at=run.now,
+        trace=Trace(
+            warnings=lead.warnings,
+            match=run.match,
+            score=score,
+            rules=tuple(run.rules),
+            reps=tuple(run.reps),
+            notes=tuple(run.notes),
+        ),
+        effects=effects,
+        fallback=rule is None or (queue is not None and queue.fallback),
+        pool=outcome.pool,
+    )
+
+
+def apply_effects(state: RoutingState, decision: Decision) -> RoutingState:
+    """The routing state after a decision: new pool cursors, one more lead for its rep."""
+    effects = decision.effects
+    if not effects.pools and effects.assigned_rep is None:
+        return state
+    pools = {**state.pools, **effects.pools} if effects.pools else state.pools
+    loads = state.loads
+    rep_id = effects.assigned_rep
+    if rep_id is not None:
+        load = state.load(rep_id)
+        day = effects.day
+        today = load.today + 1 if day is not None and load.day == day else 1
+        loads = {**loads, rep_id: RepLoad(open=load.open + 1, today=today, day=day)}
+    return replace(state, pools=pools, loads=loads)

@@ -1,0 +1,126 @@
+"""Human wording of decisions: what a RevOps person reads to learn why a lead went where it did.
+
+Reason codes stay in the trace; sentences are made here, at the edge, so that wording can change
+without touching the engine or stored decisions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from rich.tree import Tree
+
+from leadrouter.model import Decision, Kind, Reason, RepCheck, RuleCheck
+
+_REP_WORDS: dict[Reason, str] = {
+    Reason.REP_SELECTED: "selected",
+    Reason.ASSIGNED_ANYWAY: "assigned anyway",
+    Reason.REP_INACTIVE: "skipped: inactive",
+    Reason.REP_UNKNOWN: "skipped: not on the team",
+    Reason.REP_OUT_OF_OFFICE: "skipped: out of office",
+    Reason.OUTSIDE_WORKING_HOURS: "skipped: outside working hours",
+    Reason.CAPACITY_FULL: "skipped: at capacity",
+    Reason.DAILY_CAP_REACHED: "skipped: daily cap reached",
+    Reason.NOT_NEXT_IN_TURN: "available, not next in turn",
+    Reason.HIGHER_LOAD: "available, higher load",
+}
+
+
+def headline(decision: Decision) -> str:
+    """One sentence: where the lead went and by which rule."""
+    if decision.kind is Kind.REP:
+        where = f"assigned to rep {decision.owner}"
+        if decision.pool:
+            where += f" from pool {decision.pool}"
+    else:
+        where = f"sent to {decision.kind.value} queue {decision.queue}"
+    by = f"by rule '{decision.rule}'" if decision.rule else "because routing failed"
+    alert = " (fallback: needs attention)" if decision.fallback else ""
+    return f"{where.capitalize()} {by} (policy {decision.policy_version}){alert}."
+
+
+def describe_rule(check: RuleCheck) -> str:
+    if check.matched:
+        return f"rule '{check.rule}': matched"
+    text = f"rule '{check.rule}': no — {check.clause} is false"
+    if check.missing:
+        text += f" ({', '.join(check.missing)} missing)"
+    elif check.values:
+        text += " (" + ", ".join(f"{k} = {_show(v)}" for k, v in check.values) + ")"
+    return text
+
+
+def describe_rep(check: RepCheck) -> str:
+    words = _REP_WORDS.get(check.reason, check.reason.value)
+    where = f" in pool {check.pool}" if check.pool else ""
+    detail = f" — {check.detail}" if check.detail else ""
+    return f"rep {check.rep}{where}: {words}{detail}"
+
+
+def describe(decision: Decision) -> list[str]:
+    """The whole decision as plain sentences, in the order things happened."""
+    trace = decision.trace
+    lines = [headline(decision)]
+    lines += [f"data: {w.field}: {w.message}" for w in trace.warnings]
+    if trace.match is not None:
+        m = trace.match
+        strength = "strong" if m.strong else "weak"
+        lines.append(
+            f"account: {m.account.name} ({m.account.id}), {strength} {m.method} match "
+            f"{m.confidence:.2f}: {m.reason}"
+        )
+    if trace.score is not None:
+        s = trace.score
+        parts = ", ".join(f"{line.label} {line.points:+g}" for line in s.lines) or "no points"
+        lines.append(f"score: {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g}; {parts})"
+                     + (" — MQL" if s.mql else " — below MQL"))
+    lines += [describe_rule(r) for r in trace.rules]
+    lines += [describe_rep(c) for c in trace.reps]
+    lines += [f"note: {n.message}" for n in trace.notes]
+    return lines
+
+
+def render(decision: Decision) -> Group:
+    """A Rich renderable of the decision for the terminal."""
+    trace = decision.trace
+    style = "bold red" if decision.fallback else "bold green"
+    root = Tree(Text(headline(decision), style=style))
+    if trace.warnings:
+        branch = root.add(Text("Data quality", style="yellow"))
+        for w in trace.warnings:
+            branch.add(f"{w.field}: {w.message}")
+    if trace.match is not None or any(n.code.name.startswith("ACCOUNT") for n in trace.notes):
+        branch = root.add("Account")
+        if trace.match is not None:
+            m = trace.match
+            branch.add(f"{m.account.name} ({m.account.id}) — {m.method}, confidence "
+                       f"{m.confidence:.2f}{'' if m.strong else ' (weak)'}: {m.reason}")
+    if trace.score is not None:
+        s = trace.score
+        branch = root.add(f"Score {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g})"
+                          + (", MQL" if s.mql else ", below MQL"))
+        for line in s.lines:
+            branch.add(f"{line.points:+g}  {line.label} ({line.kind})")
+    rules = root.add("Rules tried")
+    for r in trace.rules:
+        rules.add(Text(describe_rule(r), style="green" if r.matched else "dim"))
+    if trace.reps:
+        reps = root.add("Reps considered")
+        for c in trace.reps:
+            picked = c.reason in (Reason.REP_SELECTED, Reason.ASSIGNED_ANYWAY)
+            reps.add(Text(describe_rep(c), style="green" if picked else ""))
+    if trace.notes:
+        notes = root.add("Notes")
+        for n in trace.notes:
+            notes.add(Text(n.message, style="red" if n.code is Reason.ROUTING_ERROR else ""))
+    return Group(root)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, str) else str(value)
