@@ -14,4 +14,5 @@ app = typer.Typer(
 # Each command module registers its commands on import.
 from leadrouter.cli import (  # noqa: E402
     policy,  # noqa: F401
+    route,  # noqa: F401
 )

@@ -1,0 +1,31 @@
+"""Shared terminal output for CLI commands: one console, and how errors are printed and exit."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from leadrouter.errors import DataFileError, PolicyError
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+EXIT_INVALID = 1  # the input (policy, data) is invalid or tests failed
+EXIT_USAGE = 2  # the command was called wrongly (typer/click use 2 as well)
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    errors.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def fail_on(exc: PolicyError | DataFileError) -> NoReturn:
+    """Print every problem of a PolicyError (file:line:column: field: message) and exit."""
+    problems = exc.errors if isinstance(exc, PolicyError) else [exc.error]
+    for problem in problems:
+        errors.print(f"[red]{problem}[/]", soft_wrap=True)
+    noun = "problem" if len(problems) == 1 else "problems"
+    errors.print(f"[bold red]{len(problems)} {noun} found[/]")
+    raise typer.Exit(EXIT_INVALID)

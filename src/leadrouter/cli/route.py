@@ -1,0 +1,130 @@
+"""`leadrouter route` (a CSV batch) and `leadrouter explain` (one lead, with its whole trace)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from leadrouter.batch import BadRow, Summary, read_rows, route_rows
+from leadrouter.cli import app
+from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
+from leadrouter.cli.policy import load_or_exit
+from leadrouter.codec import decision_to_dict
+from leadrouter.engine import route as route_lead
+from leadrouter.explain import render
+
+
+def parse_at(text: str | None) -> datetime:
+    """The routing time: an ISO timestamp (UTC if no zone is given), or now."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"--at {text!r} is not an ISO 8601 time such as 2026-11-24T15:00:00Z", EXIT_USAGE)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+@app.command("route")
+def route(
+    leads: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV of leads, header row first"),
+    workspace: Path = typer.Option(Path("."), "--workspace", "-w", help="workspace folder"),
+    out: Path = typer.Option(Path("decisions.jsonl"), "--out", "-o", help="decisions, one JSON per line"),
+    at: str | None = typer.Option(None, help="route every lead at this ISO time (default: now)"),
+    replay: bool = typer.Option(False, help="route each lead at its own created_at, when it has one"),
+    rejects: Path | None = typer.Option(None, help="also write the bad rows' problems to this CSV"),
+) -> None:
+    """Route a CSV of leads; write decisions as JSON lines and print a summary."""
+    ws = load_or_exit(workspace)
+    when = parse_at(at)
+    summary = Summary()
+    total = count_lines(leads)
+    columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with out.open("w", encoding="utf-8") as sink, Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("routing", total=total)
+        rows = read_rows(leads, summary.bad_rows.append)
+        for routed in route_rows(rows, ws.snapshot(), when, replay=replay):
+            summary.add(routed)
+            record = {
+                "row": routed.row,
+                "lead_id": routed.lead.id,
+                "email": routed.lead.fields.get("email"),
+                "company": routed.lead.fields.get("company"),
+                "decision": decision_to_dict(routed.decision),
+            }
+            sink.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            sink.write("\n")
+            bar.update(task, completed=routed.row)
+    print_summary(summary, out)
+    if rejects is not None:
+        write_rejects(rejects, summary.bad_rows)
+
+
+def print_summary(summary: Summary, out: Path) -> None:
+    console.print(f"[bold]{summary.routed}[/] leads routed → {out}")
+    for title, counts in (("Rule", summary.by_rule), ("Destination", summary.by_destination)):
+        table = Table(title=f"By {title.lower()}", title_justify="left")
+        table.add_column(title)
+        table.add_column("Leads", justify="right")
+        table.add_column("Share", justify="right")
+        for name, count in counts.most_common(25):
+            table.add_row(name, str(count), f"{count / max(summary.routed, 1):.1%}")
+        if len(counts) > 25:
+            table.add_row(f"… {len(counts) - 25} more", "", "")
+        console.print(table)
+    style = "bold red" if summary.fallback else "green"
+    console.print(f"[{style}]Fallback (needs attention): {summary.fallback}[/]")
+    if summary.warnings:
+        table = Table(title="Data-quality warnings by field", title_justify="left")
+        table.add_column("Field")
+        table.add_column("Leads", justify="right")
+        for name, count in summary.warnings.most_common():
+            table.add_row(name, str(count))
+        console.print(table)
+    if summary.bad_rows:
+        errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed:[/]")
+        for bad in summary.bad_rows[:50]:
+            errors.print(f"  row {bad.row} (line {bad.line}): {bad.field}: {bad.problem}")
+        if len(summary.bad_rows) > 50:
+            errors.print(f"  … {len(summary.bad_rows) - 50} more (use --rejects FILE for all)")
+
+
+def write_rejects(path: Path, bad_rows: list[BadRow]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "line", "field", "problem"])
+        writer.writerows((b.row, b.line, b.field, b.problem) for b in bad_rows)
+
+
+@app.command("explain")
+def explain(
+    lead: str = typer.Argument(..., help='the lead as JSON, e.g. \'{"email": "jo@acme.com"}\', or @file.json'),
+    workspace: Path = typer.Option(Path("."), "--workspace", "-w", help="workspace folder"),
+    at: str | None = typer.Option(None, help="route at this ISO time (default: now)"),
+    as_json: bool = typer.Option(False, "--json", help="print the decision as JSON"),
+) -> None:
+    """Route one lead and show why it went where it did: every rule and rep considered."""
+    text = Path(lead[1:]).read_text(encoding="utf-8") if lead.startswith("@") else lead
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"lead JSON: line {exc.lineno} column {exc.colno}: {exc.msg}", EXIT_USAGE)
+    if not isinstance(raw, dict):
+        fail("lead JSON must be an object such as {\"email\": \"jo@acme.com\"}", EXIT_USAGE)
+    ws = load_or_exit(workspace)
+    decision = route_lead(raw, ws.snapshot(), parse_at(at))
+    if as_json:
+        console.print_json(data=decision_to_dict(decision))
+    else:
+        console.print(render(decision))

@@ -1,0 +1,68 @@
+"""A workspace folder (policy.yaml, team.yaml, accounts.csv) loaded into a routing snapshot.
+
+This is the shell side of the CLI and the demo: it reads files, and hands the core fully built,
+immutable values. The account index is compiled once here and reused for every lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadrouter.engine import Snapshot
+from leadrouter.errors import PolicyError, SourceError
+from leadrouter.matching import AccountIndex, LeadIndex, RowProblem, load_accounts_csv
+from leadrouter.model import Account, RoutingState, Team
+from leadrouter.policy import load_policy, load_team
+from leadrouter.policy.compiled import CompiledPolicy
+
+POLICY_FILE = "policy.yaml"
+TEAM_FILE = "team.yaml"
+ACCOUNTS_FILE = "accounts.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    policy: CompiledPolicy
+    team: Team
+    accounts: tuple[Account, ...] = ()
+    account_problems: tuple[RowProblem, ...] = ()
+    index: AccountIndex | None = field(default=None, repr=False)
+
+    def snapshot(
+        self, state: RoutingState | None = None, known_leads: LeadIndex | None = None
+    ) -> Snapshot:
+        """A snapshot for routing, with fresh rotation state unless one is given."""
+        return Snapshot(
+            policy=self.policy,
+            team=self.team,
+            accounts=self.index,
+            state=state if state is not None else RoutingState(),
+            known_leads=known_leads,
+        )
+
+
+def policy_paths(path: Path) -> tuple[Path, Path]:
+    """(policy file, workspace folder) for a path naming either of them."""
+    if path.is_dir():
+        return path / POLICY_FILE, path
+    return path, path.parent
+
+
+def load_workspace(path: Path) -> Workspace:
+    """Load and compile a workspace; raises PolicyError listing every problem in its files."""
+    policy_path, root = policy_paths(path)
+    team_path = root / TEAM_FILE
+    missing = [p for p in (policy_path, team_path) if not p.is_file()]
+    if missing:
+        raise PolicyError([SourceError(str(p), 0, 0, "file not found") for p in missing])
+    team = load_team(team_path)
+    policy = load_policy(policy_path, team)
+    accounts: list[Account] = []
+    problems: list[RowProblem] = []
+    accounts_path = root / ACCOUNTS_FILE
+    if accounts_path.is_file():
+        accounts, problems = load_accounts_csv(accounts_path)
+    index = AccountIndex.build(accounts) if accounts else None
+    return Workspace(root, policy, team, tuple(accounts), tuple(problems), index)
