@@ -1,0 +1,154 @@
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadrouter.codec import decision_from_dict, decision_to_dict
+from leadrouter.engine import Snapshot, apply_effects, route
+from leadrouter.explain import describe
+from leadrouter.model import Account, AccountType, Kind, Reason, RepLoad, RoutingState
+from tests.factories import TUESDAY_15_UTC, snapshot
+
+HOT = {"email": "jo@initech.com", "employees": "5k", "form": "demo_request"}
+
+
+def test_route__assigns_from_pool_and_explains_every_rule_tried():
+    decision = route({**HOT, "country": "USA"}, snapshot(), TUESDAY_15_UTC)
+
+    assert (decision.kind, decision.owner, decision.rule, decision.pool) == (
+        Kind.REP, "ana", "north-america", "na")
+    tried = {check.rule: check for check in decision.trace.rules}
+    assert list(tried) == ["customer", "big-deal", "nurture", "emea", "apac", "north-america"]
+    assert tried["big-deal"].missing == ("estimated_value",)
+    assert tried["emea"].values == (("country", "US"),)
+    assert tried["north-america"].matched
+    assert decision.trace.score is not None and decision.trace.score.total == 70
+    assert decision.effects.assigned_rep == "ana"
+    assert not decision.fallback
+
+
+def test_route__round_robin_moves_on_once_effects_are_applied():
+    snap = snapshot()
+    owners = []
+    for _ in range(4):
+        decision = route({**HOT, "country": "US"}, snap, TUESDAY_15_UTC)
+        owners.append(decision.owner)
+        snap = replace(snap, state=apply_effects(snap.state, decision))
+    assert owners == ["ana", "bob", "ana", "bob"]
+    assert snap.state.load("ana").open == 2
+
+
+def test_route__sends_low_scores_to_nurture_and_big_deals_to_review():
+    nurture = route({"email": "x@y.io", "country": "US"}, snapshot(), TUESDAY_15_UTC)
+    review = route({**HOT, "estimated_value": "$75k"}, snapshot(), TUESDAY_15_UTC)
+
+    assert (nurture.kind, nurture.queue, nurture.rule) == (Kind.NURTURE, "nurture", "nurture")
+    assert (review.kind, review.queue, review.rule) == (Kind.REVIEW, "deal_desk", "big-deal")
+
+
+def test_route__follows_the_sun_and_says_who_was_off_shift():
+    wednesday_3_utc = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    decision = route({**HOT, "country": "Brazil"}, snapshot(), wednesday_3_utc)
+
+    assert (decision.owner, decision.rule) == ("sam", "catch-all")
+    skipped = {c.rep: c.reason for c in decision.trace.reps}
+    assert skipped["ana"] is Reason.OUTSIDE_WORKING_HOURS
+    assert skipped["lea"] is Reason.OUTSIDE_WORKING_HOURS
+    assert skipped["sam"] is Reason.REP_SELECTED
+
+
+def test_route__full_pool_overflows_to_its_queue_and_flags_the_fallback():
+    decision = route({**HOT, "country": "Singapore"}, snapshot(), TUESDAY_15_UTC)
+
+    assert (decision.kind, decision.queue, decision.rule) == (Kind.QUEUE, "unrouted", "apac")
+    assert decision.fallback
+    assert any(n.code is Reason.POOL_EXHAUSTED for n in decision.trace.notes)
+
+
+def test_route__customer_goes_to_account_owner():
+    accounts = [Account("a1", "Globex Corporation", ("globex.com",), "US", "maya",
+                        type=AccountType.CUSTOMER)]
+    decision = route({**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts),
+                     TUESDAY_15_UTC)
+
+    assert (decision.owner, decision.rule) == ("maya", "customer")
+    assert decision.trace.match is not None and decision.trace.match.account.id == "a1"
+
+
+def test_route__out_of_office_owner_hands_over_to_backup_with_reason():
+    accounts = [Account("a1", "Globex Corporation", ("globex.com",), "US", "otto",
+                        type=AccountType.CUSTOMER)]
+    decision = route({**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts),
+                     TUESDAY_15_UTC)
+
+    assert (decision.owner, decision.rule) == ("bob", "customer")
+    otto = next(c for c in decision.trace.reps if c.rep == "otto")
+    assert otto.reason is Reason.REP_OUT_OF_OFFICE
+    assert any("backup of Otto Away" in c.detail for c in decision.trace.reps if c.rep == "bob")
+
+
+def test_route__exception_inside_routing_lands_in_fallback_queue():
+    class Broken:
+        def match(self, lead):
+            raise RuntimeError("index corrupted")
+
+    snap = replace(snapshot(), accounts=Broken())
+    decision = route(HOT, snap, TUESDAY_15_UTC)
+
+    assert (decision.kind, decision.queue, decision.rule) == (Kind.QUEUE, "unrouted", None)
+    assert decision.fallback
+    assert decision.trace.notes[0].code is Reason.ROUTING_ERROR
+    assert "index corrupted" in decision.trace.notes[0].message
+
+
+def test_apply_effects__daily_counter_restarts_on_a_new_local_day():
+    snap = snapshot(state=RoutingState(loads={"ana": RepLoad(open=3, today=5,
+                                                              day=datetime(2026, 11, 23).date())}))
+    decision = route({**HOT, "country": "US"}, snap, TUESDAY_15_UTC)
+    load = apply_effects(snap.state, decision).load("ana")
+
+    assert (load.open, load.today, load.day) == (4, 1, datetime(2026, 11, 24).date())
+
+
+def test_codec__round_trips_a_decision_with_its_whole_trace():
+    decision = route({**HOT, "country": "Brazil", "phone": "garbage"}, snapshot(), TUESDAY_15_UTC)
+    data = decision_to_dict(decision)
+
+    assert decision_to_dict(decision_from_dict(data)) == data
+    assert data["trace"]["rules"][-1] == {"rule": "catch-all", "matched": True, "clause": None,
+                                          "missing": [], "values": {}}
+
+
+def test_describe__tells_a_human_why():
+    decision = route({**HOT, "country": "Singapore"}, snapshot(), TUESDAY_15_UTC)
+    text = "\n".join(describe(decision))
+
+    assert "Sent to queue unrouted by rule 'apac'" in text
+    assert "rep sam in pool apac: skipped: outside working hours" in text
+    assert "estimated_value missing" in text
+
+
+FIELDS = ["email", "company", "country", "state", "employees", "revenue", "phone", "form",
+          "industry", "estimated_value", "Zip", "source"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lead=st.dictionaries(st.sampled_from(FIELDS), st.one_of(st.text(max_size=30), st.integers(),
+                                                            st.none(), st.floats())),
+    hour=st.integers(0, 167),
+    loads=st.dictionaries(st.sampled_from(["ana", "bob", "lea", "sam"]),
+                          st.integers(0, 1000), max_size=4),
+)
+def test_route__every_lead_gets_an_owner_or_a_queue(lead, hour, loads):
+    state = RoutingState(loads={rep: RepLoad(open=n) for rep, n in loads.items()})
+    snap: Snapshot = snapshot(state=state)
+    at = datetime(2026, 11, 23, tzinfo=UTC).replace(hour=hour % 24, day=23 + hour // 24)
+    decision = route(lead, snap, at)
+
+    if decision.kind is Kind.REP:
+        assert decision.owner in snap.team.reps
+    else:
+        assert decision.queue in snap.team.queues
+    assert not any(n.code is Reason.ROUTING_ERROR for n in decision.trace.notes)
