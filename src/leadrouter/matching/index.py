@@ -1,0 +1,565 @@
+"""The account index: which account a lead belongs to, how sure we are, and why.
+
+Built once from the accounts (`AccountIndex.build`), immutable afterwards, and consulted for every
+lead (`match`). Evidence, strongest first: the registrable domain of the lead's email or website
+(never a free-mail domain), the company name (normalized by `names`, candidates found through an
+inverted index of name tokens and a deletion index for typos, then scored with rapidfuzz), and
+supporting fields (country, phone). Confidence at or above `strong` means the lead joins the
+account; between `weak` and `strong` the match is returned with `strong=False` for the policy to
+decide (review, or the owner with a flag); below `weak` nothing is matched. Ties are broken by the
+documented `TIE_BREAKERS` and always make the match weak. Pure: no I/O, no clock, no randomness;
+the per-lead path never scans all accounts.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from heapq import nlargest
+from typing import Any
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from leadrouter.matching.hierarchy import ultimate_parents
+from leadrouter.matching.names import COMMON_WORDS, CompanyName, company_name, is_identifier
+from leadrouter.model import Account, AccountMatch, AccountType, Lead, Note, Reason
+from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
+
+STRONG = 0.9  # default: at or above, the lead joins the account
+WEAK = 0.7  # default: below, no match; in between, a grey-zone match (strong=False)
+
+# Confidence of each kind of evidence; see docs in `match`. A registrable domain is the company's
+# own; a name can be shared by unrelated companies, so a name alone never reaches full confidence.
+_DOMAIN_AND_NAME = 0.99
+_DOMAIN_ONLY = 0.95
+_DOMAIN_NAME_DIFFERS = 0.91
+_DOMAIN_NAME_ELSEWHERE = 0.8  # the company name points to another account: weak, for review
+_NAME_CAP = 0.97
+_COUNTRY_AGREES = 0.02
+_COUNTRY_DIFFERS = 0.15
+_PHONE_AGREES = 0.05
+_NAME_RESEMBLES = 0.8  # name score from which a name supports a domain match
+_TIE_MARGIN = 0.015  # candidates closer than this are a tie
+
+# Tie-breakers, in order, between candidates of (nearly) equal confidence.
+TIE_BREAKERS = (
+    "domain over name",
+    "customer over prospect",
+    "same country",
+    "most recent activity",
+    "lowest id",
+)
+_TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PARTNER: 2}
+
+# Candidate generation: the rarest lead tokens' postings are read, at most this many tokens and
+# only tokens carried by at most _MAX_DF names (a word carried by more, such as "bank", cannot
+# find a company on its own; an exact-name lookup still does). _SHORTLIST candidates are scored.
+_SEED_TOKENS = 3
+_MAX_DF = 3000
+_SHORTLIST = 20
+_MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
+_COMMON_FACTOR = 0.3
+_IDENTIFIER_PENALTY = 0.75
+_ABBREVIATION_CREDIT = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The account a lead matched (None when none) and the notes that explain it."""
+
+    match: AccountMatch | None
+    notes: tuple[Note, ...]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    index: int
+    confidence: float
+    method: str
+    reasons: list[str]
+    domain: bool
+    name_score: float
+    country_agrees: bool
+
+
+def _typo_variants(token: str) -> list[str]:
+    return [token[:i] + token[i + 1 :] for i in range(len(token))]
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class AccountIndex:
+    """Accounts compiled for matching; build with `AccountIndex.build`."""
+
+    strong: float
+    weak: float
+    _accounts: tuple[Account, ...]
+    _by_id: dict[str, int]
+    _top: array  # index of each account's ultimate parent
+    _domains: dict[str, tuple[int, ...]]
+    _keys: dict[str, tuple[int, ...]]  # CompanyName.key -> entries
+    _vocab: dict[str, int]  # token -> token id
+    _words: tuple[str, ...]  # token id -> token
+    _weights: array  # token id -> weight (idf, common words damped)
+    _postings: list[array]  # token id -> entries carrying it
+    _deletes: dict[str, Any]  # a token with one letter deleted -> token id or tuple of ids
+    _entry_account: array  # entry (a name or an alias) -> account index
+    _entry_tokens: list[tuple[str, ...]]
+    _entry_text: list[str]
+    _entry_weight: array
+    _unknown_weight: float  # weight of a lead word no account name has
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls, accounts: Iterable[Account], *, strong: float = STRONG, weak: float = WEAK
+    ) -> AccountIndex:
+        """Compile accounts (a later account with the same id replaces an earlier one)."""
+        if not 0.0 < weak <= strong <= 1.0:
+            raise ValueError(
+                f"thresholds must satisfy 0 < weak <= strong <= 1, got {weak}, {strong}"
+            )
+        latest = {account.id: account for account in accounts}
+        ordered = tuple(latest.values())
+        by_id = {account.id: i for i, account in enumerate(ordered)}
+        tops = ultimate_parents({a.id: a.parent for a in ordered})
+        top = array("i", (by_id[tops[a.id]] for a in ordered))
+
+        domains: dict[str, list[int]] = {}
+        entry_account = array("i")
+        entry_tokens: list[tuple[str, ...]] = []
+        entry_text: list[str] = []
+        keys: dict[str, list[int]] = {}
+        vocab: dict[str, int] = {}
+        postings: list[list[int]] = []
+        intern = sys.intern
+        for i, account in enumerate(ordered):
+            for domain in _account_domains(account):
+                domains.setdefault(domain, []).append(i)
+            seen: set[str] = set()
+            for text in (account.name, *account.aliases):
+                name = company_name(text)
+                if name is None or name.key in seen:
+                    continue
+                seen.add(name.key)
+                entry = len(entry_tokens)
+                tokens = tuple(intern(token) for token in name.tokens)
+                entry_account.append(i)
+                entry_tokens.append(tokens)
+                entry_text.append(text)
+                keys.setdefault(name.key, []).append(entry)
+                for token in set(tokens):
+                    tid = vocab.get(token)
+                    if tid is None:
+                        tid = vocab[token] = len(postings)
+                        postings.append([])
+                    postings[tid].append(entry)
+
+        total = len(entry_tokens) + 1
+        weights = array("d", bytes(8 * len(postings)))
+        for token, tid in vocab.items():
+            weight = math.log(total / len(postings[tid])) + 0.1  # +0.1: no word weighs nothing
+            weights[tid] = weight * _COMMON_FACTOR if token in COMMON_WORDS else weight
+        deletes: dict[str, Any] = {}
+        for token, tid in vocab.items():
+            if len(token) < _MIN_TYPO_LENGTH:
+                continue
+            for variant in _typo_variants(token):
+                known = deletes.get(variant)
+                if known is None:
+                    deletes[variant] = tid
+                elif isinstance(known, int):
+                    if known != tid:
+                        deletes[variant] = (known, tid)
+                elif tid not in known:
+                    deletes[variant] = (*known, tid)
+        entry_weight = array(
+            "d", (sum(weights[vocab[t]] for t in set(tokens)) for tokens in entry_tokens)
+        )
+        return cls(
+            strong=strong,
+            weak=weak,
+            _accounts=ordered,
+            _by_id=by_id,
+            _top=top,
+            _domains={d: tuple(ids) for d, ids in domains.items()},
+            _keys={k: tuple(ids) for k, ids in keys.items()},
+            _vocab=vocab,
+            _words=tuple(vocab),
+            _weights=weights,
+            _postings=[array("i", entries) for entries in postings],
+            _deletes=deletes,
+            _entry_account=entry_account,
+            _entry_tokens=entry_tokens,
+            _entry_text=entry_text,
+            _entry_weight=entry_weight,
+            _unknown_weight=math.log(total) + 0.1,
+        )
+
+    def with_accounts(
+        self, changed: Iterable[Account], removed: Iterable[str] = ()
+    ) -> AccountIndex:
+        """A new index with accounts added, replaced or removed: a full rebuild."""
+        merged = {account.id: account for account in self._accounts}
+        for account_id in removed:
+            merged.pop(account_id, None)
+        for account in changed:
+            merged[account.id] = account
+        return AccountIndex.build(merged.values(), strong=self.strong, weak=self.weak)
+
+    # ------------------------------------------------------------ lookups
+
+    def __len__(self) -> int:
+        return len(self._accounts)
+
+    def get(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
+        i = self._by_id.get(account_id)
+        return None if i is None else self._accounts[i]
+
+    def ultimate_parent(self, account_id: str) -> Account | None:
+        """Top of the account's parent chain (the account itself when it has no parent)."""
+        i = self._by_id.get(account_id)
+        return None if i is None else self._accounts[self._top[i]]
+
+    # ------------------------------------------------------------ matching
+
+    def match(self, lead: Lead) -> MatchResult:
+        """The lead's account with confidence and reasons, or no match with the reason why."""
+        fields = lead.fields
+        evidence: list[str] = []
+        domain_hits = self._domain_hits(lead, evidence)
+        company = fields.get("company")
+        name = None
+        if company:
+            name = company_name(company)
+            if name is None:
+                evidence.append(f"company {company!r} is a placeholder: not matched")
+        else:
+            evidence.extend(
+                f"company {w.raw!r} not used: {w.message}"
+                for w in lead.warnings
+                if w.field == "company" and w.raw
+            )
+        name_hits = self._name_hits(name) if name is not None else {}
+
+        candidates = [
+            self._judge(i, domain_hits.get(i), name_hits.get(i), company if name else None, fields)
+            for i in {**domain_hits, **name_hits}
+        ]
+        candidates = [c for c in candidates if c.confidence >= self.weak]
+        if not candidates:
+            if name is not None:
+                evidence.append(f"no account name resembles company {company!r}")
+            if not domain_hits and not evidence:
+                evidence.append("the lead has no company, email domain or website to match on")
+            message = "no account matched: " + "; ".join(evidence)
+            return MatchResult(None, (Note(Reason.ACCOUNT_NOT_MATCHED, message),))
+        return self._decide(candidates, fields, evidence)
+
+    def _domain_hits(self, lead: Lead, evidence: list[str]) -> dict[int, str]:
+        hits: dict[int, str] = {}
+        fields = lead.fields
+        for field, label in (("email_domain", "the email"), ("website_domain", "the website")):
+            domain = fields.get(field)
+            if not domain:
+                continue
+            if (field == "email_domain" and fields.get("free_email")) or is_free_email_domain(
+                domain
+            ):
+                evidence.append(f"{domain} is a free-mail domain: not used for matching")
+                continue
+            for i in self._domains.get(domain, ()):
+                hits.setdefault(i, f"domain {domain} of {label}")
+        if "email_domain" not in fields:
+            evidence.extend(
+                f"email {w.raw!r} is not usable: {w.message}"
+                for w in lead.warnings
+                if w.field == "email" and w.raw
+            )
+        return hits
+
+    def _name_hits(self, name: CompanyName) -> dict[int, tuple[float, int]]:
+        """Best (score, entry) per account whose name or alias resembles `name`."""
+        exact = self._keys.get(name.key)
+        if exact is not None:
+            # Same words; a different order ("Bank of X" / "X Bank") costs a little.
+            return {
+                self._entry_account[e]: (
+                    1.0 if self._entry_tokens[e] == name.tokens else 0.98,
+                    e,
+                )
+                for e in exact
+            }
+        lead = self._lead_tokens(name.tokens)
+        seeds = sorted(
+            {tid for _, _, tids in lead for tid in tids},
+            key=lambda tid: len(self._postings[tid]),
+        )
+        seeds = [tid for tid in seeds if len(self._postings[tid]) <= _MAX_DF][:_SEED_TOKENS]
+        if not seeds:
+            return {}
+        found: dict[int, float] = {}
+        for tid in seeds:
+            weight = self._weights[tid]
+            for entry in self._postings[tid]:
+                found[entry] = found.get(entry, 0.0) + weight
+        lead_weight = sum(weight for _, weight, _ in lead)
+        entry_weight = self._entry_weight
+        shortlist = nlargest(
+            _SHORTLIST, found, key=lambda e: found[e] / (lead_weight + entry_weight[e])
+        )
+        hits: dict[int, tuple[float, int]] = {}
+        for entry in shortlist:
+            score = self._similarity(lead, lead_weight, entry)
+            i = self._entry_account[entry]
+            if score > hits.get(i, (0.0, 0))[0]:
+                hits[i] = (score, entry)
+        return hits
+
+    def _lead_tokens(self, tokens: tuple[str, ...]) -> list[tuple[str, float, tuple[int, ...]]]:
+        """Each distinct lead word with its weight and the vocabulary words it stands for."""
+        out = []
+        for token in dict.fromkeys(tokens):
+            tid = self._vocab.get(token)
+            if tid is not None:
+                out.append((token, self._weights[tid], (tid,)))
+                continue
+            tids = self._typo_tokens(token)
+            weight = max((self._weights[t] for t in tids), default=self._unknown_weight)
+            out.append((token, weight, tids))
+        return out
+
+    def _typo_tokens(self, token: str) -> tuple[int, ...]:
+        """Vocabulary words one edit (insert, delete, substitute, swap) away from `token`."""
+        if len(token) < _MIN_TYPO_LENGTH - 1:
+            return ()
+        found: set[int] = set()
+        variants = _typo_variants(token)
+        for variant in variants:
+            tid = self._vocab.get(variant)
+            if tid is not None:
+                found.add(tid)
+        for variant in (token, *variants):
+            known = self._deletes.get(variant)
+            if isinstance(known, int):
+                found.add(known)
+            elif known is not None:
+                found.update(known)
+        # Deletions on both sides also meet for words two edits apart: keep only one edit.
+        return tuple(
+            sorted(t for t in found if OSA.distance(token, self._words[t], score_cutoff=1) <= 1)
+        )
+
+    def _similarity(
+        self, lead: list[tuple[str, float, tuple[int, ...]]], lead_weight: float, entry: int
+    ) -> float:
+        """Weighted word overlap of a lead name and an account name, 0..1.
+
+        Words pair up greedily, heaviest lead word first: equal words count fully, words one or
+        two edits apart count by rapidfuzz's normalized Levenshtein similarity (a typo changes
+        letters inside a word; Jaro-Winkler would over-reward shared prefixes such as
+        "international" / "internet"), and a word that is a prefix of the other counts as an
+        abbreviation. The sum is a Dice coefficient over word weights, so a missing rare word
+        costs much and a missing "group" little. Differing identifier words (numbers, roman
+        numerals, single letters) mark sibling entities and cut the score.
+        """
+        tokens = self._entry_tokens[entry]
+        weights = self._weights
+        vocab = self._vocab
+        used = [False] * len(tokens)
+        shared = 0.0
+        for word, weight, _ in sorted(lead, key=lambda t: -t[1]):
+            best, best_j = 0.0, -1
+            for j, other in enumerate(tokens):
+                if used[j]:
+                    continue
+                if other == word:
+                    best, best_j = 1.0, j
+                    break
+                if len(word) >= 4 and len(other) >= 4:
+                    score = Levenshtein.normalized_similarity(word, other, score_cutoff=0.75)
+                    if score < 0.75 and OSA.distance(word, other) == 1:
+                        score = 0.75
+                    if (other.startswith(word) or word.startswith(other)) and min(
+                        len(word), len(other)
+                    ) >= 3:
+                        score = max(score, _ABBREVIATION_CREDIT)
+                    if score > best:
+                        best, best_j = score, j
+            if best_j >= 0:
+                used[best_j] = True
+                shared += best * (weight + weights[vocab[tokens[best_j]]])
+        score = shared / (lead_weight + self._entry_weight[entry])
+        lead_ids = {word for word, _, _ in lead if is_identifier(word)}
+        if lead_ids != {t for t in tokens if is_identifier(t)}:
+            score *= _IDENTIFIER_PENALTY
+        return min(score, 1.0)
+
+    def _judge(
+        self,
+        i: int,
+        domain: str | None,
+        name_hit: tuple[float, int] | None,
+        company: str | None,
+        fields: Any,
+    ) -> _Candidate:
+        """Confidence that the lead belongs to account i, with the reasons in words.
+
+        `company` is the lead's company when it is a usable name, else None.
+        """
+        account = self._accounts[i]
+        reasons: list[str] = []
+        name_score = name_hit[0] if name_hit else 0.0
+        if name_hit is not None:
+            shown = self._entry_text[name_hit[1]]
+            reasons.append(f"company {company!r} ~ {shown!r} (score {name_score:.2f})")
+        if domain is not None:
+            reasons.insert(0, f"{domain} belongs to {account.name} ({account.id})")
+            if company is None:
+                confidence, method = _DOMAIN_ONLY, "domain"
+            elif name_score >= _NAME_RESEMBLES:
+                confidence, method = _DOMAIN_AND_NAME, "name+domain"
+            else:
+                confidence, method = _DOMAIN_NAME_DIFFERS, "domain"
+                if name_hit is None:
+                    reasons.append(f"company {company!r} does not resemble {account.name!r}")
+        else:
+            confidence, method = min(name_score, _NAME_CAP), "name"
+        lead_country, country = fields.get("country"), account.country
+        country_agrees = bool(lead_country) and lead_country == country
+        if country_agrees:
+            confidence += _COUNTRY_AGREES
+            reasons.append(f"country {country} agrees")
+        elif lead_country and country and domain is None:
+            # A global company's staff write from everywhere: only a name match pays for this.
+            confidence -= _COUNTRY_DIFFERS
+            reasons.append(f"country {lead_country} differs from the account's {country}")
+        phone = fields.get("phone")
+        if phone and phone == account.phone:
+            confidence += _PHONE_AGREES
+            reasons.append(f"phone {phone} agrees")
+        confidence = round(min(confidence, _DOMAIN_AND_NAME), 3)
+        return _Candidate(
+            i, confidence, method, reasons, domain is not None, name_score, country_agrees
+        )
+
+    def _tie_key(self, c: _Candidate) -> tuple[Any, ...]:
+        account = self._accounts[c.index]
+        activity = account.last_activity.timestamp() if account.last_activity else -math.inf
+        return (
+            not c.domain,
+            _TYPE_RANK.get(account.type, 3),
+            not c.country_agrees,
+            -activity,
+            account.id,
+        )
+
+    def _decide(
+        self, candidates: list[_Candidate], fields: Any, evidence: list[str]
+    ) -> MatchResult:
+        # Domain over name: a lead writing from acme.com belongs to Acme whatever the company field
+        # says; a name pointing elsewhere only makes the match weak.
+        by_domain = [c for c in candidates if c.domain]
+        pool = by_domain or candidates
+        pool.sort(key=lambda c: (-c.confidence, self._tie_key(c)))
+        best = pool[0]
+        notes: list[Note] = []
+        others = [c for c in candidates if c is not best]
+        tied = [c for c in pool[1:] if best.confidence - c.confidence < _TIE_MARGIN]
+        rival = None
+        if by_domain:
+            rival = max(
+                (c for c in candidates if not c.domain and c.name_score > best.name_score),
+                key=lambda c: c.confidence,
+                default=None,
+            )
+            if rival is not None and rival.confidence >= self.strong:
+                best.confidence = min(best.confidence, _DOMAIN_NAME_ELSEWHERE)
+                rival_account = self._accounts[rival.index]
+                best.reasons.append(
+                    f"but the company name points to {rival_account.name} ({rival_account.id})"
+                )
+            else:
+                rival = None
+        if tied:
+            group = [best, *tied]
+            keys = [self._tie_key(c) for c in group]
+            rule = next(
+                (TIE_BREAKERS[k] for k in range(len(TIE_BREAKERS)) if keys[0][k] != keys[1][k]),
+                TIE_BREAKERS[-1],
+            )
+            listed = ", ".join(
+                f"{self._accounts[c.index].name} ({self._accounts[c.index].id}, {c.confidence:.2f})"
+                for c in group
+            )
+            notes.append(
+                Note(
+                    Reason.ACCOUNT_AMBIGUOUS,
+                    f"{len(group)} accounts fit equally well: {listed}; chose "
+                    f"{self._accounts[best.index].id} by {rule}; not a strong match",
+                    {
+                        "candidates": tuple(
+                            (self._accounts[c.index].id, c.confidence) for c in group
+                        ),
+                        "tie_breaker": rule,
+                    },
+                )
+            )
+        if rival is not None:
+            rival_account = self._accounts[rival.index]
+            notes.append(
+                Note(
+                    Reason.ACCOUNT_AMBIGUOUS,
+                    f"email domain says {self._accounts[best.index].name}, company name says "
+                    f"{rival_account.name} ({rival_account.id}); domain wins, not a strong match",
+                    {"candidates": ((rival_account.id, rival.confidence),)},
+                )
+            )
+        account = self._accounts[best.index]
+        strong = best.confidence >= self.strong and not tied and rival is None
+        runner = min(others, key=lambda c: (-c.confidence, self._tie_key(c)), default=None)
+        reason = "; ".join(best.reasons + evidence)
+        top = self._accounts[self._top[best.index]]
+        match = AccountMatch(
+            account=account,
+            confidence=best.confidence,
+            method=best.method,
+            reason=reason,
+            strong=strong,
+            ultimate_parent=top,
+            runner_up=self._accounts[runner.index] if runner is not None else None,
+        )
+        grade = "strong" if strong else "weak: grey zone"
+        notes.insert(
+            0,
+            Note(
+                Reason.ACCOUNT_MATCHED,
+                f"matched {account.name} ({account.id}) by {best.method}, confidence "
+                f"{best.confidence:.2f} ({grade}): {reason}",
+                {
+                    "account": account.id,
+                    "confidence": best.confidence,
+                    "method": best.method,
+                    "strong": strong,
+                    "candidates": tuple(
+                        (self._accounts[c.index].id, c.confidence)
+                        for c in sorted(candidates, key=lambda c: -c.confidence)[:5]
+                    ),
+                },
+            ),
+        )
+        return MatchResult(match, tuple(notes))
+
+
+def _account_domains(account: Account) -> list[str]:
+    """The account's registrable domains, free-mail ones left out (they would match everyone)."""
+    out = []
+    for text in account.domains:
+        domain = registrable_domain(text)
+        if domain is not None and not is_free_email_domain(domain) and domain not in out:
+            out.append(domain)
+    return out

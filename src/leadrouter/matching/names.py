@@ -1,0 +1,278 @@
+"""Company names reduced to the words that identify the company, for matching leads to accounts.
+
+"ACME Holdings, Ltd.", "Acme Holding Limited" and "The ACME holdings" all become the tokens
+("acme", "holdings"): text folded (accents, case, dots, punctuation; see `normalize.text.fold`),
+"&" read as "and", legal forms removed from the end (cleanco's vocabulary of legal forms in many
+languages: Inc, LLC, GmbH, S.A., Sp. z o.o., K.K., Pty Ltd, AG, SAS, BV, AB, Oy, ...) and from the
+start where some countries put them (PT, OOO), and common abbreviations written out ("Intl" ->
+"international"). Names people type instead of a company ("n/a", "self", "asdf") are placeholders
+and yield None. Pure string functions: this module must never know about accounts or leads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanco import prepare_default_terms
+
+from leadrouter.normalize.text import clean, fold, is_placeholder
+
+# "&" and "+" join words ("Johnson & Johnson", "A+B Partners"): read them as "and" so that both
+# spellings give the same tokens.
+_AND = str.maketrans({"&": " and ", "+": " and "})
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a name: "Müller & Söhne GmbH" -> ["muller", "and", "sohne", "gmbh"]."""
+    return fold(text.translate(_AND)).split()
+
+
+def _legal_forms() -> frozenset[tuple[str, ...]]:
+    # cleanco's terms folded with our own `words`, so that a term and a name always agree on
+    # tokens whatever punctuation either was written with ("S.A." and "SA" are both ("sa",)).
+    forms = {tuple(words(" ".join(parts))) for _, parts in prepare_default_terms()}
+    # Spelled-out forms cleanco lacks; they appear in registers and on web forms.
+    for extra in (
+        "aktiengesellschaft",
+        "kabushiki kaisha",
+        "godo kaisha",
+        "yugen kaisha",
+        "societe anonyme",
+        "sociedad anonima",
+        "societa per azioni",
+        "aktiebolag",
+        "osakeyhtio",
+        "naamloze vennootschap",
+        "besloten vennootschap",
+        "limited liability company",
+        "limited partnership",
+        "public limited company",
+        "proprietary limited",
+        "pvt",
+        "pte",
+        "tbk",
+    ):
+        forms.add(tuple(extra.split()))
+    return frozenset(form for form in forms if form)
+
+
+LEGAL_FORMS = _legal_forms()
+_LEGAL_SIZES = sorted({len(form) for form in LEGAL_FORMS}, reverse=True)
+# Legal forms that some countries write before the name ("PT Astra", "OOO Romashka"); only these,
+# because a short form such as "SA" or "AS" at the start is as likely a real word or initials.
+_PREFIX_FORMS = frozenset({"pt", "ooo", "oao", "zao", "pao", "ao", "tov", "cv"})
+
+# Abbreviations people write on forms, mapped to one spelling so that both sides agree.
+CANONICAL: dict[str, str] = {
+    "intl": "international",
+    "internat": "international",
+    "natl": "national",
+    "mfg": "manufacturing",
+    "mfrs": "manufacturers",
+    "tech": "technology",
+    "techs": "technology",
+    "technologies": "technology",
+    "svc": "services",
+    "svcs": "services",
+    "srvcs": "services",
+    "service": "services",
+    "sys": "systems",
+    "system": "systems",
+    "solution": "solutions",
+    "mgmt": "management",
+    "mgt": "management",
+    "hldgs": "holdings",
+    "hldg": "holdings",
+    "holding": "holdings",
+    "grp": "group",
+    "assoc": "associates",
+    "assocs": "associates",
+    "assn": "association",
+    "bros": "brothers",
+    "ctr": "center",
+    "cntr": "center",
+    "centre": "center",
+    "univ": "university",
+    "inst": "institute",
+    "dept": "department",
+    "dev": "development",
+    "devel": "development",
+    "eng": "engineering",
+    "engg": "engineering",
+    "inds": "industries",
+    "industry": "industries",
+    "invest": "investment",
+    "investments": "investment",
+    "lab": "laboratories",
+    "labs": "laboratories",
+    "laboratory": "laboratories",
+    "pharma": "pharmaceuticals",
+    "pharmaceutical": "pharmaceuticals",
+    "finl": "financial",
+    "elec": "electric",
+    "amer": "american",
+    "dist": "distribution",
+    "distr": "distribution",
+    "equip": "equipment",
+    "constr": "construction",
+    "med": "medical",
+    "chem": "chemical",
+    "prod": "products",
+    "prods": "products",
+    "bldg": "building",
+    "props": "properties",
+    "mktg": "marketing",
+    "comms": "communications",
+    "telecom": "telecommunications",
+    "ent": "entertainment",
+    "ventures": "venture",
+    "partner": "partners",
+    "resource": "resources",
+}
+
+# Words that many company names share: they count for little when they agree and little when they
+# differ. Inverse document frequency does most of this; the list covers words that are rare in one
+# account book but common in the world.
+COMMON_WORDS = frozenset(
+    {
+        "and",
+        "of",
+        "the",
+        "de",
+        "der",
+        "des",
+        "du",
+        "la",
+        "le",
+        "di",
+        "van",
+        "von",
+        "group",
+        "holdings",
+        "international",
+        "technology",
+        "company",
+        "services",
+        "solutions",
+        "global",
+        "systems",
+        "industries",
+        "enterprises",
+        "partners",
+        "management",
+        "consulting",
+        "trading",
+        "investment",
+        "capital",
+        "worldwide",
+        "associates",
+        "corporation",
+    }
+)
+
+# Company names that stand for "no company"; compared on the folded text. `is_placeholder` in
+# normalize.text covers the generic ones ("n/a", "none", "test", "asdf", "-").
+_PLACEHOLDER_COMPANIES = frozenset(
+    {
+        "self",
+        "self employed",
+        "selfemployed",
+        "myself",
+        "me",
+        "private",
+        "private person",
+        "privat",
+        "particulier",
+        "individual",
+        "personal",
+        "home",
+        "student",
+        "retired",
+        "unemployed",
+        "freelance",
+        "freelancer",
+        "independent",
+        "consultant",
+        "not applicable",
+        "no company",
+        "none yet",
+        "my company",
+        "company",
+        "test company",
+        "testing",
+        "abc",
+        "xyz",
+        "qwerty",
+        "asd",
+        "asdasd",
+        "asdfgh",
+        "sdf",
+        "sdfsdf",
+        "nobody",
+        "no",
+        "nothing",
+    }
+)
+
+# Tokens that tell otherwise identical names apart: numbers ("Fund 2"), roman numerals
+# ("Partners II") and single letters ("Series A"). Two names that differ in them are different
+# companies however similar the rest is.
+_ROMAN = re.compile(r"^x{0,3}(?:ix|iv|v?i{0,3})$")
+
+
+def is_identifier(token: str) -> bool:
+    """True for tokens that distinguish sibling entities: digits, roman numerals, single letters."""
+    return len(token) == 1 or any(ch.isdigit() for ch in token) or bool(_ROMAN.match(token))
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyName:
+    """The identifying tokens of a company name, in their original order."""
+
+    tokens: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """Order-insensitive lookup key: word order does not make another company."""
+        return " ".join(sorted(self.tokens))
+
+
+def _strip_legal_forms(tokens: list[str]) -> list[str]:
+    # Repeatedly, because forms stack ("GmbH & Co. KG", "Pty Ltd"); never down to nothing, so that
+    # a company called "Holding AG" still has a name.
+    stripped = True
+    while stripped:
+        stripped = False
+        for size in _LEGAL_SIZES:
+            if len(tokens) > size and tuple(tokens[-size:]) in LEGAL_FORMS:
+                del tokens[-size:]
+                stripped = True
+                break
+        if len(tokens) > 1 and tokens[-1] == "and":  # left over from "Smith & Co"
+            del tokens[-1]
+            stripped = True
+    if len(tokens) > 1 and tokens[0] in _PREFIX_FORMS:
+        del tokens[0]
+    return tokens
+
+
+def _is_mash(text: str) -> bool:
+    # "aaaa", "xxxxx", "123": key mashing, not a company.
+    letters = text.replace(" ", "")
+    return len(set(letters)) == 1 or letters.isdigit()
+
+
+@lru_cache(maxsize=65536)
+def company_name(text: str) -> CompanyName | None:
+    """The identifying tokens of a company name; None for a placeholder or an empty name."""
+    cleaned = clean(text)
+    if not cleaned or is_placeholder(cleaned):
+        return None
+    tokens = words(cleaned)
+    folded = " ".join(tokens)
+    if not tokens or folded in _PLACEHOLDER_COMPANIES or _is_mash(folded):
+        return None
+    tokens = _strip_legal_forms(tokens)
+    return CompanyName(tuple(CANONICAL.get(token, token) for token in tokens))
