@@ -1,0 +1,100 @@
+"""Accounts: upsert one or many (JSON or CSV import), list, and conversion to the core's
+`Account`. Imports are one transaction: all rows or none, each change audited.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadrouter.accounts.models import AccountRow
+from leadrouter.accounts.schemas import AccountIn, ImportResult
+from leadrouter.audit import service as audit
+from leadrouter.matching import load_accounts_csv
+from leadrouter.model import Account, AccountType
+from leadrouter.store.rows import require_row
+
+
+def get(*, session: Session, account_id: str) -> AccountRow | None:
+    return session.get(AccountRow, account_id)
+
+
+def get_or_raise(*, session: Session, account_id: str) -> AccountRow:
+    return require_row(session, AccountRow, account_id, "account")
+
+
+def list_(*, session: Session, limit: int = 1000, offset: int = 0) -> list[AccountRow]:
+    query = select(AccountRow).order_by(AccountRow.id).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def upsert(
+    *, session: Session, accounts: Iterable[AccountIn], actor: str, now: datetime
+) -> ImportResult:
+    """Create the new accounts and update the changed ones; audited row by row."""
+    created = updated = unchanged = 0
+    for account_in in accounts:
+        values = account_in.model_dump()
+        row = session.get(AccountRow, account_in.id)
+        if row is None:
+            audit.add_config_row(
+                session=session, row=AccountRow(**values), entity="account", actor=actor, now=now
+            )
+            created += 1
+            continue
+        changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if not changes:
+            unchanged += 1
+            continue
+        audit.change_config_row(
+            session=session, row=row, changes=changes, entity="account", actor=actor, now=now
+        )
+        updated += 1
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def parse_csv(text: str) -> tuple[list[AccountIn], list[str]]:
+    """Accounts from CSV text, read by the same loader as the CLI; unreadable rows reported."""
+    # The loader reads files (it is shared with the CLI's accounts.csv); hand it one.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "accounts.csv"
+        path.write_text(text, encoding="utf-8")
+        accounts, problems = load_accounts_csv(path)
+    return [from_account(a) for a in accounts], [str(p) for p in problems]
+
+
+def to_account(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        name=row.name,
+        domains=tuple(row.domains),
+        country=row.country,
+        owner=row.owner,
+        parent=row.parent,
+        type=AccountType(row.type),
+        segment=row.segment,
+        aliases=tuple(row.aliases),
+        phone=row.phone,
+        last_activity=row.last_activity,
+    )
+
+
+def from_account(account: Account) -> AccountIn:
+    return AccountIn(
+        id=account.id,
+        name=account.name,
+        domains=list(account.domains),
+        country=account.country,
+        owner=account.owner,
+        parent=account.parent,
+        type=account.type,
+        segment=account.segment,
+        aliases=list(account.aliases),
+        phone=account.phone,
+        last_activity=account.last_activity,
+    )

@@ -1,0 +1,71 @@
+"""The FastAPI application factory: services, error mapping, body limit and every domain router.
+
+`create_app` takes its settings, database and clock as arguments (tests pass a fresh database and
+a fake clock); `app_from_env` is what `serve` worker processes build from the environment.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from leadrouter.accounts.api import router as accounts_router
+from leadrouter.api import errors
+from leadrouter.api.context import Clock, Services, SystemClock
+from leadrouter.api.limits import BodyLimit
+from leadrouter.audit.api import router as audit_router
+from leadrouter.keys.api import router as keys_router
+from leadrouter.leads.api import router as leads_router
+from leadrouter.policies.api import router as policies_router
+from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.pools.api import router as pools_router
+from leadrouter.queues.api import router as queues_router
+from leadrouter.reps.api import router as reps_router
+from leadrouter.settings import Settings, get_settings
+from leadrouter.store import Database
+
+ROUTERS = (
+    leads_router,
+    reps_router,
+    pools_router,
+    queues_router,
+    accounts_router,
+    policies_router,
+    keys_router,
+    audit_router,
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The API over `database` (default: the one `settings.db` names)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="leadrouter",
+        summary="Route inbound B2B leads and explain every decision.",
+        version="0.1.0",
+    )
+    app.state.services = Services(
+        settings=settings,
+        db=database or Database(settings.db),
+        cache=ConfigCache(),
+        clock=clock or SystemClock(),
+    )
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as a `serve` worker process builds it (uvicorn factory)."""
+    return create_app(get_settings())

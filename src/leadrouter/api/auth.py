@@ -1,0 +1,56 @@
+"""API-key authentication and scope checks, as FastAPI dependencies.
+
+A request carries `Authorization: Bearer <token>`; no or an unknown key is a 401, a key without
+the needed scope a 403. Handlers receive the Principal, whose name goes into the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from leadrouter.api.context import Services, services
+from leadrouter.keys import service as keys
+from leadrouter.keys.schemas import Scope
+from leadrouter.keys.service import Principal
+
+_bearer = HTTPBearer(auto_error=False, description="an API key: `leadrouter keys create`")
+
+
+def require(scope: Scope) -> Callable[..., Principal]:
+    """A dependency that admits callers holding `scope`."""
+
+    def check(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        svc: Annotated[Services, Depends(services)],
+    ) -> Principal:
+        if credentials is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing API key: send 'Authorization: Bearer <key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        with svc.db.read() as session:
+            principal = keys.verify(session=session, token=credentials.credentials)
+        if principal is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "unknown or revoked API key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if not principal.can(scope):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this key lacks the '{scope}' scope")
+        return principal
+
+    return check
+
+
+LeadsRead = Annotated[Principal, Depends(require(Scope.LEADS_READ))]
+LeadsWrite = Annotated[Principal, Depends(require(Scope.LEADS_WRITE))]
+ConfigRead = Annotated[Principal, Depends(require(Scope.CONFIG_READ))]
+ConfigWrite = Annotated[Principal, Depends(require(Scope.CONFIG_WRITE))]
+Admin = Annotated[Principal, Depends(require(Scope.ADMIN))]
+Svc = Annotated[Services, Depends(services)]

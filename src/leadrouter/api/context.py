@@ -1,0 +1,40 @@
+"""What every request handler may use: the database, the compiled-config cache and the clock.
+
+The clock is injected (tests pass a fake one); nothing in the service reads the time otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from fastapi import Request
+
+from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.settings import Settings
+from leadrouter.store import Database
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    cache: ConfigCache
+    clock: Clock
+
+
+def services(request: Request) -> Services:
+    """FastAPI dependency: the app's services."""
+    return request.app.state.services

@@ -1,0 +1,27 @@
+"""HTTP route for reading the audit log (admin only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from leadrouter.api.auth import Admin, Svc
+from leadrouter.audit import service
+from leadrouter.audit.schemas import AuditRead
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+@router.get("")
+def list_changes(
+    svc: Svc,
+    _: Admin,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AuditRead]:
+    """The latest changes first: who (key name), what, when, before and after."""
+    with svc.db.read() as session:
+        rows = service.list_(session=session, entity=entity, entity_id=entity_id, limit=limit)
+        return [AuditRead.model_validate(r) for r in rows]

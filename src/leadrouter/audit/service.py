@@ -1,0 +1,96 @@
+"""Recording and reading the audit log. Every service function that changes configuration or
+keys records it in the same transaction, so a change and its audit row commit together; the
+`*_config_row` helpers also bump the config version so every process rebuilds its snapshot.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from leadrouter.audit.models import AuditRow
+from leadrouter.store.base import Base
+from leadrouter.store.config_version import bump_config_version
+from leadrouter.store.rows import as_json
+
+
+def record(
+    *,
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one change to the audit log."""
+    session.add(
+        AuditRow(
+            at=at,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def list_(
+    *, session: Session, entity: str | None = None, entity_id: str | None = None, limit: int = 100
+) -> list[AuditRow]:
+    """The latest changes first, optionally for one entity."""
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+    if entity is not None:
+        query = query.where(AuditRow.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditRow.entity_id == entity_id)
+    return list(session.scalars(query))
+
+
+def add_config_row(*, session: Session, row: Base, entity: str, actor: str, now: datetime) -> None:
+    """Insert a configuration row, audit it and mark the configuration changed."""
+    session.add(row)
+    session.flush()
+    after = as_json(row)
+    record(
+        session=session,
+        actor=actor,
+        action="create",
+        entity=entity,
+        entity_id=str(after[_key(row)]),
+        at=now,
+        after=after,
+    )
+    bump_config_version(session)
+
+
+def change_config_row(
+    *, session: Session, row: Base, changes: dict[str, Any], entity: str, actor: str, now: datetime
+) -> None:
+    """Apply `changes` to a configuration row, audit before/after, mark the config changed."""
+    before = as_json(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action="update",
+        entity=entity,
+        entity_id=str(before[_key(row)]),
+        at=now,
+        before=before,
+        after=as_json(row),
+    )
+    bump_config_version(session)
+
+
+def _key(row: Base) -> str:
+    return inspect(type(row)).primary_key[0].key

@@ -1,0 +1,92 @@
+"""HTTP routes for leads: intake and routing, reads, reroute, touches, outcome. Thin: parse,
+call `leads.service`, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
+from leadrouter.leads import service
+from leadrouter.leads.schemas import (
+    DecisionRead,
+    DecisionSummary,
+    LeadCreate,
+    LeadRead,
+    OutcomeCreate,
+    TouchCreate,
+    TouchRead,
+)
+
+router = APIRouter(prefix="/v1/leads", tags=["leads"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "a retry: the lead and decision stored before"}},
+)
+def post_lead(
+    lead_in: LeadCreate,
+    response: Response,
+    svc: Svc,
+    _: LeadsWrite,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+) -> DecisionSummary:
+    """Store the lead, route it, and answer with the decision (owner or queue, rule, why)."""
+    now = svc.clock.now()
+    lead_id, created = service.receive(
+        db=svc.db, lead_in=lead_in, idempotency_key=idempotency_key, now=now
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/leads/{lead_id}"
+    return service.route(db=svc.db, cache=svc.cache, lead_id=lead_id, now=now)
+
+
+@router.get("/{lead_id}")
+def get_lead(lead_id: str, svc: Svc, _: LeadsRead) -> LeadRead:
+    with svc.db.read() as session:
+        return service.read(session=session, lead_id=lead_id)
+
+
+@router.get("/{lead_id}/decision")
+def get_decision(lead_id: str, svc: Svc, _: LeadsRead) -> DecisionRead:
+    """The current decision with its full trace: why the lead went where it did."""
+    with svc.db.read() as session:
+        return service.current_decision(session=session, lead_id=lead_id)
+
+
+@router.get("/{lead_id}/decisions")
+def get_decisions(lead_id: str, svc: Svc, _: LeadsRead) -> list[DecisionRead]:
+    """Every decision for the lead, oldest first (reroutes append)."""
+    with svc.db.read() as session:
+        return service.decisions(session=session, lead_id=lead_id)
+
+
+@router.post("/{lead_id}/reroute")
+def reroute(lead_id: str, svc: Svc, who: LeadsWrite) -> DecisionSummary:
+    return service.reroute(
+        db=svc.db, cache=svc.cache, lead_id=lead_id, now=svc.clock.now(), actor=who.name
+    )
+
+
+@router.post("/{lead_id}/touches", status_code=status.HTTP_201_CREATED)
+def post_touch(lead_id: str, touch_in: TouchCreate, svc: Svc, _: LeadsWrite) -> TouchRead:
+    """A rep's call, email or meeting with the lead."""
+    now = svc.clock.now()
+    with svc.db.session() as session:
+        row = service.add_touch(session=session, lead_id=lead_id, touch_in=touch_in, now=now)
+        return TouchRead.model_validate(row)
+
+
+@router.post("/{lead_id}/outcome")
+def post_outcome(lead_id: str, outcome_in: OutcomeCreate, svc: Svc, _: LeadsWrite) -> LeadRead:
+    """Qualified, opportunity, won or lost (with an amount): what the lead became."""
+    now = svc.clock.now()
+    return svc.db.write(
+        lambda session: service.set_outcome(
+            session=session, lead_id=lead_id, outcome_in=outcome_in, now=now
+        )
+    )

@@ -1,0 +1,86 @@
+"""HTTP routes for policy versions: upload (422 lists every problem with line and column),
+list, show, diff, simulate, activate, roll back."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.policies import service
+from leadrouter.policies.schemas import (
+    PolicyDiff,
+    PolicyUpload,
+    PolicyVersionDetail,
+    PolicyVersionRead,
+    Simulation,
+)
+from leadrouter.policies.snapshot import active_version
+
+router = APIRouter(prefix="/v1/policies", tags=["policies"])
+
+
+@router.get("")
+def list_versions(svc: Svc, _: ConfigRead) -> list[PolicyVersionRead]:
+    with svc.db.read() as session:
+        return service.list_(session=session)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def upload(policy_in: PolicyUpload, svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
+    """Store a new version (not active until activated)."""
+    now = svc.clock.now()
+    with svc.db.session() as session:
+        row = service.upload(session=session, text=policy_in.text, actor=who.name, now=now)
+        return service.read(row, active_version(session))
+
+
+@router.get("/diff")
+def diff(
+    svc: Svc,
+    _: ConfigRead,
+    old: Annotated[str, Query(description="a stored version")],
+    new: Annotated[str, Query(description="a stored version")],
+) -> PolicyDiff:
+    with svc.db.read() as session:
+        return service.diff(session=session, old=old, new=new)
+
+
+@router.post("/rollback")
+def rollback(svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
+    """Re-activate the version that was active before the current one."""
+    now = svc.clock.now()
+    with svc.db.session() as session:
+        version = service.rollback(session=session, actor=who.name, now=now)
+        return service.read(service.get_or_raise(session=session, version=version), version)
+
+
+@router.get("/{version}")
+def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
+    with svc.db.read() as session:
+        row = service.get_or_raise(session=session, version=version)
+        read = service.read(row, active_version(session))
+        return PolicyVersionDetail(**read.model_dump(), text=row.text)
+
+
+@router.post("/{version}/simulate")
+def simulate(
+    version: str,
+    svc: Svc,
+    _: ConfigRead,
+    last: Annotated[int, Query(ge=1, description="how many of the latest leads to replay")] = 500,
+) -> Simulation:
+    """How many of the last leads this version would send elsewhere, from whom to whom."""
+    last = min(last, svc.settings.simulate_max_leads)
+    with svc.db.read() as session:
+        config = svc.cache.get(session)
+        return service.simulate(session=session, config=config, version=version, last=last)
+
+
+@router.post("/{version}/activate")
+def activate(version: str, svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
+    now = svc.clock.now()
+    with svc.db.session() as session:
+        service.activate(session=session, version=version, actor=who.name, now=now)
+        return service.read(service.get_or_raise(session=session, version=version), version)

@@ -1,0 +1,50 @@
+"""API shapes of policy versions, diffs and simulations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PolicyUpload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="the policy YAML, as in a workspace's policy.yaml")
+
+
+class PolicyVersionRead(BaseModel):
+    version: str
+    name: str
+    created_at: datetime
+    created_by: str
+    active: bool
+
+
+class PolicyVersionDetail(PolicyVersionRead):
+    text: str
+
+
+class PolicyDiff(BaseModel):
+    old: str
+    new: str
+    diff: list[str]  # unified diff lines
+
+
+class Move(BaseModel):
+    """Leads that would go to `to` instead of `from_`; a target is a rep id or `queue:<id>`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    count: int
+
+
+class Simulation(BaseModel):
+    version: str
+    against: str  # the active version it is compared with
+    leads: int
+    moved: int
+    by_rule: dict[str, int]  # moved leads per rule of the candidate that now decides
+    moves: list[Move]

@@ -1,0 +1,99 @@
+"""Pools: create, update, list, and the conversion between rows and the core's `Pool`.
+
+Members must be known reps; every change is audited and bumps the config version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadrouter.audit import service as audit
+from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
+from leadrouter.model import Overflow, Pool, Strategy, WhenFull
+from leadrouter.pools.models import PoolRow, PoolStateRow
+from leadrouter.pools.schemas import PoolCreate, PoolRead, PoolUpdate
+from leadrouter.reps.models import RepRow
+from leadrouter.store.rows import as_json, require_row
+
+
+def get(*, session: Session, pool_id: str) -> PoolRow | None:
+    return session.get(PoolRow, pool_id)
+
+
+def get_or_raise(*, session: Session, pool_id: str) -> PoolRow:
+    return require_row(session, PoolRow, pool_id, "pool")
+
+
+def list_(*, session: Session) -> list[PoolRow]:
+    return list(session.scalars(select(PoolRow).order_by(PoolRow.id)))
+
+
+def create(*, session: Session, pool_in: PoolCreate, actor: str, now: datetime) -> PoolRow:
+    """Add a pool (with a fresh round-robin state), audited."""
+    if session.get(PoolRow, pool_in.id) is not None:
+        raise Conflict(f"pool '{pool_in.id}' already exists")
+    _check_members(session, pool_in.members)
+    row = PoolRow(**pool_in.model_dump(mode="json"))
+    audit.add_config_row(session=session, row=row, entity="pool", actor=actor, now=now)
+    session.add(PoolStateRow(pool_id=row.id))
+    return row
+
+
+def update(
+    *, session: Session, pool_id: str, pool_in: PoolUpdate, actor: str, now: datetime
+) -> PoolRow:
+    """Change the fields given in `pool_in`, audited."""
+    row = get_or_raise(session=session, pool_id=pool_id)
+    if pool_in.members is not None:
+        _check_members(session, pool_in.members)
+    changes = pool_in.model_dump(mode="json", exclude_unset=True)
+    audit.change_config_row(
+        session=session, row=row, changes=changes, entity="pool", actor=actor, now=now
+    )
+    return row
+
+
+def read(*, session: Session, row: PoolRow) -> PoolRead:
+    state = session.get(PoolStateRow, row.id)
+    return PoolRead.model_validate({**as_json(row), "cursor": state.cursor if state else 0})
+
+
+def _check_members(session: Session, members: list[str]) -> None:
+    known = set(session.scalars(select(RepRow.id).where(RepRow.id.in_(members))))
+    problems = [
+        FieldProblem(f"body.members[{i}]", f"unknown rep '{rep_id}'")
+        for i, rep_id in enumerate(members)
+        if rep_id not in known
+    ]
+    if problems:
+        raise LeadValidationError(problems)
+
+
+def to_pool(row: PoolRow) -> Pool:
+    """The core's value for a pool row."""
+    return Pool(
+        id=row.id,
+        name=row.name,
+        members=tuple(row.members),
+        strategy=Strategy(row.strategy),
+        weights=dict(row.weights),
+        overflow=Overflow(WhenFull(row.when_full), row.when_full_target),
+        respect_working_hours=row.respect_working_hours,
+    )
+
+
+def from_pool(pool: Pool) -> PoolCreate:
+    """The create request that reproduces a core `Pool` (seeding from a workspace)."""
+    return PoolCreate(
+        id=pool.id,
+        name=pool.name,
+        members=list(pool.members),
+        weights=dict(pool.weights),
+        strategy=pool.strategy,
+        when_full=pool.overflow.kind,
+        when_full_target=pool.overflow.target,
+        respect_working_hours=pool.respect_working_hours,
+    )

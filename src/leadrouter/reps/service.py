@@ -1,0 +1,110 @@
+"""Reps: create, update (deactivate, out of office, capacity, working hours), list, and the
+conversion between rows and the core's `Rep`. Every change is audited and bumps the config
+version in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadrouter.audit import service as audit
+from leadrouter.errors import Conflict
+from leadrouter.model import Absence, Rep, Shift
+from leadrouter.reps.models import RepLoadRow, RepRow
+from leadrouter.reps.schemas import RepCreate, RepRead, RepUpdate
+from leadrouter.store.rows import as_json, require_row
+
+
+def get(*, session: Session, rep_id: str) -> RepRow | None:
+    return session.get(RepRow, rep_id)
+
+
+def get_or_raise(*, session: Session, rep_id: str) -> RepRow:
+    return require_row(session, RepRow, rep_id, "rep")
+
+
+def list_(*, session: Session) -> list[RepRow]:
+    return list(session.scalars(select(RepRow).order_by(RepRow.id)))
+
+
+def create(*, session: Session, rep_in: RepCreate, actor: str, now: datetime) -> RepRow:
+    """Add a rep (with an empty load row), audited."""
+    if session.get(RepRow, rep_in.id) is not None:
+        raise Conflict(f"rep '{rep_in.id}' already exists")
+    row = RepRow(**rep_in.model_dump(mode="json"))
+    audit.add_config_row(session=session, row=row, entity="rep", actor=actor, now=now)
+    session.add(RepLoadRow(rep_id=row.id))
+    return row
+
+
+def update(
+    *, session: Session, rep_id: str, rep_in: RepUpdate, actor: str, now: datetime
+) -> RepRow:
+    """Change the fields given in `rep_in` (absent fields stay as they are), audited."""
+    row = get_or_raise(session=session, rep_id=rep_id)
+    changes = rep_in.model_dump(mode="json", exclude_unset=True)
+    audit.change_config_row(
+        session=session, row=row, changes=changes, entity="rep", actor=actor, now=now
+    )
+    return row
+
+
+def read(*, session: Session, row: RepRow) -> RepRead:
+    load = session.get(RepLoadRow, row.id)
+    return RepRead.model_validate({**as_json(row), "open_leads": load.open if load else 0})
+
+
+def to_rep(row: RepRow) -> Rep:
+    """The core's value for a rep row."""
+    hours = row.working_hours
+    return Rep(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        timezone=row.timezone,
+        working_hours=None
+        if hours is None
+        else tuple(
+            Shift(s["weekday"], time.fromisoformat(s["start"]), time.fromisoformat(s["end"]))
+            for s in hours
+        ),
+        out_of_office=tuple(
+            Absence(datetime.fromisoformat(a["start"]), datetime.fromisoformat(a["end"]), a["note"])
+            for a in row.out_of_office
+        ),
+        max_open=row.max_open,
+        max_per_day=row.max_per_day,
+        skills=frozenset(row.skills),
+        languages=frozenset(row.languages),
+        active=row.active,
+        manager=row.manager,
+        backup=row.backup,
+    )
+
+
+def from_rep(rep: Rep) -> RepCreate:
+    """The create request that reproduces a core `Rep` (seeding from a workspace)."""
+    values: dict[str, Any] = {
+        "id": rep.id,
+        "name": rep.name,
+        "email": rep.email,
+        "timezone": rep.timezone,
+        "working_hours": None
+        if rep.working_hours is None
+        else [{"weekday": s.weekday, "start": s.start, "end": s.end} for s in rep.working_hours],
+        "out_of_office": [
+            {"start": a.start, "end": a.end, "note": a.note} for a in rep.out_of_office
+        ],
+        "max_open": rep.max_open,
+        "max_per_day": rep.max_per_day,
+        "skills": sorted(rep.skills),
+        "languages": sorted(rep.languages),
+        "active": rep.active,
+        "manager": rep.manager,
+        "backup": rep.backup,
+    }
+    return RepCreate.model_validate(values)
