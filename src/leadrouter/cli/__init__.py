@@ -15,4 +15,5 @@ app = typer.Typer(
 from leadrouter.cli import (  # noqa: E402
     policy,  # noqa: F401
     route,  # noqa: F401
+    serve,  # noqa: F401
 )

@@ -1,0 +1,106 @@
+"""`leadrouter serve`, `leadrouter db upgrade`, `leadrouter keys create`: the service's commands.
+
+`serve` migrates the database, seeds it from a workspace when it is empty, then runs uvicorn with
+N worker processes (which read their settings back from the environment).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+import uvicorn
+
+from leadrouter.cli import app
+from leadrouter.cli.output import console, fail, fail_on
+from leadrouter.errors import Conflict, PolicyError
+from leadrouter.keys import service as keys
+from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.policies.seed import seed_workspace
+from leadrouter.settings import Settings, get_settings
+from leadrouter.store import Database
+from leadrouter.store.migrate import upgrade
+
+db_app = typer.Typer(help="Manage the service's database.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/db (default: LEADROUTER_DB or SQLite)"
+
+
+def _settings(**overrides: object) -> Settings:
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return get_settings().model_copy(update=given)
+
+
+def _migrated(settings: Settings) -> Database:
+    database = Database(settings.db)
+    upgrade(database.engine)
+    return database
+
+
+@app.command("serve")
+def serve(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", help="seed an empty database from this workspace folder"
+    ),
+    host: str | None = typer.Option(None, "--host"),
+    port: int | None = typer.Option(None, "--port"),
+    workers: int | None = typer.Option(None, "--workers", help="server processes"),
+) -> None:
+    """Run the HTTP API (docs at /docs), migrating and seeding the database first."""
+    settings = _settings(db=db, workspace=workspace, host=host, port=port, workers=workers)
+    database = _migrated(settings)
+    if settings.workspace is not None:
+        try:
+            with database.session() as session:
+                seeded = seed_workspace(
+                    session=session, path=settings.workspace, now=datetime.now(UTC)
+                )
+        except PolicyError as error:
+            fail_on(error)
+        if seeded:
+            console.print(f"seeded the database from {settings.workspace}")
+    database.dispose()
+    settings.export()
+    uvicorn.run(
+        "leadrouter.api:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=False,  # one log line per lead costs more than routing it
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Apply every pending migration."""
+    _migrated(_settings(db=db)).dispose()
+    console.print("database is up to date")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str = typer.Option(..., "--name", help="who uses the key; recorded in the audit log"),
+    scope: list[Scope] = typer.Option(..., "--scope", help="repeat for several scopes"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    database = _migrated(_settings(db=db))
+    try:
+        with database.session() as session:
+            created = keys.create(
+                session=session,
+                key_in=KeyCreate(name=name, scopes=scope),
+                actor="cli",
+                now=datetime.now(UTC),
+            )
+    except Conflict as error:
+        fail(str(error))
+    finally:
+        database.dispose()
+    console.print(created.token)
