@@ -1,0 +1,185 @@
+"""The figures RevOps asks for, as pure functions over plain rows: speed-to-lead (time to first
+touch), SLA compliance, distribution fairness, conversion by any dimension, fallback queue age.
+
+These functions define what each figure means; the SQL in `reports.queries` must give the same
+answers and is tested against them. Nothing here reads a database, the clock or the environment:
+`now` is always an argument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+# Outcomes that count as qualified: a lost deal was still a qualified opportunity.
+QUALIFIED_OUTCOMES = frozenset({"qualified", "won", "lost"})
+WON_OUTCOME = "won"
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFact:
+    """One lead as the reports see it: when it came and was first touched, where it went, how it
+    ended. `due_at` is its first-touch SLA deadline (None: no SLA applies)."""
+
+    id: str
+    received_at: datetime
+    first_touch_at: datetime | None = None
+    due_at: datetime | None = None
+    owner: str | None = None
+    queue: str | None = None
+    rule: str | None = None
+    source: str | None = None
+    segment: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedToLead:
+    """Time to first touch, in seconds, over the leads that were touched."""
+
+    touched: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaCompliance:
+    """Leads whose first touch came by the deadline (`met`) vs. late or still missing past it
+    (`breached`); leads whose deadline is still ahead are `pending` and not in the rate."""
+
+    met: int
+    breached: int
+    pending: int
+
+    @property
+    def rate(self) -> float | None:
+        decided = self.met + self.breached
+        return self.met / decided if decided else None
+
+
+@dataclass(frozen=True, slots=True)
+class FairShare:
+    """A rep's leads received vs. the share their pool weight entitles them to."""
+
+    rep: str
+    weight: int
+    received: int
+    fair_share: float
+
+    @property
+    def ratio(self) -> float | None:
+        """received / fair share: 1.0 is exactly fair, 1.5 means 50% more than their share."""
+        return self.received / self.fair_share if self.fair_share else None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """Leads of one group (a rule, segment, source or rep) and how many qualified and won."""
+
+    key: str
+    leads: int
+    qualified: int
+    won: int
+
+    @property
+    def qualification_rate(self) -> float | None:
+        return self.qualified / self.leads if self.leads else None
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / self.leads if self.leads else None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueAge:
+    """Leads waiting in a queue and how long they have waited, in seconds."""
+
+    queue: str
+    size: int
+    oldest: float | None
+    median: float | None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-quantile (0..1) with linear interpolation between ranks, as PostgreSQL's
+    percentile_cont computes it; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def touch_seconds(fact: LeadFact) -> float | None:
+    """Seconds from arrival to first touch, None when not touched yet."""
+    if fact.first_touch_at is None:
+        return None
+    return (fact.first_touch_at - fact.received_at).total_seconds()
+
+
+def speed_to_lead(facts: Iterable[LeadFact]) -> SpeedToLead:
+    """Median and p90 time to first touch over the touched leads."""
+    seconds = [s for s in map(touch_seconds, facts) if s is not None]
+    return SpeedToLead(len(seconds), percentile(seconds, 0.5), percentile(seconds, 0.9))
+
+
+def sla_compliance(facts: Iterable[LeadFact], now: datetime) -> SlaCompliance:
+    """Met, breached and pending first-touch deadlines as of `now`."""
+    met = breached = pending = 0
+    for fact in facts:
+        if fact.due_at is None:
+            continue
+        if fact.first_touch_at is not None:
+            if fact.first_touch_at <= fact.due_at:
+                met += 1
+            else:
+                breached += 1
+        elif now > fact.due_at:
+            breached += 1
+        else:
+            pending += 1
+    return SlaCompliance(met, breached, pending)
+
+
+def fair_shares(received: Mapping[str, int], weights: Mapping[str, int]) -> tuple[FairShare, ...]:
+    """Each weighted rep's received leads vs. total received x weight / total weight.
+
+    Leads received by reps outside `weights` do not count: fairness is judged within a pool.
+    """
+    total_weight = sum(weights.values())
+    total = sum(received.get(rep, 0) for rep in weights)
+    return tuple(
+        FairShare(
+            rep,
+            weight,
+            received.get(rep, 0),
+            total * weight / total_weight if total_weight else 0.0,
+        )
+        for rep, weight in sorted(weights.items())
+    )
+
+
+def conversion_by(
+    facts: Iterable[LeadFact], key: Callable[[LeadFact], str | None]
+) -> tuple[Conversion, ...]:
+    """Leads, qualified and won per value of `key` (leads with no value are left out), by key."""
+    groups: dict[str, list[int]] = {}
+    for fact in facts:
+        value = key(fact)
+        if value is None:
+            continue
+        counts = groups.setdefault(value, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += fact.outcome in QUALIFIED_OUTCOMES
+        counts[2] += fact.outcome == WON_OUTCOME
+    return tuple(Conversion(k, *counts) for k, counts in sorted(groups.items()))
+
+
+def queue_age(queue: str, waiting_since: Sequence[datetime], now: datetime) -> QueueAge:
+    """Size, oldest and median wait of the leads waiting in `queue` since the given times."""
+    ages = [(now - since).total_seconds() for since in waiting_since]
+    return QueueAge(queue, len(ages), max(ages, default=None), percentile(ages, 0.5))
