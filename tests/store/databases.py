@@ -1,0 +1,73 @@
+"""Real databases for service tests: a fresh SQLite file, and a fresh PostgreSQL schema per test
+run (dropped after). When CI=true, an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from leadrouter.store import Database
+from leadrouter.store.migrate import upgrade
+from leadrouter.store.tables import metadata
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Tables whose rows a test must not wipe: the migration stamp and the config counter's one row.
+KEPT = {"alembic_version", "config_version"}
+
+
+def postgres_or_skip() -> None:
+    """Skip when PostgreSQL is unreachable, except in CI where that is a failure."""
+    engine = create_engine(POSTGRES, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is unreachable at {POSTGRES} in CI: {error}")
+        pytest.skip(f"PostgreSQL is unreachable at {POSTGRES}")
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of a fresh, migrated schema `lr_test_<random>` in database `test`, dropped after."""
+    postgres_or_skip()
+    schema = f"lr_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        db = Database(url)
+        upgrade(db.engine)
+        db.dispose()
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sqlite_url(folder: Path) -> str:
+    """The URL of a migrated SQLite database in `folder`."""
+    url = f"sqlite:///{folder / 'leadrouter.db'}"
+    db = Database(url)
+    upgrade(db.engine)
+    db.dispose()
+    return url
+
+
+def wipe(db: Database) -> None:
+    """Empty every table a test may fill, keeping the schema (fast per-test isolation on PG)."""
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name not in KEPT)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,96 @@
+"""The store on real SQLite and PostgreSQL: migrations, UTC timestamps, the config counter and
+writers that queue rather than fail."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import StatementError
+
+from leadrouter.audit.models import AuditRow
+from leadrouter.settings import Settings
+from leadrouter.store import Database
+from leadrouter.store.config_version import bump_config_version, read_config_version
+from leadrouter.store.migrate import upgrade
+from leadrouter.store.tables import metadata
+
+KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=KINDS)
+def db(request: pytest.FixtureRequest) -> Database:
+    url = request.getfixturevalue("sqlite_db_url" if request.param == "sqlite" else "postgres_url")
+    database = Database(url)
+    yield database
+    database.dispose()
+
+
+def test_upgrade__creates_every_table(db: Database) -> None:
+    tables = set(inspect(db.engine).get_table_names())
+    assert {t.name for t in metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
+
+
+def test_upgrade__run_twice_changes_nothing(db: Database) -> None:
+    upgrade(db.engine)
+    with db.read() as session:
+        assert read_config_version(session) >= 0
+
+
+def test_timestamps__come_back_aware_in_utc(db: Database) -> None:
+    at = datetime(2026, 11, 24, 17, 0, tzinfo=timezone(timedelta(hours=-5)))
+    with db.session() as session:
+        row = AuditRow(at=at, actor="t", action="a", entity="e", entity_id="1")
+        session.add(row)
+        session.flush()
+        row_id = row.id
+    with db.read() as session:
+        stored = session.scalar(select(AuditRow.at).where(AuditRow.id == row_id))
+    assert stored == at
+    assert stored.utcoffset() == timedelta(0)
+
+
+def test_timestamps__naive_values_are_refused(db: Database) -> None:
+    with pytest.raises(StatementError, match="naive datetime"), db.session() as session:
+        session.add(
+            AuditRow(at=datetime(2026, 1, 1), actor="t", action="a", entity="e", entity_id="1")
+        )
+        session.flush()
+
+
+def test_bump_config_version__concurrent_writers_each_count_once(db: Database) -> None:
+    with db.read() as session:
+        start = read_config_version(session)
+
+    def bump() -> None:
+        for _ in range(10):
+            db.write(bump_config_version)
+
+    with ThreadPoolExecutor(8) as pool:
+        for future in [pool.submit(bump) for _ in range(8)]:
+            future.result()
+    with db.read() as session:
+        assert read_config_version(session) == start + 80
+
+
+def test_settings__read_from_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADROUTER_DB", "postgresql+psycopg://x@y/z")
+    monkeypatch.setenv("LEADROUTER_MAX_BODY_BYTES", "1024")
+    settings = Settings()
+    assert settings.db == "postgresql+psycopg://x@y/z"
+    assert settings.max_body_bytes == 1024
+
+
+def test_settings__default_to_a_local_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEADROUTER_DB", raising=False)
+    assert Settings().db == "sqlite:///./leadrouter.db"
+
+
+def test_database__sqlite_runs_in_wal_mode(sqlite_db_url: str) -> None:
+    db = Database(sqlite_db_url)
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    db.dispose()
