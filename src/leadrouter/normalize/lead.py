@@ -1,0 +1,435 @@
+"""A raw lead (a JSON object or CSV row) to a `Lead` with clean, typed fields and warnings.
+
+Dirty input is the commonest way routing rules fail silently, so this module never raises for
+bad data and never drops anything quietly: a value it cannot understand stays in `Lead.raw`, is
+left out of `Lead.fields`, and is reported as a DataWarning worded for a RevOps person. Blank
+values (None, "", whitespace) are simply missing; placeholders ("n/a", "unknown", "-") are
+missing with a DATA_MISSING warning, because someone typed them. The per-lead path is dict
+dispatch over cached parsers; the country is read first because phone, state and postal code
+depend on it.
+
+Custom fields (the policy's `fields:`) are coerced to their FieldType: numbers accept the range
+syntax of `ranges` ("12,500", "$12.5k"; a range gives its midpoint, a currency is not converted),
+bools accept yes/no/true/false/1/0/y/n/on/off, lists split on commas, semicolons and pipes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from leadrouter.model import EMPTY, DataWarning, FieldType, Lead, NumberRange, Reason
+from leadrouter.normalize.countries import country_name, match_country
+from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
+from leadrouter.normalize.fields import STANDARD_FIELDS, fold_key, standard_field
+from leadrouter.normalize.languages import language_code
+from leadrouter.normalize.phones import e164
+from leadrouter.normalize.postal import postal_code
+from leadrouter.normalize.ranges import USD_RATES, Unreadable, in_usd, parse_range
+from leadrouter.normalize.regions import subdivision_code
+from leadrouter.normalize.text import (
+    category,
+    clean,
+    fix_name_case,
+    is_placeholder,
+    split_list,
+)
+
+_TRUE = frozenset({"yes", "y", "true", "t", "1", "on", "x", "checked"})
+_FALSE = frozenset({"no", "n", "false", "f", "0", "off", "unchecked"})
+
+# Read before all other fields: phone, state and postal code are read in the country's light.
+_FIRST = ("country", "state")
+
+
+def _as_text(value: Any) -> str | None:
+    """The value as cleaned text; None when it is not a scalar that has a text form."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    return None
+
+
+def _is_blank(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)  # what pandas and some CSV readers use for an empty cell
+    if isinstance(value, list | tuple):
+        return not value
+    return False
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ")
+
+
+class _Builder:
+    """The fields and warnings of one lead while it is being read."""
+
+    __slots__ = ("fields", "warnings")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.warnings: list[DataWarning] = []
+
+    def warn(self, field: str, code: Reason, message: str, raw: str | None) -> None:
+        self.warnings.append(DataWarning(field, code, message, raw))
+
+    def unreadable(self, field: str, text: str, why: str) -> None:
+        self.warn(
+            field,
+            Reason.DATA_UNPARSEABLE,
+            f"{_label(field)} '{text}' {why}; kept as raw text",
+            text,
+        )
+
+    # ---------------------------------------------------------- standard fields
+
+    def country(self, field: str, text: str) -> None:
+        found = match_country(text)
+        if found is None:
+            self.unreadable(field, text, "is not a country we know")
+            return
+        if found.corrected:
+            self.warn(
+                field,
+                Reason.DATA_CORRECTED,
+                f"country '{text}' read as {country_name(found.code)} ({found.code})",
+                text,
+            )
+        self.fields[field] = found.code
+
+    def state(self, field: str, text: str) -> None:
+        country = self.fields.get("country")
+        code = subdivision_code(text, country)
+        if code is None:
+            if country is None:
+                why = "cannot be placed without a country"
+            else:
+                why = f"is not a state or province of {country_name(country)}"
+            self.unreadable(field, text, why)
+            return
+        self.fields[field] = code
+        if country is None:
+            self.fields["country"] = code[:2]
+            self.warn(
+                "country",
+                Reason.DATA_CORRECTED,
+                f"country was missing; taken from state '{text}' as {code[:2]}",
+                None,
+            )
+
+    def postal_code(self, field: str, text: str) -> None:
+        country = self.fields.get("country")
+        found = postal_code(text, country)
+        if found is None:
+            name = country_name(country) if country else "known"
+            self.unreadable(field, text, f"does not look like a {name} postal code")
+            return
+        if found.corrected:
+            self.warn(
+                field,
+                Reason.DATA_CORRECTED,
+                f"postal code '{text}' read as '{found.code}' (leading zeros restored)",
+                text,
+            )
+        self.fields[field] = found.code
+
+    def email(self, field: str, text: str) -> None:
+        address = text.casefold().removeprefix("mailto:")
+        if "<" in address:  # "Jo Smith <jo@acme.com>"
+            address = address.rpartition("<")[2].rstrip(">").strip()
+        local, at, host = address.partition("@")
+        domain = registrable_domain(host) if at and local and " " not in address else None
+        if domain is None or "@" in host:
+            self.unreadable(field, text, "is not an email address")
+            return
+        self.fields[field] = address
+        self.fields["email_domain"] = domain
+        self.fields["free_email"] = is_free_email_domain(host)
+
+    def email_domain(self, field: str, text: str) -> None:
+        domain = registrable_domain(text)
+        if domain is None:
+            self.unreadable(field, text, "is not a domain")
+            return
+        self.fields.setdefault(field, domain)
+        self.fields.setdefault("free_email", is_free_email_domain(domain))
+
+    def website(self, field: str, text: str) -> None:
+        domain = registrable_domain(text)
+        if domain is None:
+            self.unreadable(field, text, "has no domain we recognise")
+            return
+        self.fields[field] = text.replace(" ", "")
+        self.fields["website_domain"] = domain
+
+    def website_domain(self, field: str, text: str) -> None:
+        domain = registrable_domain(text)
+        if domain is None:
+            self.unreadable(field, text, "is not a domain")
+            return
+        self.fields.setdefault(field, domain)
+
+    def phone(self, field: str, text: str) -> None:
+        country = self.fields.get("country")
+        number = e164(text, country)
+        if number is None:
+            if country is None and not text.startswith(("+", "00")):
+                why = "has no country code and the lead has no country"
+            else:
+                why = "is not a phone number"
+            self.unreadable(field, text, why)
+            return
+        self.fields[field] = number
+
+    def person_name(self, field: str, text: str) -> None:
+        self.fields[field] = fix_name_case(text)
+
+    def plain_text(self, field: str, text: str) -> None:
+        self.fields[field] = text
+
+    def categorical(self, field: str, text: str) -> None:
+        self.fields[field] = category(text)
+
+    def language(self, field: str, text: str) -> None:
+        code = language_code(text)
+        if code is None:
+            self.unreadable(field, text, "is not a language we know")
+            return
+        self.fields[field] = code
+
+    def employees(self, field: str, text: str) -> None:
+        self._range(field, text, money=False)
+
+    def revenue(self, field: str, text: str) -> None:
+        self._range(field, text, money=True)
+
+    def _range(self, field: str, text: str, *, money: bool) -> None:
+        parsed = parse_range(text, money)
+        if isinstance(parsed, Unreadable):
+            self.unreadable(field, text, f"cannot be read as an amount: {parsed.reason}")
+            return
+        if money and parsed.unit != "USD":
+            self.warn(
+                field,
+                Reason.DATA_CORRECTED,
+                f"{_label(field)} '{text}' converted from {parsed.unit} to USD at "
+                f"{USD_RATES[parsed.unit or 'USD']} USD per {parsed.unit} (approximate)",
+                text,
+            )
+            parsed = in_usd(parsed)
+        self.set_range(field, parsed)
+
+    def set_range(self, field: str, amount: NumberRange) -> None:
+        """`field` = the range's value, `field_min`/`field_max` its bounds (a raw bound wins)."""
+        self.fields[field] = amount.value
+        self.fields.setdefault(f"{field}_min", amount.low)
+        if amount.high is not None:
+            self.fields.setdefault(f"{field}_max", amount.high)
+
+    def bound(self, field: str, text: str) -> None:
+        parsed = parse_range(text, field.startswith("revenue"))
+        if isinstance(parsed, Unreadable):
+            self.unreadable(field, text, f"cannot be read as a number: {parsed.reason}")
+            return
+        if parsed.unit not in (None, "USD"):
+            parsed = in_usd(parsed)
+        self.fields[field] = parsed.value
+
+    def flag(self, field: str, text: str) -> None:
+        folded = text.casefold()
+        if folded in _TRUE:
+            self.fields[field] = True
+        elif folded in _FALSE:
+            self.fields[field] = False
+        else:
+            self.unreadable(field, text, "is neither yes nor no")
+
+    def number(self, field: str, text: str) -> None:
+        parsed = parse_range(text, True)
+        if isinstance(parsed, Unreadable):
+            self.unreadable(field, text, f"is not a number: {parsed.reason}")
+            return
+        if parsed.high != parsed.low:
+            self.warn(
+                field,
+                Reason.DATA_CORRECTED,
+                f"{_label(field)} '{text}' is a range; used {parsed.value:g}",
+                text,
+            )
+        self.fields[field] = parsed.value
+
+    def plain_list(self, field: str, items: tuple[str, ...]) -> None:
+        self.fields[field] = items
+
+    def categorical_list(self, field: str, items: tuple[str, ...]) -> None:
+        self.fields[field] = tuple(dict.fromkeys(category(item) for item in items))
+
+    # ---------------------------------------------------------- derived
+
+    def names(self) -> None:
+        """Fill `name` from first and last name, or split it into them when they are absent."""
+        first, last = self.fields.get("first_name"), self.fields.get("last_name")
+        name = self.fields.get("name")
+        if name is None and (first or last):
+            self.fields["name"] = " ".join(part for part in (first, last) if part)
+        elif name is not None and first is None and last is None:
+            if "," in name:  # "Smith, Jo"
+                last, _, first = (part.strip() for part in name.partition(","))
+            else:
+                first, _, last = name.partition(" ")
+            if first and last:
+                self.fields["first_name"] = first
+                self.fields["last_name"] = last
+
+
+_Reader = Callable[[_Builder, str, str], None]
+_ListReader = Callable[[_Builder, str, tuple[str, ...]], None]
+
+_STANDARD_READERS: dict[str, _Reader] = {
+    "email": _Builder.email,
+    "email_domain": _Builder.email_domain,
+    "free_email": _Builder.flag,
+    "first_name": _Builder.person_name,
+    "last_name": _Builder.person_name,
+    "name": _Builder.person_name,
+    "title": _Builder.plain_text,
+    "company": _Builder.plain_text,
+    "website": _Builder.website,
+    "website_domain": _Builder.website_domain,
+    "phone": _Builder.phone,
+    "country": _Builder.country,
+    "state": _Builder.state,
+    "postal_code": _Builder.postal_code,
+    "city": _Builder.person_name,
+    "employees": _Builder.employees,
+    "employees_min": _Builder.bound,
+    "employees_max": _Builder.bound,
+    "revenue": _Builder.revenue,
+    "revenue_min": _Builder.bound,
+    "revenue_max": _Builder.bound,
+    "industry": _Builder.categorical,
+    "source": _Builder.categorical,
+    "form": _Builder.categorical,
+    "language": _Builder.language,
+    "lead_type": _Builder.categorical,
+}
+_CUSTOM_READERS: dict[FieldType, _Reader] = {
+    FieldType.STRING: _Builder.plain_text,
+    FieldType.NUMBER: _Builder.number,
+    FieldType.BOOL: _Builder.flag,
+}
+_LIST_READERS: dict[str, _ListReader] = {"product_interest": _Builder.categorical_list}
+
+
+def _list_items(value: Any) -> tuple[str, ...] | None:
+    """Items of a list given as a JSON array, a list, or separated text; None if neither."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                return split_list(text.strip("[]"))
+        else:
+            return split_list(text)
+    if isinstance(value, list | tuple):
+        items = (_as_text(item) for item in value)
+        return tuple(item for item in items if item and not is_placeholder(item))
+    text = _as_text(value)
+    return None if text is None else split_list(text)
+
+
+def normalize_lead(
+    raw: Mapping[str, Any],
+    custom: Mapping[str, FieldType] = EMPTY,
+    *,
+    id: str | None = None,
+    received_at: datetime | None = None,
+) -> Lead:
+    """Read a raw lead into clean fields; never raises for bad data (see the module docstring)."""
+    custom_by_key = {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
+    lead = _Builder()
+    given = _given_fields(raw, custom_by_key, lead)
+    fields = [*(f for f in _FIRST if f in given), *(f for f in given if f not in _FIRST)]
+    for field in fields:
+        value = given[field]
+        reader = _STANDARD_READERS.get(field)
+        kind = STANDARD_FIELDS[field] if field in STANDARD_FIELDS else custom[field]
+        if kind is FieldType.LIST:
+            _read_list(lead, field, value)
+            continue
+        text = _as_text(value)
+        if text is None:
+            lead.unreadable(field, str(value), "is not a single value")
+        elif is_placeholder(text):
+            lead.warn(
+                field,
+                Reason.DATA_MISSING,
+                f"{_label(field)} '{text}' is a placeholder; treated as missing",
+                text,
+            )
+        else:
+            (reader or _CUSTOM_READERS[kind])(lead, field, text)
+    lead.names()
+    return Lead(
+        raw=MappingProxyType(dict(raw)),
+        fields=MappingProxyType(lead.fields),
+        warnings=tuple(lead.warnings),
+        id=id,
+        received_at=received_at,
+    )
+
+
+def _given_fields(
+    raw: Mapping[str, Any], custom_by_key: Mapping[str, str], lead: _Builder
+) -> dict[str, Any]:
+    """Field -> raw value for every non-blank raw value of a known field; the first key wins."""
+    given: dict[str, Any] = {}
+    given_by: dict[str, str] = {}
+    for key, value in raw.items():
+        if value is None or not isinstance(key, str) or _is_blank(value):
+            continue
+        field = (custom_by_key and custom_by_key.get(fold_key(key))) or standard_field(key)
+        if field is None:
+            continue  # neither standard nor custom: kept in raw only
+        if field not in given:
+            given[field] = value
+            given_by[field] = key
+        elif given[field] != value:
+            lead.warn(
+                field,
+                Reason.DATA_CORRECTED,
+                f"{_label(field)} given twice ('{given_by[field]}' and '{key}'); "
+                f"used '{given_by[field]}'",
+                str(value),
+            )
+    return given
+
+
+def _read_list(lead: _Builder, field: str, value: Any) -> None:
+    items = _list_items(value)
+    if items is None:
+        lead.unreadable(field, str(value), "is not a list")
+    elif not items:
+        lead.warn(
+            field,
+            Reason.DATA_MISSING,
+            f"{_label(field)} '{value}' has no items; treated as missing",
+            str(value),
+        )
+    else:
+        _LIST_READERS.get(field, _Builder.plain_list)(lead, field, items)
