@@ -1,0 +1,55 @@
+"""Delivering one outbox message through its channel, with the endpoints from settings.
+
+The worker calls `Deliverer.deliver` for each claimed message and records the outcome; this
+module only routes a Message to the right sender. A channel that is not configured is a
+permanent failure (the message dead-letters with that reason instead of retrying forever).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from leadrouter.notify.message import Channel, DeliveryFailed, Message
+from leadrouter.notify.slack import send_slack
+from leadrouter.notify.smtp import SmtpConfig, send_email
+from leadrouter.notify.webhook import WebhookConfig, send_webhook
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    smtp: SmtpConfig | None = None
+    slack_url: str | None = None
+    webhook: WebhookConfig | None = None
+
+    @property
+    def channels(self) -> frozenset[Channel]:
+        """The channels that can deliver, for `compose`."""
+        enabled = {
+            Channel.EMAIL: self.smtp is not None,
+            Channel.SLACK: self.slack_url is not None,
+            Channel.WEBHOOK: self.webhook is not None,
+        }
+        return frozenset(channel for channel, on in enabled.items() if on)
+
+
+class Deliverer:
+    """Sends messages through one shared HTTP client (connection reuse across messages)."""
+
+    def __init__(self, endpoints: Endpoints, client: httpx.Client) -> None:
+        self.endpoints = endpoints
+        self.client = client
+
+    def deliver(self, message: Message, now: datetime) -> None:
+        """Send one message; raise DeliveryFailed (with `retryable`) when it did not go out."""
+        e = self.endpoints
+        if message.channel is Channel.EMAIL and e.smtp is not None:
+            send_email(e.smtp, message, now)
+        elif message.channel is Channel.SLACK and e.slack_url is not None:
+            send_slack(self.client, e.slack_url, message)
+        elif message.channel is Channel.WEBHOOK and e.webhook is not None:
+            send_webhook(self.client, e.webhook, message, now)
+        else:
+            raise DeliveryFailed(f"channel {message.channel} is not configured", retryable=False)
