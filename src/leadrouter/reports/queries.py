@@ -50,8 +50,12 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def seconds_between(later: Any, earlier: Any, session: Session) -> ColumnElement[Any]:
+    """Seconds between two timestamp columns, to the millisecond, in this session's dialect."""
+    return _seconds(later, earlier, _postgres(session))
+
+
 def _seconds(later: Any, earlier: Any, postgres: bool) -> ColumnElement[Any]:
-    """Seconds between two timestamp columns, to the millisecond."""
     if postgres:
         return func.round(func.extract("epoch", later - earlier), 3)
     # SQLite stores timestamps as ISO text; julianday reads it as fractional days.

@@ -1,0 +1,97 @@
+"""`/metrics` in the Prometheus text exposition format (version 0.0.4), written by hand: a few
+families do not justify a client library.
+
+Every figure is read from the database at scrape time, so all server processes report the same
+numbers and nothing is lost on restart. Routing latency is the time from a lead's arrival to its
+first decision, as stored. Reads only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.queues.models import QueueRow
+from leadrouter.reports import queries
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LATENCY_WINDOW = timedelta(hours=1)  # the histogram covers leads routed in the last hour
+SLA_WINDOW = timedelta(days=1)
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", r"\\").replace('"', r"\"").replace("\n", r"\n")
+
+
+def _family(name: str, kind: str, help_: str, samples: Iterable[str]) -> Iterator[str]:
+    yield f"# HELP {name} {help_}"
+    yield f"# TYPE {name} {kind}"
+    yield from samples
+
+
+def histogram(name: str, values: Sequence[float], buckets: Sequence[float]) -> Iterator[str]:
+    """The sample lines of a histogram: cumulative buckets, +Inf, sum and count."""
+    for bound in buckets:
+        yield f'{name}_bucket{{le="{bound}"}} {sum(1 for v in values if v <= bound)}'
+    yield f'{name}_bucket{{le="+Inf"}} {len(values)}'
+    yield f"{name}_sum {sum(values)}"
+    yield f"{name}_count {len(values)}"
+
+
+def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> str:
+    """Every metric family as one text body."""
+    routed = session.execute(
+        select(LeadRow.rule, LeadRow.kind, func.count())
+        .where(LeadRow.kind.is_not(None))
+        .group_by(LeadRow.rule, LeadRow.kind)
+        .order_by(LeadRow.rule, LeadRow.kind)
+    )
+    latency = [
+        s
+        for (s,) in session.execute(
+            select(queries.seconds_between(DecisionRow.at, LeadRow.received_at, session))
+            .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
+            .where(DecisionRow.cause == "new", DecisionRow.at >= now - LATENCY_WINDOW)
+        )
+    ]
+    sizes = session.execute(
+        select(QueueRow.id, func.count(LeadRow.id))
+        .outerjoin(LeadRow, (LeadRow.queue == QueueRow.id) & (LeadRow.kind == "queue"))
+        .group_by(QueueRow.id)
+        .order_by(QueueRow.id)
+    )
+    sla = queries.sla_compliance(session, now - SLA_WINDOW, now, now, sla_target)[queries.ALL]
+    lines = [
+        *_family(
+            "leadrouter_leads_routed",
+            "gauge",
+            "Leads by the rule that decided and where they went (rep, queue, nurture, review).",
+            (
+                f'leadrouter_leads_routed{{rule="{_label(rule or "")}",kind="{_label(kind)}"}} {n}'
+                for rule, kind, n in routed
+            ),
+        ),
+        *_family(
+            "leadrouter_routing_latency_seconds",
+            "histogram",
+            "Seconds from arrival to first decision, leads routed in the last hour.",
+            histogram("leadrouter_routing_latency_seconds", latency, LATENCY_BUCKETS),
+        ),
+        *_family(
+            "leadrouter_queue_leads",
+            "gauge",
+            "Leads waiting in each queue now.",
+            (f'leadrouter_queue_leads{{queue="{_label(q)}"}} {n}' for q, n in sizes),
+        ),
+        *_family(
+            "leadrouter_sla_breaches",
+            "gauge",
+            "Leads received in the last 24 hours whose first touch came late or not at all.",
+            (f"leadrouter_sla_breaches {sla.breached}",),
+        ),
+    ]
+    return "\n".join(lines) + "\n"

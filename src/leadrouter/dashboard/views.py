@@ -1,0 +1,353 @@
+"""What each dashboard page shows, read from the store into plain values the templates render.
+
+One function per page, each taking a read session and `now`; the figures come from `reports`, so
+the dashboard and `leadrouter report` never disagree. Nothing here writes, renders HTML or reads
+the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from leadrouter.audit.models import AuditRow
+from leadrouter.codec import decision_from_dict
+from leadrouter.distribute import unavailable
+from leadrouter.explain import describe
+from leadrouter.leads.models import DecisionRow, LeadRow, OutcomeRow, TouchRow
+from leadrouter.model import RepLoad
+from leadrouter.policies import service as policies
+from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
+from leadrouter.queues.models import QueueRow
+from leadrouter.reports import queries
+from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
+from leadrouter.reports.queries import ALL, Dimension
+from leadrouter.reports.summary import Report, build_report
+from leadrouter.reps.models import RepLoadRow, RepRow
+from leadrouter.reps.service import to_rep
+
+WINDOW = timedelta(days=30)
+SEARCH_LIMIT = 50
+QUEUE_PAGE = 200  # the fallback queue page lists the oldest leads first, this many at most
+
+
+@dataclass(frozen=True, slots=True)
+class DayPoint:
+    day: str
+    leads: int
+    median: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    today: int
+    week: int
+    report: Report
+    trend: tuple[DayPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingLead:
+    id: str
+    email: str
+    company: str
+    queue: str
+    since: datetime
+    age: float
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RepLine:
+    id: str
+    name: str
+    open: int
+    capacity: int | None
+    available: bool
+    why_not: str
+    share: FairShare | None
+    sla: SlaCompliance | None
+    conversion: Conversion | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleLine:
+    rule: str
+    in_policy: bool
+    conversion: Conversion
+    speed: SpeedToLead | None
+    stands_out: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: datetime
+    what: str
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFound:
+    id: str
+    email: str
+    company: str
+    received_at: datetime
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    version: str
+    name: str
+    created_at: datetime
+    created_by: str
+    activated: tuple[datetime, ...]
+    diff: tuple[str, ...] = field(default=())  # against the version before it
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPage:
+    active: str | None
+    text: str
+    versions: tuple[PolicyVersion, ...]
+
+
+def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview:
+    """Leads today and this week, the 30-day report, and a daily trend for the charts."""
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = now - WINDOW
+    counts = {c.key: c.leads for c in queries.conversion(session, start, now, Dimension.DAY)}
+    speed = queries.speed_to_lead(session, start, now, Dimension.DAY)
+    days = [(start + timedelta(days=i + 1)).strftime("%Y-%m-%d") for i in range(WINDOW.days)]
+    trend = tuple(
+        DayPoint(day, counts.get(day, 0), speed[day].median if day in speed else None)
+        for day in days
+    )
+    return Overview(
+        today=queries.count_leads(session, day_start, now),
+        week=queries.count_leads(session, now - timedelta(days=7), now),
+        report=build_report(session, now, WINDOW, sla_target),
+        trend=trend,
+    )
+
+
+def _why(body: dict[str, Any]) -> tuple[str, ...]:
+    """The trace lines that explain a landing in a queue: what failed, not the whole story."""
+    lines = describe(decision_from_dict(body))
+    return tuple(line for line in lines if not line.endswith(": matched")) or tuple(lines)
+
+
+def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
+    """Every lead waiting in a fallback queue, oldest first, with why it landed there."""
+    fallback = select(QueueRow.id).where(QueueRow.fallback)
+    rows = session.execute(
+        select(LeadRow.id, LeadRow.raw, LeadRow.queue, DecisionRow.at, DecisionRow.body)
+        .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
+        .where(LeadRow.kind == "queue", LeadRow.queue.in_(fallback))
+        .order_by(DecisionRow.at, LeadRow.id)
+        .limit(QUEUE_PAGE)
+    )
+    return tuple(
+        WaitingLead(
+            lead_id,
+            str(raw.get("email", "")),
+            str(raw.get("company", "")),
+            queue,
+            at,
+            (now - at).total_seconds(),
+            _why(body),
+        )
+        for lead_id, raw, queue, at, body in rows
+    )
+
+
+def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLine, ...]:
+    """Each rep's load, capacity, availability now, fair share, SLA compliance and conversion."""
+    start = now - WINDOW
+    loads = {row.rep_id: row for row in session.scalars(select(RepLoadRow))}
+    shares = {
+        share.rep: share
+        for pool_shares in queries.fairness(session, start, now).values()
+        for share in pool_shares
+    }
+    sla = queries.sla_compliance(session, start, now, now, sla_target, Dimension.REP)
+    conversion = {c.key: c for c in queries.conversion(session, start, now, Dimension.REP)}
+    lines = []
+    for row in session.scalars(select(RepRow).order_by(RepRow.name)):
+        stored = loads.get(row.id)
+        load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
+        blocked = unavailable(to_rep(row), load, now)
+        lines.append(
+            RepLine(
+                row.id,
+                row.name,
+                load.open,
+                row.max_open,
+                blocked is None,
+                blocked[1] if blocked else "",
+                shares.get(row.id),
+                sla.get(row.id),
+                conversion.get(row.id),
+            )
+        )
+    return tuple(lines)
+
+
+def policy_rules(text: str) -> tuple[str, ...]:
+    """The rule ids of a policy's text, in order (none when it cannot be read)."""
+    try:
+        document = YAML(typ="safe").load(text)
+    except YAMLError:
+        return ()
+    rules = document.get("rules", []) if isinstance(document, dict) else []
+    return tuple(str(r["id"]) for r in rules if isinstance(r, dict) and "id" in r)
+
+
+def rules(session: Session, now: datetime) -> tuple[RuleLine, ...]:
+    """Each rule of the active policy (then any other rule that routed leads in the window),
+    with leads matched, speed to lead and conversion, flagging the ones that do badly."""
+    start = now - WINDOW
+    active = _active_version(session)
+    text = session.scalar(select(PolicyVersionRow.text).where(PolicyVersionRow.version == active))
+    in_policy = policy_rules(text or "")
+    conversion = {c.key: c for c in queries.conversion(session, start, now, Dimension.RULE)}
+    speed = queries.speed_to_lead(session, start, now, Dimension.RULE)
+    overall = queries.speed_to_lead(session, start, now)[ALL]
+    total = Conversion(
+        ALL,
+        *(sum(getattr(c, f) for c in conversion.values()) for f in ("leads", "qualified", "won")),
+    )
+    order = list(in_policy) + sorted(set(conversion) - set(in_policy))
+    return tuple(
+        RuleLine(
+            rule,
+            rule in in_policy,
+            conversion.get(rule, Conversion(rule, 0, 0, 0)),
+            speed.get(rule),
+            _stands_out(conversion.get(rule), speed.get(rule), total, overall),
+        )
+        for rule in order
+    )
+
+
+def _stands_out(
+    rule: Conversion | None, speed: SpeedToLead | None, total: Conversion, overall: SpeedToLead
+) -> tuple[str, ...]:
+    """Why a rule deserves a look: much slower, or converting much worse, than all leads."""
+    flags = []
+    if speed and speed.median and overall.median and speed.median > 2 * overall.median:
+        flags.append("slow first touch")
+    rate, baseline = (rule.qualification_rate if rule else None), total.qualification_rate
+    if rule and rule.leads >= 10 and rate is not None and baseline and rate < baseline / 2:
+        flags.append("low qualification")
+    return tuple(flags)
+
+
+def search_leads(session: Session, text: str) -> tuple[LeadFound, ...]:
+    """Latest leads whose email starts with, or whose company contains, `text`."""
+    needle = text.strip().lower()
+    if not needle:
+        return ()
+    company = func.lower(LeadRow.raw["company"].as_string())
+    rows = session.execute(
+        select(
+            LeadRow.id, LeadRow.raw, LeadRow.received_at, LeadRow.kind, LeadRow.owner, LeadRow.queue
+        )
+        .where(
+            or_(
+                LeadRow.email_key.startswith(needle, autoescape=True),
+                company.contains(needle, autoescape=True),
+            )
+        )
+        .order_by(LeadRow.received_at.desc())
+        .limit(SEARCH_LIMIT)
+    )
+    return tuple(
+        LeadFound(
+            lead_id,
+            str(raw.get("email", "")),
+            str(raw.get("company", "")),
+            received,
+            owner if kind == "rep" else f"{kind}: {queue}",
+        )
+        for lead_id, raw, received, kind, owner, queue in rows
+    )
+
+
+def timeline(session: Session, lead_id: str) -> tuple[LeadRow | None, tuple[Event, ...]]:
+    """The lead and everything that happened to it, in time order."""
+    lead = session.get(LeadRow, lead_id)
+    if lead is None:
+        return None, ()
+    events = [Event(lead.received_at, "Arrived", tuple(f"{k}: {v}" for k, v in lead.raw.items()))]
+    for row in session.scalars(
+        select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.id)
+    ):
+        title = "Routed" if row.cause == "new" else f"Routed again ({row.cause})"
+        events.append(Event(row.at, title, tuple(describe(decision_from_dict(row.body)))))
+    for touch in session.scalars(select(TouchRow).where(TouchRow.lead_id == lead_id)):
+        note = (touch.note,) if touch.note else ()
+        events.append(
+            Event(touch.at, f"Touched by {touch.rep or 'someone'} ({touch.channel})", note)
+        )
+    for outcome in session.scalars(select(OutcomeRow).where(OutcomeRow.lead_id == lead_id)):
+        amount = (f"amount: {outcome.amount:,.2f}",) if outcome.amount is not None else ()
+        events.append(Event(outcome.at, f"Outcome: {outcome.outcome}", amount))
+    for change in session.scalars(
+        select(AuditRow).where(AuditRow.entity == "lead", AuditRow.entity_id == lead_id)
+    ):
+        events.append(
+            Event(
+                change.at,
+                f"{change.action} by {change.actor}",
+                (f"before: {change.before}", f"after: {change.after}"),
+            )
+        )
+    return lead, tuple(sorted(events, key=lambda e: e.at))
+
+
+def _active_version(session: Session) -> str | None:
+    return session.scalar(
+        select(PolicyActivationRow.version).order_by(PolicyActivationRow.id.desc()).limit(1)
+    )
+
+
+def policy_page(session: Session) -> PolicyPage:
+    """The active version's text, and every version with its activations and diff."""
+    activations: dict[str, list[datetime]] = {}
+    for version, at in session.execute(
+        select(PolicyActivationRow.version, PolicyActivationRow.at).order_by(PolicyActivationRow.id)
+    ):
+        activations.setdefault(version, []).append(at)
+    rows: Sequence[PolicyVersionRow] = session.scalars(
+        select(PolicyVersionRow).order_by(PolicyVersionRow.created_at)
+    ).all()
+    versions = []
+    previous: PolicyVersionRow | None = None
+    for row in rows:
+        diff = (
+            tuple(policies.diff(session=session, old=previous.version, new=row.version).diff)
+            if previous
+            else ()
+        )
+        versions.append(
+            PolicyVersion(
+                row.version,
+                row.name,
+                row.created_at,
+                row.created_by,
+                tuple(activations.get(row.version, ())),
+                diff,
+            )
+        )
+        previous = row
+    active = _active_version(session)
+    text = next((r.text for r in rows if r.version == active), "")
+    return PolicyPage(active, text, tuple(reversed(versions)))

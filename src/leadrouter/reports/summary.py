@@ -1,0 +1,99 @@
+"""One report over a time window: every figure of `reports.queries` gathered in one value, and
+flattened into rows for the terminal, CSV and JSON.
+
+`leadrouter report` prints it and the dashboard's Overview shows the same value, so both always
+agree. Reads only, through the session it is given; `now` is an argument, never the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from leadrouter.reports import queries
+from leadrouter.reports.figures import (
+    Conversion,
+    FairShare,
+    QueueAge,
+    SlaCompliance,
+    SpeedToLead,
+)
+from leadrouter.reports.queries import ALL, Dimension
+
+# Until SLA clocks store each lead's own deadline, compliance is judged against one wall-clock
+# first-touch target.
+DEFAULT_SLA = timedelta(minutes=15)
+CONVERSION_DIMENSIONS = (Dimension.RULE, Dimension.SEGMENT, Dimension.SOURCE, Dimension.REP)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    start: datetime
+    end: datetime
+    sla_target: timedelta
+    leads: int
+    speed: SpeedToLead
+    sla: SlaCompliance
+    fallback: tuple[QueueAge, ...]
+    fairness: Mapping[str, tuple[FairShare, ...]]
+    conversion: Mapping[Dimension, tuple[Conversion, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One figure of a report: `section` and `key` say what it is about, `metric` which figure."""
+
+    section: str
+    key: str
+    metric: str
+    value: float | int | None
+
+
+def build_report(
+    session: Session, now: datetime, since: timedelta, sla_target: timedelta = DEFAULT_SLA
+) -> Report:
+    """Every figure over the leads received in the `since` before `now`."""
+    start = now - since
+    return Report(
+        start=start,
+        end=now,
+        sla_target=sla_target,
+        leads=queries.count_leads(session, start, now),
+        speed=queries.speed_to_lead(session, start, now)[ALL],
+        sla=queries.sla_compliance(session, start, now, now, sla_target)[ALL],
+        fallback=queries.fallback_queues(session, now),
+        fairness=queries.fairness(session, start, now),
+        conversion={d: queries.conversion(session, start, now, d) for d in CONVERSION_DIMENSIONS},
+    )
+
+
+def report_rows(report: Report) -> Iterator[Row]:
+    """The report as flat rows, in the order a reader scans it."""
+    yield Row("leads", ALL, "received", report.leads)
+    yield Row("speed_to_lead", ALL, "touched", report.speed.touched)
+    yield Row("speed_to_lead", ALL, "median_seconds", report.speed.median)
+    yield Row("speed_to_lead", ALL, "p90_seconds", report.speed.p90)
+    yield Row("sla", ALL, "target_seconds", report.sla_target.total_seconds())
+    yield Row("sla", ALL, "met", report.sla.met)
+    yield Row("sla", ALL, "breached", report.sla.breached)
+    yield Row("sla", ALL, "pending", report.sla.pending)
+    yield Row("sla", ALL, "compliance", report.sla.rate)
+    for queue in report.fallback:
+        yield Row("fallback_queue", queue.queue, "size", queue.size)
+        yield Row("fallback_queue", queue.queue, "oldest_seconds", queue.oldest)
+        yield Row("fallback_queue", queue.queue, "median_age_seconds", queue.median)
+    for pool, shares in report.fairness.items():
+        for share in shares:
+            key = f"{pool}/{share.rep}"
+            yield Row("fairness", key, "received", share.received)
+            yield Row("fairness", key, "fair_share", share.fair_share)
+            yield Row("fairness", key, "ratio", share.ratio)
+    for dimension, rows in report.conversion.items():
+        for row in rows:
+            section = f"conversion_by_{dimension.value}"
+            yield Row(section, row.key, "leads", row.leads)
+            yield Row(section, row.key, "qualification_rate", row.qualification_rate)
+            yield Row(section, row.key, "win_rate", row.win_rate)
