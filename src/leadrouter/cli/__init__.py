@@ -14,6 +14,7 @@ app = typer.Typer(
 # Each command module registers its commands on import.
 from leadrouter.cli import (  # noqa: E402
     policy,  # noqa: F401
+    report,  # noqa: F401
     route,  # noqa: F401
     serve,  # noqa: F401
 )
