@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from distribute_factories import LONDON, NINE_TO_FIVE, NY, SINGAPORE, at, rep
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.distribute import local_day, unavailable
@@ -278,6 +278,7 @@ _instants = st.integers(0, 400 * 24 * 3600).map(
 _zones = st.sampled_from([NY, LONDON, SINGAPORE, "Australia/Sydney", "America/St_Johns", "UTC"])
 
 
+@settings(deadline=None)
 @given(_shifts, _zones, _instants)
 def test_working_hours__agree_with_a_plain_reading_of_the_shifts(
     shifts: tuple[Shift, ...], tz: str, when: datetime
@@ -298,6 +299,7 @@ _dst_changes = st.sampled_from(
 )
 
 
+@settings(deadline=None)
 @given(_shifts, _zones, _dst_changes, st.integers(-4 * 3600, 4 * 3600))
 def test_working_hours__near_dst_changes_agree_with_a_plain_reading(
     shifts: tuple[Shift, ...], tz: str, change: datetime, offset: int
