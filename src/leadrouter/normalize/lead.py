@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -42,14 +43,23 @@ from leadrouter.normalize.text import (
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "on", "x", "checked"})
 _FALSE = frozenset({"no", "n", "false", "f", "0", "off", "unchecked"})
 
+_BOUNDS = {name: (f"{name}_min", f"{name}_max") for name in ("employees", "revenue")}
+
 # Read before all other fields: phone, state and postal code are read in the country's light.
 _FIRST = ("country", "state")
+
+
+@lru_cache(maxsize=16384)
+def _read_text(value: str) -> tuple[str, bool]:
+    """Cleaned text and whether it is a placeholder; cached, as columns repeat their values."""
+    text = clean(value)
+    return text, is_placeholder(text)
 
 
 def _as_text(value: Any) -> str | None:
     """The value as cleaned text; None when it is not a scalar that has a text form."""
     if isinstance(value, str):
-        return clean(value)
+        return _read_text(value)[0]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -62,8 +72,9 @@ def _as_text(value: Any) -> str | None:
 
 
 def _is_blank(value: Any) -> bool:
+    """True for None, NaN, an empty list, and text that is empty once cleaned."""
     if isinstance(value, str):
-        return not value.strip()
+        return not _read_text(value)[0]
     if isinstance(value, float):
         return math.isnan(value)  # what pandas and some CSV readers use for an empty cell
     if isinstance(value, list | tuple):
@@ -235,10 +246,11 @@ class _Builder:
 
     def set_range(self, field: str, amount: NumberRange) -> None:
         """`field` = the range's value, `field_min`/`field_max` its bounds (a raw bound wins)."""
+        low_field, high_field = _BOUNDS[field]
         self.fields[field] = amount.value
-        self.fields.setdefault(f"{field}_min", amount.low)
+        self.fields.setdefault(low_field, amount.low)
         if amount.high is not None:
-            self.fields.setdefault(f"{field}_max", amount.high)
+            self.fields.setdefault(high_field, amount.high)
 
     def bound(self, field: str, text: str) -> None:
         parsed = parse_range(text, field.startswith("revenue"))
@@ -333,6 +345,7 @@ _CUSTOM_READERS: dict[FieldType, _Reader] = {
     FieldType.BOOL: _Builder.flag,
 }
 _LIST_READERS: dict[str, _ListReader] = {"product_interest": _Builder.categorical_list}
+_KINDS: dict[str, FieldType] = dict(STANDARD_FIELDS)  # a plain dict: faster than the proxy
 
 
 def _list_items(value: Any) -> tuple[str, ...] | None:
@@ -364,18 +377,20 @@ def normalize_lead(
     custom_by_key = {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
     lead = _Builder()
     given = _given_fields(raw, custom_by_key, lead)
-    fields = [*(f for f in _FIRST if f in given), *(f for f in given if f not in _FIRST)]
-    for field in fields:
+    for field in _reading_order(given):
         value = given[field]
-        reader = _STANDARD_READERS.get(field)
-        kind = STANDARD_FIELDS[field] if field in STANDARD_FIELDS else custom[field]
+        kind = _KINDS.get(field) or custom[field]
         if kind is FieldType.LIST:
             _read_list(lead, field, value)
             continue
-        text = _as_text(value)
+        if isinstance(value, str):
+            text, placeholder = _read_text(value)
+        else:
+            text = _as_text(value)
+            placeholder = text is not None and is_placeholder(text)
         if text is None:
             lead.unreadable(field, str(value), "is not a single value")
-        elif is_placeholder(text):
+        elif placeholder:
             lead.warn(
                 field,
                 Reason.DATA_MISSING,
@@ -383,7 +398,7 @@ def normalize_lead(
                 text,
             )
         else:
-            (reader or _CUSTOM_READERS[kind])(lead, field, text)
+            (_STANDARD_READERS.get(field) or _CUSTOM_READERS[kind])(lead, field, text)
     lead.names()
     return Lead(
         raw=MappingProxyType(dict(raw)),
@@ -394,6 +409,12 @@ def normalize_lead(
     )
 
 
+def _reading_order(given: Mapping[str, Any]) -> Iterable[str]:
+    if "country" not in given and "state" not in given:
+        return given
+    return [*(f for f in _FIRST if f in given), *(f for f in given if f not in _FIRST)]
+
+
 def _given_fields(
     raw: Mapping[str, Any], custom_by_key: Mapping[str, str], lead: _Builder
 ) -> dict[str, Any]:
@@ -401,7 +422,12 @@ def _given_fields(
     given: dict[str, Any] = {}
     given_by: dict[str, str] = {}
     for key, value in raw.items():
-        if value is None or not isinstance(key, str) or _is_blank(value):
+        if isinstance(value, str):
+            if not _read_text(value)[0]:
+                continue
+        elif value is None or _is_blank(value):
+            continue
+        if not isinstance(key, str):
             continue
         field = (custom_by_key and custom_by_key.get(fold_key(key))) or standard_field(key)
         if field is None:
