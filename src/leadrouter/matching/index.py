@@ -29,7 +29,7 @@ from leadrouter.model import Account, AccountMatch, AccountType, Lead, Note, Rea
 from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
 
 STRONG = 0.9  # default: at or above, the lead joins the account
-WEAK = 0.7  # default: below, no match; in between, a grey-zone match (strong=False)
+WEAK = 0.75  # default: below, no match; in between, a grey-zone match (strong=False)
 
 # Confidence of each kind of evidence; see docs in `match`. A registrable domain is the company's
 # own; a name can be shared by unrelated companies, so a name alone never reaches full confidence.
@@ -58,11 +58,13 @@ _TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PART
 # only tokens carried by at most _MAX_DF names (a word carried by more, such as "bank", cannot
 # find a company on its own; an exact-name lookup still does). _SHORTLIST candidates are scored.
 _SEED_TOKENS = 3
-_MAX_DF = 3000
+_MAX_DF = 2500
+_MAX_POSTINGS = 4000  # postings read per lead, beyond the first seed
 _SHORTLIST = 20
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
-_COMMON_FACTOR = 0.3
-_IDENTIFIER_PENALTY = 0.75
+_COMMON_FACTOR = 0.5
+_IDENTIFIER_PENALTY = 0.6
+_CONFLICT = 0.05  # per unit of word weight (idf) that both names keep unpaired
 _ABBREVIATION_CREDIT = 0.8
 
 
@@ -83,6 +85,26 @@ class _Candidate:
     domain: bool
     name_score: float
     country_agrees: bool
+
+
+# A lead word: (text, weight, vocabulary ids it stands for, known to the account book).
+_Word = tuple[str, float, tuple[int, ...], bool]
+
+
+def _word_similarity(word: str, other: str, known: bool) -> float:
+    """Similarity of two different words, 0 when unrelated (see `AccountIndex._similarity`)."""
+    if is_identifier(other):
+        return 0.0
+    score = 0.0
+    if len(word) >= 4 and len(other) >= 4:
+        score = Levenshtein.normalized_similarity(word, other, score_cutoff=0.75)
+        if not score and OSA.distance(word, other, score_cutoff=1) <= 1:
+            score = 0.75  # a swap of two letters: "stele" / "steel"
+    if not known and len(word) >= 3 and len(other) > len(word) and word[0] == other[0]:
+        letters = iter(other)
+        if all(ch in letters for ch in word):
+            score = max(score, _ABBREVIATION_CREDIT)
+    return score
 
 
 def _typo_variants(token: str) -> list[str]:
@@ -240,7 +262,7 @@ class AccountIndex:
                 evidence.append(f"company {company!r} is a placeholder: not matched")
         else:
             evidence.extend(
-                f"company {w.raw!r} not used: {w.message}"
+                f"company {w.raw!r} is a placeholder: not matched"
                 for w in lead.warnings
                 if w.field == "company" and w.raw
             )
@@ -276,7 +298,7 @@ class AccountIndex:
                 hits.setdefault(i, f"domain {domain} of {label}")
         if "email_domain" not in fields:
             evidence.extend(
-                f"email {w.raw!r} is not usable: {w.message}"
+                f"email {w.raw!r} is not an email address: not used for matching"
                 for w in lead.warnings
                 if w.field == "email" and w.raw
             )
@@ -294,48 +316,62 @@ class AccountIndex:
                 )
                 for e in exact
             }
-        lead = self._lead_tokens(name.tokens)
+        lead = self._lead_words(name.tokens)
+        postings = self._postings
         seeds = sorted(
-            {tid for _, _, tids in lead for tid in tids},
-            key=lambda tid: len(self._postings[tid]),
+            (df, tids)
+            for _, _, tids, _ in {word[0]: word for word in lead}.values()
+            if 0 < (df := sum(len(postings[t]) for t in tids)) <= _MAX_DF
         )
-        seeds = [tid for tid in seeds if len(self._postings[tid]) <= _MAX_DF][:_SEED_TOKENS]
-        if not seeds:
-            return {}
         found: dict[int, float] = {}
-        for tid in seeds:
-            weight = self._weights[tid]
-            for entry in self._postings[tid]:
-                found[entry] = found.get(entry, 0.0) + weight
-        lead_weight = sum(weight for _, weight, _ in lead)
+        read = 0
+        for df, tids in seeds[:_SEED_TOKENS]:
+            if read and read + df > _MAX_POSTINGS:
+                break
+            read += df
+            for tid in tids:
+                weight = self._weights[tid]
+                if not found:  # the first list in one C-level call: most leads stop here
+                    found = dict.fromkeys(postings[tid], weight)
+                    continue
+                for entry in postings[tid]:
+                    found[entry] = found.get(entry, 0.0) + weight
+        if not found:
+            return {}
+        lead_weight = sum(word[1] for word in lead)
         entry_weight = self._entry_weight
         shortlist = nlargest(
             _SHORTLIST, found, key=lambda e: found[e] / (lead_weight + entry_weight[e])
         )
         hits: dict[int, tuple[float, int]] = {}
         for entry in shortlist:
-            score = self._similarity(lead, lead_weight, entry)
+            score = self._similarity(lead, entry)
             i = self._entry_account[entry]
             if score > hits.get(i, (0.0, 0))[0]:
                 hits[i] = (score, entry)
         return hits
 
-    def _lead_tokens(self, tokens: tuple[str, ...]) -> list[tuple[str, float, tuple[int, ...]]]:
-        """Each distinct lead word with its weight and the vocabulary words it stands for."""
+    def _lead_words(self, tokens: tuple[str, ...]) -> list[_Word]:
+        """Each lead word with its weight, the vocabulary words it stands for, and whether known."""
+        resolved: dict[str, _Word] = {}
         out = []
-        for token in dict.fromkeys(tokens):
-            tid = self._vocab.get(token)
-            if tid is not None:
-                out.append((token, self._weights[tid], (tid,)))
-                continue
-            tids = self._typo_tokens(token)
-            weight = max((self._weights[t] for t in tids), default=self._unknown_weight)
-            out.append((token, weight, tids))
+        for token in tokens:
+            word = resolved.get(token)
+            if word is None:
+                tid = self._vocab.get(token)
+                if tid is not None:
+                    word = (token, self._weights[tid], (tid,), True)
+                else:
+                    tids = self._typo_tokens(token)
+                    weight = max((self._weights[t] for t in tids), default=self._unknown_weight)
+                    word = (token, weight, tids, False)
+                resolved[token] = word
+            out.append(word)
         return out
 
     def _typo_tokens(self, token: str) -> tuple[int, ...]:
         """Vocabulary words one edit (insert, delete, substitute, swap) away from `token`."""
-        if len(token) < _MIN_TYPO_LENGTH - 1:
+        if len(token) < _MIN_TYPO_LENGTH - 1 or is_identifier(token):
             return ()
         found: set[int] = set()
         variants = _typo_variants(token)
@@ -350,54 +386,67 @@ class AccountIndex:
             elif known is not None:
                 found.update(known)
         # Deletions on both sides also meet for words two edits apart: keep only one edit.
-        return tuple(
-            sorted(t for t in found if OSA.distance(token, self._words[t], score_cutoff=1) <= 1)
-        )
+        words = self._words
+        return tuple(sorted(t for t in found if OSA.distance(token, words[t], score_cutoff=1) <= 1))
 
-    def _similarity(
-        self, lead: list[tuple[str, float, tuple[int, ...]]], lead_weight: float, entry: int
-    ) -> float:
-        """Weighted word overlap of a lead name and an account name, 0..1.
+    def _similarity(self, lead: list[_Word], entry: int) -> float:
+        """How well a lead name and an account name agree, 0..1.
 
-        Words pair up greedily, heaviest lead word first: equal words count fully, words one or
-        two edits apart count by rapidfuzz's normalized Levenshtein similarity (a typo changes
-        letters inside a word; Jaro-Winkler would over-reward shared prefixes such as
-        "international" / "internet"), and a word that is a prefix of the other counts as an
-        abbreviation. The sum is a Dice coefficient over word weights, so a missing rare word
-        costs much and a missing "group" little. Differing identifier words (numbers, roman
-        numerals, single letters) mark sibling entities and cut the score.
+        Words pair up, equal words first, then the heaviest remaining lead word with its most
+        similar remaining account word: rapidfuzz's normalized Levenshtein similarity (a typo
+        changes letters inside a word; Jaro-Winkler would over-reward shared prefixes such as
+        "international" / "internet"), or, for a word no account uses, an abbreviation credit
+        when it is a prefix or a contraction of the account word ("ptrs" / "partners"). The sum
+        is a Dice coefficient over word weights, so a missing rare word costs much and a missing
+        "group" little. When both sides keep unpaired words ("Growth Fund" / "Value Fund"), the
+        names conflict, and the conflicting weight is subtracted: that is how sibling entities
+        stay apart. Numbers, roman numerals and single letters must agree exactly.
         """
         tokens = self._entry_tokens[entry]
-        weights = self._weights
-        vocab = self._vocab
-        used = [False] * len(tokens)
-        shared = 0.0
-        for word, weight, _ in sorted(lead, key=lambda t: -t[1]):
-            best, best_j = 0.0, -1
-            for j, other in enumerate(tokens):
-                if used[j]:
-                    continue
-                if other == word:
-                    best, best_j = 1.0, j
+        weights, vocab = self._weights, self._vocab
+        entry_weights = [weights[vocab[t]] for t in tokens]
+        free = list(range(len(tokens)))
+        shared = lead_total = lead_missing = 0.0
+        pending: list[_Word] = []
+        for word in lead:
+            text = word[0]
+            for k, j in enumerate(free):
+                if tokens[j] == text:
+                    del free[k]
+                    shared += 2 * entry_weights[j]
+                    lead_total += entry_weights[j]
                     break
-                if len(word) >= 4 and len(other) >= 4:
-                    score = Levenshtein.normalized_similarity(word, other, score_cutoff=0.75)
-                    if score < 0.75 and OSA.distance(word, other) == 1:
-                        score = 0.75
-                    if (other.startswith(word) or word.startswith(other)) and min(
-                        len(word), len(other)
-                    ) >= 3:
-                        score = max(score, _ABBREVIATION_CREDIT)
+            else:
+                pending.append(word)
+        identifiers_agree = True
+        for text, weight, _, known in sorted(pending, key=lambda w: -w[1]):
+            best, best_k = 0.0, -1
+            if is_identifier(text):
+                identifiers_agree = False
+            else:
+                for k, j in enumerate(free):
+                    score = _word_similarity(text, tokens[j], known)
                     if score > best:
-                        best, best_j = score, j
-            if best_j >= 0:
-                used[best_j] = True
-                shared += best * (weight + weights[vocab[tokens[best_j]]])
-        score = shared / (lead_weight + self._entry_weight[entry])
-        lead_ids = {word for word, _, _ in lead if is_identifier(word)}
-        if lead_ids != {t for t in tokens if is_identifier(t)}:
+                        best, best_k = score, k
+            if best_k < 0:
+                lead_total += weight
+                lead_missing += weight
+                continue
+            j = free.pop(best_k)
+            # A word no account uses borrows the weight of the word it stands for.
+            weight = weight if known else entry_weights[j]
+            shared += best * (weight + entry_weights[j])
+            lead_total += weight
+        entry_missing = 0.0
+        for j in free:
+            entry_missing += entry_weights[j]
+            if identifiers_agree and is_identifier(tokens[j]):
+                identifiers_agree = False
+        score = shared / (lead_total + sum(entry_weights))
+        score -= _CONFLICT * min(lead_missing, entry_missing)
+        if not identifiers_agree:
             score *= _IDENTIFIER_PENALTY
-        return min(score, 1.0)
+        return max(0.0, min(score, 1.0))
 
     def _judge(
         self,

@@ -11,7 +11,6 @@ and yield None. Pure string functions: this module must never know about account
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,11 +59,32 @@ def _legal_forms() -> frozenset[tuple[str, ...]]:
 
 LEGAL_FORMS = _legal_forms()
 _LEGAL_SIZES = sorted({len(form) for form in LEGAL_FORMS}, reverse=True)
+
+
+def _one_edit(word: str) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    )
+
+
+# Misspelt long legal forms ("Limted", "Corporaton") are still legal forms, not name words.
+_LEGAL_TYPOS = frozenset(
+    typo
+    for (form,) in (f for f in LEGAL_FORMS if len(f) == 1 and len(f[0]) >= 6)
+    for typo in _one_edit(form)
+)
 # Legal forms that some countries write before the name ("PT Astra", "OOO Romashka"); only these,
 # because a short form such as "SA" or "AS" at the start is as likely a real word or initials.
 _PREFIX_FORMS = frozenset({"pt", "ooo", "oao", "zao", "pao", "ao", "tov", "cv"})
 
-# Abbreviations people write on forms, mapped to one spelling so that both sides agree.
+# Abbreviations people write on forms, mapped to one spelling so that both sides agree. Only true
+# abbreviations: singular and plural ("holding", "holdings") stay apart and meet as near-equal
+# words, so that a typo in them is still one edit from the account's word.
 CANONICAL: dict[str, str] = {
     "intl": "international",
     "internat": "international",
@@ -73,19 +93,14 @@ CANONICAL: dict[str, str] = {
     "mfrs": "manufacturers",
     "tech": "technology",
     "techs": "technology",
-    "technologies": "technology",
     "svc": "services",
     "svcs": "services",
     "srvcs": "services",
-    "service": "services",
     "sys": "systems",
-    "system": "systems",
-    "solution": "solutions",
     "mgmt": "management",
     "mgt": "management",
     "hldgs": "holdings",
     "hldg": "holdings",
-    "holding": "holdings",
     "grp": "group",
     "assoc": "associates",
     "assocs": "associates",
@@ -102,14 +117,10 @@ CANONICAL: dict[str, str] = {
     "eng": "engineering",
     "engg": "engineering",
     "inds": "industries",
-    "industry": "industries",
     "invest": "investment",
-    "investments": "investment",
     "lab": "laboratories",
     "labs": "laboratories",
-    "laboratory": "laboratories",
     "pharma": "pharmaceuticals",
-    "pharmaceutical": "pharmaceuticals",
     "finl": "financial",
     "elec": "electric",
     "amer": "american",
@@ -127,9 +138,6 @@ CANONICAL: dict[str, str] = {
     "comms": "communications",
     "telecom": "telecommunications",
     "ent": "entertainment",
-    "ventures": "venture",
-    "partner": "partners",
-    "resource": "resources",
 }
 
 # Words that many company names share: they count for little when they agree and little when they
@@ -216,15 +224,14 @@ _PLACEHOLDER_COMPANIES = frozenset(
     }
 )
 
-# Tokens that tell otherwise identical names apart: numbers ("Fund 2"), roman numerals
-# ("Partners II") and single letters ("Series A"). Two names that differ in them are different
-# companies however similar the rest is.
-_ROMAN = re.compile(r"^x{0,3}(?:ix|iv|v?i{0,3})$")
-
 
 def is_identifier(token: str) -> bool:
-    """True for tokens that distinguish sibling entities: digits, roman numerals, single letters."""
-    return len(token) == 1 or any(ch.isdigit() for ch in token) or bool(_ROMAN.match(token))
+    """True for tokens that tell sibling entities apart: "Fund 2", "Partners II", "Series A".
+
+    Numbers (any token with a non-letter), roman numerals (only the letters i, v, x) and single
+    letters: two names that differ in them are different companies however alike the rest is.
+    """
+    return len(token) == 1 or not token.isalpha() or not token.strip("ivx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +253,10 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
     while stripped:
         stripped = False
         for size in _LEGAL_SIZES:
-            if len(tokens) > size and tuple(tokens[-size:]) in LEGAL_FORMS:
+            tail = tuple(tokens[-size:])
+            if len(tokens) > size and (
+                tail in LEGAL_FORMS or (size == 1 and tail[0] in _LEGAL_TYPOS)
+            ):
                 del tokens[-size:]
                 stripped = True
                 break

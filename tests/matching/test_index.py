@@ -1,0 +1,328 @@
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadrouter.matching import TIE_BREAKERS, AccountIndex, MatchResult
+from leadrouter.model import Account, AccountType, Lead, Reason
+from leadrouter.normalize import normalize_lead
+
+
+def account(account_id: str, name: str, *domains: str, **fields: Any) -> Account:
+    return Account(id=account_id, name=name, domains=domains, **fields)
+
+
+def lead(**raw: str) -> Lead:
+    return normalize_lead(raw)
+
+
+def matched_id(result: MatchResult) -> str | None:
+    return result.match.account.id if result.match else None
+
+
+def messages(result: MatchResult) -> str:
+    return " | ".join(note.message for note in result.notes)
+
+
+ACME_UK = account("a1", "ACME LTD", "acme.co.uk", country="GB", owner="ana")
+GLOBEX = account("g1", "Globex Corporation", "globex.com", country="US", owner="bob")
+WABTEC = account("w1", "Westinghouse Air Brake Technologies Corporation", country="US")
+INDEX = AccountIndex.build([ACME_UK, GLOBEX, WABTEC])
+
+
+# ---------------------------------------------------------------- domains
+
+
+def test_match__email_subdomain_with_multi_part_suffix_matches_by_domain() -> None:
+    result = INDEX.match(lead(email="jo@mail.eu.acme.co.uk"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.method, result.match.strong) == (
+        "a1",
+        "domain",
+        True,
+    )
+    assert "domain acme.co.uk of the email belongs to ACME LTD (a1)" in result.match.reason
+    assert result.notes[0].code is Reason.ACCOUNT_MATCHED
+
+
+def test_match__account_domains_given_as_urls_are_indexed_by_registrable_domain() -> None:
+    index = AccountIndex.build([account("x", "Initech", "https://www.initech.com.au/about")])
+
+    assert matched_id(index.match(lead(email="p@sales.initech.com.au"))) == "x"
+
+
+def test_match__website_domain_matches_when_the_email_is_personal() -> None:
+    result = INDEX.match(lead(email="jo@gmail.com", website="https://www.globex.com/contact"))
+
+    assert matched_id(result) == "g1"
+    assert "domain globex.com of the website" in result.match.reason  # type: ignore[union-attr]
+
+
+def test_match__free_mail_domain_never_matches_and_says_so() -> None:
+    index = AccountIndex.build([account("gm", "Gmail Fans", "gmail.com")])
+
+    result = index.match(lead(email="jo@gmail.com"))
+
+    assert result.match is None
+    assert result.notes[0].code is Reason.ACCOUNT_NOT_MATCHED
+    assert "gmail.com is a free-mail domain: not used for matching" in messages(result)
+
+
+def test_match__domain_and_name_together_give_the_highest_confidence() -> None:
+    result = INDEX.match(lead(email="jo@acme.co.uk", company="Acme Limited"))
+
+    assert result.match is not None
+    assert result.match.method == "name+domain"
+    assert result.match.confidence == pytest.approx(0.99)
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_match__company_name_with_another_legal_form_matches_and_explains() -> None:
+    result = INDEX.match(lead(email="jo@gmail.com", company="Acme Limited", country="UK"))
+
+    assert result.match is not None
+    assert result.match.account.id == "a1"
+    assert result.match.strong
+    assert "company 'Acme Limited' ~ 'ACME LTD' (score 1.00)" in result.match.reason
+    assert "country GB agrees" in result.match.reason
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Westinhouse Air Brake Technologies",  # a letter missing
+        "Westinghouse Air Brkae Technologies Corp",  # two letters swapped
+        "Air Brake Westinghouse Technologies",  # word order
+        "Westinghouse Air Brake Tech Inc",  # abbreviation and another legal form
+    ],
+)
+def test_match__noisy_company_names_still_find_the_account(company: str) -> None:
+    assert matched_id(INDEX.match(lead(company=company))) == "w1"
+
+
+def test_match__a_company_that_is_not_an_account_matches_nothing() -> None:
+    result = INDEX.match(lead(company="Initech Software", email="p@initech.io"))
+
+    assert result.match is None
+    assert "no account name resembles company 'Initech Software'" in messages(result)
+
+
+@pytest.mark.parametrize("company", ["n/a", "-", "test", "asdf", "none", "self"])
+def test_match__placeholder_companies_never_match_and_say_so(company: str) -> None:
+    index = AccountIndex.build([account("t", "Test"), account("n", "None Ltd"), ACME_UK])
+
+    result = index.match(lead(company=company, email="jo@gmail.com"))
+
+    assert result.match is None
+    assert f"company {company!r} is a placeholder: not matched" in messages(result)
+
+
+def test_match__garbage_email_is_reported_and_not_used() -> None:
+    result = INDEX.match(lead(email="jo@@acme", company="-"))
+
+    assert result.match is None
+    assert "email 'jo@@acme' is not an email address" in messages(result)
+
+
+def test_match__sibling_entities_that_differ_in_a_number_do_not_match() -> None:
+    index = AccountIndex.build([account("f3", "Harbour Growth Fund III, L.P.")])
+
+    assert index.match(lead(company="Harbour Growth Fund II LP")).match is None
+
+
+def test_match__a_different_country_makes_a_name_match_weak() -> None:
+    result = INDEX.match(lead(company="Acme Ltd", country="Germany"))
+
+    assert result.match is not None
+    assert not result.match.strong
+    assert "country DE differs from the account's GB" in result.match.reason
+
+
+def test_match__an_agreeing_phone_raises_confidence() -> None:
+    index = AccountIndex.build(
+        [account("p", "Northwind Traders", phone="+14155550100"), account("q", "Contoso")]
+    )
+
+    without = index.match(lead(company="Northwind Traders Intl"))
+    with_phone = index.match(lead(company="Northwind Traders Intl", phone="+1 415 555 0100"))
+
+    assert with_phone.match is not None and without.match is not None
+    assert with_phone.match.confidence > without.match.confidence
+    assert "phone +14155550100 agrees" in with_phone.match.reason
+
+
+def test_match__stricter_thresholds_make_the_same_match_weak() -> None:
+    strict = AccountIndex.build([ACME_UK], strong=0.999, weak=0.9)
+
+    result = strict.match(lead(company="Acme"))
+
+    assert result.match is not None and not result.match.strong
+
+
+def test_build__rejects_thresholds_out_of_order() -> None:
+    with pytest.raises(ValueError, match="thresholds"):
+        AccountIndex.build([], strong=0.5, weak=0.8)
+
+
+# ---------------------------------------------------------------- ties
+
+
+def _tie(*accounts: Account, **raw: str) -> MatchResult:
+    return AccountIndex.build(accounts).match(lead(**raw))
+
+
+def test_tie__customer_over_prospect_and_never_strong() -> None:
+    result = _tie(
+        account("p1", "Umbrella Ltd", type=AccountType.PROSPECT),
+        account("c1", "Umbrella Inc", type=AccountType.CUSTOMER),
+        company="Umbrella",
+    )
+
+    assert result.match is not None
+    assert result.match.account.id == "c1"
+    assert not result.match.strong
+    ambiguous = [n for n in result.notes if n.code is Reason.ACCOUNT_AMBIGUOUS]
+    assert ambiguous and ambiguous[0].data["tie_breaker"] == "customer over prospect"
+    assert {c[0] for c in ambiguous[0].data["candidates"]} == {"p1", "c1"}
+
+
+def test_tie__domain_over_name() -> None:
+    result = _tie(
+        account("d", "Acme Group", "acme.com"),
+        account("n", "Beta Corp"),
+        email="jo@acme.com",
+        company="Beta Corp",
+    )
+
+    assert result.match is not None
+    assert result.match.account.id == "d"
+    assert not result.match.strong
+    assert "company name says Beta Corp (n); domain wins" in messages(result)
+
+
+def test_tie__same_country_decides_between_accounts_sharing_a_domain() -> None:
+    result = _tie(
+        account("us", "Acme", "acme.com", country="US"),
+        account("gb", "Acme", "acme.com", country="GB"),
+        email="jo@acme.com",
+        company="Acme",
+        country="GB",
+    )
+
+    assert matched_id(result) == "gb"
+
+
+def test_tie__most_recent_activity() -> None:
+    result = _tie(
+        account("old", "Hooli", last_activity=datetime(2025, 1, 1, tzinfo=UTC)),
+        account("new", "Hooli Inc", last_activity=datetime(2026, 6, 1, tzinfo=UTC)),
+        company="Hooli",
+    )
+
+    assert matched_id(result) == "new"
+    assert result.notes[1].data["tie_breaker"] == "most recent activity"
+
+
+def test_tie__lowest_id_when_nothing_else_differs() -> None:
+    result = _tie(account("b", "Vandelay"), account("a", "Vandelay"), company="Vandelay")
+
+    assert matched_id(result) == "a"
+    assert result.notes[1].data["tie_breaker"] == TIE_BREAKERS[-1]
+
+
+# ---------------------------------------------------------------- hierarchy and updates
+
+
+def test_match__fills_the_ultimate_parent_from_the_hierarchy() -> None:
+    index = AccountIndex.build(
+        [
+            account("top", "Globex Holdings"),
+            account("mid", "Globex Europe", parent="top"),
+            account("leaf", "Globex Deutschland GmbH", "globex.de", parent="mid"),
+        ]
+    )
+
+    result = index.match(lead(email="jo@globex.de"))
+
+    assert result.match is not None and result.match.ultimate_parent is not None
+    assert result.match.ultimate_parent.id == "top"
+    assert index.ultimate_parent("top").id == "top"  # type: ignore[union-attr]
+    assert index.ultimate_parent("nope") is None
+
+
+def test_build__survives_a_parent_cycle_and_unknown_parents() -> None:
+    index = AccountIndex.build(
+        [
+            account("x", "X Corp", parent="y"),
+            account("y", "Y Corp", parent="x"),
+            account("z", "Z Corp", parent="missing"),
+        ]
+    )
+
+    assert index.ultimate_parent("x").id == "x"  # type: ignore[union-attr]
+    assert index.ultimate_parent("z").id == "z"  # type: ignore[union-attr]
+
+
+def test_with_accounts__adds_replaces_and_removes() -> None:
+    updated = INDEX.with_accounts(
+        [account("a1", "Acme Ltd", "acme.co.uk", owner="new-owner"), account("n", "Initech")],
+        removed=["g1"],
+    )
+
+    assert len(updated) == 3 and len(INDEX) == 3
+    assert updated.get("a1").owner == "new-owner"  # type: ignore[union-attr]
+    assert updated.get("g1") is None
+    assert matched_id(updated.match(lead(company="Initech"))) == "n"
+    assert matched_id(INDEX.match(lead(email="jo@globex.com"))) == "g1"
+
+
+# ---------------------------------------------------------------- properties
+
+_WORDS = ["acme", "globex", "initech", "umbrella", "hooli", "soylent", "wonka", "stark"]
+_names = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(_names, min_size=1, max_size=8),
+    company=st.one_of(st.none(), _names, st.text(max_size=12)),
+    pick=st.integers(min_value=0),
+    free=st.booleans(),
+)
+def test_property__an_account_domain_always_matches_its_account_unless_free_mail(
+    names: list[str], company: str | None, pick: int, free: bool
+) -> None:
+    accounts = [account(f"id{i}", name, f"d{i}.com") for i, name in enumerate(names)]
+    target = accounts[pick % len(accounts)]
+    raw = {"email": "jo@gmail.com" if free else f"jo@{target.domains[0]}"}
+    if company:
+        raw["company"] = company
+    index = AccountIndex.build(accounts)
+
+    result = index.match(lead(**raw))
+
+    if free:
+        assert result.match is None or result.match.method == "name"
+    else:
+        assert matched_id(result) == target.id
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_names, min_size=1, max_size=8), company=_names, seed=st.randoms())
+def test_property__matching_is_deterministic_whatever_the_account_order(
+    names: list[str], company: str, seed: Any
+) -> None:
+    accounts = [account(f"id{i}", name) for i, name in enumerate(names)]
+    shuffled = list(accounts)
+    seed.shuffle(shuffled)
+    the_lead = lead(company=company)
+
+    first = AccountIndex.build(accounts).match(the_lead)
+
+    assert first == AccountIndex.build(accounts).match(the_lead)
+    assert matched_id(first) == matched_id(AccountIndex.build(shuffled).match(the_lead))
