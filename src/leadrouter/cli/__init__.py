@@ -13,6 +13,7 @@ app = typer.Typer(
 
 # Each command module registers its commands on import.
 from leadrouter.cli import (  # noqa: E402
+    match,  # noqa: F401
     policy,  # noqa: F401
     report,  # noqa: F401
     route,  # noqa: F401
