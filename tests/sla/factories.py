@@ -39,11 +39,11 @@ def team() -> Team:
     return Team(reps, pools, queues)
 
 
-def equals_compiler(text: str, path: str) -> Condition:
+def equals_compiler(text: str, path: str, line: int, column: int) -> Condition:
     """Understands only `field == "value"`: enough to select SLAs without the policy compiler."""
     name, sep, value = text.partition("==")
     if not sep:
-        raise PolicyError([SourceError("<test>", 0, 0, "unsupported", path)])
+        raise PolicyError([SourceError("<test>", line, column, "unsupported", path)])
     name, value = name.strip(), value.strip().strip("\"'")
     return Condition(text, (Clause(text, (name,), lambda ctx: ctx.get(name) == value),))
 

@@ -12,11 +12,12 @@ from leadrouter.sla.policy import (
     StepKind,
     Target,
     TargetKind,
+    load_sla,
     parse_duration,
     parse_sla,
 )
 
-from .factories import equals_compiler, sla
+from .factories import equals_compiler, sla, team
 
 DEMO = """
 sla:
@@ -124,3 +125,25 @@ def test_parse_duration__reads_units_and_combinations(text: str, expected: timed
 def test_parse_duration__rejects_text_without_units(text: str) -> None:
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration(text)
+
+
+def test_load_sla__compiles_when_with_the_policy_condition_language() -> None:
+    text = """version: "1"
+sla:
+  - id: big
+    when: employees >= 1000 and not free_email
+    first_touch: 5m
+  - id: rest
+    first_touch: 4h
+"""
+    policy = load_sla(text, "policy.yaml", team())
+    assert policy.select({"employees": 5000.0, "free_email": False}).id == "big"
+    assert policy.select({"employees": 5.0, "free_email": False}).id == "rest"
+
+
+def test_load_sla__reports_condition_errors_at_their_position() -> None:
+    text = "sla:\n  - id: a\n    when: nosuchfield > 3\n    first_touch: 5m\n"
+    with pytest.raises(PolicyError) as caught:
+        load_sla(text, "policy.yaml", team())
+    (error,) = caught.value.errors
+    assert (error.line, error.field) == (3, "sla[0].when") and "nosuchfield" in error.message

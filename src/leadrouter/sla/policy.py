@@ -30,11 +30,14 @@ from enum import StrEnum
 from typing import Any
 
 from leadrouter.errors import PolicyError, SourceError
-from leadrouter.model import Team
+from leadrouter.model import DERIVED_FIELDS, EMPTY, FieldType, Team
+from leadrouter.normalize import STANDARD_FIELDS
 from leadrouter.policy.compiled import Condition, Context
+from leadrouter.policy.conditions import ConditionCompiler, Scope
+from leadrouter.policy.source import Document, Node
 
-CompileCondition = Callable[[str, str], Condition]
-"""(expression text, field path for errors) -> Condition; raises PolicyError when invalid."""
+CompileCondition = Callable[[str, str, int, int], Condition]
+"""(expression text, field path, line, column) -> Condition; raises PolicyError when invalid."""
 
 
 class ClockMode(StrEnum):
@@ -176,12 +179,15 @@ class _Problems:
         self.errors.append(SourceError(self.source, line, column, message, path))
 
 
-def _position(node: Any, key: str | int | None) -> tuple[int, int]:
-    """1-based (line, column) of a key or item in a ruamel node; (0, 0) for plain data."""
+def _position(node: Any, key: str | int | None, *, value: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of a key (or its value) or an item in a ruamel node; else (0, 0)."""
     lc = getattr(node, "lc", None)
     if lc is None or key is None:
         return (0, 0)
-    line, column = lc.key(key) if isinstance(key, str) else lc.item(key)
+    if isinstance(key, str):
+        line, column = lc.value(key) if value else lc.key(key)
+    else:
+        line, column = lc.item(key)
     return (line + 1, column + 1)
 
 
@@ -247,7 +253,8 @@ def _parse_rule(
     when = raw.get("when")
     if when is not None and str(when).strip() != "always":
         try:
-            condition = compile_condition(str(when), f"{path}.when")
+            line, column = _position(raw, "when", value=True)
+            condition = compile_condition(str(when), f"{path}.when", line, column)
         except PolicyError as error:
             problems.errors.extend(error.errors)
     first_touch = None
@@ -308,3 +315,29 @@ def parse_sla(
     if problems.errors:
         raise PolicyError(problems.errors)
     return SlaPolicy(tuple(r for r in rules if r is not None))
+
+
+def load_sla(
+    text: str, source: str, team: Team, custom_fields: Mapping[str, FieldType] = EMPTY
+) -> SlaPolicy:
+    """The `sla:` section of a policy file's text (none: no SLAs), `when:` compiled like rules.
+
+    Conditions may use the lead's standard, derived and the policy's custom fields; the policy's
+    sets and territories are not in scope here.
+    """
+    doc = Document(text, source)
+    doc.raise_if_any()
+    root = doc.root.value if doc.root is not None else None
+    conditions = ConditionCompiler(
+        doc, Scope({**STANDARD_FIELDS, **DERIVED_FIELDS, **custom_fields}, {}, {})
+    )
+
+    def compile_condition(when: str, path: str, line: int, column: int) -> Condition:
+        mark = doc.mark()
+        condition = conditions.compile(Node(when, path, line, column, line, column))
+        if condition is None:
+            raise PolicyError(doc.errors[mark:])
+        return condition
+
+    raw = root.get("sla") if isinstance(root, Mapping) else None
+    return parse_sla(raw, source, compile_condition=compile_condition, team=team)
