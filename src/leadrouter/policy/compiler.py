@@ -1,0 +1,302 @@
+"""policy.yaml to `CompiledPolicy`: sets, territories, scoring, ranked rules and test cases.
+
+Validates the whole file against the spec in docs/policy-language.md and the team it routes to,
+collects every problem with its position, and raises them together as one PolicyError. What it
+returns is ready for the engine: conditions are closures, routes are typed, names are resolved.
+It must never return a policy with a problem in it, nor one where some lead matches no rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from leadrouter.model import DERIVED_FIELDS, FieldType, Kind, Team
+from leadrouter.normalize import STANDARD_FIELDS
+from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, PolicyTest, Route
+from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
+from leadrouter.policy.expression import KEYWORDS
+from leadrouter.policy.hours import instant
+from leadrouter.policy.routes import always_decides, otherwise_problem, parse_route
+from leadrouter.policy.source import Document, Node, describe, plain, read_source
+from leadrouter.policy.territories import Territory, compile_territory
+from leadrouter.scoring import ScoringClause, ScoringModel
+
+_REQUIRED = ("version", "fallback_queue", "rules")
+_OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
+_EXPECT = ("rule", "kind", "owner", "queue", "pool")
+_KINDS = tuple(kind.value for kind in Kind)
+# Test cases without `at` route on a Monday afternoon in UTC, when most teams are working.
+DEFAULT_TEST_TIME = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
+
+
+def load_policy(path: Path, team: Team) -> CompiledPolicy:
+    """The compiled policy in a policy.yaml file; raises PolicyError listing every problem."""
+    return compile_policy(read_source(path), str(path), team)
+
+
+def compile_policy(text: str, source: str, team: Team) -> CompiledPolicy:
+    """The policy in YAML `text`, checked against `team` (`source` names it in errors)."""
+    doc = Document(text, source)
+    policy = _PolicyCompiler(doc, team).compile(text) if doc.root is not None else None
+    doc.raise_if_any()
+    assert policy is not None  # no problems reported means every part was built
+    return policy
+
+
+class _PolicyCompiler:
+    def __init__(self, doc: Document, team: Team) -> None:
+        self.doc = doc
+        self.team = team
+
+    def compile(self, text: str) -> CompiledPolicy | None:
+        doc = self.doc
+        assert doc.root is not None
+        top = doc.mapping(doc.root, required=_REQUIRED, optional=_OPTIONAL)
+        if top is None:
+            return None
+        version = doc.text(top["version"], "a version in quotes") if "version" in top else None
+        name = doc.text(top["name"]) if "name" in top else ""
+        threshold = doc.number(top["mql_threshold"]) if "mql_threshold" in top else 0.0
+        fallback = self.fallback_queue(top.get("fallback_queue"))
+        custom = self.custom_fields(top.get("fields"))
+        fields = {**STANDARD_FIELDS, **DERIVED_FIELDS, **custom}
+        sets = self.sets(top.get("sets"), fields)
+        territories = self.territories(top.get("territories"), fields, sets)
+        conditions = ConditionCompiler(doc, Scope(fields, sets, territories))
+        scoring = self.scoring(top.get("scoring"), conditions)
+        rules, rule_ids = self.rules(top.get("rules"), conditions)
+        tests = self.tests(top.get("tests"), rule_ids)
+        if doc.errors:
+            return None
+        assert version is not None and fallback is not None and threshold is not None
+        return CompiledPolicy(
+            version=version,
+            name=name or "",
+            rules=rules,
+            scoring=ScoringModel(scoring, threshold),
+            fallback_queue=fallback,
+            custom_fields=MappingProxyType(custom),
+            tests=tests,
+            source=doc.source,
+            text=text,
+        )
+
+    def fallback_queue(self, node: Node | None) -> str | None:
+        queue = self.doc.text(node, "a queue id") if node else None
+        if node is None or queue is None:
+            return None
+        return queue if self.doc.reference(node, queue, self.team.queues, "queue") else None
+
+    # ------------------------------------------------------------ names
+
+    def new_name(self, name: str, node: Node, what: str, taken: Mapping[str, Any]) -> bool:
+        """Whether `name` may name a new custom field, set or territory (reported if not)."""
+        if not _NAME.fullmatch(name) or name.casefold() in KEYWORDS or name == "always":
+            self.doc.error(
+                node, f"'{name}' cannot name a {what}: use letters, digits and '_'", at_key=True
+            )
+            return False
+        if name in taken:
+            self.doc.error(
+                node, f"'{name}' is already the name of a field, set or territory", at_key=True
+            )
+            return False
+        return True
+
+    def custom_fields(self, node: Node | None) -> dict[str, FieldType]:
+        found: dict[str, FieldType] = {}
+        taken = {**STANDARD_FIELDS, **DERIVED_FIELDS}
+        for name, child in (self.doc.entries(node, "field names to types") or ()) if node else ():
+            kind = self.doc.choice(child, tuple(FieldType))
+            if self.new_name(name, child, "field", taken) and kind is not None:
+                found[name] = FieldType(kind)
+        return found
+
+    def sets(self, node: Node | None, fields: Mapping[str, FieldType]) -> dict[str, SetDef]:
+        found: dict[str, SetDef] = {}
+        for name, child in (self.doc.entries(node, "set names to lists") or ()) if node else ():
+            members = []
+            for item in self.doc.items(child, "values") or ():
+                value = item.value
+                if isinstance(value, str) or (
+                    isinstance(value, int | float) and not isinstance(value, bool)
+                ):
+                    members.append((plain(value) if isinstance(value, str) else float(value), item))
+                else:
+                    self.doc.error(item, f"set members are text or numbers, not {describe(value)}")
+            if self.new_name(name, child, "set", fields):
+                found[name] = SetDef(name, tuple(members))
+        return found
+
+    def territories(
+        self, node: Node | None, fields: Mapping[str, FieldType], sets: Mapping[str, SetDef]
+    ) -> dict[str, Territory]:
+        found: dict[str, Territory] = {}
+        for name, child in (
+            (self.doc.entries(node, "territory names to regions") or ()) if node else ()
+        ):
+            territory = compile_territory(self.doc, name, child)
+            if self.new_name(name, child, "territory", {**fields, **sets}) and territory:
+                found[name] = territory
+        return found
+
+    # ------------------------------------------------------------ scoring and rules
+
+    def scoring(
+        self, node: Node | None, conditions: ConditionCompiler
+    ) -> tuple[ScoringClause, ...]:
+        keys = self.doc.mapping(node, optional=("fit", "behavior")) if node else None
+        clauses = []
+        for kind, child in (keys or {}).items():
+            for item in self.doc.items(child, "scoring clauses") or ():
+                parts = self.doc.mapping(item, required=("when", "points"), optional=("label",))
+                if parts is None or "when" not in parts or "points" not in parts:
+                    continue
+                condition = conditions.compile(parts["when"], scoring=True)
+                points = self.doc.number(parts["points"])
+                label = self.doc.text(parts["label"]) if "label" in parts else None
+                if condition is not None and points is not None:
+                    test = all_of(clause.test for clause in condition.clauses)
+                    clauses.append(ScoringClause(kind, label or condition.source, points, test))
+        return tuple(clauses)
+
+    def rules(
+        self, node: Node | None, conditions: ConditionCompiler
+    ) -> tuple[tuple[CompiledRule, ...], frozenset[str]]:
+        doc = self.doc
+        items = doc.items(node, "rules") if node else None
+        if node is None or items is None:
+            return (), frozenset()
+        if not items:
+            doc.error(node, "a policy needs at least one rule")
+        compiled: list[CompiledRule] = []
+        first_line: dict[str, int] = {}
+        catch_all: str | None = None
+        unconditional = False
+        for item in items:
+            keys = doc.mapping(item, required=("id", "route"), optional=("when", "otherwise"))
+            if keys is None:
+                continue
+            rule_id = doc.text(keys["id"], "a rule id") if "id" in keys else None
+            if rule_id is not None:
+                self.check_rule_id(rule_id, keys["id"], first_line)
+            when = keys.get("when")
+            condition = conditions.compile(when) if when else Condition("always")
+            unconditional = when is None or (
+                isinstance(when.value, str) and when.value.strip() == "always"
+            )
+            route = (
+                parse_route(doc, keys["route"], self.team, otherwise=False)
+                if "route" in keys
+                else None
+            )
+            otherwise = self.otherwise(keys.get("otherwise"), route)
+            where = keys.get("id", item)
+            if catch_all is not None:
+                doc.error(
+                    where,
+                    f"unreachable: rule '{rule_id}' after '{catch_all}', which always matches",
+                )
+            elif unconditional and route and always_decides(route, otherwise):
+                catch_all = rule_id or "?"
+            if rule_id is not None and condition is not None and route is not None:
+                compiled.append(CompiledRule(rule_id, condition, route, otherwise, item.line))
+        if items and catch_all is None:
+            self.missing_catch_all(items[-1], unconditional)
+        return tuple(compiled), frozenset(first_line)
+
+    def check_rule_id(self, rule_id: str, node: Node, first_line: dict[str, int]) -> None:
+        if not _RULE_ID.fullmatch(rule_id):
+            self.doc.error(node, "rule ids use only letters, digits, '_', '.' and '-'")
+        if rule_id in first_line:
+            self.doc.error(
+                node, f"duplicate rule id '{rule_id}' (first at line {first_line[rule_id]})"
+            )
+        else:
+            first_line[rule_id] = node.line
+
+    def otherwise(self, node: Node | None, route: Route | None) -> Route | None:
+        if node is None:
+            return None
+        otherwise = parse_route(self.doc, node, self.team, otherwise=True)
+        problem = otherwise_problem(route, otherwise) if route and otherwise else None
+        if problem is not None:
+            self.doc.error(node, problem)
+        return otherwise
+
+    def missing_catch_all(self, last: Node, unconditional: bool) -> None:
+        if not unconditional:
+            self.doc.error(
+                last,
+                "the last rule must have no 'when' (or 'when: always'), so that every lead is"
+                " routed: add a catch-all rule such as {id: catch-all, route: queue <id>}",
+            )
+        else:
+            self.doc.error(
+                last,
+                "the last rule routes to an owner who may be missing or away: give it an"
+                " 'otherwise' or add a catch-all rule after it",
+            )
+
+    # ------------------------------------------------------------ test cases
+
+    def tests(self, node: Node | None, rule_ids: frozenset[str]) -> tuple[PolicyTest, ...]:
+        doc = self.doc
+        found = []
+        names: set[str] = set()
+        for item in (doc.items(node, "test cases") or ()) if node else ():
+            keys = doc.mapping(item, required=("name", "lead", "expect"), optional=("at",))
+            if keys is None:
+                continue
+            name = doc.text(keys["name"]) if "name" in keys else None
+            if name is not None and name in names:
+                doc.error(keys["name"], f"duplicate test name '{name}'")
+            names.add(name or "")
+            lead = self.lead(keys["lead"]) if "lead" in keys else None
+            at = instant(doc, keys["at"], UTC) if "at" in keys else DEFAULT_TEST_TIME
+            expect = self.expect(keys["expect"], rule_ids) if "expect" in keys else None
+            if name is not None and lead is not None and at is not None and expect is not None:
+                found.append(PolicyTest(name, lead, at, expect, item.line))
+        return tuple(found)
+
+    def lead(self, node: Node) -> Mapping[str, Any] | None:
+        pairs = self.doc.entries(node, "lead fields to values")
+        if pairs is None:
+            return None
+        for _, child in pairs:
+            values = child.value if isinstance(child.value, CommentedSeq) else [child.value]
+            if any(isinstance(value, CommentedMap | CommentedSeq) for value in values):
+                self.doc.error(child, "lead values are text, numbers, true/false or lists of them")
+        return MappingProxyType({key: plain(child.value) for key, child in pairs})
+
+    def expect(self, node: Node, rule_ids: frozenset[str]) -> Mapping[str, str] | None:
+        doc = self.doc
+        keys = doc.mapping(node, optional=_EXPECT)
+        if keys is None:
+            return None
+        if not keys:
+            doc.error(node, "expect needs at least one of: " + ", ".join(_EXPECT))
+        known = {
+            "rule": rule_ids,
+            "owner": self.team.reps,
+            "queue": self.team.queues,
+            "pool": self.team.pools,
+        }
+        found = {}
+        for key, child in keys.items():
+            value = doc.choice(child, _KINDS) if key == "kind" else doc.text(child)
+            what = "rep" if key == "owner" else key
+            if value is not None and (
+                key == "kind" or doc.reference(child, value, known[key], what)
+            ):
+                found[key] = value
+        return MappingProxyType(found)

@@ -1,0 +1,434 @@
+"""Conditions: type-checking a parsed `when:` and compiling it into closures over the lead context.
+
+Each top-level conjunct becomes a `Clause` whose test is a small closure chain specialized per
+operator and operand type, with every literal prepared at compile time (casefolded, countries and
+states turned into ISO codes, lists into frozensets, regexes compiled), so evaluating a lead only
+looks values up and compares them. A comparison with a field the lead lacks is false, whatever
+the operator. This module must never eval or exec anything, and never raises for a bad
+condition: it reports the problem, at its position in the text, to the Document.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from leadrouter.model import FieldType
+from leadrouter.policy import places
+from leadrouter.policy.compiled import Clause, Condition
+from leadrouter.policy.expression import (
+    ORDERING,
+    And,
+    Compare,
+    Expr,
+    ExpressionSyntaxError,
+    ListLiteral,
+    Literal,
+    Name,
+    Not,
+    Or,
+    Presence,
+    parse,
+)
+from leadrouter.policy.source import Document, Node, describe, did_you_mean
+from leadrouter.policy.territories import Territory
+
+Context = Mapping[str, Any]
+Test = Callable[[Context], bool]
+
+# Computed from the score itself: a scoring condition may not read them.
+SCORE_FIELDS = frozenset({"score", "fit_score", "behavior_score", "mql"})
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_COMPARE = {"==": operator.eq, "!=": operator.ne, **_ORDER}
+_TYPE_OF = {str: FieldType.STRING, float: FieldType.NUMBER, bool: FieldType.BOOL}
+_WORDS = {FieldType.STRING: "text", FieldType.NUMBER: "a number", FieldType.BOOL: "true/false"}
+
+
+# One closure factory per (operator, value type): the closure does the least work the pair needs.
+# Text values are casefolded at evaluation; literals were casefolded at compile time.
+_TEXT_TESTS: dict[str, Callable[[str, str], Test]] = {
+    "==": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v.casefold() == x,
+    "!=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v.casefold() != x,
+    "contains": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and x in v.casefold(),
+    "starts with": lambda f, x: (
+        lambda ctx: (v := ctx.get(f)) is not None and v.casefold().startswith(x)
+    ),
+    "ends with": lambda f, x: (
+        lambda ctx: (v := ctx.get(f)) is not None and v.casefold().endswith(x)
+    ),
+}
+# Numbers and true/false compare as they are.
+_VALUE_TESTS: dict[str, Callable[[str, Any], Test]] = {
+    "==": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v == x,
+    "!=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v != x,
+    "<": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v < x,
+    "<=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v <= x,
+    ">": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v > x,
+    ">=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v >= x,
+}
+# Operators whose text literal must equal a value, so countries and states become ISO codes.
+_EXACT = frozenset({"==", "!=", "in", "not in"})
+
+
+def _member_test(field: str, negate: bool, kind: FieldType, members: frozenset[Any]) -> Test:
+    if kind is FieldType.NUMBER:
+        if negate:
+            return lambda ctx: (v := ctx.get(field)) is not None and v not in members
+        return lambda ctx: (v := ctx.get(field)) is not None and v in members
+    if kind is FieldType.STRING:
+        if negate:
+            return lambda ctx: (v := ctx.get(field)) is not None and v.casefold() not in members
+        return lambda ctx: (v := ctx.get(field)) is not None and v.casefold() in members
+
+    # A list field is "in" a list when any of its items is.
+    def overlaps(ctx: Context) -> bool:
+        items = ctx.get(field)
+        if items is None:
+            return False
+        for item in items:
+            if item.casefold() in members:
+                return not negate
+        return negate
+
+    return overlaps
+
+
+def _list_contains(field: str, lit: str) -> Test:
+    def contains(ctx: Context) -> bool:
+        items = ctx.get(field)
+        if items is None:
+            return False
+        for item in items:  # noqa: SIM110 - a loop allocates less than any() here
+            if item.casefold() == lit:
+                return True
+        return False
+
+    return contains
+
+
+def _pair_test(left: str, right: str, op: str, kind: FieldType) -> Test:
+    """Two fields compared with each other; false when either is missing."""
+    compare = _COMPARE[op]
+    if kind is FieldType.STRING:
+        return lambda ctx: (
+            (a := ctx.get(left)) is not None
+            and (b := ctx.get(right)) is not None
+            and compare(a.casefold(), b.casefold())
+        )
+    return lambda ctx: (
+        (a := ctx.get(left)) is not None and (b := ctx.get(right)) is not None and compare(a, b)
+    )
+
+
+def all_of(tests: Iterable[Test]) -> Test:
+    """One test that holds when every one of `tests` does (the always-true test for none)."""
+    found = tuple(tests)
+    return _chain(_both, found) if found else (lambda ctx: True)
+
+
+def _chain(join: Callable[[Test, Test], Test], tests: tuple[Test, ...]) -> Test:
+    # Nested from the right, so evaluation short-circuits left to right as written.
+    combined = tests[-1]
+    for test in reversed(tests[:-1]):
+        combined = join(test, combined)
+    return combined
+
+
+def _both(first: Test, second: Test) -> Test:
+    return lambda ctx: first(ctx) and second(ctx)
+
+
+def _either(first: Test, second: Test) -> Test:
+    return lambda ctx: first(ctx) or second(ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class SetDef:
+    """A named list from `sets:`, with the node of each member for error positions."""
+
+    name: str
+    members: tuple[tuple[str | float, Node], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Every name a condition may use."""
+
+    fields: Mapping[str, FieldType]
+    sets: Mapping[str, SetDef]
+    territories: Mapping[str, Territory]
+
+
+class ConditionCompiler:
+    """Compiles the `when:` texts of one policy, reporting problems to its Document."""
+
+    def __init__(self, doc: Document, scope: Scope) -> None:
+        self.doc = doc
+        self.scope = scope
+        # A set's members prepared for one field kind (casefolded, or as country codes), once.
+        self._prepared: dict[tuple[str, str, FieldType], frozenset[Any] | None] = {}
+
+    def compile(self, node: Node, *, scoring: bool = False) -> Condition | None:
+        """The condition written at `node`, or None when it has problems."""
+        text = node.value
+        if isinstance(text, str) and text.strip() == "always":
+            return Condition("always")
+        if text is None:
+            self.doc.error(node, "empty condition: leave 'when' out, or write 'always'")
+            return None
+        if not isinstance(text, str):
+            self.doc.error(node, f"expected a condition, got {describe(text)}")
+            return None
+        try:
+            tree = parse(text)
+        except ExpressionSyntaxError as e:
+            self.doc.error_inside(node, e.offset, e.message)
+            return None
+        check = _Check(self, node, scoring)
+        conjuncts = tree.operands if isinstance(tree, And) else (tree,)
+        clauses = []
+        for conjunct in conjuncts:
+            reads: list[str] = []
+            test = check.build(conjunct, reads)
+            if test is not None:
+                source = text[conjunct.start : conjunct.end]
+                clauses.append(Clause(source, tuple(dict.fromkeys(reads)), test))
+        if len(clauses) < len(conjuncts):
+            return None
+        return Condition(text.strip(), tuple(clauses))
+
+    def set_members(self, definition: SetDef, field: str, kind: FieldType) -> frozenset[Any] | None:
+        """A set's members as `field` compares them; None if some do not fit (reported)."""
+        key = (definition.name, field if field in places.CANONICAL else "", kind)
+        if key not in self._prepared:
+            prepared = [
+                self.prepare(
+                    value, field, kind, True, lambda message, n=node: self.doc.error(n, message)
+                )
+                for value, node in definition.members
+            ]
+            ok = all(item is not None for item in prepared)
+            self._prepared[key] = frozenset(prepared) if ok else None
+        return self._prepared[key]
+
+    def prepare(
+        self, value: Any, field: str, kind: FieldType, exact: bool, report: Callable[[str], None]
+    ) -> Any:
+        """A literal as the test compares it with `field`: casefolded text, an ISO code, a number.
+
+        With `exact` (==, !=, in, not in), a country or state becomes its ISO code.
+        """
+        expected = FieldType.STRING if kind is FieldType.LIST else kind
+        if _TYPE_OF.get(type(value)) is not expected:
+            hint = " (put it in quotes)" if expected is FieldType.STRING else ""
+            report(f"'{field}' holds {_WORDS[expected]}, not {describe(value)}{hint}")
+            return None
+        if not isinstance(value, str):
+            return value
+        canonical = places.CANONICAL.get(field) if exact else None
+        if canonical is None:
+            return value.casefold()
+        code, problem = canonical(value)
+        if code is None:
+            report(problem)
+            return None
+        return code.casefold()
+
+
+class _Check:
+    """Type-checks and compiles the nodes of one condition."""
+
+    def __init__(self, owner: ConditionCompiler, node: Node, scoring: bool) -> None:
+        self.owner = owner
+        self.scope = owner.scope
+        self.node = node
+        self.scoring = scoring
+
+    def error(self, offset: int, message: str) -> None:
+        self.owner.doc.error_inside(self.node, offset, message)
+
+    def build(self, expr: Expr, reads: list[str]) -> Test | None:
+        if isinstance(expr, And | Or):
+            built = [self.build(operand, reads) for operand in expr.operands]
+            tests = tuple(test for test in built if test is not None)
+            if len(tests) < len(built):
+                return None
+            return _chain(_both if isinstance(expr, And) else _either, tests)
+        if isinstance(expr, Not):
+            inner = self.build(expr.operand, reads)
+            return None if inner is None else (lambda ctx: not inner(ctx))
+        if isinstance(expr, Name):
+            return self.bare(expr, reads)
+        if isinstance(expr, Presence):
+            kind = self.field(expr.name, reads)
+            if kind is None:
+                return None
+            field = expr.name.name
+            if expr.present:
+                return lambda ctx: ctx.get(field) is not None
+            return lambda ctx: ctx.get(field) is None
+        return self.compare(expr, reads)
+
+    def field(self, name: Name, reads: list[str]) -> FieldType | None:
+        """The type of a field used in a comparison, or None (reported) if it is not one."""
+        word = name.name
+        kind = self.scope.fields.get(word)
+        if kind is not None:
+            if self.scoring and word in SCORE_FIELDS:
+                self.error(
+                    name.start, f"scoring cannot use '{word}': it is computed from the score"
+                )
+                return None
+            reads.append(word)
+            return kind
+        if word in self.scope.territories:
+            self.error(name.start, f"'{word}' is a territory: use it alone as a condition")
+        elif word in self.scope.sets:
+            self.error(
+                name.start, f"'{word}' is a set: use it after 'in', as in 'country in {word}'"
+            )
+        else:
+            self.error(name.start, f"unknown field '{word}'{did_you_mean(word, self.scope.fields)}")
+        return None
+
+    def bare(self, name: Name, reads: list[str]) -> Test | None:
+        """A name alone: a territory, or a true/false field."""
+        word = name.name
+        territory = self.scope.territories.get(word)
+        if territory is not None:
+            reads.extend(territory.fields)
+            return territory.test
+        if word in self.scope.sets:
+            self.error(name.start, f"'{word}' is a set, not a condition: write '<field> in {word}'")
+            return None
+        if word not in self.scope.fields:
+            known = [*self.scope.fields, *self.scope.territories]
+            self.error(name.start, f"unknown name '{word}'{did_you_mean(word, known)}")
+            return None
+        kind = self.field(name, reads)
+        if kind is None:
+            return None
+        if kind is not FieldType.BOOL:
+            self.error(
+                name.start,
+                f"'{word}' is {_WORDS.get(kind, 'a list')}, not a condition: compare it"
+                f" or write '{word} is present'",
+            )
+            return None
+        return lambda ctx: ctx.get(word) is True
+
+    def compare(self, expr: Compare, reads: list[str]) -> Test | None:
+        kind = self.field(expr.left, reads)
+        right = expr.right
+        if isinstance(right, Name) and expr.op not in ("in", "not in"):
+            return self.compare_fields(expr, kind, right, reads)
+        if kind is None:
+            return None
+        field, op = expr.left.name, expr.op
+        if op in ("in", "not in"):
+            return self.membership(expr, kind)
+        if isinstance(right, ListLiteral):
+            self.error(right.start, f"a list only goes after 'in' or 'not in', not after '{op}'")
+            return None
+        if op in ORDERING and kind is not FieldType.NUMBER:
+            self.error(expr.op_start, f"'{op}' compares numbers, and '{field}' holds {_kind(kind)}")
+            return None
+        if op in ("contains", "starts with", "ends with", "matches"):
+            allowed = (
+                (FieldType.STRING, FieldType.LIST) if op == "contains" else (FieldType.STRING,)
+            )
+            if kind not in allowed:
+                self.error(expr.op_start, f"'{op}' needs text, and '{field}' holds {_kind(kind)}")
+                return None
+        elif kind is FieldType.LIST:
+            self.error(expr.op_start, f"'{field}' is a list: use 'contains' or 'in'")
+            return None
+        if op == "matches":
+            return self.regex(expr, right)
+        assert isinstance(right, Literal)
+        literal = self.owner.prepare(
+            right.value, field, kind, op in _EXACT, lambda message: self.error(right.start, message)
+        )
+        if literal is None:
+            return None
+        if kind is FieldType.LIST:
+            return _list_contains(field, literal)
+        if kind is FieldType.STRING:
+            return _TEXT_TESTS[op](field, literal)
+        return _VALUE_TESTS[op](field, literal)
+
+    def compare_fields(
+        self, expr: Compare, kind: FieldType | None, right: Name, reads: list[str]
+    ) -> Test | None:
+        other = self.field(right, reads)
+        if kind is None or other is None:
+            return None
+        if expr.op not in _COMPARE:
+            self.error(
+                right.start, f"'{expr.op}' needs a value in quotes, not the name '{right.name}'"
+            )
+            return None
+        if kind is not other or kind is FieldType.LIST:
+            self.error(
+                expr.op_start,
+                f"cannot compare '{expr.left.name}' ({_kind(kind)})"
+                f" with '{right.name}' ({_kind(other)})",
+            )
+            return None
+        if expr.op in ORDERING and kind is not FieldType.NUMBER:
+            self.error(
+                expr.op_start,
+                f"'{expr.op}' compares numbers, and '{expr.left.name}' holds {_kind(kind)}",
+            )
+            return None
+        return _pair_test(expr.left.name, right.name, expr.op, kind)
+
+    def membership(self, expr: Compare, kind: FieldType) -> Test | None:
+        field, right = expr.left.name, expr.right
+        if kind is FieldType.BOOL:
+            self.error(expr.op_start, f"'{expr.op}' does not apply to true/false field '{field}'")
+            return None
+        if isinstance(right, Name):
+            definition = self.scope.sets.get(right.name)
+            if definition is None:
+                known = did_you_mean(right.name, self.scope.sets)
+                what = "a field, not a set" if right.name in self.scope.fields else "an unknown set"
+                self.error(right.start, f"'{right.name}' is {what}{known}")
+                return None
+            members = self.owner.set_members(definition, field, kind)
+        elif isinstance(right, ListLiteral):
+            prepared = [
+                self.owner.prepare(
+                    item.value, field, kind, True, lambda m, at=item.start: self.error(at, m)
+                )
+                for item in right.items
+            ]
+            members = None if any(p is None for p in prepared) else frozenset(prepared)
+        else:
+            self.error(right.start, f"expected a list [...] or a set name after '{expr.op}'")
+            return None
+        if members is None:
+            return None
+        return _member_test(field, expr.op == "not in", kind, members)
+
+    def regex(self, expr: Compare, right: Literal) -> Test | None:
+        if not isinstance(right.value, str):
+            self.error(right.start, "'matches' needs a regular expression in quotes")
+            return None
+        try:
+            # Like every text comparison, a pattern ignores case.
+            search = re.compile(right.value, re.IGNORECASE).search
+        except re.error as e:
+            # +1 skips the opening quote; escapes in the literal can shift this slightly.
+            self.error(right.start + 1 + (e.pos or 0), f"invalid regular expression: {e.msg}")
+            return None
+        field = expr.left.name
+        return lambda ctx: (v := ctx.get(field)) is not None and search(v) is not None
+
+
+def _kind(kind: FieldType) -> str:
+    return _WORDS.get(kind, "a list")

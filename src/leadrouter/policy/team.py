@@ -1,0 +1,292 @@
+"""team.yaml to `model.Team`: the reps, pools and queues that can receive leads.
+
+Each section may be a list of mappings with an `id` (as the spec shows) or a mapping from id to
+fields. Every problem is collected with its position (unknown keys, bad time zones and hours,
+references to reps, pools or queues that do not exist, overflow cycles between pools) and raised
+together as one PolicyError. This module never returns a partly valid team.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from ruamel.yaml.comments import CommentedMap
+
+from leadrouter.model import Overflow, Pool, Queue, Rep, Strategy, Team, WhenFull
+from leadrouter.policy.hours import out_of_office, working_hours
+from leadrouter.policy.source import Document, Node, did_you_mean, read_source
+
+_ID = re.compile(r"[a-z0-9_.-]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LANGUAGE = re.compile(r"[a-z]{2}")
+_REP_KEYS = (
+    "timezone", "working_hours", "out_of_office", "max_open", "max_per_day", "languages",
+    "skills", "active", "manager", "backup",
+)  # fmt: skip
+_POOL_KEYS = ("name", "strategy", "when_full", "working_hours")
+_QUEUE_KEYS = ("name", "description", "fallback")
+_STRATEGIES = tuple(s.value for s in Strategy)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """One rep, pool or queue as written: its id and the nodes of its keys."""
+
+    id: str
+    node: Node  # where the id is written
+    keys: dict[str, Node]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ids:
+    reps: frozenset[str]
+    pools: frozenset[str]
+    queues: frozenset[str]
+
+
+def load_team(path: Path) -> Team:
+    """The team in a team.yaml file; raises PolicyError listing every problem."""
+    return parse_team(read_source(path), str(path))
+
+
+def parse_team(text: str, source: str) -> Team:
+    """The team described by YAML `text` (`source` names it in errors)."""
+    doc = Document(text, source)
+    team = _team(doc) if doc.root is not None else None
+    doc.raise_if_any()
+    assert team is not None  # no problems reported means every part was built
+    return team
+
+
+def _team(doc: Document) -> Team | None:
+    assert doc.root is not None
+    top = doc.mapping(doc.root, optional=("reps", "pools", "queues"))
+    if top is None:
+        return None
+    reps = _records(doc, top.get("reps"), "rep", ("name", "email"), _REP_KEYS)
+    pools = _records(doc, top.get("pools"), "pool", ("members",), _POOL_KEYS)
+    queues = _records(doc, top.get("queues"), "queue", (), _QUEUE_KEYS)
+    ids = _Ids(*(frozenset(r.id for r in records) for records in (reps, pools, queues)))
+    mark = doc.mark()
+    built_reps = [_rep(doc, record, ids) for record in reps]
+    built_pools = [_pool(doc, record, ids) for record in pools]
+    built_queues = [_queue(doc, record) for record in queues]
+    _overflow_cycles(doc, pools)
+    if doc.failed_since(mark):
+        return None
+    return Team(
+        reps=MappingProxyType({r.id: r for r in built_reps if r}),
+        pools=MappingProxyType({p.id: p for p in built_pools if p}),
+        queues=MappingProxyType({q.id: q for q in built_queues if q}),
+    )
+
+
+def _records(
+    doc: Document,
+    node: Node | None,
+    what: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+) -> list[_Record]:
+    """The entries of a section, with ids checked for form and uniqueness."""
+    if node is None:
+        return []
+    found: list[_Record] = []
+    if isinstance(node.value, CommentedMap):
+        for ident, child in doc.entries(node, f"{what} ids to their fields") or ():
+            where = Node(ident, child.path, *(child.key_line, child.key_column) * 2)
+            keys = doc.mapping(child, required=required, optional=optional)
+            if keys is not None:
+                found.append(_Record(ident, where, keys))
+    else:
+        for item in doc.items(node, f"{what}s") or ():
+            keys = doc.mapping(item, required=("id", *required), optional=optional)
+            ident = doc.text(keys["id"], f"a {what} id") if keys and "id" in keys else None
+            if keys is not None and ident is not None:
+                found.append(_Record(ident, keys["id"], keys))
+    first: dict[str, Node] = {}
+    unique = []
+    for record in found:
+        if not _ID.fullmatch(record.id):
+            doc.error(record.node, f"{what} ids use only a-z, 0-9, '_', '.' and '-'")
+        if record.id in first:
+            doc.error(
+                record.node,
+                f"duplicate {what} id '{record.id}' (first at line {first[record.id].line})",
+            )
+            continue
+        first[record.id] = record.node
+        unique.append(record)
+    return unique
+
+
+def _optional(
+    keys: dict[str, Node], key: str, read: Callable[[Node], T | None], default: T
+) -> T | None:
+    return read(keys[key]) if key in keys else default
+
+
+def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
+    keys, mark = record.keys, doc.mark()
+    name = doc.text(keys["name"]) if "name" in keys else None
+    email = doc.text(keys["email"]) if "email" in keys else None
+    if email is not None and not _EMAIL.fullmatch(email):
+        doc.error(keys["email"], f"'{email}' is not an email address")
+    zone_name = _optional(keys, "timezone", doc.text, "UTC")
+    zone = _zone(doc, keys["timezone"], zone_name) if "timezone" in keys and zone_name else UTC
+    rep = Rep(
+        id=record.id,
+        name=name or "",
+        email=email or "",
+        timezone=zone_name or "UTC",
+        working_hours=_optional(keys, "working_hours", lambda n: working_hours(doc, n), None),
+        # A bad zone is reported once; its absences are still checked, against UTC.
+        out_of_office=_optional(
+            keys, "out_of_office", lambda n: out_of_office(doc, n, zone or UTC), ()
+        )
+        or (),
+        max_open=_optional(keys, "max_open", lambda n: doc.count(n, minimum=0), None),
+        max_per_day=_optional(keys, "max_per_day", lambda n: doc.count(n, minimum=0), None),
+        languages=frozenset(_optional(keys, "languages", lambda n: _languages(doc, n), ()) or ()),
+        skills=frozenset(text.casefold() for text, _ in doc.texts(keys["skills"], "skills") or ())
+        if "skills" in keys
+        else frozenset(),
+        active=bool(_optional(keys, "active", doc.flag, True)),
+        manager=_colleague(doc, keys, "manager", record.id, ids),
+        backup=_colleague(doc, keys, "backup", record.id, ids),
+    )
+    return None if doc.failed_since(mark) else rep
+
+
+def _zone(doc: Document, node: Node, name: str) -> tzinfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        doc.error(node, f"unknown time zone '{name}'{did_you_mean(name, available_timezones())}")
+        return None
+
+
+def _languages(doc: Document, node: Node) -> tuple[str, ...]:
+    codes = []
+    for text, item in doc.texts(node, "ISO 639-1 language codes") or ():
+        code = text.strip().casefold()
+        if _LANGUAGE.fullmatch(code):
+            codes.append(code)
+        else:
+            doc.error(item, f"'{text}' is not a two-letter ISO 639-1 language code such as en")
+    return tuple(codes)
+
+
+def _colleague(doc: Document, keys: dict[str, Node], key: str, rep: str, ids: _Ids) -> str | None:
+    if key not in keys:
+        return None
+    other = doc.text(keys[key], "a rep id")
+    if other is None or not doc.reference(keys[key], other, ids.reps, "rep"):
+        return None
+    if other == rep:
+        doc.error(keys[key], f"a rep cannot be their own {key}")
+    return other
+
+
+def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
+    keys, mark = record.keys, doc.mark()
+    members: tuple[str, ...] = ()
+    weights: dict[str, int] = {}
+    strategy = _optional(keys, "strategy", lambda n: doc.choice(n, _STRATEGIES), None)
+    if "members" in keys:
+        node = keys["members"]
+        if isinstance(node.value, CommentedMap):
+            # Weights as a mapping imply the weighted strategy unless another one is named.
+            if strategy not in (None, Strategy.WEIGHTED.value):
+                doc.error(node, f"weights only apply to strategy weighted, not {strategy}")
+            strategy = strategy or Strategy.WEIGHTED.value
+            pairs = doc.entries(node, "rep ids to weights") or []
+            weights = {rep: weight for rep, item in pairs if (weight := doc.count(item, minimum=1))}
+            named = [
+                (rep, Node(rep, item.path, *(item.key_line, item.key_column) * 2))
+                for rep, item in pairs
+            ]
+        else:
+            named = doc.texts(node, "rep ids") or []
+        seen: set[str] = set()
+        for rep, item in named:
+            if rep in seen:
+                doc.error(item, f"'{rep}' is listed twice")
+            seen.add(rep)
+            doc.reference(item, rep, ids.reps, "rep")
+        members = tuple(dict.fromkeys(rep for rep, _ in named))
+        if not members:
+            doc.error(node, "a pool needs at least one member")
+    respect = _optional(
+        keys, "working_hours", lambda n: doc.choice(n, ("respect", "ignore")), "respect"
+    )
+    pool = Pool(
+        id=record.id,
+        name=_optional(keys, "name", doc.text, record.id) or record.id,
+        members=members,
+        strategy=Strategy(strategy or Strategy.ROUND_ROBIN.value),
+        weights=MappingProxyType(weights),
+        overflow=_optional(
+            keys, "when_full", lambda n: _overflow(doc, n, ids), Overflow(WhenFull.LEAST_LOADED)
+        )
+        or Overflow(WhenFull.LEAST_LOADED),
+        respect_working_hours=respect == "respect",
+    )
+    return None if doc.failed_since(mark) else pool
+
+
+def _overflow(doc: Document, node: Node, ids: _Ids) -> Overflow | None:
+    text = doc.text(node, "queue <id>, pool <id> or least_loaded")
+    if text is None:
+        return None
+    words = text.split()
+    if words == [WhenFull.LEAST_LOADED.value]:
+        return Overflow(WhenFull.LEAST_LOADED)
+    if len(words) == 2 and words[0] in (WhenFull.QUEUE.value, WhenFull.POOL.value):
+        kind = WhenFull(words[0])
+        known = ids.queues if kind is WhenFull.QUEUE else ids.pools
+        if doc.reference(
+            node, words[1], known, kind.value, offset=text.index(words[1], len(words[0]))
+        ):
+            return Overflow(kind, words[1])
+        return None
+    doc.error(node, f"'{text}' is not one of: queue <id>, pool <id>, least_loaded")
+    return None
+
+
+def _overflow_cycles(doc: Document, pools: list[_Record]) -> None:
+    """Report pools that overflow into each other in a loop (a -> b -> a), once per loop."""
+    into: dict[str, str] = {}
+    for record in pools:
+        words = str(record.keys["when_full"].value).split() if "when_full" in record.keys else []
+        if len(words) == 2 and words[0] == WhenFull.POOL.value:
+            into[record.id] = words[1]
+    reported: set[str] = set()
+    for record in pools:
+        path = [record.id]
+        while (following := into.get(path[-1])) is not None and following not in path:
+            path.append(following)
+        if following == record.id and record.id not in reported:
+            reported.update(path)
+            loop = " -> ".join(f"pool {p}" for p in [*path, record.id])
+            doc.error(record.keys["when_full"], f"pools overflow into each other in a loop: {loop}")
+
+
+def _queue(doc: Document, record: _Record) -> Queue | None:
+    keys, mark = record.keys, doc.mark()
+    queue = Queue(
+        id=record.id,
+        name=_optional(keys, "name", doc.text, record.id) or record.id,
+        description=_optional(keys, "description", doc.text, "") or "",
+        fallback=bool(_optional(keys, "fallback", doc.flag, False)),
+    )
+    return None if doc.failed_since(mark) else queue
