@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from store.databases import postgres_schema, sqlite_url
+from .databases import postgres_schema, sqlite_url
 
 
 @pytest.fixture(scope="session")

@@ -101,7 +101,7 @@ class DecisionSummary(BaseModel):
 
 class DecisionRead(DecisionSummary):
     cause: str  # "new" or "reroute"
-    trace: dict[str, Any]  # codec.decision_to_dict
+    trace: dict[str, Any]  # the "trace" of codec.decision_to_dict: rules, reps, match, notes
 
 
 class LeadRead(BaseModel):

@@ -176,7 +176,7 @@ def summary(row: DecisionRow) -> DecisionSummary:
 
 def detail(row: DecisionRow) -> DecisionRead:
     base = summary(row)
-    return DecisionRead(**base.model_dump(), cause=row.cause, trace=row.body)
+    return DecisionRead(**base.model_dump(), cause=row.cause, trace=row.body["trace"])
 
 
 def _summary(row: DecisionRow, decision: Decision) -> DecisionSummary:
