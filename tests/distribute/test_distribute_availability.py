@@ -173,6 +173,11 @@ def test_local_day__is_the_date_on_the_reps_wall_clock() -> None:
     assert local_day(rep("wei", timezone=SINGAPORE), late_utc) == date(2026, 11, 25)
 
 
+def test_local_day__rejects_a_naive_now() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        local_day(rep("ana"), datetime(2026, 11, 24, 12))
+
+
 # ---------------------------------------------------------------- DST and midnight
 
 

@@ -201,3 +201,22 @@ def test_pick_rep__is_deterministic_and_leaves_its_inputs_alone(
         dict(routing.pool("p").current),
         dict(routing.loads),
     ) == snapshot
+
+
+def test_pick_rep__sees_a_reloaded_team_for_the_same_pool() -> None:
+    the_pool = pool("ana", "bob")
+    before = pick_rep(the_pool, team(rep("ana"), rep("bob")), state(), NOON)
+    after = pick_rep(the_pool, team(rep("ana", active=False), rep("bob")), state(), NOON)
+    assert (before.rep, after.rep) == ("ana", "bob")
+
+
+def test_pick_rep__lists_only_skips_and_the_winner_in_a_large_load_balanced_pool() -> None:
+    ids = [f"r{i}" for i in range(10)]
+    the_team = team(*(rep(i, max_open=10, active=i != "r5") for i in ids))
+    loads = {i: RepLoad(open=n) for n, i in enumerate(ids)}
+    the_pool = pool(*ids, strategy=Strategy.LOAD_BALANCED)
+    pick = pick_rep(the_pool, the_team, state(cursor=4, loads=loads), NOON)
+    assert [(c.rep, c.reason, c.detail) for c in pick.checks] == [
+        ("r5", Reason.REP_INACTIVE, "inactive"),
+        ("r0", Reason.REP_SELECTED, "lowest load: 0/10 open; 8 other available members not listed"),
+    ]

@@ -1,7 +1,12 @@
 """Distribution within a pool: fair rotation that follows the sun and explains every skip.
 
-Pure functions of (pool, team, routing state, now): no I/O, no clock reads, no randomness, and no
-mutation; the new pool state is returned for the engine to record as an effect.
+`pick_rep` asks the pool's strategy (round_robin.py, weighted.py, load_balanced.py) to choose
+among the members `unavailable` lets through (availability.py), and returns a Pick: the rep or
+None, one RepCheck per member considered, and the pool's new state. Every skipped member is
+listed with its reason; available members not chosen are listed too in pools of up to
+`roster.LIST_EVERYONE_UP_TO` members, and only counted in the chosen member's detail in larger
+ones. Everything here is a pure function of (pool, team, routing state, now): no I/O, no clock
+reads, no randomness and no mutation; the engine records the new pool state as an effect.
 """
 
 from leadrouter.distribute.availability import local_day, unavailable

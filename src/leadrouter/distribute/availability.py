@@ -47,10 +47,7 @@ class Instant:
     __slots__ = ("_local", "utc")
 
     def __init__(self, now: datetime) -> None:
-        # A naive `now` would be read as the server's local time: wrong, and not reproducible.
-        if now.tzinfo is None:
-            raise ValueError(f"naive datetime {now.isoformat()}: distribution needs an aware `now`")
-        self.utc = now
+        self.utc = _aware(now)
         self._local: dict[str, LocalTime] = {}
 
     def local(self, zone_name: str) -> LocalTime:
@@ -68,7 +65,14 @@ class Instant:
 
 def local_day(rep: Rep, now: datetime) -> date:
     """The rep's local date at `now`: the day their daily lead counter belongs to."""
-    return now.astimezone(zone(rep.timezone)).date()
+    return _aware(now).astimezone(zone(rep.timezone)).date()
+
+
+def _aware(now: datetime) -> datetime:
+    # A naive `now` would be read as the server's local time: wrong, and not reproducible.
+    if now.tzinfo is None:
+        raise ValueError(f"naive datetime {now.isoformat()}: distribution needs an aware `now`")
+    return now
 
 
 def _seconds(moment: time) -> int:

@@ -109,7 +109,7 @@ class Roster:
         chosen member, and in a small pool each available rival with `rival(index)`."""
         everyone = self.list_everyone
         if not everyone:
-            others = sum(block is None for block in blocks) - 1
+            others = list(blocks).count(None) - 1
             if others > 0:
                 plural = "s" if others > 1 else ""
                 selected += f"; {others} other available member{plural} not listed"
