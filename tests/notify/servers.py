@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,7 +46,10 @@ class HttpReceiver:
 
 
 @contextmanager
-def http_receiver(secret: str = SECRET) -> Iterator[HttpReceiver]:
+def http_receiver(
+    secret: str = SECRET, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Iterator[HttpReceiver]:
+    """A receiver checking signatures against `now()` (the senders' clock in fake-time tests)."""
     state = HttpReceiver("")
     lock = threading.Lock()
 
@@ -62,7 +65,7 @@ def http_receiver(secret: str = SECRET) -> Iterator[HttpReceiver]:
                     return self._answer(503, "try later")
             if self.path.startswith("/hook"):
                 try:
-                    verify_signature(secret, headers, body, datetime.now(UTC))
+                    verify_signature(secret, headers, body, now())
                 except IntegrationError as error:
                     state.rejected.append(str(error))
                     return self._answer(400, str(error))

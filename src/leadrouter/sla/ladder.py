@@ -36,11 +36,14 @@ class SlaReason(StrEnum):
     SLA_STEP_SKIPPED = "SLA_STEP_SKIPPED"
     SLA_MET = "SLA_MET"
     SLA_MET_LATE = "SLA_MET_LATE"
+    SLA_STOPPED = "SLA_STOPPED"  # the lead was routed again: a new clock replaces this one
+    FALLBACK_ALERT = "FALLBACK_ALERT"  # the lead landed in a fallback queue or routing failed
 
 
 class Template(StrEnum):
     """Notification templates (files under notify/templates/) the ladder asks for."""
 
+    ASSIGNED = "assigned"
     REMINDER = "sla_reminder"
     ALERT = "sla_alert"
     REASSIGNED = "sla_reassigned"

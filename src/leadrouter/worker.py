@@ -1,0 +1,195 @@
+"""The worker: starts SLA clocks from new decisions, fires due ladder steps and delivers the
+outbox, in a loop over the service database.
+
+A small table-based loop rather than a task queue: every SLA step is recorded in the transaction
+that claims its timer (exactly once, or rolled back and still due), and messages are outbox rows
+written in those same transactions, so the only at-least-once edge is the gap between a channel
+accepting a message and the worker marking it sent. Several workers may run on PostgreSQL (rows
+are claimed with SKIP LOCKED); on SQLite, run one. Time comes from an injected clock, so tests
+run a week of SLA time in milliseconds. Never decides routing; never sends outside `deliver`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from leadrouter.api.context import Clock
+from leadrouter.notify import outbox
+from leadrouter.notify.deliver import Deliverer
+from leadrouter.notify.message import DeliveryFailed
+from leadrouter.notify.models import DEAD, PENDING, SENT
+from leadrouter.notify.retry import RetryPolicy
+from leadrouter.notify.templates import Templates
+from leadrouter.policies.snapshot import Config, ConfigCache
+from leadrouter.sla import service as sla
+from leadrouter.sla.policy import SlaPolicy, load_sla
+from leadrouter.store import Database
+
+SlaSource = Callable[[Config], SlaPolicy]
+"""Where a worker finds the SLA rules for the configuration in force."""
+
+
+def policy_slas() -> SlaSource:
+    """The `sla:` section of the active policy, parsed once per configuration version."""
+    cache: dict[int, SlaPolicy] = {}
+
+    def source(config: Config) -> SlaPolicy:
+        if config.version not in cache:
+            policy = config.policy
+            cache.clear()
+            cache[config.version] = (
+                load_sla(policy.text, policy.source, config.team, policy.custom_fields)
+                if policy is not None
+                else SlaPolicy()
+            )
+        return cache[config.version]
+
+    return source
+
+
+def file_slas(path: Path) -> SlaSource:
+    """The `sla:` section of a YAML file, checked against the team of each configuration."""
+    text = path.read_text(encoding="utf-8")
+    cache: dict[int, SlaPolicy] = {}
+
+    def source(config: Config) -> SlaPolicy:
+        if config.version not in cache:
+            cache.clear()
+            cache[config.version] = load_sla(text, str(path), config.team)
+        return cache[config.version]
+
+    return source
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    """What one pass of the loop did."""
+
+    started: int = 0  # decisions taken in (clocks started, alerts raised)
+    stopped: int = 0  # clocks stopped by a touch
+    fired: int = 0  # timers fired
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return any((self.started, self.stopped, self.fired, self.sent, self.retried, self.dead))
+
+
+def default_name() -> str:
+    """host:pid, unique among running workers and readable in the outbox's claimed_by."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock,
+        deliverer: Deliverer,
+        templates: Templates,
+        slas: SlaSource,
+        name: str | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        rng: random.Random | None = None,
+        batch: int = 500,
+        lease: timedelta = timedelta(minutes=2),
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.deliverer = deliverer
+        self.templates = templates
+        self.slas = slas
+        self.name = name or default_name()
+        self.retry = retry
+        self.rng = rng or random.Random()
+        self.batch = batch
+        self.lease = lease
+        self.cache = ConfigCache()
+
+    def _context(self, session: Session) -> sla.Context:
+        config = self.cache.get(session)
+        channels = self.deliverer.endpoints.channels
+        now = self.clock.now()
+        return sla.Context(config, self.slas(config), self.templates, channels, now, self.name)
+
+    def run_once(self) -> Pass:
+        """Take in new decisions and touches, fire every due timer, deliver due messages."""
+        started = self._drain(sla.intake)
+        stopped = self._drain(sla.stop_touched)
+        fired = self._drain(sla.fire_due)
+        sent, retried, dead = self.deliver_due()
+        return Pass(started, stopped, fired, sent, retried, dead)
+
+    def _drain(self, step: Callable[..., int]) -> int:
+        """Run `step` in batches, one transaction each, until a batch comes back short."""
+        total = 0
+        while True:
+            done = self.db.write(lambda s: step(s, self._context(s), limit=self.batch))
+            total += done
+            if done < self.batch:
+                return total
+
+    def deliver_due(self) -> tuple[int, int, int]:
+        """Deliver leased batches of due messages; (sent, scheduled for retry, dead-lettered)."""
+        sent = retried = dead = 0
+        while True:
+            now = self.clock.now()
+            claimed = self.db.write(
+                partial(outbox.claim, worker=self.name, now=now, lease=self.lease, limit=self.batch)
+            )
+            results: list[tuple[int, DeliveryFailed | None]] = []
+            for row_id, message in claimed:
+                try:
+                    self.deliverer.deliver(message, self.clock.now())
+                    results.append((row_id, None))
+                except DeliveryFailed as error:
+                    results.append((row_id, error))
+            states = self.db.write(partial(self._record, results=results))
+            sent += states.count(SENT)
+            retried += states.count(PENDING)
+            dead += states.count(DEAD)
+            if len(claimed) < self.batch:
+                return sent, retried, dead
+
+    def _record(
+        self, session: Session, results: list[tuple[int, DeliveryFailed | None]]
+    ) -> list[str | None]:
+        now = self.clock.now()
+        states: list[str | None] = []
+        for row_id, error in results:
+            if error is None:
+                marked = outbox.mark_sent(session, row_id, worker=self.name, now=now)
+                states.append(SENT if marked else None)
+            else:
+                states.append(
+                    outbox.mark_failed(
+                        session,
+                        row_id,
+                        worker=self.name,
+                        error=str(error),
+                        retryable=error.retryable,
+                        now=now,
+                        retry=self.retry,
+                        rng=self.rng,
+                    )
+                )
+        return states
+
+    def run(self, *, should_stop: Callable[[], bool], idle_seconds: float = 0.5) -> None:
+        """Loop until `should_stop()`; sleep between passes only when a pass found nothing."""
+        while not should_stop():
+            if not self.run_once().busy:
+                time.sleep(idle_seconds)

@@ -1,0 +1,156 @@
+"""The worker end to end on SQLite and PostgreSQL, on a fake clock: clocks start from decisions,
+the ladder runs to recycling, a touch stops it, fallback leads alert, failing endpoints dead-letter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from leadrouter.leads.models import LeadRow
+from leadrouter.notify import outbox
+from leadrouter.notify.models import DEAD, SENT, OutboxRow
+from leadrouter.sla.models import CANCELLED, FIRED, SlaTimerRow
+from leadrouter.sla.service import timeline
+from leadrouter.store import Database
+
+from ..store.databases import postgres_schema, sqlite_url, wipe
+from .service_setup import Service, service
+
+NY = ZoneInfo("America/New_York")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = Database(sqlite_url(tmp_path))
+    else:
+        database = Database(request.getfixturevalue("postgres_url"))
+        wipe(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def svc(db: Database, tmp_path: Path) -> Iterator[Service]:
+    with service(db, TUESDAY_10AM, tmp_path) as running:
+        yield running
+
+
+def sla_reasons(svc: Service, lead_id: str) -> list[str]:
+    with svc.db.read() as session:
+        return [e.code for e in timeline(session, lead_id) if e.kind == "sla"]
+
+
+def mails(svc: Service) -> list[tuple[str, str]]:
+    return [(m["To"], m["Subject"]) for m in svc.mail.messages]
+
+
+def test_worker__runs_the_whole_ladder_from_reminder_to_recycling(svc: Service) -> None:
+    lead_id = svc.new_lead()
+    svc.worker.run_once()
+    svc.run_until(TUESDAY_10AM + timedelta(hours=2), timedelta(seconds=150))
+    assert sla_reasons(svc, lead_id) == [
+        "SLA_STARTED",
+        "SLA_REMINDER",
+        "SLA_BREACHED",
+        "SLA_ESCALATED",
+        "SLA_REASSIGNED",
+        "SLA_RECYCLED",
+    ]
+    assert [to for to, _ in mails(svc)] == [
+        "ana@acme.example",  # assigned
+        "ana@acme.example",  # reminder at 50%
+        "maria@acme.example",  # breach alert to the manager
+        "bob@acme.example",  # reassigned to the next rep in the pool
+    ]
+    assert mails(svc)[1][1] == "Reminder: contact Jo Park by Tue 24 Nov 2026 10:05 EST"
+    with svc.db.read() as session:
+        lead = session.get(LeadRow, lead_id)
+        assert (lead.kind, lead.owner, lead.queue) == ("queue", None, "shared")
+    # Every message also went to the signed webhook, each key once, every signature valid.
+    assert svc.hooks.rejected == [] and len(svc.hooks.delivered_keys) == 4
+
+
+def test_worker__a_touch_stops_the_ladder_and_meets_the_sla(svc: Service) -> None:
+    lead_id = svc.new_lead()
+    svc.worker.run_once()
+    svc.clock.advance(timedelta(minutes=2))
+    svc.touch(lead_id)
+    svc.run_until(TUESDAY_10AM + timedelta(hours=3), timedelta(minutes=5))
+    assert sla_reasons(svc, lead_id) == ["SLA_STARTED", "SLA_MET"]
+    with svc.db.read() as session:
+        states = set(session.scalars(select(SlaTimerRow.state)))
+    assert states == {CANCELLED}
+    assert len(svc.mail.messages) == 1  # only the assignment
+
+
+def test_worker__a_touch_between_passes_wins_over_a_step_already_due(svc: Service) -> None:
+    lead_id = svc.new_lead()
+    svc.worker.run_once()
+    svc.clock.advance(timedelta(minutes=4))  # the 50% reminder is due but not fired yet
+    svc.touch(lead_id)
+    svc.worker.run_once()
+    assert sla_reasons(svc, lead_id) == ["SLA_STARTED", "SLA_MET"]
+
+
+def test_worker__a_friday_evening_lead_breaches_on_monday_after_a_quiet_weekend(
+    db: Database, tmp_path: Path
+) -> None:
+    friday = datetime(2026, 11, 27, 16, 58, tzinfo=NY)
+    with service(db, friday, tmp_path) as svc:
+        lead_id = svc.new_lead()
+        svc.worker.run_once()
+        svc.run_until(datetime(2026, 11, 30, 9, 0, tzinfo=NY), timedelta(hours=1))
+        assert sla_reasons(svc, lead_id) == ["SLA_STARTED"]  # 2m30s of business time left
+        svc.run_until(datetime(2026, 11, 30, 9, 4, tzinfo=NY), timedelta(minutes=1))
+        assert sla_reasons(svc, lead_id)[-2:] == ["SLA_BREACHED", "SLA_ESCALATED"]
+
+
+def test_worker__a_lead_in_the_fallback_queue_alerts_the_team_at_once(svc: Service) -> None:
+    lead_id = svc.new_lead(employees="5000")  # no rule but the catch-all: queue unrouted
+    svc.worker.run_once()
+    assert sla_reasons(svc, lead_id) == ["FALLBACK_ALERT"]
+    (received,) = svc.hooks.requests
+    assert (
+        received.json()["event"] == "queue_alert" and received.json()["data"]["queue"] == "unrouted"
+    )
+    assert svc.mail.messages == []  # team alerts go to the team's channels, not a rep's inbox
+
+
+def test_worker__a_failing_endpoint_is_retried_with_backoff_then_dead_lettered(
+    svc: Service,
+) -> None:
+    svc.hooks.failures["/hook"] = 1000
+    lead_id = svc.new_lead(employees="5000")
+    svc.run_until(TUESDAY_10AM + timedelta(minutes=30), timedelta(minutes=1))
+    assert len(svc.hooks.requests) == 4  # max_attempts
+    with svc.db.read() as session:
+        (dead,) = outbox.dead_letters(session=session)
+        assert dead.lead_id == lead_id and dead.attempts == 4 and "HTTP 503" in dead.last_error
+    with svc.db.session() as session:
+        assert outbox.retry_dead(session, dead.id, now=svc.clock.now())
+
+
+def test_worker__processing_a_decision_twice_is_impossible(svc: Service) -> None:
+    svc.new_lead()
+    first = svc.worker.run_once()
+    again = svc.worker.run_once()
+    assert (first.started, again.started) == (1, 0)
+    with svc.db.read() as session:
+        keys = list(session.scalars(select(OutboxRow.key).where(OutboxRow.state == SENT)))
+        fired = list(session.scalars(select(SlaTimerRow).where(SlaTimerRow.state == FIRED)))
+    assert len(keys) == len(set(keys)) == 2 and fired == []
+    assert DEAD not in keys
