@@ -29,7 +29,8 @@ from leadrouter.policy.territories import Territory, compile_territory
 from leadrouter.scoring import ScoringClause, ScoringModel
 
 _REQUIRED = ("version", "fallback_queue", "rules")
-_OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests")
+# `sla:` belongs to the sla module (sla.load_sla reads and checks it): accepted, not read, here.
+_OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
@@ -182,6 +183,7 @@ class _PolicyCompiler:
         first_line: dict[str, int] = {}
         catch_all: str | None = None
         unconditional = False
+        route: Route | None = None
         for item in items:
             keys = doc.mapping(item, required=("id", "route"), optional=("when", "otherwise"))
             if keys is None:
@@ -206,11 +208,12 @@ class _PolicyCompiler:
                     where,
                     f"unreachable: rule '{rule_id}' after '{catch_all}', which always matches",
                 )
-            elif unconditional and route and always_decides(route, otherwise):
+            elif unconditional and route is not None and always_decides(route, otherwise):
                 catch_all = rule_id or "?"
             if rule_id is not None and condition is not None and route is not None:
                 compiled.append(CompiledRule(rule_id, condition, route, otherwise, item.line))
-        if items and catch_all is None:
+        # A last rule whose route is wrong is reported already; whether it catches all is moot.
+        if items and catch_all is None and route is not None:
             self.missing_catch_all(items[-1], unconditional)
         return tuple(compiled), frozenset(first_line)
 

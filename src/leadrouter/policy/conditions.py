@@ -364,6 +364,12 @@ class _Check:
     def compare_fields(
         self, expr: Compare, kind: FieldType | None, right: Name, reads: list[str]
     ) -> Test | None:
+        if right.name not in self.scope.fields:
+            known = did_you_mean(right.name, self.scope.fields)
+            self.error(
+                right.start, f"unknown field '{right.name}'{known}; if it is text, put it in quotes"
+            )
+            return None
         other = self.field(right, reads)
         if kind is None or other is None:
             return None

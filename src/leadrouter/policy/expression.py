@@ -143,8 +143,8 @@ def tokenize(text: str) -> list[Token]:
         elif c in "\"'":
             tokens.append(_string(text, i))
             i = tokens[-1].end
-        elif c.isdigit() or (c in "+-." and i + 1 < n and text[i + 1].isdigit()):
-            tokens.append(_number(text, i))
+        elif (found := _NUMBER.match(text, i)) is not None:
+            tokens.append(_number(text, found))
             i = tokens[-1].end
         elif c.isalpha() or c == "_":
             j = i + 1
@@ -182,10 +182,8 @@ def _string(text: str, start: int) -> Token:
     raise ExpressionSyntaxError(start, f"text opened with {quote} is never closed")
 
 
-def _number(text: str, start: int) -> Token:
-    found = _NUMBER.match(text, start)
-    assert found is not None  # the caller saw a digit, or a sign or dot before one
-    end = found.end()
+def _number(text: str, found: re.Match[str]) -> Token:
+    start, end = found.span()
     if end < len(text) and (text[end].isalnum() or text[end] in "_."):
         raise ExpressionSyntaxError(
             start,
