@@ -169,11 +169,12 @@ def blocker(
         local = now.local(rep.timezone)
         if not week.covers(local):
             return Reason.OUTSIDE_WORKING_HOURS, week.outside(local)
-    if capacity:
-        if rep.max_open is not None and load.open >= rep.max_open:
-            return Reason.CAPACITY_FULL, f"{load.open}/{rep.max_open} open leads"
-        if rep.max_per_day is not None:
-            today = load.today_on(now.local(rep.timezone).day)
-            if today >= rep.max_per_day:
-                return Reason.DAILY_CAP_REACHED, f"{today}/{rep.max_per_day} leads today"
+    if not capacity:
+        return None
+    if rep.max_open is not None and load.open >= rep.max_open:
+        return Reason.CAPACITY_FULL, f"{load.open}/{rep.max_open} open leads"
+    if rep.max_per_day is not None:
+        today = load.today_on(now.local(rep.timezone).day)
+        if today >= rep.max_per_day:
+            return Reason.DAILY_CAP_REACHED, f"{today}/{rep.max_per_day} leads today"
     return None

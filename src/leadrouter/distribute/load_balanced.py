@@ -40,7 +40,7 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     chosen: int | None = None
     for index in order:
         rep = seats[index].rep
-        if blocks[index] is None and rep is not None:
+        if blocks[index] is None and rep is not None:  # an unblocked seat always has a rep
             ratio = ratios[index] = load_ratio(rep, roster.load(index), seats[index].weight)
             if chosen is None or ratio < ratios[chosen]:
                 chosen = index
@@ -65,7 +65,10 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
 
 
 def least_loaded(pool: Pool, team: Team, state: RoutingState) -> str | None:
-    """The active member with the lowest load ratio, ties by member order; None if none active."""
+    """The active member with the lowest load ratio, ties by member order; None if none active.
+
+    For "assign anyway" overflow: absences, working hours and caps are deliberately ignored.
+    """
     best: str | None = None
     best_ratio = math.inf
     for rep_id in pool.members:
