@@ -17,7 +17,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -85,6 +85,18 @@ class Pass:
     @property
     def busy(self) -> bool:
         return any((self.started, self.stopped, self.fired, self.sent, self.retried, self.dead))
+
+
+class ScaledClock:
+    """Real time running `speed` times faster from `start` (1 = the system clock), for demos."""
+
+    def __init__(self, start: datetime, speed: float = 1.0) -> None:
+        self.start = start
+        self.speed = speed
+        self._origin = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
 
 
 def default_name() -> str:

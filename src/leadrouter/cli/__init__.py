@@ -18,4 +18,5 @@ from leadrouter.cli import (  # noqa: E402
     report,  # noqa: F401
     route,  # noqa: F401
     serve,  # noqa: F401
+    worker,  # noqa: F401
 )
