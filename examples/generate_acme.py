@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from random import Random
 
@@ -993,7 +994,11 @@ def generate_leads(count: int, accounts: Sequence[AccountRow], rng: Random) -> l
     lines: list[str] = []
     rows: list[list[str]] = []
     known_domains = {d for a in accounts for d in a.domains}
-    account_weights = [8 if a.id <= ANCHOR_ACCOUNTS[-1].id else 1 for a in accounts]
+    # The anchors get more leads so that the demo shows their rules; cumulative weights because
+    # choices() would otherwise sum all of them for every lead.
+    account_weights = list(
+        accumulate(8 if i < len(ANCHOR_ACCOUNTS) else 1 for i in range(len(accounts)))
+    )
     at = FIRST_LEAD_AT
     for _ in range(count):
         at += timedelta(seconds=rng.expovariate(LEADS_PER_DAY / 86400))
@@ -1002,7 +1007,7 @@ def generate_leads(count: int, accounts: Sequence[AccountRow], rng: Random) -> l
         if roll < 0.07 and rows:
             row = duplicate_of(rng, rows[rng.randrange(max(0, len(rows) - 2000), len(rows))], at)
         elif roll < 0.30:
-            account = rng.choices(accounts, account_weights)[0]
+            account = rng.choices(accounts, cum_weights=account_weights)[0]
             country = COUNTRY_BY_CODE.get(account.country) or rng.choice(COUNTRIES)
             domain = rng.choice(account.domains)
             # A quarter of an account's people sign up with a private address: a grey-zone
