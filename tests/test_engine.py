@@ -129,6 +129,7 @@ def test_describe__tells_a_human_why():
     assert "estimated_value missing" in text
 
 
+BASE = snapshot()
 FIELDS = ["email", "company", "country", "state", "employees", "revenue", "phone", "form",
           "industry", "estimated_value", "Zip", "source"]
 
@@ -143,7 +144,7 @@ FIELDS = ["email", "company", "country", "state", "employees", "revenue", "phone
 )
 def test_route__every_lead_gets_an_owner_or_a_queue(lead, hour, loads):
     state = RoutingState(loads={rep: RepLoad(open=n) for rep, n in loads.items()})
-    snap: Snapshot = snapshot(state=state)
+    snap: Snapshot = replace(BASE, state=state)
     at = datetime(2026, 11, 23, tzinfo=UTC).replace(hour=hour % 24, day=23 + hour // 24)
     decision = route(lead, snap, at)
 
