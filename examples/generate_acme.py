@@ -517,10 +517,6 @@ def employees_for(rng: Random, segment: str) -> int:
     return int(low * (high / low) ** rng.random())
 
 
-def segment_for(employees: int) -> str:
-    return "smb" if employees < 200 else "mid_market" if employees < 1000 else "enterprise"
-
-
 # Digits in a national phone number (without the trunk "0"), so that numbers have a possible
 # length; countries not listed use 9. Where people dial a leading "0" at home (TRUNK_ZERO).
 PHONE_LENGTHS = {"GB": 10, "DE": 10, "AT": 10, "IN": 10, "MX": 10, "BR": 11, "SG": 8, "BE": 8}
@@ -948,6 +944,18 @@ def duplicate_of(rng: Random, earlier: list[str], at: datetime) -> list[str]:
     return row
 
 
+# What people and spreadsheets put in a cell that no parser can read.
+NONSENSE = {
+    "Employees": ("lots", "ask sales", "#VALUE!", "-12"),
+    "Estimated Value": ("TBD", "big", "n/a", "1.2.3"),
+    "Pages Viewed": ("many", "NaN", "#REF!"),
+    "Created At": ("yesterday", "2026-13-45", "soon"),
+    "Country": ("Narnia", "Atlantis", "Earth", "N/A"),
+    "Email": ("john.smith at acme dot com", "no-email", "@@example"),
+    "Annual Revenue": ("lots of money", "$$$", "ask me"),
+}
+
+
 def broken_line(rng: Random, row: list[str]) -> str:
     """A row a CSV reader must report: wrong column count or values nothing can parse."""
     roll = rng.random()
@@ -958,27 +966,8 @@ def broken_line(rng: Random, row: list[str]) -> str:
         cells[3] = f"{row[3] or 'Smith'}, Jones & Partners"
         return ",".join(cells) + "\n"
     bad = list(row)
-    column = pick(
-        rng,
-        (
-            "Employees",
-            "Estimated Value",
-            "Pages Viewed",
-            "Created At",
-            "Country",
-            "Email",
-            "Annual Revenue",
-        ),
-    )
-    nonsense = {
-        "Employees": ("lots", "ask sales", "#VALUE!", "-12"),
-        "Estimated Value": ("TBD", "big", "n/a", "1.2.3"),
-        "Pages Viewed": ("many", "NaN", "#REF!"),
-        "Created At": ("yesterday", "2026-13-45", "soon"),
-        "Country": ("Narnia", "Atlantis", "Earth", "N/A"),
-        "Email": ("john.smith at acme dot com", "no-email", "@@example"),
-        "Annual Revenue": ("lots of money", "$$$", "ask me"),
-    }[column]
+    column = pick(rng, tuple(NONSENSE))
+    nonsense = NONSENSE[column]
     bad[LEAD_COLUMNS.index(column)] = pick(rng, nonsense)
     return _csv_line(bad)
 
