@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class HttpReceiver:
     delivered_keys: list[str] = field(default_factory=list)  # first sight of each key only
     failures: dict[str, int] = field(default_factory=dict)  # path -> times to answer 503
     rejected: list[str] = field(default_factory=list)
+    delay: float = 0.0  # seconds each answer takes, to keep deliveries in flight
 
 
 @contextmanager
@@ -56,6 +58,7 @@ def http_receiver(
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(state.delay)
             headers = dict(self.headers.items())
             with lock:
                 state.requests.append(Received(self.path, headers, body))

@@ -72,7 +72,8 @@ class FakeClock:
         self.at += delta
 
 
-def seed(db: Database, now: datetime) -> None:
+def seed(db: Database, now: datetime, hours: list[ShiftIn] | None = NINE_TO_FIVE) -> None:
+    """Reps ana and bob (pool smb) managed by maria, in New York; queues unrouted and shared."""
     with db.session() as session:
         for rep_id, manager in (("maria", None), ("ana", "maria"), ("bob", "maria")):
             reps.create(
@@ -82,7 +83,7 @@ def seed(db: Database, now: datetime) -> None:
                     name=rep_id.title(),
                     email=f"{rep_id}@acme.example",
                     timezone="America/New_York",
-                    working_hours=NINE_TO_FIVE,
+                    working_hours=hours,
                     manager=manager,
                 ),
                 actor="test",

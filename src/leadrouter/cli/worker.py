@@ -8,7 +8,7 @@ seconds. SIGTERM and Ctrl-C stop it after the current pass; SIGKILL loses nothin
 from __future__ import annotations
 
 import signal
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -40,6 +40,7 @@ def worker(
     ),
     batch: int = typer.Option(500, "--batch", min=1, help="rows claimed per transaction"),
     idle: float = typer.Option(0.5, "--idle", min=0.0, help="seconds to sleep when idle"),
+    lease: float = typer.Option(120.0, "--lease", min=1.0, help="seconds a message is claimed"),
     speed: float = typer.Option(1.0, "--speed", min=1.0, help="clock speed-up, for demos"),
     once: bool = typer.Option(False, "--once", help="one pass, then exit"),
 ) -> None:
@@ -77,6 +78,7 @@ def worker(
             templates=Templates(templates),
             slas=file_slas(sla) if sla is not None else policy_slas(),
             batch=batch,
+            lease=timedelta(seconds=lease),
         )
         channels = ", ".join(sorted(endpoints.channels)) or "none (messages wait in the outbox)"
         console.print(
