@@ -153,17 +153,25 @@ def queue(request: Request, svc: Svc, who: Viewer) -> Response:
     )
 
 
-def _action_result(request: Request, who: Principal | None, message: str, ok: bool) -> Response:
-    status = 200 if ok else (401 if who is None else 409)
+def _action_result(request: Request, message: str, status: int = 200) -> Response:
     return templates.TemplateResponse(
-        request, "action_result.html", {"message": message, "ok": ok}, status_code=status
+        request,
+        "action_result.html",
+        {"message": message, "ok": status == 200},
+        status_code=status,
     )
+
+
+def _refuse_write(request: Request, who: Principal | None) -> Response:
+    if who is None:
+        return _action_result(request, "Sign in first.", 401)
+    return _action_result(request, "Your key cannot change leads (leads:write).", 403)
 
 
 @router.post("/queue/{lead_id}/assign", response_class=HTMLResponse)
 def assign(request: Request, lead_id: str, svc: Svc, who: Viewer, fields: Fields) -> Response:
     if who is None or not who.can(Scope.LEADS_WRITE):
-        return _action_result(request, who, "Your key cannot change leads (leads:write).", False)
+        return _refuse_write(request, who)
     try:
         actions.assign(
             db=svc.db,
@@ -173,22 +181,22 @@ def assign(request: Request, lead_id: str, svc: Svc, who: Viewer, fields: Fields
             actor=who.name,
         )
     except LeadRouterError as error:
-        return _action_result(request, who, str(error), False)
-    return _action_result(request, who, f"{lead_id} assigned to {fields['rep']}.", True)
+        return _action_result(request, str(error), 409)
+    return _action_result(request, f"{lead_id} assigned to {fields['rep']}.")
 
 
 @router.post("/queue/{lead_id}/reroute", response_class=HTMLResponse)
 def reroute(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
     if who is None or not who.can(Scope.LEADS_WRITE):
-        return _action_result(request, who, "Your key cannot change leads (leads:write).", False)
+        return _refuse_write(request, who)
     try:
         result = leads.reroute(
             db=svc.db, cache=svc.cache, lead_id=lead_id, now=svc.clock.now(), actor=who.name
         )
     except LeadRouterError as error:
-        return _action_result(request, who, str(error), False)
+        return _action_result(request, str(error), 409)
     where = result.owner or f"{result.kind} {result.queue}"
-    return _action_result(request, who, f"{lead_id} rerouted: now {where}.", True)
+    return _action_result(request, f"{lead_id} rerouted: now {where}.")
 
 
 @router.get("/reps", response_class=HTMLResponse)
@@ -241,7 +249,7 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
 @router.post("/policy/simulate", response_class=HTMLResponse)
 def simulate(request: Request, svc: Svc, who: Viewer, fields: Fields) -> Response:
     if who is None:
-        return _action_result(request, who, "Sign in to simulate.", False)
+        return _action_result(request, "Sign in first.", 401)
     try:
         with svc.db.read() as session:
             result = policies.simulate(
@@ -251,7 +259,7 @@ def simulate(request: Request, svc: Svc, who: Viewer, fields: Fields) -> Respons
                 last=SIMULATE_LAST,
             )
     except LeadRouterError as error:
-        return _action_result(request, who, str(error), False)
+        return _action_result(request, str(error), 409)
     return templates.TemplateResponse(request, "simulation.html", {"result": result})
 
 
