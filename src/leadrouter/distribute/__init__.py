@@ -3,10 +3,12 @@
 `pick_rep` asks the pool's strategy (round_robin.py, weighted.py, load_balanced.py) to choose
 among the members `unavailable` lets through (availability.py), and returns a Pick: the rep or
 None, one RepCheck per member considered, and the pool's new state. Every skipped member is
-listed with its reason; available members not chosen are listed too in pools of up to
-`roster.LIST_EVERYONE_UP_TO` members, and only counted in the chosen member's detail in larger
-ones. Everything here is a pure function of (pool, team, routing state, now): no I/O, no clock
-reads, no randomness and no mutation; the engine records the new pool state as an effect.
+listed with its reason. Round-robin stops at the first available member in turn, so it lists
+nobody after them; weighted and load-balanced pools weigh every member, and list the available
+ones not chosen too in pools of up to `roster.LIST_EVERYONE_UP_TO` members (larger ones only
+count them in the chosen member's detail). Everything here is a pure function of (pool, team,
+routing state, now): no I/O, no clock reads, no randomness and no mutation; the engine records
+the new pool state as an effect.
 """
 
 from leadrouter.distribute.availability import local_day, unavailable

@@ -36,8 +36,6 @@ class LocalTime(NamedTuple):
     clock: datetime
     weekday: int  # 0 = Monday
     second: int  # seconds since local midnight
-    day: date
-    wall: str  # "03:12 Mon in America/New_York", for skip details
 
 
 class Instant:
@@ -55,11 +53,7 @@ class Instant:
         if local is None:
             clock = self.utc.astimezone(zone(zone_name))
             second = clock.hour * 3600 + clock.minute * 60 + clock.second
-            weekday = clock.weekday()
-            # Worded once per zone: in a follow-the-sun pool half the members may be off shift.
-            wall = f"{clock.hour:02d}:{clock.minute:02d} {_WEEKDAYS[weekday]} in {zone_name}"
-            local = LocalTime(clock, weekday, second, clock.date(), wall)
-            self._local[zone_name] = local
+            local = self._local[zone_name] = LocalTime(clock, clock.weekday(), second)
         return local
 
 
@@ -122,9 +116,10 @@ class Week:
                 return True
         return False
 
-    def outside(self, local: LocalTime) -> str:
+    def outside(self, local: LocalTime, zone_name: str) -> str:
         """Why `local` is outside working hours, in words, with that day's shifts."""
-        return f"outside working hours: {local.wall}, {self.that_day[local.weekday]}"
+        wall = f"{_clock(local.clock.time())} {_WEEKDAYS[local.weekday]} in {zone_name}"
+        return f"outside working hours: {wall}, {self.that_day[local.weekday]}"
 
 
 # Compiled once per working-hours tuple; the memo's docstring says why by identity.
@@ -168,13 +163,13 @@ def blocker(
     if week is not None:
         local = now.local(rep.timezone)
         if not week.covers(local):
-            return Reason.OUTSIDE_WORKING_HOURS, week.outside(local)
+            return Reason.OUTSIDE_WORKING_HOURS, week.outside(local, rep.timezone)
     if not capacity:
         return None
     if rep.max_open is not None and load.open >= rep.max_open:
         return Reason.CAPACITY_FULL, f"{load.open}/{rep.max_open} open leads"
     if rep.max_per_day is not None:
-        today = load.today_on(now.local(rep.timezone).day)
+        today = load.today_on(now.local(rep.timezone).clock.date())
         if today >= rep.max_per_day:
             return Reason.DAILY_CAP_REACHED, f"{today}/{rep.max_per_day} leads today"
     return None

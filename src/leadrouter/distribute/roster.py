@@ -15,10 +15,10 @@ from leadrouter.distribute.availability import Block, Instant, Week, blocker, we
 from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepCheck, RepLoad, Team
 
-# Pools up to this size list every member in the trace, the available ones not chosen included
-# (NOT_NEXT_IN_TURN / HIGHER_LOAD). Larger pools list only the skipped members and the chosen one
-# (whose detail counts the others), because each trace entry costs about a microsecond and the
-# whole route of a lead has a budget of fifty.
+# Weighted and load-balanced pools up to this size list every member in the trace, the available
+# ones not chosen included (NOT_NEXT_IN_TURN / HIGHER_LOAD). Larger pools list only the skipped
+# members and the chosen one (whose detail counts the others), because each trace entry costs
+# about a microsecond and the whole route of a lead has a budget of fifty.
 LIST_EVERYONE_UP_TO = 8
 
 NO_LOAD = RepLoad()
