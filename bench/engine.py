@@ -30,15 +30,57 @@ from leadrouter.model import RoutingState
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy import compile_policy, parse_team
 
-COUNTRIES = ["US", "USA", "United States", "Germany", "Deutschland", "UK", "France", "Japan",
-             "Brasil", "Canada", "Australia", "Singapore", "Netherlands", "Spain", "India", ""]
+COUNTRIES = [
+    "US",
+    "USA",
+    "United States",
+    "Germany",
+    "Deutschland",
+    "UK",
+    "France",
+    "Japan",
+    "Brasil",
+    "Canada",
+    "Australia",
+    "Singapore",
+    "Netherlands",
+    "Spain",
+    "India",
+    "",
+]
 STATES = ["CA", "California", "NY", "TX", "Texas", "WA", "MA", "Florida", "", "IL"]
-INDUSTRIES = ["Fintech", "banking", "Healthcare", "SaaS", "retail", "Education", "Manufacturing", ""]
+INDUSTRIES = [
+    "Fintech",
+    "banking",
+    "Healthcare",
+    "SaaS",
+    "retail",
+    "Education",
+    "Manufacturing",
+    "",
+]
 SOURCES = ["web", "partner", "event", "paid_search", "webinar", "referral", ""]
 FORMS = ["demo_request", "content_download", "contact_us", "trial", "newsletter"]
-EMPLOYEES = ["1-10", "11-50", "50 to 200", "201-500", "1,000-5,000", "5k", "10000+", "120", "", "n/a"]
-TIMEZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin",
-             "Asia/Singapore", "Australia/Sydney"]
+EMPLOYEES = [
+    "1-10",
+    "11-50",
+    "50 to 200",
+    "201-500",
+    "1,000-5,000",
+    "5k",
+    "10000+",
+    "120",
+    "",
+    "n/a",
+]
+TIMEZONES = [
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Singapore",
+    "Australia/Sydney",
+]
 
 
 def team_yaml(reps: int, pools: int) -> str:
@@ -67,8 +109,12 @@ def team_yaml(reps: int, pools: int) -> str:
             "    when_full: least_loaded",
             "    working_hours: ignore",
         ]
-    lines += ["queues:", "  - {id: unrouted, name: Unrouted, fallback: true}",
-              "  - {id: nurture, name: Nurture}", "  - {id: review, name: Deal desk}"]
+    lines += [
+        "queues:",
+        "  - {id: unrouted, name: Unrouted, fallback: true}",
+        "  - {id: nurture, name: Nurture}",
+        "  - {id: review, name: Deal desk}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -91,21 +137,23 @@ def policy_yaml(rules: int, pools: int) -> str:
         "    - {when: employees >= 1000, points: 30}",
         "    - {when: industry in hot_industries, points: 15}",
         "  behavior:",
-        "    - {when: form == \"demo_request\", points: 40}",
+        '    - {when: form == "demo_request", points: 40}',
         "    - {when: pages_viewed >= 5, points: 10}",
         "rules:",
         "  - {id: review-big, when: estimated_value >= 500000, route: review review}",
     ]
-    regions = ["country in EMEA", "country in APAC", "us_west", "us_east", "country == \"CA\""]
+    regions = ["country in EMEA", "country in APAC", "us_west", "us_east", 'country == "CA"']
     sizes = ["employees < 50", "employees >= 50 and employees < 1000", "employees >= 1000"]
-    inds = ["industry in hot_industries", "industry == \"healthcare\"", "source == \"partner\""]
+    inds = ["industry in hot_industries", 'industry == "healthcare"', 'source == "partner"']
     n = 1
     while n < rules - 2:
         cond = f"{regions[n % 5]} and {sizes[n % 3]} and {inds[n % 3]}"
         lines.append(f"  - {{id: r{n}, when: '{cond}', route: pool pool{n % pools}}}")
         n += 1
-    lines += ["  - {id: nurture, when: not mql, route: nurture nurture}",
-              f"  - {{id: catch-all, route: pool pool{pools - 1}}}"]
+    lines += [
+        "  - {id: nurture, when: not mql, route: nurture nurture}",
+        f"  - {{id: catch-all, route: pool pool{pools - 1}}}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -141,8 +189,10 @@ def main() -> None:
     started = time.perf_counter()
     team = parse_team(team_yaml(200, 20), "bench-team.yaml")
     policy = compile_policy(policy_yaml(50, 20), "bench-policy.yaml", team)
-    print(f"policy: {len(policy.rules)} rules, {len(team.reps)} reps, {len(team.pools)} pools; "
-          f"compiled in {(time.perf_counter() - started) * 1000:.1f} ms")
+    print(
+        f"policy: {len(policy.rules)} rules, {len(team.reps)} reps, {len(team.pools)} pools; "
+        f"compiled in {(time.perf_counter() - started) * 1000:.1f} ms"
+    )
     snapshot = Snapshot(policy=policy, team=team)
 
     leads = [make_lead(rng, i) for i in range(args.latency_leads)]
@@ -161,8 +211,10 @@ def main() -> None:
     p50 = timings[len(timings) // 2] / 1000
     p99 = timings[int(len(timings) * 0.99)] / 1000
     mean = statistics.fmean(timings) / 1000
-    print(f"per decision (normalize+score+route, {len(leads)} leads): "
-          f"p50 {p50:.1f} µs, p99 {p99:.1f} µs, mean {mean:.1f} µs")
+    print(
+        f"per decision (normalize+score+route, {len(leads)} leads): "
+        f"p50 {p50:.1f} µs, p99 {p99:.1f} µs, mean {mean:.1f} µs"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "leads.csv"
@@ -183,8 +235,10 @@ def main() -> None:
                 routed += 1
         elapsed = time.perf_counter() - t0
         size = target.stat().st_size / 1e6
-    print(f"batch: {routed} leads CSV → JSONL in {elapsed:.2f} s "
-          f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)")
+    print(
+        f"batch: {routed} leads CSV → JSONL in {elapsed:.2f} s "
+        f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
     print(f"python {sys.version.split()[0]}, one process (one core)")

@@ -17,7 +17,11 @@ def test_route__assigns_from_pool_and_explains_every_rule_tried():
     decision = route({**HOT, "country": "USA"}, snapshot(), TUESDAY_15_UTC)
 
     assert (decision.kind, decision.owner, decision.rule, decision.pool) == (
-        Kind.REP, "ana", "north-america", "na")
+        Kind.REP,
+        "ana",
+        "north-america",
+        "na",
+    )
     tried = {check.rule: check for check in decision.trace.rules}
     assert list(tried) == ["customer", "big-deal", "nurture", "emea", "apac", "north-america"]
     assert tried["big-deal"].missing == ("estimated_value",)
@@ -67,20 +71,28 @@ def test_route__full_pool_overflows_to_its_queue_and_flags_the_fallback():
 
 
 def test_route__customer_goes_to_account_owner():
-    accounts = [Account("a1", "Globex Corporation", ("globex.com",), "US", "maya",
-                        type=AccountType.CUSTOMER)]
-    decision = route({**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts),
-                     TUESDAY_15_UTC)
+    accounts = [
+        Account(
+            "a1", "Globex Corporation", ("globex.com",), "US", "maya", type=AccountType.CUSTOMER
+        )
+    ]
+    decision = route(
+        {**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts), TUESDAY_15_UTC
+    )
 
     assert (decision.owner, decision.rule) == ("maya", "customer")
     assert decision.trace.match is not None and decision.trace.match.account.id == "a1"
 
 
 def test_route__out_of_office_owner_hands_over_to_backup_with_reason():
-    accounts = [Account("a1", "Globex Corporation", ("globex.com",), "US", "otto",
-                        type=AccountType.CUSTOMER)]
-    decision = route({**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts),
-                     TUESDAY_15_UTC)
+    accounts = [
+        Account(
+            "a1", "Globex Corporation", ("globex.com",), "US", "otto", type=AccountType.CUSTOMER
+        )
+    ]
+    decision = route(
+        {**HOT, "email": "kim@globex.com"}, snapshot(accounts=accounts), TUESDAY_15_UTC
+    )
 
     assert (decision.owner, decision.rule) == ("bob", "customer")
     otto = next(c for c in decision.trace.reps if c.rep == "otto")
@@ -103,8 +115,11 @@ def test_route__exception_inside_routing_lands_in_fallback_queue():
 
 
 def test_apply_effects__daily_counter_restarts_on_a_new_local_day():
-    snap = snapshot(state=RoutingState(loads={"ana": RepLoad(open=3, today=5,
-                                                              day=datetime(2026, 11, 23).date())}))
+    snap = snapshot(
+        state=RoutingState(
+            loads={"ana": RepLoad(open=3, today=5, day=datetime(2026, 11, 23).date())}
+        )
+    )
     decision = route({**HOT, "country": "US"}, snap, TUESDAY_15_UTC)
     load = apply_effects(snap.state, decision).load("ana")
 
@@ -116,8 +131,13 @@ def test_codec__round_trips_a_decision_with_its_whole_trace():
     data = decision_to_dict(decision)
 
     assert decision_to_dict(decision_from_dict(data)) == data
-    assert data["trace"]["rules"][-1] == {"rule": "catch-all", "matched": True, "clause": None,
-                                          "missing": [], "values": {}}
+    assert data["trace"]["rules"][-1] == {
+        "rule": "catch-all",
+        "matched": True,
+        "clause": None,
+        "missing": [],
+        "values": {},
+    }
 
 
 def test_describe__tells_a_human_why():
@@ -130,17 +150,32 @@ def test_describe__tells_a_human_why():
 
 
 BASE = snapshot()
-FIELDS = ["email", "company", "country", "state", "employees", "revenue", "phone", "form",
-          "industry", "estimated_value", "Zip", "source"]
+FIELDS = [
+    "email",
+    "company",
+    "country",
+    "state",
+    "employees",
+    "revenue",
+    "phone",
+    "form",
+    "industry",
+    "estimated_value",
+    "Zip",
+    "source",
+]
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    lead=st.dictionaries(st.sampled_from(FIELDS), st.one_of(st.text(max_size=30), st.integers(),
-                                                            st.none(), st.floats())),
+    lead=st.dictionaries(
+        st.sampled_from(FIELDS),
+        st.one_of(st.text(max_size=30), st.integers(), st.none(), st.floats()),
+    ),
     hour=st.integers(0, 167),
-    loads=st.dictionaries(st.sampled_from(["ana", "bob", "lea", "sam"]),
-                          st.integers(0, 1000), max_size=4),
+    loads=st.dictionaries(
+        st.sampled_from(["ana", "bob", "lea", "sam"]), st.integers(0, 1000), max_size=4
+    ),
 )
 def test_route__every_lead_gets_an_owner_or_a_queue(lead, hour, loads):
     state = RoutingState(loads={rep: RepLoad(open=n) for rep, n in loads.items()})

@@ -113,9 +113,7 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
                 RepCheck(c["rep"], c["pool"], Reason(c["reason"]), c["detail"])
                 for c in trace["reps"]
             ),
-            notes=tuple(
-                Note(Reason(n["code"]), n["message"], n["data"]) for n in trace["notes"]
-            ),
+            notes=tuple(Note(Reason(n["code"]), n["message"], n["data"]) for n in trace["notes"]),
         ),
         effects=Effects(
             pools={

@@ -38,7 +38,11 @@ from leadrouter.model import (
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
 
-_QUEUE_KINDS = {RouteKind.QUEUE: Kind.QUEUE, RouteKind.NURTURE: Kind.NURTURE, RouteKind.REVIEW: Kind.REVIEW}
+_QUEUE_KINDS = {
+    RouteKind.QUEUE: Kind.QUEUE,
+    RouteKind.NURTURE: Kind.NURTURE,
+    RouteKind.REVIEW: Kind.REVIEW,
+}
 
 
 class AccountMatcher(Protocol):
@@ -129,16 +133,22 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime) -> Decision:
         run.rules.append(RuleCheck(rule.id, True))
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
-            run.notes.append(Note(Reason.FALLBACK, f"rule '{rule.id}': trying otherwise: {rule.otherwise}"))
+            run.notes.append(
+                Note(Reason.FALLBACK, f"rule '{rule.id}': trying otherwise: {rule.otherwise}")
+            )
             outcome = _take(run, rule.otherwise, rule, primary=False)
         if outcome is not None:
             return _decision(run, lead, score, rule.id, outcome)
         run.notes.append(
-            Note(Reason.FALLBACK, f"rule '{rule.id}' matched but could not place the lead; next rule")
+            Note(
+                Reason.FALLBACK, f"rule '{rule.id}' matched but could not place the lead; next rule"
+            )
         )
 
     # Unreachable with a validated policy (the last rule is a catch-all), but never unassigned.
-    run.notes.append(Note(Reason.NO_RULE_MATCHED, "no rule placed the lead; sent to the fallback queue"))
+    run.notes.append(
+        Note(Reason.NO_RULE_MATCHED, "no rule placed the lead; sent to the fallback queue")
+    )
     fallback = _Outcome(Kind.QUEUE, queue=snapshot.policy.fallback_queue)
     return _decision(run, lead, score, None, fallback)
 
@@ -258,7 +268,9 @@ def _to_rep(run: _Run, rep_id: str, why: str) -> _Outcome | None:
     if blocked is not None:
         reason, detail = blocked
         run.reps.append(RepCheck(rep_id, None, reason, detail))
-        run.notes.append(Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep.name}, is unavailable: {detail}"))
+        run.notes.append(
+            Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep.name}, is unavailable: {detail}")
+        )
         return None
     run.reps.append(RepCheck(rep_id, None, Reason.REP_SELECTED, why))
     run.notes.append(Note(Reason.OWNER_ASSIGNED, f"assigned to {rep.name}: {why}"))
@@ -286,7 +298,9 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
     if pick.rep is not None:
         run.pools[pool_id] = pick.pool_state
         return _Outcome(Kind.REP, owner=pick.rep, pool=pool_id)
-    run.notes.append(Note(Reason.POOL_EXHAUSTED, f"nobody in pool {pool.name} can take the lead now"))
+    run.notes.append(
+        Note(Reason.POOL_EXHAUSTED, f"nobody in pool {pool.name} can take the lead now")
+    )
     if not overflow:
         return None
     return _overflow(run, pool, seen)
@@ -301,19 +315,21 @@ def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
         assert spill.target is not None
         if spill.target in seen:  # validation rejects cycles; this guards hand-built teams
             return None
-        run.notes.append(Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}"))
+        run.notes.append(
+            Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}")
+        )
         return _from_pool(run, spill.target, overflow=True, seen=seen)
     rep_id = least_loaded(pool, run.snapshot.team, run.snapshot.state)
     if rep_id is None:
         return None
     run.reps.append(RepCheck(rep_id, pool.id, Reason.ASSIGNED_ANYWAY, "least loaded active member"))
-    run.notes.append(Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {rep_id}"))
+    run.notes.append(
+        Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {rep_id}")
+    )
     return _Outcome(Kind.REP, owner=rep_id, pool=pool.id)
 
 
-def _decision(
-    run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _Outcome
-) -> Decision:
+def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _Outcome) -> Decision:
     snapshot = run.snapshot
     queue = snapshot.team.queues.get(outcome.queue) if outcome.queue else None
     effects = Effects()

@@ -34,8 +34,10 @@ def headline(decision: Decision) -> str:
         where = f"assigned to rep {decision.owner}"
         if decision.pool:
             where += f" from pool {decision.pool}"
+    elif decision.kind is Kind.QUEUE:
+        where = f"sent to queue {decision.queue}"
     else:
-        where = f"sent to {decision.kind.value} queue {decision.queue}"
+        where = f"sent to {decision.kind.value} (queue {decision.queue})"
     by = f"by rule '{decision.rule}'" if decision.rule else "because routing failed"
     alert = " (fallback: needs attention)" if decision.fallback else ""
     return f"{where.capitalize()} {by} (policy {decision.policy_version}){alert}."
@@ -74,8 +76,10 @@ def describe(decision: Decision) -> list[str]:
     if trace.score is not None:
         s = trace.score
         parts = ", ".join(f"{line.label} {line.points:+g}" for line in s.lines) or "no points"
-        lines.append(f"score: {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g}; {parts})"
-                     + (" — MQL" if s.mql else " — below MQL"))
+        lines.append(
+            f"score: {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g}; {parts})"
+            + (" — MQL" if s.mql else " — below MQL")
+        )
     lines += [describe_rule(r) for r in trace.rules]
     lines += [describe_rep(c) for c in trace.reps]
     lines += [f"note: {n.message}" for n in trace.notes]
@@ -95,12 +99,16 @@ def render(decision: Decision) -> Group:
         branch = root.add("Account")
         if trace.match is not None:
             m = trace.match
-            branch.add(f"{m.account.name} ({m.account.id}) — {m.method}, confidence "
-                       f"{m.confidence:.2f}{'' if m.strong else ' (weak)'}: {m.reason}")
+            branch.add(
+                f"{m.account.name} ({m.account.id}) — {m.method}, confidence "
+                f"{m.confidence:.2f}{'' if m.strong else ' (weak)'}: {m.reason}"
+            )
     if trace.score is not None:
         s = trace.score
-        branch = root.add(f"Score {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g})"
-                          + (", MQL" if s.mql else ", below MQL"))
+        branch = root.add(
+            f"Score {s.total:g} (fit {s.fit:g}, behavior {s.behavior:g})"
+            + (", MQL" if s.mql else ", below MQL")
+        )
         for line in s.lines:
             branch.add(f"{line.points:+g}  {line.label} ({line.kind})")
     rules = root.add("Rules tried")

@@ -136,8 +136,9 @@ class Lead:
 
     `fields` maps a field name to a clean value of its FieldType: str, float, bool or
     tuple[str, ...]. Ranges are flattened: `employees` holds NumberRange.value and
-    `employees_min`/`employees_max` the bounds (likewise `revenue`). A field that is absent or could not be understood is simply not in `fields`;
-    its raw text stays in `raw` and a DataWarning says why.
+    `employees_min`/`employees_max` the bounds (likewise `revenue`). A field that is absent or
+    could not be understood is simply not in `fields`; its raw text stays in `raw` and a
+    DataWarning says why.
     """
 
     raw: Mapping[str, Any]

@@ -14,7 +14,9 @@ from leadrouter.explain import render
 from leadrouter.policy_cases import run_cases
 from leadrouter.workspace import Workspace, load_workspace
 
-policy_app = typer.Typer(help="Check a routing policy and run its test cases.", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="Check a routing policy and run its test cases.", no_args_is_help=True
+)
 app.add_typer(policy_app, name="policy")
 
 
@@ -50,8 +52,10 @@ def test(
     workspace = load_or_exit(path)
     results = run_cases(workspace.snapshot())
     for result in results:
-        mark = Text("PASS", style="bold green") if result.passed else Text("FAIL", style="bold red")
-        console.print(mark, Text(f" {result.case.name}"), Text(f"  (line {result.case.line})", style="dim"))
+        mark = ("PASS", "bold green") if result.passed else ("FAIL", "bold red")
+        console.print(
+            Text.assemble(mark, f" {result.case.name}", (f"  (line {result.case.line})", "dim"))
+        )
         for failure in result.failures:
             console.print(f"      [red]{failure}[/]")
         if not result.passed or verbose:

@@ -38,11 +38,17 @@ def count_lines(path: Path) -> int:
 
 @app.command("route")
 def route(
-    leads: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV of leads, header row first"),
+    leads: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV of leads, header row first"
+    ),
     workspace: Path = typer.Option(Path("."), "--workspace", "-w", help="workspace folder"),
-    out: Path = typer.Option(Path("decisions.jsonl"), "--out", "-o", help="decisions, one JSON per line"),
+    out: Path = typer.Option(
+        Path("decisions.jsonl"), "--out", "-o", help="decisions, one JSON per line"
+    ),
     at: str | None = typer.Option(None, help="route every lead at this ISO time (default: now)"),
-    replay: bool = typer.Option(False, help="route each lead at its own created_at, when it has one"),
+    replay: bool = typer.Option(
+        False, help="route each lead at its own created_at, when it has one"
+    ),
     rejects: Path | None = typer.Option(None, help="also write the bad rows' problems to this CSV"),
 ) -> None:
     """Route a CSV of leads; write decisions as JSON lines and print a summary."""
@@ -51,7 +57,10 @@ def route(
     summary = Summary()
     total = count_lines(leads)
     columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with out.open("w", encoding="utf-8") as sink, Progress(*columns, console=console, transient=True) as bar:
+    with (
+        out.open("w", encoding="utf-8") as sink,
+        Progress(*columns, console=console, transient=True) as bar,
+    ):
         task = bar.add_task("routing", total=total)
         rows = read_rows(leads, summary.bad_rows.append)
         for routed in route_rows(rows, ws.snapshot(), when, replay=replay):
@@ -109,7 +118,9 @@ def write_rejects(path: Path, bad_rows: list[BadRow]) -> None:
 
 @app.command("explain")
 def explain(
-    lead: str = typer.Argument(..., help='the lead as JSON, e.g. \'{"email": "jo@acme.com"}\', or @file.json'),
+    lead: str = typer.Argument(
+        ..., help='the lead as JSON, e.g. \'{"email": "jo@acme.com"}\', or @file.json'
+    ),
     workspace: Path = typer.Option(Path("."), "--workspace", "-w", help="workspace folder"),
     at: str | None = typer.Option(None, help="route at this ISO time (default: now)"),
     as_json: bool = typer.Option(False, "--json", help="print the decision as JSON"),
@@ -121,7 +132,7 @@ def explain(
     except json.JSONDecodeError as exc:
         fail(f"lead JSON: line {exc.lineno} column {exc.colno}: {exc.msg}", EXIT_USAGE)
     if not isinstance(raw, dict):
-        fail("lead JSON must be an object such as {\"email\": \"jo@acme.com\"}", EXIT_USAGE)
+        fail('lead JSON must be an object such as {"email": "jo@acme.com"}', EXIT_USAGE)
     ws = load_or_exit(workspace)
     decision = route_lead(raw, ws.snapshot(), parse_at(at))
     if as_json:

@@ -1,0 +1,120 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadrouter.cli import app
+from tests.factories import POLICY, TEAM, dedent
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "team.yaml").write_text(dedent(TEAM))
+    (tmp_path / "policy.yaml").write_text(dedent(POLICY))
+    return tmp_path
+
+
+def test_policy_check__prints_ok_with_counts(workspace: Path):
+    result = runner.invoke(app, ["policy", "check", str(workspace / "policy.yaml")])
+
+    assert result.exit_code == 0, result.output
+    assert "ok: Test policy version t-1: 7 rules, 6 reps, 3 pools, 3 queues" in result.output
+
+
+def test_policy_check__names_file_line_and_column_of_each_problem(workspace: Path):
+    broken = (
+        dedent(POLICY)
+        .replace("route: pool na\n", "route: pool nowhere\n")
+        .replace("when: country in EMEA", 'when: country in EMEA and employees > "big"')
+    )
+    (workspace / "policy.yaml").write_text(broken)
+    result = runner.invoke(app, ["policy", "check", str(workspace)])
+
+    assert result.exit_code == 1
+    lines = broken.splitlines()
+    pool_line = next(i for i, line in enumerate(lines, 1) if "pool nowhere" in line)
+    expr_line = next(i for i, line in enumerate(lines, 1) if '"big"' in line)
+    assert f"policy.yaml:{pool_line}:" in result.output
+    assert "nowhere" in result.output
+    assert f"policy.yaml:{expr_line}:" in result.output
+    assert "2 problems found" in result.output
+
+
+def test_policy_test__fails_with_the_trace_of_a_failing_case(workspace: Path):
+    cases = """
+    tests:
+      - name: germans go to lea
+        lead: {email: a@b.de, country: Germany, form: demo_request}
+        expect: {rule: emea, owner: lea}
+      - name: wrong on purpose
+        lead: {email: a@b.de, country: Germany, form: demo_request}
+        expect: {owner: bob}
+    """
+    (workspace / "policy.yaml").write_text(dedent(POLICY) + dedent(cases))
+    result = runner.invoke(app, ["policy", "test", str(workspace)])
+
+    assert result.exit_code == 1
+    assert "PASS germans go to lea" in result.output
+    assert "FAIL wrong on purpose" in result.output
+    assert "expected owner 'bob', got 'lea'" in result.output
+    assert "Rules tried" in result.output
+    assert "1 passed, 1 failed" in result.output
+
+
+def test_route__routes_good_rows_and_reports_bad_ones(workspace: Path, tmp_path: Path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "Email,Country,Employees,Form\n"
+        "ana@initech.com,USA,5k,demo_request\n"
+        "broken,row,with,too,many\n"
+        'kim@globex.de,Deutschland,"1,000-5,000",demo_request\n'
+        "lee@x.io,Untied States,lots,demo_request\n"
+    )
+    out = tmp_path / "decisions.jsonl"
+    rejects = tmp_path / "rejects.csv"
+    result = runner.invoke(
+        app,
+        [
+            "route",
+            str(leads),
+            "--workspace",
+            str(workspace),
+            "--out",
+            str(out),
+            "--at",
+            "2026-11-24T15:00:00Z",
+            "--rejects",
+            str(rejects),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["row"] for r in records] == [1, 3, 4]
+    assert [r["decision"]["owner"] for r in records] == ["ana", "lea", "bob"]
+    assert "row 2 (line 3): (row): has 5 values but the header has 4 columns" in result.output
+    assert "3 leads routed" in result.output
+    assert rejects.read_text().splitlines()[1].startswith("2,3,(row),has 5 values")
+    warnings = records[2]["decision"]["trace"]["warnings"]
+    assert {w["field"] for w in warnings} >= {"employees"}
+
+
+def test_explain__shows_rules_and_reps(workspace: Path):
+    lead = '{"email": "jo@initech.com", "country": "Singapore", "form": "demo_request"}'
+    result = runner.invoke(
+        app, ["explain", lead, "--workspace", str(workspace), "--at", "2026-11-24T15:00:00Z"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Sent to queue unrouted by rule 'apac'" in result.output
+    assert "outside working hours" in result.output
+
+
+def test_explain__malformed_json_names_line_and_column(workspace: Path):
+    result = runner.invoke(app, ["explain", '{"email": ', "--workspace", str(workspace)])
+
+    assert result.exit_code == 2
+    assert "lead JSON: line 1 column" in result.output
