@@ -116,7 +116,7 @@ class _PolicyCompiler:
     def custom_fields(self, node: Node | None) -> dict[str, FieldType]:
         found: dict[str, FieldType] = {}
         taken = {**STANDARD_FIELDS, **DERIVED_FIELDS}
-        for name, child in (self.doc.entries(node, "field names to types") or ()) if node else ():
+        for name, child in self.doc.entries(node, "field names to types"):
             kind = self.doc.choice(child, tuple(FieldType))
             if self.new_name(name, child, "field", taken) and kind is not None:
                 found[name] = FieldType(kind)
@@ -124,9 +124,9 @@ class _PolicyCompiler:
 
     def sets(self, node: Node | None, fields: Mapping[str, FieldType]) -> dict[str, SetDef]:
         found: dict[str, SetDef] = {}
-        for name, child in (self.doc.entries(node, "set names to lists") or ()) if node else ():
+        for name, child in self.doc.entries(node, "set names to lists"):
             members = []
-            for item in self.doc.items(child, "values") or ():
+            for item in self.doc.items(child, "values"):
                 value = item.value
                 if isinstance(value, str) or (
                     isinstance(value, int | float) and not isinstance(value, bool)
@@ -142,9 +142,7 @@ class _PolicyCompiler:
         self, node: Node | None, fields: Mapping[str, FieldType], sets: Mapping[str, SetDef]
     ) -> dict[str, Territory]:
         found: dict[str, Territory] = {}
-        for name, child in (
-            (self.doc.entries(node, "territory names to regions") or ()) if node else ()
-        ):
+        for name, child in self.doc.entries(node, "territory names to regions"):
             territory = compile_territory(self.doc, name, child)
             if self.new_name(name, child, "territory", {**fields, **sets}) and territory:
                 found[name] = territory
@@ -158,7 +156,7 @@ class _PolicyCompiler:
         keys = self.doc.mapping(node, optional=("fit", "behavior")) if node else None
         clauses = []
         for kind, child in (keys or {}).items():
-            for item in self.doc.items(child, "scoring clauses") or ():
+            for item in self.doc.items(child, "scoring clauses"):
                 parts = self.doc.mapping(item, required=("when", "points"), optional=("label",))
                 if parts is None or "when" not in parts or "points" not in parts:
                     continue
@@ -173,48 +171,42 @@ class _PolicyCompiler:
     def rules(
         self, node: Node | None, conditions: ConditionCompiler
     ) -> tuple[tuple[CompiledRule, ...], frozenset[str]]:
+        """The compiled rules, and the ids of all rules written (for test expectations)."""
         doc = self.doc
-        items = doc.items(node, "rules") if node else None
-        if node is None or items is None:
-            return (), frozenset()
-        if not items:
+        mark = doc.mark()
+        items = doc.items(node, "rules")
+        if node is not None and not items and not doc.failed_since(mark):
             doc.error(node, "a policy needs at least one rule")
         compiled: list[CompiledRule] = []
         first_line: dict[str, int] = {}
         catch_all: str | None = None
-        unconditional = False
-        route: Route | None = None
+        last: tuple[Node, bool, Route | None] | None = None
         for item in items:
             keys = doc.mapping(item, required=("id", "route"), optional=("when", "otherwise"))
             if keys is None:
+                last = None
                 continue
             rule_id = doc.text(keys["id"], "a rule id") if "id" in keys else None
             if rule_id is not None:
                 self.check_rule_id(rule_id, keys["id"], first_line)
             when = keys.get("when")
             condition = conditions.compile(when) if when else Condition("always")
-            unconditional = when is None or (
-                isinstance(when.value, str) and when.value.strip() == "always"
-            )
-            route = (
-                parse_route(doc, keys["route"], self.team, otherwise=False)
-                if "route" in keys
-                else None
-            )
+            unconditional = condition is not None and condition.always
+            route = parse_route(doc, keys["route"], self.team) if "route" in keys else None
             otherwise = self.otherwise(keys.get("otherwise"), route)
-            where = keys.get("id", item)
             if catch_all is not None:
                 doc.error(
-                    where,
+                    keys.get("id", item),
                     f"unreachable: rule '{rule_id}' after '{catch_all}', which always matches",
                 )
             elif unconditional and route is not None and always_decides(route, otherwise):
-                catch_all = rule_id or "?"
+                catch_all = rule_id or item.path
             if rule_id is not None and condition is not None and route is not None:
                 compiled.append(CompiledRule(rule_id, condition, route, otherwise, item.line))
-        # A last rule whose route is wrong is reported already; whether it catches all is moot.
-        if items and catch_all is None and route is not None:
-            self.missing_catch_all(items[-1], unconditional)
+            last = (item, unconditional, route)
+        # A last rule with a wrong route or shape is reported already; no need to say more.
+        if catch_all is None and last is not None and last[2] is not None:
+            self.missing_catch_all(last[0], last[1])
         return tuple(compiled), frozenset(first_line)
 
     def check_rule_id(self, rule_id: str, node: Node, first_line: dict[str, int]) -> None:
@@ -230,7 +222,7 @@ class _PolicyCompiler:
     def otherwise(self, node: Node | None, route: Route | None) -> Route | None:
         if node is None:
             return None
-        otherwise = parse_route(self.doc, node, self.team, otherwise=True)
+        otherwise = parse_route(self.doc, node, self.team, in_otherwise=True)
         problem = otherwise_problem(route, otherwise) if route and otherwise else None
         if problem is not None:
             self.doc.error(node, problem)
@@ -256,7 +248,7 @@ class _PolicyCompiler:
         doc = self.doc
         found = []
         names: set[str] = set()
-        for item in (doc.items(node, "test cases") or ()) if node else ():
+        for item in doc.items(node, "test cases"):
             keys = doc.mapping(item, required=("name", "lead", "expect"), optional=("at",))
             if keys is None:
                 continue
@@ -272,13 +264,14 @@ class _PolicyCompiler:
         return tuple(found)
 
     def lead(self, node: Node) -> Mapping[str, Any] | None:
+        mark = self.doc.mark()
         pairs = self.doc.entries(node, "lead fields to values")
-        if pairs is None:
-            return None
         for _, child in pairs:
             values = child.value if isinstance(child.value, CommentedSeq) else [child.value]
             if any(isinstance(value, CommentedMap | CommentedSeq) for value in values):
                 self.doc.error(child, "lead values are text, numbers, true/false or lists of them")
+        if self.doc.failed_since(mark):
+            return None
         return MappingProxyType({key: plain(child.value) for key, child in pairs})
 
     def expect(self, node: Node, rule_ids: frozenset[str]) -> Mapping[str, str] | None:

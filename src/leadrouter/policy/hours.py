@@ -31,10 +31,8 @@ _MIDNIGHT = time(0)
 
 def working_hours(doc: Document, node: Node) -> tuple[Shift, ...] | None:
     """The shifts a `working_hours:` mapping describes, or None when it has problems."""
-    pairs = doc.entries(node, 'days to hours, e.g. mon-fri: "09:00-17:00"')
-    if pairs is None:
-        return None
     mark = doc.mark()
+    pairs = doc.entries(node, 'days to hours, e.g. mon-fri: "09:00-17:00"')
     shifts: list[Shift] = []
     for key, child in pairs:
         days = _days(doc, key, child)
@@ -98,10 +96,8 @@ def _bounds(found: re.Match[str]) -> tuple[time, time] | None:
 
 def out_of_office(doc: Document, node: Node, zone: tzinfo) -> tuple[Absence, ...] | None:
     """The absences an `out_of_office:` list describes, or None when it has problems."""
-    items = doc.items(node, "periods such as {from: 2026-11-20, to: 2026-11-30}")
-    if items is None:
-        return None
     mark = doc.mark()
+    items = doc.items(node, "periods such as {from: 2026-11-20, to: 2026-11-30}")
     absences = []
     for item in items:
         keys = doc.mapping(item, required=("from", "to"), optional=("note",))

@@ -34,7 +34,9 @@ NEVER_FAIL = frozenset({RouteKind.QUEUE, RouteKind.NURTURE, RouteKind.REVIEW})
 PERSONAL = frozenset({*_OWNERS.values(), RouteKind.REP})
 
 
-def parse_route(doc: Document, node: Node, team: Team, *, otherwise: bool) -> Route | None:
+def parse_route(
+    doc: Document, node: Node, team: Team, *, in_otherwise: bool = False
+) -> Route | None:
     """The route written at `node`, or None when it has problems (reported to `doc`)."""
     text = doc.text(node, "a route such as 'pool na_west' or 'account owner'")
     if text is None:
@@ -44,7 +46,7 @@ def parse_route(doc: Document, node: Node, team: Team, *, otherwise: bool) -> Ro
     if phrase in _OWNERS:
         return Route(_OWNERS[phrase])
     if phrase in _COLLEAGUES:
-        if otherwise:
+        if in_otherwise:
             return Route(_COLLEAGUES[phrase])
         doc.error(node, f"'{phrase}' (the owner's {phrase}) is only allowed in 'otherwise'")
         return None
@@ -58,7 +60,7 @@ def parse_route(doc: Document, node: Node, team: Team, *, otherwise: bool) -> Ro
         if doc.reference(node, words[1], known, what, offset=offset):
             return Route(kind, words[1])
         return None
-    forms = (*_FORMS, *_COLLEAGUES) if otherwise else _FORMS
+    forms = (*_FORMS, *_COLLEAGUES) if in_otherwise else _FORMS
     suggestion = did_you_mean(words[0] if words else phrase, (*_OWNERS, *_TARGETED))
     doc.error(node, f"unknown route '{text}'{suggestion}; expected one of: " + ", ".join(forms))
     return None

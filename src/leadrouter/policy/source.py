@@ -41,6 +41,10 @@ class Node:
     def child(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
+    def key(self, name: str) -> Node:
+        """The key that holds this value, as a node of its own, for what the key itself names."""
+        return Node(name, self.path, self.key_line, self.key_column, self.key_line, self.key_column)
+
 
 def read_source(path: Path) -> str:
     """A policy or team file's text; a file that cannot be read is a PolicyError like any other."""
@@ -160,9 +164,14 @@ class Document:
             raise PolicyError(sorted(self.errors, key=lambda e: (e.line, e.column)))
 
     # ------------------------------------------------------------ shapes
+    # `entries`, `items` and `texts` read optional sections: an absent one (None) is empty, and
+    # one of the wrong shape is reported and read as empty; `mark` tells the two apart.
 
-    def entries(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
+    def entries(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
         """The (key, value) pairs of a mapping whose keys the user names (fields, sets, days)."""
+        return (self._pairs(node, what) or []) if node is not None else []
+
+    def _pairs(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
         value = node.value
         if not isinstance(value, CommentedMap):
             self.error(node, f"expected a mapping of {what}, got {describe(value)}")
@@ -190,7 +199,7 @@ class Document:
     ) -> dict[str, Node] | None:
         """The keys of a mapping with a fixed set of keys; unknown and missing keys reported."""
         allowed = (*required, *optional)
-        pairs = self.entries(node, ", ".join(allowed))
+        pairs = self._pairs(node, ", ".join(allowed))
         if pairs is None:
             return None
         found: dict[str, Node] = {}
@@ -205,11 +214,13 @@ class Document:
                 self.error(where, f"missing required key '{key}'")
         return found
 
-    def items(self, node: Node, what: str) -> list[Node] | None:
+    def items(self, node: Node | None, what: str) -> list[Node]:
+        if node is None:
+            return []
         value = node.value
         if not isinstance(value, CommentedSeq):
             self.error(node, f"expected a list of {what}, got {describe(value)}")
-            return None
+            return []
         found = []
         for i, item in enumerate(value):
             line, column = value.lc.data.get(i, (node.line - 1, node.column - 1))
@@ -227,12 +238,11 @@ class Document:
         self.error(node, f"expected {what}, got {describe(node.value)}{hint}")
         return None
 
-    def texts(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
+    def texts(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
         """A list of texts, each with its node, skipping (and reporting) items that are not."""
-        items = self.items(node, what)
-        if items is None:
-            return None
-        return [(text, item) for item in items if (text := self.text(item)) is not None]
+        return [
+            (text, item) for item in self.items(node, what) if (text := self.text(item)) is not None
+        ]
 
     def number(self, node: Node) -> float | None:
         value = node.value

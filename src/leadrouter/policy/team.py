@@ -33,6 +33,8 @@ _REP_KEYS = (
 _POOL_KEYS = ("name", "strategy", "when_full", "working_hours")
 _QUEUE_KEYS = ("name", "description", "fallback")
 _STRATEGIES = tuple(s.value for s in Strategy)
+_HOURS = ("respect", "ignore")
+_LEAST_LOADED = Overflow(WhenFull.LEAST_LOADED)
 
 T = TypeVar("T")
 
@@ -102,13 +104,12 @@ def _records(
         return []
     found: list[_Record] = []
     if isinstance(node.value, CommentedMap):
-        for ident, child in doc.entries(node, f"{what} ids to their fields") or ():
-            where = Node(ident, child.path, *(child.key_line, child.key_column) * 2)
+        for ident, child in doc.entries(node, f"{what} ids to their fields"):
             keys = doc.mapping(child, required=required, optional=optional)
             if keys is not None:
-                found.append(_Record(ident, where, keys))
+                found.append(_Record(ident, child.key(ident), keys))
     else:
-        for item in doc.items(node, f"{what}s") or ():
+        for item in doc.items(node, f"{what}s"):
             keys = doc.mapping(item, required=("id", *required), optional=optional)
             ident = doc.text(keys["id"], f"a {what} id") if keys and "id" in keys else None
             if keys is not None and ident is not None:
@@ -129,38 +130,32 @@ def _records(
     return unique
 
 
-def _optional(
-    keys: dict[str, Node], key: str, read: Callable[[Node], T | None], default: T
-) -> T | None:
-    return read(keys[key]) if key in keys else default
+def _read(keys: dict[str, Node], key: str, read: Callable[[Node], T | None], default: T) -> T:
+    """The value at `key`, or `default` when it is absent or wrong (wrong is reported already)."""
+    value = read(keys[key]) if key in keys else None
+    return default if value is None else value
 
 
 def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
     keys, mark = record.keys, doc.mark()
-    name = doc.text(keys["name"]) if "name" in keys else None
-    email = doc.text(keys["email"]) if "email" in keys else None
-    if email is not None and not _EMAIL.fullmatch(email):
+    email = _read(keys, "email", doc.text, "")
+    if email and not _EMAIL.fullmatch(email):
         doc.error(keys["email"], f"'{email}' is not an email address")
-    zone_name = _optional(keys, "timezone", doc.text, "UTC")
-    zone = _zone(doc, keys["timezone"], zone_name) if "timezone" in keys and zone_name else UTC
+    zone_name = _read(keys, "timezone", doc.text, "UTC")
+    # A bad zone is reported once; the rep's absences are still checked, against UTC.
+    zone = (_zone(doc, keys["timezone"], zone_name) if "timezone" in keys else None) or UTC
     rep = Rep(
         id=record.id,
-        name=name or "",
-        email=email or "",
-        timezone=zone_name or "UTC",
-        working_hours=_optional(keys, "working_hours", lambda n: working_hours(doc, n), None),
-        # A bad zone is reported once; its absences are still checked, against UTC.
-        out_of_office=_optional(
-            keys, "out_of_office", lambda n: out_of_office(doc, n, zone or UTC), ()
-        )
-        or (),
-        max_open=_optional(keys, "max_open", lambda n: doc.count(n, minimum=0), None),
-        max_per_day=_optional(keys, "max_per_day", lambda n: doc.count(n, minimum=0), None),
-        languages=frozenset(_optional(keys, "languages", lambda n: _languages(doc, n), ()) or ()),
-        skills=frozenset(text.casefold() for text, _ in doc.texts(keys["skills"], "skills") or ())
-        if "skills" in keys
-        else frozenset(),
-        active=bool(_optional(keys, "active", doc.flag, True)),
+        name=_read(keys, "name", doc.text, ""),
+        email=email,
+        timezone=zone_name,
+        working_hours=_read(keys, "working_hours", lambda n: working_hours(doc, n), None),
+        out_of_office=_read(keys, "out_of_office", lambda n: out_of_office(doc, n, zone), ()),
+        max_open=_read(keys, "max_open", lambda n: doc.count(n, minimum=0), None),
+        max_per_day=_read(keys, "max_per_day", lambda n: doc.count(n, minimum=0), None),
+        languages=_languages(doc, keys.get("languages")),
+        skills=frozenset(text.casefold() for text, _ in doc.texts(keys.get("skills"), "skills")),
+        active=_read(keys, "active", doc.flag, True),
         manager=_colleague(doc, keys, "manager", record.id, ids),
         backup=_colleague(doc, keys, "backup", record.id, ids),
     )
@@ -175,15 +170,15 @@ def _zone(doc: Document, node: Node, name: str) -> tzinfo | None:
         return None
 
 
-def _languages(doc: Document, node: Node) -> tuple[str, ...]:
-    codes = []
-    for text, item in doc.texts(node, "ISO 639-1 language codes") or ():
+def _languages(doc: Document, node: Node | None) -> frozenset[str]:
+    codes = set()
+    for text, item in doc.texts(node, "ISO 639-1 language codes"):
         code = text.strip().casefold()
         if _LANGUAGE.fullmatch(code):
-            codes.append(code)
+            codes.add(code)
         else:
             doc.error(item, f"'{text}' is not a two-letter ISO 639-1 language code such as en")
-    return tuple(codes)
+    return frozenset(codes)
 
 
 def _colleague(doc: Document, keys: dict[str, Node], key: str, rep: str, ids: _Ids) -> str | None:
@@ -201,7 +196,7 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
     keys, mark = record.keys, doc.mark()
     members: tuple[str, ...] = ()
     weights: dict[str, int] = {}
-    strategy = _optional(keys, "strategy", lambda n: doc.choice(n, _STRATEGIES), None)
+    strategy = _read(keys, "strategy", lambda n: doc.choice(n, _STRATEGIES), None)
     if "members" in keys:
         node = keys["members"]
         if isinstance(node.value, CommentedMap):
@@ -209,14 +204,11 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
             if strategy not in (None, Strategy.WEIGHTED.value):
                 doc.error(node, f"weights only apply to strategy weighted, not {strategy}")
             strategy = strategy or Strategy.WEIGHTED.value
-            pairs = doc.entries(node, "rep ids to weights") or []
+            pairs = doc.entries(node, "rep ids to weights")
             weights = {rep: weight for rep, item in pairs if (weight := doc.count(item, minimum=1))}
-            named = [
-                (rep, Node(rep, item.path, *(item.key_line, item.key_column) * 2))
-                for rep, item in pairs
-            ]
+            named = [(rep, item.key(rep)) for rep, item in pairs]
         else:
-            named = doc.texts(node, "rep ids") or []
+            named = doc.texts(node, "rep ids")
         seen: set[str] = set()
         for rep, item in named:
             if rep in seen:
@@ -226,20 +218,17 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
         members = tuple(dict.fromkeys(rep for rep, _ in named))
         if not members:
             doc.error(node, "a pool needs at least one member")
-    respect = _optional(
-        keys, "working_hours", lambda n: doc.choice(n, ("respect", "ignore")), "respect"
-    )
     pool = Pool(
         id=record.id,
-        name=_optional(keys, "name", doc.text, record.id) or record.id,
+        name=_read(keys, "name", doc.text, record.id),
         members=members,
         strategy=Strategy(strategy or Strategy.ROUND_ROBIN.value),
         weights=MappingProxyType(weights),
-        overflow=_optional(
-            keys, "when_full", lambda n: _overflow(doc, n, ids), Overflow(WhenFull.LEAST_LOADED)
+        overflow=_read(keys, "when_full", lambda n: _overflow(doc, n, ids), _LEAST_LOADED),
+        respect_working_hours=_read(
+            keys, "working_hours", lambda n: doc.choice(n, _HOURS), "respect"
         )
-        or Overflow(WhenFull.LEAST_LOADED),
-        respect_working_hours=respect == "respect",
+        == "respect",
     )
     return None if doc.failed_since(mark) else pool
 
@@ -285,8 +274,8 @@ def _queue(doc: Document, record: _Record) -> Queue | None:
     keys, mark = record.keys, doc.mark()
     queue = Queue(
         id=record.id,
-        name=_optional(keys, "name", doc.text, record.id) or record.id,
-        description=_optional(keys, "description", doc.text, "") or "",
-        fallback=bool(_optional(keys, "fallback", doc.flag, False)),
+        name=_read(keys, "name", doc.text, record.id),
+        description=_read(keys, "description", doc.text, ""),
+        fallback=_read(keys, "fallback", doc.flag, False),
     )
     return None if doc.failed_since(mark) else queue

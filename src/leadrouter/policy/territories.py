@@ -78,7 +78,7 @@ def compile_territory(doc: Document, name: str, node: Node) -> Territory | None:
 
 def _codes(doc: Document, node: Node | None, canonical: places.Canonical) -> frozenset[str]:
     found: set[str] = set()
-    for text, item in (doc.texts(node, "names or codes") or ()) if node else ():
+    for text, item in doc.texts(node, "names or codes"):
         code, problem = canonical(text)
         if code is None:
             doc.error(item, problem)
@@ -93,7 +93,7 @@ def _postal(
     exact: set[str] = set()
     prefixes: list[str] = []
     ranges: list[PostalRange] = []
-    for item in (doc.items(node, "postal codes") or ()) if node else ():
+    for item in doc.items(node, "postal codes"):
         if not isinstance(item.value, str):
             # A bare 02134 would be read as the number 2134, losing the zero.
             doc.error(item, 'write postal codes in quotes, e.g. "02134" or "97*"')
