@@ -18,7 +18,7 @@ from typing import Any
 
 from leadrouter.model import FieldType
 from leadrouter.policy import places
-from leadrouter.policy.compiled import Clause, Condition
+from leadrouter.policy.compiled import Clause, Condition, Context
 from leadrouter.policy.expression import (
     ORDERING,
     And,
@@ -34,10 +34,7 @@ from leadrouter.policy.expression import (
     parse,
 )
 from leadrouter.policy.source import Document, Node, describe, did_you_mean
-from leadrouter.policy.territories import Territory
-
-Context = Mapping[str, Any]
-Test = Callable[[Context], bool]
+from leadrouter.policy.territories import Territory, Test
 
 # Computed from the score itself: a scoring condition may not read them.
 SCORE_FIELDS = frozenset({"score", "fit_score", "behavior_score", "mql"})
@@ -315,7 +312,7 @@ class _Check:
         if kind is not FieldType.BOOL:
             self.error(
                 name.start,
-                f"'{word}' is {_WORDS.get(kind, 'a list')}, not a condition: compare it"
+                f"'{word}' is {_kind(kind)}, not a condition: compare it"
                 f" or write '{word} is present'",
             )
             return None

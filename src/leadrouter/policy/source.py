@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -86,13 +87,16 @@ def describe(value: Any) -> str:
 
 
 def plain(value: Any) -> Any:
-    """The YAML value as plain Python values (dict, tuple, str, int, float, bool, datetime)."""
+    """The YAML value as plain Python values: read-only dicts, tuples, str, int, float, bool."""
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): plain(v) for k, v in value.items()})
     if isinstance(value, list):
         return tuple(plain(v) for v in value)
     if isinstance(value, bool):
         return bool(value)
+    if isinstance(value, date):
+        # Leads arrive as JSON or CSV text, so a YAML date in a test lead is given as text too.
+        return value.isoformat()
     # ruamel returns subclasses (ScalarFloat, ScalarInt, ScalarString) that carry formatting.
     for kind in (str, int, float):
         if isinstance(value, kind):

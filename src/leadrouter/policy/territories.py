@@ -9,14 +9,14 @@ codes at compile time; this module never normalizes lead data, which `normalize`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from leadrouter.policy import places
+from leadrouter.policy.compiled import Context
 from leadrouter.policy.source import Document, Node
 
-Test = Callable[[Mapping[str, Any]], bool]
+Test = Callable[[Context], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def _test(
         # The common case, a list of countries, is a single lookup.
         return lambda ctx: (v := ctx.get("country")) is not None and v.casefold() in countries
 
-    def test(ctx: Mapping[str, Any]) -> bool:
+    def test(ctx: Context) -> bool:
         if countries:
             country = ctx.get("country")
             if country is None or country.casefold() not in countries:
