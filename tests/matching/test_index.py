@@ -99,6 +99,7 @@ def test_match__company_name_with_another_legal_form_matches_and_explains() -> N
         "Westinghouse Air Brkae Technologies Corp",  # two letters swapped
         "Air Brake Westinghouse Technologies",  # word order
         "Westinghouse Air Brake Tech Inc",  # abbreviation and another legal form
+        "Westinghouse Air Brk Technology",  # contraction, singular
     ],
 )
 def test_match__noisy_company_names_still_find_the_account(company: str) -> None:
@@ -174,6 +175,19 @@ def test_build__rejects_thresholds_out_of_order() -> None:
 
 def _tie(*accounts: Account, **raw: str) -> MatchResult:
     return AccountIndex.build(accounts).match(lead(**raw))
+
+
+def test_tie__parent_over_subsidiary_for_a_group_wide_domain() -> None:
+    result = _tie(
+        account(
+            "kid", "Acme Deutschland GmbH", "acme.com", parent="top", type=AccountType.CUSTOMER
+        ),
+        account("top", "Acme Group", "acme.com"),
+        email="jo@acme.com",
+    )
+
+    assert matched_id(result) == "top"
+    assert result.notes[1].data["tie_breaker"] == "parent over subsidiary"
 
 
 def test_tie__customer_over_prospect_and_never_strong() -> None:

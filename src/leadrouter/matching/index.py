@@ -14,10 +14,11 @@ the per-lead path never scans all accounts.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from heapq import nlargest
 from typing import Any
 
@@ -47,6 +48,7 @@ _TIE_MARGIN = 0.015  # candidates closer than this are a tie
 # Tie-breakers, in order, between candidates of (nearly) equal confidence.
 TIE_BREAKERS = (
     "domain over name",
+    "parent over subsidiary",  # a group-wide domain, no other clue: the group's own account
     "customer over prospect",
     "same country",
     "most recent activity",
@@ -58,13 +60,16 @@ _TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PART
 # only tokens carried by at most _MAX_DF names (a word carried by more, such as "bank", cannot
 # find a company on its own; an exact-name lookup still does). _SHORTLIST candidates are scored.
 _SEED_TOKENS = 3
-_MAX_DF = 2500
-_MAX_POSTINGS = 4000  # postings read per lead, beyond the first seed
+_MAX_DF = 1200
+_MAX_POSTINGS = 2000  # postings read per lead, beyond the first seed
 _SHORTLIST = 20
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 _COMMON_FACTOR = 0.5
 _IDENTIFIER_PENALTY = 0.6
 _CONFLICT = 0.05  # per unit of word weight (idf) that both names keep unpaired
+# Per unit of word weight either name keeps unpaired: in a long name one unexplained rare word
+# ("Feeder", "Co-Investment") is as telling as in a short one, where Dice alone would notice it.
+_UNPAIRED = 0.025
 _ABBREVIATION_CREDIT = 0.8
 
 
@@ -76,12 +81,12 @@ class MatchResult:
     notes: tuple[Note, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     index: int
     confidence: float
     method: str
-    reasons: list[str]
+    reasons: tuple[str, ...]
     domain: bool
     name_score: float
     country_agrees: bool
@@ -100,10 +105,16 @@ def _word_similarity(word: str, other: str, known: bool) -> float:
         score = Levenshtein.normalized_similarity(word, other, score_cutoff=0.75)
         if not score and OSA.distance(word, other, score_cutoff=1) <= 1:
             score = 0.75  # a swap of two letters: "stele" / "steel"
-    if not known and len(word) >= 3 and len(other) > len(word) and word[0] == other[0]:
-        letters = iter(other)
-        if all(ch in letters for ch in word):
+    if len(word) >= 3 and len(other) > len(word) and word[0] == other[0]:
+        # A prefix ("ins" / "insurance") is an abbreviation even when some account uses the short
+        # word; a contraction ("ptrs" / "partners") only when none does, since short real words
+        # hide in long ones ("port" / "properties").
+        if other.startswith(word) and len(other) >= len(word) + 3:
             score = max(score, _ABBREVIATION_CREDIT)
+        elif not known:
+            letters = iter(other)
+            if all(ch in letters for ch in word):
+                score = max(score, _ABBREVIATION_CREDIT)
     return score
 
 
@@ -280,7 +291,7 @@ class AccountIndex:
                 evidence.append("the lead has no company, email domain or website to match on")
             message = "no account matched: " + "; ".join(evidence)
             return MatchResult(None, (Note(Reason.ACCOUNT_NOT_MATCHED, message),))
-        return self._decide(candidates, fields, evidence)
+        return self._decide(candidates, evidence)
 
     def _domain_hits(self, lead: Lead, evidence: list[str]) -> dict[int, str]:
         hits: dict[int, str] = {}
@@ -338,6 +349,7 @@ class AccountIndex:
                     found[entry] = found.get(entry, 0.0) + weight
         if not found:
             return {}
+        # Rank by a Dice estimate over the seed words only.
         lead_weight = sum(word[1] for word in lead)
         entry_weight = self._entry_weight
         shortlist = nlargest(
@@ -398,9 +410,10 @@ class AccountIndex:
         "international" / "internet"), or, for a word no account uses, an abbreviation credit
         when it is a prefix or a contraction of the account word ("ptrs" / "partners"). The sum
         is a Dice coefficient over word weights, so a missing rare word costs much and a missing
-        "group" little. When both sides keep unpaired words ("Growth Fund" / "Value Fund"), the
-        names conflict, and the conflicting weight is subtracted: that is how sibling entities
-        stay apart. Numbers, roman numerals and single letters must agree exactly.
+        "group" little; every unpaired word also costs in proportion to its weight, however long
+        the names. When both sides keep unpaired words ("Growth Fund" / "Value Fund"), the names
+        conflict, and the conflicting weight costs more: that is how sibling entities stay apart.
+        Numbers, roman numerals and single letters must agree exactly.
         """
         tokens = self._entry_tokens[entry]
         weights, vocab = self._weights, self._vocab
@@ -444,6 +457,7 @@ class AccountIndex:
                 identifiers_agree = False
         score = shared / (lead_total + sum(entry_weights))
         score -= _CONFLICT * min(lead_missing, entry_missing)
+        score -= _UNPAIRED * (lead_missing + entry_missing)
         if not identifiers_agree:
             score *= _IDENTIFIER_PENALTY
         return max(0.0, min(score, 1.0))
@@ -493,7 +507,7 @@ class AccountIndex:
             reasons.append(f"phone {phone} agrees")
         confidence = round(min(confidence, _DOMAIN_AND_NAME), 3)
         return _Candidate(
-            i, confidence, method, reasons, domain is not None, name_score, country_agrees
+            i, confidence, method, tuple(reasons), domain is not None, name_score, country_agrees
         )
 
     def _tie_key(self, c: _Candidate) -> tuple[Any, ...]:
@@ -501,15 +515,14 @@ class AccountIndex:
         activity = account.last_activity.timestamp() if account.last_activity else -math.inf
         return (
             not c.domain,
+            self._top[c.index] != c.index,
             _TYPE_RANK.get(account.type, 3),
             not c.country_agrees,
             -activity,
             account.id,
         )
 
-    def _decide(
-        self, candidates: list[_Candidate], fields: Any, evidence: list[str]
-    ) -> MatchResult:
+    def _decide(self, candidates: list[_Candidate], evidence: list[str]) -> MatchResult:
         # Domain over name: a lead writing from acme.com belongs to Acme whatever the company field
         # says; a name pointing elsewhere only makes the match weak.
         by_domain = [c for c in candidates if c.domain]
@@ -527,10 +540,14 @@ class AccountIndex:
                 default=None,
             )
             if rival is not None and rival.confidence >= self.strong:
-                best.confidence = min(best.confidence, _DOMAIN_NAME_ELSEWHERE)
                 rival_account = self._accounts[rival.index]
-                best.reasons.append(
-                    f"but the company name points to {rival_account.name} ({rival_account.id})"
+                best = replace(
+                    best,
+                    confidence=min(best.confidence, _DOMAIN_NAME_ELSEWHERE),
+                    reasons=(
+                        *best.reasons,
+                        f"but the company name points to {rival_account.name} ({rival_account.id})",
+                    ),
                 )
             else:
                 rival = None
@@ -571,7 +588,7 @@ class AccountIndex:
         account = self._accounts[best.index]
         strong = best.confidence >= self.strong and not tied and rival is None
         runner = min(others, key=lambda c: (-c.confidence, self._tie_key(c)), default=None)
-        reason = "; ".join(best.reasons + evidence)
+        reason = "; ".join((*best.reasons, *evidence))
         top = self._accounts[self._top[best.index]]
         match = AccountMatch(
             account=account,
@@ -604,11 +621,16 @@ class AccountIndex:
         return MatchResult(match, tuple(notes))
 
 
+_BARE_DOMAIN = re.compile(r"[a-z0-9-]+\.[a-z]+")
+
+
 def _account_domains(account: Account) -> list[str]:
     """The account's registrable domains, free-mail ones left out (they would match everyone)."""
     out = []
     for text in account.domains:
-        domain = registrable_domain(text)
+        # "acme.com" is its own registrable domain: skipping the suffix-list lookup for it halves
+        # the build of a large account book (the accounts file already stores them this way).
+        domain = text if _BARE_DOMAIN.fullmatch(text) else registrable_domain(text)
         if domain is not None and not is_free_email_domain(domain) and domain not in out:
             out.append(domain)
     return out

@@ -58,7 +58,6 @@ def _legal_forms() -> frozenset[tuple[str, ...]]:
 
 
 LEGAL_FORMS = _legal_forms()
-_LEGAL_SIZES = sorted({len(form) for form in LEGAL_FORMS}, reverse=True)
 
 
 def _one_edit(word: str) -> set[str]:
@@ -78,6 +77,14 @@ _LEGAL_TYPOS = frozenset(
     for (form,) in (f for f in LEGAL_FORMS if len(f) == 1 and len(f[0]) >= 6)
     for typo in _one_edit(form)
 )
+# The last word of a legal form (or a misspelt one-word form) -> the lengths of the forms that end
+# with it, longest first: one dict lookup rules out most names' last word.
+_FORM_SIZES_BY_LAST_WORD: dict[str, tuple[int, ...]] = {
+    last: tuple(sorted({len(f) for f in LEGAL_FORMS if f[-1] == last}, reverse=True))
+    for last in {form[-1] for form in LEGAL_FORMS}
+}
+_FORM_SIZES_BY_LAST_WORD.update(dict.fromkeys(_LEGAL_TYPOS - _FORM_SIZES_BY_LAST_WORD.keys(), (1,)))
+
 # Legal forms that some countries write before the name ("PT Astra", "OOO Romashka"); only these,
 # because a short form such as "SA" or "AS" at the start is as likely a real word or initials.
 _PREFIX_FORMS = frozenset({"pt", "ooo", "oao", "zao", "pao", "ao", "tov", "cv"})
@@ -242,8 +249,8 @@ class CompanyName:
 
     @property
     def key(self) -> str:
-        """Order-insensitive lookup key: word order does not make another company."""
-        return " ".join(sorted(self.tokens))
+        """Lookup key: word order and a plural "s" do not make another company."""
+        return " ".join(sorted(t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in self.tokens))
 
 
 def _strip_legal_forms(tokens: list[str]) -> list[str]:
@@ -252,11 +259,8 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
     stripped = True
     while stripped:
         stripped = False
-        for size in _LEGAL_SIZES:
-            tail = tuple(tokens[-size:])
-            if len(tokens) > size and (
-                tail in LEGAL_FORMS or (size == 1 and tail[0] in _LEGAL_TYPOS)
-            ):
+        for size in _FORM_SIZES_BY_LAST_WORD.get(tokens[-1], ()):
+            if len(tokens) > size and (size == 1 or tuple(tokens[-size:]) in LEGAL_FORMS):
                 del tokens[-size:]
                 stripped = True
                 break
