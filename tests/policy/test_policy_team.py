@@ -150,7 +150,12 @@ def test_out_of_office_ending_before_it_starts__is_reported_at_to() -> None:
 
 def test_unknown_manager_and_own_backup__are_reported() -> None:
     error = team_problem(rep_team("manager: mara"))
-    assert error.message == "unknown rep 'mara'"
+    assert (error.field, error.message) == ("reps[0].manager", "unknown rep 'mara'")
+    error = team_problem(rep_team("backup: anna"))
+    assert (error.field, error.message) == (
+        "reps[0].backup",
+        "unknown rep 'anna' (did you mean 'ana'?)",
+    )
     error = team_problem(rep_team("backup: ana"))
     assert error.message == "a rep cannot be their own backup"
 

@@ -128,6 +128,14 @@ def test_unknown_queue_in_otherwise__is_reported() -> None:
     assert error.message == "unknown queue 'nurtur' (did you mean 'nurture'?)"
 
 
+def test_unknown_rep_in_otherwise__is_reported() -> None:
+    error = problem(
+        HEADER + "rules:\n  - {id: x, route: existing owner, otherwise: rep bbo}\n" + CATCH_ALL
+    )
+    assert where(error) == (4, 51, "rules[0].otherwise")
+    assert error.message == "unknown rep 'bbo' (did you mean 'bob'?)"
+
+
 def test_unknown_route_kind__lists_the_routes_there_are() -> None:
     error = problem(HEADER + "rules:\n  - {id: x, route: poool na}\n" + CATCH_ALL)
     assert error.message.startswith("unknown route 'poool na' (did you mean 'pool'?)")
