@@ -269,6 +269,11 @@ COUNTRIES: tuple[Country, ...] = (
             "en", EMEA, EMEA_ENTERPRISE),
     Country("AE", 6, ("United Arab Emirates", "UAE", "AE"), "en", ("FZ-LLC", "LLC"),
             (".ae", ".com"), "971", "en", EMEA, EMEA_ENTERPRISE),
+    # Outside every territory in policy.yaml: these leads show the rest-of-world rule.
+    Country("KE", 3, ("Kenya", "KE", "kenya"), "en", ("Limited", "Ltd"), (".co.ke",), "254",
+            "en", EMEA, EMEA_ENTERPRISE),
+    Country("NG", 3, ("Nigeria", "NG", "Nigera"), "en", ("Limited", "Ltd"), (".com.ng", ".ng"),
+            "234", "en", EMEA, EMEA_ENTERPRISE),
 )
 COUNTRY_BY_CODE = {c.code: c for c in COUNTRIES}
 COUNTRY_WEIGHTS = tuple(c.weight for c in COUNTRIES)
@@ -398,7 +403,8 @@ SUBSIDIARY_WORDS = {"US": "USA", "CA": "Canada", "GB": "UK", "IE": "Ireland", "D
                     "NL": "Nederland", "SE": "Sverige", "FI": "Finland", "PL": "Polska",
                     "IT": "Italia", "ES": "España", "MX": "México", "BR": "Brasil",
                     "JP": "Japan", "SG": "Singapore", "IN": "India", "AU": "Australia",
-                    "NZ": "New Zealand", "ZA": "South Africa", "AE": "Middle East"}
+                    "NZ": "New Zealand", "ZA": "South Africa", "AE": "Middle East",
+                    "KE": "Kenya", "NG": "Nigeria"}
 
 # Industry labels as people type them; canonical group first for sizing the weights.
 INDUSTRIES = (
@@ -519,9 +525,10 @@ def employees_for(rng: Random, segment: str) -> int:
 
 # Digits in a national phone number (without the trunk "0"), so that numbers have a possible
 # length; countries not listed use 9. Where people dial a leading "0" at home (TRUNK_ZERO).
-PHONE_LENGTHS = {"GB": 10, "DE": 10, "AT": 10, "IN": 10, "MX": 10, "BR": 11, "SG": 8, "BE": 8}
+PHONE_LENGTHS = {"GB": 10, "DE": 10, "AT": 10, "IN": 10, "MX": 10, "BR": 11, "SG": 8, "BE": 8,
+                 "NG": 10}  # fmt: skip
 TRUNK_ZERO = ("GB", "DE", "AT", "CH", "FR", "BE", "NL", "SE", "FI", "IE", "JP", "AU", "NZ", "ZA",
-              "AE", "IN", "BR")  # fmt: skip
+              "AE", "IN", "BR", "KE", "NG")  # fmt: skip
 
 
 def national_number(rng: Random, country: Country) -> str:
@@ -570,7 +577,8 @@ def generate_accounts(count: int, rng: Random) -> list[AccountRow]:
         country = COUNTRY_BY_CODE[pick(rng, [c.code for c in COUNTRIES], COUNTRY_WEIGHTS)]
         stem = company_stem(rng, country.style)
         domain = ascii_slug(stem) + pick(rng, country.tlds)
-        if domain in taken or len(ascii_slug(stem)) < 3:
+        # Short one-word names would be real domains (sky.com is even a free-mail provider).
+        if domain in taken or len(ascii_slug(stem)) < 6:
             continue
         taken.add(domain)
         segment = pick(rng, ("smb", "mid_market", "enterprise"), (70, 22, 8))
