@@ -57,6 +57,13 @@ def test_string_comparisons__ignore_case_of_both_value_and_literal() -> None:
     assert holds('product_interest contains "API"', product_interest=("Api", "sdk"))
 
 
+def test_matches__keeps_regex_backslashes_and_searches_anywhere_in_the_value() -> None:
+    assert holds('postal_code matches "^\\d{5}$"', postal_code="97201")
+    assert not holds('postal_code matches "^\\d{5}$"', postal_code="SW1A 1AA")
+    assert holds('email matches "\\.edu$"', email="jo@mit.edu")
+    assert holds('company matches "it\\"s"', company='It"s Here')
+
+
 def test_country_literals__are_normalized_to_iso_codes_at_compile_time() -> None:
     assert holds('country == "Germany"', country="DE")
     assert holds('country in ["United Kingdom", USA]', country="US")

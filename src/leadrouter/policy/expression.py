@@ -174,7 +174,8 @@ def _string(text: str, start: int) -> Token:
         c = text[i]
         if c == quote:
             return Token("string", text[start : i + 1], start, i + 1, string="".join(chars))
-        if c == "\\" and i + 1 < len(text):
+        # Only the quote and the backslash itself are escaped, so regexes keep their \d and \.
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in (quote, "\\"):
             i += 1
             c = text[i]
         chars.append(c)
