@@ -40,6 +40,9 @@ def compose(
 ) -> tuple[Message, ...]:
     """One message per enabled channel that can reach the reader, all with the same text."""
     n = notification
+    reachable = sorted(c for c in channels if c is not Channel.EMAIL or (n.rep and n.rep.email))
+    if not reachable:
+        return ()
     subject, text = templates.render(n.event, _context(n))
     data = {
         "lead_id": n.lead_id,
@@ -53,9 +56,7 @@ def compose(
         "detail": n.detail,
     }
     messages = []
-    for channel in sorted(channels):
-        if channel is Channel.EMAIL and not (n.rep and n.rep.email):
-            continue
+    for channel in reachable:
         to = n.rep.email if channel is Channel.EMAIL and n.rep else ""
         messages.append(Message(f"{n.key}:{channel}", channel, n.event, subject, text, to, data))
     return tuple(messages)

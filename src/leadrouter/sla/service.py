@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, exists, func, insert, select, update
+from sqlalchemy.orm import Session, defer
 
 from leadrouter.codec import decision_from_dict
 from leadrouter.explain import describe_rep, describe_rule, headline
@@ -113,7 +113,9 @@ def _take_decision(session: Session, ctx: Context, row: DecisionRow) -> None:
         select(SlaClockRow).where(SlaClockRow.lead_id == row.lead_id, SlaClockRow.state == RUNNING)
     ):
         _end_clock(session, old, ctx.now)
-        _record(session, [_ended_event(old, ctx.now, f"routed again by decision {row.id}")])
+        _record(
+            session, _event_rows([_ended_event(old, ctx.now, f"routed again by decision {row.id}")])
+        )
     decision = decision_from_dict(row.body)
     fields = _fields(ctx, lead_row)
     team = ctx.config.team
@@ -127,7 +129,7 @@ def _take_decision(session: Session, ctx: Context, row: DecisionRow) -> None:
             f"lead landed in {where}: alerting the team",
             {"decision": row.id, "queue": decision.queue},
         )
-        _record(session, [event])
+        _record(session, _event_rows([event]))
         _notify(
             session,
             ctx,
@@ -149,7 +151,7 @@ def _take_decision(session: Session, ctx: Context, row: DecisionRow) -> None:
             rule, lead_id=row.lead_id, owner=rep, pool=decision.pool, assigned_at=decision.at
         )
         _save_clock(session, clock, row.id)
-        _record(session, [started])
+        _record(session, _event_rows([started]))
     _notify(
         session,
         ctx,
@@ -219,21 +221,34 @@ def _stop_on_touch(session: Session, ctx: Context, clock_row: SlaClockRow, at: d
     clock_row.state = MET if outcome.events[0].reason is SlaReason.SLA_MET else LATE
     clock_row.ended_at = ctx.now
     _cancel_pending(session, clock_row.id)
-    _record(session, outcome.events)
+    _record(session, _event_rows(outcome.events))
 
 
 # ---------------------------------------------------------------- timers
 
 
+# The timer columns a step needs; timers are read as plain rows (no ORM objects) for speed.
+_TIMER = (
+    SlaTimerRow.id,
+    SlaTimerRow.clock_id,
+    SlaTimerRow.lead_id,
+    SlaTimerRow.step,
+    SlaTimerRow.kind,
+    SlaTimerRow.target_kind,
+    SlaTimerRow.target_id,
+    SlaTimerRow.due_at,
+)
+
+
 def fire_due(session: Session, ctx: Context, *, limit: int) -> int:
     """Fire up to `limit` due timers, each with everything it causes; returns how many."""
     query = (
-        select(SlaTimerRow)
+        select(*_TIMER)
         .where(SlaTimerRow.state == PENDING, SlaTimerRow.due_at <= ctx.now)
         .order_by(SlaTimerRow.due_at)
         .limit(limit)
     )
-    timers = list(session.scalars(_locked(session, query)))
+    timers = session.execute(_locked(session, query)).all()
     if not timers:
         return 0
     clock_ids = {t.clock_id for t in timers}
@@ -241,28 +256,32 @@ def fire_due(session: Session, ctx: Context, *, limit: int) -> int:
         c.id: c for c in session.scalars(select(SlaClockRow).where(SlaClockRow.id.in_(clock_ids)))
     }
     steps: dict[int, list[TimedStep]] = {}
-    for t in session.scalars(select(SlaTimerRow).where(SlaTimerRow.clock_id.in_(clock_ids))):
+    for t in session.execute(select(*_TIMER).where(SlaTimerRow.clock_id.in_(clock_ids))):
         steps.setdefault(t.clock_id, []).append(_step(t))
-    leads = {
-        row.id: row
-        for row in session.scalars(
-            select(LeadRow)
-            .where(LeadRow.id.in_({t.lead_id for t in timers}))
-            .execution_options(populate_existing=True)
-        )
-    }
+    lead_query = (
+        select(LeadRow)
+        .where(LeadRow.id.in_({t.lead_id for t in timers}))
+        .execution_options(populate_existing=True)
+    )
+    if not ctx.channels:
+        # Nothing will be sent: skip decoding the raw leads and decisions messages are made of.
+        lead_query = lead_query.options(defer(LeadRow.raw))
+    leads = {row.id: row for row in session.scalars(lead_query)}
     decision_ids = {lead.decision_id for lead in leads.values() if lead.decision_id}
-    decisions = {
-        row.id: decision_from_dict(row.body)
-        for row in session.scalars(select(DecisionRow).where(DecisionRow.id.in_(decision_ids)))
-    }
+    decisions = (
+        {
+            row.id: decision_from_dict(row.body)
+            for row in session.scalars(select(DecisionRow).where(DecisionRow.id.in_(decision_ids)))
+        }
+        if ctx.channels
+        else {}
+    )
+    fired: list[int] = []
+    events: list[dict[str, Any]] = []
     for timer in timers:
-        if timer.state != PENDING:  # cancelled by an earlier timer of this batch
-            continue
         clock_row, lead_row = clocks[timer.clock_id], leads[timer.lead_id]
         if clock_row.state != RUNNING:
-            timer.state = CANCELLED
-            continue
+            continue  # ended earlier in this batch, which cancelled its pending timers
         if lead_row.first_touch_at is not None:
             # Touched since the last pass: the touch wins over any step still due.
             _stop_on_touch(session, ctx, clock_row, lead_row.first_touch_at)
@@ -272,23 +291,31 @@ def fire_due(session: Session, ctx: Context, *, limit: int) -> int:
             clock, _step(timer), owner=lead_row.owner, team=ctx.config.team, now=ctx.now
         )
         decision = decisions.get(lead_row.decision_id) if lead_row.decision_id else None
-        _apply(session, ctx, timer, clock_row, clock, lead_row, decision, outcome)
+        events += _apply(session, ctx, timer, clock_row, clock, lead_row, decision, outcome)
+        fired.append(timer.id)
+    if fired:
+        session.execute(
+            update(SlaTimerRow)
+            .where(SlaTimerRow.id.in_(fired))
+            .values(state=FIRED, fired_at=ctx.now, fired_by=ctx.worker)
+        )
+    _record(session, events)
     return len(timers)
 
 
 def _apply(
     session: Session,
     ctx: Context,
-    timer: SlaTimerRow,
+    timer: Row[Any],
     clock_row: SlaClockRow,
     clock: SlaClock,
     lead_row: LeadRow,
     decision: Decision | None,
     outcome: Outcome,
-) -> None:
-    timer.state, timer.fired_at, timer.fired_by = FIRED, ctx.now, ctx.worker
+) -> list[dict[str, Any]]:
+    """Write what a fired step causes, except its events, which are returned as rows."""
     previous_owner = lead_row.owner
-    outcome = _resolve_pool_move(ctx, clock, timer, lead_row.owner, outcome)
+    outcome = _resolve_pool_move(ctx, clock, timer.step, lead_row.owner, outcome)
     if outcome.move is not None:
         _move_lead(lead_row, outcome.move)
         if outcome.move.kind is TargetKind.QUEUE:
@@ -303,26 +330,27 @@ def _apply(
             )
             .values(state=CANCELLED)
         )
-    _record(session, outcome.events, timer_id=timer.id)
-    fields = _fields(ctx, lead_row)
-    for n, notice in enumerate(outcome.notices):
-        _notify(
-            session,
-            ctx,
-            f"timer:{timer.id}:{n}",
-            lead_row,
-            fields,
-            decision,
-            notice,
-            clock=clock,
-            owner=previous_owner,
-            detail=outcome.events[0].message,
-            queue=lead_row.queue,
-        )
+    if outcome.notices and ctx.channels:
+        fields = _fields(ctx, lead_row)
+        for n, notice in enumerate(outcome.notices):
+            _notify(
+                session,
+                ctx,
+                f"timer:{timer.id}:{n}",
+                lead_row,
+                fields,
+                decision,
+                notice,
+                clock=clock,
+                owner=previous_owner,
+                detail=outcome.events[0].message,
+                queue=lead_row.queue,
+            )
+    return _event_rows(outcome.events, timer_id=timer.id)
 
 
 def _resolve_pool_move(
-    ctx: Context, clock: SlaClock, timer: SlaTimerRow, owner: str | None, outcome: Outcome
+    ctx: Context, clock: SlaClock, step: int, owner: str | None, outcome: Outcome
 ) -> Outcome:
     """A move to a pool becomes a move to its next available rep (or a skipped step)."""
     move = outcome.move
@@ -336,7 +364,7 @@ def _resolve_pool_move(
             clock.lead_id,
             SlaReason.SLA_STEP_SKIPPED,
             f"reassignment skipped: nobody in pool {move.id} is available",
-            {"sla": clock.sla, "step": timer.step},
+            {"sla": clock.sla, "step": step},
         )
         return Outcome((skipped,))
     event = outcome.events[0]
@@ -488,19 +516,24 @@ def _notify(
     )
 
 
-def _record(session: Session, events: Iterable[SlaEvent], *, timer_id: int | None = None) -> None:
-    for n, event in enumerate(events):
-        session.add(
-            SlaEventRow(
-                lead_id=event.lead_id,
-                at=event.at,
-                reason=str(event.reason),
-                message=event.message,
-                data=dict(event.data),
-                # The unique timer_id on a step's first event makes a double firing fail loudly.
-                timer_id=timer_id if n == 0 else None,
-            )
-        )
+def _event_rows(events: Iterable[SlaEvent], *, timer_id: int | None = None) -> list[dict[str, Any]]:
+    return [
+        {
+            "lead_id": event.lead_id,
+            "at": event.at,
+            "reason": str(event.reason),
+            "message": event.message,
+            "data": dict(event.data),
+            # The unique timer_id on a step's first event makes a double firing fail loudly.
+            "timer_id": timer_id if n == 0 else None,
+        }
+        for n, event in enumerate(events)
+    ]
+
+
+def _record(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(SlaEventRow), rows)
 
 
 def _end_clock(session: Session, clock_row: SlaClockRow, now: datetime) -> None:
@@ -526,7 +559,7 @@ def _cancel_pending(session: Session, clock_id: int) -> None:
     )
 
 
-def _step(timer: SlaTimerRow) -> TimedStep:
+def _step(timer: Row[Any]) -> TimedStep:
     target = Target(TargetKind(timer.target_kind), timer.target_id)
     return TimedStep(timer.step, timer.due_at, StepKind(timer.kind), target)
 
