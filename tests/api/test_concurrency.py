@@ -69,6 +69,8 @@ def server(postgres_url: str) -> Iterator[tuple[str, str, Database]]:
         str(port),
         "--workers",
         "2",
+        "--timeout-worker-healthcheck",
+        "60",
         "--no-access-log",
     ]
     process = subprocess.Popen(command, env=env)

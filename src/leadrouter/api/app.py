@@ -68,4 +68,6 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """The app as a `serve` worker process builds it (uvicorn factory)."""
-    return create_app(get_settings())
+    # Read afresh: with one worker, uvicorn builds the app in the `serve` process itself, whose
+    # cached settings predate the command-line options `serve` exported.
+    return create_app(Settings())

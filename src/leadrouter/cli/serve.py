@@ -73,6 +73,9 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         access_log=False,  # one log line per lead costs more than routing it
+        # A worker imports the whole routing stack before it answers the parent's health
+        # check; on a busy machine that takes longer than uvicorn's 5 s default.
+        timeout_worker_healthcheck=60,
     )
 
 

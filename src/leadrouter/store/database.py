@@ -7,9 +7,10 @@ deadlock or serialization race are retried whole by `write`. Nothing here knows 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
@@ -70,11 +71,16 @@ class Database:
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and makes the others poll with growing sleeps; threads
+        # of one process queue on a lock instead, which is fair and wakes them at once.
+        self._write_lock: AbstractContextManager[Any] = (
+            nullcontext() if self.postgres else threading.Lock()
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A write transaction, committed on success and rolled back on any error."""
-        with self._writes.begin() as session:
+        with self._write_lock, self._writes.begin() as session:
             yield session
 
     @contextmanager
