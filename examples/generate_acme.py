@@ -986,6 +986,99 @@ def _csv_line(cells: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
+def account_lead(
+    rng: Random, at: datetime, accounts: Sequence[AccountRow], cum_weights: Sequence[int]
+) -> list[str]:
+    """Someone at an existing account, writing its name their own way."""
+    account = rng.choices(accounts, cum_weights=cum_weights)[0]
+    country = COUNTRY_BY_CODE.get(account.country) or rng.choice(COUNTRIES)
+    domain = rng.choice(account.domains)
+    # A quarter of an account's people sign up with a private address: only the company name
+    # (and country) can match them to the account.
+    private = rng.random() < 0.25
+    return lead_row(
+        rng,
+        at,
+        noisy_company(rng, account),
+        "" if private else domain,
+        country,
+        account.employees,
+        account.industry,
+        account=account,
+        email_domain=pick(rng, FREE_EMAIL) if private else None,
+    )
+
+
+def consumer_lead(rng: Random, at: datetime) -> list[str]:
+    """A person on a free-mail address, usually without a company."""
+    country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
+    company = pick(rng, ("", "", "", "Self-employed", "Freelance", "N/A", "none", "-"))
+    return lead_row(
+        rng,
+        at,
+        company,
+        "",
+        country,
+        rng.randint(1, 5),
+        "",
+        email_domain=pick(rng, FREE_EMAIL),
+        form=pick(rng, ("newsletter", "ebook_download", "free_trial", "demo_request")),
+    )
+
+
+def student_lead(rng: Random, at: datetime) -> list[str]:
+    school, domain = rng.choice(UNIVERSITIES)
+    return lead_row(
+        rng,
+        at,
+        pick(rng, (school, "Student", "", school.lower())),
+        "",
+        COUNTRY_BY_CODE["US"],
+        rng.randint(1, 3),
+        pick(rng, ("Education", "")),
+        email_domain=domain,
+        form=pick(rng, ("free_trial", "ebook_download", "webinar_signup")),
+    )
+
+
+def competitor_lead(rng: Random, at: datetime) -> list[str]:
+    name, domain = rng.choice(COMPETITORS)
+    return lead_row(
+        rng,
+        at,
+        name,
+        domain,
+        COUNTRY_BY_CODE["US"],
+        rng.randint(40, 400),
+        "Software",
+        form=pick(rng, ("free_trial", "ebook_download", "demo_request")),
+    )
+
+
+def new_company_lead(rng: Random, at: datetime, known_domains: set[str]) -> list[str]:
+    """Someone at a company that is not an account yet; a few come through a partner."""
+    country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
+    stem = company_stem(rng, country.style)
+    domain = ascii_slug(stem) + pick(rng, country.tlds)
+    if domain in known_domains:
+        domain = f"{ascii_slug(stem)}-{country.code.lower()}{pick(rng, country.tlds)}"
+    segment = pick(rng, ("smb", "mid_market", "enterprise"), (72, 20, 8))
+    employees = employees_for(rng, segment)
+    legal = pick(rng, country.legal_forms) if rng.random() < 0.55 else ""
+    company = f"{stem} {legal}".strip() if rng.random() > 0.04 else stem.lower()
+    partner = rng.random() < 0.05
+    return lead_row(
+        rng,
+        at,
+        company,
+        domain,
+        country,
+        employees,
+        pick(rng, INDUSTRY_LABELS, INDUSTRY_WEIGHTS),
+        source=pick(rng, PARTNER_SOURCES) if partner else None,
+    )
+
+
 def generate_leads(count: int, accounts: Sequence[AccountRow], rng: Random) -> list[str]:
     """`count` CSV lines (header excluded), oldest lead first."""
     lines: list[str] = []
@@ -993,94 +1086,25 @@ def generate_leads(count: int, accounts: Sequence[AccountRow], rng: Random) -> l
     known_domains = {d for a in accounts for d in a.domains}
     # The anchors get more leads so that the demo shows their rules; cumulative weights because
     # choices() would otherwise sum all of them for every lead.
-    account_weights = list(
+    cum_weights = list(
         accumulate(8 if i < len(ANCHOR_ACCOUNTS) else 1 for i in range(len(accounts)))
     )
     at = FIRST_LEAD_AT
     for _ in range(count):
         at += timedelta(seconds=rng.expovariate(LEADS_PER_DAY / 86400))
         roll = rng.random()
-        row: list[str]
-        if roll < 0.07 and rows:
+        if roll < 0.07 and rows:  # the same person again, among the last 2,000 leads
             row = duplicate_of(rng, rows[rng.randrange(max(0, len(rows) - 2000), len(rows))], at)
         elif roll < 0.30:
-            account = rng.choices(accounts, cum_weights=account_weights)[0]
-            country = COUNTRY_BY_CODE.get(account.country) or rng.choice(COUNTRIES)
-            domain = rng.choice(account.domains)
-            # A quarter of an account's people sign up with a private address: a grey-zone
-            # match on the company name alone.
-            private = rng.random() < 0.25
-            row = lead_row(
-                rng,
-                at,
-                noisy_company(rng, account),
-                "" if private else domain,
-                country,
-                account.employees,
-                account.industry,
-                account=account,
-                email_domain=pick(rng, FREE_EMAIL) if private else None,
-            )
+            row = account_lead(rng, at, accounts, cum_weights)
         elif roll < 0.40:
-            country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
-            company = pick(rng, ("", "", "", "Self-employed", "Freelance", "N/A", "none", "-"))
-            row = lead_row(
-                rng,
-                at,
-                company,
-                "",
-                country,
-                rng.randint(1, 5),
-                "",
-                email_domain=pick(rng, FREE_EMAIL),
-                form=pick(rng, ("newsletter", "ebook_download", "free_trial", "demo_request")),
-            )
+            row = consumer_lead(rng, at)
         elif roll < 0.43:
-            school, domain = rng.choice(UNIVERSITIES)
-            row = lead_row(
-                rng,
-                at,
-                pick(rng, (school, "Student", "", school.lower())),
-                "",
-                COUNTRY_BY_CODE["US"],
-                rng.randint(1, 3),
-                pick(rng, ("Education", "")),
-                email_domain=domain,
-                form=pick(rng, ("free_trial", "ebook_download", "webinar_signup")),
-            )
+            row = student_lead(rng, at)
         elif roll < 0.44:
-            name, domain = rng.choice(COMPETITORS)
-            row = lead_row(
-                rng,
-                at,
-                name,
-                domain,
-                COUNTRY_BY_CODE["US"],
-                rng.randint(40, 400),
-                "Software",
-                form=pick(rng, ("free_trial", "ebook_download", "demo_request")),
-            )
+            row = competitor_lead(rng, at)
         else:
-            country = rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0]
-            stem = company_stem(rng, country.style)
-            domain = ascii_slug(stem) + pick(rng, country.tlds)
-            if domain in known_domains:
-                domain = f"{ascii_slug(stem)}-{country.code.lower()}{pick(rng, country.tlds)}"
-            segment = pick(rng, ("smb", "mid_market", "enterprise"), (72, 20, 8))
-            employees = employees_for(rng, segment)
-            legal = pick(rng, country.legal_forms) if rng.random() < 0.55 else ""
-            company = f"{stem} {legal}".strip() if rng.random() > 0.04 else stem.lower()
-            partner = rng.random() < 0.05
-            row = lead_row(
-                rng,
-                at,
-                company,
-                domain,
-                country,
-                employees,
-                pick(rng, INDUSTRY_LABELS, INDUSTRY_WEIGHTS),
-                source=pick(rng, PARTNER_SOURCES) if partner else None,
-            )
+            row = new_company_lead(rng, at, known_domains)
         rows.append(row)
         lines.append(broken_line(rng, row) if rng.random() < 0.004 else _csv_line(row))
     return lines
