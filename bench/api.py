@@ -156,7 +156,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with (WORKSPACE / "leads.csv").open(newline="", encoding="utf-8") as file:
-        rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(file)]
+        rows = [{k: v for k, v in row.items() if k and v} for row in csv.DictReader(file)]
     leads = [rows[i % len(rows)] for i in range(args.leads + WARMUP)]
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     for kind in args.db:
