@@ -12,9 +12,12 @@ import importlib.util
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from random import Random
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadrouter.batch import BadRow, read_rows, route_rows
 from leadrouter.matching import load_accounts_csv
@@ -95,6 +98,20 @@ def test_generator__committed_files_are_what_the_documented_command_writes(
     out = _generate(tmp_path, leads=10_000, accounts=3_000, seed=7)
     for name in ("accounts.csv", "leads.csv"):
         assert (out / name).read_bytes() == (ACME / name).read_bytes(), f"regenerate {name}"
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000), count=st.integers(20, 400))
+def test_generator__any_seed_makes_consistent_accounts(team: Team, seed: int, count: int) -> None:
+    rows = generate_acme.generate_accounts(count, Random(seed))
+    ids = [a.id for a in rows]
+    domains = [d for a in rows for d in a.domains]
+    assert len(rows) == count
+    assert len(set(ids)) == count
+    assert len(set(domains)) == len(domains)  # one domain never names two accounts
+    position = {account_id: i for i, account_id in enumerate(ids)}
+    assert all(position[a.parent] < position[a.id] for a in rows if a.parent)
+    assert {a.owner for a in rows if a.owner} <= set(team.reps)
 
 
 def test_generator__refuses_fewer_accounts_than_the_policy_names(tmp_path: Path) -> None:
