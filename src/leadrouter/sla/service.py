@@ -448,6 +448,16 @@ def timeline(session: Session, lead_id: str) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
+def unowned(session: Session, fallback_queues: Iterable[str]) -> list[LeadRow]:
+    """Leads waiting in a fallback queue, oldest first; one leaves when someone takes it."""
+    query = (
+        select(LeadRow)
+        .where(LeadRow.queue.in_(list(fallback_queues)), LeadRow.owner.is_(None))
+        .order_by(LeadRow.received_at)
+    )
+    return list(session.scalars(query))
+
+
 # ---------------------------------------------------------------- helpers
 
 
