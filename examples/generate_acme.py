@@ -192,7 +192,7 @@ class Country:
     code: str
     weight: int  # relative share of leads and accounts
     spellings: tuple[str, ...]  # how people type it in a form; the first is the clean name
-    style: str  # word list for company names: en de fr es ja nl sv fi pl it pt
+    style: str  # word lists for names: en de fr es pt ja nl sv fi pl it in (India)
     legal_forms: tuple[str, ...]
     tlds: tuple[str, ...]
     dial: str  # international calling code
