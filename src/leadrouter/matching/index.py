@@ -30,7 +30,7 @@ from leadrouter.model import Account, AccountMatch, AccountType, Lead, Note, Rea
 from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
 
 STRONG = 0.9  # default: at or above, the lead joins the account
-WEAK = 0.75  # default: below, no match; in between, a grey-zone match (strong=False)
+WEAK = 0.8  # default: below, no match; in between, a grey-zone match (strong=False)
 
 # Confidence of each kind of evidence; see docs in `match`. A registrable domain is the company's
 # own; a name can be shared by unrelated companies, so a name alone never reaches full confidence.
