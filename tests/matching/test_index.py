@@ -54,6 +54,29 @@ def test_match__account_domains_given_as_urls_are_indexed_by_registrable_domain(
     assert matched_id(index.match(lead(email="p@sales.initech.com.au"))) == "x"
 
 
+# From the public suffix list's own test data (checkPublicSuffix): the account's domain as written,
+# another host of the same registrable domain the lead writes from.
+@pytest.mark.parametrize(
+    ("written", "lead_host"),
+    [
+        ("www.example.com", "mail.example.com"),
+        ("a.b.example.uk.com", "example.uk.com"),
+        ("www.test.ac.jp", "test.ac.jp"),
+        ("a.b.test.ck", "x.b.test.ck"),
+        ("www.www.ck", "mail.www.ck"),
+        ("www.city.kobe.jp", "city.kobe.jp"),
+        ("www.test.k12.ak.us", "test.k12.ak.us"),
+        ("https://shop.acme.github.io/", "acme.github.io"),
+    ],
+)
+def test_match__registrable_domains_follow_the_public_suffix_list(
+    written: str, lead_host: str
+) -> None:
+    index = AccountIndex.build([account("x", "Example", written), account("y", "Other", "o.com")])
+
+    assert matched_id(index.match(lead(email=f"jo@{lead_host}"))) == "x"
+
+
 def test_match__website_domain_matches_when_the_email_is_personal() -> None:
     result = INDEX.match(lead(email="jo@gmail.com", website="https://www.globex.com/contact"))
 
