@@ -174,3 +174,16 @@ def test_always__compiles_to_a_condition_without_clauses() -> None:
         """
     )
     assert policy.rules[0].condition.always
+
+
+def test_condition__categorical_literals_are_written_as_normalization_writes_leads():
+    from leadrouter.normalize import normalize_lead
+
+    cond = condition(
+        "form == 'Demo Request' and industry in ['Financial Services', E-Commerce]"
+        " and product_interest contains 'API Platform'"
+    )
+    lead = normalize_lead({"form": "demo-request", "industry": "financial services",
+                           "product_interest": "API platform; CRM", "email": "a@b.io"})
+
+    assert cond.first_false(lead.fields) == -1

@@ -345,6 +345,11 @@ _CUSTOM_READERS: dict[FieldType, _Reader] = {
     FieldType.BOOL: _Builder.flag,
 }
 _LIST_READERS: dict[str, _ListReader] = {"product_interest": _Builder.categorical_list}
+# Fields whose values are categories ("Demo Request" -> "demo_request"); the policy compiler
+# writes the literals compared with them the same way.
+CATEGORICAL_FIELDS: frozenset[str] = frozenset(
+    field for field, reader in _STANDARD_READERS.items() if reader is _Builder.categorical
+) | frozenset(_LIST_READERS)
 _KINDS: dict[str, FieldType] = dict(STANDARD_FIELDS)  # a plain dict: faster than the proxy
 
 

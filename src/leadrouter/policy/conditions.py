@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrouter.model import FieldType
+from leadrouter.normalize import CATEGORICAL_FIELDS
+from leadrouter.normalize.text import category
 from leadrouter.policy import places
 from leadrouter.policy.compiled import Clause, Condition, Context
 from leadrouter.policy.expression import (
@@ -226,6 +228,8 @@ class ConditionCompiler:
             return None
         if not isinstance(value, str):
             return value
+        if field in CATEGORICAL_FIELDS:  # written as normalization writes the lead's value
+            return category(value)
         canonical = places.CANONICAL.get(field) if exact else None
         if canonical is None:
             return value.casefold()
