@@ -183,7 +183,13 @@ def test_condition__categorical_literals_are_written_as_normalization_writes_lea
         "form == 'Demo Request' and industry in ['Financial Services', E-Commerce]"
         " and product_interest contains 'API Platform'"
     )
-    lead = normalize_lead({"form": "demo-request", "industry": "financial services",
-                           "product_interest": "API platform; CRM", "email": "a@b.io"})
+    lead = normalize_lead(
+        {
+            "form": "demo-request",
+            "industry": "financial services",
+            "product_interest": "API platform; CRM",
+            "email": "a@b.io",
+        }
+    )
 
     assert cond.first_false(lead.fields) == -1
