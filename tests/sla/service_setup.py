@@ -34,6 +34,7 @@ from leadrouter.reps.schemas import RepCreate, ShiftIn
 from leadrouter.store import Database
 from leadrouter.worker import Worker, file_slas
 
+from ..api.conftest import FakeClock
 from ..notify.servers import SECRET, HttpReceiver, MailSink, http_receiver, smtp_sink
 
 POLICY = """\
@@ -59,17 +60,6 @@ sla:
       - {after: 1h, do: recycle shared}
 """
 NINE_TO_FIVE = [ShiftIn(weekday=d, start=time(9), end=time(17)) for d in range(5)]
-
-
-class FakeClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, delta: timedelta) -> None:
-        self.at += delta
 
 
 def seed(db: Database, now: datetime, hours: list[ShiftIn] | None = NINE_TO_FIVE) -> None:

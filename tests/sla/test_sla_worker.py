@@ -19,33 +19,15 @@ from leadrouter.sla.models import CANCELLED, FIRED, SlaTimerRow
 from leadrouter.sla.service import timeline
 from leadrouter.store import Database
 
-from ..store.databases import postgres_schema, sqlite_url, wipe
 from .service_setup import Service, service
 
 NY = ZoneInfo("America/New_York")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
 
 
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with postgres_schema() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(sqlite_url(tmp_path))
-    else:
-        database = Database(request.getfixturevalue("postgres_url"))
-        wipe(database)
-    yield database
-    database.dispose()
-
-
 @pytest.fixture
-def svc(db: Database, tmp_path: Path) -> Iterator[Service]:
-    with service(db, TUESDAY_10AM, tmp_path) as running:
+def svc(database: Database, tmp_path: Path) -> Iterator[Service]:
+    with service(database, TUESDAY_10AM, tmp_path) as running:
         yield running
 
 
@@ -107,10 +89,10 @@ def test_worker__a_touch_between_passes_wins_over_a_step_already_due(svc: Servic
 
 
 def test_worker__a_friday_evening_lead_breaches_on_monday_after_a_quiet_weekend(
-    db: Database, tmp_path: Path
+    database: Database, tmp_path: Path
 ) -> None:
     friday = datetime(2026, 11, 27, 16, 58, tzinfo=NY)
-    with service(db, friday, tmp_path) as svc:
+    with service(database, friday, tmp_path) as svc:
         lead_id = svc.new_lead()
         svc.worker.run_once()
         svc.run_until(datetime(2026, 11, 30, 9, 0, tzinfo=NY), timedelta(hours=1))
