@@ -100,12 +100,16 @@ def team_yaml(reps: int, pools: int) -> str:
     per = reps // pools
     strategies = ["round_robin", "weighted", "load_balanced"]
     for p in range(pools):
-        members = ", ".join(f"rep{p * per + j}: {1 + j % 3}" for j in range(per))
+        ids = [f"rep{p * per + j}" for j in range(per)]
+        if strategies[p % 3] == "round_robin":
+            members = f"[{', '.join(ids)}]"
+        else:
+            members = "{" + ", ".join(f"{r}: {1 + j % 3}" for j, r in enumerate(ids)) + "}"
         lines += [
             f"  - id: pool{p}",
             f"    name: Pool {p}",
             f"    strategy: {strategies[p % 3]}",
-            f"    members: {{{members}}}",
+            f"    members: {members}",
             "    when_full: least_loaded",
             "    working_hours: ignore",
         ]

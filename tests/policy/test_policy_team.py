@@ -197,4 +197,4 @@ def test_weights_with_round_robin__are_reported() -> None:
     error = team_problem(
         rep_team("active: true") + "pools:\n  - {id: p, strategy: round_robin, members: {ana: 2}}\n"
     )
-    assert error.message == "weights only apply to strategy weighted, not round_robin"
+    assert error.message == "weights do not apply to strategy round_robin (use weighted)"

@@ -200,9 +200,10 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
     if "members" in keys:
         node = keys["members"]
         if isinstance(node.value, CommentedMap):
-            # Weights as a mapping imply the weighted strategy unless another one is named.
-            if strategy not in (None, Strategy.WEIGHTED.value):
-                doc.error(node, f"weights only apply to strategy weighted, not {strategy}")
+            # Weights as a mapping imply the weighted strategy unless another one is named;
+            # load-balanced pools use them too (open leads per unit of weight for uncapped reps).
+            if strategy == Strategy.ROUND_ROBIN.value:
+                doc.error(node, "weights do not apply to strategy round_robin (use weighted)")
             strategy = strategy or Strategy.WEIGHTED.value
             pairs = doc.entries(node, "rep ids to weights")
             weights = {rep: weight for rep, item in pairs if (weight := doc.count(item, minimum=1))}
