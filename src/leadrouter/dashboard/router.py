@@ -222,7 +222,7 @@ def explorer(request: Request, svc: Svc, who: Viewer, q: str = "") -> Response:
     if who is None:
         return _login()
     with svc.db.read() as session:
-        found = views.search_leads(session, q)
+        found = views.search_leads(session, q, svc.clock.now())
     return _page(request, who, "leads.html", q=q, found=found)
 
 

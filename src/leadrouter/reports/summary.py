@@ -7,7 +7,7 @@ agree. Reads only, through the session it is given; `now` is an argument, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,9 +53,14 @@ class Row:
 
 
 def build_report(
-    session: Session, now: datetime, since: timedelta, sla_target: timedelta = DEFAULT_SLA
+    session: Session,
+    now: datetime,
+    since: timedelta,
+    sla_target: timedelta = DEFAULT_SLA,
+    dimensions: Sequence[Dimension] = CONVERSION_DIMENSIONS,
 ) -> Report:
-    """Every figure over the leads received in the `since` before `now`."""
+    """Every figure over the leads received in the `since` before `now`, with conversion split
+    by each of `dimensions`."""
     start = now - since
     return Report(
         start=start,
@@ -66,7 +71,7 @@ def build_report(
         sla=queries.sla_compliance(session, start, now, now, sla_target)[ALL],
         fallback=queries.fallback_queues(session, now),
         fairness=queries.fairness(session, start, now),
-        conversion={d: queries.conversion(session, start, now, d) for d in CONVERSION_DIMENSIONS},
+        conversion={d: queries.conversion(session, start, now, d) for d in dimensions},
     )
 
 

@@ -1,0 +1,196 @@
+"""Dashboard benchmark: render time of every page with 1,000,000 stored leads on PostgreSQL.
+
+Creates a fresh database on the local PostgreSQL server, migrates it, writes the demo team and
+policy history, then seeds N leads (a year of arrivals, each with its decision; ~3% waiting in
+the fallback queue) with one `generate_series` INSERT per table. Then renders each page in
+process through the real app (query + template), `--repeat` times, and prints the median and
+worst time per page and for `leadrouter report`. With `--proposed-indexes` it first adds the
+indexes reports ask the store for (see PROPOSED_INDEXES), to show their effect.
+Prints figures; asserts nothing. The database is dropped at the end unless --keep.
+
+Usage: python bench/dashboard.py [--leads 1000000] [--repeat 5] [--proposed-indexes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from leadrouter.dashboard.demo import store_team
+from leadrouter.dashboard.router import COOKIE
+from leadrouter.keys import service as keys
+from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.reports.summary import build_report
+from leadrouter.settings import Settings
+from leadrouter.store import Database
+from leadrouter.store.migrate import upgrade
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+from dashboard.server import dashboard_app
+
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+PAGES = (
+    "/",
+    "/queue",
+    "/reps",
+    "/rules",
+    "/leads?q=buyer4242",
+    "/leads?q=acme",
+    "/leads/L0000042",
+    "/policy",
+    "/metrics",
+)
+
+# Indexes the report queries want on the store's tables (proposed to the store's owners).
+PROPOSED_INDEXES = (
+    "CREATE INDEX ix_leads_kind_queue ON leads (kind, queue)",
+    "CREATE INDEX ix_leads_email_key_prefix ON leads (email_key text_pattern_ops)",
+    # Window figures read only these columns: index-only scans instead of reading wide rows.
+    "CREATE INDEX ix_leads_received_at_figures ON leads (received_at)"
+    " INCLUDE (first_touch_at, owner, rule, outcome, pool, account_id)",
+    "CREATE INDEX ix_decisions_at ON decisions (at)",
+    "VACUUM ANALYZE leads",
+)
+
+SEED_LEADS = """
+INSERT INTO leads (id, raw, received_at, status, kind, owner, queue, pool, rule, decision_id,
+                   account_id, email_key, outcome, first_touch_at)
+SELECT 'L' || lpad(g::text, 7, '0'),
+       jsonb_build_object('email', 'buyer' || g || '@' || seg || '-corp.example',
+                          'company', initcap(seg) || ' Corp ' || (g % 5000),
+                          'source', (ARRAY['website','webinar','partner','event'])[1 + g % 4]),
+       received, 'routed',
+       CASE WHEN fallback THEN 'queue' ELSE 'rep' END,
+       CASE WHEN fallback THEN NULL ELSE (ARRAY['ana','ana','bob','lea','sam'])[1 + g % 5] END,
+       CASE WHEN fallback THEN 'unrouted' END,
+       CASE WHEN fallback THEN NULL ELSE 'inbound' END,
+       CASE WHEN fallback THEN 'catch-all'
+            ELSE (ARRAY['existing-customer','enterprise','smb'])[1 + g % 3] END,
+       g, 'acct-' || (g % 3), 'buyer' || g || '@' || seg || '-corp.example',
+       CASE WHEN received < :now - interval '3 days'
+            THEN (ARRAY[NULL,NULL,'qualified','disqualified','won','lost'])[1 + g % 6] END,
+       CASE WHEN NOT fallback AND g % 10 <> 0
+            THEN received + make_interval(secs => 30 + (g * 7919) % 3600) END
+FROM (
+  SELECT g,
+         :now - make_interval(secs => ((g::bigint * 2654435761) % 31536000)::float8) AS received,
+         g % 33 = 0 AS fallback,
+         (ARRAY['enterprise','mid-market','smb'])[1 + g % 3] AS seg
+  FROM generate_series(1, :n) AS g
+) AS s
+"""
+
+SEED_DECISIONS = """
+INSERT INTO decisions (id, lead_id, at, cause, kind, owner, queue, rule, policy_version,
+                       fallback, body)
+SELECT decision_id, id, received_at, 'new', kind, owner, queue, rule, '2026.11.2',
+       kind = 'queue',
+       jsonb_build_object(
+         'kind', kind, 'owner', owner, 'queue', queue, 'pool', pool, 'rule', rule,
+         'policy_version', '2026.11.2', 'at', to_char(received_at AT TIME ZONE 'UTC',
+                                                      'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+         'fallback', kind = 'queue',
+         'trace', jsonb_build_object('warnings', '[]'::jsonb, 'match', NULL, 'score', NULL,
+                                     'rules', jsonb_build_array(jsonb_build_object(
+                                        'rule', rule, 'matched', true, 'clause', NULL,
+                                        'missing', '[]'::jsonb, 'values', '{}'::jsonb)),
+                                     'reps', '[]'::jsonb, 'notes', '[]'::jsonb),
+         'effects', jsonb_build_object('pools', '{}'::jsonb, 'assigned_rep', owner, 'day', NULL))
+FROM leads
+"""
+
+
+def seed(db: Database, leads: int) -> str:
+    """The demo team, N leads and their decisions; returns a leads:read key."""
+    with db.session() as session:
+        store_team(session, NOW)
+        token = keys.create(
+            session=session,
+            key_in=KeyCreate(name="bench", scopes=[Scope.LEADS_READ]),
+            actor="bench",
+            now=NOW,
+        ).token
+    with db.engine.begin() as connection:
+        connection.execute(text(SEED_LEADS), {"now": NOW, "n": leads})
+        connection.execute(text(SEED_DECISIONS))
+        connection.execute(
+            text("SELECT setval('decisions_id_seq', (SELECT max(id) FROM decisions))")
+        )
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE leads"))
+        connection.execute(text("VACUUM ANALYZE decisions"))
+    return token
+
+
+def timed(repeat: int, work) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOW
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--proposed-indexes", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade(db.engine)
+        start = time.perf_counter()
+        token = seed(db, args.leads)
+        print(f"seeded {args.leads:,} leads and decisions in {time.perf_counter() - start:.1f} s")
+        if args.proposed_indexes:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for statement in PROPOSED_INDEXES:
+                    connection.execute(text(statement))
+            print("with the proposed indexes")
+        client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
+        client.cookies.set(COOKIE, token)
+        print(f"{'page':<22} {'median ms':>10} {'worst ms':>10}")
+        for page in PAGES:
+            assert client.get(page).status_code == 200, page  # warm caches and check
+            median, worst = timed(args.repeat, lambda page=page: client.get(page))
+            print(f"{page:<22} {median:>10.1f} {worst:>10.1f}")
+
+        def report() -> None:
+            with db.read() as session:
+                build_report(session, NOW, timedelta(days=30))
+
+        median, worst = timed(args.repeat, report)
+        print(f"{'leadrouter report 30d':<22} {median:>10.1f} {worst:>10.1f}")
+    finally:
+        db.dispose()
+        if args.keep:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
