@@ -223,6 +223,7 @@ def test_tie__customer_over_prospect_and_never_strong() -> None:
     assert result.match is not None
     assert result.match.account.id == "c1"
     assert not result.match.strong
+    assert "tied with p1: chose by customer over prospect" in result.match.reason
     ambiguous = [n for n in result.notes if n.code is Reason.ACCOUNT_AMBIGUOUS]
     assert ambiguous and ambiguous[0].data["tie_breaker"] == "customer over prospect"
     assert {c[0] for c in ambiguous[0].data["candidates"]} == {"p1", "c1"}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from heapq import nlargest
 from typing import Any
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 
 from leadrouter.matching.hierarchy import ultimate_parents
 from leadrouter.matching.names import COMMON_WORDS, CompanyName, company_name, is_identifier
@@ -32,8 +32,11 @@ from leadrouter.normalize.domains import is_free_email_domain, registrable_domai
 STRONG = 0.9  # default: at or above, the lead joins the account
 WEAK = 0.8  # default: below, no match; in between, a grey-zone match (strong=False)
 
-# Confidence of each kind of evidence; see docs in `match`. A registrable domain is the company's
-# own; a name can be shared by unrelated companies, so a name alone never reaches full confidence.
+# Confidence of each kind of evidence. A registrable domain is the company's own: with a company
+# name that resembles the account 0.99, without a usable company name 0.95, with one that does not
+# resemble 0.91. A name can be shared by unrelated companies, so a name alone scores its similarity
+# capped at 0.97. Then the country adds 0.02 when it agrees and, for name matches, takes 0.15 when
+# it differs; an agreeing phone adds 0.05; nothing exceeds 0.99.
 _DOMAIN_AND_NAME = 0.99
 _DOMAIN_ONLY = 0.95
 _DOMAIN_NAME_DIFFERS = 0.91
@@ -61,7 +64,7 @@ _TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PART
 # find a company on its own; an exact-name lookup still does). _SHORTLIST candidates are scored.
 _SEED_TOKENS = 3
 _MAX_DF = 1200
-_MAX_POSTINGS = 2000  # postings read per lead, beyond the first seed
+_MAX_POSTINGS = 2000  # postings read per lead, unless the rarest seed alone has more
 _SHORTLIST = 20
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 _COMMON_FACTOR = 0.5
@@ -71,6 +74,7 @@ _CONFLICT = 0.05  # per unit of word weight (idf) that both names keep unpaired
 # ("Feeder", "Co-Investment") is as telling as in a short one, where Dice alone would notice it.
 _UNPAIRED = 0.025
 _ABBREVIATION_CREDIT = 0.8
+_INFLECTION_CREDIT = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +106,15 @@ def _word_similarity(word: str, other: str, known: bool) -> float:
         return 0.0
     score = 0.0
     if len(word) >= 4 and len(other) >= 4:
-        score = Levenshtein.normalized_similarity(word, other, score_cutoff=0.75)
-        if not score and OSA.distance(word, other, score_cutoff=1) <= 1:
-            score = 0.75  # a swap of two letters: "stele" / "steel"
+        # One slip of the keyboard (a letter missing, extra, wrong, or two swapped); two only in
+        # long words: "oakfield" / "lakefield" are two companies, not a typo.
+        longest = max(len(word), len(other))
+        limit = 1 if longest < 10 else 2
+        edits = OSA.distance(word, other, score_cutoff=limit)
+        if edits <= limit:
+            score = 1.0 - edits / longest
+        elif longest >= 7 and _shared_prefix(word, other) >= max(6, longest - 3):
+            score = _INFLECTION_CREDIT  # "technology" / "technologies", "industry" / "industries"
     if len(word) >= 3 and len(other) > len(word) and word[0] == other[0]:
         # A prefix ("ins" / "insurance") is an abbreviation even when some account uses the short
         # word; a contraction ("ptrs" / "partners") only when none does, since short real words
@@ -116,6 +126,15 @@ def _word_similarity(word: str, other: str, known: bool) -> float:
             if all(ch in letters for ch in word):
                 score = max(score, _ABBREVIATION_CREDIT)
     return score
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _typo_variants(token: str) -> list[str]:
@@ -405,10 +424,12 @@ class AccountIndex:
         """How well a lead name and an account name agree, 0..1.
 
         Words pair up, equal words first, then the heaviest remaining lead word with its most
-        similar remaining account word: rapidfuzz's normalized Levenshtein similarity (a typo
-        changes letters inside a word; Jaro-Winkler would over-reward shared prefixes such as
-        "international" / "internet"), or, for a word no account uses, an abbreviation credit
-        when it is a prefix or a contraction of the account word ("ptrs" / "partners"). The sum
+        similar remaining account word: one edit apart by rapidfuzz's OSA distance (a typo
+        changes letters inside a word; Jaro-Winkler or a ratio over whole names would also pair
+        different words with a shared prefix or suffix, "international" / "internet", "oakfield"
+        / "lakefield"), another ending of the same word ("technology" / "technologies"), or an
+        abbreviation: a prefix ("ins" / "insurance") or, for a word no
+        account uses, a contraction ("ptrs" / "partners"). The sum
         is a Dice coefficient over word weights, so a missing rare word costs much and a missing
         "group" little; every unpaired word also costs in proportion to its weight, however long
         the names. When both sides keep unpaired words ("Growth Fund" / "Value Fund"), the names
@@ -562,6 +583,8 @@ class AccountIndex:
                 f"{self._accounts[c.index].name} ({self._accounts[c.index].id}, {c.confidence:.2f})"
                 for c in group
             )
+            rivals = ", ".join(self._accounts[c.index].id for c in tied)
+            best = replace(best, reasons=(*best.reasons, f"tied with {rivals}: chose by {rule}"))
             notes.append(
                 Note(
                     Reason.ACCOUNT_AMBIGUOUS,
