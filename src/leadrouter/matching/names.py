@@ -1,6 +1,6 @@
 """Company names reduced to the words that identify the company, for matching leads to accounts.
 
-"ACME Holdings, Ltd.", "Acme Holding Limited" and "The ACME holdings" all become the tokens
+"ACME Holdings, Ltd.", "Acme Holdings Limited" and "The ACME holdings" all become the tokens
 ("acme", "holdings"): text folded (accents, case, dots, punctuation; see `normalize.text.fold`),
 "&" read as "and", legal forms removed from the end (cleanco's vocabulary of legal forms in many
 languages: Inc, LLC, GmbH, S.A., Sp. z o.o., K.K., Pty Ltd, AG, SAS, BV, AB, Oy, ...) and from the
