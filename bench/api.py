@@ -113,7 +113,8 @@ def server(url: str, workers: int) -> Iterator[str]:
 def post_all(base: str, token: str, leads: list[dict[str, str]]) -> list[float]:
     """Post the leads one after another; the latency of each, in seconds."""
     latencies = []
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
         for fields in leads:
             start = time.perf_counter()
             response = http.post("/v1/leads", json={"lead": fields})
@@ -121,6 +122,14 @@ def post_all(base: str, token: str, leads: list[dict[str, str]]) -> list[float]:
             if response.status_code != 201:
                 raise RuntimeError(f"{response.status_code}: {response.text}")
     return latencies
+
+
+def parallel(base: str, token: str, leads: list[dict[str, str]], clients: int) -> list[float]:
+    """Post the leads from `clients` threads at once; every latency."""
+    shares = [leads[i::clients] for i in range(clients)]
+    with ThreadPoolExecutor(clients) as executor:
+        parts = executor.map(lambda share: post_all(base, token, share), shares)
+        return [latency for part in parts for latency in part]
 
 
 def run(kind: str, leads: list[dict[str, str]], clients: int, workers: int) -> None:

@@ -3,7 +3,8 @@
 The engine decides on a snapshot of the rotation state read without locks; then the rows the
 decision touches (its pools' states and the assigned rep's load) are locked with
 `SELECT ... FOR UPDATE` in a fixed order. If one changed since it was read, another request got
-there first: route again with the locked values, until the decision rests on what it locked.
+there first: release the locks, read the state again and route again, until the decision rests
+on exactly the rows it locked.
 The decision, the lead's new owner and the state changes commit together. On SQLite,
 `BEGIN IMMEDIATE` already serializes writers and the loop ends at once. Nothing here commits.
 """
@@ -45,13 +46,24 @@ def decide(
         accounts=config.accounts,
         known_leads=_known_leads(session, keys, lead_row.id),
     )
-    pools = {row.pool_id: row for row in session.scalars(select(PoolStateRow))}
-    loads = {row.rep_id: row for row in session.scalars(select(RepLoadRow))}
     while True:
+        # Locks taken inside a savepoint are released by rolling it back: a retry starts with
+        # no rows held, so every attempt locks in the same global order and none can deadlock.
+        attempt = session.begin_nested()
+        pools = {
+            r.pool_id: r
+            for r in session.scalars(select(PoolStateRow).execution_options(populate_existing=True))
+        }
+        loads = {
+            r.rep_id: r
+            for r in session.scalars(select(RepLoadRow).execution_options(populate_existing=True))
+        }
         state = _state(pools, loads)
         decision = route(lead, replace(snapshot, state=state), now, lead_id=lead_row.id)
         if _lock_unchanged(session, decision, pools, loads):
+            attempt.commit()  # releases the savepoint; its row locks stay with the transaction
             break
+        attempt.rollback()
     _write_state(apply_effects(state, decision), decision, pools, loads)
 
     row = DecisionRow(
