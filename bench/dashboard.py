@@ -79,7 +79,7 @@ SELECT 'L' || lpad(g::text, 7, '0'),
        CASE WHEN received < :now - interval '3 days'
             THEN (ARRAY[NULL,NULL,'qualified','disqualified','won','lost'])[1 + g % 6] END,
        CASE WHEN NOT fallback AND g % 10 <> 0
-            THEN received + make_interval(secs => 30 + (g * 7919) % 3600) END
+            THEN received + make_interval(secs => 30 + (g::bigint * 7919) % 3600) END
 FROM (
   SELECT g,
          :now - make_interval(secs => ((g::bigint * 2654435761) % 31536000)::float8) AS received,

@@ -3,9 +3,15 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from leadrouter.leads.models import LeadRow
 from leadrouter.reports import figures, queries
 from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
 from leadrouter.reports.queries import ALL, Dimension
+from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
 
 from .factories import FACTS, NOW, SLA, START, store_fixture
 
@@ -108,3 +114,59 @@ def test_fallback_queues__size_oldest_and_median_wait(db):
         93600.0,
         46860.0,
     )
+
+
+def _clock(lead_id: str, decision_id: int, state: str, deadline, ended_at=None) -> SlaClockRow:
+    return SlaClockRow(
+        decision_id=decision_id,
+        lead_id=lead_id,
+        sla="demo-request",
+        owner="ana",
+        started_at=deadline - SLA,
+        deadline=deadline,
+        first_touch_seconds=SLA.total_seconds(),
+        clock="wall",
+        timezone="UTC",
+        state=state,
+        ended_at=ended_at,
+    )
+
+
+def store_clocks(db) -> None:
+    """L1 met, L2 late, L3 overdue and running, L4 running in time, L5 moved after its deadline,
+    L6 moved before it; L0 (outside the window) met."""
+    future, past = NOW + timedelta(minutes=1), NOW - timedelta(minutes=1)
+    clocks = {
+        "L1": (MET, past, None),
+        "L2": (LATE, past, None),
+        "L3": (RUNNING, past, None),
+        "L4": (RUNNING, future, None),
+        "L5": (ENDED, past, NOW),
+        "L6": (ENDED, future, NOW),
+        "L0": (MET, past, None),
+    }
+    with db.session() as session:
+        decision = dict(session.execute(select(LeadRow.id, LeadRow.decision_id)).all())
+        session.add_all(
+            _clock(lead, decision[lead], state, deadline, ended)
+            for lead, (state, deadline, ended) in clocks.items()
+        )
+
+
+def test_sla_clock_compliance__met_late_overdue_moved_and_pending(db):
+    store_fixture(db)
+    store_clocks(db)
+    with db.read() as session:
+        overall = queries.sla_clock_compliance(session, START, NOW, NOW)
+        per_rule = queries.sla_clock_compliance(session, START, NOW, NOW, Dimension.RULE)
+    assert overall == {ALL: SlaCompliance(1, 3, 1)}
+    assert per_rule == {"enterprise": SlaCompliance(1, 3, 1), "smb": SlaCompliance(0, 0, 0)}
+
+
+def test_sla__uses_the_clocks_once_they_run_and_the_target_before(db):
+    store_fixture(db)
+    with db.read() as session:
+        assert queries.sla(session, START, NOW, NOW, SLA) == {ALL: SlaCompliance(5, 6, 1)}
+    store_clocks(db)
+    with db.read() as session:
+        assert queries.sla(session, START, NOW, NOW, SLA) == {ALL: SlaCompliance(1, 3, 1)}

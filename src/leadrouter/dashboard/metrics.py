@@ -3,7 +3,7 @@ families do not justify a client library.
 
 Every figure is read from the database at scrape time, so all server processes report the same
 numbers and nothing is lost on restart. Routing latency is the time from a lead's arrival to its
-first decision, as stored. Reads only.
+first decision, as stored; SLA breaches come from the SLA clocks where they run. Reads only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.notify.models import PENDING, OutboxRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports import queries
 
@@ -64,7 +65,13 @@ def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> st
         .group_by(QueueRow.id)
         .order_by(QueueRow.id)
     )
-    sla = queries.sla_compliance(session, now - SLA_WINDOW, now, now, sla_target)[queries.ALL]
+    sla = queries.sla(session, now - SLA_WINDOW, now, now, sla_target)[queries.ALL]
+    backlog = session.execute(
+        select(OutboxRow.channel, func.count())
+        .where(OutboxRow.state == PENDING)
+        .group_by(OutboxRow.channel)
+        .order_by(OutboxRow.channel)
+    )
     lines = [
         *_family(
             "leadrouter_leads_routed",
@@ -92,6 +99,12 @@ def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> st
             "gauge",
             "Leads received in the last 24 hours whose first touch came late or not at all.",
             (f"leadrouter_sla_breaches {sla.breached}",),
+        ),
+        *_family(
+            "leadrouter_outbox_pending",
+            "gauge",
+            "Notifications waiting to be delivered, per channel.",
+            (f'leadrouter_outbox_pending{{channel="{_label(c)}"}} {n}' for c, n in backlog),
         ),
     ]
     return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ from leadrouter.distribute import unavailable
 from leadrouter.explain import describe
 from leadrouter.leads.models import DecisionRow, LeadRow, OutcomeRow, TouchRow
 from leadrouter.model import RepLoad
+from leadrouter.notify.models import OutboxRow
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.queues.models import QueueRow
@@ -32,6 +33,7 @@ from leadrouter.reports.queries import ALL, Dimension
 from leadrouter.reports.summary import Report, build_report
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.service import to_rep
+from leadrouter.sla.models import SlaEventRow
 
 WINDOW = timedelta(days=30)
 OVERVIEW_DIMENSIONS = (Dimension.SEGMENT, Dimension.SOURCE)  # the conversion tables it shows
@@ -179,7 +181,7 @@ def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLin
         for pool_shares in queries.fairness(session, start, now).values()
         for share in pool_shares
     }
-    sla = queries.sla_compliance(session, start, now, now, sla_target, Dimension.REP)
+    sla = queries.sla(session, start, now, now, sla_target, Dimension.REP)
     conversion = {c.key: c for c in queries.conversion(session, start, now, Dimension.REP)}
     lines = []
     for row in session.scalars(select(RepRow).order_by(RepRow.name)):
@@ -307,6 +309,11 @@ def timeline(session: Session, lead_id: str) -> tuple[LeadRow | None, tuple[Even
     for outcome in session.scalars(select(OutcomeRow).where(OutcomeRow.lead_id == lead_id)):
         amount = (f"amount: {outcome.amount:,.2f}",) if outcome.amount is not None else ()
         events.append(Event(outcome.at, f"Outcome: {outcome.outcome}", amount))
+    for sla_event in session.scalars(select(SlaEventRow).where(SlaEventRow.lead_id == lead_id)):
+        events.append(Event(sla_event.at, f"SLA: {sla_event.reason}", (sla_event.message,)))
+    for message in session.scalars(select(OutboxRow).where(OutboxRow.lead_id == lead_id)):
+        delivery = f"sent {message.sent_at:%Y-%m-%d %H:%M:%S}" if message.sent_at else message.state
+        events.append(Event(message.created_at, f"Notification ({message.channel})", (delivery,)))
     for change in session.scalars(
         select(AuditRow).where(AuditRow.entity == "lead", AuditRow.entity_id == lead_id)
     ):

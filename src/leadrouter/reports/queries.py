@@ -32,6 +32,7 @@ from leadrouter.reports.figures import (
     percentile,
     queue_age,
 )
+from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
 
 ALL = ""  # the group key of a figure over all leads, not split by any dimension
 
@@ -162,6 +163,54 @@ def sla_compliance(
         _leads(start, end, key, met, breached, pending, grouped=dimension is not None)
     )
     return {k: SlaCompliance(int(m), int(b), int(p)) for k, m, b, p in rows if k is not None}
+
+
+def sla_clock_compliance(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    dimension: Dimension | None = None,
+) -> dict[str, SlaCompliance]:
+    """Met, breached and pending SLA clocks (each with its own deadline, in business time) of
+    leads received in [start, end), per group. A clock that ended without a touch (the lead was
+    moved) counts as breached only if its deadline had passed by then."""
+    postgres = _postgres(session)
+    key = _key(dimension, postgres).label("key")
+    clock = SlaClockRow
+    overdue_end = and_(clock.state == ENDED, clock.ended_at > clock.deadline)
+    met = _count_if(clock.state == MET)
+    breached = _count_if(
+        or_(clock.state == LATE, and_(clock.state == RUNNING, clock.deadline < now), overdue_end)
+    )
+    pending = _count_if(and_(clock.state == RUNNING, clock.deadline >= now))
+    query = _leads(start, end, key, met, breached, pending, grouped=dimension is not None).join(
+        clock, clock.lead_id == LeadRow.id
+    )
+    return {
+        k: SlaCompliance(int(m), int(b), int(p))
+        for k, m, b, p in session.execute(query)
+        if k is not None
+    }
+
+
+def has_sla_clocks(session: Session) -> bool:
+    """Whether SLA clocks run here (the worker started at least one)."""
+    return session.scalar(select(SlaClockRow.id).limit(1)) is not None
+
+
+def sla(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    target: timedelta,
+    dimension: Dimension | None = None,
+) -> dict[str, SlaCompliance]:
+    """SLA compliance from the SLA clocks where they run, else against the wall-clock `target`."""
+    if has_sla_clocks(session):
+        return sla_clock_compliance(session, start, end, now, dimension)
+    return sla_compliance(session, start, end, now, target, dimension)
 
 
 def conversion(

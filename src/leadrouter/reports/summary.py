@@ -23,8 +23,8 @@ from leadrouter.reports.figures import (
 )
 from leadrouter.reports.queries import ALL, Dimension
 
-# Until SLA clocks store each lead's own deadline, compliance is judged against one wall-clock
-# first-touch target.
+# Where no SLA clock runs (no worker, or no `sla:` in the policy), compliance is judged against
+# one wall-clock first-touch target instead of each clock's own deadline.
 DEFAULT_SLA = timedelta(minutes=15)
 CONVERSION_DIMENSIONS = (Dimension.RULE, Dimension.SEGMENT, Dimension.SOURCE, Dimension.REP)
 
@@ -33,7 +33,7 @@ CONVERSION_DIMENSIONS = (Dimension.RULE, Dimension.SEGMENT, Dimension.SOURCE, Di
 class Report:
     start: datetime
     end: datetime
-    sla_target: timedelta
+    sla_target: timedelta | None  # None: compliance comes from the SLA clocks' own deadlines
     leads: int
     speed: SpeedToLead
     sla: SlaCompliance
@@ -65,10 +65,10 @@ def build_report(
     return Report(
         start=start,
         end=now,
-        sla_target=sla_target,
+        sla_target=None if queries.has_sla_clocks(session) else sla_target,
         leads=queries.count_leads(session, start, now),
         speed=queries.speed_to_lead(session, start, now)[ALL],
-        sla=queries.sla_compliance(session, start, now, now, sla_target)[ALL],
+        sla=queries.sla(session, start, now, now, sla_target)[ALL],
         fallback=queries.fallback_queues(session, now),
         fairness=queries.fairness(session, start, now),
         conversion={d: queries.conversion(session, start, now, d) for d in dimensions},
@@ -81,7 +81,8 @@ def report_rows(report: Report) -> Iterator[Row]:
     yield Row("speed_to_lead", ALL, "touched", report.speed.touched)
     yield Row("speed_to_lead", ALL, "median_seconds", report.speed.median)
     yield Row("speed_to_lead", ALL, "p90_seconds", report.speed.p90)
-    yield Row("sla", ALL, "target_seconds", report.sla_target.total_seconds())
+    if report.sla_target is not None:
+        yield Row("sla", ALL, "target_seconds", report.sla_target.total_seconds())
     yield Row("sla", ALL, "met", report.sla.met)
     yield Row("sla", ALL, "breached", report.sla.breached)
     yield Row("sla", ALL, "pending", report.sla.pending)
