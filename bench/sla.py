@@ -110,11 +110,10 @@ def main() -> None:
     try:
         upgrade(db.engine)
         now = datetime.now(UTC)
-        lead_time = 60 + args.leads / 2_000  # loading takes about this long
-        stream_start = now + timedelta(seconds=lead_time)
-        due = [now - timedelta(minutes=1)] * backlog + [
-            stream_start + timedelta(seconds=k / args.rate) for k in range(args.leads - backlog)
-        ]
+        # Stream timers start far off; they are scheduled once the backlog is measured.
+        due = [now - timedelta(minutes=1)] * backlog + [now + timedelta(days=1)] * (
+            args.leads - backlog
+        )
         t = time.perf_counter()
         load(db, args.leads, due, now)
         print(f"loaded {args.leads:,} open leads, {args.leads * len(LADDER):,} timers "
@@ -127,15 +126,21 @@ def main() -> None:
         fired = worker.run_once().fired
         elapsed = time.perf_counter() - t
         print(f"backlog: {fired:,} due timers fired in {elapsed:.2f}s = {fired / elapsed:,.0f}/s")
-        if datetime.now(UTC) > stream_start:
-            print("warning: loading took longer than planned; the stream starts late")
-        end = due[-1] + timedelta(seconds=1)
-        t = time.perf_counter()
+        start = datetime.now(UTC) + timedelta(seconds=1)
+        with db.session() as session:
+            session.execute(
+                text(
+                    "UPDATE sla_timers SET due_at = :start + (clock_id - :backlog - 1)"
+                    " * interval '1 second' / :rate WHERE step = 0 AND clock_id > :backlog"
+                ),
+                {"start": start, "backlog": backlog, "rate": args.rate},
+            )
+        end = start + timedelta(seconds=(args.leads - backlog) / args.rate + 1)
         while datetime.now(UTC) < end or pending_due(db, datetime.now(UTC)):
             if not worker.run_once().busy:
                 time.sleep(0.01)
         lags = sorted(fired_lags(db, backlog, args.leads))
-        span = (due[-1] - due[backlog]).total_seconds()
+        span = (args.leads - backlog) / args.rate
         p99 = lags[int(len(lags) * 0.99) - 1]
         print(f"stream: {len(lags):,} timers due at {args.rate:,.0f}/s over {span:.0f}s; lag "
               f"p50 {statistics.median(lags) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
