@@ -30,7 +30,14 @@ REPS = (("ana", "Ana Souza"), ("bob", "Bob Stone"), ("lea", "Lea Kurz"), ("sam",
 POOL = "inbound"
 WEIGHTS = {"ana": 2, "bob": 1, "lea": 1, "sam": 1}
 FALLBACK_QUEUE = "unrouted"
-RULES = ("existing-customer", "enterprise", "smb", "catch-all")
+# Each demo rule and the clause that decides it, as a trace shows it when the rule did not match.
+RULE_CLAUSES = {
+    "existing-customer": "account.matched",
+    "enterprise": "employees >= 1000",
+    "smb": "employees < 200",
+    "catch-all": "always",
+}
+RULES = tuple(RULE_CLAUSES)
 SOURCES = ("website", "webinar", "partner", "event")
 SEGMENTS = ("enterprise", "mid-market", "smb")
 OUTCOMES = (None, None, "qualified", "disqualified", "won", "lost")
@@ -66,7 +73,10 @@ def decision_for(lead: StoredLead) -> Decision:
     """The decision that put `lead` where its facts say, with a trace a human can read."""
     fact = lead.fact
     tried = RULES[: RULES.index(fact.rule) + 1] if fact.rule in RULES else ()
-    rules = tuple(RuleCheck(rule, rule == fact.rule) for rule in tried)
+    rules = tuple(
+        RuleCheck(rule, True) if rule == fact.rule else RuleCheck(rule, False, RULE_CLAUSES[rule])
+        for rule in tried
+    )
     reps = (RepCheck(fact.owner, lead.pool, Reason.REP_SELECTED),) if fact.owner else ()
     notes = (
         (Note(Reason.FALLBACK, "no rule routed the lead: waiting in the fallback queue"),)
