@@ -98,6 +98,18 @@ class Reason(StrEnum):
     # failures
     ROUTING_ERROR = "ROUTING_ERROR"
     FALLBACK = "FALLBACK"
+    FALLBACK_ALERT = "FALLBACK_ALERT"  # landed in a fallback queue or routing failed
+    # SLA clocks
+    SLA_STARTED = "SLA_STARTED"
+    SLA_REMINDER = "SLA_REMINDER"
+    SLA_BREACHED = "SLA_BREACHED"
+    SLA_ESCALATED = "SLA_ESCALATED"
+    SLA_REASSIGNED = "SLA_REASSIGNED"
+    SLA_RECYCLED = "SLA_RECYCLED"
+    SLA_STEP_SKIPPED = "SLA_STEP_SKIPPED"
+    SLA_MET = "SLA_MET"
+    SLA_MET_LATE = "SLA_MET_LATE"
+    SLA_STOPPED = "SLA_STOPPED"  # the lead was routed again: a new clock replaces this one
 
 
 # ---------------------------------------------------------------- leads

@@ -19,25 +19,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from leadrouter.model import EMPTY, Pool, Rep, Shift, Team
+from leadrouter.model import EMPTY, Pool, Reason, Rep, Shift, Team
 from leadrouter.sla.business_hours import add_business_time, business_time_between, is_working
 from leadrouter.sla.policy import ClockMode, SlaRule, StepKind, Target, TargetKind
 
-
-class SlaReason(StrEnum):
-    """Reason codes of SLA timeline events (to join model.Reason; see the issue 6 report)."""
-
-    SLA_STARTED = "SLA_STARTED"
-    SLA_REMINDER = "SLA_REMINDER"
-    SLA_BREACHED = "SLA_BREACHED"
-    SLA_ESCALATED = "SLA_ESCALATED"
-    SLA_REASSIGNED = "SLA_REASSIGNED"
-    SLA_RECYCLED = "SLA_RECYCLED"
-    SLA_STEP_SKIPPED = "SLA_STEP_SKIPPED"
-    SLA_MET = "SLA_MET"
-    SLA_MET_LATE = "SLA_MET_LATE"
-    SLA_STOPPED = "SLA_STOPPED"  # the lead was routed again: a new clock replaces this one
-    FALLBACK_ALERT = "FALLBACK_ALERT"  # the lead landed in a fallback queue or routing failed
+# Timeline events use the shared reason codes; the alias keeps this module's vocabulary.
+SlaReason = Reason
 
 
 class Template(StrEnum):
