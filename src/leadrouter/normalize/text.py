@@ -71,8 +71,11 @@ def fold(text: str) -> str:
 
     "The Netherlands" -> "netherlands", "U.S.A." -> "usa", "Côte d'Ivoire" -> "cote divoire".
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # nothing to decompose: skips the per-character pass (most names)
+        bare = text.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = _FOLD_SPACE.sub(" ", _FOLD_DROP.sub("", bare)).split()
     if words and words[0] == "the":
         words = words[1:]
