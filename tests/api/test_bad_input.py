@@ -68,9 +68,11 @@ def test_oversized_chunked_payload__is_413(seeded: TestClient) -> None:
         b'{"lead": {"email": "a\\u0000b@x.io"}}',
         b'{"lead": {"company": "\\ud800"}}',
         b'{"lead": {"\\u0000": "x"}}',
+        b'{"lead": {"employees": Infinity}}',
+        b'{"lead": {"employees": NaN}}',
     ],
 )
-def test_unstorable_unicode__is_422(seeded: TestClient, raw: bytes) -> None:
+def test_unstorable_values__are_422(seeded: TestClient, raw: bytes) -> None:
     status, body = post_raw(seeded, raw)
     assert status == 422
     assert body["code"] == "invalid"

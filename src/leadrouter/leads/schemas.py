@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AllowInfNan,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -25,7 +26,8 @@ from pydantic import (
 
 MAX_FIELDS = 200
 MAX_KEY = 100
-Scalar = StrictStr | StrictInt | StrictFloat | StrictBool | None
+# JSON's Infinity and NaN parse in Python but are not JSON to PostgreSQL: refused here.
+Scalar = StrictStr | StrictInt | Annotated[StrictFloat, AllowInfNan(False)] | StrictBool | None
 Value = Scalar | list[Scalar]
 
 
