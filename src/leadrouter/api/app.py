@@ -15,12 +15,14 @@ from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
 from leadrouter.keys.api import router as keys_router
 from leadrouter.leads.api import router as leads_router
+from leadrouter.notify.api import router as notify_router
 from leadrouter.policies.api import router as policies_router
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.pools.api import router as pools_router
 from leadrouter.queues.api import router as queues_router
 from leadrouter.reps.api import router as reps_router
 from leadrouter.settings import Settings, get_settings
+from leadrouter.sla.api import router as sla_router
 from leadrouter.store import Database
 
 ROUTERS = (
@@ -32,6 +34,8 @@ ROUTERS = (
     policies_router,
     keys_router,
     audit_router,
+    sla_router,
+    notify_router,
 )
 
 

@@ -7,10 +7,12 @@ from leadrouter.accounts import models as accounts  # noqa: F401
 from leadrouter.audit import models as audit  # noqa: F401
 from leadrouter.keys import models as keys  # noqa: F401
 from leadrouter.leads import models as leads  # noqa: F401
+from leadrouter.notify import models as notify  # noqa: F401
 from leadrouter.policies import models as policies  # noqa: F401
 from leadrouter.pools import models as pools  # noqa: F401
 from leadrouter.queues import models as queues  # noqa: F401
 from leadrouter.reps import models as reps  # noqa: F401
+from leadrouter.sla import models as sla  # noqa: F401
 from leadrouter.store import config_version  # noqa: F401
 from leadrouter.store.base import Base
 
