@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     workers: int = Field(default=1, gt=0)
     simulate_max_leads: int = Field(default=5000, gt=0)
+    # Notification endpoints and the SLA worker (`leadrouter worker`); none set: messages wait in
+    # the outbox until an endpoint is configured.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_from: str = "leadrouter@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    slack_webhook_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    templates_dir: Path | None = None
+    worker_batch: int = Field(default=500, gt=0)
+    worker_lease_seconds: float = Field(default=120.0, gt=0)
 
     def export(self) -> None:
         """Put these settings in the environment, for `serve` worker processes to read back."""

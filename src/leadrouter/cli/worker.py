@@ -1,6 +1,6 @@
 """`leadrouter worker`: run SLA timers and deliver notifications against the service database.
 
-Endpoints come from options (the settings object has no notification fields yet). `--speed`
+Endpoints come from options, defaulting to the settings (`LEADROUTER_SMTP_HOST`, ...). `--speed`
 runs the worker's clock faster than real time, for demos: at 60, a 5-minute SLA breaches in five
 seconds. SIGTERM and Ctrl-C stop it after the current pass; SIGKILL loses nothing either.
 """
@@ -30,7 +30,7 @@ from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
 def worker(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     smtp: str | None = typer.Option(None, "--smtp", help="SMTP server host:port for rep emails"),
-    smtp_from: str = typer.Option("leadrouter@localhost", "--smtp-from", help="sender address"),
+    smtp_from: str | None = typer.Option(None, "--smtp-from", help="sender address"),
     slack_url: str | None = typer.Option(None, "--slack-url", help="Slack incoming-webhook URL"),
     webhook_url: str | None = typer.Option(None, "--webhook-url", help="signed webhook URL"),
     webhook_secret: str | None = typer.Option(None, "--webhook-secret", help="HMAC secret"),
@@ -38,21 +38,40 @@ def worker(
     sla: Path | None = typer.Option(
         None, "--sla", help="YAML with an `sla:` section (default: the active policy's)"
     ),
-    batch: int = typer.Option(500, "--batch", min=1, help="rows claimed per transaction"),
+    batch: int | None = typer.Option(None, "--batch", min=1, help="rows claimed per transaction"),
     idle: float = typer.Option(0.5, "--idle", min=0.0, help="seconds to sleep when idle"),
-    lease: float = typer.Option(120.0, "--lease", min=1.0, help="seconds a message is claimed"),
+    lease: float | None = typer.Option(
+        None, "--lease", min=1.0, help="seconds a message is claimed"
+    ),
     speed: float = typer.Option(1.0, "--speed", min=1.0, help="clock speed-up, for demos"),
     once: bool = typer.Option(False, "--once", help="one pass, then exit"),
 ) -> None:
     """Run SLA clocks and the notification outbox until stopped."""
+    settings = _settings(db=db)
+    webhook_url = webhook_url or settings.webhook_url
+    webhook_secret = webhook_secret or settings.webhook_secret
     if (webhook_url is None) != (webhook_secret is None):
         fail("--webhook-url and --webhook-secret go together")
-    smtp_config = None
+    smtp_host, smtp_port = settings.smtp_host, settings.smtp_port
     if smtp is not None:
-        host, _, port = smtp.rpartition(":")
-        if not host or not port.isdigit():
+        smtp_host, _, port = smtp.rpartition(":")
+        if not smtp_host or not port.isdigit():
             fail(f"--smtp wants host:port, not {smtp!r}")
-        smtp_config = SmtpConfig(host, int(port), smtp_from)
+        smtp_port = int(port)
+    smtp_config = (
+        SmtpConfig(
+            smtp_host,
+            smtp_port,
+            smtp_from or settings.smtp_from,
+            settings.smtp_username,
+            settings.smtp_password,
+            settings.smtp_starttls,
+        )
+        if smtp_host
+        else None
+    )
+    slack_url = slack_url or settings.slack_webhook_url
+    templates = templates or settings.templates_dir
     endpoints = Endpoints(
         smtp=smtp_config,
         slack_url=slack_url,
@@ -60,7 +79,7 @@ def worker(
         if webhook_url and webhook_secret
         else None,
     )
-    database = _migrated(_settings(db=db))
+    database = _migrated(settings)
     stopping = False
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -77,8 +96,8 @@ def worker(
             deliverer=Deliverer(endpoints, client),
             templates=Templates(templates),
             slas=file_slas(sla) if sla is not None else policy_slas(),
-            batch=batch,
-            lease=timedelta(seconds=lease),
+            batch=batch or settings.worker_batch,
+            lease=timedelta(seconds=lease or settings.worker_lease_seconds),
         )
         channels = ", ".join(sorted(endpoints.channels)) or "none (messages wait in the outbox)"
         console.print(
