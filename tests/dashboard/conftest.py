@@ -3,6 +3,7 @@ with the demo data, a fixed clock, and a signed-in browser-like client."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,9 +49,23 @@ def seeded_database(
     return db, tokens
 
 
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[Scope, str]]:
+    """The demo database, seeded once per run; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db, tokens = seeded_database(path, NOW)
+    db.dispose()
+    return path, tokens
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[Database, dict[Scope, str]]]:
-    db, tokens = seeded_database(tmp_path / "demo.db", NOW)
+def demo(
+    demo_file: tuple[Path, dict[Scope, str]], tmp_path: Path
+) -> Iterator[tuple[Database, dict[Scope, str]]]:
+    source, tokens = demo_file
+    path = tmp_path / "demo.db"
+    shutil.copyfile(source, path)
+    db = Database(f"sqlite:///{path}")
     yield db, tokens
     db.dispose()
 

@@ -1,4 +1,6 @@
-"""Databases for the report query tests: a fresh SQLite file, and a fresh PostgreSQL database."""
+"""Databases for the report query tests: a fresh SQLite file per test, and one PostgreSQL
+database per run whose tables are emptied before each test (creating a database per test is slow).
+"""
 
 from __future__ import annotations
 
@@ -11,18 +13,15 @@ from sqlalchemy import create_engine, text
 
 from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
+from leadrouter.store.tables import metadata
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+KEEP = {"config_version"}  # the migration inserts its one row; routing expects it
 
 
-def fresh_database(kind: str, tmp_path: Path) -> Iterator[Database]:
-    """A migrated, empty database of `kind` ("sqlite" or "postgres"), dropped afterwards."""
-    if kind == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'reports.db'}")
-        upgrade(db.engine)
-        yield db
-        db.dispose()
-        return
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[Database]:
+    """A migrated database of its own on the local PostgreSQL, dropped at the end."""
     name = f"leadrouter_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -38,6 +37,20 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[Database]:
         admin.dispose()
 
 
+def _empty(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name not in KEEP)
+    with db.session() as session:
+        session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    yield from fresh_database(request.param, tmp_path)
+    if request.param == "postgres":
+        database = request.getfixturevalue("postgres_db")
+        _empty(database)
+        yield database
+        return
+    database = Database(f"sqlite:///{tmp_path / 'reports.db'}")
+    upgrade(database.engine)
+    yield database
+    database.dispose()
