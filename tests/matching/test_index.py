@@ -193,6 +193,81 @@ def test_build__rejects_thresholds_out_of_order() -> None:
         AccountIndex.build([], strong=0.5, weak=0.8)
 
 
+# ---------------------------------------------------------------- related entities
+
+# A book where "fund", "holdings" and "software" are everyday words and the fillers' own names are
+# rare, as in a real account book: word weights (idf) then mean what they mean at scale.
+_FILLER_WORDS = [a + b for a in ("bel", "cor", "dan", "fel", "gar", "hol", "jen", "kor")
+                 for b in ("ton", "vex", "mar", "lin", "dor", "sen", "wick", "ford")]  # fmt: skip
+_FILLER_KINDS = ("Fund Ltd", "Holdings Ltd", "Software GmbH", "Capital Partners LP")
+FAMILY = AccountIndex.build(
+    [
+        *(
+            account(f"f{i}", f"{word} {_FILLER_KINDS[i % 4]}")
+            for i, word in enumerate(_FILLER_WORDS)
+        ),
+        account("alpha", "Alpha Fund Ltd"),
+        account("beta", "Beta Feeder Fund Ltd"),
+        account("acme", "Acme Inc"),
+        account("acme-uk", "Acme UK Ltd"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Alpha Feeder Fund Ltd",  # the feeder of the account's fund: another legal entity
+        "Alpha Master Fund",
+        "Beta Fund Ltd",  # the account is the feeder, the lead the main fund
+    ],
+)
+def test_match__a_rare_word_on_one_side_only_is_a_related_entity_not_the_account(
+    company: str,
+) -> None:
+    result = FAMILY.match(lead(company=company))
+
+    assert result.match is None
+    assert f"no account name resembles company {company!r}" in messages(result)
+
+
+def test_match__names_equal_but_for_the_legal_form_stay_strong() -> None:
+    for company, expected in (("Alpha Fund Limited", "alpha"), ("Beta Feeder Fund", "beta")):
+        result = FAMILY.match(lead(company=company))
+
+        assert result.match is not None
+        assert (result.match.account.id, result.match.strong) == (expected, True)
+
+
+def test_match__a_common_word_on_one_side_only_is_a_grey_zone_match() -> None:
+    # "Acme Holdings" is most likely Acme's holding company: the same group, maybe not the same
+    # account, so the policy decides (review, or the owner with a flag).
+    result = FAMILY.match(lead(company="Acme Holdings"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("acme", False)
+
+
+@pytest.mark.parametrize("company", ["Acme India", "Acme Deutschland GmbH", "Acme USA Inc"])
+def test_match__a_place_on_one_side_only_is_a_sibling_company_not_the_account(
+    company: str,
+) -> None:
+    assert FAMILY.match(lead(company=company)).match is None
+
+
+def test_match__the_same_place_on_both_sides_matches_the_subsidiary_strongly() -> None:
+    result = FAMILY.match(lead(company="ACME U.K. Limited"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("acme-uk", True)
+
+
+def test_match__a_misspelt_place_still_pairs_with_the_place() -> None:
+    index = AccountIndex.build([account("de", "Globex Germany GmbH"), account("g", "Globex Inc")])
+
+    assert matched_id(index.match(lead(company="Globex Gemrany"))) == "de"
+
+
 # ---------------------------------------------------------------- ties
 
 

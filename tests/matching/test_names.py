@@ -79,3 +79,7 @@ def test_is_identifier__marks_numbers_roman_numerals_and_letters(
     token: str, expected: bool
 ) -> None:
     assert is_identifier(token) is expected
+
+
+def test_company_name__keeps_a_place_that_cleanco_lists_as_a_legal_form() -> None:
+    assert tokens("Tetra Pak Processing UK Limited") == ("tetra", "pak", "processing", "uk")

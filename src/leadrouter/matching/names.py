@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pycountry
 from cleanco import prepare_default_terms
 
 from leadrouter.normalize.text import clean, fold, is_placeholder
@@ -26,6 +27,31 @@ _AND = str.maketrans({"&": " and ", "+": " and "})
 def words(text: str) -> list[str]:
     """The folded words of a name: "Müller & Söhne GmbH" -> ["muller", "and", "sohne", "gmbh"]."""
     return fold(text.translate(_AND)).split()
+
+
+def _places() -> frozenset[str]:
+    # One-word country names from pycountry ("india", "japan", "netherlands"), folded like names.
+    names = (
+        fold(value)
+        for country in pycountry.countries
+        for value in (country.name, getattr(country, "common_name", ""))
+    )
+    countries = {name for name in names if name and " " not in name}
+    # Short forms, native names and regions that subsidiaries carry ("Acme UK", "Acme EMEA").
+    regions = {
+        "uk", "usa", "us", "america", "americas", "europe", "asia", "africa", "pacific", "emea",
+        "apac", "latam", "nordic", "nordics", "benelux", "dach", "cayman", "korea", "hongkong",
+        "zealand", "emirates", "deutschland", "nederland", "espana", "italia", "brasil",
+        "schweiz", "suisse", "osterreich", "polska", "sverige", "norge", "danmark", "suomi",
+        "nippon", "bharat",
+    }  # fmt: skip
+    return frozenset(countries | regions)
+
+
+# Places in a company name: "Acme UK" and "Acme India" are the group's companies in two countries,
+# and neither is "Acme". Like identifiers, a place word left unpaired makes two names differ; unlike
+# identifiers, a misspelt place ("Germnay") still pairs with the place.
+PLACES = _places()
 
 
 def _legal_forms() -> frozenset[tuple[str, ...]]:
@@ -54,7 +80,8 @@ def _legal_forms() -> frozenset[tuple[str, ...]]:
         "tbk",
     ):
         forms.add(tuple(extra.split()))
-    return frozenset(form for form in forms if form)
+    # cleanco lists "UK" (from "UK Ltd"), but a place marks a subsidiary: see PLACES.
+    return frozenset(form for form in forms if form and not PLACES.issuperset(form))
 
 
 LEGAL_FORMS = _legal_forms()
@@ -289,4 +316,4 @@ def company_name(text: str) -> CompanyName | None:
     if not tokens or folded in _PLACEHOLDER_COMPANIES or _is_mash(folded):
         return None
     tokens = _strip_legal_forms(tokens)
-    return CompanyName(tuple(CANONICAL.get(token, token) for token in tokens))
+    return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)))
