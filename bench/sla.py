@@ -14,23 +14,23 @@ delivery. Run: .venv/bin/python bench/sla.py [--leads 100000] [--rate 2500]
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, func, select, text
 
 from leadrouter.api.context import SystemClock
 from leadrouter.codec import decision_to_dict
-from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import Decision, Kind, Trace
 from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.templates import Templates
 from leadrouter.reps import service as reps
 from leadrouter.reps.schemas import RepCreate
-from leadrouter.sla.models import FIRED, PENDING, RUNNING, SlaClockRow, SlaIntakeRow, SlaTimerRow
+from leadrouter.sla.models import FIRED, PENDING, RUNNING, SlaTimerRow
 from leadrouter.sla.policy import SlaPolicy
 from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
@@ -42,40 +42,64 @@ CHUNK = 5_000
 LADDER = (("remind", "owner", None), ("breach", "owner", None), ("alert", "manager", None),
           ("reassign", "next", None), ("recycle", "queue", "shared"))  # fmt: skip
 
+# One INSERT ... SELECT generate_series per table: the server writes the rows, no round trips.
+SEED = (
+    """INSERT INTO leads (id, raw, received_at, status, kind, owner, decision_id)
+       SELECT 'L' || g, jsonb_build_object('email', 'p' || g || '@c' || g || '.com'), :now,
+              'routed', 'rep', 'ana', g + 1
+       FROM generate_series(0, :leads - 1) AS g""",
+    """INSERT INTO decisions (id, lead_id, at, cause, kind, owner, policy_version, fallback, body)
+       SELECT g + 1, 'L' || g, :now, 'new', 'rep', 'ana', 'bench', false, CAST(:body AS jsonb)
+       FROM generate_series(0, :leads - 1) AS g""",
+    """INSERT INTO sla_intake (decision_id, at)
+       SELECT g + 1, :now FROM generate_series(0, :leads - 1) AS g""",
+    """INSERT INTO sla_clocks (id, decision_id, lead_id, sla, owner, started_at, deadline,
+                               first_touch_seconds, clock, timezone, state)
+       SELECT g + 1, g + 1, 'L' || g, 'bench', 'ana', :now, :far, 300.0, 'wall', 'UTC', :running
+       FROM generate_series(0, :leads - 1) AS g""",
+    # Step 0 of the first `backlog` leads is already due; every other step is a month away.
+    """INSERT INTO sla_timers (clock_id, lead_id, step, kind, target_kind, target_id, due_at,
+                               state)
+       SELECT g + 1, 'L' || g, s.step, s.kind, s.target_kind, s.target_id,
+              CASE WHEN s.step = 0 AND g < :backlog THEN :overdue
+                   WHEN s.step = 0 THEN :tomorrow ELSE :far END,
+              :pending
+       FROM generate_series(0, :leads - 1) AS g
+       CROSS JOIN (SELECT * FROM jsonb_to_recordset(CAST(:ladder AS jsonb))
+                   AS l(step int, kind text, target_kind text, target_id text)) AS s
+       ORDER BY g, s.step""",
+    "SELECT setval('decisions_id_seq', :leads + 1)",
+    "SELECT setval('sla_clocks_id_seq', :leads + 1)",
+)
 
-def load(db: Database, leads: int, due: list[datetime], now: datetime) -> None:
-    """Bulk-load routed leads, decisions, running clocks and ladders (step 0 due at due[i])."""
+
+def load(db: Database, leads: int, backlog: int, now: datetime) -> None:
+    """Bulk-load routed leads, decisions, running clocks and ladders; `backlog` reminders due."""
     body = decision_to_dict(Decision(Kind.REP, "ana", None, "bench", "bench", now, Trace()))
-    far = now + timedelta(days=30)
+    ladder = [
+        {"step": step, "kind": kind, "target_kind": target, "target_id": target_id}
+        for step, (kind, target, target_id) in enumerate(LADDER)
+    ]
+    params = {
+        "leads": leads,
+        "backlog": backlog,
+        "now": now,
+        "overdue": now - timedelta(minutes=1),
+        # Stream timers start far off; they are scheduled once the backlog is measured.
+        "tomorrow": now + timedelta(days=1),
+        "far": now + timedelta(days=30),
+        "body": json.dumps(body),
+        "ladder": json.dumps(ladder),
+        "running": RUNNING,
+        "pending": PENDING,
+    }
     with db.session() as session:
         reps.create(session=session, rep_in=RepCreate(id="ana", name="Ana", email="ana@x.example"),
                     actor="bench", now=now)  # fmt: skip
-    for start in range(0, leads, CHUNK):
-        ids = range(start, min(start + CHUNK, leads))
-        with db.session() as session:
-            session.execute(insert(LeadRow), [
-                {"id": f"L{i}", "raw": {"email": f"p{i}@c{i}.com"}, "received_at": now,
-                 "status": "routed", "kind": "rep", "owner": "ana", "decision_id": i + 1}
-                for i in ids])  # fmt: skip
-            session.execute(insert(DecisionRow), [
-                {"id": i + 1, "lead_id": f"L{i}", "at": now, "cause": "new", "kind": "rep",
-                 "owner": "ana", "policy_version": "bench", "fallback": False, "body": body}
-                for i in ids])  # fmt: skip
-            session.execute(insert(SlaIntakeRow), [{"decision_id": i + 1, "at": now} for i in ids])
-            session.execute(insert(SlaClockRow), [
-                {"id": i + 1, "decision_id": i + 1, "lead_id": f"L{i}", "sla": "bench",
-                 "owner": "ana", "started_at": now, "deadline": far, "first_touch_seconds": 300.0,
-                 "clock": "wall", "shifts": None, "timezone": "UTC", "state": RUNNING}
-                for i in ids])  # fmt: skip
-            session.execute(insert(SlaTimerRow), [
-                {"clock_id": i + 1, "lead_id": f"L{i}", "step": step, "kind": kind,
-                 "target_kind": target, "target_id": target_id,
-                 "due_at": due[i] if step == 0 else far, "state": PENDING}
-                for i in ids for step, (kind, target, target_id) in enumerate(LADDER)])  # fmt: skip
-    with db.engine.begin() as connection:
-        for table in ("decisions", "sla_clocks"):
-            connection.execute(text(f"SELECT setval('{table}_id_seq', {leads + 1})"))
-        connection.execute(text("ANALYZE"))
+        for statement in SEED:
+            session.execute(text(statement), params)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
 
 
 def fired_lags(db: Database, first: int, last: int) -> list[float]:
@@ -110,12 +134,8 @@ def main() -> None:
     try:
         upgrade(db.engine)
         now = datetime.now(UTC)
-        # Stream timers start far off; they are scheduled once the backlog is measured.
-        due = [now - timedelta(minutes=1)] * backlog + [now + timedelta(days=1)] * (
-            args.leads - backlog
-        )
         t = time.perf_counter()
-        load(db, args.leads, due, now)
+        load(db, args.leads, backlog, now)
         print(f"loaded {args.leads:,} open leads, {args.leads * len(LADDER):,} timers "
               f"in {time.perf_counter() - t:.1f}s")  # fmt: skip
         # No channels: the HTTP client is never used, but the Deliverer wants one.
