@@ -1,38 +1,50 @@
-"""Every query gives the fixture's hand-computed answer, the same as its pure counterpart, on
-SQLite and on PostgreSQL."""
+"""Every figure gives the fixture's hand-computed answer, the same as its pure counterpart, on
+SQLite and on PostgreSQL, read live and with yesterday rolled up (`rolled`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from leadrouter.leads.models import LeadRow
-from leadrouter.reports import figures, queries
+from leadrouter.reports import figures, queries, rollups
 from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
-from leadrouter.reports.queries import ALL, Dimension
+from leadrouter.reports.window import ALL, Dimension, Window
 from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
+from leadrouter.store import Database
 
 from .factories import FACTS, NOW, SLA, START, store_fixture
 
 
-def test_count_leads__counts_only_the_window(db):
-    store_fixture(db)
-    with db.read() as session:
-        assert queries.count_leads(session, START, NOW) == 12
+@pytest.fixture(params=["live", "rolled"])
+def read(request: pytest.FixtureRequest, db: Database):
+    """Loads the fixture window; in the `rolled` case after storing the rollups of its days."""
+
+    def load(now: datetime = NOW, start: datetime = START) -> Window:
+        if request.param == "rolled":
+            rollups.refresh(db, now, now - start, SLA)
+        with db.read() as session:
+            return rollups.load_window(session, start, now, now, SLA)
+
+    return load
 
 
-def test_speed_to_lead__matches_the_hand_computed_median_and_p90(db):
+def test_count__counts_only_the_window(db, read):
     store_fixture(db)
-    with db.read() as session:
-        figure = queries.speed_to_lead(session, START, NOW)
+    assert read().count() == 12
+
+
+def test_speed_to_lead__matches_the_hand_computed_median_and_p90(db, read):
+    store_fixture(db)
+    figure = read().speed_to_lead()
     assert figure == {ALL: SpeedToLead(10, 330.0, 546.0)} == {ALL: figures.speed_to_lead(FACTS)}
 
 
-def test_speed_to_lead__per_rep_matches_the_pure_figure(db):
+def test_speed_to_lead__per_rep_matches_the_pure_figure(db, read):
     store_fixture(db)
-    with db.read() as session:
-        per_rep = queries.speed_to_lead(session, START, NOW, Dimension.REP)
+    per_rep = read().speed_to_lead(Dimension.REP)
     assert per_rep == {
         rep: figures.speed_to_lead([f for f in FACTS if f.owner == rep])
         for rep in ("ana", "bob", "lea")
@@ -40,24 +52,21 @@ def test_speed_to_lead__per_rep_matches_the_pure_figure(db):
     assert per_rep["ana"] == SpeedToLead(6, 210.0, 330.0)
 
 
-def test_speed_to_lead__per_day_groups_by_utc_date(db):
+def test_speed_to_lead__per_day_groups_by_utc_date(db, read):
     store_fixture(db)
-    with db.read() as session:
-        per_day = queries.speed_to_lead(session, START, NOW, Dimension.DAY)
+    per_day = read().speed_to_lead(Dimension.DAY)
     assert per_day == {"2026-11-23": SpeedToLead(10, 330.0, 546.0)}
 
 
-def test_sla_compliance__matches_the_pure_figure(db):
+def test_sla_compliance__matches_the_pure_figure(db, read):
     store_fixture(db)
-    with db.read() as session:
-        figure = queries.sla_compliance(session, START, NOW, NOW, SLA)
+    figure = read().sla()
     assert figure == {ALL: SlaCompliance(5, 6, 1)} == {ALL: figures.sla_compliance(FACTS, NOW)}
 
 
-def test_sla_compliance__per_rule(db):
+def test_sla_compliance__per_rule(db, read):
     store_fixture(db)
-    with db.read() as session:
-        per_rule = queries.sla_compliance(session, START, NOW, NOW, SLA, Dimension.RULE)
+    per_rule = read().sla(Dimension.RULE)
     assert per_rule == {
         "enterprise": SlaCompliance(5, 0, 0),
         "smb": SlaCompliance(0, 5, 0),
@@ -65,13 +74,12 @@ def test_sla_compliance__per_rule(db):
     }
 
 
-def test_sla_compliance__empty_window_counts_nothing(db):
-    with db.read() as session:
-        figure = queries.sla_compliance(session, START, NOW, NOW, SLA)
-    assert figure == {ALL: SlaCompliance(0, 0, 0)}
+def test_sla_compliance__empty_window_counts_nothing(read):
+    assert read().sla() == {ALL: SlaCompliance(0, 0, 0)}
+    assert read().speed_to_lead() == {ALL: SpeedToLead(0, None, None)}
 
 
-def test_conversion__by_each_dimension_matches_the_pure_figure(db):
+def test_conversion__by_each_dimension_matches_the_pure_figure(db, read):
     store_fixture(db)
     keys = {
         Dimension.RULE: lambda f: f.rule,
@@ -79,21 +87,21 @@ def test_conversion__by_each_dimension_matches_the_pure_figure(db):
         Dimension.SEGMENT: lambda f: f.segment,
         Dimension.REP: lambda f: f.owner,
     }
-    with db.read() as session:
-        for dimension, key in keys.items():
-            expected = figures.conversion_by(FACTS, key)
-            assert queries.conversion(session, START, NOW, dimension) == expected, dimension
-        assert queries.conversion(session, START, NOW, Dimension.RULE) == (
-            Conversion("catch-all", 2, 0, 0),
-            Conversion("enterprise", 5, 3, 1),
-            Conversion("smb", 5, 1, 1),
-        )
+    window = read()
+    for dimension, key in keys.items():
+        expected = figures.conversion_by(FACTS, key)
+        assert window.conversion(dimension) == expected, dimension
+    assert window.conversion(Dimension.RULE) == (
+        Conversion("catch-all", 2, 0, 0),
+        Conversion("enterprise", 5, 3, 1),
+        Conversion("smb", 5, 1, 1),
+    )
 
 
-def test_fairness__per_pool_received_vs_weighted_share(db):
+def test_fairness__per_pool_received_vs_weighted_share(db, read):
     store_fixture(db)
     with db.read() as session:
-        shares = queries.fairness(session, START, NOW)
+        shares = read().fairness(queries.pool_weights(session))
     assert shares == {
         "inbound": (
             FairShare("ana", 2, 6, 4.0),
@@ -153,20 +161,21 @@ def store_clocks(db) -> None:
         )
 
 
-def test_sla_clock_compliance__met_late_overdue_moved_and_pending(db):
+def test_sla_clock_compliance__met_late_overdue_moved_and_pending(db, read):
     store_fixture(db)
     store_clocks(db)
-    with db.read() as session:
-        overall = queries.sla_clock_compliance(session, START, NOW, NOW)
-        per_rule = queries.sla_clock_compliance(session, START, NOW, NOW, Dimension.RULE)
+    window = read()
+    overall, per_rule = window.sla(), window.sla(Dimension.RULE)
     assert overall == {ALL: SlaCompliance(1, 3, 1)}
-    assert per_rule == {"enterprise": SlaCompliance(1, 3, 1), "smb": SlaCompliance(0, 0, 0)}
+    assert per_rule == {
+        "enterprise": SlaCompliance(1, 3, 1),
+        "smb": SlaCompliance(0, 0, 0),
+        "catch-all": SlaCompliance(0, 0, 0),
+    }
 
 
-def test_sla__uses_the_clocks_once_they_run_and_the_target_before(db):
+def test_sla__uses_the_clocks_once_they_run_and_the_target_before(db, read):
     store_fixture(db)
-    with db.read() as session:
-        assert queries.sla(session, START, NOW, NOW, SLA) == {ALL: SlaCompliance(5, 6, 1)}
+    assert read().sla() == {ALL: SlaCompliance(5, 6, 1)}
     store_clocks(db)
-    with db.read() as session:
-        assert queries.sla(session, START, NOW, NOW, SLA) == {ALL: SlaCompliance(1, 3, 1)}
+    assert read().sla() == {ALL: SlaCompliance(1, 3, 1)}

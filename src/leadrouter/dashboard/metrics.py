@@ -2,12 +2,15 @@
 families do not justify a client library.
 
 Every figure is read from the database at scrape time, so all server processes report the same
-numbers and nothing is lost on restart. Routing latency is the time from a lead's arrival to its
-first decision, as stored; SLA breaches come from the SLA clocks where they run. Reads only.
+numbers and nothing is lost on restart. Leads routed count the leads received in the last 30 days
+(from the daily rollups: call `rollups.refresh` first); routing latency is the time from a lead's
+arrival to its first decision, as stored; SLA breaches come from the SLA clocks where they run.
+Reads only.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -18,10 +21,13 @@ from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.notify.models import PENDING, OutboxRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports import queries
+from leadrouter.reports.rollups import load_window
+from leadrouter.reports.window import ALL
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LATENCY_WINDOW = timedelta(hours=1)  # the histogram covers leads routed in the last hour
 SLA_WINDOW = timedelta(days=1)
+ROUTED_WINDOW = timedelta(days=30)  # leads routed: those received this recently
 
 
 def _label(value: str) -> str:
@@ -45,12 +51,10 @@ def histogram(name: str, values: Sequence[float], buckets: Sequence[float]) -> I
 
 def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> str:
     """Every metric family as one text body."""
-    routed = session.execute(
-        select(LeadRow.rule, LeadRow.kind, func.count())
-        .where(LeadRow.kind.is_not(None))
-        .group_by(LeadRow.rule, LeadRow.kind)
-        .order_by(LeadRow.rule, LeadRow.kind)
-    )
+    routed: Counter[tuple[str, str]] = Counter()
+    for group in load_window(session, now - ROUTED_WINDOW, now, now, sla_target).groups:
+        if group.kind is not None:
+            routed[group.rule or "", group.kind] += group.leads
     latency = [
         s
         for (s,) in session.execute(
@@ -65,7 +69,7 @@ def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> st
         .group_by(QueueRow.id)
         .order_by(QueueRow.id)
     )
-    sla = queries.sla(session, now - SLA_WINDOW, now, now, sla_target)[queries.ALL]
+    sla = load_window(session, now - SLA_WINDOW, now, now, sla_target).sla()[ALL]
     backlog = session.execute(
         select(OutboxRow.channel, func.count())
         .where(OutboxRow.state == PENDING)
@@ -76,10 +80,11 @@ def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> st
         *_family(
             "leadrouter_leads_routed",
             "gauge",
-            "Leads by the rule that decided and where they went (rep, queue, nurture, review).",
+            "Leads received in the last 30 days by the rule that decided and where they went"
+            " (rep, queue, nurture, review).",
             (
-                f'leadrouter_leads_routed{{rule="{_label(rule or "")}",kind="{_label(kind)}"}} {n}'
-                for rule, kind, n in routed
+                f'leadrouter_leads_routed{{rule="{_label(rule)}",kind="{_label(kind)}"}} {n}'
+                for (rule, kind), n in sorted(routed.items())
             ),
         ),
         *_family(

@@ -4,7 +4,8 @@
 A browser signs in with an API key (the same keys as the API): the key is checked once and kept
 in an HttpOnly cookie; pages need `leads:read`, the assign and reroute buttons `leads:write`.
 Handlers only read the request, call `views`/`actions`/`leads.service`, and render; the time
-comes from the app's clock.
+comes from the app's clock. Pages with windowed figures first bring the daily rollups up to date
+(`reports.rollups.refresh`: no write unless a day is missing or stale).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Cookie, Depends, Request, Response
+from fastapi import APIRouter, Cookie, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -27,6 +27,7 @@ from leadrouter.keys.schemas import Scope
 from leadrouter.keys.service import Principal
 from leadrouter.leads import service as leads
 from leadrouter.policies import service as policies
+from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.reps.models import RepRow
 
@@ -77,16 +78,9 @@ def viewer(svc: Svc, key: Annotated[str | None, Cookie(alias=COOKIE)] = None) ->
 Viewer = Annotated[Principal | None, Depends(viewer)]
 
 
-async def form(request: Request) -> dict[str, str]:
-    """The request's url-encoded form fields (htmx and plain forms post this encoding).
-
-    Parsed here because FastAPI's `Form()` needs python-multipart, which is not a dependency.
-    """
-    fields = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
-    return {name: values[0] for name, values in fields.items()}
-
-
-Fields = Annotated[dict[str, str], Depends(form)]
+def _fresh(svc: Svc) -> None:
+    """Bring the rollups of the pages' window up to date before a page reads figures."""
+    rollups.refresh(svc.db, svc.clock.now(), views.WINDOW, DEFAULT_SLA)
 
 
 def _login() -> Response:
@@ -103,8 +97,8 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, svc: Svc, fields: Fields) -> Response:
-    key = fields.get("key", "").strip()
+def login(request: Request, svc: Svc, key: Annotated[str, Form()] = "") -> Response:
+    key = key.strip()
     with svc.db.read() as session:
         principal = keys.verify(session=session, token=key)
     if principal is None or not principal.can(Scope.LEADS_READ):
@@ -126,6 +120,7 @@ def logout() -> Response:
 def overview(request: Request, svc: Svc, who: Viewer) -> Response:
     if who is None:
         return _login()
+    _fresh(svc)
     with svc.db.read() as session:
         data = views.overview(session, svc.clock.now(), DEFAULT_SLA)
     chart = {
@@ -169,20 +164,16 @@ def _refuse_write(request: Request, who: Principal | None) -> Response:
 
 
 @router.post("/queue/{lead_id}/assign", response_class=HTMLResponse)
-def assign(request: Request, lead_id: str, svc: Svc, who: Viewer, fields: Fields) -> Response:
+def assign(
+    request: Request, lead_id: str, svc: Svc, who: Viewer, rep: Annotated[str, Form()] = ""
+) -> Response:
     if who is None or not who.can(Scope.LEADS_WRITE):
         return _refuse_write(request, who)
     try:
-        actions.assign(
-            db=svc.db,
-            lead_id=lead_id,
-            rep_id=fields.get("rep", ""),
-            now=svc.clock.now(),
-            actor=who.name,
-        )
+        actions.assign(db=svc.db, lead_id=lead_id, rep_id=rep, now=svc.clock.now(), actor=who.name)
     except LeadRouterError as error:
         return _action_result(request, str(error), 409)
-    return _action_result(request, f"{lead_id} assigned to {fields['rep']}.")
+    return _action_result(request, f"{lead_id} assigned to {rep}.")
 
 
 @router.post("/queue/{lead_id}/reroute", response_class=HTMLResponse)
@@ -203,6 +194,7 @@ def reroute(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
 def reps(request: Request, svc: Svc, who: Viewer) -> Response:
     if who is None:
         return _login()
+    _fresh(svc)
     with svc.db.read() as session:
         lines = views.reps(session, svc.clock.now(), DEFAULT_SLA)
     return _page(request, who, "reps.html", reps=lines)
@@ -212,8 +204,9 @@ def reps(request: Request, svc: Svc, who: Viewer) -> Response:
 def rules(request: Request, svc: Svc, who: Viewer) -> Response:
     if who is None:
         return _login()
+    _fresh(svc)
     with svc.db.read() as session:
-        lines = views.rules(session, svc.clock.now())
+        lines = views.rules(session, svc.clock.now(), DEFAULT_SLA)
     return _page(request, who, "rules.html", rules=lines)
 
 
@@ -247,7 +240,9 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
 
 
 @router.post("/policy/simulate", response_class=HTMLResponse)
-def simulate(request: Request, svc: Svc, who: Viewer, fields: Fields) -> Response:
+def simulate(
+    request: Request, svc: Svc, who: Viewer, version: Annotated[str, Form()] = ""
+) -> Response:
     if who is None:
         return _action_result(request, "Sign in first.", 401)
     try:
@@ -255,7 +250,7 @@ def simulate(request: Request, svc: Svc, who: Viewer, fields: Fields) -> Respons
             result = policies.simulate(
                 session=session,
                 config=svc.cache.get(session),
-                version=fields.get("version", ""),
+                version=version,
                 last=SIMULATE_LAST,
             )
     except LeadRouterError as error:
@@ -278,6 +273,7 @@ def static(name: str) -> Response:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(svc: Svc) -> Response:
+    _fresh(svc)
     with svc.db.read() as session:
         body = render_metrics(session, svc.clock.now(), DEFAULT_SLA)
     return PlainTextResponse(body, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -29,8 +29,9 @@ from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports import queries
 from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
-from leadrouter.reports.queries import ALL, Dimension
-from leadrouter.reports.summary import Report, build_report
+from leadrouter.reports.rollups import load_window
+from leadrouter.reports.summary import Report, report_of
+from leadrouter.reports.window import ALL, Dimension
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.service import to_rep
 from leadrouter.sla.models import SlaEventRow
@@ -125,19 +126,19 @@ class PolicyPage:
 
 def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview:
     """Leads today and this week, the 30-day report, and a daily trend for the charts."""
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     start = now - WINDOW
-    counts = {c.key: c.leads for c in queries.conversion(session, start, now, Dimension.DAY)}
-    speed = queries.speed_to_lead(session, start, now, Dimension.DAY)
+    window = load_window(session, start, now, now, sla_target)
+    counts = {c.key: c.leads for c in window.conversion(Dimension.DAY)}
+    speed = window.speed_to_lead(Dimension.DAY)
     days = [(start + timedelta(days=i + 1)).strftime("%Y-%m-%d") for i in range(WINDOW.days)]
     trend = tuple(
         DayPoint(day, counts.get(day, 0), speed[day].median if day in speed else None)
         for day in days
     )
     return Overview(
-        today=queries.count_leads(session, day_start, now),
-        week=queries.count_leads(session, now - timedelta(days=7), now),
-        report=build_report(session, now, WINDOW, sla_target, OVERVIEW_DIMENSIONS),
+        today=counts.get(now.strftime("%Y-%m-%d"), 0),
+        week=load_window(session, now - timedelta(days=7), now, now, sla_target).count(),
+        report=report_of(session, window, now, WINDOW, sla_target, OVERVIEW_DIMENSIONS),
         trend=trend,
     )
 
@@ -174,15 +175,15 @@ def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
 
 def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLine, ...]:
     """Each rep's load, capacity, availability now, fair share, SLA compliance and conversion."""
-    start = now - WINDOW
+    window = load_window(session, now - WINDOW, now, now, sla_target)
     loads = {row.rep_id: row for row in session.scalars(select(RepLoadRow))}
     shares = {
         share.rep: share
-        for pool_shares in queries.fairness(session, start, now).values()
+        for pool_shares in window.fairness(queries.pool_weights(session)).values()
         for share in pool_shares
     }
-    sla = queries.sla(session, start, now, now, sla_target, Dimension.REP)
-    conversion = {c.key: c for c in queries.conversion(session, start, now, Dimension.REP)}
+    sla = window.sla(Dimension.REP)
+    conversion = {c.key: c for c in window.conversion(Dimension.REP)}
     lines = []
     for row in session.scalars(select(RepRow).order_by(RepRow.name)):
         stored = loads.get(row.id)
@@ -214,16 +215,16 @@ def policy_rules(text: str) -> tuple[str, ...]:
     return tuple(str(r["id"]) for r in rules if isinstance(r, dict) and "id" in r)
 
 
-def rules(session: Session, now: datetime) -> tuple[RuleLine, ...]:
+def rules(session: Session, now: datetime, sla_target: timedelta) -> tuple[RuleLine, ...]:
     """Each rule of the active policy (then any other rule that routed leads in the window),
     with leads matched, speed to lead and conversion, flagging the ones that do badly."""
-    start = now - WINDOW
+    window = load_window(session, now - WINDOW, now, now, sla_target)
     active = _active_version(session)
     text = session.scalar(select(PolicyVersionRow.text).where(PolicyVersionRow.version == active))
     in_policy = policy_rules(text or "")
-    conversion = {c.key: c for c in queries.conversion(session, start, now, Dimension.RULE)}
-    speed = queries.speed_to_lead(session, start, now, Dimension.RULE)
-    overall = queries.speed_to_lead(session, start, now)[ALL]
+    conversion = {c.key: c for c in window.conversion(Dimension.RULE)}
+    speed = window.speed_to_lead(Dimension.RULE)
+    overall = window.speed_to_lead()[ALL]
     total = Conversion(
         ALL,
         *(sum(getattr(c, f) for c in conversion.values()) for f in ("leads", "qualified", "won")),

@@ -1,197 +1,64 @@
-"""The report figures computed by the database, for SQLite and PostgreSQL alike.
+"""The report figures read live from the store, for SQLite and PostgreSQL alike.
 
-Each function gives the same answer as its pure counterpart in `reports.figures` over the same
-leads (the tests check this on both databases): counts and groupings run in SQL; percentiles run
-as `percentile_cont` on PostgreSQL and, on SQLite (which has none), over the few fetched seconds
-with `figures.percentile`. Reads only: nothing here writes a row or reads the clock.
+`live_groups` reads the leads of a time range as `window.Group`s in one grouped query (plus one
+for SLA clocks where they run); every windowed figure is then a sum over groups, so the same
+figure comes out whether its days are read here or from the rollups (`reports.rollups`). The
+fallback queues are current state, not a window, and are read here directly. Reads only: nothing
+here writes a row or reads the clock.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import datetime, timedelta
-from enum import StrEnum
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.pools.models import PoolRow
 from leadrouter.queues.models import QueueRow
-from leadrouter.reports.figures import (
-    QUALIFIED_OUTCOMES,
-    WON_OUTCOME,
-    Conversion,
-    FairShare,
-    QueueAge,
-    SlaCompliance,
-    SpeedToLead,
-    fair_shares,
-    percentile,
-    queue_age,
-)
+from leadrouter.reports.figures import QUALIFIED_OUTCOMES, WON_OUTCOME, QueueAge, queue_age
+from leadrouter.reports.window import Group
 from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
 
-ALL = ""  # the group key of a figure over all leads, not split by any dimension
 
-
-class Dimension(StrEnum):
-    """What a figure can be split by."""
-
-    RULE = "rule"
-    SOURCE = "source"
-    SEGMENT = "segment"
-    REP = "rep"
-    DAY = "day"
-
-
-def _postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
 def seconds_between(later: Any, earlier: Any, session: Session) -> ColumnElement[Any]:
     """Seconds between two timestamp columns, to the millisecond, in this session's dialect."""
-    return _seconds(later, earlier, _postgres(session))
-
-
-def _seconds(later: Any, earlier: Any, postgres: bool) -> ColumnElement[Any]:
-    if postgres:
+    if is_postgres(session):
         return func.round(func.extract("epoch", later - earlier), 3)
     # SQLite stores timestamps as ISO text; julianday reads it as fractional days.
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
 
 
-def _key(dimension: Dimension | None, postgres: bool) -> ColumnElement[Any]:
-    if dimension is None:
-        return literal_column("''")
-    if dimension is Dimension.RULE:
-        return LeadRow.rule
-    if dimension is Dimension.REP:
-        return LeadRow.owner
-    if dimension is Dimension.SEGMENT:
-        return AccountRow.segment
-    if dimension is Dimension.SOURCE:
-        return func.lower(LeadRow.raw["source"].as_string())
-    if postgres:
-        return func.to_char(func.timezone("UTC", LeadRow.received_at), "YYYY-MM-DD")
-    return func.date(LeadRow.received_at)
+def utc_day(column: Any, session: Session) -> ColumnElement[Any]:
+    """The UTC date of a timestamp column as YYYY-MM-DD text."""
+    if is_postgres(session):
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.date(column)
 
 
-def _leads(
-    start: datetime, end: datetime, key: ColumnElement[Any], *columns: Any, grouped: bool = True
-) -> Select[Any]:
-    """`key` and `columns` over leads received in [start, end), grouped by `key` unless it is
-    the constant of an unsplit figure (PostgreSQL refuses to group by a constant)."""
-    query = (
-        select(key, *columns)
-        .select_from(LeadRow)
-        .outerjoin(AccountRow, AccountRow.id == LeadRow.account_id)
-        .where(LeadRow.received_at >= start, LeadRow.received_at < end)
-    )
-    return query.group_by(key) if grouped else query
+def _keys(session: Session) -> list[ColumnElement[Any]]:
+    return [
+        utc_day(LeadRow.received_at, session).label("day"),
+        LeadRow.rule,
+        LeadRow.owner,
+        LeadRow.pool,
+        LeadRow.kind,
+        AccountRow.segment,
+        func.lower(LeadRow.raw["source"].as_string()).label("source"),
+    ]
 
 
-def count_leads(session: Session, start: datetime, end: datetime) -> int:
-    """Leads received in [start, end)."""
-    return (
-        session.scalar(
-            select(func.count()).where(LeadRow.received_at >= start, LeadRow.received_at < end)
-        )
-        or 0
-    )
-
-
-def speed_to_lead(
-    session: Session, start: datetime, end: datetime, dimension: Dimension | None = None
-) -> dict[str, SpeedToLead]:
-    """Median and p90 time to first touch of leads received in [start, end), per group."""
-    postgres = _postgres(session)
-    key = _key(dimension, postgres).label("key")
-    seconds = _seconds(LeadRow.first_touch_at, LeadRow.received_at, postgres)
-    touched = LeadRow.first_touch_at.is_not(None)
-    if postgres:
-        rows = session.execute(
-            _leads(
-                start,
-                end,
-                key,
-                func.count(),
-                func.percentile_cont(0.5).within_group(seconds),
-                func.percentile_cont(0.9).within_group(seconds),
-                grouped=dimension is not None,
-            ).where(touched)
-        )
-        return {
-            k: SpeedToLead(n, _float(median), _float(p90))
-            for k, n, median, p90 in rows
-            if k is not None
-        }
-    groups: dict[str, list[float]] = defaultdict(list)
-    for k, value in session.execute(_leads(start, end, key, seconds, grouped=False).where(touched)):
-        if k is not None:
-            groups[k].append(value)
-    return {
-        k: SpeedToLead(len(values), percentile(values, 0.5), percentile(values, 0.9))
-        for k, values in groups.items()
-    }
-
-
-def sla_compliance(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    target: timedelta,
-    dimension: Dimension | None = None,
-) -> dict[str, SlaCompliance]:
-    """Met, breached and pending first touches of leads received in [start, end), per group,
-    with every lead due `target` (wall clock) after it arrived."""
-    postgres = _postgres(session)
-    key = _key(dimension, postgres).label("key")
-    limit = target.total_seconds()
-    seconds = _seconds(LeadRow.first_touch_at, LeadRow.received_at, postgres)
-    touched = LeadRow.first_touch_at.is_not(None)
-    untouched = LeadRow.first_touch_at.is_(None)
-    # A lead is overdue once now > received_at + target, i.e. received_at < now - target.
-    overdue = LeadRow.received_at < now - target
-    met = _count_if(and_(touched, seconds <= limit))
-    breached = _count_if(or_(and_(touched, seconds > limit), and_(untouched, overdue)))
-    pending = _count_if(and_(untouched, ~overdue))
-    rows = session.execute(
-        _leads(start, end, key, met, breached, pending, grouped=dimension is not None)
-    )
-    return {k: SlaCompliance(int(m), int(b), int(p)) for k, m, b, p in rows if k is not None}
-
-
-def sla_clock_compliance(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    dimension: Dimension | None = None,
-) -> dict[str, SlaCompliance]:
-    """Met, breached and pending SLA clocks (each with its own deadline, in business time) of
-    leads received in [start, end), per group. A clock that ended without a touch (the lead was
-    moved) counts as breached only if its deadline had passed by then."""
-    postgres = _postgres(session)
-    key = _key(dimension, postgres).label("key")
-    clock = SlaClockRow
-    overdue_end = and_(clock.state == ENDED, clock.ended_at > clock.deadline)
-    met = _count_if(clock.state == MET)
-    breached = _count_if(
-        or_(clock.state == LATE, and_(clock.state == RUNNING, clock.deadline < now), overdue_end)
-    )
-    pending = _count_if(and_(clock.state == RUNNING, clock.deadline >= now))
-    query = _leads(start, end, key, met, breached, pending, grouped=dimension is not None).join(
-        clock, clock.lead_id == LeadRow.id
-    )
-    return {
-        k: SlaCompliance(int(m), int(b), int(p))
-        for k, m, b, p in session.execute(query)
-        if k is not None
-    }
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    # coalesce: SUM over no rows is NULL, and an empty group must count 0.
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def has_sla_clocks(session: Session) -> bool:
@@ -199,58 +66,142 @@ def has_sla_clocks(session: Session) -> bool:
     return session.scalar(select(SlaClockRow.id).limit(1)) is not None
 
 
-def sla(
+def live_groups(
     session: Session,
     start: datetime,
     end: datetime,
     now: datetime,
     target: timedelta,
-    dimension: Dimension | None = None,
-) -> dict[str, SlaCompliance]:
-    """SLA compliance from the SLA clocks where they run, else against the wall-clock `target`."""
-    if has_sla_clocks(session):
-        return sla_clock_compliance(session, start, end, now, dimension)
-    return sla_compliance(session, start, end, now, target, dimension)
-
-
-def conversion(
-    session: Session, start: datetime, end: datetime, dimension: Dimension
-) -> tuple[Conversion, ...]:
-    """Leads received in [start, end), qualified and won, per group, ordered by key."""
-    key = _key(dimension, _postgres(session)).label("key")
-    qualified = _count_if(LeadRow.outcome.in_(QUALIFIED_OUTCOMES))
-    won = _count_if(LeadRow.outcome == WON_OUTCOME)
-    rows = session.execute(
-        _leads(start, end, key, func.count(), qualified, won).where(key.is_not(None)).order_by(key)
-    )
-    return tuple(Conversion(k, n, int(q), int(w)) for k, n, q, w in rows)
-
-
-def received_by_pool(session: Session, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
-    """Leads received in [start, end) and now owned through each pool, per pool and rep."""
-    rows = session.execute(
-        select(LeadRow.pool, LeadRow.owner, func.count())
-        .where(
-            LeadRow.received_at >= start,
-            LeadRow.received_at < end,
-            LeadRow.pool.is_not(None),
-            LeadRow.owner.is_not(None),
+    by_clocks: bool,
+) -> list[Group]:
+    """The leads received in [start, end) as groups, SLA counted as of `now`: from the SLA
+    clocks' own deadlines when `by_clocks`, else every lead due `target` after it arrived."""
+    postgres = is_postgres(session)
+    keys = _keys(session)
+    seconds = seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
+    touched = LeadRow.first_touch_at.is_not(None)
+    if postgres:
+        touch_list: ColumnElement[Any] = func.array_agg(seconds).filter(touched)
+    else:
+        touch_list = func.group_concat(seconds)  # NULL seconds (untouched) are skipped
+    if by_clocks:
+        sla_columns: list[ColumnElement[Any]] = []
+    else:
+        limit = target.total_seconds()
+        # A lead is overdue once now > received_at + target, i.e. received_at < now - target.
+        overdue = LeadRow.received_at < now - target
+        untouched = LeadRow.first_touch_at.is_(None)
+        pending = and_(untouched, ~overdue)
+        sla_columns = [
+            _count_if(and_(touched, seconds <= limit)),
+            _count_if(or_(and_(touched, seconds > limit), and_(untouched, overdue))),
+            _count_if(pending),
+            func.min(case((pending, LeadRow.received_at))),
+        ]
+    query = (
+        select(
+            *keys,
+            func.count(),
+            _count_if(LeadRow.outcome.in_(QUALIFIED_OUTCOMES)),
+            _count_if(LeadRow.outcome == WON_OUTCOME),
+            touch_list,
+            *sla_columns,
         )
-        .group_by(LeadRow.pool, LeadRow.owner)
+        .select_from(LeadRow)
+        .outerjoin(AccountRow, AccountRow.id == LeadRow.account_id)
+        .where(LeadRow.received_at >= start, LeadRow.received_at < end)
+        .group_by(*keys)
     )
-    received: dict[str, dict[str, int]] = defaultdict(dict)
-    for pool, rep, n in rows:
-        received[pool][rep] = n
-    return received
+    clocks = _clock_counts(session, start, end, now, keys) if by_clocks else {}
+    groups = []
+    for row in session.execute(query):
+        key = tuple(row[:7])  # day, rule, owner, pool, kind, segment, source
+        leads, qualified, won, touch_list_value = row[7:11]
+        if by_clocks:
+            met, breached, pending_count, recheck = clocks.get(key, (0, 0, 0, None))
+        else:
+            met, breached, pending_count, first_pending = row[11:15]
+            recheck = None if first_pending is None else _aware(first_pending) + target
+        groups.append(
+            Group(
+                *key,
+                leads=leads,
+                qualified=int(qualified),
+                won=int(won),
+                sla_met=int(met),
+                sla_breached=int(breached),
+                sla_pending=int(pending_count),
+                touch_seconds=_seconds(touch_list_value),
+                recheck_at=recheck,
+            )
+        )
+    return groups
 
 
-def fairness(session: Session, start: datetime, end: datetime) -> dict[str, tuple[FairShare, ...]]:
-    """Per pool, each member's leads received vs. their weighted fair share."""
-    received = received_by_pool(session, start, end)
+def _clock_counts(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    keys: list[ColumnElement[Any]],
+) -> dict[tuple[Any, ...], tuple[int, int, int, datetime | None]]:
+    """Met, breached and pending SLA clocks per group key, and the earliest pending deadline.
+    A clock that ended without a touch (the lead was moved) counts as breached only if its
+    deadline had passed by then."""
+    clock = SlaClockRow
+    pending = and_(clock.state == RUNNING, clock.deadline >= now)
+    overdue_end = and_(clock.state == ENDED, clock.ended_at > clock.deadline)
+    query = (
+        select(
+            *keys,
+            _count_if(clock.state == MET),
+            _count_if(
+                or_(
+                    clock.state == LATE,
+                    and_(clock.state == RUNNING, clock.deadline < now),
+                    overdue_end,
+                )
+            ),
+            _count_if(pending),
+            func.min(case((pending, clock.deadline))),
+        )
+        .select_from(LeadRow)
+        .join(clock, clock.lead_id == LeadRow.id)
+        .outerjoin(AccountRow, AccountRow.id == LeadRow.account_id)
+        .where(LeadRow.received_at >= start, LeadRow.received_at < end)
+        .group_by(*keys)
+    )
     return {
-        pool.id: fair_shares(
-            received.get(pool.id, {}), {rep: int(pool.weights.get(rep, 1)) for rep in pool.members}
+        tuple(row[:7]): (
+            int(row[7]),
+            int(row[8]),
+            int(row[9]),
+            None if row[10] is None else _aware(row[10]),
         )
+        for row in session.execute(query)
+    }
+
+
+def _aware(value: datetime | str) -> datetime:
+    # Aggregates lose the column type: SQLite hands back the stored ISO text, PostgreSQL a
+    # timestamptz.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _seconds(value: Iterable[Any] | str | None) -> tuple[float, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(sorted(float(s) for s in value.split(",")))
+    return tuple(sorted(float(s) for s in value))
+
+
+def pool_weights(session: Session) -> dict[str, dict[str, int]]:
+    """Each pool's members and their weights (1 where none is given), by pool id."""
+    return {
+        pool.id: {rep: int(pool.weights.get(rep, 1)) for rep in pool.members}
         for pool in session.scalars(select(PoolRow).order_by(PoolRow.id))
     }
 
@@ -267,12 +218,3 @@ def fallback_queues(session: Session, now: datetime) -> tuple[QueueAge, ...]:
     for queue, at in rows:
         waiting[queue].append(at)
     return tuple(queue_age(queue, since, now) for queue, since in waiting.items())
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    # coalesce: SUM over no rows is NULL, and an empty window must count 0.
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)

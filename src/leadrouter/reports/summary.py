@@ -1,8 +1,9 @@
-"""One report over a time window: every figure of `reports.queries` gathered in one value, and
-flattened into rows for the terminal, CSV and JSON.
+"""One report over a time window: every figure gathered in one value, and flattened into rows
+for the terminal, CSV and JSON.
 
 `leadrouter report` prints it and the dashboard's Overview shows the same value, so both always
-agree. Reads only, through the session it is given; `now` is an argument, never the clock.
+agree. Reads only, through the session it is given (call `rollups.refresh` first to make it
+fast); `now` is an argument, never the clock.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from leadrouter.reports.figures import (
     SlaCompliance,
     SpeedToLead,
 )
-from leadrouter.reports.queries import ALL, Dimension
+from leadrouter.reports.rollups import load_window
+from leadrouter.reports.window import ALL, Dimension, Window
 
 # Where no SLA clock runs (no worker, or no `sla:` in the policy), compliance is judged against
 # one wall-clock first-touch target instead of each clock's own deadline.
@@ -61,17 +63,29 @@ def build_report(
 ) -> Report:
     """Every figure over the leads received in the `since` before `now`, with conversion split
     by each of `dimensions`."""
-    start = now - since
+    window = load_window(session, now - since, now, now, sla_target)
+    return report_of(session, window, now, since, sla_target, dimensions)
+
+
+def report_of(
+    session: Session,
+    window: Window,
+    now: datetime,
+    since: timedelta,
+    sla_target: timedelta,
+    dimensions: Sequence[Dimension],
+) -> Report:
+    """The report of a window already loaded (a page that shows more of it loads it once)."""
     return Report(
-        start=start,
+        start=now - since,
         end=now,
         sla_target=None if queries.has_sla_clocks(session) else sla_target,
-        leads=queries.count_leads(session, start, now),
-        speed=queries.speed_to_lead(session, start, now)[ALL],
-        sla=queries.sla(session, start, now, now, sla_target)[ALL],
+        leads=window.count(),
+        speed=window.speed_to_lead()[ALL],
+        sla=window.sla()[ALL],
         fallback=queries.fallback_queues(session, now),
-        fairness=queries.fairness(session, start, now),
-        conversion={d: queries.conversion(session, start, now, d) for d in dimensions},
+        fairness=window.fairness(queries.pool_weights(session)),
+        conversion={d: window.conversion(d) for d in dimensions},
     )
 
 
