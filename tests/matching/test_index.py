@@ -206,6 +206,10 @@ FAMILY = AccountIndex.build(
             account(f"f{i}", f"{word} {_FILLER_KINDS[i % 4]}")
             for i, word in enumerate(_FILLER_WORDS)
         ),
+        *(
+            account(f"g{i}", f"{word} {_FILLER_KINDS[(i + 1) % 4]}")
+            for i, word in enumerate(_FILLER_WORDS)
+        ),
         account("alpha", "Alpha Fund Ltd"),
         account("beta", "Beta Feeder Fund Ltd"),
         account("acme", "Acme Inc"),
@@ -392,6 +396,61 @@ def test_with_accounts__adds_replaces_and_removes() -> None:
     assert updated.get("g1") is None
     assert matched_id(updated.match(lead(company="Initech"))) == "n"
     assert matched_id(INDEX.match(lead(email="jo@globex.com"))) == "g1"
+
+
+def test_with_accounts__a_small_change_updates_in_place_of_a_full_build() -> None:
+    renamed = account("alpha", "Alphabet Growth Fund Ltd", "alphabet.com")
+    added = account("new", "Zorblax Analytics", "zorblax.io")
+
+    updated = FAMILY.with_accounts([renamed, added], removed=["f1"])
+
+    assert updated._stale_entries == 4  # two names indexed, two unindexed: no full build
+    assert matched_id(updated.match(lead(company="Zorblax Analytcs"))) == "new"  # a typo
+    assert matched_id(updated.match(lead(email="jo@zorblax.io"))) == "new"
+    assert matched_id(updated.match(lead(company="Alphabet Growth Fund"))) == "alpha"
+    assert updated.match(lead(company="Alpha Fund Ltd")).match is None
+    assert matched_id(updated.match(lead(company=FAMILY.get("f1").name))) != "f1"  # type: ignore[union-attr]
+    assert updated.get("f1") is None and len(updated) == len(FAMILY)
+    # The index it started from is untouched.
+    assert matched_id(FAMILY.match(lead(company="Alpha Fund Ltd"))) == "alpha"
+    assert FAMILY.match(lead(company="Zorblax Analytics")).match is None
+
+
+def test_with_accounts__an_update_matches_as_a_fresh_build_does() -> None:
+    changes = [account("acme", "Acme Software Inc"), account("new", "Belton Fund II Ltd")]
+    updated = FAMILY.with_accounts(changes, removed=["f2"])
+    fresh = AccountIndex.build(
+        [*(a for a in FAMILY._accounts if a.id not in {"acme", "f2"}), *changes]
+    )
+    companies = [a.name for a in fresh._accounts] + ["Acme Software", "Belton Fund 2", "Beltn Fund"]
+
+    for company in companies:
+        got, want = updated.match(lead(company=company)), fresh.match(lead(company=company))
+        assert (matched_id(got), got.match and got.match.strong) == (
+            matched_id(want),
+            want.match and want.match.strong,
+        ), company
+
+
+def test_with_accounts__many_changes_fall_back_to_a_full_build() -> None:
+    changes = [account(f"n{k}", f"Newco {word}") for k, word in enumerate(_FILLER_WORDS[:20])]
+
+    updated = FAMILY.with_accounts(changes)
+
+    assert updated._stale_entries == 0
+    assert matched_id(updated.match(lead(company=f"Newco {_FILLER_WORDS[3]}"))) == "n3"
+
+
+def test_with_accounts__follows_hierarchy_changes() -> None:
+    index = AccountIndex.build(
+        [account("kid", "Kid Corp", parent="mum"), *(account(f"x{k}", f"X{k}") for k in range(40))]
+    )
+
+    with_parent = index.with_accounts([account("mum", "Mum Holdings")])
+    orphaned = with_parent.with_accounts([], removed=["mum"])
+
+    assert with_parent.ultimate_parent("kid").id == "mum"  # type: ignore[union-attr]
+    assert orphaned.ultimate_parent("kid").id == "kid"  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- properties

@@ -18,6 +18,7 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from heapq import nlargest
 from typing import Any
 
@@ -72,6 +73,8 @@ _MAX_DF = 1200
 _MAX_POSTINGS = 2000  # postings read per lead, unless the rarest seed alone has more
 _SHORTLIST = 20
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
+# `with_accounts` updates in place of a full build until this share of the names has changed.
+_REBUILD_SHARE = 0.05
 _COMMON_FACTOR = 0.5
 _IDENTIFIER_PENALTY = 0.6
 _CONFLICT = 0.05  # per unit of word weight (idf) that both names keep unpaired
@@ -155,9 +158,9 @@ class AccountIndex:
 
     strong: float
     weak: float
-    _accounts: tuple[Account, ...]
-    _by_id: dict[str, int]
-    _top: array  # index of each account's ultimate parent
+    _accounts: tuple[Account, ...]  # slot -> account; a removed account's slot stays, unreachable
+    _by_id: dict[str, int]  # the live accounts' slots
+    _top: array  # slot of each account's ultimate parent
     _domains: dict[str, tuple[int, ...]]
     _keys: dict[str, tuple[int, ...]]  # CompanyName.key -> entries
     _vocab: dict[str, int]  # token -> token id
@@ -165,11 +168,13 @@ class AccountIndex:
     _weights: array  # token id -> weight (idf, common words damped)
     _postings: list[array]  # token id -> entries carrying it
     _deletes: dict[str, Any]  # a token with one letter deleted -> token id or tuple of ids
-    _entry_account: array  # entry (a name or an alias) -> account index
+    _entry_account: array  # entry (a name or an alias) -> account slot, -1 once removed
     _entry_tokens: list[tuple[str, ...]]
     _entry_text: list[str]
     _entry_weight: array
     _unknown_weight: float  # weight of a lead word no account name has
+    _live_entries: int
+    _stale_entries: int  # entries added or removed since the last full build
 
     # ------------------------------------------------------------ building
 
@@ -185,102 +190,58 @@ class AccountIndex:
         latest = {account.id: account for account in accounts}
         ordered = tuple(latest.values())
         by_id = {account.id: i for i, account in enumerate(ordered)}
-        tops = ultimate_parents({a.id: a.parent for a in ordered})
-        top = array("i", (by_id[tops[a.id]] for a in ordered))
-
-        domains: dict[str, list[int]] = {}
-        entry_account = array("i")
-        entry_tokens: list[tuple[str, ...]] = []
-        entry_text: list[str] = []
-        keys: dict[str, list[int]] = {}
-        vocab: dict[str, int] = {}
-        postings: list[list[int]] = []
-        words: list[str] = []  # token id -> token
-        entry_tids: list[list[int]] = []
+        tables = _Tables()
         for i, account in enumerate(ordered):
-            for domain in _account_domains(account):
-                domains.setdefault(domain, []).append(i)
-            seen: set[str] = set()
-            for text in (account.name, *account.aliases):
-                name = company_name(text)
-                if name is None:
-                    continue
-                key = name.key
-                if key in seen:
-                    continue
-                seen.add(key)
-                entry = len(entry_tokens)
-                tids = []
-                for token in name.tokens:
-                    tid = vocab.get(token)
-                    if tid is None:
-                        tid = vocab[token] = len(postings)
-                        postings.append([entry])
-                        words.append(token)
-                    elif postings[tid][-1] != entry:  # a word twice in one name is posted once
-                        postings[tid].append(entry)
-                    tids.append(tid)
-                entry_account.append(i)
-                # The vocabulary's copy of each word: one string object per distinct word.
-                entry_tokens.append(tuple(map(words.__getitem__, tids)))
-                entry_tids.append(tids)
-                entry_text.append(text)
-                keys.setdefault(key, []).append(entry)
-
-        total = len(entry_tokens) + 1
-        weights = array("d", bytes(8 * len(postings)))
-        for token, tid in vocab.items():
-            weight = math.log(total / len(postings[tid])) + 0.1  # +0.1: no word weighs nothing
-            weights[tid] = weight * _COMMON_FACTOR if token in COMMON_WORDS else weight
-        deletes: dict[str, Any] = {}
-        for token, tid in vocab.items():
-            if len(token) < _MIN_TYPO_LENGTH:
-                continue
-            for variant in _typo_variants(token):
-                known = deletes.get(variant)
-                if known is None:
-                    deletes[variant] = tid
-                elif isinstance(known, int):
-                    if known != tid:
-                        deletes[variant] = (known, tid)
-                elif tid not in known:
-                    deletes[variant] = (*known, tid)
-        entry_weight = array("d", (sum(map(weights.__getitem__, set(t))) for t in entry_tids))
-        return cls(
-            strong=strong,
-            weak=weak,
-            _accounts=ordered,
-            _by_id=by_id,
-            _top=top,
-            _domains={d: tuple(ids) for d, ids in domains.items()},
-            _keys={k: tuple(ids) for k, ids in keys.items()},
-            _vocab=vocab,
-            _words=tuple(words),
-            _weights=weights,
-            _postings=[array("i", entries) for entries in postings],
-            _deletes=deletes,
-            _entry_account=entry_account,
-            _entry_tokens=entry_tokens,
-            _entry_text=entry_text,
-            _entry_weight=entry_weight,
-            _unknown_weight=math.log(total) + 0.1,
-        )
+            tables.add(i, account)
+        tables.weigh(range(len(tables.words)), range(len(tables.entry_tokens)))
+        return tables.freeze(strong, weak, ordered, by_id, _tops(ordered, by_id), stale=0)
 
     def with_accounts(
         self, changed: Iterable[Account], removed: Iterable[str] = ()
     ) -> AccountIndex:
-        """A new index with accounts added, replaced or removed: a full rebuild."""
-        merged = {account.id: account for account in self._accounts}
+        """A new index with accounts added, replaced or removed; this one stays as it was.
+
+        Incremental: only the changed accounts' names and domains are indexed again, and the
+        words they carry are weighed again. The other words keep the weight they had, computed
+        for the number of names at the time; once the names added or removed since the last full
+        build exceed `_REBUILD_SHARE` of the index, a full build runs instead, so that no weight is
+        off by more than log(1 + _REBUILD_SHARE), 0.05.
+        """
+        changes = {account.id: account for account in changed}
+        accounts = list(self._accounts)
+        by_id = dict(self._by_id)
+        tables = _Tables(self)
+        hierarchy_changed = False
         for account_id in removed:
-            merged.pop(account_id, None)
-        for account in changed:
-            merged[account.id] = account
-        return AccountIndex.build(merged.values(), strong=self.strong, weak=self.weak)
+            i = by_id.get(account_id)
+            if i is not None and account_id not in changes:
+                del by_id[account_id]
+                tables.drop(i, accounts[i])
+                hierarchy_changed = True
+        for account in changes.values():
+            i = by_id.get(account.id)
+            if i is None:
+                i = by_id[account.id] = len(accounts)
+                accounts.append(account)
+                hierarchy_changed = True
+            else:
+                tables.drop(i, accounts[i])
+                hierarchy_changed = hierarchy_changed or accounts[i].parent != account.parent
+                accounts[i] = account
+            tables.add(i, account)
+        stale = self._stale_entries + tables.added + tables.dropped
+        if stale > _REBUILD_SHARE * max(tables.live, 1):
+            live = (accounts[i] for i in sorted(by_id.values()))
+            return AccountIndex.build(live, strong=self.strong, weak=self.weak)
+        tables.weigh(tables.touched, tables.reweighed_entries())
+        ordered = tuple(accounts)
+        top = _tops(ordered, by_id) if hierarchy_changed else self._top
+        return tables.freeze(self.strong, self.weak, ordered, by_id, top, stale=stale)
 
     # ------------------------------------------------------------ lookups
 
     def __len__(self) -> int:
-        return len(self._accounts)
+        return len(self._by_id)
 
     def get(self, account_id: str) -> Account | None:
         """The account with this id, or None."""
@@ -661,7 +622,212 @@ class AccountIndex:
         return MatchResult(match, tuple(notes))
 
 
-_BARE_DOMAIN = re.compile(r"[a-z0-9-]+\.[a-z]+")
+def _tops(accounts: tuple[Account, ...], by_id: dict[str, int]) -> array:
+    """The slot of each live account's ultimate parent (a removed account's slot: itself)."""
+    tops = ultimate_parents({account_id: accounts[i].parent for account_id, i in by_id.items()})
+    top = array("i", range(len(accounts)))
+    for account_id, i in by_id.items():
+        top[i] = by_id[tops[account_id]]
+    return top
+
+
+def _append(table: dict[str, Any], key: str, value: int) -> None:
+    # Values are tuples in a finished index and lists while tables are built; `_Tables.freeze`
+    # turns the lists back into tuples.
+    known = table.get(key)
+    if known is None:
+        table[key] = [value]
+    elif type(known) is tuple:
+        table[key] = [*known, value]
+    else:
+        known.append(value)
+
+
+def _without(table: dict[str, Any], key: str, values: set[int]) -> None:
+    rest = [v for v in table.get(key, ()) if v not in values]
+    if rest:
+        table[key] = rest
+    else:
+        table.pop(key, None)
+
+
+class _Tables:
+    """An index's tables while they are built or updated; `freeze` makes them an index.
+
+    An update starts from shallow copies of an index's tables and copies each posting list before
+    changing it, so that the index it started from never changes.
+    """
+
+    def __init__(self, index: AccountIndex | None = None) -> None:
+        self.domains: dict[str, Any] = dict(index._domains) if index else {}
+        self.keys: dict[str, Any] = dict(index._keys) if index else {}
+        self.vocab: dict[str, int] = dict(index._vocab) if index else {}
+        self.words: list[str] = list(index._words) if index else []
+        self.weights = array("d", index._weights) if index else array("d")
+        self.postings: list[array] = list(index._postings) if index else []
+        self.deletes: dict[str, Any] = dict(index._deletes) if index else {}
+        self.entry_account = array("i", index._entry_account) if index else array("i")
+        self.entry_tokens: list[tuple[str, ...]] = list(index._entry_tokens) if index else []
+        self.entry_text: list[str] = list(index._entry_text) if index else []
+        self.entry_weight = array("d", index._entry_weight) if index else array("d")
+        self.live = index._live_entries if index else 0
+        self.added = self.dropped = 0
+        self.touched: set[int] = set()  # words whose posting lists changed
+        self._shared = len(self.postings)  # posting lists below this id belong to `index`
+        self._copied: set[int] = set()
+        self._changed_domains: set[str] = set()
+        self._changed_keys: set[str] = set()
+
+    def _postings_to_change(self, tid: int) -> array:
+        postings = self.postings[tid]
+        if tid < self._shared and tid not in self._copied:
+            postings = self.postings[tid] = array("i", postings)
+            self._copied.add(tid)
+        self.touched.add(tid)
+        return postings
+
+    def _new_word(self, token: str) -> int:
+        tid = self.vocab[token] = len(self.words)
+        self.words.append(token)
+        self.postings.append(array("i"))
+        self.weights.append(0.0)
+        if len(token) >= _MIN_TYPO_LENGTH:
+            deletes = self.deletes
+            for variant in _typo_variants(token):
+                known = deletes.get(variant)
+                if known is None:
+                    deletes[variant] = tid
+                elif isinstance(known, int):
+                    deletes[variant] = (known, tid)
+                else:
+                    deletes[variant] = (*known, tid)
+        return tid
+
+    def add(self, i: int, account: Account) -> None:
+        """Index account slot i: its domains and each distinct name (name and aliases)."""
+        for domain in _account_domains(account):
+            _append(self.domains, domain, i)
+            self._changed_domains.add(domain)
+        seen: set[str] = set()
+        vocab, words = self.vocab, self.words
+        for text in (account.name, *account.aliases):
+            name = company_name(text)
+            if name is None:
+                continue
+            key = name.key
+            if key in seen:
+                continue
+            seen.add(key)
+            entry = len(self.entry_tokens)
+            tids = []
+            for token in name.tokens:
+                tid = vocab.get(token)
+                if tid is None:
+                    tid = self._new_word(token)
+                postings = self._postings_to_change(tid)
+                if not postings or postings[-1] != entry:  # a word twice in a name: posted once
+                    postings.append(entry)
+                tids.append(tid)
+            # The vocabulary's copy of each word: one string object per distinct word.
+            self.entry_tokens.append(tuple(map(words.__getitem__, tids)))
+            self.entry_account.append(i)
+            self.entry_text.append(text)
+            self.entry_weight.append(0.0)
+            _append(self.keys, key, entry)
+            self._changed_keys.add(key)
+            self.live += 1
+            self.added += 1
+
+    def drop(self, i: int, account: Account) -> None:
+        """Unindex account slot i, whose account was `account`."""
+        for domain in _account_domains(account):
+            _without(self.domains, domain, {i})
+            self._changed_domains.add(domain)
+        for text in (account.name, *account.aliases):
+            name = company_name(text)
+            if name is None:
+                continue
+            entries = {e for e in self.keys.get(name.key, ()) if self.entry_account[e] == i}
+            if not entries:
+                continue  # an alias with the same key as the name: dropped with the name
+            _without(self.keys, name.key, entries)
+            self._changed_keys.add(name.key)
+            for entry in entries:
+                for token in set(self.entry_tokens[entry]):
+                    self._postings_to_change(self.vocab[token]).remove(entry)
+                self.entry_account[entry] = -1
+                self.live -= 1
+                self.dropped += 1
+
+    def weigh(self, tids: Iterable[int], entries: Iterable[int]) -> None:
+        """Weigh the words (idf, common words damped), then the names (sum of their words)."""
+        total = self.live + 1
+        weights, words, postings = self.weights, self.words, self.postings
+        for tid in tids:
+            # +0.1: no word weighs nothing; a word no name carries any more weighs as unknown.
+            weight = math.log(total / (len(postings[tid]) or 1)) + 0.1
+            weights[tid] = weight * _COMMON_FACTOR if words[tid] in COMMON_WORDS else weight
+        vocab, tokens = self.vocab, self.entry_tokens
+        for entry in entries:
+            self.entry_weight[entry] = sum(
+                map(weights.__getitem__, map(vocab.__getitem__, set(tokens[entry])))
+            )
+
+    def reweighed_entries(self) -> set[int]:
+        """The names that carry a word whose weight changed."""
+        return {entry for tid in self.touched for entry in self.postings[tid]}
+
+    def freeze(
+        self,
+        strong: float,
+        weak: float,
+        accounts: tuple[Account, ...],
+        by_id: dict[str, int],
+        top: array,
+        *,
+        stale: int,
+    ) -> AccountIndex:
+        for table, changed in (
+            (self.domains, self._changed_domains),
+            (self.keys, self._changed_keys),
+        ):
+            for key in changed:
+                if key in table:
+                    table[key] = tuple(table[key])
+        return AccountIndex(
+            strong=strong,
+            weak=weak,
+            _accounts=accounts,
+            _by_id=by_id,
+            _top=top,
+            _domains=self.domains,
+            _keys=self.keys,
+            _vocab=self.vocab,
+            _words=tuple(self.words),
+            _weights=self.weights,
+            _postings=self.postings,
+            _deletes=self.deletes,
+            _entry_account=self.entry_account,
+            _entry_tokens=self.entry_tokens,
+            _entry_text=self.entry_text,
+            _entry_weight=self.entry_weight,
+            _unknown_weight=math.log(self.live + 1) + 0.1,
+            _live_entries=self.live,
+            _stale_entries=stale,
+        )
+
+
+# A lower-case host: a label, then the rest ("acme" + "co.uk").
+_BARE_DOMAIN = re.compile(r"[a-z0-9-]+\.([a-z]+(?:\.[a-z]+)*)")
+
+
+@lru_cache(maxsize=4096)
+def _is_public_suffix(rest: str) -> bool:
+    """True when any label before `rest` is a registrable domain ("co.uk": yes; "kobe.jp": no)."""
+    # Probed once per suffix with a made-up label; a wildcard rule ("*.kobe.jp") makes the probe a
+    # suffix itself, so such suffixes take the full lookup for every domain.
+    probe = f"x.{rest}"
+    return registrable_domain(probe) == probe
 
 
 def _account_domains(account: Account) -> list[str]:
@@ -673,9 +839,11 @@ def _account_domains(account: Account) -> list[str]:
     """
     out = []
     for text in account.domains:
-        # "acme.com" is its own registrable domain: skipping the suffix-list lookup for it halves
-        # the build of a large account book (the accounts file already stores them this way).
-        domain = text if _BARE_DOMAIN.fullmatch(text) else registrable_domain(text)
+        # "acme.com" and "acme.co.uk" are their own registrable domains: one suffix-list lookup
+        # per suffix instead of one per account halves the build of a large account book (the
+        # accounts file stores domains this way).
+        bare = _BARE_DOMAIN.fullmatch(text)
+        domain = text if bare and _is_public_suffix(bare[1]) else registrable_domain(text)
         if domain is not None and domain not in out:
             out.append(domain)
     return out
