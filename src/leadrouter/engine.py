@@ -126,11 +126,10 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime) -> Decision:
     _add_score(run.ctx, score)
 
     for rule in snapshot.policy.rules:
-        failed = rule.condition.first_false(run.ctx)
-        if failed >= 0:
-            run.rules.append(_rule_miss(rule, failed, run.ctx))
+        check = rule.check(run.ctx)
+        run.rules.append(check)
+        if not check.matched:
             continue
-        run.rules.append(RuleCheck(rule.id, True))
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
             run.notes.append(
@@ -151,13 +150,6 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime) -> Decision:
     )
     fallback = _Outcome(Kind.QUEUE, queue=snapshot.policy.fallback_queue)
     return _decision(run, lead, score, None, fallback)
-
-
-def _rule_miss(rule: CompiledRule, failed: int, ctx: Mapping[str, Any]) -> RuleCheck:
-    clause = rule.condition.clauses[failed]
-    missing = tuple(f for f in clause.fields if f not in ctx)
-    values = tuple((f, ctx[f]) for f in clause.fields if f in ctx)
-    return RuleCheck(rule.id, False, clause.source, missing, values)
 
 
 def _add_account(run: _Run, lead: Lead) -> None:

@@ -2,6 +2,8 @@
 
 Built once by `policy.compile`, immutable afterwards. A condition is a tuple of top-level
 conjuncts (clauses) so that the engine can tell, for the trace, which clause stopped a rule.
+The only state is a bounded memo of the trace entries of rules that did not match (see
+`CompiledRule.check`); nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from leadrouter.model import EMPTY, FieldType
+from leadrouter.model import EMPTY, FieldType, RuleCheck
 from leadrouter.scoring import ScoringModel
 
 Context = Mapping[str, Any]
+
+# Distinct value combinations remembered per clause of a rule; past this, new combinations are
+# built but not kept, so a clause over a unique field (email) costs memory once, not per lead.
+_MISSES_PER_CLAUSE = 256
+_ABSENT = object()  # a field the context lacks, as a memo key: values are never this
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,43 @@ class CompiledRule:
     route: Route
     otherwise: Route | None = None
     line: int = 0
+    # Per clause: its test, itself, and a memo of the values it read -> the RuleCheck saying it
+    # was false. Most rules miss for every lead, and the same few values recur, so each such
+    # trace entry is built once instead of once per lead.
+    _steps: tuple[tuple[Callable[[Context], bool], Clause, dict[Any, RuleCheck]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    _hit: RuleCheck = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Frozen: the memo tables are set once here, then only filled.
+        steps = tuple((clause.test, clause, {}) for clause in self.condition.clauses)
+        object.__setattr__(self, "_steps", steps)
+        object.__setattr__(self, "_hit", RuleCheck(self.id, True))
+
+    def check(self, ctx: Context) -> RuleCheck:
+        """Whether the rule holds for `ctx`; when not, the first false clause and what it read.
+
+        The same as `condition.first_false` and a RuleCheck of that clause, in one loop.
+        """
+        for test, clause, misses in self._steps:
+            if test(ctx):
+                continue
+            fields = clause.fields
+            # Fields hold one type each, so equal keys mean equal values (True == 1.0 never meets).
+            if len(fields) == 1:
+                key = ctx.get(fields[0], _ABSENT)
+            else:
+                key = tuple([ctx.get(f, _ABSENT) for f in fields])
+            found = misses.get(key)
+            if found is None:
+                missing = tuple(f for f in fields if f not in ctx)
+                values = tuple((f, ctx[f]) for f in fields if f in ctx)
+                found = RuleCheck(self.id, False, clause.source, missing, values)
+                if len(misses) < _MISSES_PER_CLAUSE:
+                    misses[key] = found
+            return found
+        return self._hit
 
 
 @dataclass(frozen=True, slots=True)
