@@ -83,7 +83,8 @@ def test_queue__lists_every_waiting_lead_with_why_it_landed_there(client, db):
     assert waiting
     for lead_id in waiting:
         assert f'id="lead-{lead_id}"' in html
-    assert "no rule routed the lead" in html
+    # The engine's own trace: the rules the lead failed and why.
+    assert "employees missing" in html
 
 
 def test_assign__moves_the_lead_to_the_rep_with_a_decision_audit_and_load(client, db):
@@ -103,6 +104,14 @@ def test_assign__moves_the_lead_to_the_rep_with_a_decision_audit_and_load(client
         assert (decision.cause, decision.owner, decision.at) == ("manual", "bob", NOW)
         assert (audit.action, audit.actor) == ("assign", "leads:write")
         assert session.get(RepLoadRow, "bob").open == open_before + 1
+
+
+def test_assign__the_timeline_says_who_assigned_it_by_hand(client, db):
+    lead_id = _waiting(db)[0]
+    client.post(f"/queue/{lead_id}/assign", data={"rep": "bob"})
+    html = client.get(f"/leads/{lead_id}").text
+    assert "Routed again (manual)" in html
+    assert "assigned by leads:write from queue unrouted" in html
 
 
 def test_assign__a_lead_no_longer_waiting_is_a_conflict(client, db):
@@ -132,9 +141,11 @@ def test_lead__timeline_shows_arrival_routing_touch_and_outcome_in_order(client,
     assert "rule &#39;" in html or "rule '" in html
 
 
-def test_lead_explorer__finds_by_email_prefix_and_by_company(client):
-    by_email = client.get("/leads", params={"q": "buyer12@"}).text
-    assert "buyer12@" in by_email
+def test_lead_explorer__finds_by_email_prefix_and_by_company(client, db):
+    with db.read() as session:
+        email = session.get(LeadRow, "L0000012").email_key
+    by_email = client.get("/leads", params={"q": email[:-4]}).text
+    assert 'href="/leads/L0000012"' in by_email
     by_company = client.get("/leads", params={"q": "mid-market corp"}).text
     assert "Mid-Market Corp" in by_company
     assert "No lead matches" in client.get("/leads", params={"q": "nobody-here"}).text

@@ -7,9 +7,19 @@ untouched, L11 for 26 hours (past the 5-minute SLA) and L12 for 2 minutes (still
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from leadrouter.dashboard.demo import FALLBACK_QUEUE, POOL, StoredLead, store_leads, store_team
+from leadrouter.dashboard.demo import (
+    FALLBACK_QUEUE,
+    POOL,
+    Routed,
+    store_follow_up,
+    store_routed,
+    store_team,
+)
+from leadrouter.model import Decision, Kind, Note, Reason, RepCheck, RuleCheck, Trace
 from leadrouter.reports.figures import LeadFact
 from leadrouter.store import Database
 
@@ -19,6 +29,58 @@ SLA = timedelta(minutes=5)
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 OWNERS = ("ana",) * 6 + ("bob",) * 3 + ("lea",)
 OUTCOMES = {1: "won", 2: "qualified", 3: "lost", 4: "disqualified", 6: "won"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLead:
+    """A lead to write: its report facts plus what the lead explorer shows."""
+
+    fact: LeadFact
+    email: str
+    company: str
+    pool: str | None = None
+    account_id: str | None = None
+    fallback: bool = False
+
+
+def decision_for(lead: StoredLead) -> Decision:
+    """A hand-built decision that put `lead` where its facts say."""
+    fact = lead.fact
+    rules = (RuleCheck(fact.rule, True),) if fact.rule else ()
+    reps = (RepCheck(fact.owner, lead.pool, Reason.REP_SELECTED),) if fact.owner else ()
+    notes = (Note(Reason.FALLBACK, "waiting in the fallback queue"),) if lead.fallback else ()
+    return Decision(
+        kind=Kind.REP if fact.owner else Kind.QUEUE,
+        owner=fact.owner,
+        queue=fact.queue,
+        rule=fact.rule,
+        policy_version="2026.11.2",
+        at=fact.received_at,
+        trace=Trace(rules=rules, reps=reps, notes=notes),
+        fallback=lead.fallback,
+        pool=lead.pool,
+    )
+
+
+def store_leads(session, leads: Iterable[StoredLead]) -> None:
+    """Write each lead with its decision, first touch and outcome."""
+    leads = list(leads)
+    routed = [
+        Routed(
+            lead.fact.id,
+            {"email": lead.email, "company": lead.company}
+            | ({"source": lead.fact.source} if lead.fact.source else {}),
+            lead.fact.received_at,
+            decision_for(lead),
+        )
+        for lead in leads
+    ]
+    for lead, row in zip(leads, store_routed(session, routed), strict=True):
+        fact = lead.fact
+        row.account_id = lead.account_id
+        outcome_at = (fact.first_touch_at or fact.received_at) + timedelta(days=2)
+        outcome = (fact.outcome, outcome_at) if fact.outcome else None
+        store_follow_up(session, row, fact.first_touch_at, outcome)
 
 
 def _touched(i: int) -> StoredLead:
@@ -34,7 +96,7 @@ def _touched(i: int) -> StoredLead:
         segment="enterprise" if i <= 5 else None,
         outcome=OUTCOMES.get(i),
     )
-    account = "acct-0" if i <= 5 else None
+    account = "acct-halcyon" if i <= 5 else None  # an enterprise account
     return StoredLead(fact, f"buyer{i}@example.com", f"Buyer {i}", POOL, account_id=account)
 
 

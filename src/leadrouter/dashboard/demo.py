@@ -1,16 +1,22 @@
-"""Demo data for the dashboard: a small team, accounts, policy versions and leads with their
-decisions, touches and outcomes, written straight into the service's tables.
+"""Demo data for the dashboard: a small team, accounts and two policy versions written into the
+service's tables, then a month of leads routed by the real engine (`engine.route`, with the
+policy version active at each lead's arrival and the rotation state carried from lead to lead),
+so every trace on the dashboard is one the engine wrote.
 
-It exists so that `serve` has something to show on a fresh database, and so that the dashboard's
-browser tests and `bench/dashboard.py` share one picture of a working week. Generated from a seed
-and a given `now`: the same arguments give the same rows. Never run against a production database.
+What people did afterwards is simulated from a seeded RNG: first touches, outcomes (a won or lost
+lead frees its rep's capacity), and the fallback queue being worked: leads that fell there more
+than `HANDLED_AFTER` ago were assigned by hand through `dashboard.actions`, the newer ones still
+wait. It exists so that `serve` has something to show on a fresh database, and so that the
+dashboard's browser tests and `bench/dashboard.py` share one picture of a working month. The same
+arguments give the same rows. Never run against a production database.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,29 +24,65 @@ from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
 from leadrouter.codec import decision_to_dict
+from leadrouter.dashboard import actions
+from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow, OutcomeRow, TouchRow
-from leadrouter.model import Decision, Kind, Note, Reason, RepCheck, RuleCheck, Trace
+from leadrouter.model import Decision, Kind, RepLoad, RoutingState
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
-from leadrouter.pools.models import PoolRow
+from leadrouter.policies.snapshot import build_config, compile_version
+from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.queues.models import QueueRow
-from leadrouter.reports.figures import LeadFact
 from leadrouter.reps.models import RepLoadRow, RepRow
 
 REPS = (("ana", "Ana Souza"), ("bob", "Bob Stone"), ("lea", "Lea Kurz"), ("sam", "Sam Tan"))
 POOL = "inbound"
 WEIGHTS = {"ana": 2, "bob": 1, "lea": 1, "sam": 1}
 FALLBACK_QUEUE = "unrouted"
-# Each demo rule and the clause that decides it, as a trace shows it when the rule did not match.
-RULE_CLAUSES = {
-    "existing-customer": "account.matched",
-    "enterprise": "employees >= 1000",
-    "smb": "employees < 200",
-    "catch-all": "always",
-}
-RULES = tuple(RULE_CLAUSES)
-SOURCES = ("website", "webinar", "partner", "event")
-SEGMENTS = ("enterprise", "mid-market", "smb")
-OUTCOMES = (None, None, "qualified", "disqualified", "won", "lost")
+HANDLED_AFTER = timedelta(days=7)  # fallback leads older than this were assigned by hand
+TRIAGE = "Dana (RevOps)"  # who works the fallback queue in the demo
+# (id, name, domain, segment, owner, type): customers route to their owner under 2026.11.2.
+ACCOUNTS = (
+    ("acct-halcyon", "Halcyon Logistics", "halcyonlogistics.com", "enterprise", "ana", "customer"),
+    ("acct-kessler", "Kessler Pharma", "kesslerpharma.com", "enterprise", "bob", "customer"),
+    ("acct-tsubame", "Tsubame Robotics", "tsubamerobotics.jp", "mid-market", "lea", "customer"),
+    (
+        "acct-brightwater",
+        "Brightwater Bank",
+        "brightwaterbank.com",
+        "enterprise",
+        "ana",
+        "prospect",
+    ),
+    (
+        "acct-pinecrest",
+        "Pinecrest Software",
+        "pinecrestsoftware.io",
+        "mid-market",
+        "sam",
+        "customer",
+    ),
+    ("acct-northline", "Northline Security", "northlinesecurity.io", "smb", "sam", "prospect"),
+)
+PROSPECTS = (
+    ("Mid-Market Corp", "midmarketcorp.com"),
+    ("Etoile Energie", "etoileenergie.fr"),
+    ("Brown & Collins", "browncollins.io"),
+    ("Riverbend Health", "riverbendhealth.org"),
+    ("Quantix Analytics", "quantixanalytics.com"),
+    ("Lumen Retail", "lumenretail.com"),
+    ("Orbit Freight", "orbitfreight.com"),
+    ("Sable Insurance", "sableinsurance.com"),
+)
+FIRST_NAMES = ("amelie", "david", "ryan", "steven", "mei", "omar", "ines", "lukas", "priya", "tom")
+LAST_NAMES = ("michel", "turner", "adams", "hall", "chen", "haddad", "garcia", "weber", "rao")
+EMPLOYEES = ("1-10", "11-50", "50-200", "201-500", "501-1,000", "1,000-5,000", "5k", "10000+")
+SOURCES = ("website", "website", "webinar", "partner", "event")
+COUNTRIES = ("US", "United States", "Germany", "France", "UK", "Japan")
+MISSING_SIZE = 0.06  # share of forms without a company size: no rule but catch-all takes them
+# Outcomes of touched leads, by weight; won and lost close the lead.
+OUTCOMES = (("qualified", 3), ("disqualified", 3), ("won", 2), ("lost", 2), (None, 4))
+CLOSED = frozenset({"won", "lost"})
+
 POLICY_V1 = """version: "2026.11.1"
 name: Acme inbound routing
 fallback_queue: unrouted
@@ -48,107 +90,25 @@ rules:
   - id: enterprise
     when: employees >= 1000
     route: pool inbound
+  - id: smb
+    when: employees < 1000
+    route: pool inbound
   - id: catch-all
     route: queue unrouted
 """
 POLICY_V2 = POLICY_V1.replace('"2026.11.1"', '"2026.11.2"').replace(
     "rules:\n",
-    "rules:\n  - id: existing-customer\n    when: account.matched\n    route: account owner\n",
+    "rules:\n  - id: existing-customer\n"
+    '    when: account.matched and account.type == "customer"\n'
+    "    route: account owner\n    otherwise: pool inbound\n",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class StoredLead:
-    """A lead to write: its report facts plus what the lead explorer shows."""
-
-    fact: LeadFact
-    email: str
-    company: str
-    pool: str | None = None
-    account_id: str | None = None
-    fallback: bool = False
-
-
-def decision_for(lead: StoredLead) -> Decision:
-    """The decision that put `lead` where its facts say, with a trace a human can read."""
-    fact = lead.fact
-    tried = RULES[: RULES.index(fact.rule) + 1] if fact.rule in RULES else ()
-    rules = tuple(
-        RuleCheck(rule, True) if rule == fact.rule else RuleCheck(rule, False, RULE_CLAUSES[rule])
-        for rule in tried
-    )
-    reps = (RepCheck(fact.owner, lead.pool, Reason.REP_SELECTED),) if fact.owner else ()
-    notes = (
-        (Note(Reason.FALLBACK, "no rule routed the lead: waiting in the fallback queue"),)
-        if lead.fallback
-        else ()
-    )
-    return Decision(
-        kind=Kind.REP if fact.owner else Kind.QUEUE,
-        owner=fact.owner,
-        queue=fact.queue,
-        rule=fact.rule,
-        policy_version="2026.11.2",
-        at=fact.received_at,
-        trace=Trace(rules=rules, reps=reps, notes=notes),
-        fallback=lead.fallback,
-        pool=lead.pool,
-    )
-
-
-def store_leads(session: Session, leads: Iterable[StoredLead]) -> None:
-    """Write each lead with its decision, first touch and outcome."""
-    for lead in leads:
-        fact = lead.fact
-        decision = decision_for(lead)
-        raw: dict[str, Any] = {"email": lead.email, "company": lead.company}
-        if fact.source:
-            raw["source"] = fact.source
-        row = LeadRow(
-            id=fact.id,
-            raw=raw,
-            received_at=fact.received_at,
-            status=ROUTED,
-            kind=decision.kind.value,
-            owner=fact.owner,
-            queue=fact.queue,
-            pool=lead.pool,
-            rule=fact.rule,
-            account_id=lead.account_id,
-            email_key=lead.email.lower(),
-            outcome=fact.outcome,
-            first_touch_at=fact.first_touch_at,
-        )
-        session.add(row)
-        stored = DecisionRow(
-            lead_id=fact.id,
-            at=decision.at,
-            cause="new",
-            kind=decision.kind.value,
-            owner=decision.owner,
-            queue=decision.queue,
-            rule=decision.rule,
-            policy_version=decision.policy_version,
-            fallback=decision.fallback,
-            body=decision_to_dict(decision),
-        )
-        session.flush()
-        session.add(stored)
-        session.flush()
-        row.decision_id = stored.id
-        if fact.first_touch_at is not None:
-            session.add(
-                TouchRow(lead_id=fact.id, rep=fact.owner, channel="email", at=fact.first_touch_at)
-            )
-        if fact.outcome is not None:
-            at = (fact.first_touch_at or fact.received_at) + timedelta(days=2)
-            session.add(OutcomeRow(lead_id=fact.id, outcome=fact.outcome, at=at))
+VERSIONS = (("2026.11.1", POLICY_V1, 30), ("2026.11.2", POLICY_V2, 7))  # (version, text, days ago)
 
 
 def store_team(session: Session, now: datetime) -> None:
     """The demo reps, pool, queues, accounts and two policy versions (the second active)."""
     for rep_id, name in REPS:
-        session.add(RepRow(id=rep_id, name=name, email=f"{rep_id}@acme.example", max_open=40))
+        session.add(RepRow(id=rep_id, name=name, email=f"{rep_id}@acme.example", max_open=120))
     # The tables declare no ORM relationships, so the flush order must be made explicit.
     session.flush()
     for rep_id, _ in REPS:
@@ -160,10 +120,15 @@ def store_team(session: Session, now: datetime) -> None:
     )
     session.add(QueueRow(id=FALLBACK_QUEUE, name="Unrouted", fallback=True))
     session.add(QueueRow(id="marketing_nurture", name="Marketing nurture"))
-    for i, segment in enumerate(SEGMENTS):
-        session.add(AccountRow(id=f"acct-{i}", name=f"{segment.title()} Corp", segment=segment))
-    for days_ago, text in ((30, POLICY_V1), (7, POLICY_V2)):
-        version = text.split('"')[1]
+    session.flush()
+    session.add(PoolStateRow(pool_id=POOL))
+    for account_id, name, domain, segment, owner, kind in ACCOUNTS:
+        session.add(
+            AccountRow(
+                id=account_id, name=name, domains=[domain], segment=segment, owner=owner, type=kind
+            )
+        )
+    for version, text, days_ago in VERSIONS:
         at = now - timedelta(days=days_ago)
         session.add(
             PolicyVersionRow(
@@ -178,45 +143,194 @@ def store_team(session: Session, now: datetime) -> None:
         session.add(PolicyActivationRow(version=version, at=at, by="demo"))
 
 
-def demo_leads(now: datetime, count: int, days: int, seed: int = 7) -> Sequence[StoredLead]:
-    """`count` leads spread over the `days` before `now`; a few wait in the fallback queue."""
-    rng = random.Random(seed)
-    reps = [rep for rep, weight in WEIGHTS.items() for _ in range(weight)]
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A web form as it came in."""
+
+    id: str
+    at: datetime
+    raw: Mapping[str, Any]
+
+
+def arrivals(now: datetime, count: int, days: int, rng: random.Random) -> list[Arrival]:
+    """`count` form posts spread over the `days` before `now`, oldest first."""
+    times = sorted(now - timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(count))
+    forms = []
+    for i, at in enumerate(times, start=1):
+        if rng.random() < 0.3:
+            _, company, domain, *_ = rng.choice(ACCOUNTS)
+        else:
+            company, domain = rng.choice(PROSPECTS)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        raw = {
+            "first_name": first.title(),
+            "last_name": last.title(),
+            "email": f"{first}.{last}{i}@{domain}",
+            "company": company,
+            "country": rng.choice(COUNTRIES),
+            "source": rng.choice(SOURCES),
+        }
+        if rng.random() >= MISSING_SIZE:
+            raw["employees"] = rng.choice(EMPLOYEES)
+        forms.append(Arrival(f"L{i:07d}", at, raw))
+    return forms
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A lead as it arrived and the decision that routed it."""
+
+    id: str
+    raw: Mapping[str, Any]
+    received_at: datetime
+    decision: Decision
+
+
+def store_routed(session: Session, routed: Sequence[Routed]) -> list[LeadRow]:
+    """Each lead as its decision routed it and the decision itself, linked, as routing writes
+    them; in three flushes whatever the count (one per lead would dominate seeding time)."""
     leads = []
-    for i in range(count):
-        received = now - timedelta(seconds=rng.uniform(0, days * 86400))
-        fallback = rng.random() < 0.03
-        rule = "catch-all" if fallback else rng.choice(RULES[:3])
-        owner = None if fallback else rng.choice(reps)
-        age = (now - received).total_seconds()
-        touch = rng.lognormvariate(6.0, 1.0) if owner else None
-        touched = touch is not None and touch < age and rng.random() < 0.9
-        company = rng.randrange(len(SEGMENTS))
-        fact = LeadFact(
-            id=f"L{i:07d}",
-            received_at=received,
-            first_touch_at=received + timedelta(seconds=touch) if touched and touch else None,
-            owner=owner,
-            queue=FALLBACK_QUEUE if fallback else None,
-            rule=rule,
-            source=rng.choice(SOURCES),
-            segment=SEGMENTS[company],
-            outcome=rng.choice(OUTCOMES) if touched and age > 3 * 86400 else None,
-        )
+    for lead in routed:
+        decision = lead.decision
+        match = decision.trace.match
         leads.append(
-            StoredLead(
-                fact,
-                email=f"buyer{i}@{SEGMENTS[company]}-corp.example",
-                company=f"{SEGMENTS[company].title()} Corp",
-                pool=POOL if owner else None,
-                account_id=f"acct-{company}",
-                fallback=fallback,
+            LeadRow(
+                id=lead.id,
+                raw=dict(lead.raw),
+                received_at=lead.received_at,
+                status=ROUTED,
+                kind=decision.kind.value,
+                owner=decision.owner,
+                queue=decision.queue,
+                pool=decision.pool,
+                rule=decision.rule,
+                account_id=match.account.id if match is not None and match.strong else None,
+                email_key=str(lead.raw.get("email", "")).lower() or None,
             )
         )
+    session.add_all(leads)
+    # The tables declare no ORM relationships, so leads must be flushed before their decisions.
+    session.flush()
+    decisions = [
+        DecisionRow(
+            lead_id=lead.id,
+            at=lead.decision.at,
+            cause="new",
+            kind=lead.decision.kind.value,
+            owner=lead.decision.owner,
+            queue=lead.decision.queue,
+            rule=lead.decision.rule,
+            policy_version=lead.decision.policy_version,
+            fallback=lead.decision.fallback,
+            body=decision_to_dict(lead.decision),
+        )
+        for lead in routed
+    ]
+    session.add_all(decisions)
+    session.flush()
+    for row, decision in zip(leads, decisions, strict=True):
+        row.decision_id = decision.id
     return leads
+
+
+def store_follow_up(
+    session: Session,
+    lead: LeadRow,
+    touched_at: datetime | None,
+    outcome: tuple[str, datetime] | None,
+) -> None:
+    """A first touch by the owner and an outcome, on the lead and in their own tables."""
+    if touched_at is not None:
+        lead.first_touch_at = touched_at
+        session.add(TouchRow(lead_id=lead.id, rep=lead.owner, channel="email", at=touched_at))
+    if outcome is not None:
+        lead.outcome = outcome[0]
+        session.add(OutcomeRow(lead_id=lead.id, outcome=outcome[0], at=outcome[1]))
+
+
+def _follow_up(
+    rng: random.Random, received: datetime, now: datetime
+) -> tuple[datetime | None, tuple[str, datetime] | None]:
+    """When a rep first touched a lead (most within minutes, some after hours, a few never)
+    and, for leads touched days ago, how it ended."""
+    if rng.random() < 0.08:
+        return None, None
+    touched = received + timedelta(seconds=rng.lognormvariate(6.0, 1.1))
+    if touched >= now:
+        return None, None
+    if now - touched < timedelta(days=3):
+        return touched, None
+    name = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+    ended = touched + timedelta(days=rng.uniform(1, 3))
+    return touched, ((name, ended) if name is not None and ended < now else None)
+
+
+def _release(state: RoutingState, rep: str) -> RoutingState:
+    load = state.load(rep)
+    return replace(state, loads={**state.loads, rep: replace(load, open=max(load.open - 1, 0))})
+
+
+def route_leads(
+    session: Session, forms: Iterable[Arrival], now: datetime, rng: random.Random
+) -> None:
+    """Route each form with the policy active at its arrival, carrying the rotation state and
+    freeing capacity as leads close; then the simulated follow-up of each lead."""
+    config = build_config(session, version=0)
+    policies = {v: compile_version(session, v, config.team) for v, _, _ in VERSIONS}
+    switches = [(now - timedelta(days=days), v) for v, _, days in VERSIONS]
+    state = RoutingState()
+    closing: list[tuple[datetime, str]] = []  # (closed at, rep) of leads that will close
+    routed, follow_ups = [], []
+    for form in forms:
+        while closing and closing[0][0] <= form.at:
+            state = _release(state, heapq.heappop(closing)[1])
+        version = [v for at, v in switches if at <= form.at][-1]
+        snapshot = Snapshot(policies[version], config.team, config.accounts, state)
+        decision = route(form.raw, snapshot, form.at, lead_id=form.id)
+        state = apply_effects(state, decision)
+        routed.append(Routed(form.id, form.raw, form.at, decision))
+        follow_up = _follow_up(rng, form.at, now) if decision.kind is Kind.REP else None
+        follow_ups.append(follow_up)
+        outcome = follow_up[1] if follow_up else None
+        if outcome is not None and outcome[0] in CLOSED and decision.owner is not None:
+            heapq.heappush(closing, (outcome[1], decision.owner))
+    while closing and closing[0][0] <= now:
+        state = _release(state, heapq.heappop(closing)[1])
+    leads = store_routed(session, routed)
+    for lead, follow_up in zip(leads, follow_ups, strict=True):
+        if follow_up is not None:
+            store_follow_up(session, lead, *follow_up)
+    _store_state(session, state)
+    for lead in leads:
+        if lead.kind == Kind.QUEUE and now - lead.received_at > HANDLED_AFTER:
+            _work_queue(session, lead, rng, now)
+
+
+def _store_state(session: Session, state: RoutingState) -> None:
+    for rep_id, _ in REPS:
+        load: RepLoad = state.load(rep_id)
+        row = session.get(RepLoadRow, rep_id)
+        if row is not None:
+            row.open, row.today, row.day = load.open, load.today, load.day
+    pool = state.pool(POOL)
+    row = session.get(PoolStateRow, POOL)
+    if row is not None:
+        row.cursor, row.current = pool.cursor, dict(pool.current)
+    session.flush()
+
+
+def _work_queue(session: Session, lead: LeadRow, rng: random.Random, now: datetime) -> None:
+    """Someone in RevOps assigns a fallback lead by hand a few hours later; the rep touches it."""
+    at = lead.received_at + timedelta(hours=rng.uniform(1, 20))
+    rep = rng.choice(list(WEIGHTS))
+    actions.assign_lead(session, lead_id=lead.id, rep_id=rep, now=at, actor=TRIAGE)
+    touched = at + timedelta(seconds=rng.lognormvariate(6.0, 1.0))
+    store_follow_up(session, lead, touched if touched < now else None, None)
 
 
 def seed_demo(session: Session, now: datetime, count: int = 400, days: int = 30) -> None:
     """The whole demo: team, policy history and `count` leads over the last `days`."""
+    rng = random.Random(7)
     store_team(session, now)
-    store_leads(session, demo_leads(now, count, days))
+    session.flush()
+    route_leads(session, arrivals(now, count, days, rng), now, rng)
