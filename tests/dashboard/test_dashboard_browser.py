@@ -131,7 +131,7 @@ def test_browser__overview_draws_both_charts(page: Page):
 
 def test_browser__lead_timeline_opens_from_the_explorer(page: Page):
     page.goto("/leads")
-    page.get_by_label("Search leads").fill("buyer1")
+    page.get_by_label("Search leads").fill("halcyon")
     page.get_by_role("button", name="Search").click()
     page.locator("#results a").first.click()
     expect(page.locator("#timeline")).to_contain_text("Arrived")
