@@ -72,8 +72,8 @@ def test_company_name__is_none_for_placeholders(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("token", "expected"),
-    [("ii", True), ("iv", True), ("2", True), ("1952f", True), ("a", True), ("acme", False),
-     ("mix", False)],
+    [("ii", True), ("iv", True), ("lxiii", True), ("cxl", True), ("2", True), ("1952f", True),
+     ("a", True), ("acme", False), ("mix", False), ("civil", False), ("dim", False)],
 )  # fmt: skip
 def test_is_identifier__marks_numbers_roman_numerals_and_letters(
     token: str, expected: bool

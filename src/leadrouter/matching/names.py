@@ -11,6 +11,7 @@ and yield None. Pure string functions: this module must never know about account
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -259,13 +260,18 @@ _PLACEHOLDER_COMPANIES = frozenset(
 )
 
 
+# Roman numerals below 400 ("ii", "xiv", "lxiii", "cxl"): fund series and share classes. Without
+# d and m, so that words such as "mix" and "dim" stay words.
+_ROMAN = re.compile(r"(?=.)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
 def is_identifier(token: str) -> bool:
     """True for tokens that tell sibling entities apart: "Fund 2", "Partners II", "Series A".
 
-    Numbers (any token with a non-letter), roman numerals (only the letters i, v, x) and single
+    Numbers (any token with a non-letter), roman numerals (`_ROMAN`) and single
     letters: two names that differ in them are different companies however alike the rest is.
     """
-    return len(token) == 1 or not token.isalpha() or not token.strip("ivx")
+    return len(token) == 1 or not token.isalpha() or _ROMAN.fullmatch(token) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +319,10 @@ def company_name(text: str) -> CompanyName | None:
         return None
     tokens = words(cleaned)
     folded = " ".join(tokens)
-    if not tokens or folded in _PLACEHOLDER_COMPANIES or _is_mash(folded):
+    if not tokens or folded in _PLACEHOLDER_COMPANIES:
+        return None
+    # A mash starts and ends with the same letter or is all digits: test those first, cheaply.
+    if (folded[0] == folded[-1] or folded[0].isdigit()) and _is_mash(folded):
         return None
     tokens = _strip_legal_forms(tokens)
     return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)))
