@@ -11,12 +11,26 @@ the work; on SQLite, one worker runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, defer
 
 from leadrouter.codec import decision_from_dict
@@ -87,13 +101,17 @@ def _locked(session: Session, query: Select[Any], *of: Any) -> Select[Any]:
 
 def intake(session: Session, ctx: Context, *, limit: int) -> int:
     """Start clocks and alerts for up to `limit` decisions not seen yet; returns how many."""
-    floor = select(func.coalesce(func.max(SlaIntakeRow.decision_id), 0) - INTAKE_LOOKBACK)
+    floor = select(
+        func.coalesce(func.max(SlaIntakeRow.decision_id), 0) - INTAKE_LOOKBACK
+    ).scalar_subquery()
+    # Bounding both sides lets PostgreSQL merge two short index ranges instead of hashing every
+    # intake mark ever written on each pass.
+    seen = exists().where(
+        SlaIntakeRow.decision_id == DecisionRow.id, SlaIntakeRow.decision_id > floor
+    )
     query = (
         select(DecisionRow)
-        .where(
-            DecisionRow.id > floor.scalar_subquery(),
-            ~exists().where(SlaIntakeRow.decision_id == DecisionRow.id),
-        )
+        .where(DecisionRow.id > floor, ~seen)
         .order_by(DecisionRow.id)
         .limit(limit)
     )
@@ -227,8 +245,9 @@ def _stop_on_touch(session: Session, ctx: Context, clock_row: SlaClockRow, at: d
 # ---------------------------------------------------------------- timers
 
 
-# The timer columns a step needs; timers are read as plain rows (no ORM objects) for speed.
-_TIMER = (
+# What firing a timer needs, read with the claim in one query as plain rows (no ORM objects):
+# the timer, its clock (for the ladder) and the lead's current owner and first touch.
+_DUE = (
     SlaTimerRow.id,
     SlaTimerRow.clock_id,
     SlaTimerRow.lead_id,
@@ -237,70 +256,115 @@ _TIMER = (
     SlaTimerRow.target_kind,
     SlaTimerRow.target_id,
     SlaTimerRow.due_at,
+    SlaClockRow.sla,
+    SlaClockRow.owner,
+    SlaClockRow.pool,
+    SlaClockRow.started_at,
+    SlaClockRow.deadline,
+    SlaClockRow.first_touch_seconds,
+    SlaClockRow.clock,
+    SlaClockRow.shifts,
+    SlaClockRow.timezone,
+    SlaClockRow.state.label("clock_state"),
+    LeadRow.owner.label("lead_owner"),
+    LeadRow.first_touch_at,
+    LeadRow.decision_id,
 )
+_STEP = (
+    SlaTimerRow.clock_id,
+    SlaTimerRow.step,
+    SlaTimerRow.kind,
+    SlaTimerRow.target_kind,
+    SlaTimerRow.target_id,
+    SlaTimerRow.due_at,
+)
+# Steps that may move the lead: they write through the leads service, which works on its rows.
+_MOVES = frozenset({str(StepKind.REASSIGN), str(StepKind.RECYCLE)})
 
 
 def fire_due(session: Session, ctx: Context, *, limit: int) -> int:
     """Fire up to `limit` due timers, each with everything it causes; returns how many."""
     query = (
-        select(*_TIMER)
+        select(*_DUE)
+        .join(SlaClockRow, SlaClockRow.id == SlaTimerRow.clock_id)
+        .join(LeadRow, LeadRow.id == SlaTimerRow.lead_id)
         .where(SlaTimerRow.state == PENDING, SlaTimerRow.due_at <= ctx.now)
         .order_by(SlaTimerRow.due_at)
         .limit(limit)
     )
-    timers = session.execute(_locked(session, query)).all()
+    # Only the timers are locked: they are the claim; clocks and leads are read as of now.
+    timers = session.execute(_locked(session, query, SlaTimerRow)).all()
     if not timers:
         return 0
-    clock_ids = {t.clock_id for t in timers}
-    clocks = {
-        c.id: c for c in session.scalars(select(SlaClockRow).where(SlaClockRow.id.in_(clock_ids)))
-    }
+    # Most steps only record an event. Those that move the lead, or message someone, go through
+    # ORM rows (the leads service, message composition): load those in one query per table.
+    full = [t for t in timers if ctx.channels or t.kind in _MOVES]
     steps: dict[int, list[TimedStep]] = {}
-    for t in session.execute(select(*_TIMER).where(SlaTimerRow.clock_id.in_(clock_ids))):
-        steps.setdefault(t.clock_id, []).append(_step(t))
-    lead_query = (
-        select(LeadRow)
-        .where(LeadRow.id.in_({t.lead_id for t in timers}))
-        .execution_options(populate_existing=True)
-    )
-    if not ctx.channels:
-        # Nothing will be sent: skip decoding the raw leads and decisions messages are made of.
-        lead_query = lead_query.options(defer(LeadRow.raw))
-    leads = {row.id: row for row in session.scalars(lead_query)}
-    decision_ids = {lead.decision_id for lead in leads.values() if lead.decision_id}
-    decisions = (
-        {
-            row.id: decision_from_dict(row.body)
-            for row in session.scalars(select(DecisionRow).where(DecisionRow.id.in_(decision_ids)))
-        }
-        if ctx.channels
-        else {}
-    )
+    decisions: dict[int, Decision] = {}
+    if full:
+        clock_ids = {t.clock_id for t in full}
+        list(session.scalars(select(SlaClockRow).where(_among(session, SlaClockRow.id, clock_ids))))
+        # Only a move to a queue cancels the later steps, so only it needs the whole ladder.
+        queued = {t.clock_id for t in full if t.target_kind == TargetKind.QUEUE}
+        if queued:
+            for t in session.execute(
+                select(*_STEP).where(_among(session, SlaTimerRow.clock_id, queued))
+            ):
+                steps.setdefault(t.clock_id, []).append(_step(t))
+        lead_query = select(LeadRow).where(_among(session, LeadRow.id, {t.lead_id for t in full}))
+        if not ctx.channels:
+            # Nothing will be sent: skip decoding the raw leads messages are made of.
+            lead_query = lead_query.options(defer(LeadRow.raw))
+        list(session.scalars(lead_query.execution_options(populate_existing=True)))
+        if ctx.channels:
+            decision_ids = {t.decision_id for t in full if t.decision_id}
+            query = select(DecisionRow).where(_among(session, DecisionRow.id, decision_ids))
+            decisions = {row.id: decision_from_dict(row.body) for row in session.scalars(query)}
+    owners = {t.lead_id: t.lead_owner for t in timers}  # moves earlier in the batch change them
+    ended: set[int] = set()  # clocks stopped earlier in this batch, whose pending timers died
     fired: list[int] = []
     events: list[dict[str, Any]] = []
+    team = ctx.config.team
     for timer in timers:
-        clock_row, lead_row = clocks[timer.clock_id], leads[timer.lead_id]
-        if clock_row.state != RUNNING:
-            continue  # ended earlier in this batch, which cancelled its pending timers
-        if lead_row.first_touch_at is not None:
-            # Touched since the last pass: the touch wins over any step still due.
-            _stop_on_touch(session, ctx, clock_row, lead_row.first_touch_at)
+        if timer.clock_state != RUNNING or timer.clock_id in ended:
             continue
-        clock = _clock(clock_row, steps[clock_row.id])
-        outcome = fire_step(
-            clock, _step(timer), owner=lead_row.owner, team=ctx.config.team, now=ctx.now
-        )
-        decision = decisions.get(lead_row.decision_id) if lead_row.decision_id else None
-        events += _apply(session, ctx, timer, clock_row, clock, lead_row, decision, outcome)
+        if timer.first_touch_at is not None:
+            # Touched since the last pass: the touch wins over any step still due.
+            clock_row = session.get(SlaClockRow, timer.clock_id)
+            assert clock_row is not None  # joined above
+            _stop_on_touch(session, ctx, clock_row, timer.first_touch_at)
+            ended.add(timer.clock_id)
+            continue
+        clock = _clock(timer, steps.get(timer.clock_id, ()))
+        owner = owners[timer.lead_id]
+        outcome = fire_step(clock, _step(timer), owner=owner, team=team, now=ctx.now)
+        if outcome.move is None and not outcome.cancel and not (outcome.notices and ctx.channels):
+            events += _event_rows(outcome.events, timer_id=timer.id)
+        else:
+            clock_row = session.get(SlaClockRow, timer.clock_id)
+            lead_row = session.get(LeadRow, timer.lead_id)
+            assert clock_row is not None and lead_row is not None  # joined above
+            decision = decisions.get(lead_row.decision_id) if lead_row.decision_id else None
+            events += _apply(session, ctx, timer, clock_row, clock, lead_row, decision, outcome)
+            owners[timer.lead_id] = lead_row.owner
+            if clock_row.state != RUNNING:
+                ended.add(timer.clock_id)
         fired.append(timer.id)
     if fired:
         session.execute(
             update(SlaTimerRow)
-            .where(SlaTimerRow.id.in_(fired))
+            .where(_among(session, SlaTimerRow.id, fired))
             .values(state=FIRED, fired_at=ctx.now, fired_by=ctx.worker)
         )
     _record(session, events)
     return len(timers)
+
+
+def _among(session: Session, column: Any, values: Collection[Any]) -> ColumnElement[bool]:
+    """`column IN values`; one array parameter on PostgreSQL instead of one per value."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _apply(
@@ -541,9 +605,30 @@ def _event_rows(events: Iterable[SlaEvent], *, timer_id: int | None = None) -> l
     ]
 
 
+_EVENT_COLUMNS = ("lead_id", "at", "reason", "message", "data", "timer_id")
+# A batch of events as one statement of column arrays: PostgreSQL would otherwise run one INSERT
+# per row, which at worker batch sizes costs more than everything else the batch does.
+_INSERT_EVENTS = text(
+    "INSERT INTO sla_events (lead_id, at, reason, message, data, timer_id)"
+    " SELECT * FROM unnest(CAST(:lead_id AS text[]), CAST(:at AS timestamptz[]),"
+    " CAST(:reason AS text[]), CAST(:message AS text[]), CAST(:data AS jsonb[]),"
+    " CAST(:timer_id AS bigint[]))"
+)
+
+
 def _record(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(SlaEventRow), rows)
+        return
+    columns: dict[str, list[Any]] = {name: [] for name in _EVENT_COLUMNS}
+    for row in rows:
+        for name in _EVENT_COLUMNS:
+            columns[name].append(row[name])
+    columns["at"] = [at.astimezone(UTC) for at in columns["at"]]
+    columns["data"] = [json.dumps(data) for data in columns["data"]]
+    session.execute(_INSERT_EVENTS, columns)
 
 
 def _end_clock(session: Session, clock_row: SlaClockRow, now: datetime) -> None:
@@ -574,7 +659,7 @@ def _step(timer: Row[Any]) -> TimedStep:
     return TimedStep(timer.step, timer.due_at, StepKind(timer.kind), target)
 
 
-def _clock(row: SlaClockRow, steps: Iterable[TimedStep]) -> SlaClock:
+def _clock(row: SlaClockRow | Row[Any], steps: Iterable[TimedStep]) -> SlaClock:
     return SlaClock(
         lead_id=row.lead_id,
         sla=row.sla,
