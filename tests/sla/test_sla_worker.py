@@ -66,6 +66,32 @@ def test_worker__runs_the_whole_ladder_from_reminder_to_recycling(svc: Service) 
     assert svc.hooks.rejected == [] and len(svc.hooks.delivered_keys) == 4
 
 
+def test_worker__a_pass_that_finds_the_whole_ladder_due_fires_it_in_order_on_the_new_owner(
+    svc: Service,
+) -> None:
+    lead_id = svc.new_lead()
+    svc.worker.run_once()
+    svc.clock.advance(timedelta(hours=2))  # a worker back from an outage: every step is due
+    svc.worker.run_once()
+    with svc.db.read() as session:
+        steps = [(e.code, e.message) for e in timeline(session, lead_id) if e.kind == "sla"]
+    assert [code for code, _ in steps][1:] == [
+        "SLA_REMINDER",
+        "SLA_BREACHED",
+        "SLA_ESCALATED",
+        "SLA_REASSIGNED",
+        "SLA_RECYCLED",
+    ]
+    # Recycling, in the same batch as the reassignment, sees the owner that step made.
+    assert steps[-1][1] == "moved from bob to queue shared"
+    assert [to for to, _ in mails(svc)] == [
+        "ana@acme.example",
+        "ana@acme.example",
+        "maria@acme.example",
+        "bob@acme.example",
+    ]
+
+
 def test_worker__a_touch_stops_the_ladder_and_meets_the_sla(svc: Service) -> None:
     lead_id = svc.new_lead()
     svc.worker.run_once()
