@@ -169,3 +169,76 @@ def test_post_lead__without_active_policy_is_a_conflict(api: TestClient) -> None
     response = api.post("/v1/leads", json=lead(1))
     assert response.status_code == 409
     assert "no active policy" in response.json()["message"]
+
+
+def open_leads(database: Database) -> dict[str, int]:
+    with database.read() as session:
+        return {r.rep_id: r.open for r in session.scalars(select(RepLoadRow))}
+
+
+def test_assign__moves_the_lead_and_its_open_count_to_the_new_rep(
+    seeded: TestClient, database: Database, clock: FakeClock
+) -> None:
+    first = seeded.post("/v1/leads", json=lead(1)).json()
+    other = next(r for r in REPS if r != first["owner"])
+    with database.session() as session:
+        service.assign(
+            session=session,
+            lead_id=first["lead_id"],
+            rep=other,
+            queue=None,
+            now=clock.now(),
+            cause="sla",
+        )
+    assert seeded.get(f"/v1/leads/{first['lead_id']}").json()["owner"] == other
+    loads = open_leads(database)
+    assert (loads[first["owner"]], loads[other]) == (0, 1)
+    change = seeded.get("/v1/audit", params={"entity": "lead"}).json()[0]
+    assert (change["actor"], change["before"]["owner"]) == ("sla", first["owner"])
+
+
+def test_assign__to_a_queue_frees_the_owner_and_keeps_the_decisions(
+    seeded: TestClient, database: Database, clock: FakeClock
+) -> None:
+    first = seeded.post("/v1/leads", json=lead(1)).json()
+    with database.session() as session:
+        service.assign(
+            session=session,
+            lead_id=first["lead_id"],
+            rep=None,
+            queue="unrouted",
+            now=clock.now(),
+            cause="sla",
+        )
+    stored = seeded.get(f"/v1/leads/{first['lead_id']}").json()
+    assert (stored["kind"], stored["owner"], stored["queue"]) == ("queue", None, "unrouted")
+    assert open_leads(database)[first["owner"]] == 0
+    assert count(database, DecisionRow) == 1
+
+
+def test_assign__a_closed_lead_changes_no_open_count(
+    seeded: TestClient, database: Database, clock: FakeClock
+) -> None:
+    first = seeded.post("/v1/leads", json=lead(1)).json()
+    seeded.post(f"/v1/leads/{first['lead_id']}/outcome", json={"outcome": "lost"})
+    other = next(r for r in REPS if r != first["owner"])
+    with database.session() as session:
+        service.assign(
+            session=session,
+            lead_id=first["lead_id"],
+            rep=other,
+            queue=None,
+            now=clock.now(),
+            cause="sla",
+        )
+    assert set(open_leads(database).values()) == {0}
+
+
+def test_post_lead__retry_of_a_routed_lead_answers_its_decision_without_routing_again(
+    seeded: TestClient, database: Database
+) -> None:
+    first = seeded.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k"})
+    again = seeded.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["decision_id"] == first.json()["decision_id"]
+    assert sum(open_leads(database).values()) == 1

@@ -35,14 +35,17 @@ def post_lead(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> DecisionSummary:
     """Store the lead, route it, and answer with the decision (owner or queue, rule, why)."""
-    now = svc.clock.now()
-    lead_id, created = service.receive(
-        db=svc.db, lead_in=lead_in, idempotency_key=idempotency_key, now=now
+    decision, created = service.intake(
+        db=svc.db,
+        cache=svc.cache,
+        lead_in=lead_in,
+        idempotency_key=idempotency_key,
+        now=svc.clock.now(),
     )
     if not created:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/leads/{lead_id}"
-    return service.route(db=svc.db, cache=svc.cache, lead_id=lead_id, now=now)
+    response.headers["Location"] = f"/v1/leads/{decision.lead_id}"
+    return decision
 
 
 @router.get("/{lead_id}")

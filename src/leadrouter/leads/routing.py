@@ -1,111 +1,201 @@
-"""Routing a stored lead inside a write transaction, with exact round-robin under concurrency.
+"""Routing a stored lead inside one write transaction, with exact round-robin under concurrency.
 
-The engine decides on a snapshot of the rotation state read without locks; then the rows the
-decision touches (its pools' states and the assigned rep's load) are locked with
-`SELECT ... FOR UPDATE` in a fixed order. If one changed since it was read, another request got
-there first: release the locks, read the state again and route again, until the decision rests
-on exactly the rows it locked.
-The decision, the lead's new owner and the state changes commit together. On SQLite,
-`BEGIN IMMEDIATE` already serializes writers and the loop ends at once. Nothing here commits.
+The lead path is Core SQL, a handful of round trips: one statement reads the config version and
+every rotation state row, one reads earlier leads for dedupe; the engine decides; the decision is
+inserted, the lead claimed (`status = received` in the WHERE: a racing retry finds it routed), and
+the state rows the decision changed are updated only if their version is still the one routing
+read. Those conditional UPDATEs are the row locks: a mismatch means another request committed
+first, and the whole transaction is retried (`StateMoved`), a retry locking every state row
+before reading, so it cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers and no
+version ever mismatches. Nothing here commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Integer, String, literal, null, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_to_dict
 from leadrouter.engine import Snapshot, apply_effects, route
-from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow
+from leadrouter.leads.models import RECEIVED, ROUTED, DecisionRow, LeadRow
 from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
-from leadrouter.model import Decision, Kind, PoolState, RepLoad, RoutingState
+from leadrouter.model import Decision, PoolState, RepLoad, RoutingState
 from leadrouter.normalize import normalize_lead
-from leadrouter.policies.snapshot import Config
+from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
+from leadrouter.store import JSONValue
+from leadrouter.store.config_version import ROW_ID, ConfigVersion
 
 # Earlier leads considered for duplicates: the most recent few are what sticky ownership needs.
 KNOWN_LEADS_LIMIT = 20
 
+_POOL, _REP, _CONFIG = "p", "r", "v"
+
+
+class StateMoved(Exception):
+    """A rotation state row changed after routing read it: retry the transaction, locking."""
+
+
+class AlreadyRouted(Exception):
+    """Another request routed this lead first: its decision stands."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLead:
+    """What routing needs of a stored lead: it comes from the request or from the row."""
+
+    id: str
+    raw: dict[str, Any]
+    received_at: datetime
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A recorded decision: its row id and time, and the decision itself."""
+
+    decision_id: int
+    lead_id: str
+    at: datetime
+    decision: Decision
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    config_version: int
+    state: RoutingState
+    versions: dict[tuple[str, str], int]  # (_POOL or _REP, id) -> row version read
+
 
 def decide(
-    session: Session, config: Config, lead_row: LeadRow, now: datetime, *, cause: str
-) -> tuple[DecisionRow, Decision]:
-    """Route the (locked) lead, apply the decision's effects and record it; nothing committed."""
+    session: Session,
+    cache: ConfigCache,
+    lead: StoredLead,
+    now: datetime,
+    *,
+    cause: str,
+    lock: bool,
+) -> Routed:
+    """Route `lead`, record the decision and apply its effects; nothing committed.
+
+    With `lock`, every state row is locked before it is read (the retry after `StateMoved`);
+    raises `StateMoved`, or `AlreadyRouted` when `cause` is "new" and the lead was routed by
+    another request.
+    """
+    read = _read_state(session, lock=lock)
+    config = cache.at(session, read.config_version)
     policy = config.require_policy()
-    lead = normalize_lead(
-        lead_row.raw, policy.custom_fields, id=lead_row.id, received_at=lead_row.received_at
+    normalized = normalize_lead(
+        lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at
     )
-    keys = dedupe_keys(lead)
+    keys = dedupe_keys(normalized)
     snapshot = Snapshot(
         policy=policy,
         team=config.team,
         accounts=config.accounts,
-        known_leads=_known_leads(session, keys, lead_row.id),
+        state=read.state,
+        known_leads=_known_leads(session, keys, lead.id),
     )
-    while True:
-        # Locks taken inside a savepoint are released by rolling it back: a retry starts with
-        # no rows held, so every attempt locks in the same global order and none can deadlock.
-        attempt = session.begin_nested()
-        pools = {
-            r.pool_id: r
-            for r in session.scalars(select(PoolStateRow).execution_options(populate_existing=True))
-        }
-        loads = {
-            r.rep_id: r
-            for r in session.scalars(select(RepLoadRow).execution_options(populate_existing=True))
-        }
-        state = _state(pools, loads)
-        decision = route(lead, replace(snapshot, state=state), now, lead_id=lead_row.id)
-        if _lock_unchanged(session, decision, pools, loads):
-            attempt.commit()  # releases the savepoint; its row locks stay with the transaction
-            break
-        attempt.rollback()
-    _write_state(apply_effects(state, decision), decision, pools, loads)
-
-    row = DecisionRow(
-        lead_id=lead_row.id,
-        at=now,
-        cause=cause,
-        kind=decision.kind.value,
-        owner=decision.owner,
-        queue=decision.queue,
-        rule=decision.rule,
-        policy_version=decision.policy_version,
-        fallback=decision.fallback,
-        body=decision_to_dict(decision),
-    )
-    session.add(row)
-    session.flush()
-    match = decision.trace.match
-    lead_row.status = ROUTED
-    lead_row.kind = decision.kind.value
-    lead_row.owner = decision.owner
-    lead_row.queue = decision.queue
-    lead_row.pool = decision.pool
-    lead_row.rule = decision.rule
-    lead_row.decision_id = row.id
-    lead_row.account_id = match.account.id if match is not None and match.strong else None
-    lead_row.email_key = keys.email_key
-    lead_row.phone = keys.phone
-    lead_row.name_key = keys.name_key
-    return row, decision
+    decision = route(normalized, snapshot, now, lead_id=lead.id)
+    decision_id = session.execute(
+        DecisionRow.__table__.insert()
+        .values(
+            lead_id=lead.id,
+            at=now,
+            cause=cause,
+            kind=decision.kind.value,
+            owner=decision.owner,
+            queue=decision.queue,
+            rule=decision.rule,
+            policy_version=decision.policy_version,
+            fallback=decision.fallback,
+            body=decision_to_dict(decision),
+        )
+        .returning(DecisionRow.id)
+    ).scalar_one()
+    _claim(session, lead, decision, decision_id, keys, cause=cause)
+    # State rows last: they are what concurrent requests contend for, so hold them briefly.
+    _write_state(session, read, apply_effects(read.state, decision), decision)
+    return Routed(decision_id, lead.id, now, decision)
 
 
-def release(session: Session, rep_id: str) -> None:
-    """One open lead fewer for `rep_id` (the lead was rerouted away or closed)."""
-    load = session.scalar(
-        select(RepLoadRow)
-        .where(RepLoadRow.rep_id == rep_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+def move_load(session: Session, old: str | None, new: str | None) -> None:
+    """One open lead fewer for `old` and one more for `new` (a lead changed hands)."""
+    for rep_id, delta in sorted(((old, -1), (new, 1)), key=lambda pair: pair[0] or ""):
+        if rep_id is None:
+            continue
+        row = RepLoadRow.__table__.c
+        session.execute(
+            update(RepLoadRow)
+            .where(row.rep_id == rep_id, row.open + delta >= 0)
+            .values(open=row.open + delta, version=row.version + 1)
+        )
+
+
+def _read_state(session: Session, *, lock: bool) -> _State:
+    if lock:
+        # Fixed order (pools by id, then reps by id) so two locking retries never wait on each
+        # other in a cycle; a deadlock PostgreSQL still detects is retried by Database.write.
+        session.execute(
+            select(PoolStateRow.pool_id).order_by(PoolStateRow.pool_id).with_for_update()
+        )
+        session.execute(select(RepLoadRow.rep_id).order_by(RepLoadRow.rep_id).with_for_update())
+    pools = PoolStateRow.__table__.c
+    loads = RepLoadRow.__table__.c
+    # One round trip for everything routing reads that changes per lead; the unused columns of
+    # each branch are typed NULLs so both databases agree on the union's column types.
+    query = select(
+        type_coerce(literal(_REP), String),
+        loads.rep_id,
+        loads.open,
+        type_coerce(null(), JSONValue),
+        loads.version,
+        loads.today,
+        loads.day,
+    ).union_all(
+        select(
+            literal(_POOL),
+            pools.pool_id,
+            pools.cursor,
+            pools.current,
+            pools.version,
+            type_coerce(null(), Integer),
+            type_coerce(null(), Date),
+        ),
+        select(
+            literal(_CONFIG),
+            literal(""),
+            ConfigVersion.version,
+            null(),
+            literal(0),
+            null(),
+            null(),
+        ).where(ConfigVersion.id == ROW_ID),
     )
-    if load is not None and load.open > 0:
-        load.open -= 1
-        load.version += 1
+    config_version = 0
+    pool_states: dict[str, PoolState] = {}
+    rep_loads: dict[str, RepLoad] = {}
+    versions: dict[tuple[str, str], int] = {}
+    for kind, key, number, current, version, today, day in session.execute(query):
+        if kind == _CONFIG:
+            config_version = number or 0
+        elif kind == _POOL:
+            pool_states[key] = PoolState(number, dict(current or {}))
+            versions[(_POOL, key)] = version
+        else:
+            rep_loads[key] = RepLoad(number, today, _as_date(day))
+            versions[(_REP, key)] = version
+    return _State(config_version, RoutingState(pools=pool_states, loads=rep_loads), versions)
+
+
+def _as_date(value: date | str | None) -> date | None:
+    # The union's result types come from its first branch on PostgreSQL; SQLite hands back text.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _known_leads(session: Session, keys: DedupeKeys, lead_id: str) -> LeadIndex | None:
@@ -139,69 +229,83 @@ def _known_leads(session: Session, keys: DedupeKeys, lead_id: str) -> LeadIndex 
     return index
 
 
-def _state(pools: dict[str, PoolStateRow], loads: dict[str, RepLoadRow]) -> RoutingState:
-    return RoutingState(
-        pools={k: PoolState(r.cursor, dict(r.current)) for k, r in pools.items()},
-        loads={k: RepLoad(r.open, r.today, r.day) for k, r in loads.items()},
-    )
-
-
-def _lock_unchanged(
+def _claim(
     session: Session,
+    lead: StoredLead,
     decision: Decision,
-    pools: dict[str, PoolStateRow],
-    loads: dict[str, RepLoadRow],
-) -> bool:
-    """Lock the rows `decision` changes; False when one moved since routing read it."""
-    effects = decision.effects
-    seen = {("pool", k): pools[k].version for k in effects.pools if k in pools}
-    rep = effects.assigned_rep if decision.kind == Kind.REP else None
-    if rep is not None and rep in loads:
-        seen[("rep", rep)] = loads[rep].version
-    # Fixed order (pools by id, then the rep) so two requests never wait on each other in a
-    # cycle; a deadlock PostgreSQL still detects is retried whole by Database.write.
-    for row in session.scalars(
-        select(PoolStateRow)
-        .where(PoolStateRow.pool_id.in_(sorted(effects.pools)))
-        .order_by(PoolStateRow.pool_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ):
-        pools[row.pool_id] = row
-    if rep is not None:
-        row = session.scalar(
-            select(RepLoadRow)
-            .where(RepLoadRow.rep_id == rep)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if row is not None:
-            loads[rep] = row
-    now_seen = {("pool", k): pools[k].version for k in effects.pools if k in pools}
-    if rep is not None and rep in loads:
-        now_seen[("rep", rep)] = loads[rep].version
-    return now_seen == seen
-
-
-def _write_state(
-    state: RoutingState,
-    decision: Decision,
-    pools: dict[str, PoolStateRow],
-    loads: dict[str, RepLoadRow],
+    decision_id: int,
+    keys: DedupeKeys,
+    *,
+    cause: str,
 ) -> None:
-    """Copy the state the core computed onto the locked rows, bumping their versions."""
+    """Point the lead at its new decision; a new lead only while still unrouted."""
+    match = decision.trace.match
+    query = update(LeadRow).where(LeadRow.id == lead.id)
+    if cause == "new":
+        query = query.where(LeadRow.status == RECEIVED)
+    result = session.execute(
+        query.values(
+            status=ROUTED,
+            kind=decision.kind.value,
+            owner=decision.owner,
+            queue=decision.queue,
+            pool=decision.pool,
+            rule=decision.rule,
+            decision_id=decision_id,
+            account_id=match.account.id if match is not None and match.strong else None,
+            email_key=keys.email_key,
+            phone=keys.phone,
+            name_key=keys.name_key,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyRouted(lead.id)
+
+
+def _write_state(session: Session, read: _State, state: RoutingState, decision: Decision) -> None:
+    """Write the state rows the decision changed, each only if still at the version read."""
     effects = decision.effects
-    for pool_id in effects.pools:
-        # Every pool gets its state row when created, and a policy naming an unknown pool does
-        # not compile: the row is there.
-        row = pools[pool_id]
+    pools = PoolStateRow.__table__.c
+    # Pools by id, then the rep: the same order as a locking read, so no cycle of waits.
+    for pool_id in sorted(effects.pools):
         new = state.pool(pool_id)
-        row.cursor = new.cursor
-        row.current = dict(new.current)
-        row.version += 1
+        _update_if_unmoved(
+            session,
+            update(PoolStateRow).where(pools.pool_id == pool_id),
+            pools.version,
+            read.versions.get((_POOL, pool_id)),
+            cursor=new.cursor,
+            current=dict(new.current),
+        )
     rep = effects.assigned_rep
-    if rep is not None and rep in loads:
+    if rep is not None and (_REP, rep) in read.versions:
         load = state.load(rep)
-        row = loads[rep]
-        row.open, row.today, row.day = load.open, load.today, load.day
-        row.version += 1
+        loads = RepLoadRow.__table__.c
+        _update_if_unmoved(
+            session,
+            update(RepLoadRow).where(loads.rep_id == rep),
+            loads.version,
+            read.versions[(_REP, rep)],
+            open=load.open,
+            today=load.today,
+            day=load.day,
+        )
+
+
+def _update_if_unmoved(
+    session: Session, query: Any, version_column: Any, version: int | None, **values: Any
+) -> None:
+    # Every pool gets its state row when created and a policy naming an unknown pool does not
+    # compile, so a missing row is a version mismatch too.
+    if version is None:
+        raise StateMoved
+    result = session.execute(
+        query.where(version_column == version).values(**values, version=version + 1)
+    )
+    if result.rowcount != 1:
+        raise StateMoved
+
+
+def stored(row: LeadRow) -> StoredLead:
+    """The routing view of a lead row."""
+    return StoredLead(row.id, row.raw, row.received_at, row.status)

@@ -4,16 +4,19 @@ transaction, reroute, touches, outcomes and reads.
 Storing before routing means a crash mid-routing loses nothing: the lead stays `received` and
 the next request for it (a retry, or a reroute) routes it. The same Idempotency-Key or external
 id never creates a second lead or a second decision, even when identical requests race: the
-unique indexes stop the second insert, and routing re-checks the lead's status under a row lock.
+unique indexes stop the second insert (ON CONFLICT DO NOTHING), and routing claims the lead only
+while it is still `received`, so the slower of two routings rolls back and answers with the other's.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from leadrouter.audit import service as audit
@@ -21,7 +24,14 @@ from leadrouter.codec import decision_from_dict
 from leadrouter.errors import Conflict, NotFound
 from leadrouter.explain import describe
 from leadrouter.leads import routing
-from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow, OutcomeRow, TouchRow
+from leadrouter.leads.models import (
+    RECEIVED,
+    ROUTED,
+    DecisionRow,
+    LeadRow,
+    OutcomeRow,
+    TouchRow,
+)
 from leadrouter.leads.schemas import (
     CLOSED,
     DecisionRead,
@@ -32,7 +42,7 @@ from leadrouter.leads.schemas import (
     TouchCreate,
     WarningRead,
 )
-from leadrouter.model import Decision, Kind
+from leadrouter.model import Kind
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
 from leadrouter.store.rows import as_json, require_row
@@ -42,44 +52,32 @@ def get_or_raise(*, session: Session, lead_id: str) -> LeadRow:
     return require_row(session, LeadRow, lead_id, "lead")
 
 
+def intake(
+    *,
+    db: Database,
+    cache: ConfigCache,
+    lead_in: LeadCreate,
+    idempotency_key: str | None,
+    now: datetime,
+) -> tuple[DecisionSummary, bool]:
+    """Store the raw lead (committed first), route it; (the current decision, newly created)."""
+    lead, created = _store(db, lead_in, idempotency_key, now)
+    return _route_stored(db, cache, lead, now), created
+
+
 def receive(
     *, db: Database, lead_in: LeadCreate, idempotency_key: str | None, now: datetime
 ) -> tuple[str, bool]:
     """Store the raw lead, committed before any routing; returns (lead id, newly created)."""
-
-    def store(session: Session) -> tuple[str, bool]:
-        existing = _find_same(session, lead_in, idempotency_key)
-        if existing is not None:
-            return existing, False
-        row = LeadRow(
-            id=uuid.uuid4().hex,
-            idempotency_key=idempotency_key,
-            external_id=lead_in.external_id,
-            raw=lead_in.lead,
-            received_at=now,
-        )
-        session.add(row)
-        session.flush()
-        return row.id, True
-
-    try:
-        return db.write(store)
-    except IntegrityError:
-        # An identical request inserted the same key between our check and our insert.
-        return db.write(lambda session: (_require_same(session, lead_in, idempotency_key), False))
+    lead, created = _store(db, lead_in, idempotency_key, now)
+    return lead.id, created
 
 
 def route(*, db: Database, cache: ConfigCache, lead_id: str, now: datetime) -> DecisionSummary:
-    """Route the lead unless it already was; the current decision either way."""
-
-    def work(session: Session) -> DecisionSummary:
-        lead = _lock(session, lead_id)
-        if lead.status == ROUTED and lead.decision_id is not None:
-            return summary(require_row(session, DecisionRow, lead.decision_id, "decision"))
-        row, decision = routing.decide(session, cache.get(session), lead, now, cause="new")
-        return _summary(row, decision)
-
-    return db.write(work)
+    """Route the stored lead unless it already was; the current decision either way."""
+    with db.read() as session:
+        lead = routing.stored(get_or_raise(session=session, lead_id=lead_id))
+    return _route_stored(db, cache, lead, now)
 
 
 def reroute(
@@ -87,12 +85,15 @@ def reroute(
 ) -> DecisionSummary:
     """Route the lead again under the current configuration; a new decision, history kept."""
 
-    def work(session: Session) -> DecisionSummary:
+    def work(session: Session, lock: bool) -> routing.Routed:
         lead = _lock(session, lead_id)
         before = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
-        if lead.status == ROUTED and lead.kind == Kind.REP and lead.owner is not None:
-            routing.release(session, lead.owner)
-        row, decision = routing.decide(session, cache.get(session), lead, now, cause="reroute")
+        if lead.status == ROUTED and lead.kind == Kind.REP and lead.outcome not in CLOSED:
+            routing.move_load(session, lead.owner, None)
+        routed = routing.decide(
+            session, cache, routing.stored(lead), now, cause="reroute", lock=lock
+        )
+        decision = routed.decision
         audit.record(
             session=session,
             actor=actor,
@@ -101,11 +102,47 @@ def reroute(
             entity_id=lead_id,
             at=now,
             before=before,
-            after={"kind": lead.kind, "owner": lead.owner, "queue": lead.queue},
+            after={"kind": decision.kind.value, "owner": decision.owner, "queue": decision.queue},
         )
-        return _summary(row, decision)
+        return routed
 
-    return db.write(work)
+    return _summary(_write_routed(db, work))
+
+
+def assign(
+    *,
+    session: Session,
+    lead_id: str,
+    rep: str | None,
+    queue: str | None,
+    now: datetime,
+    cause: str,
+) -> None:
+    """Move the lead to `rep` (or, with rep None, to `queue`) outside routing, keeping rep loads.
+
+    The old owner gets one open lead fewer and the new one one more, unless the lead is closed
+    (won or lost already released it). `cause` (an actor's name, or `sla`) goes into the audit
+    log. No decision is added: the lead's decisions stay the routing history. Nothing committed.
+    """
+    lead = get_or_raise(session=session, lead_id=lead_id)
+    before = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
+    old = lead.owner if lead.kind == Kind.REP else None
+    if rep is not None:
+        lead.kind, lead.owner, lead.queue = Kind.REP.value, rep, None
+    else:
+        lead.kind, lead.owner, lead.queue = Kind.QUEUE.value, None, queue
+    if lead.outcome not in CLOSED and old != rep:
+        routing.move_load(session, old, rep)
+    audit.record(
+        session=session,
+        actor=cause,
+        action="assign",
+        entity="lead",
+        entity_id=lead_id,
+        at=now,
+        before=before,
+        after={"kind": lead.kind, "owner": lead.owner, "queue": lead.queue},
+    )
 
 
 def read(*, session: Session, lead_id: str) -> LeadRead:
@@ -114,10 +151,7 @@ def read(*, session: Session, lead_id: str) -> LeadRead:
 
 
 def current_decision(*, session: Session, lead_id: str) -> DecisionRead:
-    lead = get_or_raise(session=session, lead_id=lead_id)
-    if lead.decision_id is None:
-        raise NotFound(f"lead '{lead_id}' has no decision yet")
-    return detail(require_row(session, DecisionRow, lead.decision_id, "decision"))
+    return detail(_current(session, lead_id))
 
 
 def decisions(*, session: Session, lead_id: str) -> list[DecisionRead]:
@@ -153,8 +187,8 @@ def set_outcome(
     """Record how the lead turned out; won or lost closes it and frees the owner's capacity."""
     lead = _lock(session, lead_id)
     closes = outcome_in.outcome in CLOSED and lead.outcome not in CLOSED
-    if closes and lead.kind == Kind.REP and lead.owner is not None:
-        routing.release(session, lead.owner)
+    if closes and lead.kind == Kind.REP:
+        routing.move_load(session, lead.owner, None)
     session.add(
         OutcomeRow(
             lead_id=lead_id,
@@ -171,7 +205,7 @@ def set_outcome(
 
 
 def summary(row: DecisionRow) -> DecisionSummary:
-    return _summary(row, decision_from_dict(row.body))
+    return _summary(routing.Routed(row.id, row.lead_id, row.at, decision_from_dict(row.body)))
 
 
 def detail(row: DecisionRow) -> DecisionRead:
@@ -179,11 +213,12 @@ def detail(row: DecisionRow) -> DecisionRead:
     return DecisionRead(**base.model_dump(), cause=row.cause, trace=row.body["trace"])
 
 
-def _summary(row: DecisionRow, decision: Decision) -> DecisionSummary:
+def _summary(routed: routing.Routed) -> DecisionSummary:
+    decision = routed.decision
     score = decision.trace.score
     return DecisionSummary(
-        lead_id=row.lead_id,
-        decision_id=row.id,
+        lead_id=routed.lead_id,
+        decision_id=routed.decision_id,
         kind=decision.kind.value,
         owner=decision.owner,
         queue=decision.queue,
@@ -192,13 +227,49 @@ def _summary(row: DecisionRow, decision: Decision) -> DecisionSummary:
         score=score.total if score is not None else None,
         policy_version=decision.policy_version,
         fallback=decision.fallback,
-        at=row.at,
+        at=routed.at,
         warnings=[
             WarningRead(field=w.field, code=w.code.value, message=w.message)
             for w in decision.trace.warnings
         ],
         explanation=describe(decision),
     )
+
+
+def _route_stored(
+    db: Database, cache: ConfigCache, lead: routing.StoredLead, now: datetime
+) -> DecisionSummary:
+    if lead.status != ROUTED:
+        try:
+            return _summary(
+                _write_routed(
+                    db,
+                    lambda session, lock: routing.decide(
+                        session, cache, lead, now, cause="new", lock=lock
+                    ),
+                )
+            )
+        except routing.AlreadyRouted:
+            pass  # a racing request with the same key routed it: answer with its decision
+    with db.read() as session:
+        return summary(_current(session, lead.id))
+
+
+def _write_routed(db: Database, work: Callable[[Session, bool], routing.Routed]) -> routing.Routed:
+    """Run routing `work` in a write transaction: optimistic first, then locking the state."""
+    try:
+        return db.write(lambda session: work(session, False))
+    except routing.StateMoved:
+        # Another request changed a rotation row this decision rested on; the second attempt
+        # locks every state row before reading, so it cannot be overtaken.
+        return db.write(lambda session: work(session, True))
+
+
+def _current(session: Session, lead_id: str) -> DecisionRow:
+    lead = get_or_raise(session=session, lead_id=lead_id)
+    if lead.decision_id is None:
+        raise NotFound(f"lead '{lead_id}' has no decision yet")
+    return require_row(session, DecisionRow, lead.decision_id, "decision")
 
 
 def _lock(session: Session, lead_id: str) -> LeadRow:
@@ -213,32 +284,41 @@ def _lock(session: Session, lead_id: str) -> LeadRow:
     return lead
 
 
-def _matching(session: Session, lead_in: LeadCreate, key: str | None) -> LeadRow | None:
+def _store(
+    db: Database, lead_in: LeadCreate, key: str | None, now: datetime
+) -> tuple[routing.StoredLead, bool]:
+    """Insert the raw lead unless its key or external id is taken; committed on return."""
+    fresh = routing.StoredLead(uuid.uuid4().hex, lead_in.lead, now, RECEIVED)
+    insert = (pg_insert if db.postgres else sqlite_insert)(LeadRow).values(
+        id=fresh.id,
+        idempotency_key=key,
+        external_id=lead_in.external_id,
+        raw=lead_in.lead,
+        received_at=now,
+        status=RECEIVED,
+    )
+    # ON CONFLICT waits for a racing insert of the same key to commit, then skips: no
+    # IntegrityError to recover from, and one statement whether the lead is new or a retry.
+    query = insert.on_conflict_do_nothing().returning(LeadRow.id)
+    if db.write(lambda session: session.execute(query).first()) is not None:
+        return fresh, True
+    with db.read() as session:
+        return _same(session, lead_in, key), False
+
+
+def _same(session: Session, lead_in: LeadCreate, key: str | None) -> routing.StoredLead:
+    """The stored lead this request repeats; Conflict if it repeats it with another payload."""
     conditions = []
     if key is not None:
         conditions.append(LeadRow.idempotency_key == key)
     if lead_in.external_id is not None:
         conditions.append(LeadRow.external_id == lead_in.external_id)
-    if not conditions:
-        return None
-    return session.scalar(select(LeadRow).where(or_(*conditions)).limit(1))
-
-
-def _find_same(session: Session, lead_in: LeadCreate, key: str | None) -> str | None:
-    """The id of the lead this request repeats, if any; Conflict if it repeats it differently."""
-    row = _matching(session, lead_in, key)
+    row = session.scalar(select(LeadRow).where(or_(*conditions)).limit(1))
     if row is None:
-        return None
+        raise Conflict("the lead conflicts with another one being stored; retry")
     if row.raw != lead_in.lead:
         raise Conflict(
             f"lead '{row.id}' was received with this idempotency key or external id "
             "and a different payload"
         )
-    return row.id
-
-
-def _require_same(session: Session, lead_in: LeadCreate, key: str | None) -> str:
-    lead_id = _find_same(session, lead_in, key)
-    if lead_id is None:
-        raise Conflict("the lead conflicts with another one being stored; retry")
-    return lead_id
+    return routing.stored(row)

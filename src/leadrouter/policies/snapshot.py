@@ -2,7 +2,8 @@
 
 Building it (team from rows, the account index, compiling the active policy) is costly, so each
 process keeps the last one and rebuilds only when `config_version` moved, which costs one
-primary-key read per request. Never holds routing state: that is read under lock per lead.
+primary-key read per request (or a column of a statement the request makes anyway: see
+`leads/routing.py`). Never holds routing state: that is read under lock per lead.
 """
 
 from __future__ import annotations
@@ -88,7 +89,11 @@ class ConfigCache:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> Config:
-        version = read_config_version(session)
+        """The configuration as of the counter stored now (one primary-key read)."""
+        return self.at(session, read_config_version(session))
+
+    def at(self, session: Session, version: int) -> Config:
+        """The configuration for a counter value the caller read itself, built if new."""
         config = self._config
         if config is not None and config.version == version:
             return config

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, defer
 
 from leadrouter.codec import decision_from_dict
 from leadrouter.explain import describe_rep, describe_rule, headline
+from leadrouter.leads import service as leads
 from leadrouter.leads.models import DecisionRow, LeadRow, TouchRow
 from leadrouter.model import Decision, Kind, Shift
 from leadrouter.normalize import normalize_lead
@@ -381,7 +382,12 @@ def _apply(
     previous_owner = lead_row.owner
     outcome = _resolve_pool_move(ctx, clock, timer.step, lead_row.owner, outcome)
     if outcome.move is not None:
-        _move_lead(lead_row, outcome.move)
+        move = outcome.move
+        rep = move.id if move.kind is TargetKind.REP else None
+        queue = None if rep is not None else move.id
+        leads.assign(
+            session=session, lead_id=lead_row.id, rep=rep, queue=queue, now=ctx.now, cause="sla"
+        )
         if outcome.move.kind is TargetKind.QUEUE:
             _end_clock(session, clock_row, ctx.now)
     if outcome.cancel:
@@ -440,14 +446,6 @@ def _resolve_pool_move(
         {**event.data, "rep": rep},
     )
     return Outcome((moved,), (Notice(Template.REASSIGNED, rep),), Move(TargetKind.REP, rep))
-
-
-def _move_lead(lead_row: LeadRow, move: Move) -> None:
-    # The rep loads are left to the leads service: the ladder moves ownership, not capacity.
-    if move.kind is TargetKind.REP:
-        lead_row.kind, lead_row.owner, lead_row.queue = Kind.REP.value, move.id, None
-    else:
-        lead_row.kind, lead_row.owner, lead_row.queue = Kind.QUEUE.value, None, move.id
 
 
 # ---------------------------------------------------------------- reading
