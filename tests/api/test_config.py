@@ -132,3 +132,14 @@ def test_openapi__is_served_with_every_router(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/leads", "/v1/reps", "/v1/policies/{version}/simulate", "/v1/audit"} <= set(paths)
     assert client.get("/docs").status_code == 200
+
+
+def test_policy_upload__invalid_sla_section_is_422_with_positions(seeded: TestClient) -> None:
+    bad = POLICY_V2 + "sla:\n  - id: standard\n    first_touch: 5m\n    escalation:\n"
+    bad += "      - {after: 10m, do: reassign nobody}\n"
+    response = seeded.post("/v1/policies", json={"text": bad})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["line"] == len(bad.splitlines())
+    assert "nobody" in error["message"]
+    assert [v["version"] for v in seeded.get("/v1/policies").json()] == ["t1"]
