@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
@@ -37,6 +37,22 @@ def postgres_or_skip() -> None:
         engine.dispose()
 
 
+def extensions_in_public(connection: Connection) -> None:
+    """Keep pg_trgm in `public`, which every test schema's search path lists after its own."""
+    # Migration 0003 creates it "IF NOT EXISTS" in the first schema of the search path: a test
+    # schema, dropped after its run with the extension, under the feet of a concurrent run.
+    where = connection.scalar(
+        text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+    )
+    try:
+        if where is None:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+        elif where != "public":
+            connection.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
+    except DBAPIError:
+        pass  # a concurrent run did the same at the same moment; either way it is in public
+
+
 @contextmanager
 def postgres_schema() -> Iterator[str]:
     """The URL of a fresh, migrated schema `lr_test_<random>` in database `test`, dropped after."""
@@ -44,8 +60,9 @@ def postgres_schema() -> Iterator[str]:
     schema = f"lr_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        extensions_in_public(connection)
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema},public"
     try:
         db = Database(url)
         upgrade(db.engine)
