@@ -137,7 +137,7 @@ def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview
     )
     return Overview(
         today=counts.get(now.strftime("%Y-%m-%d"), 0),
-        week=load_window(session, now - timedelta(days=7), now, now, sla_target).count(),
+        week=queries.count_leads(session, now - timedelta(days=7), now),
         report=report_of(session, window, now, WINDOW, sla_target, OVERVIEW_DIMENSIONS),
         trend=trend,
     )

@@ -52,6 +52,9 @@ class FigureDayRow(Base):
     sla_target_seconds: Mapped[float]
     # When an SLA still pending at computed_at falls due: the SLA counts change then, unasked.
     recheck_at: Mapped[datetime | None]
+    # A unique id of the refresh that wrote it (unique across databases too): readers cache the
+    # day's groups by it.
+    refresh: Mapped[str] = mapped_column(String(32))
 
 
 class FigureMarkRow(Base):

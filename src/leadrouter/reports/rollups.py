@@ -12,8 +12,10 @@ live, so figures equal the live computation at every moment. Never touches the r
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+import threading
+import uuid
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -160,7 +162,12 @@ def _lock_marks(session: Session) -> FigureMarkRow:
 
 
 def _apply(
-    session: Session, plan: _Plan, now: datetime, target: timedelta, by_clocks: bool
+    session: Session,
+    plan: _Plan,
+    now: datetime,
+    target: timedelta,
+    by_clocks: bool,
+    refresh: str,
 ) -> None:
     gone = sorted(plan.drop | set(plan.compute))
     if gone:
@@ -183,6 +190,7 @@ def _apply(
                     by_clocks=by_clocks,
                     sla_target_seconds=target.total_seconds(),
                     recheck_at=earliest_recheck(groups),
+                    refresh=refresh,
                 )
             )
             day += DAY
@@ -221,12 +229,66 @@ def refresh(db: Database, now: datetime, since: timedelta, target: timedelta) ->
     def work(session: Session) -> int:
         marks = _lock_marks(session)
         plan = _plan(session, days, now, target, by_clocks)
-        _apply(session, plan, now, target, by_clocks)
+        _apply(session, plan, now, target, by_clocks, uuid.uuid4().hex)
         for name, value in plan.marks.items():
             setattr(marks, name, value)
         return len(plan.compute)
 
     return db.write(work)
+
+
+class _DayCache:
+    """Stored days' groups by (day, refresh id): a stored day never changes under the same
+    refresh id, so pages after the first read only the days' headers, not their rows."""
+
+    def __init__(self, size: int) -> None:
+        self._days: OrderedDict[tuple[date, str], tuple[Group, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def groups(self, session: Session, days: Mapping[date, str]) -> list[Group]:
+        """The groups of `days` (day -> refresh id), reading only the missing ones."""
+        with self._lock:
+            cached = {key: self._days.get(key) for key in days.items()}
+        missing = [day for (day, _), groups in cached.items() if groups is None]
+        if missing:
+            read: dict[date, list[Group]] = {day: [] for day in missing}
+            rows = session.execute(
+                select(*_FIGURE_COLUMNS).where(
+                    FigureRow.day >= min(missing), FigureRow.day <= max(missing)
+                )
+            )
+            for row in rows:
+                if row.day in read:
+                    read[row.day].append(_group(row))
+            for day, groups in read.items():
+                cached[(day, days[day])] = tuple(groups)
+        with self._lock:
+            for key, groups in cached.items():
+                self._days[key] = groups  # type: ignore[assignment]
+                self._days.move_to_end(key)
+            while len(self._days) > self._size:
+                self._days.popitem(last=False)
+        return [g for groups in cached.values() for g in groups or ()]
+
+
+_cache = _DayCache(size=400)
+_FIGURE_COLUMNS = (
+    FigureRow.day,
+    FigureRow.rule,
+    FigureRow.owner,
+    FigureRow.pool,
+    FigureRow.kind,
+    FigureRow.segment,
+    FigureRow.source,
+    FigureRow.leads,
+    FigureRow.qualified,
+    FigureRow.won,
+    FigureRow.sla_met,
+    FigureRow.sla_breached,
+    FigureRow.sla_pending,
+    FigureRow.touch_seconds,
+)
 
 
 def load_window(
@@ -236,16 +298,11 @@ def load_window(
     the rollups, everything else (partial days, days not rolled up) read live."""
     by_clocks = queries.has_sla_clocks(session)
     stored = {
-        day: row
+        day: row.refresh
         for day, row in _stored(session, full_days(start, end)).items()
         if _usable(row, now, target, by_clocks)
     }
-    groups: list[Group] = []
-    if stored:
-        rows = session.scalars(
-            select(FigureRow).where(FigureRow.day >= min(stored), FigureRow.day <= max(stored))
-        )
-        groups.extend(_group(row) for row in rows if row.day in stored)
+    groups = _cache.groups(session, stored) if stored else []
     cursor = start
     for day in sorted(stored):
         if cursor < day_start(day):
@@ -258,7 +315,7 @@ def load_window(
     return Window(tuple(groups))
 
 
-def _group(row: FigureRow) -> Group:
+def _group(row: Any) -> Group:
     return Group(
         day=row.day.isoformat(),
         rule=row.rule,

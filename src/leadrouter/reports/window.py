@@ -8,7 +8,6 @@ exact). Pure: no database, no clock.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -93,7 +92,9 @@ class Window:
         entry, even when nothing was touched)."""
         speeds = {}
         for key, groups in self._split(dimension).items():
-            seconds = list(heapq.merge(*(g.touch_seconds for g in groups)))
+            # Concatenate and sort: timsort merges the sorted runs in C, far faster than heapq.
+            seconds = [s for g in groups for s in g.touch_seconds]
+            seconds.sort()
             if seconds or dimension is None:
                 speeds[key] = _speed(seconds)
         if dimension is None and ALL not in speeds:

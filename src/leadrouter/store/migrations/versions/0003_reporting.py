@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("by_clocks", sa.Boolean(), nullable=False),
         sa.Column("sla_target_seconds", sa.Float(), nullable=False),
         sa.Column("recheck_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("refresh", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("day", name=op.f("pk_lead_figures_days")),
     )
     op.create_table(
