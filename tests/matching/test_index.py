@@ -414,6 +414,7 @@ def test_with_accounts__a_small_change_updates_in_place_of_a_full_build() -> Non
     assert updated._stale_entries == 4  # two names indexed, two unindexed: no full build
     assert matched_id(updated.match(lead(company="Zorblax Analytcs"))) == "new"  # a typo
     assert matched_id(updated.match(lead(email="jo@zorblax.io"))) == "new"
+    assert updated.ultimate_parent("new").id == "new"  # type: ignore[union-attr]
     assert matched_id(updated.match(lead(company="Alphabet Growth Fund"))) == "alpha"
     assert updated.match(lead(company="Alpha Fund Ltd")).match is None
     assert matched_id(updated.match(lead(company=FAMILY.get("f1").name))) != "f1"  # type: ignore[union-attr]

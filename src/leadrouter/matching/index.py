@@ -177,6 +177,7 @@ class AccountIndex:
     _unknown_weight: float  # weight of a lead word no account name has
     _live_entries: int
     _stale_entries: int  # entries added or removed since the last full build
+    _parents: frozenset[str]  # ids that some account names as its parent (and maybe a few more)
 
     # ------------------------------------------------------------ building
 
@@ -196,7 +197,9 @@ class AccountIndex:
         for i, account in enumerate(ordered):
             tables.add(i, account)
         tables.weigh(range(len(tables.words)), range(len(tables.entry_tokens)))
-        return tables.freeze(strong, weak, ordered, by_id, _tops(ordered, by_id), stale=0)
+        top = _tops(ordered, by_id)
+        parents = frozenset(a.parent for a in ordered if a.parent is not None)
+        return tables.freeze(strong, weak, ordered, by_id, top, parents, stale=0)
 
     def with_accounts(
         self, changed: Iterable[Account], removed: Iterable[str] = ()
@@ -213,19 +216,24 @@ class AccountIndex:
         accounts = list(self._accounts)
         by_id = dict(self._by_id)
         tables = _Tables(self)
+        # Ultimate parents are worked out again (a pass over all accounts) only when a parent link
+        # changes or an account that is some account's parent comes or goes.
+        parents = self._parents
         hierarchy_changed = False
         for account_id in removed:
             i = by_id.get(account_id)
             if i is not None and account_id not in changes:
                 del by_id[account_id]
                 tables.drop(i, accounts[i])
-                hierarchy_changed = True
+                hierarchy_changed = hierarchy_changed or account_id in parents
         for account in changes.values():
             i = by_id.get(account.id)
             if i is None:
                 i = by_id[account.id] = len(accounts)
                 accounts.append(account)
-                hierarchy_changed = True
+                hierarchy_changed = (
+                    hierarchy_changed or account.parent is not None or account.id in parents
+                )
             else:
                 tables.drop(i, accounts[i])
                 hierarchy_changed = hierarchy_changed or accounts[i].parent != account.parent
@@ -237,8 +245,13 @@ class AccountIndex:
             return AccountIndex.build(live, strong=self.strong, weak=self.weak)
         tables.weigh(tables.touched, tables.reweighed_entries())
         ordered = tuple(accounts)
-        top = _tops(ordered, by_id) if hierarchy_changed else self._top
-        return tables.freeze(self.strong, self.weak, ordered, by_id, top, stale=stale)
+        if hierarchy_changed:
+            top = _tops(ordered, by_id)
+            parents = parents | {a.parent for a in changes.values() if a.parent is not None}
+        else:  # new accounts head their own chains
+            top = array("i", self._top)
+            top.extend(range(len(top), len(ordered)))
+        return tables.freeze(self.strong, self.weak, ordered, by_id, top, parents, stale=stale)
 
     # ------------------------------------------------------------ lookups
 
@@ -794,6 +807,7 @@ class _Tables:
         accounts: tuple[Account, ...],
         by_id: dict[str, int],
         top: array,
+        parents: frozenset[str],
         *,
         stale: int,
     ) -> AccountIndex:
@@ -824,6 +838,7 @@ class _Tables:
             _unknown_weight=math.log(self.live + 1) + 0.1,
             _live_entries=self.live,
             _stale_entries=stale,
+            _parents=parents,
         )
 
 
