@@ -7,8 +7,8 @@ one kind at a time (suffix changes, abbreviations, typos, word order, missing or
 country, subsidiaries, personal email), plus leads of companies that are not accounts (held-out
 register names, which must match nothing). Everything is drawn from one seeded RNG. Prints
 precision, recall and F1 overall and per kind, strong-match precision, the false-match rate on
-non-accounts, per-lead latency, build time and peak memory, and the same measures for a plain
-baseline (rapidfuzz `process.extractOne` over all names with a cutoff) on a sample.
+non-accounts, per-lead latency, build and update time and peak memory, and the same measures for
+a plain baseline (rapidfuzz `process.extractOne` over all names with a cutoff) on a sample.
 
     .venv/bin/python bench/matching.py                       # 400,000 accounts, 20,000 leads
     .venv/bin/python bench/matching.py --accounts 50000 --leads 2000   # a quick run
@@ -25,7 +25,7 @@ import string
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from statistics import quantiles
@@ -388,6 +388,13 @@ def main() -> None:
     build_seconds = time.perf_counter() - started
     build_cpu = time.process_time() - started_cpu
     rss_after = _peak_rss_mb()
+    # An update as a CRM sync makes it: one account renamed, one added, one removed.
+    renamed = replace(accounts[0], name=f"{accounts[0].name} Renamed")
+    started_cpu = time.process_time()
+    index.with_accounts(
+        [renamed, Account(id="bench-new", name="Zorblax Analytics")], removed=[accounts[1].id]
+    )
+    update_cpu = time.process_time() - started_cpu
 
     tallies: dict[str, Tally] = defaultdict(Tally)
     overall = Tally()
@@ -423,7 +430,8 @@ def main() -> None:
     )
     print(
         f"index build: {build_seconds:.1f} s wall clock, {build_cpu:.1f} s CPU "
-        f"for {len(index):,} accounts"
+        f"for {len(index):,} accounts; an update (1 renamed, 1 added, 1 removed) "
+        f"{update_cpu * 1000:.0f} ms CPU"
     )
     print(
         f"peak memory (max RSS): {rss_after:.0f} MB for the process; "
