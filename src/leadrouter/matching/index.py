@@ -712,7 +712,8 @@ class _Tables:
         self.weights.append(0.0)
         if len(token) >= _MIN_TYPO_LENGTH:
             deletes = self.deletes
-            for variant in _typo_variants(token):
+            # A set: a doubled letter ("accel") gives the same deletion twice.
+            for variant in set(_typo_variants(token)):
                 known = deletes.get(variant)
                 if known is None:
                     deletes[variant] = tid
