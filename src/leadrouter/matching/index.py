@@ -31,6 +31,7 @@ from leadrouter.matching.names import (
     CompanyName,
     company_name,
     is_identifier,
+    read_company_name,
 )
 from leadrouter.model import Account, AccountMatch, AccountType, Lead, Note, Reason
 from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
@@ -731,7 +732,7 @@ class _Tables:
         seen: set[str] = set()
         vocab, words, all_postings = self.vocab, self.words, self.postings
         for text in (account.name, *account.aliases):
-            name = company_name(text)
+            name = read_company_name(text)
             if name is None:
                 continue
             key = name.key
@@ -768,7 +769,7 @@ class _Tables:
             _without(self.domains, domain, {i})
             self._changed_domains.add(domain)
         for text in (account.name, *account.aliases):
-            name = company_name(text)
+            name = read_company_name(text)
             if name is None:
                 continue
             entries = {e for e in self.keys.get(name.key, ()) if self.entry_account[e] == i}

@@ -271,7 +271,10 @@ def is_identifier(token: str) -> bool:
     Numbers (any token with a non-letter), roman numerals (`_ROMAN`) and single
     letters: two names that differ in them are different companies however alike the rest is.
     """
-    return len(token) == 1 or not token.isalpha() or _ROMAN.fullmatch(token) is not None
+    if len(token) == 1 or not token.isalpha():
+        return True
+    # The strip rules out most words before the regex runs: this is on the per-lead path.
+    return not token.strip("ivxlc") and _ROMAN.fullmatch(token) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +314,7 @@ def _is_mash(text: str) -> bool:
     return len(set(letters)) == 1 or letters.isdigit()
 
 
-@lru_cache(maxsize=65536)
-def company_name(text: str) -> CompanyName | None:
+def read_company_name(text: str) -> CompanyName | None:
     """The identifying tokens of a company name; None for a placeholder or an empty name."""
     cleaned = clean(text)
     if not cleaned or is_placeholder(cleaned):
@@ -326,3 +328,8 @@ def company_name(text: str) -> CompanyName | None:
         return None
     tokens = _strip_legal_forms(tokens)
     return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)))
+
+
+# Leads repeat company names, so the per-lead path reads them through a cache; an index build
+# reads each account name once with `read_company_name`, and so leaves this cache to the leads.
+company_name = lru_cache(maxsize=65536)(read_company_name)
