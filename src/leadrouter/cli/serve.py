@@ -73,6 +73,10 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         access_log=False,  # one log line per lead costs more than routing it
+        # The C HTTP parser and event loop: measurably less CPU per request than h11/asyncio
+        # on a machine where the database and the servers share two cores.
+        http="httptools",
+        loop="uvloop",
         # A worker imports the whole routing stack before it answers the parent's health
         # check; on a busy machine that takes longer than uvicorn's 5 s default.
         timeout_worker_healthcheck=60,

@@ -14,9 +14,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, literal, null, or_, select, type_coerce, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    Update,
+    bindparam,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_to_dict
@@ -72,6 +87,72 @@ class _State:
     versions: dict[tuple[str, str], int]  # (_POOL or _REP, id) -> row version read
 
 
+# Statements are built once: constructing and cache-keying SQLAlchemy statements per call cost
+# more than the round trips themselves. Values are bound per execution.
+_LEADS = LeadRow.__table__
+_DECISIONS = DecisionRow.__table__
+_POOLS = PoolStateRow.__table__
+_LOADS = RepLoadRow.__table__
+
+# One round trip for everything routing reads that changes per lead; the unused columns of each
+# branch are typed NULLs so both databases agree on the union's column types.
+_READ_STATE = select(
+    type_coerce(literal(_REP), String),
+    _LOADS.c.rep_id,
+    _LOADS.c.open,
+    type_coerce(null(), JSONValue),
+    _LOADS.c.version,
+    _LOADS.c.today,
+    _LOADS.c.day,
+).union_all(
+    select(
+        literal(_POOL),
+        _POOLS.c.pool_id,
+        _POOLS.c.cursor,
+        _POOLS.c.current,
+        _POOLS.c.version,
+        type_coerce(null(), Integer),
+        type_coerce(null(), Date),
+    ),
+    select(
+        literal(_CONFIG), literal(""), ConfigVersion.version, null(), literal(0), null(), null()
+    ).where(ConfigVersion.id == ROW_ID),
+)
+# Fixed order (pools by id, then reps by id) so two locking retries never wait on each other in
+# a cycle; a deadlock PostgreSQL still detects is retried by Database.write.
+_LOCK_STATE = (
+    select(_POOLS.c.pool_id).order_by(_POOLS.c.pool_id).with_for_update(),
+    select(_LOADS.c.rep_id).order_by(_LOADS.c.rep_id).with_for_update(),
+)
+_INSERT_DECISION = _DECISIONS.insert().returning(_DECISIONS.c.id)
+_CLAIM = {
+    # A new lead is claimed only while unrouted: a racing retry of the same request finds none.
+    "new": update(_LEADS).where(
+        _LEADS.c.id == bindparam("b_id"), _LEADS.c.status == literal(RECEIVED)
+    ),
+    "reroute": update(_LEADS).where(_LEADS.c.id == bindparam("b_id")),
+}
+_UPDATE_POOL = update(_POOLS).where(
+    _POOLS.c.pool_id == bindparam("b_key"), _POOLS.c.version == bindparam("b_version")
+)
+_UPDATE_LOAD = update(_LOADS).where(
+    _LOADS.c.rep_id == bindparam("b_key"), _LOADS.c.version == bindparam("b_version")
+)
+_MOVE_LOAD = (
+    update(_LOADS)
+    .where(_LOADS.c.rep_id == bindparam("b_key"), _LOADS.c.open + bindparam("b_delta") >= 0)
+    .values(open=_LOADS.c.open + bindparam("b_delta"), version=_LOADS.c.version + 1)
+)
+_KNOWN_COLUMNS = (
+    _LEADS.c.id,
+    _LEADS.c.owner,
+    _LEADS.c.email_key,
+    _LEADS.c.phone,
+    _LEADS.c.name_key,
+    _LEADS.c.account_id,
+)
+
+
 def decide(
     session: Session,
     cache: ConfigCache,
@@ -87,7 +168,8 @@ def decide(
     raises `StateMoved`, or `AlreadyRouted` when `cause` is "new" and the lead was routed by
     another request.
     """
-    read = _read_state(session, lock=lock)
+    connection = session.connection()
+    read = _read_state(connection, lock=lock)
     config = cache.at(session, read.config_version)
     policy = config.require_policy()
     normalized = normalize_lead(
@@ -99,89 +181,48 @@ def decide(
         team=config.team,
         accounts=config.accounts,
         state=read.state,
-        known_leads=_known_leads(session, keys, lead.id),
+        known_leads=_known_leads(connection, keys, lead.id),
     )
     decision = route(normalized, snapshot, now, lead_id=lead.id)
-    decision_id = session.execute(
-        DecisionRow.__table__.insert()
-        .values(
-            lead_id=lead.id,
-            at=now,
-            cause=cause,
-            kind=decision.kind.value,
-            owner=decision.owner,
-            queue=decision.queue,
-            rule=decision.rule,
-            policy_version=decision.policy_version,
-            fallback=decision.fallback,
-            body=decision_to_dict(decision),
-        )
-        .returning(DecisionRow.id)
+    decision_id = connection.execute(
+        _INSERT_DECISION,
+        {
+            "lead_id": lead.id,
+            "at": now,
+            "cause": cause,
+            "kind": decision.kind.value,
+            "owner": decision.owner,
+            "queue": decision.queue,
+            "rule": decision.rule,
+            "policy_version": decision.policy_version,
+            "fallback": decision.fallback,
+            "body": decision_to_dict(decision),
+        },
     ).scalar_one()
-    _claim(session, lead, decision, decision_id, keys, cause=cause)
+    _claim(connection, lead, decision, decision_id, keys, cause=cause)
     # State rows last: they are what concurrent requests contend for, so hold them briefly.
-    _write_state(session, read, apply_effects(read.state, decision), decision)
+    _write_state(connection, read, apply_effects(read.state, decision), decision)
     return Routed(decision_id, lead.id, now, decision)
 
 
 def move_load(session: Session, old: str | None, new: str | None) -> None:
     """One open lead fewer for `old` and one more for `new` (a lead changed hands)."""
+    connection = session.connection()
+    # Reps by id, the order every other writer of load rows follows.
     for rep_id, delta in sorted(((old, -1), (new, 1)), key=lambda pair: pair[0] or ""):
-        if rep_id is None:
-            continue
-        row = RepLoadRow.__table__.c
-        session.execute(
-            update(RepLoadRow)
-            .where(row.rep_id == rep_id, row.open + delta >= 0)
-            .values(open=row.open + delta, version=row.version + 1)
-        )
+        if rep_id is not None:
+            connection.execute(_MOVE_LOAD, {"b_key": rep_id, "b_delta": delta})
 
 
-def _read_state(session: Session, *, lock: bool) -> _State:
+def _read_state(connection: Connection, *, lock: bool) -> _State:
     if lock:
-        # Fixed order (pools by id, then reps by id) so two locking retries never wait on each
-        # other in a cycle; a deadlock PostgreSQL still detects is retried by Database.write.
-        session.execute(
-            select(PoolStateRow.pool_id).order_by(PoolStateRow.pool_id).with_for_update()
-        )
-        session.execute(select(RepLoadRow.rep_id).order_by(RepLoadRow.rep_id).with_for_update())
-    pools = PoolStateRow.__table__.c
-    loads = RepLoadRow.__table__.c
-    # One round trip for everything routing reads that changes per lead; the unused columns of
-    # each branch are typed NULLs so both databases agree on the union's column types.
-    query = select(
-        type_coerce(literal(_REP), String),
-        loads.rep_id,
-        loads.open,
-        type_coerce(null(), JSONValue),
-        loads.version,
-        loads.today,
-        loads.day,
-    ).union_all(
-        select(
-            literal(_POOL),
-            pools.pool_id,
-            pools.cursor,
-            pools.current,
-            pools.version,
-            type_coerce(null(), Integer),
-            type_coerce(null(), Date),
-        ),
-        select(
-            literal(_CONFIG),
-            literal(""),
-            ConfigVersion.version,
-            null(),
-            literal(0),
-            null(),
-            null(),
-        ).where(ConfigVersion.id == ROW_ID),
-    )
+        for query in _LOCK_STATE:
+            connection.execute(query)
     config_version = 0
     pool_states: dict[str, PoolState] = {}
     rep_loads: dict[str, RepLoad] = {}
     versions: dict[tuple[str, str], int] = {}
-    for kind, key, number, current, version, today, day in session.execute(query):
+    for kind, key, number, current, version, today, day in connection.execute(_READ_STATE):
         if kind == _CONFIG:
             config_version = number or 0
         elif kind == _POOL:
@@ -198,39 +239,44 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _known_leads(session: Session, keys: DedupeKeys, lead_id: str) -> LeadIndex | None:
-    conditions = [
-        column == value
-        for column, value in (
-            (LeadRow.email_key, keys.email_key),
-            (LeadRow.phone, keys.phone),
-            (LeadRow.name_key, keys.name_key),
+@lru_cache(maxsize=8)
+def _known_query(email: bool, phone: bool, name: bool) -> Select[Any]:
+    """Earlier routed leads sharing any of the dedupe keys the lead has, newest first."""
+    wanted = (
+        (email, _LEADS.c.email_key),
+        (phone, _LEADS.c.phone),
+        (name, _LEADS.c.name_key),
+    )
+    return (
+        select(*_KNOWN_COLUMNS)
+        .where(
+            or_(*(column == bindparam(f"b_{column.name}") for has, column in wanted if has)),
+            _LEADS.c.id != bindparam("b_id"),
+            _LEADS.c.status == literal(ROUTED),
         )
-        if value
-    ]
-    if not conditions:
-        return None
-    rows = session.execute(
-        select(
-            LeadRow.id,
-            LeadRow.owner,
-            LeadRow.email_key,
-            LeadRow.phone,
-            LeadRow.name_key,
-            LeadRow.account_id,
-        )
-        .where(or_(*conditions), LeadRow.id != lead_id, LeadRow.status == ROUTED)
-        .order_by(LeadRow.received_at.desc())
+        .order_by(_LEADS.c.received_at.desc())
         .limit(KNOWN_LEADS_LIMIT)
     )
+
+
+def _known_leads(connection: Connection, keys: DedupeKeys, lead_id: str) -> LeadIndex | None:
+    if not (keys.email_key or keys.phone or keys.name_key):
+        return None
+    query = _known_query(bool(keys.email_key), bool(keys.phone), bool(keys.name_key))
+    params = {
+        "b_id": lead_id,
+        "b_email_key": keys.email_key,
+        "b_phone": keys.phone,
+        "b_name_key": keys.name_key,
+    }
     index = LeadIndex()
-    for row in rows:
+    for row in connection.execute(query, params):
         index.add(KnownLead(*row))
     return index
 
 
 def _claim(
-    session: Session,
+    connection: Connection,
     lead: StoredLead,
     decision: Decision,
     decision_id: int,
@@ -240,39 +286,39 @@ def _claim(
 ) -> None:
     """Point the lead at its new decision; a new lead only while still unrouted."""
     match = decision.trace.match
-    query = update(LeadRow).where(LeadRow.id == lead.id)
-    if cause == "new":
-        query = query.where(LeadRow.status == RECEIVED)
-    result = session.execute(
-        query.values(
-            status=ROUTED,
-            kind=decision.kind.value,
-            owner=decision.owner,
-            queue=decision.queue,
-            pool=decision.pool,
-            rule=decision.rule,
-            decision_id=decision_id,
-            account_id=match.account.id if match is not None and match.strong else None,
-            email_key=keys.email_key,
-            phone=keys.phone,
-            name_key=keys.name_key,
-        )
+    result = connection.execute(
+        _CLAIM["new" if cause == "new" else "reroute"],
+        {
+            "b_id": lead.id,
+            "status": ROUTED,
+            "kind": decision.kind.value,
+            "owner": decision.owner,
+            "queue": decision.queue,
+            "pool": decision.pool,
+            "rule": decision.rule,
+            "decision_id": decision_id,
+            "account_id": match.account.id if match is not None and match.strong else None,
+            "email_key": keys.email_key,
+            "phone": keys.phone,
+            "name_key": keys.name_key,
+        },
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise AlreadyRouted(lead.id)
 
 
-def _write_state(session: Session, read: _State, state: RoutingState, decision: Decision) -> None:
+def _write_state(
+    connection: Connection, read: _State, state: RoutingState, decision: Decision
+) -> None:
     """Write the state rows the decision changed, each only if still at the version read."""
     effects = decision.effects
-    pools = PoolStateRow.__table__.c
     # Pools by id, then the rep: the same order as a locking read, so no cycle of waits.
     for pool_id in sorted(effects.pools):
         new = state.pool(pool_id)
         _update_if_unmoved(
-            session,
-            update(PoolStateRow).where(pools.pool_id == pool_id),
-            pools.version,
+            connection,
+            _UPDATE_POOL,
+            pool_id,
             read.versions.get((_POOL, pool_id)),
             cursor=new.cursor,
             current=dict(new.current),
@@ -280,11 +326,10 @@ def _write_state(session: Session, read: _State, state: RoutingState, decision: 
     rep = effects.assigned_rep
     if rep is not None and (_REP, rep) in read.versions:
         load = state.load(rep)
-        loads = RepLoadRow.__table__.c
         _update_if_unmoved(
-            session,
-            update(RepLoadRow).where(loads.rep_id == rep),
-            loads.version,
+            connection,
+            _UPDATE_LOAD,
+            rep,
             read.versions[(_REP, rep)],
             open=load.open,
             today=load.today,
@@ -293,16 +338,14 @@ def _write_state(session: Session, read: _State, state: RoutingState, decision: 
 
 
 def _update_if_unmoved(
-    session: Session, query: Any, version_column: Any, version: int | None, **values: Any
+    connection: Connection, query: Update, key: str, version: int | None, **values: Any
 ) -> None:
     # Every pool gets its state row when created and a policy naming an unknown pool does not
     # compile, so a missing row is a version mismatch too.
     if version is None:
         raise StateMoved
-    result = session.execute(
-        query.where(version_column == version).values(**values, version=version + 1)
-    )
-    if result.rowcount != 1:
+    params = {**values, "version": version + 1, "b_key": key, "b_version": version}
+    if connection.execute(query, params).rowcount != 1:
         raise StateMoved
 
 

@@ -47,6 +47,14 @@ from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
 from leadrouter.store.rows import as_json, require_row
 
+# ON CONFLICT DO NOTHING waits for a racing insert of the same key to commit, then skips: no
+# IntegrityError to recover from, and one statement whether the lead is new or a retry. Built
+# once per dialect: statement construction costs more than the insert.
+_INSERT_LEAD = {
+    "postgresql": pg_insert(LeadRow.__table__).on_conflict_do_nothing().returning(LeadRow.id),
+    "sqlite": sqlite_insert(LeadRow.__table__).on_conflict_do_nothing().returning(LeadRow.id),
+}
+
 
 def get_or_raise(*, session: Session, lead_id: str) -> LeadRow:
     return require_row(session, LeadRow, lead_id, "lead")
@@ -289,18 +297,16 @@ def _store(
 ) -> tuple[routing.StoredLead, bool]:
     """Insert the raw lead unless its key or external id is taken; committed on return."""
     fresh = routing.StoredLead(uuid.uuid4().hex, lead_in.lead, now, RECEIVED)
-    insert = (pg_insert if db.postgres else sqlite_insert)(LeadRow).values(
-        id=fresh.id,
-        idempotency_key=key,
-        external_id=lead_in.external_id,
-        raw=lead_in.lead,
-        received_at=now,
-        status=RECEIVED,
-    )
-    # ON CONFLICT waits for a racing insert of the same key to commit, then skips: no
-    # IntegrityError to recover from, and one statement whether the lead is new or a retry.
-    query = insert.on_conflict_do_nothing().returning(LeadRow.id)
-    if db.write(lambda session: session.execute(query).first()) is not None:
+    row = {
+        "id": fresh.id,
+        "idempotency_key": key,
+        "external_id": lead_in.external_id,
+        "raw": lead_in.lead,
+        "received_at": now,
+        "status": RECEIVED,
+    }
+    query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
+    if db.write(lambda session: session.connection().execute(query, row).first()) is not None:
         return fresh, True
     with db.read() as session:
         return _same(session, lead_in, key), False
