@@ -603,14 +603,13 @@ def _event_rows(events: Iterable[SlaEvent], *, timer_id: int | None = None) -> l
     ]
 
 
-_EVENT_COLUMNS = ("lead_id", "at", "reason", "message", "data", "timer_id")
-# A batch of events as one statement of column arrays: PostgreSQL would otherwise run one INSERT
-# per row, which at worker batch sizes costs more than everything else the batch does.
+# A batch of events as one JSON document the server unpacks: PostgreSQL would otherwise run one
+# INSERT per row, and arrays of text cost the driver an escaping pass per value.
 _INSERT_EVENTS = text(
     "INSERT INTO sla_events (lead_id, at, reason, message, data, timer_id)"
-    " SELECT * FROM unnest(CAST(:lead_id AS text[]), CAST(:at AS timestamptz[]),"
-    " CAST(:reason AS text[]), CAST(:message AS text[]), CAST(:data AS jsonb[]),"
-    " CAST(:timer_id AS bigint[]))"
+    " SELECT lead_id, at, reason, message, data, timer_id"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS e(lead_id text, at timestamptz,"
+    " reason text, message text, data jsonb, timer_id bigint)"
 )
 
 
@@ -620,13 +619,8 @@ def _record(session: Session, rows: list[dict[str, Any]]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(SlaEventRow), rows)
         return
-    columns: dict[str, list[Any]] = {name: [] for name in _EVENT_COLUMNS}
-    for row in rows:
-        for name in _EVENT_COLUMNS:
-            columns[name].append(row[name])
-    columns["at"] = [at.astimezone(UTC) for at in columns["at"]]
-    columns["data"] = [json.dumps(data) for data in columns["data"]]
-    session.execute(_INSERT_EVENTS, columns)
+    document = [{**row, "at": row["at"].astimezone(UTC).isoformat()} for row in rows]
+    session.execute(_INSERT_EVENTS, {"rows": json.dumps(document)})
 
 
 def _end_clock(session: Session, clock_row: SlaClockRow, now: datetime) -> None:
