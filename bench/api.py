@@ -53,7 +53,9 @@ def database(kind: str) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+        # public after the bench's own schema: migration 0003's pg_trgm lives there once any
+        # test run has put it there (tests/store/databases.py), and is found by the index.
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema},public"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
