@@ -13,6 +13,7 @@ from leadrouter.api import errors
 from leadrouter.api.context import Clock, Services, SystemClock
 from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
+from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.keys.api import router as keys_router
 from leadrouter.leads.api import router as leads_router
 from leadrouter.notify.api import router as notify_router
@@ -36,6 +37,7 @@ ROUTERS = (
     audit_router,
     sla_router,
     notify_router,
+    dashboard_router,
 )
 
 

@@ -20,6 +20,8 @@ ROUTED = "routed"
 
 class LeadRow(Base):
     __tablename__ = "leads"
+    # Created by migration 0003 for the fallback-queue pages.
+    __table_args__ = (Index("ix_leads_kind_queue", "kind", "queue"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -46,7 +48,10 @@ class LeadRow(Base):
 
 class DecisionRow(Base):
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_lead_id_id", "lead_id", "id"),)
+    __table_args__ = (
+        Index("ix_decisions_lead_id_id", "lead_id", "id"),
+        Index("ix_decisions_at", "at"),  # created by migration 0003 for the reports
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))

@@ -11,6 +11,7 @@ from leadrouter.notify import models as notify  # noqa: F401
 from leadrouter.policies import models as policies  # noqa: F401
 from leadrouter.pools import models as pools  # noqa: F401
 from leadrouter.queues import models as queues  # noqa: F401
+from leadrouter.reports import models as reports  # noqa: F401
 from leadrouter.reps import models as reps  # noqa: F401
 from leadrouter.sla import models as sla  # noqa: F401
 from leadrouter.store import config_version  # noqa: F401

@@ -73,10 +73,10 @@ def upgrade() -> None:
         # collation.
         op.execute("CREATE INDEX ix_leads_email_key_prefix ON leads (email_key text_pattern_ops)")
         # Company search is a substring match: trigrams make it an index lookup.
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         op.execute(
             "CREATE INDEX ix_leads_company_trgm ON leads"
-            " USING gin (lower(raw ->> 'company') gin_trgm_ops)"
+            " USING gin (lower(raw ->> 'company') public.gin_trgm_ops)"
         )
 
 
