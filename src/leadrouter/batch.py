@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from leadrouter.codec import decision_json, json_line
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.matching import KnownLead, LeadIndex, dedupe_keys
 from leadrouter.model import Decision, Kind, Lead
@@ -68,6 +69,20 @@ class Summary:
         self.fallback += decision.fallback
         for warning in routed.lead.warnings:
             self.warnings[warning.field] += 1
+
+
+def json_record(routed: Routed) -> bytes:
+    """The JSON line `leadrouter route` writes for a routed row: ids, email, company, decision."""
+    fields = routed.lead.fields
+    return json_line(
+        {
+            "row": routed.row,
+            "lead_id": routed.lead.id,
+            "email": fields.get("email"),
+            "company": fields.get("company"),
+            "decision": decision_json(routed.decision),
+        }
+    )
 
 
 def read_rows(path: Path, bad: Callable[[BadRow], None]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -3,13 +3,19 @@
 Hand-written rather than `dataclasses.asdict` because it runs once per routed lead in batch and
 API paths, and because the format is a contract: fields are renamed or added here, deliberately,
 never by accident of a dataclass change. Accounts are reduced to the fields a reader needs.
+`json_line` writes such dicts with orjson, a tenth of the stdlib encoder's cost on a decision,
+and `decision_json` encodes a decision for it reusing the encoded rule checks of earlier ones.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
+from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.model import (
     Account,
     AccountMatch,
@@ -31,6 +37,20 @@ from leadrouter.model import (
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
     """A JSON-serializable dict of the decision, trace and effects."""
+    return _decision_dict(decision, _rule_to_dict)
+
+
+def decision_json(decision: Decision) -> orjson.Fragment:
+    """`decision_to_dict` already encoded, to put in a record for `json_line`."""
+    return orjson.Fragment(orjson.dumps(_decision_dict(decision, _encoded_rule)))
+
+
+def json_line(record: Mapping[str, Any]) -> bytes:
+    """`record` (JSON-ready, as `decision_to_dict` makes) as one line of compact UTF-8 JSON."""
+    return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _decision_dict(decision: Decision, rule_check: Callable[[RuleCheck], Any]) -> dict[str, Any]:
     trace = decision.trace
     effects = decision.effects
     return {
@@ -49,16 +69,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
             ],
             "match": _match_to_dict(trace.match),
             "score": _score_to_dict(trace.score),
-            "rules": [
-                {
-                    "rule": r.rule,
-                    "matched": r.matched,
-                    "clause": r.clause,
-                    "missing": list(r.missing),
-                    "values": {k: _jsonable(v) for k, v in r.values},
-                }
-                for r in trace.rules
-            ],
+            "rules": [rule_check(r) for r in trace.rules],
             "reps": [
                 {"rep": c.rep, "pool": c.pool, "reason": c.reason.value, "detail": c.detail}
                 for c in trace.reps
@@ -204,11 +215,33 @@ def _score_from_dict(data: dict[str, Any] | None) -> Score | None:
     return Score(data["total"], data["fit"], data["behavior"], lines, data["mql"])
 
 
+def _rule_to_dict(check: RuleCheck) -> dict[str, Any]:
+    return {
+        "rule": check.rule,
+        "matched": check.matched,
+        "clause": check.clause,
+        "missing": list(check.missing),
+        "values": {k: v if type(v) in _PLAIN else _jsonable(v) for k, v in check.values},
+    }
+
+
+# A lead's trace holds a RuleCheck per rule tried, mostly the same objects lead after lead (the
+# policy remembers them), so each is encoded once; a third of the cost of a decision's JSON.
+_encoded_rule: IdentityMemo[orjson.Fragment] = IdentityMemo(
+    lambda check: orjson.Fragment(orjson.dumps(_rule_to_dict(check))), size=16384
+)
+
+# Types JSON takes as they are: the common case of a trace value, tested first by exact type.
+_PLAIN = frozenset({str, float, bool, int, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, tuple | list):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, (tuple, list)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, datetime | date):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
