@@ -20,15 +20,18 @@ from leadrouter.scoring import ScoringModel
 Context = Mapping[str, Any]
 
 # Distinct value combinations remembered per clause of a rule; past this, new combinations are
-# built but not kept, so a clause over a unique field (email) costs memory once, not per lead.
-_MISSES_PER_CLAUSE = 256
+# evaluated but not kept, so a clause over a unique field (email) costs memory once, not per lead.
+_VALUES_PER_CLAUSE = 256
 _ABSENT = object()  # a field the context lacks, as a memo key: values are never this
+_UNSEEN = object()  # values a memo has no outcome for yet
 
 
 @dataclass(frozen=True, slots=True)
 class Clause:
     source: str  # the clause's text as written, for the trace
-    fields: tuple[str, ...]  # lead/context fields it reads, for "missing" reports
+    # Every lead/context field the test reads, for "missing" reports; the test's result must
+    # depend on nothing else, since CompiledRule.check remembers it per values of these fields.
+    fields: tuple[str, ...]
     test: Callable[[Context], bool]
 
 
@@ -78,43 +81,48 @@ class CompiledRule:
     route: Route
     otherwise: Route | None = None
     line: int = 0
-    # Per clause: its test, itself, and a memo of the values it read -> the RuleCheck saying it
-    # was false. Most rules miss for every lead, and the same few values recur, so each such
-    # trace entry is built once instead of once per lead.
-    _steps: tuple[tuple[Callable[[Context], bool], Clause, dict[Any, RuleCheck]], ...] = field(
+    # Per clause: the one field it reads (None: several), the clause, and a memo of the values
+    # it read -> None when it held, else the RuleCheck saying it was false. Most rules miss for
+    # every lead and the same few values recur, so a rule usually costs a lookup per clause
+    # instead of running its tests and building a trace entry.
+    _steps: tuple[tuple[str | None, Clause, dict[Any, RuleCheck | None]], ...] = field(
         init=False, repr=False, compare=False
     )
     _hit: RuleCheck = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen: the memo tables are set once here, then only filled.
-        steps = tuple((clause.test, clause, {}) for clause in self.condition.clauses)
+        steps = tuple(
+            (clause.fields[0] if len(clause.fields) == 1 else None, clause, {})
+            for clause in self.condition.clauses
+        )
         object.__setattr__(self, "_steps", steps)
         object.__setattr__(self, "_hit", RuleCheck(self.id, True))
 
     def check(self, ctx: Context) -> RuleCheck:
         """Whether the rule holds for `ctx`; when not, the first false clause and what it read.
 
-        The same as `condition.first_false` and a RuleCheck of that clause, in one loop.
+        The same as `condition.first_false` and a RuleCheck of that clause, remembered per values.
         """
-        for test, clause, misses in self._steps:
-            if test(ctx):
-                continue
-            fields = clause.fields
+        for single, clause, memo in self._steps:
             # Fields hold one type each, so equal keys mean equal values (True == 1.0 never meets).
-            if len(fields) == 1:
-                key = ctx.get(fields[0], _ABSENT)
+            if single is not None:
+                key = ctx.get(single, _ABSENT)
             else:
-                key = tuple([ctx.get(f, _ABSENT) for f in fields])
-            found = misses.get(key)
-            if found is None:
-                missing = tuple(f for f in fields if f not in ctx)
-                values = tuple((f, ctx[f]) for f in fields if f in ctx)
-                found = RuleCheck(self.id, False, clause.source, missing, values)
-                if len(misses) < _MISSES_PER_CLAUSE:
-                    misses[key] = found
-            return found
+                key = tuple([ctx.get(f, _ABSENT) for f in clause.fields])
+            outcome = memo.get(key, _UNSEEN)
+            if outcome is _UNSEEN:
+                outcome = None if clause.test(ctx) else self._miss(clause, ctx)
+                if len(memo) < _VALUES_PER_CLAUSE:
+                    memo[key] = outcome
+            if outcome is not None:
+                return outcome  # type: ignore[return-value]
         return self._hit
+
+    def _miss(self, clause: Clause, ctx: Context) -> RuleCheck:
+        missing = tuple(f for f in clause.fields if f not in ctx)
+        values = tuple((f, ctx[f]) for f in clause.fields if f in ctx)
+        return RuleCheck(self.id, False, clause.source, missing, values)
 
 
 @dataclass(frozen=True, slots=True)
