@@ -149,9 +149,9 @@ def route_rows(
         now = (created_at(row) or at) if replay else at
         lead_id = f"row-{number}"
         lead = normalize_lead(row, custom, id=lead_id, received_at=now)
-        decision = route(lead, snapshot, now, lead_id=lead_id)
-        snapshot = replace(snapshot, state=apply_effects(snapshot.state, decision))
         keys = dedupe_keys(lead)
+        decision = route(lead, snapshot, now, lead_id=lead_id, dedupe_keys=keys)
+        snapshot = replace(snapshot, state=apply_effects(snapshot.state, decision))
         account = decision.trace.match.account.id if decision.trace.match else None
         known.add(
             KnownLead(lead_id, decision.owner, keys.email_key, keys.phone, keys.name_key, account)

@@ -50,7 +50,8 @@ class AccountMatcher(Protocol):
 
 
 class DuplicateFinder(Protocol):
-    def find(self, lead: Lead, account_id: str | None) -> Any: ...  # -> (KnownLead, why) | None
+    # -> (KnownLead, why) | None; `keys` are the lead's dedupe keys when the caller has them.
+    def find(self, lead: Lead, account_id: str | None, keys: Any = None) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +93,19 @@ def route(
     now: datetime,
     *,
     lead_id: str | None = None,
+    dedupe_keys: Any = None,
 ) -> Decision:
-    """Decide who gets the lead, and why. Never raises for bad data."""
+    """Decide who gets the lead, and why. Never raises for bad data.
+
+    `dedupe_keys` are the lead's `matching.DedupeKeys` when the caller computed them already
+    (the batch remembers each lead by them), handed to `known_leads.find` so they are computed once.
+    """
     policy = snapshot.policy
     normalized: Lead | None = lead if isinstance(lead, Lead) else None
     try:
         if normalized is None:
             normalized = normalize_lead(lead, policy.custom_fields, id=lead_id, received_at=now)  # type: ignore[arg-type]
-        return _route(normalized, snapshot, now)
+        return _route(normalized, snapshot, now, dedupe_keys)
     except Exception as exc:  # no lead is lost: the fallback queue takes it and alerts people
         note = Note(
             Reason.ROUTING_ERROR,
@@ -118,10 +124,10 @@ def route(
         )
 
 
-def _route(lead: Lead, snapshot: Snapshot, now: datetime) -> Decision:
+def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
     run = _Run(snapshot, now, dict(lead.fields))
     _add_account(run, lead)
-    _add_duplicate(run, lead)
+    _add_duplicate(run, lead, dedupe_keys)
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
@@ -183,9 +189,9 @@ def _add_account(run: _Run, lead: Lead) -> None:
     ctx["match.strong"] = match.strong
 
 
-def _add_duplicate(run: _Run, lead: Lead) -> None:
+def _add_duplicate(run: _Run, lead: Lead, keys: Any) -> None:
     finder = run.snapshot.known_leads
-    found = finder.find(lead, run.ctx.get("account.id")) if finder is not None else None
+    found = finder.find(lead, run.ctx.get("account.id"), keys) if finder is not None else None
     run.ctx["duplicate"] = found is not None
     if found is None:
         return

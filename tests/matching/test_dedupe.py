@@ -94,3 +94,15 @@ def test_find__returns_the_first_lead_added_for_a_key() -> None:
 
     assert len(index) == 2
     assert index.find(lead(email="jo@acme.com"), None)[0].id == "L1"  # type: ignore[index]
+
+
+def test_find__with_keys_given__looks_up_those_keys_and_finds_what_it_would_compute() -> None:
+    index = LeadIndex()
+    index.add(known("L1", phone="+14155550100"))
+    index.add(known("L2", email_key="jo@acme.com"))
+    jo = lead(email="Jo@Acme.com")
+
+    assert index.find(jo, None, dedupe_keys(jo)) == index.find(jo, None)
+    assert index.find(jo, None, DedupeKeys(None, "+14155550100", None)) == (
+        index.find(lead(phone="+14155550100"), None)
+    )

@@ -102,9 +102,16 @@ class LeadIndex:
             self._by_name.setdefault((known.name_key, known.account_id), known)
         self._count += 1
 
-    def find(self, lead: Lead, account_id: str | None) -> tuple[KnownLead, str] | None:
-        """The earlier lead this one duplicates and why (email, then phone, then name+account)."""
-        keys = dedupe_keys(lead)
+    def find(
+        self, lead: Lead, account_id: str | None, keys: DedupeKeys | None = None
+    ) -> tuple[KnownLead, str] | None:
+        """The earlier lead this one duplicates and why (email, then phone, then name+account).
+
+        `keys` are the lead's `dedupe_keys`, when the caller already has them (the batch needs
+        them again to remember the lead), so that they are computed once per lead.
+        """
+        if keys is None:
+            keys = dedupe_keys(lead)
         if keys.email_key and (known := self._by_email.get(keys.email_key)):
             return known, _email_reason(lead.fields["email"])
         if keys.phone and (known := self._by_phone.get(keys.phone)):
