@@ -373,6 +373,26 @@ def test_normalize_lead__takes_the_first_non_blank_of_two_keys_for_one_field() -
     assert fields_of({"company": "", "organization": "Acme"}) == {"company": "Acme"}
 
 
+def test_normalize_lead__reads_each_lead_on_its_own_when_leads_share_their_keys() -> None:
+    first = {"State": "CA", "Company": "Acme", "Country": "US"}
+    second = {"State": "Bavaria", "Company": " ", "Country": "Germany"}
+
+    assert fields_of(first) == {"state": "US-CA", "company": "Acme", "country": "US"}
+    assert fields_of(second) == {"state": "DE-BY", "country": "DE"}
+    assert fields_of(first) == {"state": "US-CA", "company": "Acme", "country": "US"}
+
+
+def test_normalize_lead__maps_the_same_keys_by_the_custom_fields_given_with_each_lead() -> None:
+    raw = {"Deal Size": "12,500", "Company": "Acme"}
+
+    assert fields_of(raw) == {"company": "Acme"}
+    assert fields_of(raw, {"deal_size": FieldType.NUMBER}) == {
+        "deal_size": 12500,
+        "company": "Acme",
+    }
+    assert fields_of(raw, {"deal_size": FieldType.STRING})["deal_size"] == "12,500"
+
+
 # ------------------------------------------------------------------ custom fields
 
 

@@ -379,11 +379,8 @@ def normalize_lead(
     received_at: datetime | None = None,
 ) -> Lead:
     """Read a raw lead into clean fields; never raises for bad data (see the module docstring)."""
-    custom_by_key = {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
     lead = _Builder()
-    given = _given_fields(raw, custom_by_key, lead)
-    for field in _reading_order(given):
-        value = given[field]
+    for field, value in _given_in_order(raw, custom, lead):
         kind = _KINDS.get(field) or custom[field]
         if kind is FieldType.LIST:
             _read_list(lead, field, value)
@@ -414,10 +411,53 @@ def normalize_lead(
     )
 
 
-def _reading_order(given: Mapping[str, Any]) -> Iterable[str]:
+def _reading_order(given: Iterable[str]) -> Iterable[str]:
     if "country" not in given and "state" not in given:
         return given
     return [*(f for f in _FIRST if f in given), *(f for f in given if f not in _FIRST)]
+
+
+def _custom_by_key(custom: Iterable[str]) -> dict[str, str]:
+    return {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
+
+
+def _given_in_order(
+    raw: Mapping[str, Any], custom: Mapping[str, FieldType], lead: _Builder
+) -> list[tuple[str, Any]]:
+    """(field, raw value) for every non-blank raw value of a known field, in reading order."""
+    plan = _plan(tuple(raw), tuple(custom.items()) if custom else ())
+    if plan is None:
+        given = _given_fields(raw, _custom_by_key(custom), lead)
+        return [(field, given[field]) for field in _reading_order(given)]
+    return [
+        (field, value)
+        for key, field in plan
+        if (value := raw[key]) is not None and not _is_blank(value)
+    ]
+
+
+@lru_cache(maxsize=256)
+def _plan(
+    keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]
+) -> tuple[tuple[str, str], ...] | None:
+    """(raw key, field) in reading order for leads with these keys; None if two keys name a field.
+
+    CSV rows and form posts repeat the same keys lead after lead, so which key is which field, and
+    the reading order, are worked out once per set of keys. When two keys name one field, which
+    one wins depends on the values, and `_given_fields` decides lead by lead.
+    """
+    custom_by_key = _custom_by_key(name for name, _ in custom)
+    key_of: dict[str, str] = {}
+    for key in keys:
+        if not isinstance(key, str):
+            continue
+        field = (custom_by_key and custom_by_key.get(fold_key(key))) or standard_field(key)
+        if field is None:
+            continue
+        if field in key_of:
+            return None
+        key_of[field] = key
+    return tuple((key_of[field], field) for field in _reading_order(key_of))
 
 
 def _given_fields(
