@@ -11,13 +11,16 @@ from pathlib import Path
 
 import typer
 import uvicorn
+from sqlalchemy import func, select
 
 from leadrouter.cli import app
-from leadrouter.cli.output import console, fail, fail_on
+from leadrouter.cli.output import EXIT_USAGE, console, fail, fail_on
+from leadrouter.dashboard.demo import seed_demo
 from leadrouter.errors import Conflict, PolicyError
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.policies.seed import seed_workspace
+from leadrouter.reps.models import RepRow
 from leadrouter.settings import Settings, get_settings
 from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
@@ -50,10 +53,20 @@ def serve(
     host: str | None = typer.Option(None, "--host"),
     port: int | None = typer.Option(None, "--port"),
     workers: int | None = typer.Option(None, "--workers", help="server processes"),
+    demo: bool = typer.Option(
+        False, "--demo", help="seed an empty database with 30 days of routed demo leads"
+    ),
 ) -> None:
     """Run the HTTP API (docs at /docs), migrating and seeding the database first."""
     settings = _settings(db=db, workspace=workspace, host=host, port=port, workers=workers)
+    if demo and settings.workspace is not None:
+        fail("--demo seeds its own team: use it without --workspace", EXIT_USAGE)
     database = _migrated(settings)
+    if demo:
+        with database.session() as session:
+            if not session.scalar(select(func.count()).select_from(RepRow)):
+                seed_demo(session, datetime.now(UTC))
+                console.print("seeded the database with 30 days of demo leads")
     if settings.workspace is not None:
         try:
             with database.session() as session:
