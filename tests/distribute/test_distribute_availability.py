@@ -178,6 +178,17 @@ def test_local_day__rejects_a_naive_now() -> None:
         local_day(rep("ana"), datetime(2026, 11, 24, 12))
 
 
+def test_unavailable__tells_apart_both_readings_of_an_hour_repeated_at_a_dst_change() -> None:
+    # 01:30 in New York happens twice on 2026-11-01: 05:30 UTC, then (fold=1) 06:30 UTC.
+    first, second = at("2026-11-01 01:30", NY), at("2026-11-01 01:30", NY).replace(fold=1)
+    sunday_from_six = (Shift(6, time(6), time(12)),)
+    ana = rep("ana", timezone="UTC", working_hours=sunday_from_six)
+
+    assert reason(ana, IDLE, first) is Reason.OUTSIDE_WORKING_HOURS
+    assert reason(ana, IDLE, second) is None
+    assert local_day(rep("wei", timezone=SINGAPORE), second) == date(2026, 11, 1)
+
+
 # ---------------------------------------------------------------- DST and midnight
 
 

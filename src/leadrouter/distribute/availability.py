@@ -4,14 +4,15 @@ The checks run in a fixed order (inactive, out of office, working hours, open-le
 daily cap) so that a trace always names the most fundamental blocker. Working hours are read in
 the rep's own time zone, so DST changes and overnight shifts are handled by the zone database,
 not by offsets. Pure: `now` is an argument, nothing here reads the clock, does I/O or mutates a
-value it was given; the only state is memo tables of time zones and compiled working weeks.
+value it was given; the only state is memo tables of time zones, local times and compiled
+working weeks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -38,9 +39,20 @@ class LocalTime(NamedTuple):
     second: int  # seconds since local midnight
 
 
+@lru_cache(maxsize=1024)
+def _local_time(now: datetime, fold: int, zone_name: str) -> LocalTime:
+    # Remembered across picks and leads: a batch routes every lead at the same `now`, and a
+    # service sees few distinct instants per second, while astimezone costs a microsecond.
+    # `fold` is part of the key because datetimes sharing a tzinfo compare (and hash) without it:
+    # 01:30 before and after a DST fall-back would otherwise be one entry.
+    clock = now.astimezone(zone(zone_name))
+    second = clock.hour * 3600 + clock.minute * 60 + clock.second
+    return LocalTime(clock, clock.weekday(), second)
+
+
 class Instant:
     """One instant as each rep's zone sees it: converted once per zone, because a pool's members
-    mostly share a handful of zones and astimezone costs a microsecond."""
+    mostly share a handful of zones; the plain dict is cheaper than hashing the datetime again."""
 
     __slots__ = ("_local", "utc")
 
@@ -51,15 +63,14 @@ class Instant:
     def local(self, zone_name: str) -> LocalTime:
         local = self._local.get(zone_name)
         if local is None:
-            clock = self.utc.astimezone(zone(zone_name))
-            second = clock.hour * 3600 + clock.minute * 60 + clock.second
-            local = self._local[zone_name] = LocalTime(clock, clock.weekday(), second)
+            local = self._local[zone_name] = _local_time(self.utc, self.utc.fold, zone_name)
         return local
 
 
 def local_day(rep: Rep, now: datetime) -> date:
     """The rep's local date at `now`: the day their daily lead counter belongs to."""
-    return _aware(now).astimezone(zone(rep.timezone)).date()
+    aware = _aware(now)
+    return _local_time(aware, aware.fold, rep.timezone).clock.date()
 
 
 def _aware(now: datetime) -> datetime:
