@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from distribute_factories import assign, at, pool, rep, state, team
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.distribute import pick_rep
@@ -74,9 +74,13 @@ def test_pick_rep__counts_unlisted_rivals_in_a_large_weighted_pool() -> None:
     )
 
 
+# Smooth weighted round-robin keeps each count close to its share, but not always within one:
+# weights [1, 1, 1, 1, 1, 4, 4, 4] give a weight-4 member 2 of the first 13 picks against a share
+# of 3.06. The largest gap seen in 20,000 random pools of this shape was 1.08; two is the bound.
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=12), st.integers(0, 500))
-def test_pick_rep__every_count_stays_within_one_of_its_weighted_share(
+@example([1, 1, 1, 1, 1, 4, 4, 4], 13)
+def test_pick_rep__every_count_stays_within_two_of_its_weighted_share(
     weights: list[int], picks: int
 ) -> None:
     the_pool, the_team = weighted({f"r{i}": w for i, w in enumerate(weights)})
@@ -89,4 +93,4 @@ def test_pick_rep__every_count_stays_within_one_of_its_weighted_share(
         assert pick.rep is not None
         counts[pick.rep] += 1
         for rep_id, weight in zip(the_pool.members, weights, strict=True):
-            assert abs(counts[rep_id] - done * weight / total) <= 1
+            assert abs(counts[rep_id] - done * weight / total) < 2
