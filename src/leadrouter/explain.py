@@ -14,6 +14,11 @@ from rich.tree import Tree
 
 from leadrouter.model import Decision, Kind, Reason, RepCheck, RuleCheck
 
+# Account-matching notes are shown under "Account" rather than among the other notes.
+_ACCOUNT_CODES = frozenset(
+    {Reason.ACCOUNT_MATCHED, Reason.ACCOUNT_NOT_MATCHED, Reason.ACCOUNT_AMBIGUOUS}
+)
+
 _REP_WORDS: dict[Reason, str] = {
     Reason.REP_SELECTED: "selected",
     Reason.ASSIGNED_ANYWAY: "assigned anyway",
@@ -95,7 +100,8 @@ def render(decision: Decision) -> Group:
         branch = root.add(Text("Data quality", style="yellow"))
         for w in trace.warnings:
             branch.add(f"{w.field}: {w.message}")
-    if trace.match is not None or any(n.code.name.startswith("ACCOUNT") for n in trace.notes):
+    account_notes = [n for n in trace.notes if n.code in _ACCOUNT_CODES]
+    if trace.match is not None or account_notes:
         branch = root.add("Account")
         if trace.match is not None:
             m = trace.match
@@ -103,6 +109,9 @@ def render(decision: Decision) -> Group:
                 f"{m.account.name} ({m.account.id}) — {m.method}, confidence "
                 f"{m.confidence:.2f}{'' if m.strong else ' (weak)'}: {m.reason}"
             )
+        else:
+            for note in account_notes:
+                branch.add(note.message)
     if trace.score is not None:
         s = trace.score
         branch = root.add(
@@ -119,9 +128,10 @@ def render(decision: Decision) -> Group:
         for c in trace.reps:
             picked = c.reason in (Reason.REP_SELECTED, Reason.ASSIGNED_ANYWAY)
             reps.add(Text(describe_rep(c), style="green" if picked else ""))
-    if trace.notes:
+    other_notes = [n for n in trace.notes if n.code not in _ACCOUNT_CODES]
+    if other_notes:
         notes = root.add("Notes")
-        for n in trace.notes:
+        for n in other_notes:
             notes.add(Text(n.message, style="red" if n.code is Reason.ROUTING_ERROR else ""))
     return Group(root)
 
