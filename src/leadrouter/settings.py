@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     workers: int = Field(default=1, gt=0)
     simulate_max_leads: int = Field(default=5000, gt=0)
+    # How long a verified API key is trusted without looking it up again; a key revoked through
+    # another process stops working within this many seconds (0: look it up on every request).
+    key_cache_seconds: float = Field(default=5.0, ge=0)
     # Notification endpoints and the SLA worker (`leadrouter worker`); none set: messages wait in
     # the outbox until an endpoint is configured.
     smtp_host: str | None = None

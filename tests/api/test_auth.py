@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -59,3 +61,26 @@ def test_created_key__is_shown_once_and_stored_hashed(api: TestClient, database:
         hashes = list(session.scalars(select(ApiKeyRow.token_hash)))
     assert created["token"] not in hashes
     assert all(len(h) == 64 for h in hashes)
+
+
+def test_key_used_then_revoked__is_401_at_once(api: TestClient) -> None:
+    created = api.post("/v1/keys", json={"name": "crm", "scopes": ["leads:read"]}).json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    assert api.get("/v1/leads/x", headers=headers).status_code == 404  # verified, now cached
+    api.delete(f"/v1/keys/{created['id']}")
+    assert api.get("/v1/leads/x", headers=headers).status_code == 401
+
+
+def test_key_revoked_elsewhere__is_401_once_the_cache_expires(
+    client: TestClient, database: Database
+) -> None:
+    token = make_key(database, "crm", Scope.LEADS_READ)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/leads/x", headers=headers).status_code == 404
+    with database.session() as session:  # as another server process or the CLI would
+        session.execute(ApiKeyRow.__table__.update().values(revoked_at=datetime.now(UTC)))
+    keys = client.app.state.services.keys
+    assert client.get("/v1/leads/x", headers=headers).status_code == 404  # trusted for a while
+    keys.ttl = 0
+    keys.forget_all()
+    assert client.get("/v1/leads/x", headers=headers).status_code == 401

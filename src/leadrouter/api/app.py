@@ -15,6 +15,7 @@ from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
 from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.keys.api import router as keys_router
+from leadrouter.keys.cache import VerifiedKeys
 from leadrouter.leads.api import router as leads_router
 from leadrouter.notify.api import router as notify_router
 from leadrouter.policies.api import router as policies_router
@@ -59,6 +60,7 @@ def create_app(
         db=database or Database(settings.db),
         cache=ConfigCache(),
         clock=clock or SystemClock(),
+        keys=VerifiedKeys(settings.key_cache_seconds),
     )
     errors.install(app)
     for router in ROUTERS:

@@ -33,8 +33,13 @@ def require(scope: Scope) -> Callable[..., Principal]:
                 "missing API key: send 'Authorization: Bearer <key>'",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        with svc.db.read() as session:
-            principal = keys.verify(session=session, token=credentials.credentials)
+        token = credentials.credentials
+        principal = svc.keys.get(token)
+        if principal is None:
+            with svc.db.read() as session:
+                principal = keys.verify(session=session, token=token)
+            if principal is not None:
+                svc.keys.put(token, principal)
         if principal is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,

@@ -1,6 +1,8 @@
-"""What every request handler may use: the database, the compiled-config cache and the clock.
+"""What every request handler may use: the database, the compiled-config cache, the clock and
+the recently verified API keys.
 
-The clock is injected (tests pass a fake one); nothing in the service reads the time otherwise.
+The clock is injected (tests pass a fake one); nothing in the service reads the time of day
+otherwise (the key cache ages its entries on the monotonic clock).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Protocol
 
 from fastapi import Request
 
+from leadrouter.keys.cache import VerifiedKeys
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.settings import Settings
 from leadrouter.store import Database
@@ -33,6 +36,7 @@ class Services:
     db: Database
     cache: ConfigCache
     clock: Clock
+    keys: VerifiedKeys
 
 
 def services(request: Request) -> Services:

@@ -30,4 +30,6 @@ def revoke_key(key_id: int, svc: Svc, who: Admin) -> KeyRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         row = service.revoke(session=session, key_id=key_id, actor=who.name, now=now)
-        return KeyRead.model_validate(row)
+        revoked = KeyRead.model_validate(row)
+    svc.keys.forget_all()  # after the commit: a request in between would cache the key again
+    return revoked
