@@ -4,14 +4,20 @@ PostgreSQL, with the example workspace (examples/acme) loaded.
 For each database it makes a fresh one (a temporary SQLite file; a `lr_bench_<random>` schema in
 the local PostgreSQL `test` database, dropped after), seeds it from the workspace, creates an API
 key, starts `leadrouter serve --workers N` as a separate process, warms it up, then posts the
-dirty leads of examples/acme/leads.csv from C client threads (httpx, one connection each) and
-prints throughput and p50/p99 latency. Asserts nothing.
+dirty leads of examples/acme/leads.csv from C concurrent clients (one keep-alive connection
+each) and prints throughput, p50/p99 latency and the CPU time per lead of the server processes
+and of PostgreSQL. Asserts nothing.
+
+The load generator is a few lines of asyncio writing pre-encoded HTTP/1.1 requests on raw
+sockets: on two cores a Python HTTP client (httpx) costs about as much CPU per request as the
+server does, so it would measure the client. It plays the part wrk plays elsewhere.
 Usage: python bench/api.py [--leads 3000] [--clients 16] [--workers 2] [--db sqlite postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import os
 import socket
@@ -22,12 +28,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import orjson
+import uvloop
 from sqlalchemy import create_engine, text
 
 from leadrouter.keys import service as keys
@@ -82,7 +89,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
+def server(url: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("leadrouter")),
@@ -106,54 +113,125 @@ def server(url: str, workers: int) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def post_all(base: str, token: str, leads: list[dict[str, str]]) -> list[float]:
-    """Post the leads one after another; the latency of each, in seconds."""
-    latencies = []
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
-        for fields in leads:
+def requests(port: int, token: str, leads: list[dict[str, str]]) -> list[bytes]:
+    """Each lead as a complete keep-alive `POST /v1/leads` request, encoded once up front."""
+    encoded = []
+    for fields in leads:
+        body = orjson.dumps({"lead": fields})
+        head = (
+            f"POST /v1/leads HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        encoded.append(head.encode() + body)
+    return encoded
+
+
+async def client(port: int, share: list[bytes], latencies: list[float]) -> None:
+    """Send `share` one request after another on one connection; record each latency."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        for request in share:
             start = time.perf_counter()
-            response = http.post("/v1/leads", json={"lead": fields})
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = head[9:12]
+            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+            body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
-            if response.status_code != 201:
-                raise RuntimeError(f"{response.status_code}: {response.text}")
-    return latencies
+            if status != b"201":
+                raise RuntimeError(f"{status.decode()}: {body.decode()}")
+    finally:
+        writer.close()
 
 
-def parallel(base: str, token: str, leads: list[dict[str, str]], clients: int) -> list[float]:
-    """Post the leads from `clients` threads at once; every latency."""
-    shares = [leads[i::clients] for i in range(clients)]
-    with ThreadPoolExecutor(clients) as executor:
-        parts = executor.map(lambda share: post_all(base, token, share), shares)
-        return [latency for part in parts for latency in part]
+def post(port: int, requests: list[bytes], clients: int) -> tuple[list[float], float]:
+    """Post from `clients` connections at once; (every latency, elapsed seconds)."""
+    latencies: list[float] = []
+
+    async def all_clients() -> None:
+        await asyncio.gather(
+            *(client(port, requests[i::clients], latencies) for i in range(clients))
+        )
+
+    start = time.perf_counter()
+    uvloop.run(all_clients())
+    return latencies, time.perf_counter() - start
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def processes(root: int) -> set[int]:
+    """`root` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        found.add(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def postgres_processes() -> set[int]:
+    return {
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _command(entry).startswith("postgres")
+    }
+
+
+def _command(entry: Path) -> str:
+    try:
+        return (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def run(kind: str, leads: list[dict[str, str]], clients: int, workers: int) -> None:
     with database(kind) as url:
         token = prepare(url)
-        with server(url, workers) as base:
-            post_all(base, token, leads[:WARMUP])
-            timed = leads[WARMUP:]
-            shares = [timed[i::clients] for i in range(clients)]
-            start = time.perf_counter()
-            with ThreadPoolExecutor(clients) as executor:
-                latencies = [
-                    x
-                    for part in executor.map(lambda s: post_all(base, token, s), shares)
-                    for x in part
-                ]
-            elapsed = time.perf_counter() - start
+        with server(url, workers) as (base, process):
+            port = int(base.rsplit(":", 1)[1])
+            post(port, requests(port, token, leads[:WARMUP]), clients)
+            timed = requests(port, token, leads[WARMUP:])
+            servers, postgres = processes(process.pid), postgres_processes()
+            before = cpu_seconds(servers), cpu_seconds(postgres)
+            latencies, elapsed = post(port, timed, clients)
+            server_cpu = cpu_seconds(servers) - before[0]
+            postgres_cpu = cpu_seconds(postgres) - before[1]
     cuts = statistics.quantiles(latencies, n=100)
+    count = len(latencies)
+    cpu = f"server CPU {server_cpu / count * 1000:.2f} ms/lead"
+    if kind == "postgres":
+        cpu += f", PostgreSQL CPU {postgres_cpu / count * 1000:.2f} ms/lead (all its backends)"
     print(
-        f"{kind:8s} workers={workers} clients={clients} leads={len(latencies)}: "
-        f"{len(latencies) / elapsed:7.0f} leads/s  p50 {cuts[49] * 1000:6.1f} ms  "
-        f"p99 {cuts[98] * 1000:6.1f} ms"
+        f"{kind:8s} workers={workers} clients={clients} leads={count}: "
+        f"{count / elapsed:7.0f} leads/s  p50 {cuts[49] * 1000:6.1f} ms  "
+        f"p99 {cuts[98] * 1000:6.1f} ms  ({cpu})"
     )
 
 
