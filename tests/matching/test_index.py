@@ -173,6 +173,53 @@ def test_match__a_different_country_makes_a_name_match_weak() -> None:
     assert "country DE differs from the account's GB" in result.match.reason
 
 
+# Fillers make the book large enough for word weights to mean something (see FAMILY below).
+def _abroad(*accounts: Account) -> AccountIndex:
+    fillers = (account(f"x{i}", f"{word} Trading Ltd") for i, word in enumerate(_FILLER_WORDS))
+    return AccountIndex.build([*fillers, *accounts])
+
+
+def test_match__a_common_name_in_another_country_with_another_legal_form_is_no_match() -> None:
+    # "Acme GmbH" in Germany and "Acme Ltd" in Brazil are two companies of the same name.
+    index = _abroad(account("br", "Acme Ltd", country="BR"))
+
+    result = index.match(lead(company="Acme GmbH", country="Germany"))
+
+    assert result.match is None
+    assert "Acme Ltd (br) has a name like company 'Acme GmbH' but is in BR, not DE" in messages(
+        result
+    )
+
+
+def test_match__a_common_name_in_another_country_with_an_agreeing_phone_is_grey() -> None:
+    index = _abroad(account("br", "Acme Ltd", country="BR", phone="+551133334444"))
+
+    result = index.match(lead(company="Acme GmbH", country="Germany", phone="+55 11 3333 4444"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("br", False)
+
+
+def test_match__a_distinctive_name_in_another_country_is_grey() -> None:
+    index = _abroad(account("us", "Zorblax Quantum Widget Foundry Inc", country="US"))
+
+    result = index.match(lead(company="Zorblax Quantum Widget Foundry GmbH", country="Germany"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("us", False)
+    assert "the name is distinctive" in result.match.reason
+
+
+def test_match__the_same_legal_form_in_another_country_is_grey() -> None:
+    index = _abroad(account("fi", "Helsinki Steel Oy", country="FI"))
+
+    result = index.match(lead(company="Helsinki Steel Oy", country="Sweden"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("fi", False)
+    assert "legal form 'oy' agrees" in result.match.reason
+
+
 def test_match__an_agreeing_phone_raises_confidence() -> None:
     index = AccountIndex.build(
         [account("p", "Northwind Traders", phone="+14155550100"), account("q", "Contoso")]

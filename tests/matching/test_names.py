@@ -83,3 +83,19 @@ def test_is_identifier__marks_numbers_roman_numerals_and_letters(
 
 def test_company_name__keeps_a_place_that_cleanco_lists_as_a_legal_form() -> None:
     assert tokens("Tetra Pak Processing UK Limited") == ("tetra", "pak", "processing", "uk")
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("Acme Co., Ltd.", "co ltd"),
+        ("ACME Company Limited", "co ltd"),
+        ("Acme GmbH & Co. KG", "gmbh & co kg"),
+        ("PT Acme Tbk", "pt tbk"),
+        ("Acme", ""),
+    ],
+)
+def test_company_name__keeps_the_legal_form_in_one_spelling(text: str, form: str) -> None:
+    name = company_name(text)
+
+    assert name is not None and name.legal_form == form

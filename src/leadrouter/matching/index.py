@@ -43,7 +43,8 @@ WEAK = 0.8  # default: below, no match; in between, a grey-zone match (strong=Fa
 # name that resembles the account 0.99, without a usable company name 0.95, with one that does not
 # resemble 0.91. A name can be shared by unrelated companies, so a name alone scores its similarity
 # capped at 0.97. Then the country adds 0.02 when it agrees and, for name matches, takes 0.15 when
-# it differs; an agreeing phone adds 0.05; nothing exceeds 0.99.
+# it differs, or 0.2 when nothing else says the two are one company (see `_judge`); an agreeing
+# phone adds 0.05; nothing exceeds 0.99.
 _DOMAIN_AND_NAME = 0.99
 _DOMAIN_ONLY = 0.95
 _DOMAIN_NAME_DIFFERS = 0.91
@@ -51,6 +52,13 @@ _DOMAIN_NAME_ELSEWHERE = 0.8  # the company name points to another account: weak
 _NAME_CAP = 0.97
 _COUNTRY_AGREES = 0.02
 _COUNTRY_DIFFERS = 0.15
+_COUNTRY_DIFFERS_NAME_ONLY = 0.2  # a name match alone stays below WEAK, with a phone it is grey
+# A name is distinctive when its words weigh this much together (idf, common words damped): two
+# words that each about one name in 1,500 carries (ln 1500 = 7.3), or one that only a handful of
+# names carry and another word. Weights are measured on the account book, which is small next to
+# all the world's companies, so a single rare word never reaches this: "Acme" in another country is
+# as likely another Acme.
+_DISTINCTIVE = 15.0
 _PHONE_AGREES = 0.05
 _NAME_RESEMBLES = 0.8  # name score from which a name supports a domain match
 _TIE_MARGIN = 0.015  # candidates closer than this are a tie
@@ -108,6 +116,7 @@ class _Candidate:
     domain: bool
     name_score: float
     country_agrees: bool
+    country_conflict: bool = False  # only the country kept this name match below the weak bar
 
 
 # A lead word: (text, weight, vocabulary ids it stands for, known to the account book).
@@ -290,13 +299,22 @@ class AccountIndex:
             )
         name_hits = self._name_hits(name) if name is not None else {}
 
-        candidates = [
-            self._judge(i, domain_hits.get(i), name_hits.get(i), company if name else None, fields)
+        judged = [
+            self._judge(i, domain_hits.get(i), name_hits.get(i), company, name, fields)
             for i in {**domain_hits, **name_hits}
         ]
-        candidates = [c for c in candidates if c.confidence >= self.weak]
+        candidates = [c for c in judged if c.confidence >= self.weak]
         if not candidates:
-            if name is not None:
+            conflicts = [c for c in judged if c.country_conflict]
+            if conflicts:
+                c = max(conflicts, key=lambda c: (c.name_score, -c.index))
+                account = self._accounts[c.index]
+                evidence.append(
+                    f"{account.name} ({account.id}) has a name like company {company!r} but is in "
+                    f"{account.country}, not {fields.get('country')}, and nothing else (legal "
+                    "form, domain, phone) says they are one company"
+                )
+            elif name is not None:
                 evidence.append(f"no account name resembles company {company!r}")
             if not domain_hits and not evidence:
                 evidence.append("the lead has no company, email domain or website to match on")
@@ -487,12 +505,20 @@ class AccountIndex:
         domain: str | None,
         name_hit: tuple[float, int] | None,
         company: str | None,
+        name: CompanyName | None,
         fields: Any,
     ) -> _Candidate:
         """Confidence that the lead belongs to account i, with the reasons in words.
 
-        `company` is the lead's company when it is a usable name, else None.
+        `name` is the lead's company read as a name, None when there is none or a placeholder.
+        A name match in another country than the account's is another company of the same name
+        as often as the account's office abroad: it stays in the grey zone when the name is
+        distinctive (`_DISTINCTIVE`) or written with the account's legal form ("Helsinki Steel Oy"
+        from Sweden), and falls below the weak bar otherwise ("Acme GmbH" in Germany is not
+        "Acme Ltd" in Brazil), unless a phone agrees.
         """
+        if name is None:
+            company = None
         account = self._accounts[i]
         reasons: list[str] = []
         name_score = name_hit[0] if name_hit else 0.0
@@ -513,21 +539,46 @@ class AccountIndex:
             confidence, method = min(name_score, _NAME_CAP), "name"
         lead_country, country = fields.get("country"), account.country
         country_agrees = bool(lead_country) and lead_country == country
+        country_conflict = False
         if country_agrees:
             confidence += _COUNTRY_AGREES
             reasons.append(f"country {country} agrees")
         elif lead_country and country and domain is None:
             # A global company's staff write from everywhere: only a name match pays for this.
-            confidence -= _COUNTRY_DIFFERS
             reasons.append(f"country {lead_country} differs from the account's {country}")
+            support = self._name_support(name_hit, name) if name_hit and name else None
+            if support is None:
+                confidence -= _COUNTRY_DIFFERS_NAME_ONLY
+                country_conflict = True
+            else:
+                confidence -= _COUNTRY_DIFFERS
+                reasons.append(support)
         phone = fields.get("phone")
         if phone and phone == account.phone:
             confidence += _PHONE_AGREES
             reasons.append(f"phone {phone} agrees")
         confidence = round(min(confidence, _DOMAIN_AND_NAME), 3)
         return _Candidate(
-            i, confidence, method, tuple(reasons), domain is not None, name_score, country_agrees
+            i,
+            confidence,
+            method,
+            tuple(reasons),
+            domain is not None,
+            name_score,
+            country_agrees,
+            country_conflict and confidence < self.weak and name_score >= self.weak,
         )
+
+    def _name_support(self, name_hit: tuple[float, int], name: CompanyName) -> str | None:
+        """What besides the words says a name match is the account, or None (see `_judge`)."""
+        entry = name_hit[1]
+        if self._entry_weight[entry] >= _DISTINCTIVE:
+            return "the name is distinctive"
+        # The account's legal form is read again only here: a build keeps no form per name.
+        written = read_company_name(self._entry_text[entry])
+        if name.legal_form and written is not None and written.legal_form == name.legal_form:
+            return f"legal form {name.legal_form!r} agrees"
+        return None
 
     def _tie_key(self, c: _Candidate) -> tuple[Any, ...]:
         account = self._accounts[c.index]

@@ -279,9 +279,15 @@ def is_identifier(token: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CompanyName:
-    """The identifying tokens of a company name, in their original order."""
+    """The identifying tokens of a company name, in their original order, and its legal form.
+
+    `legal_form` is the legal form the name was written with, in one spelling ("Ltd." and
+    "Limited" are both "ltd"), or "" when it had none: not part of the name, but evidence of which
+    country's register the company is in.
+    """
 
     tokens: tuple[str, ...]
+    legal_form: str = ""
 
     @property
     def key(self) -> str:
@@ -289,9 +295,24 @@ class CompanyName:
         return " ".join(sorted(t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in self.tokens))
 
 
-def _strip_legal_forms(tokens: list[str]) -> list[str]:
+# One spelling for the legal-form words written out or short, so that "Co., Ltd." and "Company
+# Limited" are the same legal form.
+_FORM_SPELLING = {
+    "limited": "ltd",
+    "incorporated": "inc",
+    "corporation": "corp",
+    "company": "co",
+    "private": "pvt",
+    "proprietary": "pty",
+    "and": "&",
+}
+
+
+def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], str]:
+    """The name's tokens without its legal form, and the legal form (see `CompanyName`)."""
     # Repeatedly, because forms stack ("GmbH & Co. KG", "Pty Ltd"); never down to nothing, so that
     # a company called "Holding AG" still has a name.
+    written = tokens[:]
     stripped = True
     while stripped:
         stripped = False
@@ -303,9 +324,10 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
         if len(tokens) > 1 and tokens[-1] == "and":  # left over from "Smith & Co"
             del tokens[-1]
             stripped = True
+    form = written[len(tokens) :]
     if len(tokens) > 1 and tokens[0] in _PREFIX_FORMS:
-        del tokens[0]
-    return tokens
+        form.insert(0, tokens.pop(0))
+    return tokens, " ".join([_FORM_SPELLING.get(word, word) for word in form])
 
 
 def _is_mash(text: str) -> bool:
@@ -326,8 +348,8 @@ def read_company_name(text: str) -> CompanyName | None:
     # A mash starts and ends with the same letter or is all digits: test those first, cheaply.
     if (folded[0] == folded[-1] or folded[0].isdigit()) and _is_mash(folded):
         return None
-    tokens = _strip_legal_forms(tokens)
-    return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)))
+    tokens, form = _strip_legal_forms(tokens)
+    return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)), form)
 
 
 # Leads repeat company names, so the per-lead path reads them through a cache; an index build
