@@ -131,11 +131,7 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
-    for rule in snapshot.policy.rules:
-        check = rule.check(run.ctx)
-        run.rules.append(check)
-        if not check.matched:
-            continue
+    for rule in snapshot.policy.matches(run.ctx, run.rules):
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
             run.notes.append(

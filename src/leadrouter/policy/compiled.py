@@ -2,19 +2,20 @@
 
 Built once by `policy.compile`, immutable afterwards. A condition is a tuple of top-level
 conjuncts (clauses) so that the engine can tell, for the trace, which clause stopped a rule.
-The only state is a bounded memo of the trace entries of rules that did not match (see
-`CompiledRule.check`); nothing here does I/O or reads the clock.
+The only state is bounded memos of the trace entries of rules that did not match (see
+`CompiledRule.check` and `scan.RuleScan`); nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from leadrouter.model import EMPTY, FieldType, RuleCheck
+from leadrouter.policy.scan import RuleScan
 from leadrouter.scoring import ScoringModel
 
 Context = Mapping[str, Any]
@@ -145,3 +146,13 @@ class CompiledPolicy:
     tests: tuple[PolicyTest, ...] = ()
     source: str = ""  # file name or "<api>"
     text: str = ""  # the YAML as written, for storage and diffs
+    _scan: RuleScan = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_scan", RuleScan(self.rules))
+
+    def matches(self, ctx: Context, checks: list[RuleCheck]) -> Iterator[CompiledRule]:
+        """Each rule that holds for `ctx`, in order, after appending to `checks` the trace entry
+        of every rule tried up to it: `rule.check(ctx)` of each, with shared clauses evaluated once.
+        """
+        return self._scan.matches(ctx, checks)

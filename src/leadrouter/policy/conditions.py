@@ -170,6 +170,9 @@ class ConditionCompiler:
         self.scope = scope
         # A set's members prepared for one field kind (casefolded, or as country codes), once.
         self._prepared: dict[tuple[str, str, FieldType], frozenset[Any] | None] = {}
+        # Clauses by source text: one scope gives the same text one meaning, and rules sharing a
+        # Clause let the engine evaluate it once per lead (see policy/scan.py).
+        self._clauses: dict[str, Clause] = {}
 
     def compile(self, node: Node, *, scoring: bool = False) -> Condition | None:
         """The condition written at `node`, or None when it has problems."""
@@ -195,7 +198,12 @@ class ConditionCompiler:
             test = check.build(conjunct, reads)
             if test is not None:
                 source = text[conjunct.start : conjunct.end]
-                clauses.append(Clause(source, tuple(dict.fromkeys(reads)), test))
+                clause = self._clauses.get(source)
+                if clause is None:
+                    clause = self._clauses[source] = Clause(
+                        source, tuple(dict.fromkeys(reads)), test
+                    )
+                clauses.append(clause)
         if len(clauses) < len(conjuncts):
             return None
         return Condition(text.strip(), tuple(clauses))
