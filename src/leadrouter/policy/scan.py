@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 OUTCOMES_PER_CLAUSE = 1024
 CHECKS_PER_CLAUSE = 256  # trace entries remembered per rule's false clause, likewise
 # Nodes of the scan tree; each distinct path of clause outcomes seen adds at most one per clause.
-NODES = 20_000
+NODES = 4096
+EMITTED_PER_NODE = 64  # trace entries of a node's misses remembered per values they show
 
 _ABSENT = object()  # a field the context lacks, as a memo key: values are never this
 _EVAL, _MATCH, _END = 0, 1, 2
@@ -83,7 +84,18 @@ class _Node:
     built, which happens once per path.
     """
 
-    __slots__ = ("at", "if_false", "if_true", "kind", "misses", "outcome", "parent", "step")
+    __slots__ = (
+        "at",
+        "emitted",
+        "if_false",
+        "if_true",
+        "kind",
+        "misses",
+        "outcome",
+        "parent",
+        "reads",
+        "step",
+    )
 
     def __init__(
         self,
@@ -97,6 +109,11 @@ class _Node:
         self.parent = parent
         self.outcome = outcome  # (distinct clause, held) learned on the way here
         self.misses = misses
+        # The distinct clauses whose values the misses' trace entries show, and those entries per
+        # values read: a node's misses cost one lookup, not one per rule.
+        reads = tuple(dict.fromkeys(miss.distinct for miss in misses))
+        self.reads: int | tuple[int, ...] = reads[0] if len(reads) == 1 else reads
+        self.emitted: dict[Any, tuple[RuleCheck, ...]] = {}
         self.kind = kind
         self.step = step
         self.at = at  # (rule, clause position) the scan resumes from
@@ -137,8 +154,15 @@ class RuleScan:
         keys: list[Any] = [None] * len(clauses)
         node = self._root
         while True:
-            for miss in node.misses:
-                checks.append(miss.check(keys[miss.distinct], ctx))
+            if node.misses:
+                reads = node.reads
+                key = keys[reads] if type(reads) is int else tuple([keys[d] for d in reads])
+                emitted = node.emitted.get(key)
+                if emitted is None:
+                    emitted = tuple(miss.check(keys[miss.distinct], ctx) for miss in node.misses)
+                    if len(node.emitted) < EMITTED_PER_NODE:
+                        node.emitted[key] = emitted
+                checks += emitted
             kind = node.kind
             if kind == _EVAL:
                 distinct = clauses[node.step]
