@@ -7,14 +7,16 @@ deadlock or serialization race are retried whole by `write`. Nothing here knows 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -22,6 +24,10 @@ T = TypeVar("T")
 # SQLSTATEs of transient PostgreSQL failures: serialization failure, deadlock detected.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 MAX_ATTEMPTS = 5
+# A pooled connection idle longer than this is pinged before use (the server may have restarted
+# or a firewall dropped it); a busy service reuses connections within milliseconds and never pays
+# the round trip that `pool_pre_ping` would add to every checkout.
+PING_IDLE_SECONDS = 10.0
 
 
 def is_postgres(url: str) -> bool:
@@ -47,11 +53,40 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    # SQLAlchemy's recipe for pessimistic disconnect handling, limited to idle connections:
+    # raising DisconnectionError makes the pool discard this one and check out another.
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+        except Exception as error:  # any failure means the connection is unusable
+            raise DisconnectionError from error
+
+
+def _json_dumps(value: Any) -> str:
+    # JSON columns (decision traces, raw payloads): orjson encodes a trace several times faster.
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # what orjson refuses, e.g. an integer beyond 64 bits in a raw payload
+        return json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`, with the per-dialect settings this service relies on."""
+    json = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if is_postgres(url):
-        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, pool_size=20, max_overflow=20, **json)
+        _ping_when_idle(engine)
+        return engine
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json)
     _configure_sqlite(engine)
     return engine
 
