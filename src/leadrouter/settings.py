@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # How long a verified API key is trusted without looking it up again; a key revoked through
     # another process stops working within this many seconds (0: look it up on every request).
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    # The most leads one server process stores and routes in one transaction, when that many
+    # arrive while the previous batch is in the database (1: every lead on its own).
+    intake_batch: int = Field(default=32, gt=0)
     # Notification endpoints and the SLA worker (`leadrouter worker`); none set: messages wait in
     # the outbox until an endpoint is configured.
     smtp_host: str | None = None

@@ -13,9 +13,11 @@ from leadrouter.api import errors
 from leadrouter.api.context import Clock, Services, SystemClock
 from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
+from leadrouter.coalesce import Coalescer
 from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.keys.api import router as keys_router
 from leadrouter.keys.cache import VerifiedKeys
+from leadrouter.leads import service as leads
 from leadrouter.leads.api import router as leads_router
 from leadrouter.notify.api import router as notify_router
 from leadrouter.policies.api import router as policies_router
@@ -55,12 +57,18 @@ def create_app(
         summary="Route inbound B2B leads and explain every decision.",
         version="0.1.0",
     )
+    db = database or Database(settings.db)
+    cache = ConfigCache()
     app.state.services = Services(
         settings=settings,
-        db=database or Database(settings.db),
-        cache=ConfigCache(),
+        db=db,
+        cache=cache,
         clock=clock or SystemClock(),
         keys=VerifiedKeys(settings.key_cache_seconds),
+        intake=Coalescer(
+            lambda batch: leads.intake(db=db, cache=cache, intakes=batch),
+            max_batch=settings.intake_batch,
+        ),
     )
     errors.install(app)
     for router in ROUTERS:

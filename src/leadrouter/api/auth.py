@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.context import Services, services
 from leadrouter.keys import service as keys
@@ -23,7 +24,7 @@ _bearer = HTTPBearer(auto_error=False, description="an API key: `leadrouter keys
 def require(scope: Scope) -> Callable[..., Principal]:
     """A dependency that admits callers holding `scope`."""
 
-    def check(
+    async def check(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
         svc: Annotated[Services, Depends(services)],
     ) -> Principal:
@@ -34,12 +35,8 @@ def require(scope: Scope) -> Callable[..., Principal]:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         token = credentials.credentials
-        principal = svc.keys.get(token)
-        if principal is None:
-            with svc.db.read() as session:
-                principal = keys.verify(session=session, token=token)
-            if principal is not None:
-                svc.keys.put(token, principal)
+        # On the event loop when the key was verified lately; a lookup goes to a worker thread.
+        principal = svc.keys.get(token) or await run_in_threadpool(_verify, svc, token)
         if principal is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
@@ -51,6 +48,14 @@ def require(scope: Scope) -> Callable[..., Principal]:
         return principal
 
     return check
+
+
+def _verify(svc: Services, token: str) -> Principal | None:
+    with svc.db.read() as session:
+        principal = keys.verify(session=session, token=token)
+    if principal is not None:
+        svc.keys.put(token, principal)
+    return principal
 
 
 LeadsRead = Annotated[Principal, Depends(require(Scope.LEADS_READ))]

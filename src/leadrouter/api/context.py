@@ -13,7 +13,9 @@ from typing import Protocol
 
 from fastapi import Request
 
+from leadrouter.coalesce import Coalescer
 from leadrouter.keys.cache import VerifiedKeys
+from leadrouter.leads.service import Intake, Intaken
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.settings import Settings
 from leadrouter.store import Database
@@ -37,8 +39,11 @@ class Services:
     cache: ConfigCache
     clock: Clock
     keys: VerifiedKeys
+    intake: Coalescer[Intake, Intaken]  # stores and routes the leads posted at the same moment
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     """FastAPI dependency: the app's services."""
+    # Async, like every dependency cheap enough for the event loop: FastAPI hands a plain
+    # function to a worker thread, which costs more than the function.
     return request.app.state.services

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1/leads", tags=["leads"])
     status_code=status.HTTP_201_CREATED,
     responses={200: {"description": "a retry: the lead and decision stored before"}},
 )
-def post_lead(
+async def post_lead(
     lead_in: LeadCreate,
     response: Response,
     svc: Svc,
@@ -35,12 +35,9 @@ def post_lead(
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> DecisionSummary:
     """Store the lead, route it, and answer with the decision (owner or queue, rule, why)."""
-    decision, created = service.intake(
-        db=svc.db,
-        cache=svc.cache,
-        lead_in=lead_in,
-        idempotency_key=idempotency_key,
-        now=svc.clock.now(),
+    # Async: the request waits on the event loop and its batch runs in one worker thread.
+    decision, created = await svc.intake.submit(
+        service.Intake(lead_in, idempotency_key, svc.clock.now())
     )
     if not created:
         response.status_code = status.HTTP_200_OK

@@ -12,6 +12,7 @@ version ever mismatches. Nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -124,7 +125,8 @@ _LOCK_STATE = (
     select(_POOLS.c.pool_id).order_by(_POOLS.c.pool_id).with_for_update(),
     select(_LOADS.c.rep_id).order_by(_LOADS.c.rep_id).with_for_update(),
 )
-_INSERT_DECISION = _DECISIONS.insert().returning(_DECISIONS.c.id)
+# Many rows in one statement, their ids returned in the order given.
+_INSERT_DECISIONS = _DECISIONS.insert().returning(_DECISIONS.c.id, sort_by_parameter_order=True)
 _CLAIM = {
     # A new lead is claimed only while unrouted: a racing retry of the same request finds none.
     "new": update(_LEADS).where(
@@ -156,53 +158,81 @@ _KNOWN_COLUMNS = (
 def decide(
     session: Session,
     cache: ConfigCache,
-    lead: StoredLead,
+    leads: Sequence[StoredLead],
     now: datetime,
     *,
     cause: str,
     lock: bool,
-) -> Routed:
-    """Route `lead`, record the decision and apply its effects; nothing committed.
+) -> list[Routed]:
+    """Route `leads` one after another, record their decisions and apply their effects; nothing
+    committed.
 
-    With `lock`, every state row is locked before it is read (the retry after `StateMoved`);
-    raises `StateMoved`, or `AlreadyRouted` when `cause` is "new" and the lead was routed by
-    another request.
+    Each lead sees the rotation state the ones before it left, and as earlier leads the ones
+    before it in `leads` (newest first) ahead of the stored ones, exactly as if each had been
+    routed in a transaction of its own. With `lock`, every state row is locked before it is read
+    (the retry after `StateMoved`); raises `StateMoved`, or `AlreadyRouted` when `cause` is
+    "new" and one of the leads was routed by another request.
     """
     connection = session.connection()
     read = _read_state(connection, lock=lock)
     config = cache.at(session, read.config_version)
     policy = config.require_policy()
-    normalized = normalize_lead(
-        lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at
+    state = read.state
+    earlier: list[KnownLead] = []
+    decided: list[tuple[StoredLead, DedupeKeys, Decision, str | None]] = []
+    for lead in leads:
+        normalized = normalize_lead(
+            lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at
+        )
+        keys = dedupe_keys(normalized)
+        snapshot = Snapshot(
+            policy=policy,
+            team=config.team,
+            accounts=config.accounts,
+            state=state,
+            known_leads=_known_leads(connection, keys, lead.id, earlier),
+        )
+        decision = route(normalized, snapshot, now, lead_id=lead.id)
+        state = apply_effects(state, decision)
+        match = decision.trace.match
+        account_id = match.account.id if match is not None and match.strong else None
+        earlier.insert(
+            0,
+            KnownLead(
+                lead.id, decision.owner, keys.email_key, keys.phone, keys.name_key, account_id
+            ),
+        )
+        decided.append((lead, keys, decision, account_id))
+    # One statement for all the decisions, one round trip for all the claims.
+    ids = (
+        connection.execute(
+            _INSERT_DECISIONS,
+            [
+                {
+                    "lead_id": lead.id,
+                    "at": now,
+                    "cause": cause,
+                    "kind": decision.kind.value,
+                    "owner": decision.owner,
+                    "queue": decision.queue,
+                    "rule": decision.rule,
+                    "policy_version": decision.policy_version,
+                    "fallback": decision.fallback,
+                    "body": decision_to_dict(decision),
+                }
+                for lead, _, decision, _ in decided
+            ],
+        )
+        .scalars()
+        .all()
     )
-    keys = dedupe_keys(normalized)
-    snapshot = Snapshot(
-        policy=policy,
-        team=config.team,
-        accounts=config.accounts,
-        state=read.state,
-        known_leads=_known_leads(connection, keys, lead.id),
-    )
-    decision = route(normalized, snapshot, now, lead_id=lead.id)
-    decision_id = connection.execute(
-        _INSERT_DECISION,
-        {
-            "lead_id": lead.id,
-            "at": now,
-            "cause": cause,
-            "kind": decision.kind.value,
-            "owner": decision.owner,
-            "queue": decision.queue,
-            "rule": decision.rule,
-            "policy_version": decision.policy_version,
-            "fallback": decision.fallback,
-            "body": decision_to_dict(decision),
-        },
-    ).scalar_one()
-    _claim(connection, lead, decision, decision_id, keys, cause=cause)
+    _claim(connection, decided, ids, cause=cause)
     # State rows last: they are what concurrent requests contend for, so hold them briefly.
-    _write_state(connection, read, apply_effects(read.state, decision), decision)
-    return Routed(decision_id, lead.id, now, decision)
+    _write_state(connection, read, state, [decision for _, _, decision, _ in decided])
+    return [
+        Routed(decision_id, lead.id, now, decision)
+        for decision_id, (lead, _, decision, _) in zip(ids, decided, strict=True)
+    ]
 
 
 def move_load(session: Session, old: str | None, new: str | None) -> None:
@@ -259,7 +289,10 @@ def _known_query(email: bool, phone: bool, name: bool) -> Select[Any]:
     )
 
 
-def _known_leads(connection: Connection, keys: DedupeKeys, lead_id: str) -> LeadIndex | None:
+def _known_leads(
+    connection: Connection, keys: DedupeKeys, lead_id: str, earlier: Sequence[KnownLead]
+) -> LeadIndex | None:
+    """Earlier leads sharing a key with this one: `earlier` (newer) first, then stored ones."""
     if not (keys.email_key or keys.phone or keys.name_key):
         return None
     query = _known_query(bool(keys.email_key), bool(keys.phone), bool(keys.name_key))
@@ -270,6 +303,8 @@ def _known_leads(connection: Connection, keys: DedupeKeys, lead_id: str) -> Lead
         "b_name_key": keys.name_key,
     }
     index = LeadIndex()
+    for known in earlier:
+        index.add(known)
     for row in connection.execute(query, params):
         index.add(KnownLead(*row))
     return index
@@ -277,43 +312,46 @@ def _known_leads(connection: Connection, keys: DedupeKeys, lead_id: str) -> Lead
 
 def _claim(
     connection: Connection,
-    lead: StoredLead,
-    decision: Decision,
-    decision_id: int,
-    keys: DedupeKeys,
+    decided: Sequence[tuple[StoredLead, DedupeKeys, Decision, str | None]],
+    decision_ids: Sequence[int],
     *,
     cause: str,
 ) -> None:
-    """Point the lead at its new decision; a new lead only while still unrouted."""
-    match = decision.trace.match
+    """Point each lead at its new decision; new leads only while still unrouted."""
     result = connection.execute(
         _CLAIM["new" if cause == "new" else "reroute"],
-        {
-            "b_id": lead.id,
-            "status": ROUTED,
-            "kind": decision.kind.value,
-            "owner": decision.owner,
-            "queue": decision.queue,
-            "pool": decision.pool,
-            "rule": decision.rule,
-            "decision_id": decision_id,
-            "account_id": match.account.id if match is not None and match.strong else None,
-            "email_key": keys.email_key,
-            "phone": keys.phone,
-            "name_key": keys.name_key,
-        },
+        [
+            {
+                "b_id": lead.id,
+                "status": ROUTED,
+                "kind": decision.kind.value,
+                "owner": decision.owner,
+                "queue": decision.queue,
+                "pool": decision.pool,
+                "rule": decision.rule,
+                "decision_id": decision_id,
+                "account_id": account_id,
+                "email_key": keys.email_key,
+                "phone": keys.phone,
+                "name_key": keys.name_key,
+            }
+            for decision_id, (lead, keys, decision, account_id) in zip(
+                decision_ids, decided, strict=True
+            )
+        ],
     )
-    if result.rowcount != 1:
-        raise AlreadyRouted(lead.id)
+    if result.rowcount != len(decided):
+        raise AlreadyRouted(", ".join(lead.id for lead, *_ in decided))
 
 
 def _write_state(
-    connection: Connection, read: _State, state: RoutingState, decision: Decision
+    connection: Connection, read: _State, state: RoutingState, decisions: Sequence[Decision]
 ) -> None:
-    """Write the state rows the decision changed, each only if still at the version read."""
-    effects = decision.effects
-    # Pools by id, then the rep: the same order as a locking read, so no cycle of waits.
-    for pool_id in sorted(effects.pools):
+    """Write the state rows the decisions changed, each only if still at the version read."""
+    pools = {pool_id for d in decisions for pool_id in d.effects.pools}
+    reps = {d.effects.assigned_rep for d in decisions} - {None}
+    # Pools by id, then reps by id: the order of a locking read, so no cycle of waits.
+    for pool_id in sorted(pools):
         new = state.pool(pool_id)
         _update_if_unmoved(
             connection,
@@ -323,8 +361,9 @@ def _write_state(
             cursor=new.cursor,
             current=dict(new.current),
         )
-    rep = effects.assigned_rep
-    if rep is not None and (_REP, rep) in read.versions:
+    for rep in sorted(reps):
+        if (_REP, rep) not in read.versions:
+            continue
         load = state.load(rep)
         _update_if_unmoved(
             connection,

@@ -1,5 +1,7 @@
 """Leads: intake (raw payload stored first, in its own transaction), routing in a second
-transaction, reroute, touches, outcomes and reads.
+transaction, reroute, touches, outcomes and reads. Intake takes a batch: the leads that one
+process receives at the same moment are stored in one transaction and routed in one more
+(`leadrouter.coalesce`), which is what lets two cores keep up with hundreds of leads a second.
 
 Storing before routing means a crash mid-routing loses nothing: the lead stays `received` and
 the next request for it (a retry, or a reroute) routes it. The same Idempotency-Key or external
@@ -11,8 +13,10 @@ while it is still `received`, so the slower of two routings rolls back and answe
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -56,29 +60,73 @@ _INSERT_LEAD = {
 }
 
 
+# For each intake: its current decision and whether the lead is new, or the error that stopped it.
+Intaken = tuple[DecisionSummary, bool] | Exception
+Stored = tuple[routing.StoredLead, bool] | Conflict
+Routing = TypeVar("Routing")
+
+
 def get_or_raise(*, session: Session, lead_id: str) -> LeadRow:
     return require_row(session, LeadRow, lead_id, "lead")
 
 
-def intake(
-    *,
-    db: Database,
-    cache: ConfigCache,
-    lead_in: LeadCreate,
-    idempotency_key: str | None,
-    now: datetime,
-) -> tuple[DecisionSummary, bool]:
-    """Store the raw lead (committed first), route it; (the current decision, newly created)."""
-    lead, created = _store(db, lead_in, idempotency_key, now)
-    return _route_stored(db, cache, lead, now), created
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """A request to store and route one lead, received at `now`."""
+
+    lead_in: LeadCreate
+    idempotency_key: str | None
+    now: datetime
+
+
+def intake(*, db: Database, cache: ConfigCache, intakes: Sequence[Intake]) -> list[Intaken]:
+    """Store the raw leads (committed first, together), then route the new ones together.
+
+    For each intake in order: (the lead's current decision, newly created), or the error that
+    stopped it (a Conflict when its key was used for another payload). Leads arrive in order, so
+    routing them one after another in one transaction decides each exactly as its own request
+    would have; a retry of a lead already stored answers with that lead's decision.
+    """
+    stored = _store(db, intakes)
+    leads = {s[0].id: s[0] for s in stored if not isinstance(s, Exception)}
+    unrouted = [lead for lead in leads.values() if lead.status != ROUTED]
+    summaries: dict[str, DecisionSummary] = {}
+    if unrouted:
+        now = max(i.now for i in intakes)
+        try:
+            routed = _write_routed(
+                db,
+                lambda session, lock: routing.decide(
+                    session, cache, unrouted, now, cause="new", lock=lock
+                ),
+            )
+            summaries = {r.lead_id: _summary(r) for r in routed}
+        except routing.AlreadyRouted:
+            # A retry of one of these leads, in another process, routed it first: route the
+            # others on their own, each answering with the decision that stands.
+            summaries = {lead.id: _route_stored(db, cache, lead, now) for lead in unrouted}
+    results: list[Intaken] = []
+    for item in stored:
+        if isinstance(item, Exception):
+            results.append(item)
+            continue
+        lead, created = item
+        answer = summaries.get(lead.id)
+        if answer is None:
+            with db.read() as session:
+                answer = summaries[lead.id] = summary(_current(session, lead.id))
+        results.append((answer, created))
+    return results
 
 
 def receive(
     *, db: Database, lead_in: LeadCreate, idempotency_key: str | None, now: datetime
 ) -> tuple[str, bool]:
     """Store the raw lead, committed before any routing; returns (lead id, newly created)."""
-    lead, created = _store(db, lead_in, idempotency_key, now)
-    return lead.id, created
+    stored = _store(db, [Intake(lead_in, idempotency_key, now)])[0]
+    if isinstance(stored, Exception):
+        raise stored
+    return stored[0].id, stored[1]
 
 
 def route(*, db: Database, cache: ConfigCache, lead_id: str, now: datetime) -> DecisionSummary:
@@ -98,8 +146,8 @@ def reroute(
         before = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
         if lead.status == ROUTED and lead.kind == Kind.REP and lead.outcome not in CLOSED:
             routing.move_load(session, lead.owner, None)
-        routed = routing.decide(
-            session, cache, routing.stored(lead), now, cause="reroute", lock=lock
+        (routed,) = routing.decide(
+            session, cache, [routing.stored(lead)], now, cause="reroute", lock=lock
         )
         decision = routed.decision
         audit.record(
@@ -249,21 +297,20 @@ def _route_stored(
 ) -> DecisionSummary:
     if lead.status != ROUTED:
         try:
-            return _summary(
-                _write_routed(
-                    db,
-                    lambda session, lock: routing.decide(
-                        session, cache, lead, now, cause="new", lock=lock
-                    ),
-                )
+            (routed,) = _write_routed(
+                db,
+                lambda session, lock: routing.decide(
+                    session, cache, [lead], now, cause="new", lock=lock
+                ),
             )
+            return _summary(routed)
         except routing.AlreadyRouted:
             pass  # a racing request with the same key routed it: answer with its decision
     with db.read() as session:
         return summary(_current(session, lead.id))
 
 
-def _write_routed(db: Database, work: Callable[[Session, bool], routing.Routed]) -> routing.Routed:
+def _write_routed(db: Database, work: Callable[[Session, bool], Routing]) -> Routing:
     """Run routing `work` in a write transaction: optimistic first, then locking the state."""
     try:
         return db.write(lambda session: work(session, False))
@@ -292,24 +339,36 @@ def _lock(session: Session, lead_id: str) -> LeadRow:
     return lead
 
 
-def _store(
-    db: Database, lead_in: LeadCreate, key: str | None, now: datetime
-) -> tuple[routing.StoredLead, bool]:
-    """Insert the raw lead unless its key or external id is taken; committed on return."""
-    fresh = routing.StoredLead(uuid.uuid4().hex, lead_in.lead, now, RECEIVED)
-    row = {
-        "id": fresh.id,
-        "idempotency_key": key,
-        "external_id": lead_in.external_id,
-        "raw": lead_in.lead,
-        "received_at": now,
-        "status": RECEIVED,
-    }
+def _store(db: Database, intakes: Sequence[Intake]) -> list[Stored]:
+    """Insert the raw leads whose key or external id is not taken, committed on return; for each
+    intake, (its stored lead, newly created) or the Conflict that stopped it."""
+    fresh = [routing.StoredLead(uuid.uuid4().hex, i.lead_in.lead, i.now, RECEIVED) for i in intakes]
+    rows = [
+        {
+            "id": lead.id,
+            "idempotency_key": i.idempotency_key,
+            "external_id": i.lead_in.external_id,
+            "raw": lead.raw,
+            "received_at": lead.received_at,
+            "status": RECEIVED,
+        }
+        for lead, i in zip(fresh, intakes, strict=True)
+    ]
     query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
-    if db.write(lambda session: session.connection().execute(query, row).first()) is not None:
-        return fresh, True
-    with db.read() as session:
-        return _same(session, lead_in, key), False
+    inserted = set(
+        db.write(lambda session: session.connection().execute(query, rows).scalars().all())
+    )
+    stored: list[Stored] = []
+    for lead, i in zip(fresh, intakes, strict=True):
+        if lead.id in inserted:
+            stored.append((lead, True))
+            continue
+        try:  # a retry (or a key used twice within this batch): the lead stored first
+            with db.read() as session:
+                stored.append((_same(session, i.lead_in, i.idempotency_key), False))
+        except Conflict as error:
+            stored.append(error)
+    return stored
 
 
 def _same(session: Session, lead_in: LeadCreate, key: str | None) -> routing.StoredLead:

@@ -1,0 +1,121 @@
+"""Intake in batches: leads stored and routed together decide exactly as one at a time would."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from leadrouter.errors import Conflict
+from leadrouter.leads import routing, service
+from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads.schemas import LeadCreate
+from leadrouter.policies import service as policies
+from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.store import Database
+
+from .conftest import TUESDAY_3PM
+from .factories import POLICY, REPS, lead
+
+STICKY = POLICY.replace('"t1"', '"t3"').replace(
+    "rules:\n", "rules:\n  - id: known\n    when: duplicate\n    route: existing owner\n"
+)
+
+
+def intake(database: Database, *bodies: dict, keys: tuple[str | None, ...] = ()) -> list:
+    batch = [
+        service.Intake(LeadCreate.model_validate(body), key, TUESDAY_3PM)
+        for body, key in zip(bodies, keys or (None,) * len(bodies), strict=True)
+    ]
+    return service.intake(db=database, cache=ConfigCache(), intakes=batch)
+
+
+def count(database: Database, table: type) -> int:
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def test_batch__continues_the_rotation_lead_by_lead(seeded: TestClient, database: Database) -> None:
+    one = intake(database, lead(0))
+    batch = intake(database, *(lead(n) for n in range(1, 7)))
+    owners = [summary.owner for summary, _ in one + batch]
+    first = REPS.index(owners[0])
+    assert owners == [REPS[(first + n) % len(REPS)] for n in range(7)]
+    loads = seeded.get("/v1/reps").json()
+    assert sorted(rep["open_leads"] for rep in loads) == [2, 2, 3]
+
+
+def test_batch__a_later_lead_duplicates_an_earlier_one_of_the_same_batch(
+    seeded: TestClient, database: Database
+) -> None:
+    with database.session() as session:
+        policies.upload(session=session, text=STICKY, actor="test", now=TUESDAY_3PM)
+        policies.activate(session=session, version="t3", actor="test", now=TUESDAY_3PM)
+    results = intake(
+        database,
+        lead(1, email="Jo.Doe@gmail.com"),
+        lead(2),
+        lead(3, email="jodoe+again@gmail.com"),
+    )
+    (first, _), (second, _), (again, _) = results
+    assert first.rule == "smb" and second.owner != first.owner
+    assert again.rule == "known" and again.owner == first.owner
+
+
+def test_batch__same_key_twice_is_one_lead_and_one_decision(
+    seeded: TestClient, database: Database
+) -> None:
+    results = intake(database, lead(1), lead(1), lead(2), keys=("k", "k", None))
+    (first, created), (repeat, repeated_created), (other, _) = results
+    assert (created, repeated_created) == (True, False)
+    assert repeat.lead_id == first.lead_id and repeat.decision_id == first.decision_id
+    assert other.lead_id != first.lead_id
+    assert count(database, LeadRow) == 2
+    assert count(database, DecisionRow) == 2
+
+
+def test_batch__a_key_reused_for_another_payload_fails_alone(
+    seeded: TestClient, database: Database
+) -> None:
+    intake(database, lead(1), keys=("k",))
+    results = intake(database, lead(9), lead(2), keys=("k", None))
+    assert isinstance(results[0], Conflict)
+    summary, created = results[1]
+    assert created and summary.owner in REPS
+
+
+def test_batch__retry_of_a_routed_lead_answers_with_its_decision(
+    seeded: TestClient, database: Database
+) -> None:
+    ((first, _),) = intake(database, lead(1), keys=("k",))
+    (again, created), (other, _) = intake(database, lead(1), lead(2), keys=("k", None))
+    assert not created and again.decision_id == first.decision_id
+    assert other.decision_id != first.decision_id
+    assert count(database, DecisionRow) == 2
+
+
+def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
+    seeded: TestClient, database: Database
+) -> None:
+    stale = [
+        service.receive(
+            db=database,
+            lead_in=LeadCreate.model_validate(lead(n)),
+            idempotency_key=None,
+            now=TUESDAY_3PM,
+        )[0]
+        for n in (1, 2)
+    ]
+    with database.read() as session:
+        stored = [routing.stored(session.get(LeadRow, lead_id)) for lead_id in stale]
+    intake_routing(database, stored[:1])  # another request routes the first lead
+    with pytest.raises(routing.AlreadyRouted):
+        intake_routing(database, stored)
+    assert count(database, DecisionRow) == 1  # the losing batch left nothing behind
+
+
+def intake_routing(database: Database, leads: list[routing.StoredLead]) -> None:
+    cache = ConfigCache()
+    database.write(
+        lambda session: routing.decide(session, cache, leads, TUESDAY_3PM, cause="new", lock=False)
+    )
