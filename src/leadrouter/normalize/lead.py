@@ -98,6 +98,14 @@ class _Builder:
     def warn(self, field: str, code: Reason, message: str, raw: str | None) -> None:
         self.warnings.append(DataWarning(field, code, message, raw))
 
+    def placeholder(self, field: str, text: str) -> None:
+        self.warn(
+            field,
+            Reason.DATA_MISSING,
+            f"{_label(field)} '{text}' is a placeholder; treated as missing",
+            text,
+        )
+
     def unreadable(self, field: str, text: str, why: str) -> None:
         self.warn(
             field,
@@ -380,27 +388,24 @@ def normalize_lead(
 ) -> Lead:
     """Read a raw lead into clean fields; never raises for bad data (see the module docstring)."""
     lead = _Builder()
-    for field, value in _given_in_order(raw, custom, lead):
-        kind = _KINDS.get(field) or custom[field]
-        if kind is FieldType.LIST:
-            _read_list(lead, field, value)
-            continue
-        if isinstance(value, str):
-            text, placeholder = _read_text(value)
-        else:
-            text = _as_text(value)
-            placeholder = text is not None and is_placeholder(text)
-        if text is None:
-            lead.unreadable(field, str(value), "is not a single value")
-        elif placeholder:
-            lead.warn(
-                field,
-                Reason.DATA_MISSING,
-                f"{_label(field)} '{text}' is a placeholder; treated as missing",
-                text,
-            )
-        else:
-            (_STANDARD_READERS.get(field) or _CUSTOM_READERS[kind])(lead, field, text)
+    plan = _plan(tuple(raw), tuple(custom.items()) if custom else ())
+    if plan is None:
+        given = _given_fields(raw, _custom_by_key(custom), lead)
+        for field in _reading_order(given):
+            _read_value(lead, field, given[field], custom)
+    else:
+        for key, field, reader in plan:
+            value = raw[key]
+            if type(value) is str and reader is not None:  # the common case: text to read
+                text, placeholder = _read_text(value)
+                if not text:
+                    continue
+                if placeholder:
+                    lead.placeholder(field, text)
+                else:
+                    reader(lead, field, text)
+            elif value is not None and not _is_blank(value):
+                _read_value(lead, field, value, custom)
     lead.names()
     return Lead(
         raw=MappingProxyType(dict(raw)),
@@ -409,6 +414,29 @@ def normalize_lead(
         id=id,
         received_at=received_at,
     )
+
+
+def _read_value(lead: _Builder, field: str, value: Any, custom: Mapping[str, FieldType]) -> None:
+    """Read one non-blank raw value of `field`, whatever its type."""
+    kind = _KINDS.get(field) or custom[field]
+    if kind is FieldType.LIST:
+        _read_list(lead, field, value)
+        return
+    if isinstance(value, str):
+        text, placeholder = _read_text(value)
+    else:
+        text = _as_text(value)
+        placeholder = text is not None and is_placeholder(text)
+    if text is None:
+        lead.unreadable(field, str(value), "is not a single value")
+    elif placeholder:
+        lead.placeholder(field, text)
+    else:
+        _reader(field, kind)(lead, field, text)
+
+
+def _reader(field: str, kind: FieldType) -> _Reader:
+    return _STANDARD_READERS.get(field) or _CUSTOM_READERS[kind]
 
 
 def _reading_order(given: Iterable[str]) -> Iterable[str]:
@@ -421,32 +449,19 @@ def _custom_by_key(custom: Iterable[str]) -> dict[str, str]:
     return {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
 
 
-def _given_in_order(
-    raw: Mapping[str, Any], custom: Mapping[str, FieldType], lead: _Builder
-) -> list[tuple[str, Any]]:
-    """(field, raw value) for every non-blank raw value of a known field, in reading order."""
-    plan = _plan(tuple(raw), tuple(custom.items()) if custom else ())
-    if plan is None:
-        given = _given_fields(raw, _custom_by_key(custom), lead)
-        return [(field, given[field]) for field in _reading_order(given)]
-    return [
-        (field, value)
-        for key, field in plan
-        if (value := raw[key]) is not None and not _is_blank(value)
-    ]
-
-
 @lru_cache(maxsize=256)
 def _plan(
     keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]
-) -> tuple[tuple[str, str], ...] | None:
-    """(raw key, field) in reading order for leads with these keys; None if two keys name a field.
+) -> tuple[tuple[str, str, _Reader | None], ...] | None:
+    """(raw key, field, reader) in reading order for leads with these keys; None if two keys name
+    a field. The reader is None for list fields, whose raw value is read whole, not as text.
 
     CSV rows and form posts repeat the same keys lead after lead, so which key is which field, and
     the reading order, are worked out once per set of keys. When two keys name one field, which
     one wins depends on the values, and `_given_fields` decides lead by lead.
     """
     custom_by_key = _custom_by_key(name for name, _ in custom)
+    kinds = dict(custom)
     key_of: dict[str, str] = {}
     for key in keys:
         if not isinstance(key, str):
@@ -457,7 +472,13 @@ def _plan(
         if field in key_of:
             return None
         key_of[field] = key
-    return tuple((key_of[field], field) for field in _reading_order(key_of))
+    plan = []
+    for field in _reading_order(key_of):
+        kind = _KINDS.get(field) or kinds[field]
+        plan.append(
+            (key_of[field], field, None if kind is FieldType.LIST else _reader(field, kind))
+        )
+    return tuple(plan)
 
 
 def _given_fields(
