@@ -165,7 +165,10 @@ class _PolicyCompiler:
                 label = self.doc.text(parts["label"]) if "label" in parts else None
                 if condition is not None and points is not None:
                     test = all_of(clause.test for clause in condition.clauses)
-                    clauses.append(ScoringClause(kind, label or condition.source, points, test))
+                    reads = tuple(dict.fromkeys(f for c in condition.clauses for f in c.fields))
+                    clauses.append(
+                        ScoringClause(kind, label or condition.source, points, test, reads)
+                    )
         return tuple(clauses)
 
     def rules(
