@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.matching import TIE_BREAKERS, AccountIndex, MatchResult
+from leadrouter.matching import index as index_module
 from leadrouter.model import Account, AccountType, Lead, Reason
 from leadrouter.normalize import normalize_lead
 
@@ -553,3 +554,40 @@ def test_property__matching_is_deterministic_whatever_the_account_order(
 
     assert first == AccountIndex.build(accounts).match(the_lead)
     assert matched_id(first) == matched_id(AccountIndex.build(shuffled).match(the_lead))
+
+
+# ---------------------------------------------------------------- candidate shortlist
+
+# 400 names over a few shared words, so that a lead reads more postings than `_FEW_POSTINGS` and
+# many names tie on the estimate.
+_CROWD = AccountIndex.build(
+    account(
+        f"c{i}",
+        " ".join(
+            [_FILLER_WORDS[i % 64], _FILLER_WORDS[i // 64], *("north", "river", "trading")[: i % 4]]
+        ),
+    )
+    for i in range(400)
+)
+
+
+@pytest.mark.parametrize(
+    "words", [("north",), ("north", "river"), ("river", "trading", "north"), ("trading",)]
+)
+def test_shortlist__numpy_ranks_many_names_as_the_dict_ranks_few(words: tuple[str, ...]) -> None:
+    tids = [_CROWD._vocab[w] for w in words]
+
+    many = _CROWD._shortlist_many(tids, 7.5)
+
+    assert many == _CROWD._shortlist_few(tids, 7.5)
+    assert len(many) == 20
+
+
+def test_match__a_misspelt_name_is_found_when_numpy_ranks_the_shortlist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(index_module, "_FEW_POSTINGS", 0)
+
+    result = _CROWD.match(lead(company="Belfrod Belton North River Trading"))
+
+    assert matched_id(result) == "c7"  # "belford belton north river trading"
