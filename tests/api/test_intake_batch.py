@@ -48,9 +48,7 @@ def test_batch__continues_the_rotation_lead_by_lead(seeded: TestClient, database
 def test_batch__a_later_lead_duplicates_an_earlier_one_of_the_same_batch(
     seeded: TestClient, database: Database
 ) -> None:
-    with database.session() as session:
-        policies.upload(session=session, text=STICKY, actor="test", now=TUESDAY_3PM)
-        policies.activate(session=session, version="t3", actor="test", now=TUESDAY_3PM)
+    sticky(database)
     results = intake(
         database,
         lead(1, email="Jo.Doe@gmail.com"),
@@ -119,3 +117,32 @@ def intake_routing(database: Database, leads: list[routing.StoredLead]) -> None:
     database.write(
         lambda session: routing.decide(session, cache, leads, TUESDAY_3PM, cause="new", lock=False)
     )
+
+
+def sticky(database: Database) -> None:
+    with database.session() as session:
+        policies.upload(session=session, text=STICKY, actor="test", now=TUESDAY_3PM)
+        policies.activate(session=session, version="t3", actor="test", now=TUESDAY_3PM)
+
+
+def test_batch__each_lead_finds_its_own_stored_duplicate(
+    seeded: TestClient, database: Database
+) -> None:
+    sticky(database)
+    stored = [s for s, _ in intake(database, lead(1, phone="+1 415 555 0101"), lead(2), lead(3))]
+    later = intake(
+        database,
+        lead(4),  # nobody's duplicate
+        lead(5, email="PERSON3@company3.com"),
+        lead(6, phone="(415) 555-0101", country="US"),
+    )
+    (new, _), (third, _), (first, _) = later
+    assert new.rule == "smb"
+    assert (third.rule, third.owner) == ("known", stored[2].owner)
+    assert (first.rule, first.owner) == ("known", stored[0].owner)
+
+
+def test_reroute__a_lead_is_not_its_own_duplicate(seeded: TestClient, database: Database) -> None:
+    sticky(database)
+    lead_id = seeded.post("/v1/leads", json=lead(1)).json()["lead_id"]
+    assert seeded.post(f"/v1/leads/{lead_id}/reroute").json()["rule"] == "smb"

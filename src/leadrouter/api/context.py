@@ -13,9 +13,8 @@ from typing import Protocol
 
 from fastapi import Request
 
-from leadrouter.coalesce import Coalescer
 from leadrouter.keys.cache import VerifiedKeys
-from leadrouter.leads.service import Intake, Intaken
+from leadrouter.leads.pipeline import IntakePipeline
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.settings import Settings
 from leadrouter.store import Database
@@ -39,7 +38,7 @@ class Services:
     cache: ConfigCache
     clock: Clock
     keys: VerifiedKeys
-    intake: Coalescer[Intake, Intaken]  # stores and routes the leads posted at the same moment
+    intake: IntakePipeline  # stores and routes the leads posted at the same moment
 
 
 async def services(request: Request) -> Services:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session
@@ -180,29 +181,36 @@ def decide(
     state = read.state
     earlier: list[KnownLead] = []
     decided: list[tuple[StoredLead, DedupeKeys, Decision, str | None]] = []
-    for lead in leads:
-        normalized = normalize_lead(
-            lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at
-        )
-        keys = dedupe_keys(normalized)
+    normalized = [
+        normalize_lead(lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at)
+        for lead in leads
+    ]
+    keys = [dedupe_keys(lead) for lead in normalized]
+    stored = _stored_known(connection, leads, keys)
+    for lead, fields, lead_keys, known in zip(leads, normalized, keys, stored, strict=True):
         snapshot = Snapshot(
             policy=policy,
             team=config.team,
             accounts=config.accounts,
             state=state,
-            known_leads=_known_leads(connection, keys, lead.id, earlier),
+            known_leads=_known_leads(lead_keys, earlier, known),
         )
-        decision = route(normalized, snapshot, now, lead_id=lead.id)
+        decision = route(fields, snapshot, now, lead_id=lead.id)
         state = apply_effects(state, decision)
         match = decision.trace.match
         account_id = match.account.id if match is not None and match.strong else None
         earlier.insert(
             0,
             KnownLead(
-                lead.id, decision.owner, keys.email_key, keys.phone, keys.name_key, account_id
+                lead.id,
+                decision.owner,
+                lead_keys.email_key,
+                lead_keys.phone,
+                lead_keys.name_key,
+                account_id,
             ),
         )
-        decided.append((lead, keys, decision, account_id))
+        decided.append((lead, lead_keys, decision, account_id))
     # One statement for all the decisions, one round trip for all the claims.
     ids = (
         connection.execute(
@@ -269,44 +277,56 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-@lru_cache(maxsize=8)
-def _known_query(email: bool, phone: bool, name: bool) -> Select[Any]:
-    """Earlier routed leads sharing any of the dedupe keys the lead has, newest first."""
-    wanted = (
-        (email, _LEADS.c.email_key),
-        (phone, _LEADS.c.phone),
-        (name, _LEADS.c.name_key),
-    )
-    return (
-        select(*_KNOWN_COLUMNS)
-        .where(
-            or_(*(column == bindparam(f"b_{column.name}") for has, column in wanted if has)),
-            _LEADS.c.id != bindparam("b_id"),
-            _LEADS.c.status == literal(ROUTED),
+@lru_cache(maxsize=64)
+def _known_query(count: int) -> Select[Any]:
+    """For each of `count` leads (its keys bound as b_email_<n>, b_phone_<n>, b_name_<n>, NULL
+    for a key it lacks), the most recent routed leads sharing a key, tagged with n: one round
+    trip for a whole batch, one statement per batch size."""
+    parts = []
+    for n in range(count):
+        same = or_(
+            _LEADS.c.email_key == bindparam(f"b_email_{n}", type_=String),
+            _LEADS.c.phone == bindparam(f"b_phone_{n}", type_=String),
+            _LEADS.c.name_key == bindparam(f"b_name_{n}", type_=String),
         )
-        .order_by(_LEADS.c.received_at.desc())
-        .limit(KNOWN_LEADS_LIMIT)
-    )
+        newest = (
+            select(literal(n).label("n"), *_KNOWN_COLUMNS, _LEADS.c.received_at)
+            .where(same, _LEADS.c.id != bindparam(f"b_id_{n}"), _LEADS.c.status == literal(ROUTED))
+            .order_by(_LEADS.c.received_at.desc())
+            .limit(KNOWN_LEADS_LIMIT)
+            .subquery()
+        )
+        parts.append(select(newest))
+    everything = union_all(*parts).subquery()
+    return select(everything).order_by(everything.c.n, everything.c.received_at.desc())
+
+
+def _stored_known(
+    connection: Connection, leads: Sequence[StoredLead], keys: Sequence[DedupeKeys]
+) -> list[list[KnownLead]]:
+    """For each lead, the stored routed leads sharing one of its keys, newest first."""
+    params: dict[str, str | None] = {}
+    for n, (lead, lead_keys) in enumerate(zip(leads, keys, strict=True)):
+        params[f"b_id_{n}"] = lead.id
+        params[f"b_email_{n}"] = lead_keys.email_key
+        params[f"b_phone_{n}"] = lead_keys.phone
+        params[f"b_name_{n}"] = lead_keys.name_key
+    found: list[list[KnownLead]] = [[] for _ in leads]
+    if any(k.email_key or k.phone or k.name_key for k in keys):
+        for n, *known, _ in connection.execute(_known_query(len(leads)), params):
+            found[n].append(KnownLead(*known))
+    return found
 
 
 def _known_leads(
-    connection: Connection, keys: DedupeKeys, lead_id: str, earlier: Sequence[KnownLead]
+    keys: DedupeKeys, earlier: Sequence[KnownLead], stored: Sequence[KnownLead]
 ) -> LeadIndex | None:
     """Earlier leads sharing a key with this one: `earlier` (newer) first, then stored ones."""
     if not (keys.email_key or keys.phone or keys.name_key):
         return None
-    query = _known_query(bool(keys.email_key), bool(keys.phone), bool(keys.name_key))
-    params = {
-        "b_id": lead_id,
-        "b_email_key": keys.email_key,
-        "b_phone": keys.phone,
-        "b_name_key": keys.name_key,
-    }
     index = LeadIndex()
-    for known in earlier:
+    for known in (*earlier, *stored):
         index.add(known)
-    for row in connection.execute(query, params):
-        index.add(KnownLead(*row))
     return index
 
 

@@ -60,8 +60,6 @@ _INSERT_LEAD = {
 }
 
 
-# For each intake: its current decision and whether the lead is new, or the error that stopped it.
-Intaken = tuple[DecisionSummary, bool] | Exception
 Stored = tuple[routing.StoredLead, bool] | Conflict
 Routing = TypeVar("Routing")
 
@@ -79,20 +77,65 @@ class Intake:
     now: datetime
 
 
-def intake(*, db: Database, cache: ConfigCache, intakes: Sequence[Intake]) -> list[Intaken]:
+def intake(
+    *, db: Database, cache: ConfigCache, intakes: Sequence[Intake]
+) -> list[tuple[DecisionSummary, bool] | Conflict]:
     """Store the raw leads (committed first, together), then route the new ones together.
 
-    For each intake in order: (the lead's current decision, newly created), or the error that
-    stopped it (a Conflict when its key was used for another payload). Leads arrive in order, so
-    routing them one after another in one transaction decides each exactly as its own request
-    would have; a retry of a lead already stored answers with that lead's decision.
+    For each intake in order: (the lead's current decision, newly created), or the Conflict
+    that stopped it (its key was used for another payload).
     """
-    stored = _store(db, intakes)
-    leads = {s[0].id: s[0] for s in stored if not isinstance(s, Exception)}
-    unrouted = [lead for lead in leads.values() if lead.status != ROUTED]
+    stored = store(db=db, intakes=intakes)
+    leads = [s for s in stored if not isinstance(s, Conflict)]
+    now = max(i.now for i in intakes)
+    decisions = iter(route_stored(db=db, cache=cache, leads=[lead for lead, _ in leads], now=now))
+    return [s if isinstance(s, Conflict) else (next(decisions), s[1]) for s in stored]
+
+
+def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
+    """Insert the raw leads whose key or external id is not taken, committed on return; for each
+    intake, (its stored lead, newly created) or the Conflict that stopped it."""
+    fresh = [routing.StoredLead(uuid.uuid4().hex, i.lead_in.lead, i.now, RECEIVED) for i in intakes]
+    rows = [
+        {
+            "id": lead.id,
+            "idempotency_key": i.idempotency_key,
+            "external_id": i.lead_in.external_id,
+            "raw": lead.raw,
+            "received_at": lead.received_at,
+            "status": RECEIVED,
+        }
+        for lead, i in zip(fresh, intakes, strict=True)
+    ]
+    query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
+    inserted = set(
+        db.write(lambda session: session.connection().execute(query, rows).scalars().all())
+    )
+    stored: list[Stored] = []
+    for lead, i in zip(fresh, intakes, strict=True):
+        if lead.id in inserted:
+            stored.append((lead, True))
+            continue
+        try:  # a retry (or a key used twice within this batch): the lead stored first
+            with db.read() as session:
+                stored.append((_same(session, i.lead_in, i.idempotency_key), False))
+        except Conflict as error:
+            stored.append(error)
+    return stored
+
+
+def route_stored(
+    *, db: Database, cache: ConfigCache, leads: Sequence[routing.StoredLead], now: datetime
+) -> list[DecisionSummary]:
+    """Route the stored leads not routed yet, one after another in one transaction; for each
+    lead, its current decision.
+
+    Leads come in the order they arrived, so each is decided exactly as its own transaction
+    would have decided it; a lead routed already (a retry) answers with the decision it has.
+    """
+    unrouted = list({lead.id: lead for lead in leads if lead.status != ROUTED}.values())
     summaries: dict[str, DecisionSummary] = {}
     if unrouted:
-        now = max(i.now for i in intakes)
         try:
             routed = _write_routed(
                 db,
@@ -102,28 +145,23 @@ def intake(*, db: Database, cache: ConfigCache, intakes: Sequence[Intake]) -> li
             )
             summaries = {r.lead_id: _summary(r) for r in routed}
         except routing.AlreadyRouted:
-            # A retry of one of these leads, in another process, routed it first: route the
-            # others on their own, each answering with the decision that stands.
-            summaries = {lead.id: _route_stored(db, cache, lead, now) for lead in unrouted}
-    results: list[Intaken] = []
-    for item in stored:
-        if isinstance(item, Exception):
-            results.append(item)
-            continue
-        lead, created = item
-        answer = summaries.get(lead.id)
-        if answer is None:
+            # A racing retry of one of these leads, in another process, routed it first.
+            if len(unrouted) > 1:  # route each on its own: only that one loses
+                return [
+                    route_stored(db=db, cache=cache, leads=[lead], now=now)[0] for lead in leads
+                ]
+    for lead in leads:  # routed by an earlier request (or the racing one): its decision stands
+        if lead.id not in summaries:
             with db.read() as session:
-                answer = summaries[lead.id] = summary(_current(session, lead.id))
-        results.append((answer, created))
-    return results
+                summaries[lead.id] = summary(_current(session, lead.id))
+    return [summaries[lead.id] for lead in leads]
 
 
 def receive(
     *, db: Database, lead_in: LeadCreate, idempotency_key: str | None, now: datetime
 ) -> tuple[str, bool]:
     """Store the raw lead, committed before any routing; returns (lead id, newly created)."""
-    stored = _store(db, [Intake(lead_in, idempotency_key, now)])[0]
+    stored = store(db=db, intakes=[Intake(lead_in, idempotency_key, now)])[0]
     if isinstance(stored, Exception):
         raise stored
     return stored[0].id, stored[1]
@@ -133,7 +171,7 @@ def route(*, db: Database, cache: ConfigCache, lead_id: str, now: datetime) -> D
     """Route the stored lead unless it already was; the current decision either way."""
     with db.read() as session:
         lead = routing.stored(get_or_raise(session=session, lead_id=lead_id))
-    return _route_stored(db, cache, lead, now)
+    return route_stored(db=db, cache=cache, leads=[lead], now=now)[0]
 
 
 def reroute(
@@ -292,24 +330,6 @@ def _summary(routed: routing.Routed) -> DecisionSummary:
     )
 
 
-def _route_stored(
-    db: Database, cache: ConfigCache, lead: routing.StoredLead, now: datetime
-) -> DecisionSummary:
-    if lead.status != ROUTED:
-        try:
-            (routed,) = _write_routed(
-                db,
-                lambda session, lock: routing.decide(
-                    session, cache, [lead], now, cause="new", lock=lock
-                ),
-            )
-            return _summary(routed)
-        except routing.AlreadyRouted:
-            pass  # a racing request with the same key routed it: answer with its decision
-    with db.read() as session:
-        return summary(_current(session, lead.id))
-
-
 def _write_routed(db: Database, work: Callable[[Session, bool], Routing]) -> Routing:
     """Run routing `work` in a write transaction: optimistic first, then locking the state."""
     try:
@@ -337,38 +357,6 @@ def _lock(session: Session, lead_id: str) -> LeadRow:
     if lead is None:
         raise NotFound(f"lead '{lead_id}' not found")
     return lead
-
-
-def _store(db: Database, intakes: Sequence[Intake]) -> list[Stored]:
-    """Insert the raw leads whose key or external id is not taken, committed on return; for each
-    intake, (its stored lead, newly created) or the Conflict that stopped it."""
-    fresh = [routing.StoredLead(uuid.uuid4().hex, i.lead_in.lead, i.now, RECEIVED) for i in intakes]
-    rows = [
-        {
-            "id": lead.id,
-            "idempotency_key": i.idempotency_key,
-            "external_id": i.lead_in.external_id,
-            "raw": lead.raw,
-            "received_at": lead.received_at,
-            "status": RECEIVED,
-        }
-        for lead, i in zip(fresh, intakes, strict=True)
-    ]
-    query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
-    inserted = set(
-        db.write(lambda session: session.connection().execute(query, rows).scalars().all())
-    )
-    stored: list[Stored] = []
-    for lead, i in zip(fresh, intakes, strict=True):
-        if lead.id in inserted:
-            stored.append((lead, True))
-            continue
-        try:  # a retry (or a key used twice within this batch): the lead stored first
-            with db.read() as session:
-                stored.append((_same(session, i.lead_in, i.idempotency_key), False))
-        except Conflict as error:
-            stored.append(error)
-    return stored
 
 
 def _same(session: Session, lead_in: LeadCreate, key: str | None) -> routing.StoredLead:
