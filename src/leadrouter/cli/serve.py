@@ -12,7 +12,9 @@ from pathlib import Path
 import typer
 import uvicorn
 from sqlalchemy import func, select
+from uvicorn.supervisors import Multiprocess
 
+from leadrouter.api.listen import ReusePortListener, check_free
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, fail, fail_on
 from leadrouter.dashboard.demo import seed_demo
@@ -79,7 +81,7 @@ def serve(
             console.print(f"seeded the database from {settings.workspace}")
     database.dispose()
     settings.export()
-    uvicorn.run(
+    config = uvicorn.Config(
         "leadrouter.api:app_from_env",
         factory=True,
         host=settings.host,
@@ -94,6 +96,14 @@ def serve(
         # check; on a busy machine that takes longer than uvicorn's 5 s default.
         timeout_worker_healthcheck=60,
     )
+    if settings.workers == 1:
+        uvicorn.Server(config).run()
+        return
+    try:
+        check_free(settings.host, settings.port)
+    except OSError as error:
+        fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}")
+    Multiprocess(config, sockets=[ReusePortListener(settings.host, settings.port)]).run()
 
 
 @db_app.command("upgrade")
