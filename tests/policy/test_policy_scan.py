@@ -94,6 +94,8 @@ def test_matches__past_its_bounds_gives_the_same_trace(monkeypatch: Any) -> None
     monkeypatch.setattr(scan, "NODES", 2)
     monkeypatch.setattr(scan, "OUTCOMES_PER_CLAUSE", 1)
     monkeypatch.setattr(scan, "CHECKS_PER_CLAUSE", 1)
+    monkeypatch.setattr(scan, "EMITTED_PER_NODE", 1)
+    monkeypatch.setattr(scan, "EMITTED", 2)
     policy = compile_(POLICY)
     for employees in (10.0, 20.0, 5000.0, 10.0):
         for country in ("US", "DE", "JP"):

@@ -29,7 +29,10 @@ OUTCOMES_PER_CLAUSE = 1024
 CHECKS_PER_CLAUSE = 256  # trace entries remembered per rule's false clause, likewise
 # Nodes of the scan tree; each distinct path of clause outcomes seen adds at most one per clause.
 NODES = 4096
-EMITTED_PER_NODE = 64  # trace entries of a node's misses remembered per values they show
+# Tuples of the trace entries of a node's misses, remembered per values they show: per node (a
+# node whose misses show a unique field would fill the table alone) and in all.
+EMITTED_PER_NODE = 1024
+EMITTED = 65_536
 
 _ABSENT = object()  # a field the context lacks, as a memo key: values are never this
 _EVAL, _MATCH, _END = 0, 1, 2
@@ -124,7 +127,7 @@ class _Node:
 class RuleScan:
     """The rules of one policy, scanned in order with each distinct clause evaluated once."""
 
-    __slots__ = ("_clauses", "_hits", "_nodes", "_plan", "_root", "_rules")
+    __slots__ = ("_clauses", "_emitted", "_hits", "_nodes", "_plan", "_root", "_rules")
 
     def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
         self._rules = rules
@@ -145,6 +148,7 @@ class RuleScan:
         self._plan = tuple(plan)
         self._hits = tuple(RuleCheck(rule.id, True) for rule in rules)
         self._nodes = 1
+        self._emitted = 0
         self._root = self._build(None, None, (0, 0))
 
     def matches(self, ctx: Context, checks: list[RuleCheck]) -> Iterator[CompiledRule]:
@@ -159,8 +163,9 @@ class RuleScan:
                 key = keys[reads] if type(reads) is int else tuple([keys[d] for d in reads])
                 emitted = node.emitted.get(key)
                 if emitted is None:
-                    emitted = tuple(miss.check(keys[miss.distinct], ctx) for miss in node.misses)
-                    if len(node.emitted) < EMITTED_PER_NODE:
+                    emitted = tuple([miss.check(keys[miss.distinct], ctx) for miss in node.misses])
+                    if len(node.emitted) < EMITTED_PER_NODE and self._emitted < EMITTED:
+                        self._emitted += 1
                         node.emitted[key] = emitted
                 checks += emitted
             kind = node.kind
