@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter import scoring
@@ -82,6 +82,7 @@ _CONTEXTS = st.fixed_dictionaries(
 
 
 @given(st.lists(_CONTEXTS, min_size=1, max_size=20), st.booleans())
+@settings(deadline=None)
 def test_score__equals_scoring_each_lead_afresh(
     contexts: list[dict[str, Any]], reads: bool
 ) -> None:
