@@ -1,3 +1,4 @@
+import gc
 from datetime import UTC, datetime
 from typing import Any
 
@@ -240,6 +241,19 @@ def test_match__stricter_thresholds_make_the_same_match_weak() -> None:
     result = strict.match(lead(company="Acme"))
 
     assert result.match is not None and not result.match.strong
+
+
+def test_build__leaves_the_cycle_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    AccountIndex.build([ACME_UK])
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        AccountIndex.build([ACME_UK])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_build__rejects_thresholds_out_of_order() -> None:

@@ -20,14 +20,18 @@ from cleanco import prepare_default_terms
 
 from leadrouter.normalize.text import clean, fold, is_placeholder
 
-# "&" and "+" join words ("Johnson & Johnson", "A+B Partners"): read them as "and" so that both
-# spellings give the same tokens.
-_AND = str.maketrans({"&": " and ", "+": " and "})
+# `fold` remembers the texts it folded for the leads' sake; an index build folds each account name
+# once, and would only push the leads' texts out.
+_fold_once = getattr(fold, "__wrapped__", fold)
 
 
 def words(text: str) -> list[str]:
     """The folded words of a name: "Müller & Söhne GmbH" -> ["muller", "and", "sohne", "gmbh"]."""
-    return fold(text.translate(_AND)).split()
+    # "&" and "+" join words ("Johnson & Johnson", "A+B Partners"): read them as "and" so that
+    # both spellings give the same tokens.
+    if "&" in text or "+" in text:
+        text = text.replace("&", " and ").replace("+", " and ")
+    return _fold_once(text).split()
 
 
 def _places() -> frozenset[str]:
@@ -292,7 +296,12 @@ class CompanyName:
     @property
     def key(self) -> str:
         """Lookup key: word order and a plural "s" do not make another company."""
-        return " ".join(sorted(t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in self.tokens))
+        return name_key(self.tokens)
+
+
+def name_key(tokens: tuple[str, ...]) -> str:
+    """`CompanyName.key` of these tokens."""
+    return " ".join(sorted([t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens]))
 
 
 # One spelling for the legal-form words written out or short, so that "Co., Ltd." and "Company
@@ -308,26 +317,24 @@ _FORM_SPELLING = {
 }
 
 
-def _strip_legal_forms(tokens: list[str]) -> tuple[list[str], str]:
-    """The name's tokens without its legal form, and the legal form (see `CompanyName`)."""
+def _legal_form_bounds(tokens: list[str]) -> tuple[int, int]:
+    """Where the name is among its words: tokens[start:end]; the rest is its legal form."""
     # Repeatedly, because forms stack ("GmbH & Co. KG", "Pty Ltd"); never down to nothing, so that
     # a company called "Holding AG" still has a name.
-    written = tokens[:]
+    end = len(tokens)
     stripped = True
     while stripped:
         stripped = False
-        for size in _FORM_SIZES_BY_LAST_WORD.get(tokens[-1], ()):
-            if len(tokens) > size and (size == 1 or tuple(tokens[-size:]) in LEGAL_FORMS):
-                del tokens[-size:]
+        for size in _FORM_SIZES_BY_LAST_WORD.get(tokens[end - 1], ()):
+            if end > size and (size == 1 or tuple(tokens[end - size : end]) in LEGAL_FORMS):
+                end -= size
                 stripped = True
                 break
-        if len(tokens) > 1 and tokens[-1] == "and":  # left over from "Smith & Co"
-            del tokens[-1]
+        if end > 1 and tokens[end - 1] == "and":  # left over from "Smith & Co"
+            end -= 1
             stripped = True
-    form = written[len(tokens) :]
-    if len(tokens) > 1 and tokens[0] in _PREFIX_FORMS:
-        form.insert(0, tokens.pop(0))
-    return tokens, " ".join([_FORM_SPELLING.get(word, word) for word in form])
+    start = 1 if end > 1 and tokens[0] in _PREFIX_FORMS else 0
+    return start, end
 
 
 def _is_mash(text: str) -> bool:
@@ -336,8 +343,8 @@ def _is_mash(text: str) -> bool:
     return len(set(letters)) == 1 or letters.isdigit()
 
 
-def read_company_name(text: str) -> CompanyName | None:
-    """The identifying tokens of a company name; None for a placeholder or an empty name."""
+def _company_words(text: str) -> list[str] | None:
+    """The folded words of a company name, legal form included; None for a placeholder."""
     cleaned = clean(text)
     if not cleaned or is_placeholder(cleaned):
         return None
@@ -348,8 +355,31 @@ def read_company_name(text: str) -> CompanyName | None:
     # A mash starts and ends with the same letter or is all digits: test those first, cheaply.
     if (folded[0] == folded[-1] or folded[0].isdigit()) and _is_mash(folded):
         return None
-    tokens, form = _strip_legal_forms(tokens)
-    return CompanyName(tuple(map(CANONICAL.get, tokens, tokens)), form)
+    return tokens
+
+
+def read_company_name(text: str) -> CompanyName | None:
+    """The identifying tokens of a company name; None for a placeholder or an empty name."""
+    tokens = _company_words(text)
+    if tokens is None:
+        return None
+    start, end = _legal_form_bounds(tokens)
+    form = (*tokens[:start], *tokens[end:])
+    return CompanyName(
+        tuple(map(CANONICAL.get, tokens[start:end], tokens[start:end])),
+        " ".join([_FORM_SPELLING.get(word, word) for word in form]),
+    )
+
+
+def name_tokens(text: str) -> tuple[str, ...] | None:
+    """`read_company_name(text).tokens`, without the legal form: what an index build needs."""
+    tokens = _company_words(text)
+    if tokens is None:
+        return None
+    start, end = _legal_form_bounds(tokens)
+    if start or end < len(tokens):
+        tokens = tokens[start:end]
+    return tuple(map(CANONICAL.get, tokens, tokens))
 
 
 # Leads repeat company names, so the per-lead path reads them through a cache; an index build
