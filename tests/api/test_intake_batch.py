@@ -146,3 +146,32 @@ def test_reroute__a_lead_is_not_its_own_duplicate(seeded: TestClient, database: 
     sticky(database)
     lead_id = seeded.post("/v1/leads", json=lead(1)).json()["lead_id"]
     assert seeded.post(f"/v1/leads/{lead_id}/reroute").json()["rule"] == "smb"
+
+
+def test_rotation_moved_by_another_process__the_batch_is_routed_again_locking(
+    seeded: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database.postgres:
+        pytest.skip("SQLite serializes writers: no other process can move the rotation")
+    route, other = routing.route, []
+
+    def route_after_another_process(*args: object, **kwargs: object) -> object:
+        if not other:  # between this batch's read of the rotation and its write
+            other.append(None)
+            other.append(intake(database, lead(99))[0][0])
+        return route(*args, **kwargs)
+
+    read_state, locked = routing._read_state, []
+
+    def read_state_noting_locks(connection: object, *, lock: bool) -> object:
+        locked.append(lock)
+        return read_state(connection, lock=lock)
+
+    monkeypatch.setattr(routing, "route", route_after_another_process)
+    monkeypatch.setattr(routing, "_read_state", read_state_noting_locks)
+    batch = intake(database, lead(1), lead(2))
+    assert locked == [False, False, True]  # this batch, the other, this batch again locking
+    owners = [other[1].owner] + [summary.owner for summary, _ in batch]
+    assert sorted(owners) == sorted(REPS)  # exact rotation: nobody twice, nobody skipped
+    loads = seeded.get("/v1/reps").json()
+    assert sorted(rep["open_leads"] for rep in loads) == [1, 1, 1]

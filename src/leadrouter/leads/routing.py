@@ -24,7 +24,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    Update,
     bindparam,
     literal,
     null,
@@ -368,44 +367,32 @@ def _write_state(
     connection: Connection, read: _State, state: RoutingState, decisions: Sequence[Decision]
 ) -> None:
     """Write the state rows the decisions changed, each only if still at the version read."""
-    pools = {pool_id for d in decisions for pool_id in d.effects.pools}
-    reps = {d.effects.assigned_rep for d in decisions} - {None}
+    pools = sorted({pool_id for d in decisions for pool_id in d.effects.pools})
+    reps = sorted({d.effects.assigned_rep for d in decisions} - {None})
     # Pools by id, then reps by id: the order of a locking read, so no cycle of waits.
-    for pool_id in sorted(pools):
-        new = state.pool(pool_id)
-        _update_if_unmoved(
-            connection,
-            _UPDATE_POOL,
-            pool_id,
-            read.versions.get((_POOL, pool_id)),
-            cursor=new.cursor,
-            current=dict(new.current),
-        )
-    for rep in sorted(reps):
-        if (_REP, rep) not in read.versions:
-            continue
-        load = state.load(rep)
-        _update_if_unmoved(
-            connection,
-            _UPDATE_LOAD,
-            rep,
-            read.versions[(_REP, rep)],
-            open=load.open,
-            today=load.today,
-            day=load.day,
-        )
+    pool_rows = [
+        _versioned(read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current))
+        for pool_id, new in ((p, state.pool(p)) for p in pools)
+    ]
+    load_rows = [
+        _versioned(read, _REP, rep, open=load.open, today=load.today, day=load.day)
+        for rep, load in ((r, state.load(r)) for r in reps if (_REP, r) in read.versions)
+    ]
+    for query, rows in ((_UPDATE_POOL, pool_rows), (_UPDATE_LOAD, load_rows)):
+        # One round trip for all the rows of a table; a row whose version moved updates
+        # nothing, and then the count falls short.
+        if rows and connection.execute(query, rows).rowcount != len(rows):
+            raise StateMoved
 
 
-def _update_if_unmoved(
-    connection: Connection, query: Update, key: str, version: int | None, **values: Any
-) -> None:
+def _versioned(read: _State, kind: str, key: str, **values: Any) -> dict[str, Any]:
+    """The parameters updating state row `key` to `values` if still at the version read."""
+    version = read.versions.get((kind, key))
     # Every pool gets its state row when created and a policy naming an unknown pool does not
     # compile, so a missing row is a version mismatch too.
     if version is None:
         raise StateMoved
-    params = {**values, "version": version + 1, "b_key": key, "b_version": version}
-    if connection.execute(query, params).rowcount != 1:
-        raise StateMoved
+    return {**values, "version": version + 1, "b_key": key, "b_version": version}
 
 
 def stored(row: LeadRow) -> StoredLead:
