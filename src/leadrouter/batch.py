@@ -151,7 +151,7 @@ def route_rows(
         lead = normalize_lead(row, custom, id=lead_id, received_at=now)
         keys = dedupe_keys(lead)
         decision = route(lead, snapshot, now, lead_id=lead_id, dedupe_keys=keys)
-        snapshot = replace(snapshot, state=apply_effects(snapshot.state, decision))
+        snapshot = snapshot.with_state(apply_effects(snapshot.state, decision))
         account = decision.trace.match.account.id if decision.trace.match else None
         known.add(
             KnownLead(lead_id, decision.owner, keys.email_key, keys.phone, keys.name_key, account)

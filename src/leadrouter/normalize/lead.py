@@ -407,12 +407,13 @@ def normalize_lead(
             elif value is not None and not _is_blank(value):
                 _read_value(lead, field, value, custom)
     lead.names()
+    # Positional, in the order of Lead's fields: by keyword, the dataclass costs twice as much.
     return Lead(
-        raw=MappingProxyType(dict(raw)),
-        fields=MappingProxyType(lead.fields),
-        warnings=tuple(lead.warnings),
-        id=id,
-        received_at=received_at,
+        MappingProxyType(dict(raw)),  # raw
+        MappingProxyType(lead.fields),  # fields
+        tuple(lead.warnings),  # warnings
+        id,
+        received_at,
     )
 
 
