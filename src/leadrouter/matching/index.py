@@ -49,8 +49,8 @@ WEAK = 0.8  # default: below, no match; in between, a grey-zone match (strong=Fa
 # name that resembles the account 0.99, without a usable company name 0.95, with one that does not
 # resemble 0.91. A name can be shared by unrelated companies, so a name alone scores its similarity
 # capped at 0.97. Then the country adds 0.02 when it agrees and, for name matches, takes 0.15 when
-# it differs, or 0.2 when nothing else says the two are one company (see `_judge`); an agreeing
-# phone adds 0.05; nothing exceeds 0.99.
+# it differs, or 0.2 when the legal forms differ too (see `_judge`); an agreeing phone adds 0.05;
+# nothing exceeds 0.99.
 _DOMAIN_AND_NAME = 0.99
 _DOMAIN_ONLY = 0.95
 _DOMAIN_NAME_DIFFERS = 0.91
@@ -58,7 +58,7 @@ _DOMAIN_NAME_ELSEWHERE = 0.8  # the company name points to another account: weak
 _NAME_CAP = 0.97
 _COUNTRY_AGREES = 0.02
 _COUNTRY_DIFFERS = 0.15
-_COUNTRY_DIFFERS_NAME_ONLY = 0.2  # a name match alone stays below WEAK, with a phone it is grey
+_COUNTRY_AND_FORM_DIFFER = 0.2  # a name match alone stays below WEAK, with a phone it is grey
 # A name is distinctive when its words weigh this much together (idf, common words damped): two
 # words that each about one name in 1,500 carries (ln 1500 = 7.3), or one that only a handful of
 # names carry and another word. Weights are measured on the account book, which is small next to
@@ -322,8 +322,8 @@ class AccountIndex:
                 account = self._accounts[c.index]
                 evidence.append(
                     f"{account.name} ({account.id}) has a name like company {company!r} but is in "
-                    f"{account.country}, not {fields.get('country')}, and nothing else (legal "
-                    "form, domain, phone) says they are one company"
+                    f"{account.country}, not {fields.get('country')}, with another legal form: "
+                    "another company of the same name"
                 )
             elif name is not None:
                 evidence.append(f"no account name resembles company {company!r}")
@@ -577,10 +577,10 @@ class AccountIndex:
 
         `name` is the lead's company read as a name, None when there is none or a placeholder.
         A name match in another country than the account's is another company of the same name
-        as often as the account's office abroad: it stays in the grey zone when the name is
-        distinctive (`_DISTINCTIVE`) or written with the account's legal form ("Helsinki Steel Oy"
-        from Sweden), and falls below the weak bar otherwise ("Acme GmbH" in Germany is not
-        "Acme Ltd" in Brazil), unless a phone agrees.
+        as often as the account's office abroad, for review: it stays in the grey zone, unless
+        the lead also writes another legal form ("Acme GmbH" in Germany is not "Acme Ltd" in
+        Brazil: two registers, two companies), which puts it below the weak bar; a distinctive
+        name (`_DISTINCTIVE`) or an agreeing phone keeps it in the grey zone all the same.
         """
         if name is None:
             company = None
@@ -611,13 +611,13 @@ class AccountIndex:
         elif lead_country and country and domain is None:
             # A global company's staff write from everywhere: only a name match pays for this.
             reasons.append(f"country {lead_country} differs from the account's {country}")
-            support = self._name_support(name_hit, name) if name_hit and name else None
-            if support is None:
-                confidence -= _COUNTRY_DIFFERS_NAME_ONLY
-                country_conflict = True
-            else:
+            form = self._other_legal_form(name_hit, name) if name_hit and name else None
+            if form is None:
                 confidence -= _COUNTRY_DIFFERS
-                reasons.append(support)
+            else:
+                confidence -= _COUNTRY_AND_FORM_DIFFER
+                reasons.append(form)
+                country_conflict = True
         phone = fields.get("phone")
         if phone and phone == account.phone:
             confidence += _PHONE_AGREES
@@ -634,16 +634,22 @@ class AccountIndex:
             country_conflict and confidence < self.weak and name_score >= self.weak,
         )
 
-    def _name_support(self, name_hit: tuple[float, int], name: CompanyName) -> str | None:
-        """What besides the words says a name match is the account, or None (see `_judge`)."""
+    def _other_legal_form(self, name_hit: tuple[float, int], name: CompanyName) -> str | None:
+        """Why the lead is another company than the account of a name match, or None.
+
+        Both names written with a legal form and the forms sharing no word ("GmbH" / "Ltd", but
+        not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA"), for a name that is not distinctive.
+        """
         entry = name_hit[1]
-        if self._entry_weight[entry] >= _DISTINCTIVE:
-            return "the name is distinctive"
+        if not name.legal_form or self._entry_weight[entry] >= _DISTINCTIVE:
+            return None
         # The account's legal form is read again only here: a build keeps no form per name.
         written = read_company_name(self._entry_text[entry])
-        if name.legal_form and written is not None and written.legal_form == name.legal_form:
-            return f"legal form {name.legal_form!r} agrees"
-        return None
+        if written is None or not written.legal_form:
+            return None
+        if (set(name.legal_form.split()) & set(written.legal_form.split())) - {"&"}:
+            return None
+        return f"legal form {name.legal_form!r} differs from the account's {written.legal_form!r}"
 
     def _tie_key(self, c: _Candidate) -> tuple[Any, ...]:
         account = self._accounts[c.index]

@@ -304,8 +304,24 @@ def name_key(tokens: tuple[str, ...]) -> str:
     return " ".join(sorted([t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens]))
 
 
-# One spelling for the legal-form words written out or short, so that "Co., Ltd." and "Company
-# Limited" are the same legal form.
+# One spelling for legal forms written out or short, so that "Co., Ltd." and "Company Limited" are
+# the same legal form: whole forms first, then words.
+_FORM_PHRASES = {
+    "aktiengesellschaft": "ag",
+    "kabushiki kaisha": "kk",
+    "godo kaisha": "gk",
+    "yugen kaisha": "yk",
+    "societe anonyme": "sa",
+    "sociedad anonima": "sa",
+    "societa per azioni": "spa",
+    "aktiebolag": "ab",
+    "osakeyhtio": "oy",
+    "naamloze vennootschap": "nv",
+    "besloten vennootschap": "bv",
+    "limited liability company": "llc",
+    "limited partnership": "lp",
+    "public limited company": "plc",
+}
 _FORM_SPELLING = {
     "limited": "ltd",
     "incorporated": "inc",
@@ -365,9 +381,11 @@ def read_company_name(text: str) -> CompanyName | None:
         return None
     start, end = _legal_form_bounds(tokens)
     form = (*tokens[:start], *tokens[end:])
+    written = " ".join(form)
+    written = _FORM_PHRASES.get(written, written)
     return CompanyName(
         tuple(map(CANONICAL.get, tokens[start:end], tokens[start:end])),
-        " ".join([_FORM_SPELLING.get(word, word) for word in form]),
+        " ".join([_FORM_SPELLING.get(word, word) for word in written.split()]),
     )
 
 
