@@ -114,8 +114,10 @@ def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
 
 def intake_routing(database: Database, leads: list[routing.StoredLead]) -> None:
     cache = ConfigCache()
-    database.write(
-        lambda session: routing.decide(session, cache, leads, TUESDAY_3PM, cause="new", lock=False)
+    database.write_core(
+        lambda connection: routing.decide(
+            connection, cache, leads, TUESDAY_3PM, cause="new", lock=False
+        )
     )
 
 

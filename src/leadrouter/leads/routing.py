@@ -156,7 +156,7 @@ _KNOWN_COLUMNS = (
 
 
 def decide(
-    session: Session,
+    connection: Connection,
     cache: ConfigCache,
     leads: Sequence[StoredLead],
     now: datetime,
@@ -173,9 +173,9 @@ def decide(
     (the retry after `StateMoved`); raises `StateMoved`, or `AlreadyRouted` when `cause` is
     "new" and one of the leads was routed by another request.
     """
-    connection = session.connection()
     read = _read_state(connection, lock=lock)
-    config = cache.at(session, read.config_version)
+    # A session only to load the configuration when its version moved; it joins this transaction.
+    config = cache.at(Session(bind=connection), read.config_version)
     policy = config.require_policy()
     state = read.state
     earlier: list[KnownLead] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -62,6 +62,7 @@ _INSERT_LEAD = {
 
 Stored = tuple[routing.StoredLead, bool] | Conflict
 Routing = TypeVar("Routing")
+Handle = TypeVar("Handle", Session, Connection)
 
 
 def get_or_raise(*, session: Session, lead_id: str) -> LeadRow:
@@ -109,7 +110,7 @@ def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
     ]
     query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
     inserted = set(
-        db.write(lambda session: session.connection().execute(query, rows).scalars().all())
+        db.write_core(lambda connection: connection.execute(query, rows).scalars().all())
     )
     stored: list[Stored] = []
     for lead, i in zip(fresh, intakes, strict=True):
@@ -138,9 +139,9 @@ def route_stored(
     if unrouted:
         try:
             routed = _write_routed(
-                db,
-                lambda session, lock: routing.decide(
-                    session, cache, unrouted, now, cause="new", lock=lock
+                db.write_core,
+                lambda connection, lock: routing.decide(
+                    connection, cache, unrouted, now, cause="new", lock=lock
                 ),
             )
             summaries = {r.lead_id: _summary(r) for r in routed}
@@ -185,7 +186,7 @@ def reroute(
         if lead.status == ROUTED and lead.kind == Kind.REP and lead.outcome not in CLOSED:
             routing.move_load(session, lead.owner, None)
         (routed,) = routing.decide(
-            session, cache, [routing.stored(lead)], now, cause="reroute", lock=lock
+            session.connection(), cache, [routing.stored(lead)], now, cause="reroute", lock=lock
         )
         decision = routed.decision
         audit.record(
@@ -200,7 +201,7 @@ def reroute(
         )
         return routed
 
-    return _summary(_write_routed(db, work))
+    return _summary(_write_routed(db.write, work))
 
 
 def assign(
@@ -330,14 +331,18 @@ def _summary(routed: routing.Routed) -> DecisionSummary:
     )
 
 
-def _write_routed(db: Database, work: Callable[[Session, bool], Routing]) -> Routing:
-    """Run routing `work` in a write transaction: optimistic first, then locking the state."""
+def _write_routed(
+    write: Callable[[Callable[[Handle], Routing]], Routing],
+    work: Callable[[Handle, bool], Routing],
+) -> Routing:
+    """Run routing `work` in a write transaction (`Database.write` or `write_core`): optimistic
+    first, then locking the state."""
     try:
-        return db.write(lambda session: work(session, False))
+        return write(lambda handle: work(handle, False))
     except routing.StateMoved:
         # Another request changed a rotation row this decision rested on; the second attempt
         # locks every state row before reading, so it cannot be overtaken.
-        return db.write(lambda session: work(session, True))
+        return write(lambda handle: work(handle, True))
 
 
 def _current(session: Session, lead_id: str) -> DecisionRow:

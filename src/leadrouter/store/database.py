@@ -15,11 +15,12 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 # SQLSTATEs of transient PostgreSQL failures: serialization failure, deadlock detected.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
@@ -102,9 +103,8 @@ class Database:
         self.url = url
         self.postgres = is_postgres(url)
         self.engine = make_engine(url)
-        self._writes = sessionmaker(
-            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
-        )
+        self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes the others poll with growing sleeps; threads
         # of one process queue on a lock instead, which is fair and wakes them at once.
@@ -119,6 +119,13 @@ class Database:
             yield session
 
     @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A write transaction on a plain connection: no ORM session, for the lead intake path,
+        where a session's bookkeeping costs more than a statement."""
+        with self._write_lock, self._write_engine.begin() as connection:
+            yield connection
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only transaction (rolled back at the end)."""
         # Closing the session rolls its transaction back: reads never commit.
@@ -127,10 +134,19 @@ class Database:
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, retrying it whole after a deadlock."""
+        return self._retrying(self.session, work)
+
+    def write_core(self, work: Callable[[Connection], T]) -> T:
+        """`write`, with a plain connection instead of a session."""
+        return self._retrying(self.connection, work)
+
+    def _retrying(
+        self, transaction: Callable[[], AbstractContextManager[U]], work: Callable[[U], T]
+    ) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                with self.session() as session:
-                    return work(session)
+                with transaction() as handle:
+                    return work(handle)
             except (OperationalError, DBAPIError) as error:
                 if attempt == MAX_ATTEMPTS or not _retryable(error):
                     raise
