@@ -79,3 +79,32 @@ def test_alone__a_request_is_a_batch_of_one() -> None:
     with pytest.raises(ValueError, match="negative"):
         asyncio.run(coalescer.submit(-1))
     assert work.batches == [[21], [-1]]
+
+
+def test_an_interrupted_batch__releases_its_submitters_and_the_next_batch_runs() -> None:
+    release = threading.Event()
+
+    def work(items: Sequence[int]) -> list[int | Exception]:
+        release.wait(5)
+        if 7 in items:
+            raise asyncio.CancelledError  # as when the loop cancels the batch's leader
+        return [n * 2 for n in items]
+
+    coalescer = Coalescer(work, max_batch=10)
+
+    async def outcome(item: int) -> BaseException | int:
+        try:
+            return await coalescer.submit(item)
+        except (Exception, asyncio.CancelledError) as error:
+            return error
+
+    async def scenario() -> list[BaseException | int]:
+        tasks = [asyncio.create_task(outcome(n)) for n in (1, 7, 8)]
+        await asyncio.sleep(0.05)  # 1 runs alone; 7 and 8 wait, then go together
+        release.set()
+        return [*await asyncio.wait_for(asyncio.gather(*tasks), 5), await outcome(3)]
+
+    first, interrupted, follower, after = asyncio.run(scenario())
+    assert (first, after) == (2, 6)
+    assert isinstance(interrupted, asyncio.CancelledError)
+    assert str(follower) == "the batch was interrupted"

@@ -79,6 +79,11 @@ class Coalescer(Generic[T, R]):
             results: Sequence[object] = await to_thread.run_sync(self._work, items)
         except Exception as error:  # the batch failed as a whole: each submitter hears why
             results = [error] * len(batch)
+        except BaseException:  # cancelled or interrupted: nobody may wait for it forever
+            for job in batch:
+                job.result = RuntimeError("the batch was interrupted")
+                _wake(job)
+            raise
         for job, result in zip(batch, results, strict=True):
             job.result = result
             _wake(job)
