@@ -4,7 +4,8 @@ Hand-written rather than `dataclasses.asdict` because it runs once per routed le
 API paths, and because the format is a contract: fields are renamed or added here, deliberately,
 never by accident of a dataclass change. Accounts are reduced to the fields a reader needs.
 `json_line` writes such dicts with orjson, a tenth of the stdlib encoder's cost on a decision,
-and `decision_json` encodes a decision for it reusing the encoded rule checks of earlier ones.
+and `decision_json` encodes a decision for it reusing the encoded rule checks and scores of
+earlier ones.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import orjson
 
-from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.model import (
     Account,
     AccountMatch,
@@ -37,12 +37,12 @@ from leadrouter.model import (
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
     """A JSON-serializable dict of the decision, trace and effects."""
-    return _decision_dict(decision, _rule_to_dict)
+    return _decision_dict(decision, _rules_to_list, _score_to_dict)
 
 
 def decision_json(decision: Decision) -> orjson.Fragment:
     """`decision_to_dict` already encoded, to put in a record for `json_line`."""
-    return orjson.Fragment(orjson.dumps(_decision_dict(decision, _encoded_rule)))
+    return orjson.Fragment(orjson.dumps(_decision_dict(decision, _rules_json, _score_json)))
 
 
 def json_line(record: Mapping[str, Any]) -> bytes:
@@ -50,7 +50,11 @@ def json_line(record: Mapping[str, Any]) -> bytes:
     return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def _decision_dict(decision: Decision, rule_check: Callable[[RuleCheck], Any]) -> dict[str, Any]:
+def _decision_dict(
+    decision: Decision,
+    rule_checks: Callable[[tuple[RuleCheck, ...]], Any],
+    score: Callable[[Score | None], Any],
+) -> dict[str, Any]:
     trace = decision.trace
     effects = decision.effects
     return {
@@ -68,8 +72,8 @@ def _decision_dict(decision: Decision, rule_check: Callable[[RuleCheck], Any]) -
                 for w in trace.warnings
             ],
             "match": _match_to_dict(trace.match),
-            "score": _score_to_dict(trace.score),
-            "rules": [rule_check(r) for r in trace.rules],
+            "score": score(trace.score),
+            "rules": rule_checks(trace.rules),
             "reps": [
                 {"rep": c.rep, "pool": c.pool, "reason": c.reason.value, "detail": c.detail}
                 for c in trace.reps
@@ -225,11 +229,56 @@ def _rule_to_dict(check: RuleCheck) -> dict[str, Any]:
     }
 
 
-# A lead's trace holds a RuleCheck per rule tried, mostly the same objects lead after lead (the
-# policy remembers them), so each is encoded once; a third of the cost of a decision's JSON.
-_encoded_rule: IdentityMemo[orjson.Fragment] = IdentityMemo(
-    lambda check: orjson.Fragment(orjson.dumps(_rule_to_dict(check))), size=16384
-)
+def _rules_to_list(checks: tuple[RuleCheck, ...]) -> list[dict[str, Any]]:
+    return [_rule_to_dict(check) for check in checks]
+
+
+class _Encoded:
+    """The JSON of immutable trace values, remembered by identity and cleared whole at `size`.
+
+    A lead's trace holds a RuleCheck per rule tried, mostly the same objects lead after lead (the
+    policy remembers them), and often a remembered Score, so each is encoded once and a trace's
+    rules are joined as bytes. Identity is safe as a key because each entry keeps its value
+    alive, so no other object can take its id while it is remembered.
+    """
+
+    __slots__ = ("_encode", "_encoded", "_kept", "_size")
+
+    def __init__(self, encode: Callable[[Any], bytes], size: int) -> None:
+        self._encode = encode
+        self._size = size
+        self._encoded: dict[int, bytes] = {}
+        self._kept: dict[int, object] = {}
+
+    def of(self, value: object) -> bytes:
+        return self._encoded.get(id(value)) or self._add(value)
+
+    def array(self, values: tuple[object, ...]) -> orjson.Fragment:
+        encoded = self._encoded
+        # `or`: encoded JSON is never empty bytes, so only values not seen yet are added.
+        parts = [encoded.get(id(value)) or self._add(value) for value in values]
+        return orjson.Fragment(b"[" + b",".join(parts) + b"]")
+
+    def _add(self, value: object) -> bytes:
+        if len(self._encoded) >= self._size:
+            self._encoded.clear()
+            self._kept.clear()
+        data = self._encoded[id(value)] = self._encode(value)
+        self._kept[id(value)] = value
+        return data
+
+
+_encoded_rules = _Encoded(lambda check: orjson.dumps(_rule_to_dict(check)), size=16384)
+_encoded_scores = _Encoded(lambda score: orjson.dumps(_score_to_dict(score)), size=4096)
+
+
+def _rules_json(checks: tuple[RuleCheck, ...]) -> orjson.Fragment:
+    return _encoded_rules.array(checks)
+
+
+def _score_json(score: Score | None) -> orjson.Fragment | None:
+    return None if score is None else orjson.Fragment(_encoded_scores.of(score))
+
 
 # Types JSON takes as they are: the common case of a trace value, tested first by exact type.
 _PLAIN = frozenset({str, float, bool, int, type(None)})
