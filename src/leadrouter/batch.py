@@ -105,14 +105,16 @@ def read_rows(path: Path, bad: Callable[[BadRow], None]) -> Iterator[tuple[int, 
                 bad(BadRow(row_number, reader.line_num, "(row)", f"unreadable CSV: {exc}"))
                 continue
             row_number += 1
-            if not values or all(not v.strip() for v in values):
+            # The row's text in one string: blank when that is, undecodable where that is.
+            text = "".join(values)
+            if not text or text.isspace():
                 continue
             if len(values) != width:
                 problem = f"has {len(values)} values but the header has {width} columns"
                 bad(BadRow(row_number, reader.line_num, "(row)", problem))
                 continue
-            broken = next((h for h, v in zip(header, values, strict=True) if "\ufffd" in v), None)
-            if broken is not None:
+            if "\ufffd" in text:
+                broken = next(h for h, v in zip(header, values, strict=True) if "\ufffd" in v)
                 bad(BadRow(row_number, reader.line_num, broken, "not valid UTF-8 text"))
                 continue
             yield row_number, dict(zip(header, values, strict=True))

@@ -64,7 +64,7 @@ def _decision_dict(
         "pool": decision.pool,
         "rule": decision.rule,
         "policy_version": decision.policy_version,
-        "at": decision.at.isoformat(),
+        "at": _isoformat(decision.at),
         "fallback": decision.fallback,
         "trace": {
             "warnings": [
@@ -255,9 +255,12 @@ class _Encoded:
 
     def array(self, values: tuple[object, ...]) -> orjson.Fragment:
         encoded = self._encoded
-        # `or`: encoded JSON is never empty bytes, so only values not seen yet are added.
-        parts = [encoded.get(id(value)) or self._add(value) for value in values]
-        return orjson.Fragment(b"[" + b",".join(parts) + b"]")
+        try:  # map over C functions: no bytecode per value when every one is remembered
+            joined = b",".join(map(encoded.__getitem__, map(id, values)))
+        except KeyError:
+            # `or`: encoded JSON is never empty bytes, so only values not seen yet are added.
+            joined = b",".join([encoded.get(id(value)) or self._add(value) for value in values])
+        return orjson.Fragment(b"[" + joined + b"]")
 
     def _add(self, value: object) -> bytes:
         if len(self._encoded) >= self._size:
@@ -270,6 +273,19 @@ class _Encoded:
 
 _encoded_rules = _Encoded(lambda check: orjson.dumps(_rule_to_dict(check)), size=16384)
 _encoded_scores = _Encoded(lambda score: orjson.dumps(_score_to_dict(score)), size=4096)
+
+
+# A batch or a burst of leads shares one `at`: its text is kept for the next decision.
+_last_at: list[tuple[datetime, str]] = [(datetime.min, datetime.min.isoformat())]
+
+
+def _isoformat(at: datetime) -> str:
+    last = _last_at[0]
+    if last[0] is at:
+        return last[1]
+    text = at.isoformat()
+    _last_at[0] = (at, text)
+    return text
 
 
 def _rules_json(checks: tuple[RuleCheck, ...]) -> orjson.Fragment:
