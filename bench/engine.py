@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadrouter.batch import json_record, read_rows, route_rows
+from leadrouter.batch import json_record, open_decisions, read_rows, route_rows
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.model import RoutingState
 from leadrouter.normalize import normalize_lead
@@ -232,7 +232,7 @@ def main() -> None:
         target = Path(tmp) / "decisions.jsonl"
         t0 = clock()
         routed = 0
-        with target.open("wb") as sink:
+        with open_decisions(target) as sink:
             rows = read_rows(source, lambda bad: None)
             for item in route_rows(rows, Snapshot(policy=policy, team=team), now):
                 sink.write(json_record(item))

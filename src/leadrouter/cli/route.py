@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from leadrouter.batch import BadRow, Summary, json_record, read_rows, route_rows
+from leadrouter.batch import BadRow, Summary, json_record, open_decisions, read_rows, route_rows
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
 from leadrouter.cli.policy import load_or_exit
@@ -60,7 +60,7 @@ def route(
     total = count_lines(leads)
     columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with (
-        out.open("wb") as sink,
+        open_decisions(out) as sink,
         Progress(*columns, console=console, transient=True) as bar,
     ):
         task = bar.add_task("routing", total=total)
