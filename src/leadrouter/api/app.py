@@ -6,8 +6,6 @@ a fake clock); `app_from_env` is what `serve` worker processes build from the en
 
 from __future__ import annotations
 
-import sys
-
 from fastapi import FastAPI
 
 from leadrouter.accounts.api import router as accounts_router
@@ -29,8 +27,6 @@ from leadrouter.reps.api import router as reps_router
 from leadrouter.settings import Settings, get_settings
 from leadrouter.sla.api import router as sla_router
 from leadrouter.store import Database
-
-SWITCH_INTERVAL = 0.0005  # seconds
 
 ROUTERS = (
     leads_router,
@@ -84,10 +80,6 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """The app as a `serve` worker process builds it (uvicorn factory)."""
-    # A thread waiting for the GIL after a database round trip waits up to the switch interval
-    # (5 ms) while the event loop thread parses requests: with a dozen round trips per batch,
-    # that, not the CPU, bounded throughput. Switching more often costs far less.
-    sys.setswitchinterval(SWITCH_INTERVAL)
     # Read afresh: with one worker, uvicorn builds the app in the `serve` process itself, whose
     # cached settings predate the command-line options `serve` exported.
     return create_app(Settings())
