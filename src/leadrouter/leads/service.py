@@ -1,7 +1,7 @@
 """Leads: intake (raw payload stored first, in its own transaction), routing in a second
-transaction, reroute, touches, outcomes and reads. Intake takes a batch: the leads that one
-process receives at the same moment are stored in one transaction and routed in one more
-(`leadrouter.coalesce`), which is what lets two cores keep up with hundreds of leads a second.
+transaction, reroute, touches, outcomes and reads. `store` and `route_stored` take batches: the
+leads that one process receives at the same moment are stored in one transaction and routed in
+one more (`leads/pipeline.py`), which is what lets two cores keep up with hundreds a second.
 
 Storing before routing means a crash mid-routing loses nothing: the lead stays `received` and
 the next request for it (a retry, or a reroute) routes it. The same Idempotency-Key or external
@@ -76,21 +76,6 @@ class Intake:
     lead_in: LeadCreate
     idempotency_key: str | None
     now: datetime
-
-
-def intake(
-    *, db: Database, cache: ConfigCache, intakes: Sequence[Intake]
-) -> list[tuple[DecisionSummary, bool] | Conflict]:
-    """Store the raw leads (committed first, together), then route the new ones together.
-
-    For each intake in order: (the lead's current decision, newly created), or the Conflict
-    that stopped it (its key was used for another payload).
-    """
-    stored = store(db=db, intakes=intakes)
-    leads = [s for s in stored if not isinstance(s, Conflict)]
-    now = max(i.now for i in intakes)
-    decisions = iter(route_stored(db=db, cache=cache, leads=[lead for lead, _ in leads], now=now))
-    return [s if isinstance(s, Conflict) else (next(decisions), s[1]) for s in stored]
 
 
 def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
