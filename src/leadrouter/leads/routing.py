@@ -1,11 +1,13 @@
-"""Routing a stored lead inside one write transaction, with exact round-robin under concurrency.
+"""Routing a batch of stored leads inside one write transaction, with exact round-robin under
+concurrency.
 
-The lead path is Core SQL, a handful of round trips: one statement reads the config version and
-every rotation state row, one reads earlier leads for dedupe; the engine decides; the decision is
-inserted, the lead claimed (`status = received` in the WHERE: a racing retry finds it routed), and
-the state rows the decision changed are updated only if their version is still the one routing
-read. Those conditional UPDATEs are the row locks: a mismatch means another request committed
-first, and the whole transaction is retried (`StateMoved`), a retry locking every state row
+The path is Core SQL, a handful of round trips whatever the batch size: one statement reads the
+config version and every rotation state row, one reads the batch's earlier leads for dedupe; the
+engine decides lead after lead; the decisions are inserted, the leads claimed (`status =
+received` in the WHERE: a racing retry finds it routed), and the state rows the decisions
+changed are updated only if their version is still the one routing read. Those conditional
+UPDATEs are the row locks: a mismatch means another request committed first, and the whole
+transaction is retried (`StateMoved`), a retry locking every state row
 before reading, so it cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers and no
 version ever mismatches. Nothing here commits.
 """
