@@ -99,20 +99,25 @@ def test_batch__retry_of_a_routed_lead_answers_with_its_decision(
     assert count(database, DecisionRow) == 2
 
 
-def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
-    seeded: TestClient, database: Database
-) -> None:
-    stale = [
+def received(database: Database, *numbers: int) -> list[routing.StoredLead]:
+    """Leads stored and not routed yet, as a routing batch holds them."""
+    ids = [
         service.receive(
             db=database,
             lead_in=LeadCreate.model_validate(lead(n)),
             idempotency_key=None,
             now=TUESDAY_3PM,
         )[0]
-        for n in (1, 2)
+        for n in numbers
     ]
     with database.read() as session:
-        stored = [routing.stored(session.get(LeadRow, lead_id)) for lead_id in stale]
+        return [routing.stored(session.get(LeadRow, lead_id)) for lead_id in ids]
+
+
+def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
+    seeded: TestClient, database: Database
+) -> None:
+    stored = received(database, 1, 2)
     intake_routing(database, stored[:1])  # another request routes the first lead
     with pytest.raises(routing.AlreadyRouted):
         intake_routing(database, stored)
@@ -184,3 +189,18 @@ def test_rotation_moved_by_another_process__the_batch_is_routed_again_locking(
     assert sorted(owners) == sorted(REPS)  # exact rotation: nobody twice, nobody skipped
     loads = seeded.get("/v1/reps").json()
     assert sorted(rep["open_leads"] for rep in loads) == [1, 1, 1]
+
+
+def test_batch_with_a_lead_routed_meanwhile__routes_the_others_and_keeps_its_decision(
+    seeded: TestClient, database: Database
+) -> None:
+    stored = received(database, 1, 2, 3)
+    (first,) = service.route_stored(
+        db=database, cache=ConfigCache(), leads=stored[:1], now=TUESDAY_3PM
+    )
+    summaries = service.route_stored(
+        db=database, cache=ConfigCache(), leads=stored, now=TUESDAY_3PM
+    )
+    assert summaries[0].decision_id == first.decision_id
+    assert [s.lead_id for s in summaries] == [lead.id for lead in stored]
+    assert count(database, DecisionRow) == 3

@@ -133,9 +133,10 @@ def route_stored(
         except routing.AlreadyRouted:
             # A racing retry of one of these leads, in another process, routed it first.
             if len(unrouted) > 1:  # route each on its own: only that one loses
-                return [
-                    route_stored(db=db, cache=cache, leads=[lead], now=now)[0] for lead in leads
-                ]
+                summaries = {
+                    lead.id: route_stored(db=db, cache=cache, leads=[lead], now=now)[0]
+                    for lead in unrouted
+                }
     for lead in leads:  # routed by an earlier request (or the racing one): its decision stands
         if lead.id not in summaries:
             with db.read() as session:
@@ -148,7 +149,7 @@ def receive(
 ) -> tuple[str, bool]:
     """Store the raw lead, committed before any routing; returns (lead id, newly created)."""
     stored = store(db=db, intakes=[Intake(lead_in, idempotency_key, now)])[0]
-    if isinstance(stored, Exception):
+    if isinstance(stored, Conflict):
         raise stored
     return stored[0].id, stored[1]
 
