@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from leadrouter.errors import Conflict
 from leadrouter.leads import routing, service
@@ -19,6 +22,12 @@ from .factories import POLICY, REPS, lead
 
 STICKY = POLICY.replace('"t1"', '"t3"').replace(
     "rules:\n", "rules:\n  - id: known\n    when: duplicate\n    route: existing owner\n"
+)
+
+LOST = {"outcome": "lost"}
+WAITING_ON_ADVISORY_LOCK = text(  # routing's lock of this schema, asked for and not granted
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    " AND objid = hashtext(current_schema())::oid"
 )
 
 
@@ -162,17 +171,17 @@ def test_reroute__a_lead_is_not_its_own_duplicate(seeded: TestClient, database: 
     assert seeded.post(f"/v1/leads/{lead_id}/reroute").json()["rule"] == "smb"
 
 
-def test_rotation_moved_by_another_process__the_batch_is_routed_again_locking(
+def test_load_moved_by_an_outcome_meanwhile__the_batch_is_routed_again_locking(
     seeded: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not database.postgres:
-        pytest.skip("SQLite serializes writers: no other process can move the rotation")
-    route, other = routing.route, []
+        pytest.skip("SQLite serializes writers: nothing can move a load between read and write")
+    (earlier, _), *_ = intake(database, lead(0))
+    route, closed = routing.route, []
 
-    def route_after_another_process(*args: object, **kwargs: object) -> object:
-        if not other:  # between this batch's read of the rotation and its write
-            other.append(None)
-            other.append(intake(database, lead(99))[0][0])
+    def route_after_an_outcome(*args: object, **kwargs: object) -> object:
+        if not closed:  # between this batch's read of the loads and its write
+            closed.append(seeded.post(f"/v1/leads/{earlier.lead_id}/outcome", json=LOST))
         return route(*args, **kwargs)
 
     read_state, locked = routing._read_state, []
@@ -181,14 +190,33 @@ def test_rotation_moved_by_another_process__the_batch_is_routed_again_locking(
         locked.append(lock)
         return read_state(connection, lock=lock)
 
-    monkeypatch.setattr(routing, "route", route_after_another_process)
+    monkeypatch.setattr(routing, "route", route_after_an_outcome)
     monkeypatch.setattr(routing, "_read_state", read_state_noting_locks)
-    batch = intake(database, lead(1), lead(2))
-    assert locked == [False, False, True]  # this batch, the other, this batch again locking
-    owners = [other[1].owner] + [summary.owner for summary, _ in batch]
-    assert sorted(owners) == sorted(REPS)  # exact rotation: nobody twice, nobody skipped
+    batch = intake(database, lead(1), lead(2), lead(3))
+    assert closed[0].status_code == 200
+    assert locked == [False, True]  # the batch, then the batch again locking
+    assert sorted(summary.owner for summary, _ in batch) == sorted(REPS)  # exact rotation
     loads = seeded.get("/v1/reps").json()
-    assert sorted(rep["open_leads"] for rep in loads) == [1, 1, 1]
+    assert sorted(rep["open_leads"] for rep in loads) == [1, 1, 1]  # the lost lead let go
+
+
+def test_routing_transactions__take_turns_on_postgresql(
+    seeded: TestClient, database: Database
+) -> None:
+    if not database.postgres:
+        pytest.skip("SQLite's writers take turns by BEGIN IMMEDIATE")
+    decided: list[list] = []
+    with database.engine.connect() as other:  # another server process in the middle of routing
+        routing.take_turn(other)
+        waiting = threading.Thread(target=lambda: decided.append(intake(database, lead(1))))
+        waiting.start()
+        with database.engine.connect() as observer:
+            while not observer.scalar(WAITING_ON_ADVISORY_LOCK):  # the intake waits its turn
+                assert waiting.is_alive() and not decided
+                time.sleep(0.01)
+        other.commit()
+    waiting.join(timeout=30)
+    assert decided[0][0][0].owner in REPS
 
 
 def test_batch_with_a_lead_routed_meanwhile__routes_the_others_and_keeps_its_decision(

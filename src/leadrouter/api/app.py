@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from leadrouter.accounts.api import router as accounts_router
-from leadrouter.api import errors
+from leadrouter.api import errors, warmup
 from leadrouter.api.context import Clock, Services, SystemClock
 from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
@@ -48,16 +48,19 @@ def create_app(
     *,
     database: Database | None = None,
     clock: Clock | None = None,
+    serving: bool = False,
 ) -> FastAPI:
-    """The API over `database` (default: the one `settings.db` names)."""
+    """The API over `database` (default: the one `settings.db` names). `serving`: the app of a
+    `serve` worker process, which readies itself before its first request (`api/warmup.py`)."""
     settings = settings or get_settings()
     app = FastAPI(
         title="leadrouter",
         summary="Route inbound B2B leads and explain every decision.",
         version="0.1.0",
+        lifespan=warmup.serving if serving else None,
     )
     db = database or Database(settings.db)
-    cache = ConfigCache()
+    cache = ConfigCache(on_build=warmup.settle if serving else None)
     app.state.services = Services(
         settings=settings,
         db=db,
@@ -82,4 +85,4 @@ def app_from_env() -> FastAPI:
     """The app as a `serve` worker process builds it (uvicorn factory)."""
     # Read afresh: with one worker, uvicorn builds the app in the `serve` process itself, whose
     # cached settings predate the command-line options `serve` exported.
-    return create_app(Settings())
+    return create_app(Settings(), serving=True)

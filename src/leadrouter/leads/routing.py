@@ -5,11 +5,13 @@ The path is Core SQL, a handful of round trips whatever the batch size: one stat
 config version and every rotation state row, one reads the batch's earlier leads for dedupe; the
 engine decides lead after lead; the decisions are inserted, the leads claimed (`status =
 received` in the WHERE: a racing retry finds it routed), and the state rows the decisions
-changed are updated only if their version is still the one routing read. Those conditional
-UPDATEs are the row locks: a mismatch means another request committed first, and the whole
-transaction is retried (`StateMoved`), a retry locking every state row
-before reading, so it cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers and no
-version ever mismatches. Nothing here commits.
+changed are updated only if their version is still the one routing read.
+
+On PostgreSQL, routing transactions take turns on an advisory lock held until commit, so two
+server processes never decide from the same rotation state. The versions catch any other writer
+of state rows (a rep's load moved by an outcome): a mismatch means it committed first, and the
+whole transaction is retried (`StateMoved`), the retry locking every state row before reading,
+so it cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    func,
     literal,
     null,
     or_,
@@ -53,6 +56,8 @@ from leadrouter.store.config_version import ROW_ID, ConfigVersion
 KNOWN_LEADS_LIMIT = 20
 
 _POOL, _REP, _CONFIG = "p", "r", "v"
+# The first key of routing's advisory lock on PostgreSQL: an arbitrary constant of our own.
+_ROUTING_LOCK_CLASS = 7_406_322
 
 
 class StateMoved(Exception):
@@ -120,6 +125,14 @@ _READ_STATE = select(
     select(
         literal(_CONFIG), literal(""), ConfigVersion.version, null(), literal(0), null(), null()
     ).where(ConfigVersion.id == ROW_ID),
+)
+# Routing transactions of one schema take turns: each holds this lock from its first read to its
+# commit. Optimistic versions alone let two server processes decide from the same state, and
+# the loser redid its whole batch (one batch in ten with two processes, each retry locking every
+# state row); waiting a few milliseconds for the other's commit costs less. The key is the
+# schema's, so databases of other schemas (test runs) do not wait on each other.
+_TAKE_TURN = select(
+    func.pg_advisory_xact_lock(literal(_ROUTING_LOCK_CLASS), func.hashtext(func.current_schema()))
 )
 # Fixed order (pools by id, then reps by id) so two locking retries never wait on each other in
 # a cycle; a deadlock PostgreSQL still detects is retried by Database.write.
@@ -254,6 +267,7 @@ def move_load(session: Session, old: str | None, new: str | None) -> None:
 
 
 def _read_state(connection: Connection, *, lock: bool) -> _State:
+    take_turn(connection)
     if lock:
         for query in _LOCK_STATE:
             connection.execute(query)
@@ -271,6 +285,13 @@ def _read_state(connection: Connection, *, lock: bool) -> _State:
             rep_loads[key] = RepLoad(number, today, _as_date(day))
             versions[(_REP, key)] = version
     return _State(config_version, RoutingState(pools=pool_states, loads=rep_loads), versions)
+
+
+def take_turn(connection: Connection) -> None:
+    """Wait until no other routing transaction of this schema is open, then hold it off until
+    this one ends (PostgreSQL; SQLite's writers take turns anyway)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_TAKE_TURN)
 
 
 def _as_date(value: date | str | None) -> date | None:

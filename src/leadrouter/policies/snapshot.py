@@ -9,6 +9,7 @@ primary-key read per request (or a column of a statement the request makes anywa
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -84,9 +85,10 @@ def build_config(session: Session, version: int) -> Config:
 class ConfigCache:
     """The process's compiled configuration, rebuilt when the config version moves."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_build: Callable[[], None] | None = None) -> None:
         self._config: Config | None = None
         self._lock = threading.Lock()
+        self._on_build = on_build  # called after each build, the old configuration dropped
 
     def get(self, session: Session) -> Config:
         """The configuration as of the counter stored now (one primary-key read)."""
@@ -102,4 +104,6 @@ class ConfigCache:
             if config is None or config.version != version:
                 config = build_config(session, version)
                 self._config = config
+                if self._on_build is not None:
+                    self._on_build()
             return config
