@@ -43,10 +43,18 @@ from sqlalchemy.orm import Session
 from leadrouter.codec import decision_to_dict
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.leads.models import RECEIVED, ROUTED, DecisionRow, LeadRow
-from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
-from leadrouter.model import Decision, PoolState, RepLoad, RoutingState
+from leadrouter.matching import (
+    AccountIndex,
+    DedupeKeys,
+    KnownLead,
+    LeadIndex,
+    MatchResult,
+    dedupe_keys,
+)
+from leadrouter.model import Decision, Lead, PoolState, RepLoad, RoutingState
 from leadrouter.normalize import normalize_lead
 from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.store import JSONValue
@@ -188,24 +196,28 @@ def decide(
     (the retry after `StateMoved`); raises `StateMoved`, or `AlreadyRouted` when `cause` is
     "new" and one of the leads was routed by another request.
     """
+    # What does not depend on the rotation is done before routing's turn, with the configuration
+    # this process has, and again in turn only if the configuration moved meanwhile (rare): the
+    # other server processes wait for this turn, not for this work.
+    latest = cache.latest()
+    ahead = latest is not None and latest.policy is not None
+    prepared = _prepare(latest.policy, latest.accounts, leads) if ahead else None
     read = _read_state(connection, lock=lock)
     # A session only to load the configuration when its version moved; it joins this transaction.
     config = cache.at(Session(bind=connection), read.config_version)
     policy = config.require_policy()
+    if prepared is None or config is not latest:
+        prepared = _prepare(policy, config.accounts, leads)
     state = read.state
     earlier: list[KnownLead] = []
     decided: list[tuple[StoredLead, DedupeKeys, Decision, str | None]] = []
-    normalized = [
-        normalize_lead(lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at)
-        for lead in leads
-    ]
-    keys = [dedupe_keys(lead) for lead in normalized]
+    normalized, keys, accounts = prepared
     stored = _stored_known(connection, leads, keys)
     for lead, fields, lead_keys, known in zip(leads, normalized, keys, stored, strict=True):
         snapshot = Snapshot(
             policy=policy,
             team=config.team,
-            accounts=config.accounts,
+            accounts=accounts,
             state=state,
             known_leads=_known_leads(lead_keys, earlier, known),
         )
@@ -255,6 +267,39 @@ def decide(
         Routed(decision_id, lead.id, now, decision)
         for decision_id, (lead, _, decision, _) in zip(ids, decided, strict=True)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prematched:
+    """The account index, with the matches of a batch's leads found before routing's turn."""
+
+    index: AccountIndex
+    found: dict[str | None, MatchResult]  # by lead id
+
+    def match(self, lead: Lead) -> MatchResult:
+        found = self.found.get(lead.id)
+        return found if found is not None else self.index.match(lead)
+
+
+def _prepare(
+    policy: CompiledPolicy, index: AccountIndex | None, leads: Sequence[StoredLead]
+) -> tuple[list[Lead], list[DedupeKeys], _Prematched | None]:
+    """The leads normalized, their dedupe keys and their account matches: what the engine would
+    find for them itself."""
+    normalized = [
+        normalize_lead(lead.raw, policy.custom_fields, id=lead.id, received_at=lead.received_at)
+        for lead in leads
+    ]
+    keys = [dedupe_keys(lead) for lead in normalized]
+    if index is None:
+        return normalized, keys, None
+    found = {}
+    for lead in normalized:
+        try:
+            found[lead.id] = index.match(lead)
+        except Exception:  # the engine matches it again, and sends it to the fallback queue
+            continue
+    return normalized, keys, _Prematched(index, found)
 
 
 def move_load(session: Session, old: str | None, new: str | None) -> None:

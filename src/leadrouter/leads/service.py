@@ -94,8 +94,11 @@ def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
         for lead, i in zip(fresh, intakes, strict=True)
     ]
     query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
+    # Lazy: nobody hears of these leads before routing's `wait_for_disk`, which covers them.
     inserted = set(
-        db.write_core(lambda connection: connection.execute(query, rows).scalars().all())
+        db.write_core(
+            lambda connection: connection.execute(query, rows).scalars().all(), lazy_commit=True
+        )
     )
     stored: list[Stored] = []
     for lead, i in zip(fresh, intakes, strict=True):
@@ -124,7 +127,7 @@ def route_stored(
     if unrouted:
         try:
             routed = _write_routed(
-                db.write_core,
+                lambda work: db.write_core(work, lazy_commit=True),
                 lambda connection, lock: routing.decide(
                     connection, cache, unrouted, now, cause="new", lock=lock
                 ),
@@ -141,6 +144,8 @@ def route_stored(
         if lead.id not in summaries:
             with db.read() as session:
                 summaries[lead.id] = summary(_current(session, lead.id))
+    # The decisions and the leads' storing committed lazily; an answer promises they are kept.
+    db.wait_for_disk()
     return [summaries[lead.id] for lead in leads]
 
 
@@ -151,6 +156,7 @@ def receive(
     stored = store(db=db, intakes=[Intake(lead_in, idempotency_key, now)])[0]
     if isinstance(stored, Conflict):
         raise stored
+    db.wait_for_disk()
     return stored[0].id, stored[1]
 
 

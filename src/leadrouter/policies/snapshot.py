@@ -90,6 +90,10 @@ class ConfigCache:
         self._lock = threading.Lock()
         self._on_build = on_build  # called after each build, the old configuration dropped
 
+    def latest(self) -> Config | None:
+        """The configuration built last, without asking the database whether it is current."""
+        return self._config
+
     def get(self, session: Session) -> Config:
         """The configuration as of the counter stored now (one primary-key read)."""
         return self.at(session, read_config_version(session))

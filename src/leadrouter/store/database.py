@@ -3,6 +3,13 @@
 SQLite runs in WAL mode with a busy timeout, and writes start with `BEGIN IMMEDIATE` so concurrent
 writers queue for the lock instead of failing half-way. On PostgreSQL, transactions that lose a
 deadlock or serialization race are retried whole by `write`. Nothing here knows a table.
+
+Lazy commits (PostgreSQL): a transaction may commit without waiting for its WAL to reach disk,
+which takes milliseconds here, and the caller then waits once, with `wait_for_disk`, before it
+answers anyone. The lead intake commits twice per batch, the second time holding routing's turn:
+lazy, neither commit makes the other server processes wait on the disk. A crash of the server
+before the flush loses only transactions nobody was told of; WAL order means a later flush
+covers every earlier commit.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +36,11 @@ MAX_ATTEMPTS = 5
 # or a firewall dropped it); a busy service reuses connections within milliseconds and never pays
 # the round trip that `pool_pre_ping` would add to every checkout.
 PING_IDLE_SECONDS = 10.0
+# This transaction's commit returns before its WAL is on disk (SET LOCAL).
+_LAZY_COMMIT = text("SELECT set_config('synchronous_commit', 'off', true)")
+# A transaction given an id writes a commit record and waits until the WAL up to it, and so every
+# commit before it, is on disk.
+_FLUSH = text("SELECT txid_current()")
 
 
 def is_postgres(url: str) -> bool:
@@ -104,6 +116,7 @@ class Database:
         self.postgres = is_postgres(url)
         self.engine = make_engine(url)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes the others poll with growing sleeps; threads
@@ -119,10 +132,12 @@ class Database:
             yield session
 
     @contextmanager
-    def connection(self) -> Iterator[Connection]:
+    def connection(self, *, lazy_commit: bool = False) -> Iterator[Connection]:
         """A write transaction on a plain connection: no ORM session, for the lead intake path,
-        where a session's bookkeeping costs more than a statement."""
+        where a session's bookkeeping costs more than a statement. `lazy_commit`: see above."""
         with self._write_lock, self._write_engine.begin() as connection:
+            if lazy_commit and self.postgres:
+                connection.execute(_LAZY_COMMIT)
             yield connection
 
     @contextmanager
@@ -136,9 +151,18 @@ class Database:
         """Run `work` in one write transaction, retrying it whole after a deadlock."""
         return self._retrying(self.session, work)
 
-    def write_core(self, work: Callable[[Connection], T]) -> T:
-        """`write`, with a plain connection instead of a session."""
-        return self._retrying(self.connection, work)
+    def write_core(self, work: Callable[[Connection], T], *, lazy_commit: bool = False) -> T:
+        """`write`, with a plain connection instead of a session. With `lazy_commit`, call
+        `wait_for_disk` before telling anyone that the transaction happened."""
+        return self._retrying(lambda: self.connection(lazy_commit=lazy_commit), work)
+
+    def wait_for_disk(self) -> None:
+        """Return once every transaction committed so far, lazily or not, is on disk."""
+        # SQLite in WAL mode with synchronous=NORMAL: a commit survives the process at once, and
+        # no commit waits for the disk.
+        if self.postgres:
+            with self._autocommit_engine.connect() as connection:
+                connection.execute(_FLUSH)
 
     def _retrying(
         self, transaction: Callable[[], AbstractContextManager[U]], work: Callable[[U], T]
