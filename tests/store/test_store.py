@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.settings import Settings
@@ -93,4 +94,28 @@ def test_database__sqlite_runs_in_wal_mode(sqlite_db_url: str) -> None:
     db = Database(sqlite_db_url)
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    db.dispose()
+
+
+@pytest.mark.postgres
+def test_lazy_commit__is_seen_at_once_and_on_disk_after_wait_for_disk(postgres_url: str) -> None:
+    db = Database(postgres_url)
+    upgrade(db.engine)
+    synchronous = text("SHOW synchronous_commit")
+    wal_written = text("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
+    wal_on_disk = text("SELECT pg_current_wal_flush_lsn() - '0/0'::pg_lsn")
+
+    def lazily(connection: Connection) -> int:
+        assert connection.scalar(synchronous) == "off"  # for this transaction only
+        session = Session(bind=connection)
+        bump_config_version(session)
+        return read_config_version(session)
+
+    version = db.write_core(lazily, lazy_commit=True)
+    with db.engine.connect() as other:
+        assert read_config_version(Session(bind=other)) == version  # committed: others see it
+        assert other.scalar(synchronous) == "on"
+        written = other.scalar(wal_written)
+        db.wait_for_disk()
+        assert other.scalar(wal_on_disk) >= written
     db.dispose()

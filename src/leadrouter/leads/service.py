@@ -145,6 +145,7 @@ def route_stored(
             with db.read() as session:
                 summaries[lead.id] = summary(_current(session, lead.id))
     # The decisions and the leads' storing committed lazily; an answer promises they are kept.
+    # One wait for the batch, after routing's turn: the disk holds up nobody else.
     db.wait_for_disk()
     return [summaries[lead.id] for lead in leads]
 

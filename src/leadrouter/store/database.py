@@ -38,9 +38,10 @@ MAX_ATTEMPTS = 5
 PING_IDLE_SECONDS = 10.0
 # This transaction's commit returns before its WAL is on disk (SET LOCAL).
 _LAZY_COMMIT = text("SELECT set_config('synchronous_commit', 'off', true)")
-# A transaction given an id writes a commit record and waits until the WAL up to it, and so every
-# commit before it, is on disk.
-_FLUSH = text("SELECT txid_current()")
+# The smallest transaction that writes WAL, so that its (synchronous) commit waits until the WAL up
+# to it, and so every commit before it, is on disk; one that writes nothing (`txid_current()`)
+# commits without waiting. Any role may call it, at any wal_level.
+_FLUSH = text("SELECT pg_logical_emit_message(true, 'leadrouter', 'flush')")
 
 
 def is_postgres(url: str) -> bool:
