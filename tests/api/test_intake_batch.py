@@ -32,18 +32,13 @@ WAITING_ON_ADVISORY_LOCK = text(  # routing's lock of this schema, asked for and
 
 
 def intake(database: Database, *bodies: dict, keys: tuple[str | None, ...] = ()) -> list:
-    """Store the bodies as one batch, then route the stored leads as one, as the pipeline of a
-    server process does when they arrive together; (summary, created) or a Conflict for each."""
+    """Store and route the bodies as one batch, as the pipeline of a server process does when
+    they arrive together; (summary, created) or a Conflict for each."""
     batch = [
         service.Intake(LeadCreate.model_validate(body), key, TUESDAY_3PM)
         for body, key in zip(bodies, keys or (None,) * len(bodies), strict=True)
     ]
-    stored = service.store(db=database, intakes=batch)
-    leads = [lead for lead, _ in (s for s in stored if not isinstance(s, Conflict))]
-    decisions = iter(
-        service.route_stored(db=database, cache=ConfigCache(), leads=leads, now=TUESDAY_3PM)
-    )
-    return [s if isinstance(s, Conflict) else (next(decisions), s[1]) for s in stored]
+    return service.intake(db=database, cache=ConfigCache(), intakes=batch)
 
 
 def count(database: Database, table: type) -> int:

@@ -1,7 +1,7 @@
 """Leads: intake (raw payload stored first, in its own transaction), routing in a second
-transaction, reroute, touches, outcomes and reads. `store` and `route_stored` take batches: the
-leads that one process receives at the same moment are stored in one transaction and routed in
-one more (`leads/pipeline.py`), which is what lets two cores keep up with hundreds a second.
+transaction, reroute, touches, outcomes and reads. `intake` takes batches: the leads that one
+process receives at the same moment are stored in one transaction and routed in one more
+(`leads/pipeline.py`), which is what lets two cores keep up with hundreds a second.
 
 Storing before routing means a crash mid-routing loses nothing: the lead stays `received` and
 the next request for it (a retry, or a reroute) routes it. The same Idempotency-Key or external
@@ -61,6 +61,7 @@ _INSERT_LEAD = {
 
 
 Stored = tuple[routing.StoredLead, bool] | Conflict
+Taken = tuple[DecisionSummary, bool] | Conflict
 Routing = TypeVar("Routing")
 Handle = TypeVar("Handle", Session, Connection)
 
@@ -111,6 +112,16 @@ def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
         except Conflict as error:
             stored.append(error)
     return stored
+
+
+def intake(*, db: Database, cache: ConfigCache, intakes: Sequence[Intake]) -> list[Taken]:
+    """Store the leads, then route the new ones (and the unrouted repeats); for each intake, (its
+    current decision, newly created) or the Conflict that stopped it."""
+    stored = store(db=db, intakes=intakes)
+    leads = [s[0] for s in stored if not isinstance(s, Conflict)]
+    now = max(i.now for i in intakes)
+    summaries = iter(route_stored(db=db, cache=cache, leads=leads, now=now) if leads else ())
+    return [s if isinstance(s, Conflict) else (next(summaries), s[1]) for s in stored]
 
 
 def route_stored(
