@@ -6,7 +6,8 @@ deadlock or serialization race are retried whole by `write`. Nothing here knows 
 
 Lazy commits (PostgreSQL): a transaction may commit without waiting for its WAL to reach disk,
 which takes milliseconds here, and the caller then waits once, with `wait_for_disk`, before it
-answers anyone. The lead intake commits twice per batch, the second time holding routing's turn:
+answers anyone. Such transactions come from a second pool of connections whose sessions have
+`synchronous_commit` off. The lead intake commits twice per batch, the second time holding routing's turn:
 lazy, neither commit makes the other server processes wait on the disk. A crash of the server
 before the flush loses only transactions nobody was told of; WAL order means a later flush
 covers every earlier commit.
@@ -36,8 +37,6 @@ MAX_ATTEMPTS = 5
 # or a firewall dropped it); a busy service reuses connections within milliseconds and never pays
 # the round trip that `pool_pre_ping` would add to every checkout.
 PING_IDLE_SECONDS = 10.0
-# This transaction's commit returns before its WAL is on disk (SET LOCAL).
-_LAZY_COMMIT = text("SELECT set_config('synchronous_commit', 'off', true)")
 # The smallest transaction that writes WAL, so that its (synchronous) commit waits until the WAL up
 # to it, and so every commit before it, is on disk; one that writes nothing (`txid_current()`)
 # commits without waiting. Any role may call it, at any wal_level.
@@ -105,6 +104,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _lazily_committing(engine: Engine) -> Engine:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit for the SET itself: the driver would leave it in an open transaction.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET synchronous_commit TO off")
+        dbapi_connection.autocommit = False
+
+    return engine
+
+
 def _retryable(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
@@ -118,6 +128,9 @@ class Database:
         self.engine = make_engine(url)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # Lazy commits come from a pool of their own whose sessions commit lazily: no statement
+        # per transaction to ask for it.
+        self._lazy_engine = _lazily_committing(make_engine(url)) if self.postgres else None
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes the others poll with growing sleeps; threads
@@ -136,9 +149,8 @@ class Database:
     def connection(self, *, lazy_commit: bool = False) -> Iterator[Connection]:
         """A write transaction on a plain connection: no ORM session, for the lead intake path,
         where a session's bookkeeping costs more than a statement. `lazy_commit`: see above."""
-        with self._write_lock, self._write_engine.begin() as connection:
-            if lazy_commit and self.postgres:
-                connection.execute(_LAZY_COMMIT)
+        engine = self._lazy_engine if lazy_commit and self._lazy_engine else self._write_engine
+        with self._write_lock, engine.begin() as connection:
             yield connection
 
     @contextmanager
@@ -180,3 +192,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lazy_engine is not None:
+            self._lazy_engine.dispose()
