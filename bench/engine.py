@@ -7,6 +7,7 @@ seeded RNG, then measures
      `leadrouter route` (read, normalize, route, apply effects, encode, write);
   3. peak memory of the process.
 Prints figures; asserts nothing. Usage: python bench/engine.py [--leads 100000] [--seed 7] [--cpu]
+[--keep PATH]
 With --cpu, times are this thread's CPU time instead of wall-clock time: on a machine that other
 processes keep busy, wall-clock figures mostly measure waiting for a core.
 """
@@ -17,6 +18,7 @@ import argparse
 import csv
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -187,6 +189,11 @@ def main() -> None:
     parser.add_argument("--latency-leads", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cpu", action="store_true", help="time CPU use, not wall-clock time")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="copy the batch's decisions JSONL here, to compare runs of two versions byte for byte",
+    )
     args = parser.parse_args()
     clock = time.thread_time_ns if args.cpu else time.perf_counter_ns
     rng = random.Random(args.seed)
@@ -239,6 +246,8 @@ def main() -> None:
                 routed += 1
         elapsed = (clock() - t0) / 1e9
         size = target.stat().st_size / 1e6
+        if args.keep is not None:
+            shutil.copyfile(target, args.keep)
     print(
         f"batch: {routed} leads CSV → JSONL in {elapsed:.2f} s {kind} "
         f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)"

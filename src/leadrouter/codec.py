@@ -4,8 +4,8 @@ Hand-written rather than `dataclasses.asdict` because it runs once per routed le
 API paths, and because the format is a contract: fields are renamed or added here, deliberately,
 never by accident of a dataclass change. Accounts are reduced to the fields a reader needs.
 `json_line` writes such dicts with orjson, a tenth of the stdlib encoder's cost on a decision,
-and `decision_json` encodes a decision for it reusing the encoded rule checks and scores of
-earlier ones.
+and `decision_json` encodes a decision for it reusing the encoded rule checks, traces of rule
+checks and scores of earlier ones.
 """
 
 from __future__ import annotations
@@ -237,9 +237,11 @@ class _Encoded:
     """The JSON of immutable trace values, remembered by identity and cleared whole at `size`.
 
     A lead's trace holds a RuleCheck per rule tried, mostly the same objects lead after lead (the
-    policy remembers them), and often a remembered Score, so each is encoded once and a trace's
-    rules are joined as bytes. Identity is safe as a key because each entry keeps its value
-    alive, so no other object can take its id while it is remembered.
+    policy remembers them), often the very tuple of them an earlier lead had (the policy's scan
+    remembers those too), and often a remembered Score, so each is encoded once, and a tuple of
+    rule checks met for the first time is joined from its checks' JSON. Identity is safe as a key
+    because each entry keeps its value alive, so no other object can take its id while it is
+    remembered.
     """
 
     __slots__ = ("_encode", "_encoded", "_kept", "_size")
@@ -253,14 +255,15 @@ class _Encoded:
     def of(self, value: object) -> bytes:
         return self._encoded.get(id(value)) or self._add(value)
 
-    def array(self, values: tuple[object, ...]) -> orjson.Fragment:
+    def array(self, values: tuple[object, ...]) -> bytes:
+        """The JSON array of `values`, each encoded or remembered here."""
         encoded = self._encoded
         try:  # map over C functions: no bytecode per value when every one is remembered
             joined = b",".join(map(encoded.__getitem__, map(id, values)))
         except KeyError:
             # `or`: encoded JSON is never empty bytes, so only values not seen yet are added.
             joined = b",".join([encoded.get(id(value)) or self._add(value) for value in values])
-        return orjson.Fragment(b"[" + joined + b"]")
+        return b"[" + joined + b"]"
 
     def _add(self, value: object) -> bytes:
         if len(self._encoded) >= self._size:
@@ -272,6 +275,8 @@ class _Encoded:
 
 
 _encoded_rules = _Encoded(lambda check: orjson.dumps(_rule_to_dict(check)), size=16384)
+# A few KB each: about as many as the policy's scan remembers at its busiest nodes.
+_encoded_traces = _Encoded(_encoded_rules.array, size=4096)
 _encoded_scores = _Encoded(lambda score: orjson.dumps(_score_to_dict(score)), size=4096)
 
 
@@ -289,7 +294,7 @@ def _isoformat(at: datetime) -> str:
 
 
 def _rules_json(checks: tuple[RuleCheck, ...]) -> orjson.Fragment:
-    return _encoded_rules.array(checks)
+    return orjson.Fragment(_encoded_traces.of(checks))
 
 
 def _score_json(score: Score | None) -> orjson.Fragment | None:

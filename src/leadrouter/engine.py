@@ -79,7 +79,7 @@ class _Run:
     now: datetime
     ctx: dict[str, Any]
     match: AccountMatch | None = None
-    rules: list[RuleCheck] = field(default_factory=list)
+    rules: tuple[RuleCheck, ...] = ()
     reps: list[RepCheck] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     pools: dict[str, PoolState] = field(default_factory=dict)
@@ -139,7 +139,10 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
-    for rule in snapshot.policy.matches(run.ctx, run.rules):
+    for rule, checks in snapshot.policy.matches(run.ctx):
+        run.rules = checks
+        if rule is None:  # no rule left to try
+            break
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
             run.notes.append(
@@ -345,7 +348,7 @@ def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _O
         lead.warnings,  # warnings
         run.match,  # match
         score,  # score
-        tuple(run.rules),  # rules
+        run.rules,  # rules
         tuple(run.reps),  # reps
         tuple(run.notes),  # notes
     )

@@ -38,10 +38,7 @@ def _rule_by_rule(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[Rul
 
 
 def _scanned(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[RuleCheck, ...]]:
-    found, checks = [], []
-    for _ in policy.matches(ctx, checks):
-        found.append(tuple(checks))
-    return found
+    return [checks for rule, checks in policy.matches(ctx) if rule is not None]
 
 
 def test_matches__a_clause_written_in_several_rules_is_evaluated_once_per_lead() -> None:
@@ -52,7 +49,7 @@ def test_matches__a_clause_written_in_several_rules_is_evaluated_once_per_lead()
         object.__setattr__(clause, "test", _counting(clause.test, clause.source, calls))
     fresh = CompiledPolicy("1", "p", policy.rules, policy.scoring, "unrouted")
 
-    list(fresh.matches({"country": "DE", "employees": 200.0, "industry": "saas"}, []))
+    list(fresh.matches({"country": "DE", "employees": 200.0, "industry": "saas"}))
 
     assert sorted(calls) == sorted(set(calls))
     assert calls.count("country in EMEA") == 1
@@ -68,11 +65,17 @@ def _counting(test: Any, source: str, calls: list[str]) -> Any:
 
 def test_matches__yields_every_matching_rule_in_order_with_the_rules_tried_before_it() -> None:
     policy = compile_(POLICY)
-    checks: list[RuleCheck] = []
 
-    matched = [rule.id for rule in policy.matches({"country": "DE", "employees": 10.0}, checks)]
+    found = list(policy.matches({"country": "DE", "employees": 10.0}))
 
-    assert matched == ["small-emea", "emea", "catch-all"]
+    assert [rule.id if rule else None for rule, _ in found] == [
+        "small-emea",
+        "emea",
+        "catch-all",
+        None,
+    ]
+    assert [c.rule for c in found[1][1]] == [r.id for r in policy.rules[:5]]
+    checks = found[-1][1]
     assert [c.rule for c in checks] == [r.id for r in policy.rules]
     assert checks[0] == RuleCheck(
         "big-emea", False, "employees >= 1000", (), (("employees", 10.0),)
@@ -82,12 +85,32 @@ def test_matches__yields_every_matching_rule_in_order_with_the_rules_tried_befor
 
 def test_matches__stops_where_the_caller_stops() -> None:
     policy = compile_(POLICY)
-    checks: list[RuleCheck] = []
 
-    first = next(iter(policy.matches({"country": "US"}, checks)))
+    first, checks = next(iter(policy.matches({"country": "US"})))
 
-    assert first.id == "us"
+    assert first is not None and first.id == "us"
     assert [c.rule for c in checks] == ["big-emea", "small-emea", "fintech", "us"]
+
+
+def test_matches__leads_with_the_same_path_and_values_share_one_trace() -> None:
+    policy = compile_(POLICY)
+    ctx = {"country": "DE", "employees": 10.0}
+
+    first = _scanned(policy, ctx)
+    second = _scanned(policy, dict(ctx))
+
+    assert [a is b for a, b in zip(first, second, strict=True)] == [True, True, True]
+
+
+def test_matches__past_the_trace_bound_traces_are_joined_afresh(monkeypatch: Any) -> None:
+    monkeypatch.setattr(scan, "TRACES", 0)
+    policy = compile_(POLICY)
+    ctx = {"country": "DE", "employees": 10.0}
+
+    first, second = _scanned(policy, ctx), _scanned(policy, ctx)
+
+    assert first == second == _rule_by_rule(policy, ctx)
+    assert first[0] is not second[0]
 
 
 def test_matches__past_its_bounds_gives_the_same_trace(monkeypatch: Any) -> None:

@@ -11,6 +11,7 @@ name, which only counts together with the same account. The policy decides what 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from leadrouter.matching.names import words
 from leadrouter.model import Lead
@@ -55,8 +56,24 @@ def name_key(lead: Lead) -> str | None:
     """Folded "first last" of the lead (or its full name), None without both parts."""
     fields = lead.fields
     first, last = fields.get("first_name"), fields.get("last_name")
-    parts = words(f"{first} {last}") if first and last else words(fields.get("name") or "")
+    if first and last:
+        parts = _inner_words(first) + _inner_words(last)
+    else:
+        parts = _inner_words(fields.get("name") or "")
+    if parts[:1] == ("the",):  # as `words` reads a whole name: a leading "the" is dropped
+        parts = parts[1:]
     return " ".join(parts) if len(parts) >= 2 else None
+
+
+@lru_cache(maxsize=8192)
+def _inner_words(part: str) -> tuple[str, ...]:
+    """`words` of part of a name as they read inside the name: a leading "the" is kept.
+
+    Remembered per part, not per whole name, because first and last names each repeat far more
+    than the pairs do; folding is per character, so a name's words are its parts' words joined.
+    """
+    # `words` drops a leading "the" only: a word before the part keeps the part's first word.
+    return tuple(words(f"x {part}")[1:])
 
 
 def dedupe_keys(lead: Lead) -> DedupeKeys:

@@ -4,9 +4,14 @@ Dirty input is the commonest way routing rules fail silently, so this module nev
 bad data and never drops anything quietly: a value it cannot understand stays in `Lead.raw`, is
 left out of `Lead.fields`, and is reported as a DataWarning worded for a RevOps person. Blank
 values (None, "", whitespace) are simply missing; placeholders ("n/a", "unknown", "-") are
-missing with a DATA_MISSING warning, because someone typed them. The per-lead path is dict
-dispatch over cached parsers; the country is read first because phone, state and postal code
-depend on it.
+missing with a DATA_MISSING warning, because someone typed them. The country is read first
+because phone, state and postal code depend on it.
+
+Reading a value is pure: what it adds to a lead (fields, warnings) depends only on the field, the
+raw text and, for phone, state and postal code, the country. Columns repeat their values lead
+after lead, so each field remembers, per raw value (and country), what reading it added: most
+values of a lead cost one dict lookup. The memo is bounded per field; past the bound, a value is
+read afresh with the same result.
 
 Custom fields (the policy's `fields:`) are coerced to their FieldType: numbers accept the range
 syntax of `ranges` ("12,500", "$12.5k"; a range gives its midpoint, a currency is not converted),
@@ -47,6 +52,15 @@ _BOUNDS = {name: (f"{name}_min", f"{name}_max") for name in ("employees", "reven
 
 # Read before all other fields: phone, state and postal code are read in the country's light.
 _FIRST = ("country", "state")
+# Readings remembered per field of a plan (distinct raw values, with the country where it
+# matters); a unique column (email) fills its table once and is then read afresh each time.
+READINGS_PER_FIELD = 2048
+
+# What reading one raw value adds to a lead: fields set, fields set unless the lead has them
+# already (a range's bounds yield to a raw bound column), and warnings. Shared between leads, so
+# never mutated once made.
+Reading = tuple[dict[str, Any], dict[str, Any], tuple[DataWarning, ...]]
+_NOTHING: Reading = ({}, {}, ())
 
 
 @lru_cache(maxsize=16384)
@@ -87,13 +101,21 @@ def _label(field: str) -> str:
 
 
 class _Builder:
-    """The fields and warnings of one lead while it is being read."""
+    """What reading one raw value adds to a lead, while it is being read (see `Reading`).
 
-    __slots__ = ("fields", "warnings")
+    `lead_country` is the lead's country as read so far, the only other field a reader reads.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("defaults", "fields", "lead_country", "warnings")
+
+    def __init__(self, lead_country: str | None) -> None:
+        self.lead_country = lead_country
         self.fields: dict[str, Any] = {}
+        self.defaults: dict[str, Any] = {}
         self.warnings: list[DataWarning] = []
+
+    def reading(self) -> Reading:
+        return self.fields, self.defaults, tuple(self.warnings)
 
     def warn(self, field: str, code: Reason, message: str, raw: str | None) -> None:
         self.warnings.append(DataWarning(field, code, message, raw))
@@ -131,7 +153,7 @@ class _Builder:
         self.fields[field] = found.code
 
     def state(self, field: str, text: str) -> None:
-        country = self.fields.get("country")
+        country = self.lead_country
         code = subdivision_code(text, country)
         if code is None:
             if country is None:
@@ -151,7 +173,7 @@ class _Builder:
             )
 
     def postal_code(self, field: str, text: str) -> None:
-        country = self.fields.get("country")
+        country = self.lead_country
         found = postal_code(text, country)
         if found is None:
             name = country_name(country) if country else "known"
@@ -184,8 +206,8 @@ class _Builder:
         if domain is None:
             self.unreadable(field, text, "is not a domain")
             return
-        self.fields.setdefault(field, domain)
-        self.fields.setdefault("free_email", is_free_email_domain(domain))
+        self.defaults[field] = domain
+        self.defaults["free_email"] = is_free_email_domain(domain)
 
     def website(self, field: str, text: str) -> None:
         domain = registrable_domain(text)
@@ -200,10 +222,10 @@ class _Builder:
         if domain is None:
             self.unreadable(field, text, "is not a domain")
             return
-        self.fields.setdefault(field, domain)
+        self.defaults[field] = domain
 
     def phone(self, field: str, text: str) -> None:
-        country = self.fields.get("country")
+        country = self.lead_country
         number = e164(text, country)
         if number is None:
             if country is None and not text.startswith(("+", "00")):
@@ -256,9 +278,9 @@ class _Builder:
         """`field` = the range's value, `field_min`/`field_max` its bounds (a raw bound wins)."""
         low_field, high_field = _BOUNDS[field]
         self.fields[field] = amount.value
-        self.fields.setdefault(low_field, amount.low)
+        self.defaults[low_field] = amount.low
         if amount.high is not None:
-            self.fields.setdefault(high_field, amount.high)
+            self.defaults[high_field] = amount.high
 
     def bound(self, field: str, text: str) -> None:
         parsed = parse_range(text, field.startswith("revenue"))
@@ -298,22 +320,21 @@ class _Builder:
     def categorical_list(self, field: str, items: tuple[str, ...]) -> None:
         self.fields[field] = tuple(dict.fromkeys(category(item) for item in items))
 
-    # ---------------------------------------------------------- derived
 
-    def names(self) -> None:
-        """Fill `name` from first and last name, or split it into them when they are absent."""
-        first, last = self.fields.get("first_name"), self.fields.get("last_name")
-        name = self.fields.get("name")
-        if name is None and (first or last):
-            self.fields["name"] = " ".join(part for part in (first, last) if part)
-        elif name is not None and first is None and last is None:
-            if "," in name:  # "Smith, Jo"
-                last, _, first = (part.strip() for part in name.partition(","))
-            else:
-                first, _, last = name.partition(" ")
-            if first and last:
-                self.fields["first_name"] = first
-                self.fields["last_name"] = last
+def _add_names(fields: dict[str, Any]) -> None:
+    """Fill `name` from first and last name, or split it into them when they are absent."""
+    first, last = fields.get("first_name"), fields.get("last_name")
+    name = fields.get("name")
+    if name is None and (first or last):
+        fields["name"] = " ".join(part for part in (first, last) if part)
+    elif name is not None and first is None and last is None:
+        if "," in name:  # "Smith, Jo"
+            last, _, first = (part.strip() for part in name.partition(","))
+        else:
+            first, _, last = name.partition(" ")
+        if first and last:
+            fields["first_name"] = first
+            fields["last_name"] = last
 
 
 _Reader = Callable[[_Builder, str, str], None]
@@ -347,6 +368,8 @@ _STANDARD_READERS: dict[str, _Reader] = {
     "language": _Builder.language,
     "lead_type": _Builder.categorical,
 }
+# The readers whose reading depends on the lead's country.
+_BY_COUNTRY: frozenset[_Reader] = frozenset({_Builder.state, _Builder.postal_code, _Builder.phone})
 _CUSTOM_READERS: dict[FieldType, _Reader] = {
     FieldType.STRING: _Builder.plain_text,
     FieldType.NUMBER: _Builder.number,
@@ -387,53 +410,87 @@ def normalize_lead(
     received_at: datetime | None = None,
 ) -> Lead:
     """Read a raw lead into clean fields; never raises for bad data (see the module docstring)."""
-    lead = _Builder()
+    fields: dict[str, Any] = {}
+    warnings: list[DataWarning] = []
     plan = _plan(tuple(raw), tuple(custom.items()) if custom else ())
     if plan is None:
-        given = _given_fields(raw, _custom_by_key(custom), lead)
+        given = _given_fields(raw, _custom_by_key(custom), warnings)
         for field in _reading_order(given):
-            _read_value(lead, field, given[field], custom)
+            reading = _read_value(field, given[field], custom, fields.get("country"))
+            _add(fields, warnings, reading)
     else:
-        for key, field, reader in plan:
+        for key, field, reader, readings in plan:
             value = raw[key]
             if type(value) is str and reader is not None:  # the common case: text to read
-                text, placeholder = _read_text(value)
-                if not text:
-                    continue
-                if placeholder:
-                    lead.placeholder(field, text)
-                else:
-                    reader(lead, field, text)
+                memo_key = (value, fields.get("country")) if reader in _BY_COUNTRY else value
+                reading = readings.get(memo_key)
+                if reading is None:
+                    reading = _read_text_value(reader, field, value, fields.get("country"))
+                    if len(readings) < READINGS_PER_FIELD:
+                        readings[memo_key] = reading
             elif value is not None and not _is_blank(value):
-                _read_value(lead, field, value, custom)
-    lead.names()
+                reading = _read_value(field, value, custom, fields.get("country"))
+            else:
+                continue
+            _add(fields, warnings, reading)
+    _add_names(fields)
     # Positional, in the order of Lead's fields: by keyword, the dataclass costs twice as much.
     return Lead(
         MappingProxyType(dict(raw)),  # raw
-        MappingProxyType(lead.fields),  # fields
-        tuple(lead.warnings),  # warnings
+        MappingProxyType(fields),  # fields
+        tuple(warnings),  # warnings
         id,
         received_at,
     )
 
 
-def _read_value(lead: _Builder, field: str, value: Any, custom: Mapping[str, FieldType]) -> None:
-    """Read one non-blank raw value of `field`, whatever its type."""
+def _add(fields: dict[str, Any], warnings: list[DataWarning], reading: Reading) -> None:
+    """Add what reading one value gave to the lead's fields and warnings."""
+    added, defaults, warned = reading
+    if added:
+        fields.update(added)
+    if defaults:
+        for field, value in defaults.items():
+            if field not in fields:
+                fields[field] = value
+    if warned:
+        warnings += warned
+
+
+def _read_text_value(reader: _Reader, field: str, value: str, country: str | None) -> Reading:
+    """What reading one raw text value of `field` adds to a lead of that country."""
+    text, placeholder = _read_text(value)
+    if not text:
+        return _NOTHING
+    reading = _Builder(country)
+    if placeholder:
+        reading.placeholder(field, text)
+    else:
+        reader(reading, field, text)
+    return reading.reading()
+
+
+def _read_value(
+    field: str, value: Any, custom: Mapping[str, FieldType], country: str | None
+) -> Reading:
+    """What reading one non-blank raw value of `field`, whatever its type, adds to a lead."""
     kind = _KINDS.get(field) or custom[field]
+    reading = _Builder(country)
     if kind is FieldType.LIST:
-        _read_list(lead, field, value)
-        return
+        _read_list(reading, field, value)
+        return reading.reading()
     if isinstance(value, str):
         text, placeholder = _read_text(value)
     else:
         text = _as_text(value)
         placeholder = text is not None and is_placeholder(text)
     if text is None:
-        lead.unreadable(field, str(value), "is not a single value")
+        reading.unreadable(field, str(value), "is not a single value")
     elif placeholder:
-        lead.placeholder(field, text)
+        reading.placeholder(field, text)
     else:
-        _reader(field, kind)(lead, field, text)
+        _reader(field, kind)(reading, field, text)
+    return reading.reading()
 
 
 def _reader(field: str, kind: FieldType) -> _Reader:
@@ -453,9 +510,10 @@ def _custom_by_key(custom: Iterable[str]) -> dict[str, str]:
 @lru_cache(maxsize=256)
 def _plan(
     keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]
-) -> tuple[tuple[str, str, _Reader | None], ...] | None:
-    """(raw key, field, reader) in reading order for leads with these keys; None if two keys name
-    a field. The reader is None for list fields, whose raw value is read whole, not as text.
+) -> tuple[tuple[str, str, _Reader | None, dict[Any, Reading]], ...] | None:
+    """(raw key, field, reader, readings) in reading order for leads with these keys; None if two
+    keys name a field. The reader is None for list fields, whose raw value is read whole, not as
+    text; `readings` remembers what the field's raw values gave (see the module docstring).
 
     CSV rows and form posts repeat the same keys lead after lead, so which key is which field, and
     the reading order, are worked out once per set of keys. When two keys name one field, which
@@ -476,14 +534,13 @@ def _plan(
     plan = []
     for field in _reading_order(key_of):
         kind = _KINDS.get(field) or kinds[field]
-        plan.append(
-            (key_of[field], field, None if kind is FieldType.LIST else _reader(field, kind))
-        )
+        reader = None if kind is FieldType.LIST else _reader(field, kind)
+        plan.append((key_of[field], field, reader, {}))
     return tuple(plan)
 
 
 def _given_fields(
-    raw: Mapping[str, Any], custom_by_key: Mapping[str, str], lead: _Builder
+    raw: Mapping[str, Any], custom_by_key: Mapping[str, str], warnings: list[DataWarning]
 ) -> dict[str, Any]:
     """Field -> raw value for every non-blank raw value of a known field; the first key wins."""
     given: dict[str, Any] = {}
@@ -503,26 +560,28 @@ def _given_fields(
             given[field] = value
             given_by[field] = key
         elif given[field] != value:
-            lead.warn(
-                field,
-                Reason.DATA_CORRECTED,
-                f"{_label(field)} given twice ('{given_by[field]}' and '{key}'); "
-                f"used '{given_by[field]}'",
-                str(value),
+            warnings.append(
+                DataWarning(
+                    field,
+                    Reason.DATA_CORRECTED,
+                    f"{_label(field)} given twice ('{given_by[field]}' and '{key}'); "
+                    f"used '{given_by[field]}'",
+                    str(value),
+                )
             )
     return given
 
 
-def _read_list(lead: _Builder, field: str, value: Any) -> None:
+def _read_list(reading: _Builder, field: str, value: Any) -> None:
     items = _list_items(value)
     if items is None:
-        lead.unreadable(field, str(value), "is not a list")
+        reading.unreadable(field, str(value), "is not a list")
     elif not items:
-        lead.warn(
+        reading.warn(
             field,
             Reason.DATA_MISSING,
             f"{_label(field)} '{value}' has no items; treated as missing",
             str(value),
         )
     else:
-        _LIST_READERS.get(field, _Builder.plain_list)(lead, field, items)
+        _LIST_READERS.get(field, _Builder.plain_list)(reading, field, items)

@@ -151,8 +151,9 @@ class CompiledPolicy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_scan", RuleScan(self.rules))
 
-    def matches(self, ctx: Context, checks: list[RuleCheck]) -> Iterator[CompiledRule]:
-        """Each rule that holds for `ctx`, in order, after appending to `checks` the trace entry
-        of every rule tried up to it: `rule.check(ctx)` of each, with shared clauses evaluated once.
+    def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
+        """Each rule that holds for `ctx`, in order, with the trace entry of every rule tried up
+        to it: `rule.check(ctx)` of each, with shared clauses evaluated once. Last, when no rule
+        is left, (None, the trace entry of every rule).
         """
-        return self._scan.matches(ctx, checks)
+        return self._scan.matches(ctx)

@@ -8,14 +8,19 @@ and which rules those outcomes already decided, so a lead costs one step per dis
 needs instead of one call per rule. The trace entries are the same `RuleCheck`s, in the same
 order, that `CompiledRule.check` gives rule by rule (tests hold the two equal).
 
-The only state is memo tables, bounded: the tree, the outcome of each clause per values read and
-the trace entry of each rule's false clause per values read. Past their bounds, scans still give
-the same answer, just without remembering it. Nothing here does I/O or reads the clock.
+A lead's trace is the entries of the nodes on its path, joined; leads that take the same path and
+show the same values get the very same tuple, remembered at the node where the path yields a rule.
+So a trace is joined once, not per lead, and whoever encodes traces can remember each one whole.
+
+The only state is memo tables, bounded: the tree, the outcome of each clause per values read, the
+trace entry of each rule's false clause per values read, and the traces. Past their bounds, scans
+still give the same answer, just without remembering it. Nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import RuleCheck
@@ -33,6 +38,10 @@ NODES = 4096
 # node whose misses show a unique field would fill the table alone) and in all.
 EMITTED_PER_NODE = 1024
 EMITTED = 65_536
+# Whole traces remembered per node that yields a rule, per the remembered entries they join, and
+# in all: a few hundred bytes each.
+TRACES_PER_NODE = 1024
+TRACES = 16_384
 
 _ABSENT = object()  # a field the context lacks, as a memo key: values are never this
 _EVAL, _MATCH, _END = 0, 1, 2
@@ -98,6 +107,7 @@ class _Node:
         "parent",
         "reads",
         "step",
+        "traces",
     )
 
     def __init__(
@@ -117,6 +127,8 @@ class _Node:
         reads = tuple(dict.fromkeys(miss.distinct for miss in misses))
         self.reads: int | tuple[int, ...] = reads[0] if len(reads) == 1 else reads
         self.emitted: dict[Any, tuple[RuleCheck, ...]] = {}
+        # At a _MATCH node: the trace up to its rule, per identities of the parts it joins.
+        self.traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
         self.kind = kind
         self.step = step
         self.at = at  # (rule, clause position) the scan resumes from
@@ -127,7 +139,7 @@ class _Node:
 class RuleScan:
     """The rules of one policy, scanned in order with each distinct clause evaluated once."""
 
-    __slots__ = ("_clauses", "_emitted", "_hits", "_nodes", "_plan", "_root", "_rules")
+    __slots__ = ("_clauses", "_emitted", "_hits", "_nodes", "_plan", "_root", "_rules", "_traces")
 
     def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
         self._rules = rules
@@ -149,13 +161,17 @@ class RuleScan:
         self._hits = tuple(RuleCheck(rule.id, True) for rule in rules)
         self._nodes = 1
         self._emitted = 0
+        self._traces = 0
         self._root = self._build(None, None, (0, 0))
 
-    def matches(self, ctx: Context, checks: list[RuleCheck]) -> Iterator[CompiledRule]:
-        """Each rule that holds for `ctx`, in policy order; the trace entry of every rule tried,
-        up to and including the one yielded, is appended to `checks` before it is yielded."""
+    def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
+        """Each rule that holds for `ctx`, in policy order, with the trace entry of every rule
+        tried up to and including it; then (None, every entry) when no rule is left."""
         clauses = self._clauses
         keys: list[Any] = [None] * len(clauses)
+        # The trace so far, in parts: the entries of each node passed, joined when a rule holds.
+        parts: list[tuple[RuleCheck, ...]] = []
+        kept = True  # every part is remembered here, so their identities name them
         node = self._root
         while True:
             if node.misses:
@@ -167,7 +183,9 @@ class RuleScan:
                     if len(node.emitted) < EMITTED_PER_NODE and self._emitted < EMITTED:
                         self._emitted += 1
                         node.emitted[key] = emitted
-                checks += emitted
+                    else:
+                        kept = False
+                parts.append(emitted)
             kind = node.kind
             if kind == _EVAL:
                 distinct = clauses[node.step]
@@ -188,14 +206,34 @@ class RuleScan:
                     following = self._child(node, (node.step, held), node.at)
                 node = following
             elif kind == _MATCH:
-                checks.append(self._hits[node.step])
-                yield self._rules[node.step]
+                trace, kept = self._trace(node, parts, kept)
+                yield self._rules[node.step], trace
+                parts = [trace]
                 following = node.if_true
                 if following is None:
                     following = self._child(node, None, (node.step + 1, 0))
                 node = following
             else:
+                yield None, tuple(chain.from_iterable(parts))
                 return
+
+    def _trace(
+        self, node: _Node, parts: list[tuple[RuleCheck, ...]], kept: bool
+    ) -> tuple[tuple[RuleCheck, ...], bool]:
+        """The trace up to the rule of _MATCH `node`, and whether it is remembered."""
+        if kept:
+            key = tuple(map(id, parts))
+            trace = node.traces.get(key)
+            if trace is not None:
+                return trace, True
+        trace = (*chain.from_iterable(parts), self._hits[node.step])
+        # Keyed by identity only when every part is remembered: a part made afresh could die
+        # and its id name another tuple later.
+        if kept and len(node.traces) < TRACES_PER_NODE and self._traces < TRACES:
+            self._traces += 1
+            node.traces[key] = trace
+            return trace, True
+        return trace, False
 
     def _child(self, node: _Node, outcome: tuple[int, bool] | None, at: tuple[int, int]) -> _Node:
         child = self._build(node, outcome, at)
