@@ -7,10 +7,10 @@ deadlock or serialization race are retried whole by `write`. Nothing here knows 
 Lazy commits (PostgreSQL): a transaction may commit without waiting for its WAL to reach disk,
 which takes milliseconds here, and the caller then waits once, with `wait_for_disk`, before it
 answers anyone. Such transactions come from a second pool of connections whose sessions have
-`synchronous_commit` off. The lead intake commits twice per batch, the second time holding routing's turn:
-lazy, neither commit makes the other server processes wait on the disk. A crash of the server
-before the flush loses only transactions nobody was told of; WAL order means a later flush
-covers every earlier commit.
+`synchronous_commit` off. The lead intake commits twice per batch, the second time holding
+routing's turn: lazy, neither commit makes the other server processes wait on the disk. A crash
+of the server before the flush loses only transactions nobody was told of; WAL order means a
+later flush covers every earlier commit.
 """
 
 from __future__ import annotations
