@@ -13,6 +13,8 @@ from leadrouter.errors import Conflict
 from leadrouter.leads import routing, service
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.leads.schemas import LeadCreate
+from leadrouter.matching import AccountIndex
+from leadrouter.model import Lead
 from leadrouter.policies import service as policies
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
@@ -227,3 +229,21 @@ def test_batch_with_a_lead_routed_meanwhile__routes_the_others_and_keeps_its_dec
     assert summaries[0].decision_id == first.decision_id
     assert [s.lead_id for s in summaries] == [lead.id for lead in stored]
     assert count(database, DecisionRow) == 3
+
+
+def test_batch__a_lead_whose_account_matching_fails_goes_to_the_fallback_queue(
+    seeded: TestClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    accounts = [{"id": "a1", "name": "Acme Corp", "domains": ["acme.com"], "owner": "ana"}]
+    seeded.post("/v1/accounts/import", json=accounts)
+    match = AccountIndex.match
+
+    def match_failing_for_acme(index: AccountIndex, found: Lead) -> object:
+        if found.fields.get("email_domain") == "acme.com":
+            raise RuntimeError("index corrupted")
+        return match(index, found)
+
+    monkeypatch.setattr(AccountIndex, "match", match_failing_for_acme)
+    (failed, _), (other, _) = intake(database, lead(1, email="jo@acme.com"), lead(2))
+    assert (failed.kind, failed.queue, failed.fallback) == ("queue", "unrouted", True)
+    assert other.owner in REPS  # the rest of the batch is routed as usual
