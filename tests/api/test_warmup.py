@@ -36,6 +36,20 @@ def test_serving_app__compiles_its_configuration_and_freezes_it_before_any_reque
     assert frozen > 0  # the configuration cache settles the heap after each build
 
 
+def test_serving_app__freezes_what_survives_each_full_collection(
+    database: Database, clock: FakeClock, unfrozen: None
+) -> None:
+    app = create_app(Settings(db=database.url), database=database, clock=clock, serving=True)
+    with TestClient(app):
+        survivors = [[n] for n in range(1000)]  # tracked objects made after warm-up
+        before = gc.get_freeze_count()
+        gc.collect()
+        assert gc.get_freeze_count() >= before + len(survivors)
+    gc.unfreeze()
+    gc.collect()
+    assert gc.get_freeze_count() == 0  # the app gone, its collector policy went with it
+
+
 def test_app_of_a_test_process__freezes_nothing(
     database: Database, clock: FakeClock, unfrozen: None
 ) -> None:
