@@ -3,11 +3,12 @@ writers that queue rather than fail."""
 
 from __future__ import annotations
 
+import fcntl
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, inspect, make_url, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
@@ -118,4 +119,20 @@ def test_lazy_commit__is_seen_at_once_and_on_disk_after_wait_for_disk(postgres_u
         written = other.scalar(wal_written)
         db.wait_for_disk()
         assert other.scalar(wal_on_disk) >= written
+    db.dispose()
+
+
+def test_sqlite_writer__holds_the_lock_file_that_other_processes_queue_on(
+    sqlite_db_url: str,
+) -> None:
+    db = Database(sqlite_db_url)
+    upgrade(db.engine)
+    lock_file = f"{make_url(sqlite_db_url).database}.writer-lock"
+    with open(lock_file, "ab") as other_process:  # a descriptor of its own, as another process has
+        with db.session() as session:
+            bump_config_version(session)
+            with pytest.raises(BlockingIOError):  # it would wait for this writer
+                fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it committed
+        fcntl.flock(other_process, fcntl.LOCK_UN)
     db.dispose()

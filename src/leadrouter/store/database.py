@@ -1,8 +1,10 @@
 """The database handle: one engine per process, short write and read transactions.
 
 SQLite runs in WAL mode with a busy timeout, and writes start with `BEGIN IMMEDIATE` so concurrent
-writers queue for the lock instead of failing half-way. On PostgreSQL, transactions that lose a
-deadlock or serialization race are retried whole by `write`. Nothing here knows a table.
+writers queue for the lock instead of failing half-way; writers of this package also queue on a
+lock file beside the database, which wakes them sooner than SQLite's polling. On PostgreSQL,
+transactions that lose a deadlock or serialization race are retried whole by `write`. Nothing
+here knows a table.
 
 Lazy commits (PostgreSQL): a transaction may commit without waiting for its WAL to reach disk,
 which takes milliseconds here, and the caller then waits once, with `wait_for_disk`, before it
@@ -15,15 +17,16 @@ later flush covers every earlier commit.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -115,6 +118,47 @@ def _lazily_committing(engine: Engine) -> Engine:
     return engine
 
 
+class _SqliteWriters:
+    """One writer at a time among the threads and processes sharing a SQLite file.
+
+    SQLite's own lock makes a waiting writer poll, sleeping up to 100 ms between tries: with two
+    server processes that was the p99. Threads of a process queue on a lock, processes on an
+    advisory lock file beside the database (`flock`), and each is woken the moment the writer
+    before it finishes.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
+        self._path = None if in_memory else f"{database}.writer-lock"
+        self._file: BinaryIO | None = None
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        if self._path is None:
+            return
+        try:
+            if self._file is None:
+                self._file = open(self._path, "ab")  # kept open: one descriptor per process
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            if self._file is not None:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def close(self) -> None:
+        with self._threads:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
 def _retryable(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
@@ -133,11 +177,10 @@ class Database:
         self._lazy_engine = _lazily_committing(make_engine(url)) if self.postgres else None
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time and makes the others poll with growing sleeps; threads
-        # of one process queue on a lock instead, which is fair and wakes them at once.
-        self._write_lock: AbstractContextManager[Any] = (
-            nullcontext() if self.postgres else threading.Lock()
-        )
+        # SQLite has one writer at a time and makes the others poll with growing sleeps; ours
+        # queue instead (`_SqliteWriters`), which is fair and wakes them at once.
+        self._sqlite_writers = None if self.postgres else _SqliteWriters(make_url(url).database)
+        self._write_lock: AbstractContextManager[Any] = self._sqlite_writers or nullcontext()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -192,5 +235,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._sqlite_writers is not None:
+            self._sqlite_writers.close()
         if self._lazy_engine is not None:
             self._lazy_engine.dispose()
