@@ -43,6 +43,7 @@ from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.policies.seed import seed_workspace
 from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
+from machine import reference_ms
 
 WORKSPACE = Path(__file__).resolve().parent.parent / "examples" / "acme"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -254,9 +255,13 @@ def main() -> None:
     with (WORKSPACE / "leads.csv").open(newline="", encoding="utf-8") as file:
         rows = [{k: v for k, v in row.items() if k and v} for row in csv.DictReader(file)]
     leads = [rows[i % len(rows)] for i in range(args.leads + WARMUP)]
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; "
+        f"reference loop {reference_ms():.0f} ms (bench/machine.py)"
+    )
     for kind in args.db:
         run(kind, leads, args.clients, args.workers)
+    print(f"reference loop {reference_ms():.0f} ms at the end")
 
 
 if __name__ == "__main__":
