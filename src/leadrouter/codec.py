@@ -40,9 +40,11 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
     return _decision_dict(decision, _rules_to_list, _score_to_dict)
 
 
-def decision_json(decision: Decision) -> orjson.Fragment:
-    """`decision_to_dict` already encoded, to put in a record for `json_line`."""
-    return orjson.Fragment(orjson.dumps(_decision_dict(decision, _rules_json, _score_json)))
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """`decision_to_dict` for `json_line` only: the same JSON, with the parts it has met before
+    (rule checks, scores) already encoded. Put in a record as it is, it is encoded with the
+    record in one go."""
+    return _decision_dict(decision, _rules_json, _score_json)
 
 
 def json_line(record: Mapping[str, Any]) -> bytes:
