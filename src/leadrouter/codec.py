@@ -59,8 +59,10 @@ def _decision_dict(
 ) -> dict[str, Any]:
     trace = decision.trace
     effects = decision.effects
+    # str() of a StrEnum member is its value, without the Python property `.value` is: these
+    # run for every reason code of every decision.
     return {
-        "kind": decision.kind.value,
+        "kind": str(decision.kind),
         "owner": decision.owner,
         "queue": decision.queue,
         "pool": decision.pool,
@@ -70,18 +72,18 @@ def _decision_dict(
         "fallback": decision.fallback,
         "trace": {
             "warnings": [
-                {"field": w.field, "code": w.code.value, "message": w.message, "raw": w.raw}
+                {"field": w.field, "code": str(w.code), "message": w.message, "raw": w.raw}
                 for w in trace.warnings
             ],
             "match": _match_to_dict(trace.match),
             "score": score(trace.score),
             "rules": rule_checks(trace.rules),
             "reps": [
-                {"rep": c.rep, "pool": c.pool, "reason": c.reason.value, "detail": c.detail}
+                {"rep": c.rep, "pool": c.pool, "reason": str(c.reason), "detail": c.detail}
                 for c in trace.reps
             ],
             "notes": [
-                {"code": n.code.value, "message": n.message, "data": _jsonable(dict(n.data))}
+                {"code": str(n.code), "message": n.message, "data": _jsonable(dict(n.data))}
                 for n in trace.notes
             ],
         },
