@@ -40,9 +40,11 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
     return _decision_dict(decision, _rules_to_list, _score_to_dict)
 
 
-def decision_json(decision: Decision) -> orjson.Fragment:
-    """`decision_to_dict` already encoded, to put in a record for `json_line`."""
-    return orjson.Fragment(orjson.dumps(_decision_dict(decision, _rules_json, _score_json)))
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """`decision_to_dict` for `json_line` only: the same JSON, with the parts it has met before
+    (rule checks, scores) already encoded. Put in a record as it is, it is encoded with the
+    record in one go."""
+    return _decision_dict(decision, _rules_json, _score_json)
 
 
 def json_line(record: Mapping[str, Any]) -> bytes:
@@ -57,8 +59,10 @@ def _decision_dict(
 ) -> dict[str, Any]:
     trace = decision.trace
     effects = decision.effects
+    # str() of a StrEnum member is its value, without the Python property `.value` is: these
+    # run for every reason code of every decision.
     return {
-        "kind": decision.kind.value,
+        "kind": str(decision.kind),
         "owner": decision.owner,
         "queue": decision.queue,
         "pool": decision.pool,
@@ -68,18 +72,18 @@ def _decision_dict(
         "fallback": decision.fallback,
         "trace": {
             "warnings": [
-                {"field": w.field, "code": w.code.value, "message": w.message, "raw": w.raw}
+                {"field": w.field, "code": str(w.code), "message": w.message, "raw": w.raw}
                 for w in trace.warnings
             ],
             "match": _match_to_dict(trace.match),
             "score": score(trace.score),
             "rules": rule_checks(trace.rules),
             "reps": [
-                {"rep": c.rep, "pool": c.pool, "reason": c.reason.value, "detail": c.detail}
+                {"rep": c.rep, "pool": c.pool, "reason": str(c.reason), "detail": c.detail}
                 for c in trace.reps
             ],
             "notes": [
-                {"code": n.code.value, "message": n.message, "data": _jsonable(dict(n.data))}
+                {"code": str(n.code), "message": n.message, "data": _jsonable(dict(n.data))}
                 for n in trace.notes
             ],
         },

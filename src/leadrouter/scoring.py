@@ -38,11 +38,12 @@ class ScoringClause:
 class ScoringModel:
     clauses: tuple[ScoringClause, ...] = ()
     mql_threshold: float = 0.0
-    # Per clause: the one field it reads (None: several or unknown), the fields, the test and a
-    # memo of its outcome per values read (None: not remembered); and Scores by clauses held.
-    _steps: tuple[tuple[str | None, tuple[str, ...], Any, dict[Any, bool] | None], ...] = field(
-        init=False, repr=False, compare=False
-    )
+    # Per clause: the one field it reads (None: several or unknown), the fields, ctx.get's default
+    # for each, the test and a memo of its outcome per values read (None: not remembered); and
+    # Scores by clauses held.
+    _steps: tuple[
+        tuple[str | None, tuple[str, ...], tuple[object, ...], Any, dict[Any, bool] | None], ...
+    ] = field(init=False, repr=False, compare=False)
     _scores: dict[int, Score] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -50,6 +51,7 @@ class ScoringModel:
             (
                 c.reads[0] if c.reads is not None and len(c.reads) == 1 else None,
                 c.reads or (),
+                (_ABSENT,) * len(c.reads or ()),
                 c.test,
                 None if c.reads is None else {},
             )
@@ -62,14 +64,15 @@ class ScoringModel:
         """Sum the points of every clause that holds for the lead's context."""
         held = 0
         bit = 1
-        for single, reads, test, memo in self._steps:
+        for single, reads, absent, test, memo in self._steps:
             if memo is None:
                 holds = test(ctx)
             else:
                 if single is not None:
                     key = ctx.get(single, _ABSENT)
                 else:
-                    key = tuple([ctx.get(f, _ABSENT) for f in reads])
+                    # map over C functions: a comprehension is a Python call of its own
+                    key = tuple(map(ctx.get, reads, absent))
                 holds = memo.get(key)
                 if holds is None:
                     holds = memo_value = bool(test(ctx))

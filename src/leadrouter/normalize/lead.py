@@ -383,6 +383,12 @@ CATEGORICAL_FIELDS: frozenset[str] = frozenset(
 ) | frozenset(_LIST_READERS)
 _KINDS: dict[str, FieldType] = dict(STANDARD_FIELDS)  # a plain dict: faster than the proxy
 
+_Plan = tuple[tuple[str, str, _Reader | None, dict[Any, Reading], bool], ...]
+# The keys, custom fields and plan of the last lead: CSV rows and form posts repeat them.
+_last_plan: list[tuple[tuple[Any, ...], tuple[tuple[str, FieldType], ...], _Plan | None]] = [
+    ((), (), None)
+]
+
 
 def _list_items(value: Any) -> tuple[str, ...] | None:
     """Items of a list given as a JSON array, a list, or separated text; None if neither."""
@@ -412,17 +418,23 @@ def normalize_lead(
     """Read a raw lead into clean fields; never raises for bad data (see the module docstring)."""
     fields: dict[str, Any] = {}
     warnings: list[DataWarning] = []
-    plan = _plan(tuple(raw), tuple(custom.items()) if custom else ())
+    keys = tuple(raw)
+    custom_fields = tuple(custom.items()) if custom else ()
+    last_keys, last_custom, plan = _last_plan[0]
+    # Compared, not hashed as `_plan`'s cache key would be: a FieldType hashes in Python.
+    if keys != last_keys or custom_fields != last_custom:
+        plan = _plan(keys, custom_fields)
+        _last_plan[0] = (keys, custom_fields, plan)
     if plan is None:
         given = _given_fields(raw, _custom_by_key(custom), warnings)
         for field in _reading_order(given):
             reading = _read_value(field, given[field], custom, fields.get("country"))
             _add(fields, warnings, reading)
     else:
-        for key, field, reader, readings in plan:
+        for key, field, reader, readings, by_country in plan:
             value = raw[key]
             if type(value) is str and reader is not None:  # the common case: text to read
-                memo_key = (value, fields.get("country")) if reader in _BY_COUNTRY else value
+                memo_key = (value, fields.get("country")) if by_country else value
                 reading = readings.get(memo_key)
                 if reading is None:
                     reading = _read_text_value(reader, field, value, fields.get("country"))
@@ -508,12 +520,11 @@ def _custom_by_key(custom: Iterable[str]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _plan(
-    keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]
-) -> tuple[tuple[str, str, _Reader | None, dict[Any, Reading]], ...] | None:
-    """(raw key, field, reader, readings) in reading order for leads with these keys; None if two
-    keys name a field. The reader is None for list fields, whose raw value is read whole, not as
-    text; `readings` remembers what the field's raw values gave (see the module docstring).
+def _plan(keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]) -> _Plan | None:
+    """(raw key, field, reader, readings, by country) in reading order for leads with these keys;
+    None if two keys name a field. The reader is None for list fields, whose raw value is read
+    whole, not as text; `readings` remembers what the field's raw values gave (see the module
+    docstring), per country too when the reader depends on it.
 
     CSV rows and form posts repeat the same keys lead after lead, so which key is which field, and
     the reading order, are worked out once per set of keys. When two keys name one field, which
@@ -535,7 +546,7 @@ def _plan(
     for field in _reading_order(key_of):
         kind = _KINDS.get(field) or kinds[field]
         reader = None if kind is FieldType.LIST else _reader(field, kind)
-        plan.append((key_of[field], field, reader, {}))
+        plan.append((key_of[field], field, reader, {}, reader in _BY_COUNTRY))
     return tuple(plan)
 
 

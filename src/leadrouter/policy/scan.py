@@ -50,11 +50,12 @@ _EVAL, _MATCH, _END = 0, 1, 2
 class _Distinct:
     """One clause as the scan evaluates it, shared by every rule that contains it."""
 
-    __slots__ = ("clause", "fields", "memo", "single", "test")
+    __slots__ = ("absent", "clause", "fields", "memo", "single", "test")
 
     def __init__(self, clause: Clause) -> None:
         self.clause = clause
         self.fields = clause.fields
+        self.absent = (_ABSENT,) * len(clause.fields)  # ctx.get's default for each field
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
         self.test = clause.test
         self.memo: dict[Any, bool] = {}
@@ -176,7 +177,8 @@ class RuleScan:
         while True:
             if node.misses:
                 reads = node.reads
-                key = keys[reads] if type(reads) is int else tuple([keys[d] for d in reads])
+                # map over C functions: a comprehension is a Python call of its own
+                key = keys[reads] if type(reads) is int else tuple(map(keys.__getitem__, reads))
                 emitted = node.emitted.get(key)
                 if emitted is None:
                     emitted = tuple([miss.check(keys[miss.distinct], ctx) for miss in node.misses])
@@ -193,7 +195,7 @@ class RuleScan:
                 if single is not None:
                     key = ctx.get(single, _ABSENT)
                 else:
-                    key = tuple([ctx.get(f, _ABSENT) for f in distinct.fields])
+                    key = tuple(map(ctx.get, distinct.fields, distinct.absent))
                 keys[node.step] = key
                 # Fields hold one type each, so equal keys mean equal values.
                 held = distinct.memo.get(key)
