@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
@@ -71,18 +72,23 @@ class Snapshot:
         return Snapshot(self.policy, self.team, self.accounts, state, self.known_leads)
 
 
-@dataclass(slots=True)
 class _Run:
-    """Mutable scratchpad of one routing run; never leaves this module."""
+    """Mutable scratchpad of one routing run; never leaves this module.
 
-    snapshot: Snapshot
-    now: datetime
-    ctx: dict[str, Any]
-    match: AccountMatch | None = None
-    rules: tuple[RuleCheck, ...] = ()
-    reps: list[RepCheck] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    pools: dict[str, PoolState] = field(default_factory=dict)
+    A plain class: a dataclass's __init__ tests a sentinel per defaulted field, once per lead.
+    """
+
+    __slots__ = ("ctx", "match", "notes", "now", "pools", "reps", "rules", "snapshot")
+
+    def __init__(self, snapshot: Snapshot, now: datetime, ctx: dict[str, Any]) -> None:
+        self.snapshot = snapshot
+        self.now = now
+        self.ctx = ctx
+        self.match: AccountMatch | None = None
+        self.rules: tuple[RuleCheck, ...] = ()
+        self.reps: list[RepCheck] = []
+        self.notes: list[Note] = []
+        self.pools: dict[str, PoolState] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +139,9 @@ def route(
 
 
 def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
-    run = _Run(snapshot, now, dict(lead.fields))
+    fields = lead.fields
+    # A mapping proxy's copy() is its dict's, a tenth of dict(proxy), which reads key by key.
+    run = _Run(snapshot, now, fields.copy() if type(fields) is MappingProxyType else dict(fields))
     _add_account(run, lead)
     _add_duplicate(run, lead, dedupe_keys)
     score = snapshot.policy.scoring.score(run.ctx)

@@ -33,6 +33,20 @@ def test_dedupe_keys__are_plain_strings_normalized_for_lookup() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "last", "key"),
+    [
+        ("The", "Rock", None),  # "the rock": a leading "the" is no part of a name
+        ("Jo", "The Rock", "jo the rock"),  # inside the name it is
+        ("Zoë", "O'Neil-Smith", "zoe oneil smith"),
+    ],
+)
+def test_dedupe_keys__name_key_reads_first_and_last_as_one_name(
+    first: str, last: str, key: str | None
+) -> None:
+    assert dedupe_keys(lead(first_name=first, last_name=last)).name_key == key
+
+
+@pytest.mark.parametrize(
     ("email", "why"),
     [
         ("jo.doe+webinar@acme.com", "same email (plus-addressing removed)"),

@@ -425,26 +425,32 @@ def normalize_lead(
     if keys != last_keys or custom_fields != last_custom:
         plan = _plan(keys, custom_fields)
         _last_plan[0] = (keys, custom_fields, plan)
-    if plan is None:
-        given = _given_fields(raw, _custom_by_key(custom), warnings)
-        for field in _reading_order(given):
-            reading = _read_value(field, given[field], custom, fields.get("country"))
-            _add(fields, warnings, reading)
-    else:
-        for key, field, reader, readings, by_country in plan:
-            value = raw[key]
-            if type(value) is str and reader is not None:  # the common case: text to read
-                memo_key = (value, fields.get("country")) if by_country else value
-                reading = readings.get(memo_key)
-                if reading is None:
-                    reading = _read_text_value(reader, field, value, fields.get("country"))
-                    if len(readings) < READINGS_PER_FIELD:
-                        readings[memo_key] = reading
-            elif value is not None and not _is_blank(value):
-                reading = _read_value(field, value, custom, fields.get("country"))
-            else:
-                continue
-            _add(fields, warnings, reading)
+    values: Mapping[Any, Any] = raw
+    if plan is None:  # two keys name one field: the values decide which one is read
+        values = _given_fields(raw, _custom_by_key(custom), warnings)
+        plan = _given_plan(tuple(values), custom_fields)
+    for key, field, reader, readings, by_country in plan:
+        value = values[key]
+        if type(value) is str and reader is not None:  # the common case: text to read
+            memo_key = (value, fields.get("country")) if by_country else value
+            reading = readings.get(memo_key)
+            if reading is None:
+                reading = _read_text_value(reader, field, value, fields.get("country"))
+                if len(readings) < READINGS_PER_FIELD:
+                    readings[memo_key] = reading
+        elif value is not None and not _is_blank(value):
+            reading = _read_value(field, value, custom, fields.get("country"))
+        else:
+            continue
+        added, defaults, warned = reading
+        if added:
+            fields.update(added)
+        if defaults:
+            for name, default in defaults.items():
+                if name not in fields:
+                    fields[name] = default
+        if warned:
+            warnings += warned
     _add_names(fields)
     # Positional, in the order of Lead's fields: by keyword, the dataclass costs twice as much.
     return Lead(
@@ -454,19 +460,6 @@ def normalize_lead(
         id,
         received_at,
     )
-
-
-def _add(fields: dict[str, Any], warnings: list[DataWarning], reading: Reading) -> None:
-    """Add what reading one value gave to the lead's fields and warnings."""
-    added, defaults, warned = reading
-    if added:
-        fields.update(added)
-    if defaults:
-        for field, value in defaults.items():
-            if field not in fields:
-                fields[field] = value
-    if warned:
-        warnings += warned
 
 
 def _read_text_value(reader: _Reader, field: str, value: str, country: str | None) -> Reading:
@@ -542,6 +535,16 @@ def _plan(keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]) -> _
         if field in key_of:
             return None
         key_of[field] = key
+    return _plan_of(key_of, kinds)
+
+
+def _given_plan(given: tuple[str, ...], custom: tuple[tuple[str, FieldType], ...]) -> _Plan:
+    """The plan reading `_given_fields`, which are keyed by field already."""
+    return _plan_of({field: field for field in given}, dict(custom))
+
+
+def _plan_of(key_of: Mapping[str, Any], kinds: Mapping[str, FieldType]) -> _Plan:
+    """The plan reading each field from its key, in reading order."""
     plan = []
     for field in _reading_order(key_of):
         kind = _KINDS.get(field) or kinds[field]
