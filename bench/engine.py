@@ -31,6 +31,7 @@ from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.model import RoutingState
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy import compile_policy, parse_team
+from machine import reference_ms
 
 COUNTRIES = [
     "US",
@@ -199,6 +200,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
+    before = reference_ms()
     started = time.perf_counter()
     team = parse_team(team_yaml(200, 20), "bench-team.yaml")
     policy = compile_policy(policy_yaml(50, 20), "bench-policy.yaml", team)
@@ -254,7 +256,11 @@ def main() -> None:
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
-    print(f"python {sys.version.split()[0]}, one process (one core)")
+    after = reference_ms()
+    print(
+        f"python {sys.version.split()[0]}, one process (one core); reference loop "
+        f"{before:.0f} ms before, {after:.0f} ms after (bench/machine.py)"
+    )
 
 
 if __name__ == "__main__":
