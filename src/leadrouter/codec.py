@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -33,6 +32,7 @@ from leadrouter.model import (
     Score,
     ScoreLine,
     Trace,
+    plain_dict,
 )
 
 
@@ -84,13 +84,13 @@ def _decision_dict(
                 for c in trace.reps
             ],
             "notes": [
-                {"code": str(n.code), "message": n.message, "data": _jsonable(_plain(n.data))}
+                {"code": str(n.code), "message": n.message, "data": _jsonable(plain_dict(n.data))}
                 for n in trace.notes
             ],
         },
         "effects": {
             "pools": {
-                pool: {"cursor": s.cursor, "current": _plain(s.current)}
+                pool: {"cursor": s.cursor, "current": plain_dict(s.current)}
                 for pool, s in effects.pools.items()
             },
             "assigned_rep": effects.assigned_rep,
@@ -304,11 +304,6 @@ def _rules_json(checks: tuple[RuleCheck, ...]) -> orjson.Fragment:
 
 def _score_json(score: Score | None) -> orjson.Fragment | None:
     return None if score is None else orjson.Fragment(_encoded_scores.of(score))
-
-
-def _plain(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """`mapping` as a dict: a mapping proxy's copy() is its dict's, a tenth of dict(proxy)."""
-    return mapping.copy() if type(mapping) is MappingProxyType else dict(mapping)
 
 
 # Types JSON takes as they are: the common case of a trace value, tested first by exact type.

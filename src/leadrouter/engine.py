@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Protocol
 
 from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
@@ -35,6 +34,7 @@ from leadrouter.model import (
     Team,
     Trace,
     WhenFull,
+    plain_dict,
 )
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
@@ -139,9 +139,7 @@ def route(
 
 
 def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
-    fields = lead.fields
-    # A mapping proxy's copy() is its dict's, a tenth of dict(proxy), which reads key by key.
-    run = _Run(snapshot, now, fields.copy() if type(fields) is MappingProxyType else dict(fields))
+    run = _Run(snapshot, now, plain_dict(lead.fields))
     _add_account(run, lead)
     _add_duplicate(run, lead, dedupe_keys)
     score = snapshot.policy.scoring.score(run.ctx)

@@ -17,6 +17,12 @@ from typing import Any
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+def plain_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """`mapping` as a new dict: a mapping proxy's copy() is its dict's, a tenth of dict(proxy),
+    which reads it key by key (the engine and the codec do this for every lead)."""
+    return mapping.copy() if type(mapping) is MappingProxyType else dict(mapping)
+
+
 class FieldType(StrEnum):
     """Types a lead field can have in rules. Every value in Lead.fields is one of these."""
 
