@@ -202,6 +202,7 @@ def decide(
     latest = cache.latest()
     ahead = latest is not None and latest.policy is not None
     prepared = _prepare(latest.policy, latest.accounts, leads) if ahead else None
+    take_turn(connection)  # held until commit: from here on, no other routing transaction
     read = _read_state(connection, lock=lock)
     # A session only to load the configuration when its version moved; it joins this transaction.
     config = cache.at(Session(bind=connection), read.config_version)
@@ -312,7 +313,6 @@ def move_load(session: Session, old: str | None, new: str | None) -> None:
 
 
 def _read_state(connection: Connection, *, lock: bool) -> _State:
-    take_turn(connection)
     if lock:
         for query in _LOCK_STATE:
             connection.execute(query)
