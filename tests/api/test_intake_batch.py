@@ -7,7 +7,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, select, text
 
 from leadrouter.errors import Conflict
 from leadrouter.leads import routing, service
@@ -18,6 +18,7 @@ from leadrouter.model import Lead
 from leadrouter.policies import service as policies
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
+from leadrouter.store.round_trip import run
 
 from .conftest import TUESDAY_3PM
 from .factories import POLICY, REPS, lead
@@ -56,6 +57,29 @@ def test_batch__continues_the_rotation_lead_by_lead(seeded: TestClient, database
     assert owners == [REPS[(first + n) % len(REPS)] for n in range(7)]
     loads = seeded.get("/v1/reps").json()
     assert sorted(rep["open_leads"] for rep in loads) == [2, 2, 3]
+
+
+def test_batch__records_each_leads_decision_in_the_order_they_came(
+    seeded: TestClient, database: Database
+) -> None:
+    batch = [summary for summary, _ in intake(database, *(lead(n) for n in range(5)))]
+    ids = [summary.decision_id for summary in batch]
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    with database.read() as session:
+        for summary in batch:
+            row = session.get(LeadRow, summary.lead_id)
+            decision = session.get(DecisionRow, summary.decision_id)
+            assert (row.status, row.decision_id, row.owner) == (
+                "routed",
+                decision.id,
+                summary.owner,
+            )
+            assert (decision.lead_id, decision.owner, decision.rule) == (
+                summary.lead_id,
+                summary.owner,
+                summary.rule,
+            )
+            assert row.email_key and decision.body["rule"] == summary.rule
 
 
 def test_batch__a_later_lead_duplicates_an_earlier_one_of_the_same_batch(
@@ -181,14 +205,14 @@ def test_load_moved_by_an_outcome_meanwhile__the_batch_is_routed_again_locking(
             closed.append(seeded.post(f"/v1/leads/{earlier.lead_id}/outcome", json=LOST))
         return route(*args, **kwargs)
 
-    read_state, locked = routing._read_state, []
+    reading, locked = routing._reading, []
 
-    def read_state_noting_locks(connection: object, *, lock: bool) -> object:
+    def reading_noting_locks(connection: Connection, *, lock: bool) -> object:
         locked.append(lock)
-        return read_state(connection, lock=lock)
+        return reading(connection, lock=lock)
 
     monkeypatch.setattr(routing, "route", route_after_an_outcome)
-    monkeypatch.setattr(routing, "_read_state", read_state_noting_locks)
+    monkeypatch.setattr(routing, "_reading", reading_noting_locks)
     batch = intake(database, lead(1), lead(2), lead(3))
     assert closed[0].status_code == 200
     assert locked == [False, True]  # the batch, then the batch again locking
@@ -204,7 +228,7 @@ def test_routing_transactions__take_turns_on_postgresql(
         pytest.skip("SQLite's writers take turns by BEGIN IMMEDIATE")
     decided: list[list] = []
     with database.engine.connect() as other:  # another server process in the middle of routing
-        routing.take_turn(other)
+        run(other, routing._reading(other, lock=False))  # its turn taken, the state read
         waiting = threading.Thread(target=lambda: decided.append(intake(database, lead(1))))
         waiting.start()
         with database.engine.connect() as observer:

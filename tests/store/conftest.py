@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from leadrouter.store import Database
+
 from .databases import postgres_schema, sqlite_url
+
+KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +23,12 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path)
+
+
+@pytest.fixture(params=KINDS)
+def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A database of each kind."""
+    url = request.getfixturevalue("sqlite_db_url" if request.param == "sqlite" else "postgres_url")
+    database = Database(url)
+    yield database
+    database.dispose()

@@ -19,16 +19,6 @@ from leadrouter.store.config_version import bump_config_version, read_config_ver
 from leadrouter.store.migrate import upgrade
 from leadrouter.store.tables import metadata
 
-KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=KINDS)
-def db(request: pytest.FixtureRequest) -> Database:
-    url = request.getfixturevalue("sqlite_db_url" if request.param == "sqlite" else "postgres_url")
-    database = Database(url)
-    yield database
-    database.dispose()
-
 
 def test_upgrade__creates_every_table(db: Database) -> None:
     tables = set(inspect(db.engine).get_table_names())

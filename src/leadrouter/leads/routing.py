@@ -1,17 +1,18 @@
 """Routing a batch of stored leads inside one write transaction, with exact round-robin under
 concurrency.
 
-The path is Core SQL, a handful of round trips whatever the batch size: one statement reads the
-config version and every rotation state row, one reads the batch's earlier leads for dedupe; the
-engine decides lead after lead; the decisions are inserted, the leads claimed (`status =
-received` in the WHERE: a racing retry finds it routed), and the state rows the decisions
-changed are updated only if their version is still the one routing read.
+Two round trips whatever the batch size: one (`store/round_trip.py`) takes routing's turn and
+reads the config version, every rotation state row and the batch's earlier leads for dedupe;
+the engine decides lead after lead; the other (`leads/record.py`) inserts the decisions, claims
+the leads (`status = received`: a racing retry finds it routed) and updates the state rows the
+decisions changed, each only if its version is still the one routing read.
 
 On PostgreSQL, routing transactions take turns on an advisory lock held until commit, so two
-server processes never decide from the same rotation state. The versions catch any other writer
-of state rows (a rep's load moved by an outcome): a mismatch means it committed first, and the
-whole transaction is retried (`StateMoved`), the retry locking every state row before reading,
-so it cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here commits.
+server processes never decide from the same rotation state; the fewer round trips inside the
+turn, the less the other processes wait. The versions catch any other writer of state rows (a
+rep's load moved by an outcome): a mismatch means it committed first, and the whole transaction
+is retried (`StateMoved`), the retry locking every state row before reading, so it cannot lose
+twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_to_dict
 from leadrouter.engine import Snapshot, apply_effects, route
-from leadrouter.leads.models import RECEIVED, ROUTED, DecisionRow, LeadRow
+from leadrouter.leads import record
+from leadrouter.leads.models import ROUTED, LeadRow
 from leadrouter.matching import (
     AccountIndex,
     DedupeKeys,
@@ -59,6 +61,7 @@ from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.store import JSONValue
 from leadrouter.store.config_version import ROW_ID, ConfigVersion
+from leadrouter.store.round_trip import Done, Step, run
 
 # Earlier leads considered for duplicates: the most recent few are what sticky ownership needs.
 KNOWN_LEADS_LIMIT = 20
@@ -106,11 +109,10 @@ class _State:
 # Statements are built once: constructing and cache-keying SQLAlchemy statements per call cost
 # more than the round trips themselves. Values are bound per execution.
 _LEADS = LeadRow.__table__
-_DECISIONS = DecisionRow.__table__
 _POOLS = PoolStateRow.__table__
 _LOADS = RepLoadRow.__table__
 
-# One round trip for everything routing reads that changes per lead; the unused columns of each
+# One statement for everything routing reads that changes per lead; the unused columns of each
 # branch are typed NULLs so both databases agree on the union's column types.
 _READ_STATE = select(
     type_coerce(literal(_REP), String),
@@ -147,21 +149,6 @@ _TAKE_TURN = select(
 _LOCK_STATE = (
     select(_POOLS.c.pool_id).order_by(_POOLS.c.pool_id).with_for_update(),
     select(_LOADS.c.rep_id).order_by(_LOADS.c.rep_id).with_for_update(),
-)
-# Many rows in one statement, their ids returned in the order given.
-_INSERT_DECISIONS = _DECISIONS.insert().returning(_DECISIONS.c.id, sort_by_parameter_order=True)
-_CLAIM = {
-    # A new lead is claimed only while unrouted: a racing retry of the same request finds none.
-    "new": update(_LEADS).where(
-        _LEADS.c.id == bindparam("b_id"), _LEADS.c.status == literal(RECEIVED)
-    ),
-    "reroute": update(_LEADS).where(_LEADS.c.id == bindparam("b_id")),
-}
-_UPDATE_POOL = update(_POOLS).where(
-    _POOLS.c.pool_id == bindparam("b_key"), _POOLS.c.version == bindparam("b_version")
-)
-_UPDATE_LOAD = update(_LOADS).where(
-    _LOADS.c.rep_id == bindparam("b_key"), _LOADS.c.version == bindparam("b_version")
 )
 _MOVE_LOAD = (
     update(_LOADS)
@@ -202,25 +189,32 @@ def decide(
     latest = cache.latest()
     ahead = latest is not None and latest.policy is not None
     prepared = _prepare(latest.policy, latest.accounts, leads) if ahead else None
-    take_turn(connection)  # held until commit: from here on, no other routing transaction
-    read = _read_state(connection, lock=lock)
+    reading = _reading(connection, lock=lock)
+    known = _known_step(leads, prepared[1]) if prepared is not None else None
+    # Held from here until commit: no other routing transaction. One round trip for the turn and
+    # every read after it.
+    done = run(connection, [*reading, *([known] if known is not None else [])])
+    read = _read_state(done[len(reading) - 1])
     # A session only to load the configuration when its version moved; it joins this transaction.
     config = cache.at(Session(bind=connection), read.config_version)
     policy = config.require_policy()
-    if prepared is None or config is not latest:
+    if prepared is None or known is None or config is not latest:
         prepared = _prepare(policy, config.accounts, leads)
+        known = _known_step(leads, prepared[1])
+        stored = _stored_known(run(connection, [known])[0], len(leads))
+    else:
+        stored = _stored_known(done[-1], len(leads))
     state = read.state
     earlier: list[KnownLead] = []
     decided: list[tuple[StoredLead, DedupeKeys, Decision, str | None]] = []
     normalized, keys, accounts = prepared
-    stored = _stored_known(connection, leads, keys)
-    for lead, fields, lead_keys, known in zip(leads, normalized, keys, stored, strict=True):
+    for lead, fields, lead_keys, known_leads in zip(leads, normalized, keys, stored, strict=True):
         snapshot = Snapshot(
             policy=policy,
             team=config.team,
             accounts=accounts,
             state=state,
-            known_leads=_known_leads(lead_keys, earlier, known),
+            known_leads=_known_leads(lead_keys, earlier, known_leads),
         )
         decision = route(fields, snapshot, now, lead_id=lead.id)
         state = apply_effects(state, decision)
@@ -238,36 +232,50 @@ def decide(
             ),
         )
         decided.append((lead, lead_keys, decision, account_id))
-    # One statement for all the decisions, one round trip for all the claims.
-    ids = (
-        connection.execute(
-            _INSERT_DECISIONS,
-            [
-                {
-                    "lead_id": lead.id,
-                    "at": now,
-                    "cause": cause,
-                    "kind": decision.kind.value,
-                    "owner": decision.owner,
-                    "queue": decision.queue,
-                    "rule": decision.rule,
-                    "policy_version": decision.policy_version,
-                    "fallback": decision.fallback,
-                    "body": decision_to_dict(decision),
-                }
-                for lead, _, decision, _ in decided
-            ],
-        )
-        .scalars()
-        .all()
+    pools, loads = _state_rows(read, state, [decision for _, _, decision, _ in decided])
+    written = record.write(
+        connection,
+        [_lead_row(now, cause, *entry) for entry in decided],
+        pools,
+        loads,
+        new=cause == "new",
     )
-    _claim(connection, decided, ids, cause=cause)
-    # State rows last: they are what concurrent requests contend for, so hold them briefly.
-    _write_state(connection, read, state, [decision for _, _, decision, _ in decided])
+    if len(written.claimed) != len(decided):
+        raise AlreadyRouted(", ".join(lead.id for lead, *_ in decided))
+    # A row whose version moved updates nothing, and then the count falls short.
+    if (written.pools, written.loads) != (len(pools), len(loads)):
+        raise StateMoved
     return [
-        Routed(decision_id, lead.id, now, decision)
-        for decision_id, (lead, _, decision, _) in zip(ids, decided, strict=True)
+        Routed(written.claimed[lead.id], lead.id, now, decision) for lead, _, decision, _ in decided
     ]
+
+
+def _lead_row(
+    now: datetime,
+    cause: str,
+    lead: StoredLead,
+    keys: DedupeKeys,
+    decision: Decision,
+    account_id: str | None,
+) -> dict[str, Any]:
+    """A lead's decision row, and what its lead row takes of it (`record.write`)."""
+    return {
+        "lead_id": lead.id,
+        "at": now,
+        "cause": cause,
+        "kind": decision.kind.value,
+        "owner": decision.owner,
+        "queue": decision.queue,
+        "rule": decision.rule,
+        "policy_version": decision.policy_version,
+        "fallback": decision.fallback,
+        "body": decision_to_dict(decision),
+        "pool": decision.pool,
+        "account_id": account_id,
+        "email_key": keys.email_key,
+        "phone": keys.phone,
+        "name_key": keys.name_key,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,15 +320,19 @@ def move_load(session: Session, old: str | None, new: str | None) -> None:
             connection.execute(_MOVE_LOAD, {"b_key": rep_id, "b_delta": delta})
 
 
-def _read_state(connection: Connection, *, lock: bool) -> _State:
-    if lock:
-        for query in _LOCK_STATE:
-            connection.execute(query)
+def _reading(connection: Connection, *, lock: bool) -> list[Step]:
+    """Routing's turn, then, with `lock`, every state row locked, then the state: the last step."""
+    turn = [Step(_TAKE_TURN)] if connection.dialect.name == "postgresql" else []
+    locks = [Step(query) for query in _LOCK_STATE] if lock else []
+    return [*turn, *locks, Step(_READ_STATE)]
+
+
+def _read_state(done: Done) -> _State:
     config_version = 0
     pool_states: dict[str, PoolState] = {}
     rep_loads: dict[str, RepLoad] = {}
     versions: dict[tuple[str, str], int] = {}
-    for kind, key, number, current, version, today, day in connection.execute(_READ_STATE):
+    for kind, key, number, current, version, today, day in done.rows:
         if kind == _CONFIG:
             config_version = number or 0
         elif kind == _POOL:
@@ -330,13 +342,6 @@ def _read_state(connection: Connection, *, lock: bool) -> _State:
             rep_loads[key] = RepLoad(number, today, _as_date(day))
             versions[(_REP, key)] = version
     return _State(config_version, RoutingState(pools=pool_states, loads=rep_loads), versions)
-
-
-def take_turn(connection: Connection) -> None:
-    """Wait until no other routing transaction of this schema is open, then hold it off until
-    this one ends (PostgreSQL; SQLite's writers take turns anyway)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(_TAKE_TURN)
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -368,20 +373,22 @@ def _known_query(count: int) -> Select[Any]:
     return select(everything).order_by(everything.c.n, everything.c.received_at.desc())
 
 
-def _stored_known(
-    connection: Connection, leads: Sequence[StoredLead], keys: Sequence[DedupeKeys]
-) -> list[list[KnownLead]]:
-    """For each lead, the stored routed leads sharing one of its keys, newest first."""
+def _known_step(leads: Sequence[StoredLead], keys: Sequence[DedupeKeys]) -> Step:
+    """The query for each lead's stored routed leads sharing one of its keys."""
     params: dict[str, str | None] = {}
     for n, (lead, lead_keys) in enumerate(zip(leads, keys, strict=True)):
         params[f"b_id_{n}"] = lead.id
         params[f"b_email_{n}"] = lead_keys.email_key
         params[f"b_phone_{n}"] = lead_keys.phone
         params[f"b_name_{n}"] = lead_keys.name_key
-    found: list[list[KnownLead]] = [[] for _ in leads]
-    if any(k.email_key or k.phone or k.name_key for k in keys):
-        for n, *known, _ in connection.execute(_known_query(len(leads)), params):
-            found[n].append(KnownLead(*known))
+    return Step(_known_query(len(leads)), params)
+
+
+def _stored_known(done: Done, count: int) -> list[list[KnownLead]]:
+    """For each of `count` leads, the stored routed leads sharing one of its keys, newest first."""
+    found: list[list[KnownLead]] = [[] for _ in range(count)]
+    for n, *known, _ in done.rows:
+        found[n].append(KnownLead(*known))
     return found
 
 
@@ -397,47 +404,13 @@ def _known_leads(
     return index
 
 
-def _claim(
-    connection: Connection,
-    decided: Sequence[tuple[StoredLead, DedupeKeys, Decision, str | None]],
-    decision_ids: Sequence[int],
-    *,
-    cause: str,
-) -> None:
-    """Point each lead at its new decision; new leads only while still unrouted."""
-    result = connection.execute(
-        _CLAIM["new" if cause == "new" else "reroute"],
-        [
-            {
-                "b_id": lead.id,
-                "status": ROUTED,
-                "kind": decision.kind.value,
-                "owner": decision.owner,
-                "queue": decision.queue,
-                "pool": decision.pool,
-                "rule": decision.rule,
-                "decision_id": decision_id,
-                "account_id": account_id,
-                "email_key": keys.email_key,
-                "phone": keys.phone,
-                "name_key": keys.name_key,
-            }
-            for decision_id, (lead, keys, decision, account_id) in zip(
-                decision_ids, decided, strict=True
-            )
-        ],
-    )
-    if result.rowcount != len(decided):
-        raise AlreadyRouted(", ".join(lead.id for lead, *_ in decided))
-
-
-def _write_state(
-    connection: Connection, read: _State, state: RoutingState, decisions: Sequence[Decision]
-) -> None:
-    """Write the state rows the decisions changed, each only if still at the version read."""
+def _state_rows(
+    read: _State, state: RoutingState, decisions: Sequence[Decision]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The new values of the pool and load rows the decisions changed, pools by id, then reps by
+    id: the order of a locking read, so no cycle of waits."""
     pools = sorted({pool_id for d in decisions for pool_id in d.effects.pools})
     reps = sorted({d.effects.assigned_rep for d in decisions} - {None})
-    # Pools by id, then reps by id: the order of a locking read, so no cycle of waits.
     pool_rows = [
         _versioned(read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current))
         for pool_id, new in ((p, state.pool(p)) for p in pools)
@@ -446,11 +419,7 @@ def _write_state(
         _versioned(read, _REP, rep, open=load.open, today=load.today, day=load.day)
         for rep, load in ((r, state.load(r)) for r in reps if (_REP, r) in read.versions)
     ]
-    for query, rows in ((_UPDATE_POOL, pool_rows), (_UPDATE_LOAD, load_rows)):
-        # One round trip for all the rows of a table; a row whose version moved updates
-        # nothing, and then the count falls short.
-        if rows and connection.execute(query, rows).rowcount != len(rows):
-            raise StateMoved
+    return pool_rows, load_rows
 
 
 def _versioned(read: _State, kind: str, key: str, **values: Any) -> dict[str, Any]:
