@@ -98,6 +98,8 @@ def test_lazy_commit__is_seen_at_once_and_on_disk_after_wait_for_disk(postgres_u
 
     def lazily(connection: Connection) -> int:
         assert connection.scalar(synchronous) == "off"  # for this transaction only
+        # and its statements are planned for their values, never from a plan cached earlier
+        assert connection.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
         session = Session(bind=connection)
         bump_config_version(session)
         return read_config_version(session)

@@ -82,6 +82,7 @@ def write(
             _WRITE_POSTGRES,
             {
                 "b_leads": [lead | {"n": n} for n, lead in enumerate(leads)],
+                "b_ids": [lead["lead_id"] for lead in leads],
                 "b_pools": list(pools),
                 "b_loads": list(loads),
                 "b_new": new,
@@ -136,6 +137,9 @@ _UPDATE_LOAD = update(_LOADS).where(
 # The CTEs all run, whatever the others find; every row they write is visible to none of the
 # others, hence the claim joins the inserted decisions (`d`) rather than reading the table. The
 # decisions go in the order given (`n`, their place in the list), so their ids rise with it.
+# The planner takes a JSON row set for a hundred rows whatever it holds; the claim names its
+# leads by primary key too (`b_ids`, an array whose length it sees), or on a table of a few
+# thousand leads it would rather scan them all.
 _WRITE_POSTGRES = text(
     """
 WITH x AS (
@@ -154,7 +158,8 @@ WITH x AS (
         pool = x.pool, rule = x.rule, decision_id = d.id, account_id = x.account_id,
         email_key = x.email_key, phone = x.phone, name_key = x.name_key
     FROM x JOIN d ON d.lead_id = x.lead_id
-    WHERE leads.id = x.lead_id AND (leads.status = :b_received OR NOT :b_new)
+    WHERE leads.id = x.lead_id AND leads.id = ANY(:b_ids)
+      AND (leads.status = :b_received OR NOT :b_new)
     RETURNING leads.id, d.id AS decision_id
 ), p AS (
     UPDATE pool_states SET cursor = s.cursor, current = s.current, version = s.version

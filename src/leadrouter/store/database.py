@@ -113,6 +113,10 @@ def _lazily_committing(engine: Engine) -> Engine:
         # Autocommit for the SET itself: the driver would leave it in an open transaction.
         dbapi_connection.autocommit = True
         dbapi_connection.execute("SET synchronous_commit TO off")
+        # Plans made for the values at hand: a plan cached for a prepared statement while the
+        # tables were small (a new database) scans them whole until the next ANALYZE, and the
+        # known-leads query then cost ten times its index lookups.
+        dbapi_connection.execute("SET plan_cache_mode TO force_custom_plan")
         dbapi_connection.autocommit = False
 
     return engine
