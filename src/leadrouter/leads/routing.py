@@ -354,8 +354,8 @@ def _as_date(value: date | str | None) -> date | None:
 @lru_cache(maxsize=64)
 def _known_query(count: int) -> Select[Any]:
     """For each of `count` leads (its keys bound as b_email_<n>, b_phone_<n>, b_name_<n>, NULL
-    for a key it lacks), the most recent routed leads sharing a key, tagged with n: one round
-    trip for a whole batch, one statement per batch size."""
+    for a key it lacks), the most recent routed leads sharing a key, tagged with n: one
+    statement for a whole batch, one per batch size (SQLite, which has no LATERAL)."""
     parts = []
     for n in range(count):
         same = or_(

@@ -90,8 +90,8 @@ class _Plan:
         return values
 
 
-# Statements are module constants (or cached per batch size), so this stays small; the entry
-# keeps its statement alive, which keeps its id from being reused.
+# Statements are module constants, so this stays small; the entry keeps its statement alive,
+# which keeps its id from being reused.
 _PLANS: dict[tuple[int, str, frozenset[str]], tuple[Executable, _Plan]] = {}
 
 
