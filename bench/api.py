@@ -227,13 +227,22 @@ def run(kind: str, leads: list[dict[str, str]], clients: int, workers: int) -> N
             post(port, requests(port, token, leads[:WARMUP]), clients)
             timed = requests(port, token, leads[WARMUP:])
             servers, postgres = processes(process.pid), postgres_processes()
+            children = sorted(servers - {process.pid})
             before = cpu_seconds(servers), cpu_seconds(postgres)
+            per_child = [cpu_seconds({pid}) for pid in children]
             latencies, elapsed = post(port, timed, clients)
             server_cpu = cpu_seconds(servers) - before[0]
+            per_child = [cpu_seconds({pid}) - b for pid, b in zip(children, per_child, strict=True)]
             postgres_cpu = cpu_seconds(postgres) - before[1]
     cuts = statistics.quantiles(latencies, n=100)
     count = len(latencies)
     cpu = f"server CPU {server_cpu / count * 1000:.2f} ms/lead"
+    # The kernel hashes each keep-alive connection to a worker: an uneven split shows here. (The
+    # supervisor's other children, such as multiprocessing's resource tracker, do ~nothing.)
+    busy = [c for c in per_child if c > 0.01 * sum(per_child)]
+    if len(busy) > 1:
+        shares = "/".join(f"{100 * c / sum(busy):.0f}" for c in busy)
+        cpu += f", split {shares} % between workers"
     if kind == "postgres":
         cpu += f", PostgreSQL CPU {postgres_cpu / count * 1000:.2f} ms/lead (all its backends)"
     print(
