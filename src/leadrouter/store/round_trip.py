@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from psycopg import Pipeline
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
@@ -46,7 +47,8 @@ class Done:
 
 def run(connection: Connection, steps: Sequence[Step]) -> list[Done]:
     """Execute `steps` in order within the connection's transaction; one `Done` per step."""
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or not Pipeline.is_supported():
+        # SQLite; or a libpq older than 14 under psycopg, which has no pipeline mode.
         return [_run_one(connection, step) for step in steps]
     driver = connection.connection.driver_connection
     plans = [_plan(connection.dialect, step) for step in steps]
