@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, literal, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 
+from leadrouter.codec import decision_to_dict
 from leadrouter.leads.models import RECEIVED, ROUTED, DecisionRow, LeadRow
+from leadrouter.matching import DedupeKeys
+from leadrouter.model import Decision
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
 
@@ -55,6 +59,34 @@ _CLAIM_COLUMNS = (
 )
 
 
+def lead_row(
+    now: datetime,
+    cause: str,
+    lead_id: str,
+    keys: DedupeKeys,
+    decision: Decision,
+    account_id: str | None,
+) -> dict[str, Any]:
+    """What `write` records of a lead: its decision row, and what its lead row takes of it."""
+    return {
+        "lead_id": lead_id,
+        "at": now,
+        "cause": cause,
+        "kind": decision.kind.value,
+        "owner": decision.owner,
+        "queue": decision.queue,
+        "rule": decision.rule,
+        "policy_version": decision.policy_version,
+        "fallback": decision.fallback,
+        "body": decision_to_dict(decision),
+        "pool": decision.pool,
+        "account_id": account_id,
+        "email_key": keys.email_key,
+        "phone": keys.phone,
+        "name_key": keys.name_key,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """What the writes touched: the decision id of each lead claimed, and the state rows
@@ -74,9 +106,8 @@ def write(
     new: bool,
 ) -> Written:
     """Insert each lead's decision and point the lead at it (with `new`, only while the lead is
-    unrouted), and update the state rows. `leads`: one mapping per lead with the decision's
-    columns and the lead row's (`_CLAIM_COLUMNS`); `pools`, `loads`: the state rows' new values
-    with `b_key` (their id) and `b_version` (the version read)."""
+    unrouted), and update the state rows. `leads`: `lead_row` of each; `pools`, `loads`: the
+    state rows' new values with `b_key` (their id) and `b_version` (the version read)."""
     if connection.dialect.name == "postgresql":
         result = connection.execute(
             _WRITE_POSTGRES,

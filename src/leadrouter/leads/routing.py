@@ -43,7 +43,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from leadrouter.codec import decision_to_dict
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.leads import record
 from leadrouter.leads.models import ROUTED, LeadRow
@@ -237,7 +236,7 @@ def decide(
     pools, loads = _state_rows(read, state, [decision for _, _, decision, _ in decided])
     written = record.write(
         connection,
-        [_lead_row(now, cause, *entry) for entry in decided],
+        [record.lead_row(now, cause, lead.id, *rest) for lead, *rest in decided],
         pools,
         loads,
         new=cause == "new",
@@ -250,34 +249,6 @@ def decide(
     return [
         Routed(written.claimed[lead.id], lead.id, now, decision) for lead, _, decision, _ in decided
     ]
-
-
-def _lead_row(
-    now: datetime,
-    cause: str,
-    lead: StoredLead,
-    keys: DedupeKeys,
-    decision: Decision,
-    account_id: str | None,
-) -> dict[str, Any]:
-    """A lead's decision row, and what its lead row takes of it (`record.write`)."""
-    return {
-        "lead_id": lead.id,
-        "at": now,
-        "cause": cause,
-        "kind": decision.kind.value,
-        "owner": decision.owner,
-        "queue": decision.queue,
-        "rule": decision.rule,
-        "policy_version": decision.policy_version,
-        "fallback": decision.fallback,
-        "body": decision_to_dict(decision),
-        "pool": decision.pool,
-        "account_id": account_id,
-        "email_key": keys.email_key,
-        "phone": keys.phone,
-        "name_key": keys.name_key,
-    }
 
 
 @dataclass(frozen=True, slots=True)
