@@ -17,6 +17,7 @@ from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.keys.api import router as keys_router
 from leadrouter.keys.cache import VerifiedKeys
 from leadrouter.leads.api import router as leads_router
+from leadrouter.leads.lane import IntakeLane
 from leadrouter.leads.pipeline import IntakePipeline
 from leadrouter.notify.api import router as notify_router
 from leadrouter.policies.api import router as policies_router
@@ -78,6 +79,8 @@ def create_app(
         return {"status": "ok"}
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost, so the ordinary intake skips the rest (`leads/lane.py`).
+    app.add_middleware(IntakeLane, max_bytes=settings.max_body_bytes)
     return app
 
 

@@ -66,8 +66,13 @@ async def _not_found(request: Request, error: Exception) -> JSONResponse:
     return problem(404, str(error))
 
 
-async def _conflict(request: Request, error: Exception) -> JSONResponse:
+def conflict(error: Conflict) -> JSONResponse:
     return problem(409, str(error))
+
+
+async def _conflict(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Conflict)
+    return conflict(error)
 
 
 async def _policy(request: Request, error: Exception) -> JSONResponse:
