@@ -1,4 +1,4 @@
-"""16 clients post 2,000 leads at once to one pool over real HTTP (uvicorn, 2 worker processes)
+"""16 clients post 2,000 leads at once to one pool over real HTTP (`serve`, 2 worker processes)
 against PostgreSQL: every lead has exactly one owner and one decision, retried idempotency keys
 never duplicate, and round-robin counts differ by at most one."""
 
@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -58,20 +59,12 @@ def server(postgres_url: str) -> Iterator[tuple[str, str, Database]]:
     port = free_port()
     env = os.environ | {"LEADROUTER_DB": postgres_url}
     command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "leadrouter.api:app_from_env",
-        "--factory",
-        "--host",
-        "127.0.0.1",
+        str(Path(sys.executable).with_name("leadrouter")),
+        "serve",
         "--port",
         str(port),
         "--workers",
         "2",
-        "--timeout-worker-healthcheck",
-        "60",
-        "--no-access-log",
     ]
     process = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -12,9 +12,8 @@ from pathlib import Path
 import typer
 import uvicorn
 from sqlalchemy import func, select
-from uvicorn.supervisors import Multiprocess
 
-from leadrouter.api.listen import ReusePortListener, check_free
+from leadrouter.api.workers import Supervisor
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, fail, fail_on
 from leadrouter.dashboard.demo import seed_demo
@@ -100,10 +99,12 @@ def serve(
         uvicorn.Server(config).run()
         return
     try:
-        check_free(settings.host, settings.port)
+        supervisor = Supervisor(config)
     except OSError as error:
         fail(f"cannot listen on {settings.host}:{settings.port}: {error.strerror}")
-    Multiprocess(config, sockets=[ReusePortListener(settings.host, settings.port)]).run()
+    code = supervisor.run()
+    if code:
+        raise typer.Exit(code)
 
 
 @db_app.command("upgrade")
