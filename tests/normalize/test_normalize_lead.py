@@ -382,6 +382,18 @@ def test_normalize_lead__reads_each_lead_on_its_own_when_leads_share_their_keys(
     assert fields_of(first) == {"state": "US-CA", "company": "Acme", "country": "US"}
 
 
+def test_normalize_lead__reads_a_value_alike_whatever_keys_come_with_it() -> None:
+    """What a field's values gave is remembered per field, for leads of every set of keys; a
+    value read in a country's light is remembered per country."""
+    us = fields_of({"Phone": "(415) 555-0100", "Country": "US"})
+    assert fields_of({"company": "Acme", "phone": "(415) 555-0100", "country": "usa"}) == {
+        **us,
+        "company": "Acme",
+    }
+    german = fields_of({"country": "Germany", "Phone": "(415) 555-0100", "Company": "Acme"})
+    assert german["phone"] != us["phone"]
+
+
 def test_normalize_lead__maps_the_same_keys_by_the_custom_fields_given_with_each_lead() -> None:
     raw = {"Deal Size": "12,500", "Company": "Acme"}
 

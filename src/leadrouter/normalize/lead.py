@@ -52,9 +52,12 @@ _BOUNDS = {name: (f"{name}_min", f"{name}_max") for name in ("employees", "reven
 
 # Read before all other fields: phone, state and postal code are read in the country's light.
 _FIRST = ("country", "state")
-# Readings remembered per field of a plan (distinct raw values, with the country where it
+# Readings remembered per field and reader (distinct raw values, with the country where it
 # matters); a unique column (email) fills its table once and is then read afresh each time.
 READINGS_PER_FIELD = 2048
+# Plans remembered, one per set of keys: a form posts one set, but a CRM or a CSV reader that
+# leaves out empty fields sends many.
+PLANS = 4096
 
 # What reading one raw value adds to a lead: fields set, fields set unless the lead has them
 # already (a range's bounds yield to a raw bound column), and warnings. Shared between leads, so
@@ -384,6 +387,9 @@ CATEGORICAL_FIELDS: frozenset[str] = frozenset(
 _KINDS: dict[str, FieldType] = dict(STANDARD_FIELDS)  # a plain dict: faster than the proxy
 
 _Plan = tuple[tuple[str, str, _Reader | None, dict[Any, Reading], bool], ...]
+# What each field's raw values gave, per (field, reader): shared by every plan reading that
+# field, so leads with other sets of keys (a field left out when empty) still find them.
+_readings: dict[tuple[str, _Reader], dict[Any, Reading]] = {}
 # The keys, custom fields and plan of the last lead: CSV rows and form posts repeat them.
 _last_plan: list[tuple[tuple[Any, ...], tuple[tuple[str, FieldType], ...], _Plan | None]] = [
     ((), (), None)
@@ -512,7 +518,7 @@ def _custom_by_key(custom: Iterable[str]) -> dict[str, str]:
     return {fold_key(name): name for name in custom if name not in STANDARD_FIELDS}
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=PLANS)
 def _plan(keys: tuple[Any, ...], custom: tuple[tuple[str, FieldType], ...]) -> _Plan | None:
     """(raw key, field, reader, readings, by country) in reading order for leads with these keys;
     None if two keys name a field. The reader is None for list fields, whose raw value is read
@@ -549,7 +555,8 @@ def _plan_of(key_of: Mapping[str, Any], kinds: Mapping[str, FieldType]) -> _Plan
     for field in _reading_order(key_of):
         kind = _KINDS.get(field) or kinds[field]
         reader = None if kind is FieldType.LIST else _reader(field, kind)
-        plan.append((key_of[field], field, reader, {}, reader in _BY_COUNTRY))
+        readings = _readings.setdefault((field, reader), {}) if reader is not None else {}
+        plan.append((key_of[field], field, reader, readings, reader in _BY_COUNTRY))
     return tuple(plan)
 
 
