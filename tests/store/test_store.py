@@ -128,3 +128,18 @@ def test_sqlite_writer__holds_the_lock_file_that_other_processes_queue_on(
         fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it committed
         fcntl.flock(other_process, fcntl.LOCK_UN)
     db.dispose()
+
+
+@pytest.mark.postgres
+def test_decision_bodies__are_compressed_with_lz4_on_postgresql(postgres_url: str) -> None:
+    db = Database(postgres_url)
+    upgrade(db.engine)
+    with db.engine.connect() as connection:
+        method = connection.scalar(
+            text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'decisions'::regclass AND attname = 'body'"
+            )
+        )
+    db.dispose()
+    assert method == "l"  # lz4 ('p' is pglz, '' the server's default)
