@@ -6,8 +6,16 @@ from hypothesis import strategies as st
 
 from leadrouter.codec import decision_from_dict, decision_to_dict
 from leadrouter.engine import Snapshot, apply_effects, route
-from leadrouter.explain import describe
-from leadrouter.model import Account, AccountType, Kind, Reason, RepLoad, RoutingState
+from leadrouter.explain import describe, describe_rule
+from leadrouter.model import (
+    Account,
+    AccountType,
+    Kind,
+    Reason,
+    RepLoad,
+    RoutingState,
+    RuleCheck,
+)
 from tests.factories import TUESDAY_15_UTC, snapshot
 
 HOT = {"email": "jo@initech.com", "employees": "5k", "form": "demo_request"}
@@ -147,6 +155,18 @@ def test_describe__tells_a_human_why():
     assert "Sent to queue unrouted by rule 'apac'" in text
     assert "rep sam in pool apac: skipped: outside working hours" in text
     assert "estimated_value missing" in text
+
+
+def test_describe_rule__words_each_check_by_its_own_content():
+    """Sentences are remembered per check object; equal checks word alike, others differ."""
+    missed = RuleCheck("big", False, "employees >= 1000", (), (("employees", 50.0),))
+    again = RuleCheck("big", False, "employees >= 1000", (), (("employees", 50.0),))
+    other = RuleCheck("big", False, "employees >= 1000", (), (("employees", 75.0),))
+    first = describe_rule(missed)
+
+    assert first == "rule 'big': no — employees >= 1000 is false (employees = 50)"
+    assert describe_rule(missed) == describe_rule(again) == first
+    assert describe_rule(other).endswith("(employees = 75)")
 
 
 BASE = snapshot()

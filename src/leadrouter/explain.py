@@ -48,7 +48,25 @@ def headline(decision: Decision) -> str:
     return f"{where.capitalize()} {by} (policy {decision.policy_version}){alert}."
 
 
+# Sentences of rule checks met lately, by identity: the engine hands out the same RuleCheck
+# objects lead after lead (its policy remembers them), so most leads' rules are worded once.
+# Each entry keeps its check alive, so no other object can take its id meanwhile.
+_WORDED = 16384
+_worded: dict[int, tuple[RuleCheck, str]] = {}
+
+
 def describe_rule(check: RuleCheck) -> str:
+    known = _worded.get(id(check))
+    if known is not None:
+        return known[1]
+    if len(_worded) >= _WORDED:
+        _worded.clear()
+    text = _word_rule(check)
+    _worded[id(check)] = (check, text)
+    return text
+
+
+def _word_rule(check: RuleCheck) -> str:
     if check.matched:
         return f"rule '{check.rule}': matched"
     text = f"rule '{check.rule}': no — {check.clause} is false"

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, literal, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from leadrouter.codec import decision_to_dict
+from leadrouter.codec import decision_json
 from leadrouter.leads.models import RECEIVED, ROUTED, DecisionRow, LeadRow
 from leadrouter.matching import DedupeKeys
 from leadrouter.model import Decision
@@ -78,7 +78,8 @@ def lead_row(
         "rule": decision.rule,
         "policy_version": decision.policy_version,
         "fallback": decision.fallback,
-        "body": decision_to_dict(decision),
+        # Rule checks and scores the codec has met before come already encoded.
+        "body": decision_json(decision),
         "pool": decision.pool,
         "account_id": account_id,
         "email_key": keys.email_key,
