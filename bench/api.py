@@ -233,7 +233,9 @@ def run(kind: str, leads: list[dict[str, str]], clients: int, workers: int) -> N
             latencies, elapsed = post(port, timed, clients)
             server_cpu = cpu_seconds(servers) - before[0]
             per_child = [cpu_seconds({pid}) - b for pid, b in zip(children, per_child, strict=True)]
-            postgres_cpu = cpu_seconds(postgres) - before[1]
+            # Backends a pool opened during the run count whole: they started after `before`.
+            started = postgres_processes() - postgres
+            postgres_cpu = cpu_seconds(postgres) - before[1] + cpu_seconds(started)
     cuts = statistics.quantiles(latencies, n=100)
     count = len(latencies)
     cpu = f"server CPU {server_cpu / count * 1000:.2f} ms/lead"
