@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from leadrouter.memo import IdentityMemo
 from leadrouter.model import (
     Account,
     AccountMatch,
@@ -238,45 +239,26 @@ def _rules_to_list(checks: tuple[RuleCheck, ...]) -> list[dict[str, Any]]:
     return [_rule_to_dict(check) for check in checks]
 
 
-class _Encoded:
-    """The JSON of immutable trace values, remembered by identity and cleared whole at `size`.
+class _Encoded(IdentityMemo[Any, bytes]):
+    """The JSON of immutable trace values (`memo.py`).
 
     A lead's trace holds a RuleCheck per rule tried, mostly the same objects lead after lead (the
     policy remembers them), often the very tuple of them an earlier lead had (the policy's scan
     remembers those too), and often a remembered Score, so each is encoded once, and a tuple of
-    rule checks met for the first time is joined from its checks' JSON. Identity is safe as a key
-    because each entry keeps its value alive, so no other object can take its id while it is
-    remembered.
+    rule checks met for the first time is joined from its checks' JSON.
     """
 
-    __slots__ = ("_encode", "_encoded", "_kept", "_size")
+    __slots__ = ()
 
-    def __init__(self, encode: Callable[[Any], bytes], size: int) -> None:
-        self._encode = encode
-        self._size = size
-        self._encoded: dict[int, bytes] = {}
-        self._kept: dict[int, object] = {}
-
-    def of(self, value: object) -> bytes:
-        return self._encoded.get(id(value)) or self._add(value)
-
-    def array(self, values: tuple[object, ...]) -> bytes:
+    def array(self, values: tuple[Any, ...]) -> bytes:
         """The JSON array of `values`, each encoded or remembered here."""
-        encoded = self._encoded
+        encoded = self._made
         try:  # map over C functions: no bytecode per value when every one is remembered
             joined = b",".join(map(encoded.__getitem__, map(id, values)))
         except KeyError:
             # `or`: encoded JSON is never empty bytes, so only values not seen yet are added.
             joined = b",".join([encoded.get(id(value)) or self._add(value) for value in values])
         return b"[" + joined + b"]"
-
-    def _add(self, value: object) -> bytes:
-        if len(self._encoded) >= self._size:
-            self._encoded.clear()
-            self._kept.clear()
-        data = self._encoded[id(value)] = self._encode(value)
-        self._kept[id(value)] = value
-        return data
 
 
 _encoded_rules = _Encoded(lambda check: orjson.dumps(_rule_to_dict(check)), size=16384)

@@ -12,6 +12,7 @@ from rich.console import Group
 from rich.text import Text
 from rich.tree import Tree
 
+from leadrouter.memo import IdentityMemo
 from leadrouter.model import Decision, Kind, Reason, RepCheck, RuleCheck
 
 # Account-matching notes are shown under "Account" rather than among the other notes.
@@ -48,22 +49,8 @@ def headline(decision: Decision) -> str:
     return f"{where.capitalize()} {by} (policy {decision.policy_version}){alert}."
 
 
-# Sentences of rule checks met lately, by identity: the engine hands out the same RuleCheck
-# objects lead after lead (its policy remembers them), so most leads' rules are worded once.
-# Each entry keeps its check alive, so no other object can take its id meanwhile.
-_WORDED = 16384
-_worded: dict[int, tuple[RuleCheck, str]] = {}
-
-
 def describe_rule(check: RuleCheck) -> str:
-    known = _worded.get(id(check))
-    if known is not None:
-        return known[1]
-    if len(_worded) >= _WORDED:
-        _worded.clear()
-    text = _word_rule(check)
-    _worded[id(check)] = (check, text)
-    return text
+    return _worded.of(check)
 
 
 def _word_rule(check: RuleCheck) -> str:
@@ -75,6 +62,11 @@ def _word_rule(check: RuleCheck) -> str:
     elif check.values:
         text += " (" + ", ".join(f"{k} = {_show(v)}" for k, v in check.values) + ")"
     return text
+
+
+# The engine hands out the same RuleCheck objects lead after lead (its policy remembers them), so
+# most leads' rules are worded once.
+_worded: IdentityMemo[RuleCheck, str] = IdentityMemo(_word_rule, size=16384)
 
 
 def describe_rep(check: RepCheck) -> str:
