@@ -239,8 +239,9 @@ def run(kind: str, leads: list[dict[str, str]], clients: int, workers: int) -> N
     cuts = statistics.quantiles(latencies, n=100)
     count = len(latencies)
     cpu = f"server CPU {server_cpu / count * 1000:.2f} ms/lead"
-    # The kernel hashes each keep-alive connection to a worker: an uneven split shows here. (The
-    # supervisor's other children, such as multiprocessing's resource tracker, do ~nothing.)
+    # How the work fell between the workers: `serve` deals connections in turn, so an uneven
+    # split means uneven traffic. (The supervisor's other children, such as multiprocessing's
+    # resource tracker, do ~nothing.)
     busy = [c for c in per_child if c > 0.01 * sum(per_child)]
     if len(busy) > 1:
         shares = "/".join(f"{100 * c / sum(busy):.0f}" for c in busy)

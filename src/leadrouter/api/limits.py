@@ -14,6 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 TOO_LARGE = 413
 
 
+def within(content_length: bytes, max_bytes: int) -> bool:
+    """Whether a Content-Length header's value is a length of at most `max_bytes`."""
+    return content_length.isdigit() and int(content_length) <= max_bytes
+
+
 class BodyLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -25,7 +30,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
+            if name == b"content-length" and not within(value, self.max_bytes):
                 await self._reject(send)
                 return
         received = 0

@@ -136,17 +136,17 @@ class Supervisor:
                 if connection.family in (socket.AF_INET, socket.AF_INET6):
                     # Answers are small writes, each awaited by its client: never hold them back.
                     connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                for _ in range(len(self.workers)):
-                    worker = self.workers[next(turn) % len(self.workers)]
-                    try:
-                        socket.send_fds(
-                            worker.feed, [b"c"], [connection.fileno()], socket.MSG_DONTWAIT
-                        )
-                        break
-                    except OSError:  # dead, or too far behind to take more: the next one
-                        continue
-                else:
+                if not any(self._pass(connection, next(turn)) for _ in self.workers):
                     log.warning("no worker could take a connection: closed")
+
+    def _pass(self, connection: socket.socket, turn: int) -> bool:
+        """Hand `connection` to the worker whose turn it is; False if it cannot take it."""
+        worker = self.workers[turn % len(self.workers)]
+        try:
+            socket.send_fds(worker.feed, [b"c"], [connection.fileno()], socket.MSG_DONTWAIT)
+        except OSError:  # dead, or too far behind to take more: the next one
+            return False
+        return True
 
 
 def _serve(config: uvicorn.Config, feed: socket.socket) -> None:

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadrouter.api.context import Services
 from leadrouter.api.errors import conflict
+from leadrouter.api.limits import within
 from leadrouter.errors import Conflict
 from leadrouter.keys.schemas import Scope as KeyScope
 from leadrouter.leads import service
@@ -41,8 +42,7 @@ class IntakeLane:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope["headers"])
-        length = headers.get(b"content-length", b"") if headers is not None else b""
-        if headers is None or not length.isdigit() or int(length) > self.max_bytes:
+        if headers is None or not within(headers.get(b"content-length", b""), self.max_bytes):
             await self.app(scope, receive, send)
             return
         body, receive = await _read(receive)
