@@ -40,9 +40,9 @@ from sqlalchemy import create_engine, text
 
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.policies.seed import seed_workspace
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 from machine import reference_ms
 
 WORKSPACE = Path(__file__).resolve().parent.parent / "examples" / "acme"

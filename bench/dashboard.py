@@ -31,11 +31,11 @@ from leadrouter.dashboard.router import COOKIE
 from leadrouter.dashboard.views import WINDOW
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA, build_report
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 from dashboard.server import dashboard_app

@@ -23,8 +23,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import create_engine, func, select, text
 
-from leadrouter.api.context import SystemClock
+from leadrouter.clock import SystemClock
 from leadrouter.codec import decision_to_dict
+from leadrouter.migrations import upgrade
 from leadrouter.model import Decision, Kind, Trace
 from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.templates import Templates
@@ -33,7 +34,6 @@ from leadrouter.reps.schemas import RepCreate
 from leadrouter.sla.models import FIRED, PENDING, RUNNING, SlaTimerRow
 from leadrouter.sla.policy import SlaPolicy
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 from leadrouter.worker import Worker
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

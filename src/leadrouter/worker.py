@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from leadrouter.api.context import Clock
+from leadrouter.clock import Clock
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
 from leadrouter.notify.message import DeliveryFailed

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.settings import Settings

@@ -128,6 +128,20 @@ def test_policy_simulate__counts_moves_by_rule_and_target(seeded: TestClient) ->
     assert result["moves"] == [{"from": "review:deal_desk", "to": "ana", "count": 3}]
 
 
+def test_policy_simulate__finds_duplicates_among_the_replayed_leads(seeded: TestClient) -> None:
+    # The same person twice: a candidate that sends duplicates to a queue moves the second.
+    seeded.post("/v1/leads", json={"lead": {"email": "jo@tinyco.io", "country": "US"}})
+    seeded.post("/v1/leads", json={"lead": {"email": "Jo+again@tinyco.io", "country": "US"}})
+    sticky = POLICY.replace('"t1"', '"t3"').replace(
+        "rules:\n", "rules:\n  - id: dupes\n    when: duplicate\n    route: queue unrouted\n"
+    )
+    assert seeded.post("/v1/policies", json={"text": sticky}).status_code == 201
+
+    result = seeded.post("/v1/policies/t3/simulate", params={"last": 10}).json()
+
+    assert (result["leads"], result["moved"], result["by_rule"]) == (2, 1, {"dupes": 1})
+
+
 def test_openapi__is_served_with_every_router(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/leads", "/v1/reps", "/v1/policies/{version}/simulate", "/v1/audit"} <= set(paths)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys.schemas import Scope
 from leadrouter.leads import lane
 from leadrouter.settings import Settings

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.settings import Settings
 from leadrouter.store import Database

@@ -175,6 +175,6 @@ def test_port_taken__is_an_os_error_before_any_worker_starts() -> None:
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
         other.listen()
-        config = uvicorn.Config("leadrouter.api:app_from_env", port=other.getsockname()[1])
+        config = uvicorn.Config("leadrouter.app:app_from_env", port=other.getsockname()[1])
         with pytest.raises(OSError):
             Supervisor(config)

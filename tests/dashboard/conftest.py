@@ -15,9 +15,9 @@ from leadrouter.dashboard.demo import seed_demo
 from leadrouter.dashboard.router import COOKIE
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 
 from .server import dashboard_app
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from leadrouter.api import create_app
-from leadrouter.api.context import Clock
+from leadrouter.app import create_app
+from leadrouter.clock import Clock
 from leadrouter.dashboard.router import router
 from leadrouter.settings import Settings, get_settings
 from leadrouter.store import Database

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.notify.api import router as notify_router

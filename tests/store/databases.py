@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from leadrouter.migrations import upgrade
+from leadrouter.migrations.tables import metadata
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
-from leadrouter.store.tables import metadata
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Tables whose rows a test must not wipe: the migration stamp and the config counter's one row.

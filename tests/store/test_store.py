@@ -13,11 +13,11 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from leadrouter.audit.models import AuditRow
+from leadrouter.migrations import upgrade
+from leadrouter.migrations.tables import metadata
 from leadrouter.settings import Settings
 from leadrouter.store import Database
 from leadrouter.store.config_version import bump_config_version, read_config_version
-from leadrouter.store.migrate import upgrade
-from leadrouter.store.tables import metadata
 
 
 def test_upgrade__creates_every_table(db: Database) -> None:

@@ -1,7 +1,4 @@
-"""The HTTP API: app factory, error mapping, auth, body limits. Domain routers live in their
-packages (`leads/api.py`, ...); this package only assembles them and owns the edge concerns.
+"""HTTP plumbing that domain routers import: auth and scopes, the error mapping, body limits,
+the request context, warm-up and the worker supervisor. It imports no domain router: the
+application is assembled in `leadrouter.app`.
 """
-
-from leadrouter.api.app import app_from_env, create_app
-
-__all__ = ["app_from_env", "create_app"]

@@ -14,9 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.context import Services, services
-from leadrouter.keys import service as keys
-from leadrouter.keys.schemas import Scope
-from leadrouter.keys.service import Principal
+from leadrouter.api.scopes import Principal, Scope
 
 _bearer = HTTPBearer(auto_error=False, description="an API key: `leadrouter keys create`")
 
@@ -52,7 +50,7 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 def _verify(svc: Services, token: str) -> Principal | None:
     with svc.db.read() as session:
-        principal = keys.verify(session=session, token=token)
+        principal = svc.verify_key(session, token)
     if principal is not None:
         svc.keys.put(token, principal)
     return principal

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_INVALID, console, fail_on
+from leadrouter.cli.trace import render
 from leadrouter.errors import PolicyError
-from leadrouter.explain import render
 from leadrouter.policy_cases import run_cases
 from leadrouter.sla.policy import load_sla
 from leadrouter.workspace import Workspace, load_workspace

@@ -15,9 +15,9 @@ from leadrouter.batch import BadRow, Summary, json_record, open_decisions, read_
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
 from leadrouter.cli.policy import load_or_exit
+from leadrouter.cli.trace import render
 from leadrouter.codec import decision_to_dict
 from leadrouter.engine import route as route_lead
-from leadrouter.explain import render
 
 _PROGRESS_EVERY = 256  # rows between progress bar updates
 

@@ -20,11 +20,11 @@ from leadrouter.dashboard.demo import seed_demo
 from leadrouter.errors import Conflict, PolicyError
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.policies.seed import seed_workspace
 from leadrouter.reps.models import RepRow
 from leadrouter.settings import Settings, get_settings
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 
 db_app = typer.Typer(help="Manage the service's database.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
@@ -81,7 +81,7 @@ def serve(
     database.dispose()
     settings.export()
     config = uvicorn.Config(
-        "leadrouter.api:app_from_env",
+        "leadrouter.app:app_from_env",
         factory=True,
         host=settings.host,
         port=settings.port,

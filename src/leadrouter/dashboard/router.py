@@ -22,11 +22,11 @@ from leadrouter.api.auth import Svc
 from leadrouter.dashboard import actions, views
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.errors import LeadRouterError
+from leadrouter.experiments import simulate as simulation
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import Scope
 from leadrouter.keys.service import Principal
 from leadrouter.leads import service as leads
-from leadrouter.policies import service as policies
 from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.reps.models import RepRow
@@ -247,7 +247,7 @@ def simulate(
         return _action_result(request, "Sign in first.", 401)
     try:
         with svc.db.read() as session:
-            result = policies.simulate(
+            result = simulation.simulate(
                 session=session,
                 config=svc.cache.get(session),
                 version=version,

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class Scope(StrEnum):
-    LEADS_READ = "leads:read"
-    LEADS_WRITE = "leads:write"  # post leads, touches and outcomes (implies leads:read)
-    CONFIG_READ = "config:read"
-    CONFIG_WRITE = "config:write"  # reps, pools, queues, accounts, policies (implies config:read)
-    ADMIN = "admin"  # everything, including keys and the audit log
+from leadrouter.api.scopes import Scope
 
 
 class KeyCreate(BaseModel):

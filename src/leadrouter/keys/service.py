@@ -9,36 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.api.scopes import IMPLIED, Principal, Scope
 from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict
 from leadrouter.keys.models import ApiKeyRow
-from leadrouter.keys.schemas import KeyCreate, KeyCreated, KeyRead, Scope
+from leadrouter.keys.schemas import KeyCreate, KeyCreated, KeyRead
 from leadrouter.store.rows import as_json, require_row
 
 TOKEN_PREFIX = "lr_"
-# A scope also grants the ones listed here.
-IMPLIED: dict[Scope, frozenset[Scope]] = {
-    Scope.LEADS_WRITE: frozenset({Scope.LEADS_READ}),
-    Scope.CONFIG_WRITE: frozenset({Scope.CONFIG_READ}),
-    Scope.ADMIN: frozenset(Scope),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the key's name (recorded in the audit log) and what it may do."""
-
-    name: str
-    scopes: frozenset[Scope]
-
-    def can(self, scope: Scope) -> bool:
-        return scope in self.scopes
 
 
 def hash_token(token: str) -> str:

@@ -1,5 +1,5 @@
 """HTTP routes for policy versions: upload (422 lists every problem with line and column),
-list, show, diff, simulate, activate, roll back."""
+list, show, diff, activate, roll back."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from leadrouter.policies.schemas import (
     PolicyUpload,
     PolicyVersionDetail,
     PolicyVersionRead,
-    Simulation,
 )
 from leadrouter.policies.snapshot import active_version
 
@@ -62,20 +61,6 @@ def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
         row = service.get_or_raise(session=session, version=version)
         read = service.read(row, active_version(session))
         return PolicyVersionDetail(**read.model_dump(), text=row.text)
-
-
-@router.post("/{version}/simulate")
-def simulate(
-    version: str,
-    svc: Svc,
-    _: ConfigRead,
-    last: Annotated[int, Query(ge=1, description="how many of the latest leads to replay")] = 500,
-) -> Simulation:
-    """How many of the last leads this version would send elsewhere, from whom to whom."""
-    last = min(last, svc.settings.simulate_max_leads)
-    with svc.db.read() as session:
-        config = svc.cache.get(session)
-        return service.simulate(session=session, config=config, version=version, last=last)
 
 
 @router.post("/{version}/activate")

@@ -1,32 +1,27 @@
-"""Policy versions: upload (validated against the stored team), list, diff, simulate, activate
-and roll back. Activation and rollback bump the config version so every process recompiles.
+"""Policy versions: upload (validated against the stored team), list, diff, activate and roll
+back (simulation lives in `experiments/`). Activation and rollback bump the config version so
+every process recompiles.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.audit import service as audit
-from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.errors import Conflict
-from leadrouter.leads.models import ROUTED, LeadRow
-from leadrouter.model import Decision, Kind, RoutingState
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
-from leadrouter.policies.schemas import Move, PolicyDiff, PolicyVersionRead, Simulation
+from leadrouter.policies.schemas import PolicyDiff, PolicyVersionRead
 from leadrouter.policies.snapshot import (
     POLICY_SOURCE,
-    Config,
     active_version,
     compile_version,
     load_team,
 )
 from leadrouter.policy import compile_policy
-from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.sla.policy import load_sla
 from leadrouter.store.config_version import bump_config_version
 from leadrouter.store.rows import require_row
@@ -122,58 +117,3 @@ def rollback(*, session: Session, actor: str, now: datetime) -> str:
         raise Conflict("no earlier policy version was ever active")
     activate(session=session, version=previous, actor=actor, now=now)
     return previous
-
-
-def simulate(*, session: Session, config: Config, version: str, last: int) -> Simulation:
-    """Route the last `last` stored leads with `version` and with the active policy, and count
-    the leads whose destination differs.
-
-    Both runs start from the same empty rotation state and replay leads in arrival order, so a
-    difference comes from the policy and not from where round-robin cursors happen to stand.
-    """
-    active = config.require_policy()
-    candidate = compile_version(session, version, config.team)
-    rows = list(
-        session.scalars(
-            select(LeadRow)
-            .where(LeadRow.status == ROUTED)
-            .order_by(LeadRow.received_at.desc(), LeadRow.id.desc())
-            .limit(last)
-        )
-    )
-    rows.reverse()
-    now_dests = _replay(rows, config, active)
-    new_decisions = _replay(rows, config, candidate)
-    moves: Counter[tuple[str, str]] = Counter()
-    by_rule: Counter[str] = Counter()
-    for before, decision in zip(now_dests, new_decisions, strict=True):
-        after = destination(decision)
-        if after != destination(before):
-            moves[(destination(before), after)] += 1
-            by_rule[decision.rule or "(none)"] += 1
-    return Simulation(
-        version=version,
-        against=active.version,
-        leads=len(rows),
-        moved=sum(moves.values()),
-        by_rule=dict(by_rule.most_common()),
-        moves=[Move(from_=a, to=b, count=n) for (a, b), n in moves.most_common()],
-    )
-
-
-def _replay(rows: list[LeadRow], config: Config, policy: CompiledPolicy) -> list[Decision]:
-    state = RoutingState()
-    decisions: list[Decision] = []
-    for row in rows:
-        snapshot = Snapshot(policy=policy, team=config.team, accounts=config.accounts, state=state)
-        decision = route(row.raw, snapshot, row.received_at, lead_id=row.id)
-        state = apply_effects(state, decision)
-        decisions.append(decision)
-    return decisions
-
-
-def destination(decision: Decision) -> str:
-    """Where a decision sent the lead, as one comparable label."""
-    if decision.kind == Kind.REP:
-        return decision.owner or ""
-    return f"{decision.kind}:{decision.queue}"

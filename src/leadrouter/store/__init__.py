@@ -1,8 +1,8 @@
 """Persistence shared by every service package: the declarative Base, the database handle with
-its transactions, the config-version counter and Alembic migrations.
+its transactions and the config-version counter.
 
-It stays generic: domain tables live in their own packages (`leads/models.py`, ...) and register
-themselves in `store/tables.py`. Nothing here knows about routing.
+It stays generic: domain tables live in their own packages (`leads/models.py`, ...) and are
+registered, with the migrations, in `leadrouter.migrations`. Nothing here knows about routing.
 """
 
 from leadrouter.store.base import Base, JSONValue, UTCDateTime

@@ -1,7 +1,9 @@
 """Schema migrations: `upgrade` brings a database to the latest Alembic revision.
 
-Revisions live in `store/migrations/versions/`; a package adding tables adds a revision there
-(`alembic revision --autogenerate` with `make_config`). Never creates tables any other way.
+Revisions live in `migrations/versions/`; a package adding tables registers its models in
+`migrations/tables.py` and adds a revision (`alembic revision --autogenerate` with
+`make_config`). Never creates tables any other way. This package sits above every domain (its
+table registry imports their models), so the store below stays generic.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = Path(__file__).parent
 
 
 def make_config(engine: Engine) -> Config:

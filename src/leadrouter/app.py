@@ -1,4 +1,6 @@
-"""The FastAPI application factory: services, error mapping, body limit and every domain router.
+"""The composition root: builds the FastAPI application, wires the services and mounts every
+domain router (the dashboard's included), the error mapping and the body limit. It sits on top:
+nothing imports it but the `serve` command and tests, so `api/` stays plumbing that domains import.
 
 `create_app` takes its settings, database and clock as arguments (tests pass a fresh database and
 a fake clock); `app_from_env` is what `serve` worker processes build from the environment.
@@ -10,10 +12,13 @@ from fastapi import FastAPI
 
 from leadrouter.accounts.api import router as accounts_router
 from leadrouter.api import errors, warmup
-from leadrouter.api.context import Clock, Services, SystemClock
+from leadrouter.api.context import Services
 from leadrouter.api.limits import BodyLimit
 from leadrouter.audit.api import router as audit_router
+from leadrouter.clock import Clock, SystemClock
 from leadrouter.dashboard.router import router as dashboard_router
+from leadrouter.experiments.api import router as experiments_router
+from leadrouter.keys import service as keys
 from leadrouter.keys.api import router as keys_router
 from leadrouter.keys.cache import VerifiedKeys
 from leadrouter.leads.api import router as leads_router
@@ -36,6 +41,7 @@ ROUTERS = (
     queues_router,
     accounts_router,
     policies_router,
+    experiments_router,
     keys_router,
     audit_router,
     sla_router,
@@ -68,6 +74,7 @@ def create_app(
         cache=cache,
         clock=clock or SystemClock(),
         keys=VerifiedKeys(settings.key_cache_seconds),
+        verify_key=lambda session, token: keys.verify(session=session, token=token),
         intake=IntakePipeline(db, cache, max_batch=settings.intake_batch),
     )
     errors.install(app)

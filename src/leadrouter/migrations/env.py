@@ -1,4 +1,4 @@
-"""Alembic environment: runs migrations on the connection `store.migrate` hands over."""
+"""Alembic environment: runs migrations on the connection `migrations.upgrade` hands over."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import JSON
 
+from leadrouter.migrations.tables import metadata
 from leadrouter.store.base import UTCDateTime
-from leadrouter.store.tables import metadata
 
 
 def render_item(kind: str, obj: Any, autogen: AutogenContext) -> str | bool:

@@ -1,0 +1,1 @@
+"""Changing routing with evidence: stored leads replayed through a candidate policy."""
