@@ -1,7 +1,8 @@
 """Routing a CSV of leads in one go: the batch shell around the engine.
 
-Rows are read, normalized and routed one by one against a snapshot whose rotation state and
-known-lead index move forward with every decision, exactly as the service would move them.
+Rows are read, normalized and routed one by one through the one routing loop
+(`sequence.LeadSequence`), whose rotation state and known-lead index move forward with every
+decision, exactly as the service moves them.
 A structurally broken row (wrong number of values, undecodable) is reported with its row number
 and kept out of routing, never silently dropped; every other row is routed, with data-quality
 warnings in its trace. The engine stays pure: this module owns the state between leads.
@@ -13,16 +14,16 @@ import csv
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from leadrouter.codec import decision_json, json_line
-from leadrouter.engine import Snapshot, apply_effects, route
-from leadrouter.matching import KnownLead, LeadIndex, dedupe_keys
+from leadrouter.engine import Snapshot
 from leadrouter.model import Decision, Kind, Lead
 from leadrouter.normalize import normalize_lead
+from leadrouter.sequence import LeadSequence
 
 # Form exports carry long free-text fields; the csv default (128 KiB) would reject them.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -148,23 +149,14 @@ def route_rows(
     *,
     replay: bool = False,
 ) -> Iterator[Routed]:
-    """Route rows in order, moving rotation state and the known-lead index forward.
+    """Route rows in order through one `LeadSequence` (state and earlier leads carried).
 
     With `replay`, each lead is routed at its own creation time (when it has one), as it would
     have been on arrival; otherwise every lead is routed at `at`.
     """
-    known = snapshot.known_leads if isinstance(snapshot.known_leads, LeadIndex) else LeadIndex()
-    snapshot = replace(snapshot, known_leads=known)
+    sequence = LeadSequence(snapshot)
     custom = snapshot.policy.custom_fields
     for number, row in rows:
         now = (created_at(row) or at) if replay else at
-        lead_id = f"row-{number}"
-        lead = normalize_lead(row, custom, id=lead_id, received_at=now)
-        keys = dedupe_keys(lead)
-        decision = route(lead, snapshot, now, lead_id=lead_id, dedupe_keys=keys)
-        snapshot = snapshot.with_state(apply_effects(snapshot.state, decision))
-        account = decision.trace.match.account.id if decision.trace.match else None
-        known.add(
-            KnownLead(lead_id, decision.owner, keys.email_key, keys.phone, keys.name_key, account)
-        )
-        yield Routed(number, lead, decision)
+        lead = normalize_lead(row, custom, id=f"row-{number}", received_at=now)
+        yield Routed(number, lead, sequence.route(lead, now).decision)

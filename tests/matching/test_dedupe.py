@@ -101,13 +101,15 @@ def test_find__same_name_counts_only_at_the_same_account() -> None:
     )  # type: ignore[index]
 
 
-def test_find__returns_the_first_lead_added_for_a_key() -> None:
+def test_find__returns_the_latest_lead_added_for_a_key() -> None:
+    # Leads are added oldest first: the newest earlier lead is the one whose owner counts now,
+    # as the service's newest-first lookup of stored leads finds it.
     index = LeadIndex()
     index.add(known("L1", email_key="jo@acme.com"))
     index.add(known("L2", email_key="jo@acme.com"))
 
     assert len(index) == 2
-    assert index.find(lead(email="jo@acme.com"), None)[0].id == "L1"  # type: ignore[index]
+    assert index.find(lead(email="jo@acme.com"), None)[0].id == "L2"  # type: ignore[index]
 
 
 def test_find__with_keys_given__looks_up_those_keys_and_finds_what_it_would_compute() -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from leadrouter.migrations import upgrade
+from leadrouter.migrations.tables import metadata
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
-from leadrouter.store.tables import metadata
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 KEEP = {"config_version"}  # the migration inserts its one row; routing expects it

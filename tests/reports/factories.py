@@ -19,6 +19,8 @@ from leadrouter.dashboard.demo import (
     store_routed,
     store_team,
 )
+from leadrouter.matching import KnownLead
+from leadrouter.matching.dedupe import email_key
 from leadrouter.model import Decision, Kind, Note, Reason, RepCheck, RuleCheck, Trace
 from leadrouter.reports.figures import LeadFact
 from leadrouter.store import Database
@@ -72,6 +74,7 @@ def store_leads(session, leads: Iterable[StoredLead]) -> None:
             | ({"source": lead.fact.source} if lead.fact.source else {}),
             lead.fact.received_at,
             decision_for(lead),
+            KnownLead(lead.fact.id, lead.fact.owner, email_key(lead.email), None, None, None),
         )
         for lead in leads
     ]

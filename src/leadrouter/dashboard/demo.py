@@ -25,14 +25,17 @@ from sqlalchemy.orm import Session
 from leadrouter.accounts.models import AccountRow
 from leadrouter.codec import decision_to_dict
 from leadrouter.dashboard import actions
-from leadrouter.engine import Snapshot, apply_effects, route
+from leadrouter.engine import Snapshot
 from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow, OutcomeRow, TouchRow
+from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, RepLoad, RoutingState
+from leadrouter.normalize import normalize_lead
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.snapshot import build_config, compile_version
 from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reps.models import RepLoadRow, RepRow
+from leadrouter.sequence import LeadSequence
 
 REPS = (("ana", "Ana Souza"), ("bob", "Bob Stone"), ("lea", "Lea Kurz"), ("sam", "Sam Tan"))
 POOL = "inbound"
@@ -178,12 +181,13 @@ def arrivals(now: datetime, count: int, days: int, rng: random.Random) -> list[A
 
 @dataclass(frozen=True, slots=True)
 class Routed:
-    """A lead as it arrived and the decision that routed it."""
+    """A lead as it arrived and as the routing loop routed and remembered it."""
 
     id: str
     raw: Mapping[str, Any]
     received_at: datetime
     decision: Decision
+    known: KnownLead  # its dedupe keys and strongly matched account, as routing stores them
 
 
 def store_routed(session: Session, routed: Sequence[Routed]) -> list[LeadRow]:
@@ -192,7 +196,6 @@ def store_routed(session: Session, routed: Sequence[Routed]) -> list[LeadRow]:
     leads = []
     for lead in routed:
         decision = lead.decision
-        match = decision.trace.match
         leads.append(
             LeadRow(
                 id=lead.id,
@@ -204,8 +207,10 @@ def store_routed(session: Session, routed: Sequence[Routed]) -> list[LeadRow]:
                 queue=decision.queue,
                 pool=decision.pool,
                 rule=decision.rule,
-                account_id=match.account.id if match is not None and match.strong else None,
-                email_key=str(lead.raw.get("email", "")).lower() or None,
+                account_id=lead.known.account_id,
+                email_key=lead.known.email_key,
+                phone=lead.known.phone,
+                name_key=lead.known.name_key,
             )
         )
     session.add_all(leads)
@@ -278,22 +283,26 @@ def route_leads(
     config = build_config(session, version=0)
     policies = {v: compile_version(session, v, config.team) for v, _, _ in VERSIONS}
     switches = [(now - timedelta(days=days), v) for v, _, days in VERSIONS]
-    state = RoutingState()
+    sequence = LeadSequence(Snapshot(policies[VERSIONS[0][0]], config.team, config.accounts))
     closing: list[tuple[datetime, str]] = []  # (closed at, rep) of leads that will close
     routed, follow_ups = [], []
     for form in forms:
+        state = sequence.state
         while closing and closing[0][0] <= form.at:
             state = _release(state, heapq.heappop(closing)[1])
         version = [v for at, v in switches if at <= form.at][-1]
-        snapshot = Snapshot(policies[version], config.team, config.accounts, state)
-        decision = route(form.raw, snapshot, form.at, lead_id=form.id)
-        state = apply_effects(state, decision)
-        routed.append(Routed(form.id, form.raw, form.at, decision))
+        sequence.snapshot = replace(sequence.snapshot, policy=policies[version], state=state)
+        custom = policies[version].custom_fields
+        lead = normalize_lead(form.raw, custom, id=form.id, received_at=form.at)
+        done = sequence.route(lead, form.at)
+        decision = done.decision
+        routed.append(Routed(form.id, form.raw, form.at, decision, done.known))
         follow_up = _follow_up(rng, form.at, now) if decision.kind is Kind.REP else None
         follow_ups.append(follow_up)
         outcome = follow_up[1] if follow_up else None
         if outcome is not None and outcome[0] in CLOSED and decision.owner is not None:
             heapq.heappush(closing, (outcome[1], decision.owner))
+    state = sequence.state
     while closing and closing[0][0] <= now:
         state = _release(state, heapq.heappop(closing)[1])
     leads = store_routed(session, routed)

@@ -407,11 +407,12 @@ def _stored_known(done: Done, count: int) -> list[list[KnownLead]]:
 def _known_leads(
     keys: DedupeKeys, earlier: Sequence[KnownLead], stored: Sequence[KnownLead]
 ) -> LeadIndex | None:
-    """Earlier leads sharing a key with this one: `earlier` (newer) first, then stored ones."""
+    """Earlier leads sharing a key with this one: `earlier` (newer, newest first) before the
+    stored ones (newest first), added to the index oldest first."""
     if not (keys.email_key or keys.phone or keys.name_key):
         return None
     index = LeadIndex()
-    for known in (*earlier, *stored):
+    for known in reversed((*earlier, *stored)):
         index.add(known)
     return index
 

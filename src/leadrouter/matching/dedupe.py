@@ -99,7 +99,11 @@ def _email_reason(email: str) -> str:
 
 
 class LeadIndex:
-    """Earlier leads by their dedupe keys; `find` returns the first one added that matches."""
+    """Earlier leads by their dedupe keys; `find` returns the one added last that matches.
+
+    Leads are added oldest first, so a duplicate finds the most recent lead of the same person
+    (whose owner is the one that counts now), as the store's newest-first lookup does.
+    """
 
     __slots__ = ("_by_email", "_by_name", "_by_phone", "_count")
 
@@ -110,13 +114,13 @@ class LeadIndex:
         self._count = 0
 
     def add(self, known: KnownLead) -> None:
-        """Remember an earlier lead; for a key already taken, the earlier lead stays the answer."""
+        """Remember a lead newer than every one added before it."""
         if known.email_key:
-            self._by_email.setdefault(known.email_key, known)
+            self._by_email[known.email_key] = known
         if known.phone:
-            self._by_phone.setdefault(known.phone, known)
+            self._by_phone[known.phone] = known
         if known.name_key and known.account_id:
-            self._by_name.setdefault((known.name_key, known.account_id), known)
+            self._by_name[(known.name_key, known.account_id)] = known
         self._count += 1
 
     def find(
