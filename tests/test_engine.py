@@ -11,10 +11,12 @@ from leadrouter.model import (
     Account,
     AccountType,
     Kind,
+    Overflow,
     Reason,
     RepLoad,
     RoutingState,
     RuleCheck,
+    WhenFull,
 )
 from tests.factories import TUESDAY_15_UTC, snapshot
 
@@ -76,6 +78,32 @@ def test_route__full_pool_overflows_to_its_queue_and_flags_the_fallback():
     assert (decision.kind, decision.queue, decision.rule) == (Kind.QUEUE, "unrouted", "apac")
     assert decision.fallback
     assert any(n.code is Reason.POOL_EXHAUSTED for n in decision.trace.notes)
+
+
+def _apac_overflowing_to(target: str | None) -> Snapshot:
+    """The test snapshot, its APAC pool spilling over to `target` (as a team edited through
+    the API could say, with no target or one since deleted)."""
+    snap = snapshot()
+    apac = snap.team.pools["apac"]
+    pools = {**snap.team.pools, "apac": replace(apac, overflow=Overflow(WhenFull.QUEUE, target))}
+    return replace(snap, team=replace(snap.team, pools=pools))
+
+
+def test_route__overflow_to_no_queue_falls_back_with_reason_instead_of_nowhere():
+    decision = route({**HOT, "country": "Singapore"}, _apac_overflowing_to(None), TUESDAY_15_UTC)
+
+    assert (decision.kind, decision.owner, decision.queue) == (Kind.QUEUE, None, "unrouted")
+    assert decision.fallback and decision.rule == "apac"
+    (note,) = [n for n in decision.trace.notes if n.code is Reason.ROUTING_ERROR]
+    assert "rule 'apac' sent the lead to no queue and to no rep" in note.message
+
+
+def test_route__overflow_to_a_queue_not_on_the_team_falls_back_with_reason():
+    decision = route({**HOT, "country": "SG"}, _apac_overflowing_to("gone"), TUESDAY_15_UTC)
+
+    assert (decision.owner, decision.queue, decision.fallback) == (None, "unrouted", True)
+    assert any("queue 'gone', which is not on the team" in n.message for n in decision.trace.notes)
+    assert decision_from_dict(decision_to_dict(decision)) == decision
 
 
 def test_route__customer_goes_to_account_owner():

@@ -121,21 +121,27 @@ def route(
             normalized = normalize_lead(lead, policy.custom_fields, id=lead_id, received_at=now)  # type: ignore[arg-type]
         return _route(normalized, snapshot, now, dedupe_keys)
     except Exception as exc:  # no lead is lost: the fallback queue takes it and alerts people
-        note = Note(
-            Reason.ROUTING_ERROR,
-            f"routing failed ({type(exc).__name__}: {exc}); sent to the fallback queue",
-        )
         warnings = normalized.warnings if normalized is not None else ()
-        return Decision(
-            kind=Kind.QUEUE,
-            owner=None,
-            queue=policy.fallback_queue,
-            rule=None,
-            policy_version=policy.version,
-            at=now,
-            trace=Trace(warnings=warnings, notes=(note,)),
-            fallback=True,
-        )
+        return routing_failed(policy, now, f"{type(exc).__name__}: {exc}", warnings)
+
+
+def routing_failed(
+    policy: CompiledPolicy, now: datetime, why: str, warnings: tuple[Any, ...] = ()
+) -> Decision:
+    """The decision for a lead that could not be routed: the policy's fallback queue, which
+    alerts people, with `why` in the trace. Also what the service records for a lead whose
+    routing failed outside the engine (a database write it alone made fail)."""
+    note = Note(Reason.ROUTING_ERROR, f"routing failed ({why}); sent to the fallback queue")
+    return Decision(
+        kind=Kind.QUEUE,
+        owner=None,
+        queue=policy.fallback_queue,
+        rule=None,
+        policy_version=policy.version,
+        at=now,
+        trace=Trace(warnings=warnings, notes=(note,)),
+        fallback=True,
+    )
 
 
 def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
@@ -344,6 +350,11 @@ def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _O
     snapshot = run.snapshot
     owner = outcome.owner
     queue = snapshot.team.queues.get(outcome.queue) if outcome.queue else None
+    # Flagged as a fallback, so people are alerted, even if the fallback queue is gone too.
+    unplaced = owner is None and queue is None
+    if unplaced and outcome.queue != snapshot.policy.fallback_queue:
+        outcome = _nowhere(run, rule, outcome)
+        queue = snapshot.team.queues.get(outcome.queue)
     effects = _NO_EFFECTS
     if owner is not None or run.pools:
         rep = snapshot.team.reps.get(owner) if owner else None
@@ -367,9 +378,24 @@ def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _O
         run.now,  # at
         trace,  # trace
         effects,  # effects
-        rule is None or (queue is not None and queue.fallback),  # fallback
+        unplaced or rule is None or (queue is not None and queue.fallback),  # fallback
         outcome.pool,  # pool
     )
+
+
+def _nowhere(run: _Run, rule: str | None, outcome: _Outcome) -> _Outcome:
+    """Where a lead goes whose route named neither a rep nor a queue of the team (a pool's
+    `when_full: queue` without a target, a queue deleted since): the policy's fallback queue,
+    with the reason in the trace. Never a decision without an owner or a queue."""
+    where = f"queue '{outcome.queue}', which is not on the team" if outcome.queue else "no queue"
+    source = f"rule '{rule}'" if rule is not None else "routing"
+    run.notes.append(
+        Note(
+            Reason.ROUTING_ERROR,
+            f"{source} sent the lead to {where} and to no rep; sent to the fallback queue",
+        )
+    )
+    return _Outcome(Kind.QUEUE, None, run.snapshot.policy.fallback_queue, outcome.pool)
 
 
 def apply_effects(state: RoutingState, decision: Decision) -> RoutingState:

@@ -6,7 +6,11 @@ that claims its timer (exactly once, or rolled back and still due), and messages
 written in those same transactions, so the only at-least-once edge is the gap between a channel
 accepting a message and the worker marking it sent. Several workers may run on PostgreSQL (rows
 are claimed with SKIP LOCKED); on SQLite, run one. Time comes from an injected clock, so tests
-run a week of SLA time in milliseconds. Never decides routing; never sends outside `deliver`.
+run a week of SLA time in milliseconds. Never sends outside `deliver`.
+
+It also sweeps: a lead still `received` a little while after it arrived (its intake failed on
+the database, or it came while no policy was active) is routed through the service's own intake
+path (`leads.service.sweep`), so none is left unrouted for good; routing itself stays there.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
+from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
 from leadrouter.notify.message import DeliveryFailed
@@ -34,6 +39,11 @@ from leadrouter.policies.snapshot import Config, ConfigCache
 from leadrouter.sla import service as sla
 from leadrouter.sla.policy import SlaPolicy, load_sla
 from leadrouter.store import Database
+
+# How long a lead may stay `received` before the sweep routes it: far longer than an intake
+# takes (milliseconds), so the sweep never races a request that is routing its lead; a race
+# would be harmless anyway (routing claims a lead only while it is `received`).
+SWEEP_AFTER = timedelta(seconds=10)
 
 SlaSource = Callable[[Config], SlaPolicy]
 """Where a worker finds the SLA rules for the configuration in force."""
@@ -75,6 +85,7 @@ def file_slas(path: Path) -> SlaSource:
 class Pass:
     """What one pass of the loop did."""
 
+    swept: int = 0  # leads left `received` and routed now
     started: int = 0  # decisions taken in (clocks started, alerts raised)
     stopped: int = 0  # clocks stopped by a touch
     fired: int = 0  # timers fired
@@ -84,7 +95,9 @@ class Pass:
 
     @property
     def busy(self) -> bool:
-        return any((self.started, self.stopped, self.fired, self.sent, self.retried, self.dead))
+        return any(
+            (self.swept, self.started, self.stopped, self.fired, self.sent, self.retried, self.dead)
+        )
 
 
 class ScaledClock:
@@ -118,6 +131,7 @@ class Worker:
         rng: random.Random | None = None,
         batch: int = 500,
         lease: timedelta = timedelta(minutes=2),
+        sweep_after: timedelta = SWEEP_AFTER,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -129,6 +143,7 @@ class Worker:
         self.rng = rng or random.Random()
         self.batch = batch
         self.lease = lease
+        self.sweep_after = sweep_after
         self.cache = ConfigCache()
 
     def _context(self, session: Session) -> sla.Context:
@@ -138,12 +153,20 @@ class Worker:
         return sla.Context(config, self.slas(config), self.templates, channels, now, self.name)
 
     def run_once(self) -> Pass:
-        """Take in new decisions and touches, fire every due timer, deliver due messages."""
+        """Route leads left unrouted, take in new decisions and touches, fire every due timer,
+        deliver due messages."""
+        swept = self.sweep()
         started = self._drain(sla.intake)
         stopped = self._drain(sla.stop_touched)
         fired = self._drain(sla.fire_due)
         sent, retried, dead = self.deliver_due()
-        return Pass(started, stopped, fired, sent, retried, dead)
+        return Pass(swept, started, stopped, fired, sent, retried, dead)
+
+    def sweep(self) -> int:
+        """Route the leads still `received` `sweep_after` after they arrived; how many."""
+        now = self.clock.now()
+        received_by = now - self.sweep_after
+        return leads.sweep(db=self.db, cache=self.cache, received_by=received_by, now=now)
 
     def _drain(self, step: Callable[..., int]) -> int:
         """Run `step` in batches, one transaction each, until a batch comes back short."""

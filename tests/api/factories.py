@@ -36,7 +36,8 @@ rules:
 POLICY_V2 = POLICY.replace('"t1"', '"t2"').replace("review deal_desk", "rep ana")
 
 
-def seed(session: Session, now: datetime) -> None:
+def seed(session: Session, now: datetime, *, activate: bool = True) -> None:
+    """The team and POLICY, uploaded and (unless not `activate`) activated."""
     for rep_id in REPS:
         reps.create(
             session=session,
@@ -58,7 +59,8 @@ def seed(session: Session, now: datetime) -> None:
         now=now,
     )
     policies.upload(session=session, text=POLICY, actor="test", now=now)
-    policies.activate(session=session, version="t1", actor="test", now=now)
+    if activate:
+        policies.activate(session=session, version="t1", actor="test", now=now)
 
 
 def lead(n: int = 0, **fields: Any) -> dict[str, Any]:

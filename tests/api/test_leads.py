@@ -15,8 +15,8 @@ from leadrouter.leads.schemas import LeadCreate
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.store import Database
 
-from .conftest import FakeClock
-from .factories import REPS, lead
+from .conftest import TUESDAY_3PM, FakeClock
+from .factories import REPS, lead, seed
 
 
 def count(database: Database, model: type) -> int:
@@ -165,10 +165,31 @@ def test_outcome__unknown_outcome_is_422_naming_the_field(seeded: TestClient) ->
     assert response.json()["errors"][0]["path"] == "body.outcome"
 
 
-def test_post_lead__without_active_policy_is_a_conflict(api: TestClient) -> None:
-    response = api.post("/v1/leads", json=lead(1))
-    assert response.status_code == 409
-    assert "no active policy" in response.json()["message"]
+def test_post_lead__without_active_policy_is_held_visibly_and_routed_on_activation(
+    api: TestClient, database: Database
+) -> None:
+    with database.session() as session:
+        seed(session, TUESDAY_3PM, activate=False)
+    first = api.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k1"})
+    second = api.post("/v1/leads", json=lead(2))
+    again = api.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k1"})
+
+    assert [r.status_code for r in (first, second, again)] == [202, 202, 202]
+    held = first.json()
+    assert held["status"] == "received" and "no active policy" in held["message"]
+    assert again.json()["lead_id"] == held["lead_id"]
+    waiting = api.get("/v1/leads/waiting").json()
+    assert {w["lead_id"] for w in waiting} == {held["lead_id"], second.json()["lead_id"]}
+
+    assert api.post("/v1/policies/t1/activate").status_code == 200
+    for response in (first, second):
+        stored = api.get(f"/v1/leads/{response.json()['lead_id']}").json()
+        assert (stored["status"], stored["owner"] in REPS) == ("routed", True)
+    assert api.get("/v1/leads/waiting").json() == []
+    assert (
+        api.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k1"}).json()["owner"]
+        in REPS
+    )
 
 
 def open_leads(database: Database) -> dict[str, int]:

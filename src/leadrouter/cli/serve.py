@@ -22,6 +22,7 @@ from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.migrations import upgrade
 from leadrouter.policies.seed import seed_workspace
+from leadrouter.policies.snapshot import active_version
 from leadrouter.reps.models import RepRow
 from leadrouter.settings import Settings, get_settings
 from leadrouter.store import Database
@@ -78,6 +79,12 @@ def serve(
             fail_on(error)
         if seeded:
             console.print(f"seeded the database from {settings.workspace}")
+    with database.read() as session:
+        if active_version(session) is None:
+            console.print(
+                "no policy is active: leads are stored and held (202, GET /v1/leads/waiting)"
+                " until one is uploaded and activated (POST /v1/policies/{version}/activate)"
+            )
     database.dispose()
     settings.export()
     config = uvicorn.Config(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
 from leadrouter.leads import service
@@ -27,7 +27,13 @@ IDEMPOTENCY_KEY_MAX = 200
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=DecisionSummary,
-    responses={200: {"description": "a retry: the lead and decision stored before"}},
+    responses={
+        200: {"description": "a retry: the lead and decision stored before"},
+        202: {
+            "model": service.Held,
+            "description": "stored, not routed: no policy is active; routed once one is",
+        },
+    },
 )
 async def post_lead(
     lead_in: LeadCreate,
@@ -46,16 +52,33 @@ async def post_lead(
     return answer(decision, created)
 
 
-def answer(decision: DecisionSummary, created: bool) -> Response:
-    """The answer to an intake: 201 for a new lead, 200 for a retry, the decision as JSON."""
+def answer(decision: service.Answer, created: bool) -> Response:
+    """The answer to an intake: 201 for a new lead, 200 for a retry, the decision as JSON; 202
+    for a lead held while no policy is active."""
     # Encoded here: the summary was just built and validated, and FastAPI would validate it
     # again and encode it twice over on the hot path.
+    if isinstance(decision, service.Held):
+        code = status.HTTP_202_ACCEPTED
+    else:
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return Response(
         decision.model_dump_json(),
-        status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        status_code=code,
         headers={"Location": f"/v1/leads/{decision.lead_id}"},
         media_type="application/json",
     )
+
+
+@router.get("/waiting")
+def get_waiting(
+    svc: Svc,
+    _: LeadsRead,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
+) -> list[service.Held]:
+    """Leads stored and not routed yet, oldest first: held while no policy is active, or left
+    behind by a failed intake until the worker's sweep routes them."""
+    with svc.db.read() as session:
+        return service.waiting(session=session, limit=limit)
 
 
 @router.get("/{lead_id}")

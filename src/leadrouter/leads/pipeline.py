@@ -5,15 +5,14 @@ While a batch is in the database the requests that arrive wait on the event loop
 the next batch: at low traffic a batch is one request; under load, one round of statements and
 one wait for the disk serve many. One stage rather than one per step: the commits are lazy
 (`store/database.py`), so no step waits long on its own, and every hand-over to a thread costs
-more than the overlap of steps would save. Each lead is routed as it would be alone.
+more than the overlap of steps would save. Each lead is routed as it would be alone, and fails
+alone: whatever stops one lead goes to its own request only (`leads/service.py`).
 """
 
 from __future__ import annotations
 
 from leadrouter.coalesce import Coalescer
-from leadrouter.errors import Conflict
 from leadrouter.leads import service
-from leadrouter.leads.schemas import DecisionSummary
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
 
@@ -24,10 +23,11 @@ class IntakePipeline:
             lambda batch: service.intake(db=db, cache=cache, intakes=batch), max_batch=max_batch
         )
 
-    async def submit(self, intake: service.Intake) -> tuple[DecisionSummary, bool]:
-        """Store and route the lead; (its current decision, newly created). Raises Conflict
-        when its idempotency key or external id came with another payload."""
+    async def submit(self, intake: service.Intake) -> tuple[service.Answer, bool]:
+        """Store and route the lead; (its current decision, or `Held` while no policy is active;
+        newly created). Raises Conflict when its idempotency key or external id came with
+        another payload, and what stopped this lead alone from being stored or routed."""
         taken = await self._intake.submit(intake)
-        if isinstance(taken, Conflict):
+        if isinstance(taken, Exception):
             raise taken
         return taken

@@ -43,7 +43,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from leadrouter.engine import Snapshot, apply_effects, route
+from leadrouter.engine import Snapshot, apply_effects, route, routing_failed
+from leadrouter.errors import Conflict
 from leadrouter.leads import record
 from leadrouter.leads.models import ROUTED, LeadRow
 from leadrouter.matching import (
@@ -56,7 +57,7 @@ from leadrouter.matching import (
 )
 from leadrouter.model import Decision, Lead, PoolState, RepLoad, RoutingState
 from leadrouter.normalize import normalize_lead
-from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policies.snapshot import Config, ConfigCache
 from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
@@ -78,6 +79,10 @@ class StateMoved(Exception):
 
 class AlreadyRouted(Exception):
     """Another request routed this lead first: its decision stands."""
+
+
+class NoActivePolicy(Conflict):
+    """No policy version is active: the leads stay stored and `received` until one is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +203,7 @@ def decide(
     read = _read_state(done[len(reading) - 1])
     # A session only to load the configuration when its version moved; it joins this transaction.
     config = cache.at(Session(bind=connection), read.config_version)
-    policy = config.require_policy()
+    policy = _active_policy(config)
     if known is None or config is not latest:
         prepared = _prepare(policy, config.accounts, leads)
         known = _known_step(connection, leads, prepared[1])
@@ -249,6 +254,29 @@ def decide(
     return [
         Routed(written.claimed[lead.id], lead.id, now, decision) for lead, _, decision, _ in decided
     ]
+
+
+def record_failure(
+    connection: Connection, cache: ConfigCache, lead: StoredLead, now: datetime, why: str
+) -> Routed:
+    """Send `lead`, whose routing failed (`why`), to the policy's fallback queue, which alerts
+    people; nothing committed. None of its dedupe keys or account is recorded: what failed may
+    be among them. Raises `NoActivePolicy`, or `AlreadyRouted` if another request routed it."""
+    decision = routing_failed(_active_policy(cache.get(Session(bind=connection))), now, why)
+    row = record.lead_row(now, "new", lead.id, _NO_KEYS, decision, None)
+    written = record.write(connection, [row], [], [], new=True)
+    if lead.id not in written.claimed:
+        raise AlreadyRouted(lead.id)
+    return Routed(written.claimed[lead.id], lead.id, now, decision)
+
+
+_NO_KEYS = DedupeKeys(None, None, None)
+
+
+def _active_policy(config: Config) -> CompiledPolicy:
+    if config.policy is None:
+        raise NoActivePolicy("no active policy: upload a policy version and activate it")
+    return config.policy
 
 
 @dataclass(frozen=True, slots=True)

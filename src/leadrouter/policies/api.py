@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.leads import service as leads
 from leadrouter.policies import service
 from leadrouter.policies.schemas import (
     PolicyDiff,
@@ -68,4 +69,8 @@ def activate(version: str, svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         service.activate(session=session, version=version, actor=who.name, now=now)
-        return service.read(service.get_or_raise(session=session, version=version), version)
+        read = service.read(service.get_or_raise(session=session, version=version), version)
+    # Leads held while no policy was active (or left unrouted) are routed now, not at the
+    # worker's next sweep: the first policy of a service that took leads before it had one.
+    leads.sweep(db=svc.db, cache=svc.cache, received_by=now, now=now)
+    return read

@@ -38,7 +38,7 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 MAX_ATTEMPTS = 5
 # A pooled connection idle longer than this is pinged before use (the server may have restarted
 # or a firewall dropped it); a busy service reuses connections within milliseconds and never pays
-# the round trip that `pool_pre_ping` would add to every checkout.
+# the round trip that `pool_pre_ping` would add to every checkout. `Database(ping_idle_seconds=)`.
 PING_IDLE_SECONDS = 10.0
 # The smallest transaction that writes WAL, so that its (synchronous) commit waits until the WAL up
 # to it, and so every commit before it, is on disk; one that writes nothing (`txid_current()`)
@@ -69,7 +69,7 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _ping_when_idle(engine: Engine) -> None:
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     # SQLAlchemy's recipe for pessimistic disconnect handling, limited to idle connections:
     # raising DisconnectionError makes the pool discard this one and check out another.
     @event.listens_for(engine, "checkin")
@@ -79,10 +79,14 @@ def _ping_when_idle(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_IDLE_SECONDS:
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
             return
         try:
             dbapi_connection.execute("SELECT 1")
+            # The driver opened a transaction for the ping; ended here, the connection goes out
+            # as it came in: idle. Left open, the ping's transaction held the connection's
+            # characteristics, and switching it to autocommit (`wait_for_disk`) failed.
+            dbapi_connection.rollback()
         except Exception as error:  # any failure means the connection is unusable
             raise DisconnectionError from error
 
@@ -95,12 +99,12 @@ def _json_dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping_idle_seconds: float = PING_IDLE_SECONDS) -> Engine:
     """An engine for `url`, with the per-dialect settings this service relies on."""
     json = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if is_postgres(url):
         engine = create_engine(url, pool_size=20, max_overflow=20, **json)
-        _ping_when_idle(engine)
+        _ping_when_idle(engine, ping_idle_seconds)
         return engine
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **json)
     _configure_sqlite(engine)
@@ -170,15 +174,19 @@ def _retryable(error: DBAPIError) -> bool:
 class Database:
     """An engine and its sessions; `write` and `read` are the only ways to touch tables."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, ping_idle_seconds: float = PING_IDLE_SECONDS) -> None:
         self.url = url
         self.postgres = is_postgres(url)
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, ping_idle_seconds=ping_idle_seconds)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Lazy commits come from a pool of their own whose sessions commit lazily: no statement
         # per transaction to ask for it.
-        self._lazy_engine = _lazily_committing(make_engine(url)) if self.postgres else None
+        self._lazy_engine = (
+            _lazily_committing(make_engine(url, ping_idle_seconds=ping_idle_seconds))
+            if self.postgres
+            else None
+        )
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes the others poll with growing sleeps; ours
