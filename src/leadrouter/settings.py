@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     # How long a verified API key is trusted without looking it up again; a key revoked through
     # another process stops working within this many seconds (0: look it up on every request).
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    # How long a dashboard sign-in lasts; its cookie is Secure when the dashboard is served over
+    # https, or when this says so (a TLS proxy in front that the server does not see).
+    dashboard_session_hours: float = Field(default=12.0, gt=0)
+    dashboard_secure_cookie: bool | None = None
     # The most leads one server process stores and routes in one transaction, when that many
     # arrive while the previous batch is in the database (1: every lead on its own).
     intake_batch: int = Field(default=32, gt=0)

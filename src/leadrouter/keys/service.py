@@ -98,6 +98,11 @@ def verify(*, session: Session, token: str) -> Principal | None:
     row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.token_hash == hash_token(token)))
     if row is None or row.revoked_at is not None:
         return None
+    return principal_of(row)
+
+
+def principal_of(row: ApiKeyRow) -> Principal:
+    """The principal of a key row: its name and its scopes with the ones they imply."""
     scopes = {Scope(s) for s in row.scopes}
     for scope in list(scopes):
         scopes |= IMPLIED.get(scope, frozenset())
