@@ -67,7 +67,7 @@ _DECISIONS = _Source("decisions", DecisionRow.id, DecisionRow.at)
 _SLA_EVENTS = _Source("sla_events", SlaEventRow.id, SlaEventRow.at)
 
 
-def _ends(session: Session, now: datetime) -> dict[str, tuple[int, int]]:
+def _ends(session: Session, now: datetime, catch_up: int) -> dict[str, tuple[int, int]]:
     """Per source: (last id counted, last id to count now); equal when nothing is new."""
     marks = dict(session.execute(select(MetricMarkRow.source, MetricMarkRow.last_id)).all())
     ends = {}
@@ -78,7 +78,7 @@ def _ends(session: Session, now: datetime) -> dict[str, tuple[int, int]]:
         newest = session.scalar(
             select(source.id).where(source.at <= now - SETTLE).order_by(source.id.desc()).limit(1)
         )
-        ends[source.name] = (mark, min(max(mark, newest or 0), mark + CATCH_UP))
+        ends[source.name] = (mark, min(max(mark, newest or 0), mark + catch_up))
     return ends
 
 
@@ -139,11 +139,11 @@ def _mark(session: Session, marks: Sequence[tuple[str, int]]) -> None:
     )
 
 
-def advance(db: Database, now: datetime) -> bool:
-    """Fold the decisions and SLA events added since the last call into the counters; False
-    when there was nothing new (then nothing was written)."""
+def advance(db: Database, now: datetime, *, catch_up: int = CATCH_UP) -> bool:
+    """Fold the decisions and SLA events added since the last call into the counters (at most
+    `catch_up` ids of each); False when there was nothing new (then nothing was written)."""
     with db.read() as session:
-        if all(mark == end for mark, end in _ends(session, now).values()):
+        if all(mark == end for mark, end in _ends(session, now, catch_up).values()):
             return False
 
     def fold(session: Session) -> bool:
@@ -153,7 +153,7 @@ def advance(db: Database, now: datetime) -> bool:
             lock = func.pg_try_advisory_xact_lock(_LOCK_CLASS, func.hashtext(func.current_schema()))
             if not session.scalar(select(lock)):
                 return False
-        ends = _ends(session, now)
+        ends = _ends(session, now, catch_up)
         mark, end = ends[_DECISIONS.name]
         delta = _routed(session, mark, end) if end > mark else {}
         mark, end = ends[_SLA_EVENTS.name]
