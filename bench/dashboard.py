@@ -26,8 +26,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+import leadrouter.api  # noqa: F401  (first: the app and the dashboard router import each other)
 from leadrouter.dashboard.demo import store_team
-from leadrouter.dashboard.router import COOKIE
 from leadrouter.dashboard.views import WINDOW
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
@@ -38,6 +38,7 @@ from leadrouter.store import Database
 from leadrouter.store.migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+from dashboard.conftest import sign_in
 from dashboard.server import dashboard_app
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -104,12 +105,14 @@ FROM leads
 
 
 def seed(db: Database, leads: int) -> str:
-    """The demo team, N leads and their decisions; returns a leads:read key."""
+    """The demo team, N leads and their decisions; returns a key for every page and /metrics."""
     with db.session() as session:
         store_team(session, NOW)
         token = keys.create(
             session=session,
-            key_in=KeyCreate(name="bench", scopes=[Scope.LEADS_READ]),
+            key_in=KeyCreate(
+                name="bench", scopes=[Scope.LEADS_READ, Scope.CONFIG_READ, Scope.METRICS_READ]
+            ),
             actor="bench",
             now=NOW,
         ).token
@@ -161,7 +164,8 @@ def main() -> None:
         print(f"first rollup refresh: {days} days in {time.perf_counter() - start:.2f} s")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-        client.cookies.set(COOKIE, token)
+        sign_in(client, token)  # a dashboard session for the pages
+        client.headers["Authorization"] = f"Bearer {token}"  # the key itself for /metrics
         print(f"{'page':<22} {'median ms':>10} {'worst ms':>10}")
         for page in PAGES:
             assert client.get(page).status_code == 200, page  # warm caches and check

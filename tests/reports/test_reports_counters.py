@@ -64,12 +64,12 @@ def team(db: Database) -> Database:
 
 def samples(db: Database) -> dict[tuple[str, str], float]:
     with db.read() as session:
-        return counters.read(session)
+        return counters.read(session, NOW)
 
 
 def test_advance__counts_routed_leads_and_their_latency_in_buckets(team: Database) -> None:
     route(team, 0, [0.003, 0.2, 3.0, 30.0], at=NOW - SETTLE)
-    assert counters.advance(team, NOW)
+    assert counters.advance(team, NOW).folded
     got = samples(team)
     assert got[ROUTED, 'rule="smb",kind="rep"'] == 2
     assert got[ROUTED, 'rule="catch-all",kind="queue"'] == 2
@@ -84,19 +84,19 @@ def test_advance__folds_only_what_is_new_and_writes_nothing_when_nothing_is(
     team: Database,
 ) -> None:
     route(team, 0, [1.0, 1.0], at=NOW - SETTLE)
-    assert counters.advance(team, NOW)
-    assert not counters.advance(team, NOW)  # nothing new: nothing written, nothing doubled
+    assert counters.advance(team, NOW).folded
+    assert not counters.advance(team, NOW).folded  # nothing new: nothing written or doubled
     route(team, 2, [1.0, 1.0, 1.0], at=NOW)
     later = NOW + SETTLE
-    assert counters.advance(team, later)
+    assert counters.advance(team, later).folded
     assert samples(team)[f"{LATENCY}_count", ""] == 5
 
 
 def test_advance__waits_until_a_decision_settles(team: Database) -> None:
     route(team, 0, [1.0], at=NOW)
-    assert not counters.advance(team, NOW + SETTLE / 2)
+    assert not counters.advance(team, NOW + SETTLE / 2).folded
     assert samples(team)[f"{LATENCY}_count", ""] == 0
-    assert counters.advance(team, NOW + SETTLE)
+    assert counters.advance(team, NOW + SETTLE).folded
     assert samples(team)[f"{LATENCY}_count", ""] == 1
 
 
@@ -113,7 +113,7 @@ def test_advance__counts_first_decisions_only(team: Database) -> None:
 def test_advance__catches_up_a_large_backlog_over_several_calls(team: Database) -> None:
     route(team, 0, [0.1] * 7, at=NOW - SETTLE)
     calls = 0
-    while counters.advance(team, NOW, catch_up=3):
+    while counters.advance(team, NOW, catch_up=3).folded:
         calls += 1
     assert calls == 3 and samples(team)[f"{LATENCY}_count", ""] == 7
 
@@ -146,7 +146,7 @@ def test_advance__concurrent_scrapes_never_count_a_row_twice(team: Database) -> 
         thread.start()
     for thread in threads:
         thread.join()
-    while counters.advance(team, NOW, catch_up=7):
+    while counters.advance(team, NOW, catch_up=7).folded:
         pass
     assert errors == []
     with team.read() as session:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, literal, select
 
 from leadrouter.leads.models import LeadRow
 from leadrouter.notify.models import PENDING, OutboxRow
@@ -39,23 +39,29 @@ def _bound(labels: str) -> float:
     return float("inf") if value == "+Inf" else float(value)
 
 
+def _gauges() -> tuple[counters.Part, ...]:
+    waiting = (
+        select(literal("queue"), QueueRow.id, literal(""), cast(func.count(LeadRow.id), Float))
+        .outerjoin(LeadRow, (LeadRow.queue == QueueRow.id) & (LeadRow.kind == "queue"))
+        .group_by(QueueRow.id)
+    )
+    backlog = (
+        select(literal("outbox"), OutboxRow.channel, literal(""), cast(func.count(), Float))
+        .where(OutboxRow.state == PENDING)
+        .group_by(OutboxRow.channel)
+    )
+    return waiting, backlog
+
+
+GAUGES = _gauges()  # built once; a scrape runs them in the counters' statement
+
+
 def render_metrics(db: Database, now: datetime) -> str:
     """Every metric family as one text body."""
-    counters.advance(db, now)
-    with db.read() as session:
-        samples = counters.read(session)
-        waiting = session.execute(
-            select(QueueRow.id, func.count(LeadRow.id))
-            .outerjoin(LeadRow, (LeadRow.queue == QueueRow.id) & (LeadRow.kind == "queue"))
-            .group_by(QueueRow.id)
-            .order_by(QueueRow.id)
-        ).all()
-        backlog = session.execute(
-            select(OutboxRow.channel, func.count())
-            .where(OutboxRow.state == PENDING)
-            .group_by(OutboxRow.channel)
-            .order_by(OutboxRow.channel)
-        ).all()
+    reading = counters.advance(db, now, extra=GAUGES)
+    samples = reading.samples
+    waiting = sorted((name, value) for part, name, _, value in reading.rows if part == "queue")
+    backlog = sorted((name, value) for part, name, _, value in reading.rows if part == "outbox")
 
     def of(name: str) -> list[tuple[str, float]]:
         return sorted((labels, v) for (n, labels), v in samples.items() if n == name)
