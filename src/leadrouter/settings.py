@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     workers: int = Field(default=1, gt=0)
     simulate_max_leads: int = Field(default=5000, gt=0)
-    # How long a verified API key is trusted without looking it up again; a key revoked through
-    # another process stops working within this many seconds (0: look it up on every request).
+    # How long a verified API key is trusted without looking it up again (0: look it up on every
+    # request). On PostgreSQL a revocation reaches every process at its commit (LISTEN/NOTIFY,
+    # `keys/cache.py`); this is the bound only while a process's listening connection is down.
     key_cache_seconds: float = Field(default=5.0, ge=0)
     # How long a dashboard sign-in lasts; its cookie is Secure when the dashboard is served over
     # https, or when this says so (a TLS proxy in front that the server does not see).

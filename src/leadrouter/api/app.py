@@ -67,7 +67,7 @@ def create_app(
         db=db,
         cache=cache,
         clock=clock or SystemClock(),
-        keys=VerifiedKeys(settings.key_cache_seconds),
+        keys=VerifiedKeys(settings.key_cache_seconds, database_url=db.url),
         intake=IntakePipeline(db, cache, max_batch=settings.intake_batch),
     )
     errors.install(app)

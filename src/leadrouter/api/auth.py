@@ -51,10 +51,11 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 
 def _verify(svc: Services, token: str) -> Principal | None:
+    since = svc.keys.generation  # a revocation during the lookup: do not remember its answer
     with svc.db.read() as session:
         principal = keys.verify(session=session, token=token)
     if principal is not None:
-        svc.keys.put(token, principal)
+        svc.keys.put(token, principal, since)
     return principal
 
 

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.audit import service as audit
@@ -22,6 +22,9 @@ from leadrouter.keys.schemas import KeyCreate, KeyCreated, KeyRead, Scope
 from leadrouter.store.rows import as_json, require_row
 
 TOKEN_PREFIX = "lr_"
+# The PostgreSQL notification channel on which a revocation is announced at its commit, so every
+# server process forgets the keys it verified lately (`keys.cache`).
+REVOKED_CHANNEL = "leadrouter_key_revoked"
 # A scope also grants the ones listed here.
 IMPLIED: dict[Scope, frozenset[Scope]] = {
     Scope.LEADS_WRITE: frozenset({Scope.LEADS_READ}),
@@ -90,6 +93,8 @@ def revoke(*, session: Session, key_id: int, actor: str, now: datetime) -> ApiKe
             at=now,
             after={"revoked_at": now.isoformat()},
         )
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(func.pg_notify(REVOKED_CHANNEL, row.name)))
     return row
 
 
