@@ -20,6 +20,8 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -128,6 +130,28 @@ def seed(db: Database, leads: int) -> str:
     return token
 
 
+@contextmanager
+def fresh_database(keep: bool = False) -> Iterator[Database]:
+    """A new, migrated database on the local PostgreSQL server; dropped at the end unless
+    `keep`."""
+    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        if keep:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def timed(repeat: int, work) -> tuple[float, float]:
     times = []
     for _ in range(repeat):
@@ -149,13 +173,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        upgrade(db.engine)
+    with fresh_database(args.keep) as db:
         start = time.perf_counter()
         token = seed(db, args.leads)
         print(f"seeded {args.leads:,} leads and decisions in {time.perf_counter() - start:.1f} s")
@@ -180,14 +198,6 @@ def main() -> None:
         median, worst = timed(args.repeat, report)
         print(f"{'leadrouter report 30d':<22} {median:>10.1f} {worst:>10.1f}")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    finally:
-        db.dispose()
-        if args.keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -29,13 +29,12 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.views import WINDOW
@@ -50,7 +49,6 @@ from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.reports.window import ALL
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
 
 HERE = Path(__file__).parent
 _spec = importlib.util.spec_from_file_location("bench_dashboard", HERE / "dashboard.py")
@@ -60,8 +58,8 @@ _spec.loader.exec_module(bench_dashboard)
 sys.path.insert(0, str(HERE.parent / "tests"))
 from dashboard.server import dashboard_app  # noqa: E402
 
-ADMIN = bench_dashboard.ADMIN
 NOW = bench_dashboard.NOW
+timed = bench_dashboard.timed
 INTERVAL = timedelta(seconds=15)  # Prometheus' default scrape interval is 1 minute; 15 s is common
 
 # Leads routed since the previous scrape: rows like the seeded ones, decided at :at.
@@ -114,15 +112,6 @@ def previous_scrape(db: Database, now) -> int:
     return len(routed) + len(buckets) + len(sizes) + sla.breached + len(backlog)
 
 
-def timed(repeat: int, work) -> tuple[float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
-
-
 class Clock:
     def __init__(self, at) -> None:
         self.at = at
@@ -139,13 +128,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        upgrade(db.engine)
+    with bench_dashboard.fresh_database(args.keep) as db:
         start = time.perf_counter()
         bench_dashboard.seed(db, args.leads)
         with db.session() as session:
@@ -220,14 +203,6 @@ def main() -> None:
         )
         print(f"last scrape: {count} (seeded {args.leads:,} + {first - 1:,} new)")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    finally:
-        db.dispose()
-        if args.keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from leadrouter.api import create_app
 from leadrouter.keys import service as keys
@@ -39,6 +40,12 @@ HOOK_SECRET_PART = "B0AAAAAAA/xoxHookSecret123"
 
 def message(channel: Channel) -> Message:
     return Message(f"lead:L1:{channel}", channel, "assigned", "New lead", "Hi", data={"x": 1})
+
+
+def reader_key(session: Session) -> str:
+    """A leads:read key: what any reader of dead letters holds."""
+    key_in = KeyCreate(name="reader", scopes=[Scope.LEADS_READ])
+    return keys.create(session=session, key_in=key_in, actor="test", now=NOW).token
 
 
 @pytest.fixture
@@ -111,12 +118,7 @@ def test_dead_letters__a_failed_slack_delivery_shows_no_hook_url(
     deliverer = Deliverer(Endpoints(slack_url=url), client)
     with db.session() as session:
         outbox.enqueue(session, [message(Channel.SLACK)], lead_id="L1", now=NOW)
-        token = keys.create(
-            session=session,
-            key_in=KeyCreate(name="reader", scopes=[Scope.LEADS_READ]),
-            actor="test",
-            now=NOW,
-        ).token
+        token = reader_key(session)
     with db.session() as session:
         ((row_id, claimed),) = outbox.claim(
             session, worker="w", now=NOW, lease=timedelta(minutes=1), limit=10
@@ -152,12 +154,7 @@ def test_dead_letters__an_error_stored_before_masking_is_masked_when_shown(tmp_p
                 state="dead", last_error="POST https://hooks.slack.com/services/T0/B0/X: HTTP 404"
             )
         )
-        token = keys.create(
-            session=session,
-            key_in=KeyCreate(name="reader", scopes=[Scope.LEADS_READ]),
-            actor="test",
-            now=NOW,
-        ).token
+        token = reader_key(session)
     app = create_app(Settings(db=db.url), database=db)
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as api:
         (dead,) = api.get("/v1/notifications/dead").json()
