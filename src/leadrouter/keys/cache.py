@@ -28,7 +28,8 @@ from leadrouter.keys.service import REVOKED_CHANNEL, Principal, hash_token
 
 log = logging.getLogger("leadrouter.keys")
 RECHECK_SECONDS = 30.0  # how often an idle listener checks that its connection still works
-RECONNECT_SECONDS = 1.0  # the wait before connecting again after a failure
+RECONNECT_SECONDS = 1.0  # the first wait before connecting again after a failure
+MAX_RECONNECT_SECONDS = 30.0
 
 
 class VerifiedKeys:
@@ -83,6 +84,7 @@ class _Listener:
     """One LISTEN connection per process and database, telling every cache of that database."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
         self.caches: weakref.WeakSet[VerifiedKeys] = weakref.WeakSet()
         self.listening = threading.Event()  # set while the connection listens (for tests)
@@ -97,21 +99,27 @@ class _Listener:
             cache.forget_all()
 
     def _run(self) -> None:
-        while True:
+        wait = RECONNECT_SECONDS
+        while self.caches:  # a process whose caches are all gone stops listening
             try:
                 with psycopg.connect(self.conninfo, autocommit=True) as connection:
                     connection.execute(f"LISTEN {REVOKED_CHANNEL}")
                     self._forget()  # whatever was revoked while nobody listened
                     self.listening.set()
-                    while True:
+                    wait = RECONNECT_SECONDS
+                    while self.caches:
                         for _ in connection.notifies(timeout=RECHECK_SECONDS):
                             self._forget()
                         connection.execute("SELECT 1")  # a dead connection raises here
             except psycopg.Error as error:
-                self.listening.clear()
                 self._forget()
-                log.warning("key revocations: listener connection lost (%s); reconnecting", error)
-                time.sleep(RECONNECT_SECONDS)
+                if self.listening.is_set() or wait == RECONNECT_SECONDS:  # once per outage
+                    log.warning("key revocations: not listening (%s); retrying", error)
+                self.listening.clear()
+                time.sleep(wait)
+                wait = min(wait * 2, MAX_RECONNECT_SECONDS)
+        with _LISTENERS_LOCK:
+            _LISTENERS.pop((os.getpid(), self.url), None)
 
 
 _LISTENERS: dict[tuple[int, str], _Listener] = {}
