@@ -20,14 +20,16 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+import leadrouter.api  # noqa: F401  (first: the app and the dashboard router import each other)
 from leadrouter.dashboard.demo import store_team
-from leadrouter.dashboard.router import COOKIE
 from leadrouter.dashboard.views import WINDOW
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
@@ -38,6 +40,7 @@ from leadrouter.settings import Settings
 from leadrouter.store import Database
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+from dashboard.conftest import sign_in
 from dashboard.server import dashboard_app
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -104,12 +107,14 @@ FROM leads
 
 
 def seed(db: Database, leads: int) -> str:
-    """The demo team, N leads and their decisions; returns a leads:read key."""
+    """The demo team, N leads and their decisions; returns a key for every page and /metrics."""
     with db.session() as session:
         store_team(session, NOW)
         token = keys.create(
             session=session,
-            key_in=KeyCreate(name="bench", scopes=[Scope.LEADS_READ]),
+            key_in=KeyCreate(
+                name="bench", scopes=[Scope.LEADS_READ, Scope.CONFIG_READ, Scope.METRICS_READ]
+            ),
             actor="bench",
             now=NOW,
         ).token
@@ -123,6 +128,28 @@ def seed(db: Database, leads: int) -> str:
         connection.execute(text("VACUUM ANALYZE leads"))
         connection.execute(text("VACUUM ANALYZE decisions"))
     return token
+
+
+@contextmanager
+def fresh_database(keep: bool = False) -> Iterator[Database]:
+    """A new, migrated database on the local PostgreSQL server; dropped at the end unless
+    `keep`."""
+    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        if keep:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def timed(repeat: int, work) -> tuple[float, float]:
@@ -146,13 +173,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    name = f"leadrouter_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(ADMIN.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        upgrade(db.engine)
+    with fresh_database(args.keep) as db:
         start = time.perf_counter()
         token = seed(db, args.leads)
         print(f"seeded {args.leads:,} leads and decisions in {time.perf_counter() - start:.1f} s")
@@ -161,7 +182,8 @@ def main() -> None:
         print(f"first rollup refresh: {days} days in {time.perf_counter() - start:.2f} s")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-        client.cookies.set(COOKIE, token)
+        sign_in(client, token)  # a dashboard session for the pages
+        client.headers["Authorization"] = f"Bearer {token}"  # the key itself for /metrics
         print(f"{'page':<22} {'median ms':>10} {'worst ms':>10}")
         for page in PAGES:
             assert client.get(page).status_code == 200, page  # warm caches and check
@@ -176,14 +198,6 @@ def main() -> None:
         median, worst = timed(args.repeat, report)
         print(f"{'leadrouter report 30d':<22} {median:>10.1f} {worst:>10.1f}")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    finally:
-        db.dispose()
-        if args.keep:
-            print(f"kept database {name}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ def create_app(
         db=db,
         cache=cache,
         clock=clock or SystemClock(),
-        keys=VerifiedKeys(settings.key_cache_seconds),
+        keys=VerifiedKeys(settings.key_cache_seconds, database_url=db.url),
         verify_key=lambda session, token: keys.verify(session=session, token=token),
         intake=IntakePipeline(db, cache, max_batch=settings.intake_batch),
     )

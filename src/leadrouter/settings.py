@@ -9,9 +9,20 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRETS = ("smtp_password", "slack_webhook_url", "webhook_secret")  # each has a `_file` twin
+
+
+def read_secret(path: Path) -> str:
+    """A secret kept in a file: its text without the surrounding whitespace (a final newline)."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ValueError(f"cannot read the secret file {path}: {error.strerror}") from None
 
 
 class Settings(BaseSettings):
@@ -26,26 +37,48 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     workers: int = Field(default=1, gt=0)
     simulate_max_leads: int = Field(default=5000, gt=0)
-    # How long a verified API key is trusted without looking it up again; a key revoked through
-    # another process stops working within this many seconds (0: look it up on every request).
+    # How long a verified API key is trusted without looking it up again (0: look it up on every
+    # request). On PostgreSQL a revocation reaches every process at its commit (LISTEN/NOTIFY,
+    # `keys/cache.py`); this is the bound only while a process's listening connection is down.
     key_cache_seconds: float = Field(default=5.0, ge=0)
+    # How long a dashboard sign-in lasts; its cookie is Secure when the dashboard is served over
+    # https, or when this says so (a TLS proxy in front that the server does not see).
+    dashboard_session_hours: float = Field(default=12.0, gt=0)
+    dashboard_secure_cookie: bool | None = None
     # The most leads one server process stores and routes in one transaction, when that many
     # arrive while the previous batch is in the database (1: every lead on its own).
     intake_batch: int = Field(default=32, gt=0)
     # Notification endpoints and the SLA worker (`leadrouter worker`); none set: messages wait in
-    # the outbox until an endpoint is configured.
+    # the outbox until an endpoint is configured. Each secret (the Slack URL is one) can instead
+    # be read from a file, `LEADROUTER_<NAME>_FILE` (a mounted secret): never on a command line,
+    # where the process list shows it to every user of the machine.
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, gt=0, lt=65536)
     smtp_from: str = "leadrouter@localhost"
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_password_file: Path | None = None
     smtp_starttls: bool = False
-    slack_webhook_url: str | None = None
+    slack_webhook_url: str | None = Field(default=None, repr=False)
+    slack_webhook_url_file: Path | None = None
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
+    webhook_secret_file: Path | None = None
     templates_dir: Path | None = None
     worker_batch: int = Field(default=500, gt=0)
     worker_lease_seconds: float = Field(default=120.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        """Fill each secret not set directly from its `_file` setting (one line, trimmed)."""
+        if not isinstance(data, dict):
+            return data
+        for name in SECRETS:
+            path = data.get(f"{name}_file")
+            if path and not data.get(name):
+                data = {**data, name: read_secret(Path(path))}
+        return data
 
     def export(self) -> None:
         """Put these settings in the environment, for `serve` worker processes to read back."""

@@ -1,8 +1,9 @@
 """Fixtures for dashboard tests: the API app with the dashboard router, over a SQLite file seeded
-with the demo data, a fixed clock, and a signed-in browser-like client."""
+with the demo data, a fixed clock, and browser-like clients signed in through the login form."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+import leadrouter.api  # noqa: F401  (first: the app and the dashboard router import each other)
 from leadrouter.dashboard.demo import seed_demo
-from leadrouter.dashboard.router import COOKIE
+from leadrouter.dashboard.router import CSRF_HEADER
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.migrations import upgrade
@@ -22,6 +24,8 @@ from leadrouter.store import Database
 from .server import dashboard_app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+DASHBOARD = "dashboard"  # the name of the key with leads:write and config:read
+SCOPES = (Scope.LEADS_READ, Scope.LEADS_WRITE, Scope.CONFIG_READ, Scope.METRICS_READ)
 
 
 class FixedClock:
@@ -29,28 +33,43 @@ class FixedClock:
         return NOW
 
 
-def seeded_database(
-    path: Path, now: datetime, leads: int = 400
-) -> tuple[Database, dict[Scope, str]]:
-    """A migrated SQLite database with the demo data, and a key per scope (name = scope)."""
+def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Database, dict[str, str]]:
+    """A migrated SQLite database with the demo data, a key per scope (name = scope) and the
+    `DASHBOARD` key (leads:write and config:read: every page and button)."""
     db = Database(f"sqlite:///{path}")
     upgrade(db.engine)
+    given: dict[str, list[Scope]] = {scope.value: [scope] for scope in SCOPES}
+    given[DASHBOARD] = [Scope.LEADS_WRITE, Scope.CONFIG_READ]
     with db.session() as session:
         seed_demo(session, now, count=leads)
         tokens = {
-            scope: keys.create(
+            name: keys.create(
                 session=session,
-                key_in=KeyCreate(name=scope.value, scopes=[scope]),
+                key_in=KeyCreate(name=name, scopes=scopes),
                 actor="test",
                 now=now,
             ).token
-            for scope in (Scope.LEADS_READ, Scope.LEADS_WRITE)
+            for name, scopes in given.items()
         }
     return db, tokens
 
 
+def sign_in(client: TestClient, key: str) -> str:
+    """Sign `client` in through the login form as a browser would; its CSRF token, which the
+    client then sends with every request (as htmx does from the page's `hx-headers`)."""
+    form = client.get("/login").text
+    nonce = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert nonce, form
+    page = client.post("/login", data={"key": key, "csrf_token": nonce.group(1)})
+    assert page.status_code == 200, page.text
+    csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page.text)
+    assert csrf, page.text
+    client.headers[CSRF_HEADER] = csrf.group(1)
+    return csrf.group(1)
+
+
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[Scope, str]]:
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The demo database, seeded once per run; each test works on its own copy."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     db, tokens = seeded_database(path, NOW)
@@ -60,8 +79,8 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[Scop
 
 @pytest.fixture
 def demo(
-    demo_file: tuple[Path, dict[Scope, str]], tmp_path: Path
-) -> Iterator[tuple[Database, dict[Scope, str]]]:
+    demo_file: tuple[Path, dict[str, str]], tmp_path: Path
+) -> Iterator[tuple[Database, dict[str, str]]]:
     source, tokens = demo_file
     path = tmp_path / "demo.db"
     shutil.copyfile(source, path)
@@ -71,23 +90,23 @@ def demo(
 
 
 @pytest.fixture
-def db(demo: tuple[Database, dict[Scope, str]]) -> Database:
+def db(demo: tuple[Database, dict[str, str]]) -> Database:
     return demo[0]
 
 
 @pytest.fixture
-def client(demo: tuple[Database, dict[Scope, str]]) -> TestClient:
-    """Signed in with a leads:write key."""
+def client(demo: tuple[Database, dict[str, str]]) -> TestClient:
+    """Signed in with a key that sees every page and may press every button."""
     db, tokens = demo
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-    client.cookies.set(COOKIE, tokens[Scope.LEADS_WRITE])
+    sign_in(client, tokens[DASHBOARD])
     return client
 
 
 @pytest.fixture
-def reader(demo: tuple[Database, dict[Scope, str]]) -> TestClient:
-    """Signed in with a read-only key."""
+def reader(demo: tuple[Database, dict[str, str]]) -> TestClient:
+    """Signed in with a leads:read key (no configuration pages, no buttons)."""
     db, tokens = demo
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-    client.cookies.set(COOKIE, tokens[Scope.LEADS_READ])
+    sign_in(client, tokens[Scope.LEADS_READ])
     return client

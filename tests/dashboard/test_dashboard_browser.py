@@ -17,9 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from leadrouter.keys.schemas import Scope
-
-from .conftest import seeded_database
+from .conftest import DASHBOARD, seeded_database
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +43,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(base URL, a leads:write key) of a uvicorn process serving the demo data."""
+    """(base URL, a leads:write and config:read key) of a uvicorn process serving the demo data."""
     path = tmp_path_factory.mktemp("browser") / "demo.db"
     db, tokens = seeded_database(path, datetime.now(UTC), leads=300)
     db.dispose()
@@ -77,7 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                 time.sleep(0.1)
         else:
             pytest.fail("the server did not start")
-        yield base, tokens[Scope.LEADS_WRITE]
+        yield base, tokens[DASHBOARD]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -115,6 +113,8 @@ def test_browser__every_page_loads_without_errors(page: Page):
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", lambda r: problems.append(r.url) if r.status >= 400 else None)
+    # The Content-Security-Policy allows no inline script or style: a violation is a console error.
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     for name, path in PAGES.items():
         page.goto(path)
         expect(page.locator("h1")).to_be_visible()
@@ -153,3 +153,21 @@ def test_browser__assigning_a_lead_by_clicking_takes_it_out_of_the_queue(page: P
     page.reload()
     expect(page.locator(f"#{lead_id}")).to_have_count(0)
     assert rows.count() == before - 1
+
+
+def test_browser__simulating_a_policy_version_sends_the_csrf_token_with_htmx(page: Page):
+    page.goto("/policy")
+    page.get_by_role("button", name="Simulate").first.click()
+    expect(page.locator("#simulation")).to_contain_text("latest leads would go elsewhere")
+
+
+def test_browser__signing_out_ends_the_session_on_the_server(page: Page, server):
+    base, _ = server
+    cookie = next(c for c in page.context.cookies() if c["name"] == "leadrouter_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{base}/login")
+    answer = httpx.get(
+        f"{base}/queue", cookies={cookie["name"]: cookie["value"]}, follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"

@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.dashboard.demo import FALLBACK_QUEUE
 from leadrouter.dashboard.router import _duration, _percent
 from leadrouter.dashboard.views import WINDOW
+from leadrouter.keys.schemas import Scope
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.reports.summary import DEFAULT_SLA, build_report
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.settings import Settings
 from leadrouter.store import Database
 
-from .conftest import NOW, FixedClock
+from .conftest import DASHBOARD, NOW, FixedClock
 from .server import dashboard_app
 
 PAGES = ("/", "/queue", "/reps", "/rules", "/leads?q=buyer1", "/leads/L0000001", "/policy")
@@ -45,9 +46,16 @@ def test_pages__send_a_visitor_without_key_to_the_login_page(db):
         assert (response.status_code, response.headers["location"]) == (303, "/login"), page
 
 
+def _login_nonce(client: TestClient) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert match
+    return match.group(1)
+
+
 def test_login__refuses_an_unknown_key(db):
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-    response = client.post("/login", data={"key": "lr_not_a_key"})
+    nonce = _login_nonce(client)
+    response = client.post("/login", data={"key": "lr_not_a_key", "csrf_token": nonce})
     assert response.status_code == 401
     assert "unknown" in response.text
 
@@ -55,16 +63,30 @@ def test_login__refuses_an_unknown_key(db):
 def test_login__with_a_valid_key_opens_the_overview(demo):
     db, tokens = demo
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
-    response = client.post("/login", data={"key": next(iter(tokens.values()))})
+    nonce = _login_nonce(client)
+    response = client.post("/login", data={"key": tokens[DASHBOARD], "csrf_token": nonce})
     assert response.status_code == 200
     assert "<h1>Overview</h1>" in response.text
 
 
-def test_pages__all_render_for_a_signed_in_reader(reader):
+def test_pages__all_render_for_a_key_with_leads_and_config_read(client):
     for page in PAGES:
-        response = reader.get(page)
+        response = client.get(page)
         assert response.status_code == 200, page
         assert "<h1>" in response.text
+
+
+def test_pages__a_leads_read_key_sees_lead_pages_but_not_configuration(reader):
+    for page in ("/", "/queue", "/leads?q=buyer1", "/leads/L0000001"):
+        assert reader.get(page).status_code == 200, page
+    for page in ("/reps", "/rules", "/policy"):
+        response = reader.get(page)
+        assert response.status_code == 403, page
+        assert "config:read" in response.text
+    nav = reader.get("/").text
+    assert 'href="/queue"' in nav and 'href="/reps"' not in nav and 'href="/policy"' not in nav
+    response = reader.post("/policy/simulate", data={"version": "2026.11.1"})
+    assert response.status_code == 403 and "config:read" in response.text
 
 
 def test_overview__shows_the_same_figures_as_the_report(client, db):
@@ -102,7 +124,7 @@ def test_assign__moves_the_lead_to_the_rep_with_a_decision_audit_and_load(client
         audit = session.scalars(select(AuditRow).where(AuditRow.entity_id == lead_id)).one()
         assert (lead.kind, lead.owner, lead.queue) == ("rep", "bob", None)
         assert (decision.cause, decision.owner, decision.at) == ("manual", "bob", NOW)
-        assert (audit.action, audit.actor) == ("assign", "leads:write")
+        assert (audit.action, audit.actor) == ("assign", DASHBOARD)
         assert session.get(RepLoadRow, "bob").open == open_before + 1
 
 
@@ -111,7 +133,7 @@ def test_assign__the_timeline_says_who_assigned_it_by_hand(client, db):
     client.post(f"/queue/{lead_id}/assign", data={"rep": "bob"})
     html = client.get(f"/leads/{lead_id}").text
     assert "Routed again (manual)" in html
-    assert "assigned by leads:write from queue unrouted" in html
+    assert f"assigned by {DASHBOARD} from queue unrouted" in html
 
 
 def test_assign__a_lead_no_longer_waiting_is_a_conflict(client, db):
@@ -163,15 +185,21 @@ def test_policy__shows_the_active_version_its_history_and_the_diff(client):
     assert "+  - id: existing-customer" in html
 
 
-def test_metrics__is_prometheus_text_with_routed_queues_and_breaches(client):
-    response = client.get("/metrics")
+def test_metrics__is_prometheus_text_with_routed_queues_and_breaches(demo):
+    db, tokens = demo
+    client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
+    key = {"Authorization": f"Bearer {tokens[Scope.METRICS_READ]}"}
+    response = client.get("/metrics", headers=key)
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     sample = re.compile(r'^[a-z_]+(\{([a-z_]+="[^"]*",?)*\})? -?[0-9.e+]+$')
     lines = response.text.strip().splitlines()
     assert all(line.startswith("# ") or sample.match(line) for line in lines)
     assert f'leadrouter_queue_leads{{queue="{FALLBACK_QUEUE}"}}' in response.text
     assert 'leadrouter_routing_latency_seconds_bucket{le="+Inf"}' in response.text
-    assert "leadrouter_sla_breaches " in response.text
+    assert "leadrouter_sla_breaches_total " in response.text
+    with db.read() as session:
+        first = session.scalar(select(func.count()).where(DecisionRow.cause == "new"))
+    assert f"leadrouter_routing_latency_seconds_count {first}" in response.text
 
 
 def test_static__serves_vendored_files_and_nothing_else(client):

@@ -49,10 +49,11 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 
 def _verify(svc: Services, token: str) -> Principal | None:
+    since = svc.keys.generation  # a revocation during the lookup: do not remember its answer
     with svc.db.read() as session:
         principal = svc.verify_key(session, token)
     if principal is not None:
-        svc.keys.put(token, principal)
+        svc.keys.put(token, principal, since)
     return principal
 
 
@@ -60,5 +61,6 @@ LeadsRead = Annotated[Principal, Depends(require(Scope.LEADS_READ))]
 LeadsWrite = Annotated[Principal, Depends(require(Scope.LEADS_WRITE))]
 ConfigRead = Annotated[Principal, Depends(require(Scope.CONFIG_READ))]
 ConfigWrite = Annotated[Principal, Depends(require(Scope.CONFIG_WRITE))]
+MetricsRead = Annotated[Principal, Depends(require(Scope.METRICS_READ))]
 Admin = Annotated[Principal, Depends(require(Scope.ADMIN))]
 Svc = Annotated[Services, Depends(services)]

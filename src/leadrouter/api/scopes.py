@@ -14,6 +14,7 @@ class Scope(StrEnum):
     LEADS_WRITE = "leads:write"  # post leads, touches and outcomes (implies leads:read)
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"  # reps, pools, queues, accounts, policies (implies config:read)
+    METRICS_READ = "metrics:read"  # scrape /metrics (for Prometheus: nothing else)
     ADMIN = "admin"  # everything, including keys and the audit log
 
 

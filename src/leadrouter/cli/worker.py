@@ -1,6 +1,9 @@
 """`leadrouter worker`: run SLA timers and deliver notifications against the service database.
 
-Endpoints come from options, defaulting to the settings (`LEADROUTER_SMTP_HOST`, ...). `--speed`
+Endpoints come from options, defaulting to the settings (`LEADROUTER_SMTP_HOST`, ...). Secrets
+(the webhook's HMAC secret, the Slack URL, the SMTP password) are best given as settings or files
+(`LEADROUTER_WEBHOOK_SECRET_FILE`, `--webhook-secret-file`): a command line is visible to every
+user of the machine in the process list. `--speed`
 runs the worker's clock faster than real time, for demos: at 60, a 5-minute SLA breaches in five
 seconds. SIGTERM and Ctrl-C stop it after the current pass; SIGKILL loses nothing either.
 """
@@ -23,7 +26,10 @@ from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.smtp import SmtpConfig
 from leadrouter.notify.templates import Templates
 from leadrouter.notify.webhook import WebhookConfig
+from leadrouter.settings import read_secret
 from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
+
+_VISIBLE = " (shown in the process list; prefer "
 
 
 @app.command("worker")
@@ -31,9 +37,18 @@ def worker(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     smtp: str | None = typer.Option(None, "--smtp", help="SMTP server host:port for rep emails"),
     smtp_from: str | None = typer.Option(None, "--smtp-from", help="sender address"),
-    slack_url: str | None = typer.Option(None, "--slack-url", help="Slack incoming-webhook URL"),
+    slack_url: str | None = typer.Option(
+        None,
+        "--slack-url",
+        help=f"Slack incoming-webhook URL{_VISIBLE}LEADROUTER_SLACK_WEBHOOK_URL[_FILE])",
+    ),
     webhook_url: str | None = typer.Option(None, "--webhook-url", help="signed webhook URL"),
-    webhook_secret: str | None = typer.Option(None, "--webhook-secret", help="HMAC secret"),
+    webhook_secret: str | None = typer.Option(
+        None, "--webhook-secret", help=f"HMAC secret{_VISIBLE}--webhook-secret-file)"
+    ),
+    webhook_secret_file: Path | None = typer.Option(
+        None, "--webhook-secret-file", help="file holding the HMAC secret"
+    ),
     templates: Path | None = typer.Option(None, "--templates", help="folder overriding templates"),
     sla: Path | None = typer.Option(
         None, "--sla", help="YAML with an `sla:` section (default: the active policy's)"
@@ -49,9 +64,14 @@ def worker(
     """Run SLA clocks and the notification outbox until stopped."""
     settings = _settings(db=db)
     webhook_url = webhook_url or settings.webhook_url
+    if webhook_secret is None and webhook_secret_file is not None:
+        try:
+            webhook_secret = read_secret(webhook_secret_file)
+        except ValueError as error:
+            fail(str(error))
     webhook_secret = webhook_secret or settings.webhook_secret
     if (webhook_url is None) != (webhook_secret is None):
-        fail("--webhook-url and --webhook-secret go together")
+        fail("a webhook URL and its secret go together (LEADROUTER_WEBHOOK_SECRET_FILE)")
     smtp_host, smtp_port = settings.smtp_host, settings.smtp_port
     if smtp is not None:
         smtp_host, _, port = smtp.rpartition(":")

@@ -1,37 +1,26 @@
 """`/metrics` in the Prometheus text exposition format (version 0.0.4), written by hand: a few
 families do not justify a client library.
 
-Every figure is read from the database at scrape time, so all server processes report the same
-numbers and nothing is lost on restart. Leads routed count the leads received in the last 30 days
-(from the daily rollups: call `rollups.refresh` first); routing latency is the time from a lead's
-arrival to its first decision, as stored; SLA breaches come from the SLA clocks where they run.
-Reads only.
+The counters (leads routed by rule and kind, the routing-latency histogram, SLA breaches) are
+kept in the database by `reports.counters`, which a scrape first advances by the rows added
+since the previous one; the two gauges (leads waiting per queue, notifications pending per
+channel) are counts over indexed rows that stay small. So a scrape costs a few indexed reads
+whatever the number of leads, and every server process reports the same numbers.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Float, cast, func, literal, select
 
-from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads.models import LeadRow
 from leadrouter.notify.models import PENDING, OutboxRow
 from leadrouter.queues.models import QueueRow
-from leadrouter.reports import queries
-from leadrouter.reports.rollups import load_window
-from leadrouter.reports.window import ALL
-
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-LATENCY_WINDOW = timedelta(hours=1)  # the histogram covers leads routed in the last hour
-SLA_WINDOW = timedelta(days=1)
-ROUTED_WINDOW = timedelta(days=30)  # leads routed: those received this recently
-
-
-def _label(value: str) -> str:
-    return value.replace("\\", r"\\").replace('"', r"\"").replace("\n", r"\n")
+from leadrouter.reports import counters
+from leadrouter.reports.counters import BREACHES, LATENCY, ROUTED, label
+from leadrouter.store import Database
 
 
 def _family(name: str, kind: str, help_: str, samples: Iterable[str]) -> Iterator[str]:
@@ -40,76 +29,79 @@ def _family(name: str, kind: str, help_: str, samples: Iterable[str]) -> Iterato
     yield from samples
 
 
-def histogram(name: str, values: Sequence[float], buckets: Sequence[float]) -> Iterator[str]:
-    """The sample lines of a histogram: cumulative buckets, +Inf, sum and count."""
-    for bound in buckets:
-        yield f'{name}_bucket{{le="{bound}"}} {sum(1 for v in values if v <= bound)}'
-    yield f'{name}_bucket{{le="+Inf"}} {len(values)}'
-    yield f"{name}_sum {sum(values)}"
-    yield f"{name}_count {len(values)}"
+def _sample(name: str, labels: str, value: float) -> str:
+    shown = int(value) if value == int(value) else value
+    return f"{name}{{{labels}}} {shown}" if labels else f"{name} {shown}"
 
 
-def render_metrics(session: Session, now: datetime, sla_target: timedelta) -> str:
-    """Every metric family as one text body."""
-    routed: Counter[tuple[str, str]] = Counter()
-    for group in load_window(session, now - ROUTED_WINDOW, now, now, sla_target).groups:
-        if group.kind is not None:
-            routed[group.rule or "", group.kind] += group.leads
-    latency = [
-        s
-        for (s,) in session.execute(
-            select(queries.seconds_between(DecisionRow.at, LeadRow.received_at, session))
-            .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
-            .where(DecisionRow.cause == "new", DecisionRow.at >= now - LATENCY_WINDOW)
-        )
-    ]
-    sizes = session.execute(
-        select(QueueRow.id, func.count(LeadRow.id))
+def _bound(labels: str) -> float:
+    value = labels.removeprefix('le="').removesuffix('"')
+    return float("inf") if value == "+Inf" else float(value)
+
+
+def _gauges() -> tuple[counters.Part, ...]:
+    waiting = (
+        select(literal("queue"), QueueRow.id, literal(""), cast(func.count(LeadRow.id), Float))
         .outerjoin(LeadRow, (LeadRow.queue == QueueRow.id) & (LeadRow.kind == "queue"))
         .group_by(QueueRow.id)
-        .order_by(QueueRow.id)
     )
-    sla = load_window(session, now - SLA_WINDOW, now, now, sla_target).sla()[ALL]
-    backlog = session.execute(
-        select(OutboxRow.channel, func.count())
+    backlog = (
+        select(literal("outbox"), OutboxRow.channel, literal(""), cast(func.count(), Float))
         .where(OutboxRow.state == PENDING)
         .group_by(OutboxRow.channel)
-        .order_by(OutboxRow.channel)
     )
+    return waiting, backlog
+
+
+GAUGES = _gauges()  # built once; a scrape runs them in the counters' statement
+
+
+def render_metrics(db: Database, now: datetime) -> str:
+    """Every metric family as one text body."""
+    reading = counters.advance(db, now, extra=GAUGES)
+    samples = reading.samples
+    waiting = sorted((name, value) for part, name, _, value in reading.rows if part == "queue")
+    backlog = sorted((name, value) for part, name, _, value in reading.rows if part == "outbox")
+
+    def of(name: str) -> list[tuple[str, float]]:
+        return sorted((labels, v) for (n, labels), v in samples.items() if n == name)
+
+    buckets = sorted(of(f"{LATENCY}_bucket"), key=lambda s: _bound(s[0]))
     lines = [
         *_family(
-            "leadrouter_leads_routed",
-            "gauge",
-            "Leads received in the last 30 days by the rule that decided and where they went"
-            " (rep, queue, nurture, review).",
-            (
-                f'leadrouter_leads_routed{{rule="{_label(rule)}",kind="{_label(kind)}"}} {n}'
-                for (rule, kind), n in sorted(routed.items())
-            ),
+            ROUTED,
+            "counter",
+            "Leads routed, by the rule that decided and where they went (rep, queue, nurture,"
+            " review); first decisions only.",
+            (_sample(ROUTED, labels, v) for labels, v in of(ROUTED)),
         ),
         *_family(
-            "leadrouter_routing_latency_seconds",
+            LATENCY,
             "histogram",
-            "Seconds from arrival to first decision, leads routed in the last hour.",
-            histogram("leadrouter_routing_latency_seconds", latency, LATENCY_BUCKETS),
+            "Seconds from a lead's arrival to its first decision.",
+            (
+                *(_sample(f"{LATENCY}_bucket", labels, v) for labels, v in buckets),
+                _sample(f"{LATENCY}_sum", "", samples[f"{LATENCY}_sum", ""]),
+                _sample(f"{LATENCY}_count", "", samples[f"{LATENCY}_count", ""]),
+            ),
         ),
         *_family(
             "leadrouter_queue_leads",
             "gauge",
             "Leads waiting in each queue now.",
-            (f'leadrouter_queue_leads{{queue="{_label(q)}"}} {n}' for q, n in sizes),
+            (_sample("leadrouter_queue_leads", f'queue="{label(q)}"', n) for q, n in waiting),
         ),
         *_family(
-            "leadrouter_sla_breaches",
-            "gauge",
-            "Leads received in the last 24 hours whose first touch came late or not at all.",
-            (f"leadrouter_sla_breaches {sla.breached}",),
+            BREACHES,
+            "counter",
+            "Leads whose SLA deadline passed without a first touch.",
+            (_sample(BREACHES, "", samples[BREACHES, ""]),),
         ),
         *_family(
             "leadrouter_outbox_pending",
             "gauge",
             "Notifications waiting to be delivered, per channel.",
-            (f'leadrouter_outbox_pending{{channel="{_label(c)}"}} {n}' for c, n in backlog),
+            (_sample("leadrouter_outbox_pending", f'channel="{label(c)}"', n) for c, n in backlog),
         ),
     ]
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.api.scopes import IMPLIED, Principal, Scope
@@ -22,6 +22,9 @@ from leadrouter.keys.schemas import KeyCreate, KeyCreated, KeyRead
 from leadrouter.store.rows import as_json, require_row
 
 TOKEN_PREFIX = "lr_"
+# The PostgreSQL notification channel on which a revocation is announced at its commit, so every
+# server process forgets the keys it verified lately (`keys.cache`).
+REVOKED_CHANNEL = "leadrouter_key_revoked"
 
 
 def hash_token(token: str) -> str:
@@ -73,6 +76,8 @@ def revoke(*, session: Session, key_id: int, actor: str, now: datetime) -> ApiKe
             at=now,
             after={"revoked_at": now.isoformat()},
         )
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(select(func.pg_notify(REVOKED_CHANNEL, row.name)))
     return row
 
 
@@ -81,6 +86,11 @@ def verify(*, session: Session, token: str) -> Principal | None:
     row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.token_hash == hash_token(token)))
     if row is None or row.revoked_at is not None:
         return None
+    return principal_of(row)
+
+
+def principal_of(row: ApiKeyRow) -> Principal:
+    """The principal of a key row: its name and its scopes with the ones they imply."""
     scopes = {Scope(s) for s in row.scopes}
     for scope in list(scopes):
         scopes |= IMPLIED.get(scope, frozenset())

@@ -2,17 +2,20 @@
 
 The worker calls `Deliverer.deliver` for each claimed message and records the outcome; this
 module only routes a Message to the right sender. A channel that is not configured is a
-permanent failure (the message dead-letters with that reason instead of retrying forever).
+permanent failure (the message dead-letters with that reason instead of retrying forever). Every
+failure leaves here with the endpoints' secrets masked (`notify.redact`), whatever the sender or
+the library under it put in its text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import httpx
 
 from leadrouter.notify.message import Channel, DeliveryFailed, Message
+from leadrouter.notify.redact import redact
 from leadrouter.notify.slack import send_slack
 from leadrouter.notify.smtp import SmtpConfig, send_email
 from leadrouter.notify.webhook import WebhookConfig, send_webhook
@@ -21,8 +24,19 @@ from leadrouter.notify.webhook import WebhookConfig, send_webhook
 @dataclass(frozen=True, slots=True)
 class Endpoints:
     smtp: SmtpConfig | None = None
-    slack_url: str | None = None
+    slack_url: str | None = field(default=None, repr=False)  # the URL is the credential
     webhook: WebhookConfig | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential of the configured endpoints: what `redact` masks in their errors."""
+        found = (
+            self.slack_url,
+            self.smtp.password if self.smtp else None,
+            self.webhook.secret if self.webhook else None,
+            self.webhook.url if self.webhook else None,
+        )
+        return tuple(s for s in found if s)
 
     @property
     def channels(self) -> frozenset[Channel]:
@@ -44,6 +58,14 @@ class Deliverer:
 
     def deliver(self, message: Message, now: datetime) -> None:
         """Send one message; raise DeliveryFailed (with `retryable`) when it did not go out."""
+        try:
+            self._send(message, now)
+        except DeliveryFailed as error:
+            text = redact(str(error), self.endpoints.secrets)
+            # Not chained: the library's exception under it may print the whole URL.
+            raise DeliveryFailed(text, retryable=error.retryable) from None
+
+    def _send(self, message: Message, now: datetime) -> None:
         e = self.endpoints
         if message.channel is Channel.EMAIL and e.smtp is not None:
             send_email(e.smtp, message, now)

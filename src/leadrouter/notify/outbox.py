@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.notify.message import Message
 from leadrouter.notify.models import DEAD, PENDING, SENT, OutboxRow
+from leadrouter.notify.redact import redact
 from leadrouter.notify.retry import RetryPolicy
 
 
@@ -101,7 +102,8 @@ def mark_failed(
     if row is None or row.state != PENDING or row.claimed_by != worker:
         return None
     row.attempts += 1
-    row.last_error = error[:2000]
+    # Masked again here, whoever built the text: it is shown by the dead-letter API.
+    row.last_error = redact(error)[:2000]
     row.claimed_by = row.claimed_until = None
     due = retry.next_attempt(row.attempts, now, rng) if retryable else None
     if due is None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from leadrouter.notify.message import DeliveryFailed, Message
+from leadrouter.notify.redact import redact
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class SmtpConfig:
     port: int = 25
     sender: str = "leadrouter@localhost"
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     starttls: bool = False
     timeout: float = 10.0
 
@@ -56,14 +57,15 @@ def send_email(config: SmtpConfig, message: Message, now: datetime) -> None:
                 smtp.login(config.username, config.password or "")
             smtp.send_message(email_message(message, config.sender, now))
     except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryFailed(f"SMTP refused {message.to}: {error}", retryable=False) from error
+        raise _failed(config, f"SMTP refused {message.to}: {error}", False) from error
     except smtplib.SMTPResponseException as error:
         # 5xx is a permanent refusal, 4xx a temporary one (greylisting, a full mailbox).
-        retryable = error.smtp_code < 500
-        raise DeliveryFailed(
-            f"SMTP {error.smtp_code}: {error.smtp_error!r}", retryable=retryable
-        ) from error
+        text = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
+        raise _failed(config, text, error.smtp_code < 500) from error
     except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryFailed(
-            f"SMTP {config.host}:{config.port}: {error}", retryable=True
-        ) from error
+        raise _failed(config, f"SMTP {config.host}:{config.port}: {error}", True) from error
+
+
+def _failed(config: SmtpConfig, text: str, retryable: bool) -> DeliveryFailed:
+    # A server may echo the login it refused: the password never reaches the outbox.
+    return DeliveryFailed(redact(text, (config.password,)), retryable=retryable)

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
@@ -31,7 +31,7 @@ DEFAULT_TOLERANCE = timedelta(minutes=5)
 @dataclass(frozen=True, slots=True)
 class WebhookConfig:
     url: str
-    secret: str
+    secret: str = field(repr=False)
 
 
 class InvalidSignature(IntegrationError):

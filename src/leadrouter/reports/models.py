@@ -2,8 +2,9 @@
 is split by, with their counts and exact first-touch times, so a 30-day figure reads a few
 thousand small rows instead of every lead.
 
-Written only by `reports.rollups`; the routing path never reads or writes them. A rollup is a
-cache: deleting every row here loses nothing (the next page view or report recomputes them).
+Written only by `reports.rollups` (the `/metrics` counters: `reports.counters`); the routing path
+never reads or writes them. A rollup is a cache: deleting every row here loses nothing (the next
+page view or report recomputes them; deleted counters count again from the start).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadrouter.store import Base
@@ -69,3 +70,23 @@ class FigureMarkRow(Base):
     decisions: Mapped[int | None]
     sla_events: Mapped[int | None]
     audit: Mapped[int | None]
+
+
+class MetricCountRow(Base):
+    """One sample of a `/metrics` counter: its family, its labels as exposition text (e.g.
+    `rule="west",kind="rep"`), and its value. Written only by `reports.counters`."""
+
+    __tablename__ = "metric_counts"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    labels: Mapped[str] = mapped_column(String(500), primary_key=True)
+    value: Mapped[float]
+
+
+class MetricMarkRow(Base):
+    """The highest id of a source table (decisions, sla_events) already counted."""
+
+    __tablename__ = "metric_marks"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)

@@ -43,6 +43,7 @@ from leadrouter.notify.compose import Notification, compose
 from leadrouter.notify.message import Channel
 from leadrouter.notify.models import OutboxRow
 from leadrouter.notify.outbox import enqueue
+from leadrouter.notify.redact import redact
 from leadrouter.notify.templates import Templates
 from leadrouter.policies.snapshot import Config
 from leadrouter.sla.ladder import (
@@ -502,7 +503,8 @@ def timeline(session: Session, lead_id: str) -> list[TimelineEntry]:
                 "key": m.key,
                 "to": m.payload["to"],
                 "attempts": m.attempts,
-                "last_error": m.last_error,
+                # Masked again: rows stored before errors were masked hold whole URLs.
+                "last_error": redact(m.last_error) if m.last_error else None,
             },
         )
         for m in session.scalars(select(OutboxRow).where(OutboxRow.lead_id == lead_id))
