@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
 
 from leadrouter.accounts.models import AccountRow
 from leadrouter.leads import routing, service
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.normalize import normalize_lead
-from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policies.snapshot import Config, ConfigCache
 from leadrouter.store import Database
 from leadrouter.store.config_version import read_config_version
 
@@ -33,12 +33,12 @@ class Builds:
     def count(self) -> None:
         self.large += 1
 
-    def get(self, database: Database):  # noqa: ANN201
+    def get(self, database: Database) -> Config:
         with database.read() as session:
             return self.cache.get(session)
 
 
-def matched(config, email: str) -> str | None:  # noqa: ANN001
+def matched(config: Config, email: str) -> str | None:
     assert config.accounts is not None
     found = config.accounts.match(normalize_lead({"email": email, "company": ""}))
     return found.match.account.id if found.match is not None else None
@@ -155,7 +155,7 @@ def test_decide__with_the_configuration_moved_builds_it_only_when_locking(
     leads = [stored[0][0]]
     stale = cache.latest()
 
-    def decide(connection):  # noqa: ANN001, ANN202
+    def decide(connection: Connection) -> list[routing.Routed]:
         return routing.decide(connection, cache, leads, TUESDAY_3PM, cause="new", lock=lock)
 
     if not lock:  # the turn is given back; the caller builds, out of it, and comes again
