@@ -146,7 +146,7 @@ def route_stored(
                 lambda connection, lock: routing.decide(
                     connection, cache, unrouted, now, cause="new", lock=lock
                 ),
-                lambda: _refresh(db, cache),
+                _refresher(db, cache),
             )
             summaries = {r.lead_id: _summary(r) for r in routed}
         except routing.AlreadyRouted:
@@ -210,7 +210,7 @@ def reroute(
         )
         return routed
 
-    return _summary(_write_routed(db.write, work, lambda: _refresh(db, cache)))
+    return _summary(_write_routed(db.write, work, _refresher(db, cache)))
 
 
 def assign(
@@ -361,9 +361,17 @@ def _write_routed(
     return write(lambda handle: work(handle, True))
 
 
-def _refresh(db: Database, cache: ConfigCache) -> None:
-    with db.read() as session:
-        cache.get(session)
+def _refresher(db: Database, cache: ConfigCache) -> Callable[[], object]:
+    """What builds the configuration for routing when it finds it moved; run at once when this
+    process has none yet, so that its first routing takes no turn in vain."""
+
+    def refresh() -> None:
+        with db.read() as session:
+            cache.get(session)
+
+    if cache.latest() is None:
+        refresh()
+    return refresh
 
 
 def _current(session: Session, lead_id: str) -> DecisionRow:
