@@ -91,7 +91,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def server(
+    url: str, workers: int, *, patience: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`leadrouter serve` (from the sources on PYTHONPATH) answering within `patience` seconds."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("leadrouter")),
@@ -106,7 +109,7 @@ def server(url: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes
     process = subprocess.Popen(command, env=os.environ.copy(), stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + patience
         while True:
             try:
                 httpx.get(f"{base}/healthz").raise_for_status()

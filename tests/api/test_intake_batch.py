@@ -156,6 +156,8 @@ def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
 
 def intake_routing(database: Database, leads: list[routing.StoredLead]) -> None:
     cache = ConfigCache()
+    with database.read() as session:  # built, as the service does before routing
+        cache.get(session)
     database.write_core(
         lambda connection: routing.decide(
             connection, cache, leads, TUESDAY_3PM, cause="new", lock=False

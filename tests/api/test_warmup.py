@@ -57,7 +57,7 @@ def test_app_of_a_test_process__freezes_nothing(
         assert gc.get_freeze_count() == 0
 
 
-def test_config_cache__calls_on_build_once_per_configuration(
+def test_config_cache__calls_on_build_once_per_large_part_built(
     seeded: TestClient, database: Database
 ) -> None:
     builds: list[None] = []
@@ -65,7 +65,12 @@ def test_config_cache__calls_on_build_once_per_configuration(
     with database.read() as session:
         first, again = cache.get(session), cache.get(session)
     assert first is again and len(builds) == 1
-    seeded.patch("/v1/reps/ana", json={"max_per_day": 5})  # a new configuration
+    seeded.patch("/v1/reps/ana", json={"max_per_day": 5})  # the team only: no full collection
     with database.read() as session:
-        assert cache.get(session) is not first
+        second = cache.get(session)
+    assert second is not first and len(builds) == 1
+    (active,) = [p["version"] for p in seeded.get("/v1/policies").json() if p["active"]]
+    seeded.post(f"/v1/policies/{active}/activate").raise_for_status()  # compiled again
+    with database.read() as session:
+        assert cache.get(session) is not second
     assert len(builds) == 2

@@ -17,7 +17,12 @@ from leadrouter.migrations import upgrade
 from leadrouter.migrations.tables import metadata
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.store.config_version import bump_config_version, read_config_version
+from leadrouter.store.config_version import (
+    ConfigVersions,
+    Part,
+    bump_config_version,
+    read_config_version,
+)
 
 
 def test_upgrade__creates_every_table(db: Database) -> None:
@@ -29,7 +34,7 @@ def test_upgrade__creates_every_table(db: Database) -> None:
 def test_upgrade__run_twice_changes_nothing(db: Database) -> None:
     upgrade(db.engine)
     with db.read() as session:
-        assert read_config_version(session) >= 0
+        assert read_config_version(session) is not None  # every part's counter row is there
 
 
 def test_timestamps__come_back_aware_in_utc(db: Database) -> None:
@@ -59,13 +64,27 @@ def test_bump_config_version__concurrent_writers_each_count_once(db: Database) -
 
     def bump() -> None:
         for _ in range(10):
-            db.write(bump_config_version)
+            db.write(lambda session: bump_config_version(session, Part.TEAM))
 
     with ThreadPoolExecutor(8) as pool:
         for future in [pool.submit(bump) for _ in range(8)]:
             future.result()
     with db.read() as session:
-        assert read_config_version(session) == start + 80
+        assert read_config_version(session) == ConfigVersions(
+            start.team + 80, start.policy, start.accounts
+        )
+
+
+def test_bump_config_version__of_no_part_moves_every_part_and_answers_the_counter(
+    db: Database,
+) -> None:
+    with db.read() as session:
+        start = read_config_version(session)
+    counter = db.write(bump_config_version)
+    with db.read() as session:
+        after = read_config_version(session)
+    assert after == ConfigVersions(start.team + 1, start.policy + 1, start.accounts + 1)
+    assert counter == after.accounts
 
 
 def test_settings__read_from_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,3 +25,6 @@ class AccountRow(Base):
     aliases: Mapped[list[Any]] = mapped_column(default=list)
     phone: Mapped[str | None] = mapped_column(String(40))
     last_activity: Mapped[datetime | None]
+    # The accounts counter (store/config_version.py) of the change that last wrote this row:
+    # processes holding the account index as of counter n read only the rows above n.
+    changed_in: Mapped[int] = mapped_column(default=0, server_default="0", index=True)

@@ -1,5 +1,7 @@
 """Accounts: upsert one or many (JSON or CSV import), list, and conversion to the core's
-`Account`. Imports are one transaction: all rows or none, each change audited.
+`Account`. Imports are one transaction: all rows or none, each change audited, the accounts'
+config version bumped once and stamped on every row written (`changed_in`), so each process
+updates its account index with those rows only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from leadrouter.accounts.schemas import AccountIn, ImportResult
 from leadrouter.audit import service as audit
 from leadrouter.matching import load_accounts_csv
 from leadrouter.model import Account, AccountType
+from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
 
@@ -38,21 +41,33 @@ def upsert(
 ) -> ImportResult:
     """Create the new accounts and update the changed ones; audited row by row."""
     created = updated = unchanged = 0
+    version: int | None = None  # the accounts counter, bumped at the first change
     for account_in in accounts:
         values = account_in.model_dump()
         row = session.get(AccountRow, account_in.id)
-        if row is None:
-            audit.add_config_row(
-                session=session, row=AccountRow(**values), entity="account", actor=actor, now=now
-            )
-            created += 1
-            continue
-        changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+        changes = (
+            values if row is None else {k: v for k, v in values.items() if getattr(row, k) != v}
+        )
         if not changes:
             unchanged += 1
             continue
+        if version is None:
+            version = bump_config_version(session, Part.ACCOUNTS)
+        if row is None:
+            row = AccountRow(**values, changed_in=version)
+            audit.add_config_row(
+                session=session, row=row, entity="account", actor=actor, now=now, bump=False
+            )
+            created += 1
+            continue
         audit.change_config_row(
-            session=session, row=row, changes=changes, entity="account", actor=actor, now=now
+            session=session,
+            row=row,
+            changes={**changes, "changed_in": version},
+            entity="account",
+            actor=actor,
+            now=now,
+            bump=False,
         )
         updated += 1
     return ImportResult(created=created, updated=updated, unchanged=unchanged)

@@ -1,6 +1,7 @@
 """Recording and reading the audit log. Every service function that changes configuration or
 keys records it in the same transaction, so a change and its audit row commit together; the
-`*_config_row` helpers also bump the config version so every process rebuilds its snapshot.
+`*_config_row` helpers also bump the config version of the part the row belongs to, so every
+process rebuilds that part of its snapshot.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.store.base import Base
-from leadrouter.store.config_version import bump_config_version
+from leadrouter.store.config_version import PART_OF_ENTITY, bump_config_version
 from leadrouter.store.rows import as_json
 
 
@@ -54,8 +55,11 @@ def list_(
     return list(session.scalars(query))
 
 
-def add_config_row(*, session: Session, row: Base, entity: str, actor: str, now: datetime) -> None:
-    """Insert a configuration row, audit it and mark the configuration changed."""
+def add_config_row(
+    *, session: Session, row: Base, entity: str, actor: str, now: datetime, bump: bool = True
+) -> None:
+    """Insert a configuration row, audit it and mark its part of the configuration changed
+    (unless `bump` is False: the caller bumped once for many rows)."""
     session.add(row)
     session.flush()
     after = as_json(row)
@@ -68,13 +72,22 @@ def add_config_row(*, session: Session, row: Base, entity: str, actor: str, now:
         at=now,
         after=after,
     )
-    bump_config_version(session)
+    if bump:
+        _bump(session, entity)
 
 
 def change_config_row(
-    *, session: Session, row: Base, changes: dict[str, Any], entity: str, actor: str, now: datetime
+    *,
+    session: Session,
+    row: Base,
+    changes: dict[str, Any],
+    entity: str,
+    actor: str,
+    now: datetime,
+    bump: bool = True,
 ) -> None:
-    """Apply `changes` to a configuration row, audit before/after, mark the config changed."""
+    """Apply `changes` to a configuration row, audit before/after, mark its part of the
+    configuration changed (unless `bump` is False: the caller bumped once for many rows)."""
     before = as_json(row)
     for name, value in changes.items():
         setattr(row, name, value)
@@ -89,7 +102,14 @@ def change_config_row(
         before=before,
         after=as_json(row),
     )
-    bump_config_version(session)
+    if bump:
+        _bump(session, entity)
+
+
+def _bump(session: Session, entity: str) -> None:
+    part = PART_OF_ENTITY.get(entity)
+    # An entity of no known part: every part is rebuilt, which is always correct.
+    bump_config_version(session, *([part] if part is not None else []))
 
 
 def _key(row: Base) -> str:

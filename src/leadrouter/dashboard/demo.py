@@ -280,7 +280,7 @@ def route_leads(
 ) -> None:
     """Route each form with the policy active at its arrival, carrying the rotation state and
     freeing capacity as leads close; then the simulated follow-up of each lead."""
-    config = build_config(session, version=0)
+    config = build_config(session)
     policies = {v: compile_version(session, v, config.team) for v, _, _ in VERSIONS}
     switches = [(now - timedelta(days=days), v) for v, _, days in VERSIONS]
     sequence = LeadSequence(Snapshot(policies[VERSIONS[0][0]], config.team, config.accounts))

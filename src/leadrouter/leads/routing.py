@@ -9,10 +9,13 @@ decisions changed, each only if its version is still the one routing read.
 
 On PostgreSQL, routing transactions take turns on an advisory lock held until commit, so two
 server processes never decide from the same rotation state; the fewer round trips inside the
-turn, the less the other processes wait. The versions catch any other writer of state rows (a
-rep's load moved by an outcome): a mismatch means it committed first, and the whole transaction
-is retried (`StateMoved`), the retry locking every state row before reading, so it cannot lose
-twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here commits.
+turn, the less the other processes wait. Nothing is built in the turn either: when the
+configuration moved since this process built it, the turn is given back (`ConfigMoved`) and
+taken again once the parts that moved are built (a rep's edit: the team, a few milliseconds; an
+import of accounts: the index, up to its full build). The versions catch any other writer of
+state rows (a rep's load moved by an outcome): a mismatch means it committed first, and the whole
+transaction is retried (`StateMoved`), the retry locking every state row before reading, so it
+cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.store import JSONValue
-from leadrouter.store.config_version import ROW_ID, ConfigVersion
+from leadrouter.store.config_version import ConfigVersion, ConfigVersions
 from leadrouter.store.round_trip import Done, Step, run
 
 # Earlier leads considered for duplicates: the most recent few are what sticky ownership needs.
@@ -75,6 +78,11 @@ _ROUTING_LOCK_CLASS = 7_406_322
 
 class StateMoved(Exception):
     """A rotation state row changed after routing read it: retry the transaction, locking."""
+
+
+class ConfigMoved(Exception):
+    """The configuration moved since this process built it: build it outside routing's turn
+    (`ConfigCache.get`), then retry the transaction."""
 
 
 class AlreadyRouted(Exception):
@@ -107,7 +115,7 @@ class Routed:
 
 @dataclass(frozen=True, slots=True)
 class _State:
-    config_version: int
+    config_version: ConfigVersions
     state: RoutingState
     versions: dict[tuple[str, str], int]  # (_POOL or _REP, id) -> row version read
 
@@ -138,9 +146,16 @@ _READ_STATE = select(
         type_coerce(null(), Integer),
         type_coerce(null(), Date),
     ),
+    # Every part's counter, its part in the version column.
     select(
-        literal(_CONFIG), literal(""), ConfigVersion.version, null(), literal(0), null(), null()
-    ).where(ConfigVersion.id == ROW_ID),
+        literal(_CONFIG),
+        literal(""),
+        ConfigVersion.version,
+        null(),
+        ConfigVersion.id,
+        null(),
+        null(),
+    ),
 )
 # Routing transactions of one schema take turns: each holds this lock from its first read to its
 # commit. Optimistic versions alone let two server processes decide from the same state, and
@@ -187,7 +202,9 @@ def decide(
     before it in `leads` (newest first) ahead of the stored ones, exactly as if each had been
     routed in a transaction of its own. With `lock`, every state row is locked before it is read
     (the retry after `StateMoved`); raises `StateMoved`, or `AlreadyRouted` when `cause` is
-    "new" and one of the leads was routed by another request.
+    "new" and one of the leads was routed by another request, or, without `lock`, `ConfigMoved`
+    when the configuration moved since `cache` built it (with `lock`, this attempt must not lose:
+    it builds what moved in turn).
     """
     # What does not depend on the rotation is done before routing's turn, with the configuration
     # this process has, and again in turn only if the configuration moved meanwhile (rare): the
@@ -201,10 +218,16 @@ def decide(
     # every read after it.
     done = run(connection, [*reading, *([known] if known is not None else [])])
     read = _read_state(done[len(reading) - 1])
-    # A session only to load the configuration when its version moved; it joins this transaction.
-    config = cache.at(Session(bind=connection), read.config_version)
+    config = cache.ready(read.config_version)
+    if config is None:
+        if not lock:
+            raise ConfigMoved  # built outside the turn (the other processes wait on it), retried
+        # A session only to build what moved; it joins this transaction.
+        config = cache.get(Session(bind=connection))
     policy = _active_policy(config)
-    if known is None or config is not latest:
+    # The leads were prepared with the policy's fields and the account index: only a change
+    # of either prepares them again (a rep's edit does not).
+    if known is None or policy is not latest.policy or config.accounts is not latest.accounts:
         prepared = _prepare(policy, config.accounts, leads)
         known = _known_step(connection, leads, prepared[1])
         stored = _stored_known(run(connection, [known])[0], len(leads))
@@ -329,20 +352,22 @@ def _reading(connection: Connection, *, lock: bool) -> list[Step]:
 
 
 def _read_state(done: Done) -> _State:
-    config_version = 0
+    counters: dict[int, int] = {}
     pool_states: dict[str, PoolState] = {}
     rep_loads: dict[str, RepLoad] = {}
     versions: dict[tuple[str, str], int] = {}
     for kind, key, number, current, version, today, day in done.rows:
         if kind == _CONFIG:
-            config_version = number or 0
+            counters[version] = number
         elif kind == _POOL:
             pool_states[key] = PoolState(number, dict(current or {}))
             versions[(_POOL, key)] = version
         else:
             rep_loads[key] = RepLoad(number, today, _as_date(day))
             versions[(_REP, key)] = version
-    return _State(config_version, RoutingState(pools=pool_states, loads=rep_loads), versions)
+    return _State(
+        ConfigVersions.of(counters), RoutingState(pools=pool_states, loads=rep_loads), versions
+    )
 
 
 def _as_date(value: date | str | None) -> date | None:

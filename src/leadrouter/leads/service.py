@@ -59,6 +59,10 @@ from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.store import Database
 from leadrouter.store.rows import as_json, require_row
 
+# Attempts that find the configuration moved since this process built it, each building it
+# out of routing's turn; the last attempt builds in turn whatever moved again meanwhile.
+CONFIG_ATTEMPTS = 3
+
 # ON CONFLICT DO NOTHING waits for a racing insert of the same key to commit, then skips: no
 # IntegrityError to recover from, and one statement whether the lead is new or a retry. Built
 # once per dialect: statement construction costs more than the insert.
@@ -227,6 +231,7 @@ def _route(
             lambda connection, lock: routing.decide(
                 connection, cache, leads, now, cause="new", lock=lock
             ),
+            _refresher(db, cache),
         )
     except routing.NoActivePolicy as error:
         answers.update({lead.id: _held(lead, error) for lead in leads})
@@ -385,7 +390,7 @@ def reroute(
         )
         return routed
 
-    return _summary(_write_routed(db.write, work))
+    return _summary(_write_routed(db.write, work, _refresher(db, cache)))
 
 
 def assign(
@@ -518,15 +523,35 @@ def _summary(routed: routing.Routed) -> DecisionSummary:
 def _write_routed(
     write: Callable[[Callable[[Handle], Routing]], Routing],
     work: Callable[[Handle, bool], Routing],
+    refresh: Callable[[], object],
 ) -> Routing:
     """Run routing `work` in a write transaction (`Database.write` or `write_core`): optimistic
-    first, then locking the state."""
-    try:
-        return write(lambda handle: work(handle, False))
-    except routing.StateMoved:
-        # Another request changed a rotation row this decision rested on; the second attempt
-        # locks every state row before reading, so it cannot be overtaken.
-        return write(lambda handle: work(handle, True))
+    first, then locking the state; `refresh` builds the configuration when it moved."""
+    for _ in range(CONFIG_ATTEMPTS):
+        try:
+            return write(lambda handle: work(handle, False))
+        except routing.StateMoved:
+            break
+        except routing.ConfigMoved:
+            # Built here, out of routing's turn, which the other processes wait for.
+            refresh()
+    # Another request changed a rotation row this decision rested on (or the configuration
+    # kept moving); this attempt locks every state row before reading, so it cannot be
+    # overtaken.
+    return write(lambda handle: work(handle, True))
+
+
+def _refresher(db: Database, cache: ConfigCache) -> Callable[[], object]:
+    """What builds the configuration for routing when it finds it moved; run at once when this
+    process has none yet, so that its first routing takes no turn in vain."""
+
+    def refresh() -> None:
+        with db.read() as session:
+            cache.get(session)
+
+    if cache.latest() is None:
+        refresh()
+    return refresh
 
 
 def _current(session: Session, lead_id: str) -> DecisionRow:

@@ -23,7 +23,7 @@ from leadrouter.policies.snapshot import (
 )
 from leadrouter.policy import compile_policy
 from leadrouter.sla.policy import load_sla
-from leadrouter.store.config_version import bump_config_version
+from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
 
@@ -102,7 +102,7 @@ def activate(*, session: Session, version: str, actor: str, now: datetime) -> No
         before={"active": before},
         after={"active": version},
     )
-    bump_config_version(session)
+    bump_config_version(session, Part.POLICY)
 
 
 def rollback(*, session: Session, actor: str, now: datetime) -> str:
