@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     templates_dir: Path | None = None
     worker_batch: int = Field(default=500, gt=0)
     worker_lease_seconds: float = Field(default=120.0, gt=0)
+
+    @field_validator("db")
+    @classmethod
+    def _psycopg_driver(cls, url: str) -> str:
+        # Hosting platforms hand out postgres:// and postgresql:// URLs; SQLAlchemy reads the
+        # first as nothing and the second as psycopg2, which is not installed: both mean psycopg 3.
+        for scheme in ("postgres://", "postgresql://"):
+            if url.startswith(scheme):
+                return "postgresql+psycopg://" + url[len(scheme) :]
+        return url
 
     def export(self) -> None:
         """Put these settings in the environment, for `serve` worker processes to read back."""

@@ -6,18 +6,16 @@ import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from leadrouter.batch import BadRow, Summary, json_record, open_decisions, read_rows, route_rows
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
 from leadrouter.cli.policy import load_or_exit
-from leadrouter.codec import decision_to_dict
-from leadrouter.engine import route as route_lead
-from leadrouter.explain import render
+
+if TYPE_CHECKING:
+    from leadrouter.batch import BadRow, Summary
 
 _PROGRESS_EVERY = 256  # rows between progress bar updates
 
@@ -54,6 +52,16 @@ def route(
     rejects: Path | None = typer.Option(None, help="also write the bad rows' problems to this CSV"),
 ) -> None:
     """Route a CSV of leads; write decisions as JSON lines and print a summary."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from leadrouter.batch import Summary, json_record, open_decisions, read_rows, route_rows
+
     ws = load_or_exit(workspace)
     when = parse_at(at)
     summary = Summary()
@@ -78,6 +86,8 @@ def route(
 
 
 def print_summary(summary: Summary, out: Path) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]{summary.routed}[/] leads routed → {out}")
     for title, counts in (("Rule", summary.by_rule), ("Destination", summary.by_destination)):
         table = Table(title=f"By {title.lower()}", title_justify="left")
@@ -123,6 +133,10 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="print the decision as JSON"),
 ) -> None:
     """Route one lead and show why it went where it did: every rule and rep considered."""
+    from leadrouter.codec import decision_to_dict
+    from leadrouter.engine import route as route_lead
+    from leadrouter.explain import render
+
     text = Path(lead[1:]).read_text(encoding="utf-8") if lead.startswith("@") else lead
     try:
         raw = json.loads(text)
