@@ -93,7 +93,7 @@ def opened(settings: Settings, *, create: bool = False, migrate: bool = True) ->
             "created it, name it with --db sqlite:///path/to/leadrouter.db (or LEADROUTER_DB), "
             "or create one with `leadrouter db upgrade`"
         )
-    errors.print(f"[dim]database: {describe(url)}[/]")
+    errors.print(f"[dim]database: {describe(url)}[/]", soft_wrap=True)
     database = Database(url)
     try:
         if migrate:

@@ -122,11 +122,14 @@ def load(
         except LeadRouterError as error:
             fail(str(error))
     if activate:
-        console.print(f"policy {version} from {file} is active (was: {before or 'none'})")
+        console.print(
+            f"policy {version} from {file} is active (was: {before or 'none'})", soft_wrap=True
+        )
     else:
         console.print(
             f"stored policy {version} from {file}; active: {before or 'none'}. "
-            f"Activate it with --activate, or POST /v1/policies/{version}/activate"
+            f"Activate it with --activate, or POST /v1/policies/{version}/activate",
+            soft_wrap=True,
         )
 
 

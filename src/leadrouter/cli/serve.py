@@ -56,7 +56,7 @@ def serve(
         fail("--demo seeds its own team: use it without --workspace", EXIT_USAGE)
     with opened(settings, create=True) as database:
         for line in start_up(database, workspace=settings.workspace, demo=demo):
-            console.print(line)
+            console.print(line, soft_wrap=True)
     settings.export()
     config = uvicorn.Config(
         "leadrouter.api:app_from_env",
