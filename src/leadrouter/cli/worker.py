@@ -46,7 +46,13 @@ def worker(
         help="seconds a claimed message stays this worker's before another may retry it",
         show_default="120 or LEADROUTER_WORKER_LEASE_SECONDS",
     ),
-    speed: float = typer.Option(1.0, "--speed", min=1.0, help="clock speed-up, for demos"),
+    speed: float = typer.Option(
+        1.0,
+        "--speed",
+        min=1.0,
+        help="clock speed-up, for demos; the fast clock starts with the worker, so start it "
+        "after the leads to watch",
+    ),
     once: bool = typer.Option(False, "--once", help="one pass, then exit"),
 ) -> None:
     """Run SLA clocks and the notification outbox until stopped."""
