@@ -337,3 +337,42 @@ def test_notifications_demo_block__breaches_escalates_and_reassigns(folder: Path
     assert ["anna" in r for r in recipients[:2]] == [True, True], recipients
     assert "henrik" in recipients[2] and "ethan" in recipients[3], recipients
     assert "SLA_BREACHED" in shown.stdout and "SLA_REASSIGNED" in shown.stdout
+
+
+# -------------------------------------------------------------------- a fresh clone
+
+
+def test_fresh_clone__runs_the_steps_of_run_demo_and_run_help(tmp_path: Path):
+    block = shell_block("README.md", "./run demo")
+    assert [line.split()[0:2] for line in block.body.splitlines()] == [
+        ["./run", "demo"],
+        ["./run", "test"],
+    ]
+    clone = tmp_path / "leadrouter"
+    cloned = subprocess.run(
+        ["git", "clone", "--quiet", str(ROOT), str(clone)], capture_output=True, text=True
+    )
+    assert cloned.returncode == 0, cloned.stderr
+    # `./run setup` would install into the shared venv; the clone borrows it instead.
+    (clone / ".venv").symlink_to(BIN.parent)
+    run_script = (clone / "run").read_text()
+    demo = run_script[
+        run_script.index("demo() {") : run_script.index("\n}\n", run_script.index("demo() {"))
+    ]
+    steps = f"VENV=.venv\n{demo}\n}}\ndemo\n"  # the function as `./run demo` calls it
+
+    helped = subprocess.run(
+        ["./run", "help"],
+        cwd=clone,
+        env=env(PYTHONPATH=str(clone / "src")),
+        capture_output=True,
+        text=True,
+    )
+    done = bash(steps, clone, PYTHONPATH=str(clone / "src"))
+
+    assert helped.returncode == 0 and "./run setup" in helped.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " 0 failed" in done.stdout
+    assert "Traceback" not in done.stderr
+    for name in ("matches.csv", "decisions.jsonl", "rejects.csv"):
+        assert (clone / "out" / name).stat().st_size > 0
