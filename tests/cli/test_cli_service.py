@@ -301,3 +301,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_report_durations__read_as_people_write_them():
+    from leadrouter.cli.report import human_seconds
+
+    shown = [human_seconds(s) for s in (None, 42.4, 245, 8160, 522960)]
+
+    assert shown == ["-", "42s", "4m 05s", "2h 16m", "6d 1h"]
+
+
+def test_report_figures_for_csv__have_no_float_noise():
+    from leadrouter.cli.report import clean
+
+    assert [clean(v) for v in (None, 7, 0.1 + 0.2, 2.0, 1 / 3)] == [None, 7, 0.3, 2, 0.3333]

@@ -80,12 +80,12 @@ def route(
             if routed.row % _PROGRESS_EVERY == 0:
                 bar.update(task, completed=routed.row)
         bar.update(task, completed=total)
-    print_summary(summary, out)
+    print_summary(summary, out, rejects)
     if rejects is not None:
         write_rejects(rejects, summary.bad_rows)
 
 
-def print_summary(summary: Summary, out: Path) -> None:
+def print_summary(summary: Summary, out: Path, rejects: Path | None = None) -> None:
     from rich.table import Table
 
     console.print(f"[bold]{summary.routed}[/] leads routed → {out}")
@@ -108,7 +108,10 @@ def print_summary(summary: Summary, out: Path) -> None:
         for name, count in summary.warnings.most_common():
             table.add_row(name, str(count))
         console.print(table)
-    if summary.bad_rows:
+    if summary.bad_rows and rejects is not None:
+        # Asked for a file: the rows are there, and `match` on the same CSV already listed them.
+        errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed[/] → {rejects}")
+    elif summary.bad_rows:
         errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed:[/]")
         for bad in summary.bad_rows[:50]:
             errors.print(f"  row {bad.row} (line {bad.line}): {bad.field}: {bad.problem}")
