@@ -53,7 +53,7 @@ from leadrouter.policies.seed import seed_workspace
 from leadrouter.policy import load_team
 from leadrouter.store import Database
 from leadrouter.store.config_version import bump_config_version
-from leadrouter.store.migrate import upgrade
+from leadrouter.migrations import upgrade
 from machine import reference_ms
 
 HERE = Path(__file__).resolve().parent

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRETS = ("smtp_password", "slack_webhook_url", "webhook_secret")  # each has a `_file` twin
@@ -79,6 +79,16 @@ class Settings(BaseSettings):
             if path and not data.get(name):
                 data = {**data, name: read_secret(Path(path))}
         return data
+
+    @field_validator("db")
+    @classmethod
+    def _psycopg_driver(cls, url: str) -> str:
+        # Hosting platforms hand out postgres:// and postgresql:// URLs; SQLAlchemy reads the
+        # first as nothing and the second as psycopg2, which is not installed: both mean psycopg 3.
+        for scheme in ("postgres://", "postgresql://"):
+            if url.startswith(scheme):
+                return "postgresql+psycopg://" + url[len(scheme) :]
+        return url
 
     def export(self) -> None:
         """Put these settings in the environment, for `serve` worker processes to read back."""

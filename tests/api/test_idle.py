@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys.schemas import Scope
 from leadrouter.leads.models import LeadRow
 from leadrouter.settings import Settings

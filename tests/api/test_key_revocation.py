@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys.cache import VerifiedKeys, _listener
 from leadrouter.keys.models import ApiKeyRow
 from leadrouter.keys.schemas import Scope

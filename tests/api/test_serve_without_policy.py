@@ -14,7 +14,7 @@ import httpx
 
 from leadrouter.keys.schemas import Scope
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
+from leadrouter.migrations import upgrade
 
 from .conftest import make_key
 from .factories import lead

@@ -95,11 +95,23 @@ def test_route__routes_good_rows_and_reports_bad_ones(workspace: Path, tmp_path:
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["row"] for r in records] == [1, 3, 4]
     assert [r["decision"]["owner"] for r in records] == ["ana", "lea", "bob"]
-    assert "row 2 (line 3): (row): has 5 values but the header has 4 columns" in result.output
+    assert "1 bad rows were not routed" in result.output and str(rejects) in result.output
     assert "3 leads routed" in result.output
     assert rejects.read_text().splitlines()[1].startswith("2,3,(row),has 5 values")
     warnings = records[2]["decision"]["trace"]["warnings"]
     assert {w["field"] for w in warnings} >= {"employees"}
+
+
+def test_route__lists_bad_rows_when_no_rejects_file_is_asked_for(workspace: Path, tmp_path: Path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Email,Country\nana@initech.com,USA\nbroken,row,extra\n")
+    out = tmp_path / "decisions.jsonl"
+    result = runner.invoke(
+        app, ["route", str(leads), "--workspace", str(workspace), "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "row 2 (line 3): (row): has 3 values but the header has 2 columns" in result.output
 
 
 def test_explain__shows_rules_and_reps(workspace: Path):

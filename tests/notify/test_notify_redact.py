@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.notify import outbox
@@ -29,7 +29,7 @@ from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.webhook import WebhookConfig
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.store.migrate import upgrade
+from leadrouter.migrations import upgrade
 
 from ..store.databases import sqlite_url
 from .servers import SECRET, HttpReceiver, http_receiver

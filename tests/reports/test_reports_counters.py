@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from leadrouter.api import create_app
+from leadrouter.app import create_app
 from leadrouter.dashboard.demo import FALLBACK_QUEUE, Routed, store_routed, store_team
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope

@@ -17,7 +17,8 @@ EXIT_USAGE = 2  # the command was called wrongly (typer/click use 2 as well)
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}")
+    # One line however narrow the terminal: it is often copied into a search or a ticket.
+    errors.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
 
 

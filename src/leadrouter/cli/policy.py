@@ -1,27 +1,35 @@
-"""`leadrouter policy check|test`: validate a policy and run its test cases."""
+"""`leadrouter policy check|test|load`: validate a policy, run its test cases, and load it into
+the service database as a new version.
+
+`check` and `test` read files only; `load` is the one command here that writes, through the same
+service functions as `POST /v1/policies` (validated against the database's team, audited).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.text import Text
 
 from leadrouter.cli import app
-from leadrouter.cli.output import EXIT_INVALID, console, fail_on
-from leadrouter.cli.trace import render
+from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.output import EXIT_INVALID, console, fail, fail_on
 from leadrouter.errors import PolicyError
-from leadrouter.policy_cases import run_cases
-from leadrouter.sla.policy import load_sla
-from leadrouter.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:
+    from leadrouter.workspace import Workspace
 
 policy_app = typer.Typer(
-    help="Check a routing policy and run its test cases.", no_args_is_help=True
+    help="Check a routing policy, run its test cases, load it into the service database.",
+    no_args_is_help=True,
 )
 app.add_typer(policy_app, name="policy")
 
 
 def load_or_exit(path: Path) -> Workspace:
+    from leadrouter.workspace import load_workspace
+
     try:
         return load_workspace(path)
     except PolicyError as exc:
@@ -34,6 +42,8 @@ def check(
 ) -> None:
     """Validate a policy and its `sla:` section against its team.yaml; print ok or every problem
     with file:line:column."""
+    from leadrouter.sla.policy import load_sla
+
     workspace = load_or_exit(path)
     policy, team = workspace.policy, workspace.team
     try:
@@ -55,6 +65,11 @@ def test(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="show the trace of passing cases"),
 ) -> None:
     """Run the policy's test cases; print each result and the trace of each failure."""
+    from rich.text import Text
+
+    from leadrouter.cli.trace import render
+    from leadrouter.policy_cases import run_cases
+
     workspace = load_or_exit(path)
     results = run_cases(workspace.snapshot())
     for result in results:
@@ -71,3 +86,55 @@ def test(
     console.print(f"[{style}]{len(results) - failed} passed, {failed} failed[/]")
     if failed:
         raise typer.Exit(EXIT_INVALID)
+
+
+@policy_app.command("load")
+def load(
+    path: Path = typer.Argument(..., help="policy.yaml, or the workspace folder holding it"),
+    activate: bool = typer.Option(
+        False, "--activate", help="make it the routing policy at once (default: only store it)"
+    ),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Store a policy file as a new version in an existing database (validated against the
+    database's team, audited); with --activate, route with it from now on."""
+    from datetime import UTC, datetime
+
+    from leadrouter.errors import LeadRouterError
+    from leadrouter.policies import service as policies
+    from leadrouter.policies.snapshot import active_version
+
+    file = path / "policy.yaml" if path.is_dir() else path
+    if not file.is_file():
+        fail(f"no policy file at {file}")
+    text = file.read_text(encoding="utf-8")
+    now = datetime.now(UTC)
+    with opened(settings_with(db=db)) as database:
+        try:
+            with database.session() as session:
+                before = active_version(session)
+                row = policies.upload(session=session, text=text, actor="cli", now=now)
+                version = row.version
+                if activate and version != before:
+                    policies.activate(session=session, version=version, actor="cli", now=now)
+        except PolicyError as error:
+            fail_on(_in_file(error, file))
+        except LeadRouterError as error:
+            fail(str(error))
+    if activate:
+        console.print(
+            f"policy {version} from {file} is active (was: {before or 'none'})", soft_wrap=True
+        )
+    else:
+        console.print(
+            f"stored policy {version} from {file}; active: {before or 'none'}. "
+            f"Activate it with --activate, or POST /v1/policies/{version}/activate",
+            soft_wrap=True,
+        )
+
+
+def _in_file(error: PolicyError, file: Path) -> PolicyError:
+    """The upload's problems, placed in the file that was read (the service names no file)."""
+    from dataclasses import replace
+
+    return PolicyError([replace(e, file=str(file)) for e in error.errors])

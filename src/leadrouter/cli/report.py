@@ -1,7 +1,10 @@
-"""`leadrouter report`: the dashboard's figures in the terminal, as a table, CSV or JSON.
+"""`leadrouter report`: the dashboard's figures in the terminal, as tables, CSV or JSON.
 
 Reads the service database named by the settings (or `--db`); the only rows it writes are the
 report rollups of days not rolled up yet (`reports.rollups`), which make the next run fast.
+The table format is for people (a few tables, durations as "2h 16m", rates as percentages);
+CSV and JSON are for machines (one row per figure, seconds and ratios rounded to what is
+meaningful, no float noise).
 """
 
 from __future__ import annotations
@@ -9,21 +12,23 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from dataclasses import asdict
 from datetime import timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from leadrouter.cli import app
+from leadrouter.cli.database import DB_HELP, opened, settings_with
 from leadrouter.cli.output import EXIT_USAGE, console, fail
-from leadrouter.cli.route import parse_at
-from leadrouter.reports import rollups
-from leadrouter.reports.summary import DEFAULT_SLA, Report, Row, build_report, report_rows
-from leadrouter.settings import get_settings
-from leadrouter.sla.policy import parse_duration
-from leadrouter.store import Database
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from leadrouter.reports.summary import Report
+
+_DEFAULT_SLA_MINUTES = 15  # reports.summary.DEFAULT_SLA; a test keeps the two equal
+_SHOWN = 15  # rows per table before "… more"
 
 
 class Format(StrEnum):
@@ -33,41 +38,110 @@ class Format(StrEnum):
 
 
 def _duration(option: str, text: str) -> timedelta:
+    from leadrouter.sla.policy import parse_duration
+
     try:
         return parse_duration(text)
     except ValueError as error:
         fail(f"{option}: {error}", EXIT_USAGE)
 
 
-def _shown(value: float | int | None, metric: str) -> str:
-    if value is None:
+def human_seconds(seconds: float | None) -> str:
+    """A duration as people write it: 42s, 4m 05s, 2h 16m, 6d 1h."""
+    if seconds is None:
         return "-"
-    if metric in {"compliance", "qualification_rate", "win_rate"}:
-        return f"{value:.1%}"
-    if metric.endswith("seconds"):
-        return _human_seconds(value)
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def _human_seconds(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
+    total = round(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
     if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def _print_table(report: Report, rows: list[Row]) -> None:
-    table = Table(
-        title=f"Leads received {report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC"
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+def clean(value: float | int | None) -> float | int | None:
+    """A figure for CSV/JSON: whole stays whole, others keep 4 decimals (no float tails)."""
+    if value is None or isinstance(value, int):
+        return value
+    rounded = round(value, 4)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _table(title: str, *columns: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n == 0 else "right")
+    return table
+
+
+def _tables(report: Report) -> list[Table]:
+    summary = _table(
+        f"Leads received {report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC", "", ""
     )
-    for column in ("section", "key", "metric", "value"):
-        table.add_column(column, justify="right" if column == "value" else "left")
-    for row in rows:
-        table.add_row(row.section, row.key, row.metric, _shown(row.value, row.metric))
-    console.print(table)
+    summary.add_row("leads received", f"{report.leads:,}")
+    summary.add_row("first touched", f"{report.speed.touched:,}")
+    summary.add_row("speed to lead, median", human_seconds(report.speed.median))
+    summary.add_row("speed to lead, p90", human_seconds(report.speed.p90))
+    target = (
+        "each SLA clock's deadline"
+        if report.sla_target is None
+        else f"first touch within {human_seconds(report.sla_target.total_seconds())}"
+    )
+    summary.add_row("SLA target", target)
+    summary.add_row(
+        "SLA met / breached / pending",
+        f"{report.sla.met:,} / {report.sla.breached:,} / {report.sla.pending:,}",
+    )
+    summary.add_row("SLA compliance", _percent(report.sla.rate))
+    tables = [summary]
+
+    queues = _table("Fallback queues", "queue", "waiting", "oldest", "median wait")
+    for queue in report.fallback:
+        queues.add_row(
+            queue.queue, f"{queue.size:,}", human_seconds(queue.oldest), human_seconds(queue.median)
+        )
+    if not report.fallback:
+        queues.add_row("(none waiting)", "", "", "")
+    tables.append(queues)
+
+    fairness = _table("Fairness by pool", "pool / rep", "weight", "received", "fair share", "ratio")
+    for pool, shares in report.fairness.items():
+        for share in shares:
+            fairness.add_row(
+                f"{pool} / {share.rep}",
+                str(share.weight),
+                f"{share.received:,}",
+                f"{share.fair_share:.1f}",
+                "-" if share.ratio is None else f"{share.ratio:.2f}",
+            )
+    if report.fairness:
+        tables.append(fairness)
+
+    for dimension, rows in report.conversion.items():
+        table = _table(
+            f"Conversion by {dimension.value}", dimension.value, "leads", "qualified", "won"
+        )
+        ordered = sorted(rows, key=lambda r: -r.leads)
+        for row in ordered[:_SHOWN]:
+            table.add_row(
+                row.key or "(none)",
+                f"{row.leads:,}",
+                _percent(row.qualification_rate),
+                _percent(row.win_rate),
+            )
+        if len(ordered) > _SHOWN:
+            table.add_row(f"… {len(ordered) - _SHOWN} more (--format csv for all)", "", "", "")
+        if ordered:
+            tables.append(table)
+    return tables
 
 
 @app.command("report")
@@ -75,24 +149,29 @@ def report(
     since: str = typer.Option("30d", help="How far back: e.g. 7d, 30d, 12h."),
     format: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
     sla: str = typer.Option(
-        f"{int(DEFAULT_SLA.total_seconds() // 60)}m", help="First-touch target for SLA compliance."
+        f"{_DEFAULT_SLA_MINUTES}m", help="First-touch target for SLA compliance."
     ),
     at: str | None = typer.Option(None, help="End of the window (ISO time); default now."),
-    db: str | None = typer.Option(None, help="Database URL; default LEADROUTER_DB."),
+    db: str | None = typer.Option(None, help=DB_HELP),
 ) -> None:
     """Speed-to-lead, SLA compliance, fairness, conversion and fallback queues."""
+    from dataclasses import asdict, replace
+
+    from leadrouter.cli.route import parse_at
+    from leadrouter.reports import rollups
+    from leadrouter.reports.summary import build_report, report_rows
+
     window, target, now = _duration("--since", since), _duration("--sla", sla), parse_at(at)
-    database = Database(db or get_settings().db)
-    try:
+    with opened(settings_with(db=db)) as database:
         rollups.refresh(database, now, window, target)
         with database.read() as session:
             result = build_report(session, now, window, target)
-    finally:
-        database.dispose()
-    rows = list(report_rows(result))
     if format is Format.TABLE:
-        _print_table(result, rows)
-    elif format is Format.CSV:
+        for table in _tables(result):
+            console.print(table)
+        return
+    rows = [replace(r, value=clean(r.value)) for r in report_rows(result)]
+    if format is Format.CSV:
         writer = csv.writer(sys.stdout)
         writer.writerow(("section", "key", "metric", "value"))
         writer.writerows(

@@ -6,18 +6,16 @@ import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from leadrouter.batch import BadRow, Summary, json_record, open_decisions, read_rows, route_rows
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
 from leadrouter.cli.policy import load_or_exit
-from leadrouter.cli.trace import render
-from leadrouter.codec import decision_to_dict
-from leadrouter.engine import route as route_lead
+
+if TYPE_CHECKING:
+    from leadrouter.batch import BadRow, Summary
 
 _PROGRESS_EVERY = 256  # rows between progress bar updates
 
@@ -54,6 +52,16 @@ def route(
     rejects: Path | None = typer.Option(None, help="also write the bad rows' problems to this CSV"),
 ) -> None:
     """Route a CSV of leads; write decisions as JSON lines and print a summary."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from leadrouter.batch import Summary, json_record, open_decisions, read_rows, route_rows
+
     ws = load_or_exit(workspace)
     when = parse_at(at)
     summary = Summary()
@@ -72,12 +80,14 @@ def route(
             if routed.row % _PROGRESS_EVERY == 0:
                 bar.update(task, completed=routed.row)
         bar.update(task, completed=total)
-    print_summary(summary, out)
+    print_summary(summary, out, rejects)
     if rejects is not None:
         write_rejects(rejects, summary.bad_rows)
 
 
-def print_summary(summary: Summary, out: Path) -> None:
+def print_summary(summary: Summary, out: Path, rejects: Path | None = None) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]{summary.routed}[/] leads routed → {out}")
     for title, counts in (("Rule", summary.by_rule), ("Destination", summary.by_destination)):
         table = Table(title=f"By {title.lower()}", title_justify="left")
@@ -98,7 +108,10 @@ def print_summary(summary: Summary, out: Path) -> None:
         for name, count in summary.warnings.most_common():
             table.add_row(name, str(count))
         console.print(table)
-    if summary.bad_rows:
+    if summary.bad_rows and rejects is not None:
+        # Asked for a file: the rows are there, and `match` on the same CSV already listed them.
+        errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed[/] → {rejects}")
+    elif summary.bad_rows:
         errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed:[/]")
         for bad in summary.bad_rows[:50]:
             errors.print(f"  row {bad.row} (line {bad.line}): {bad.field}: {bad.problem}")
@@ -123,6 +136,10 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="print the decision as JSON"),
 ) -> None:
     """Route one lead and show why it went where it did: every rule and rep considered."""
+    from leadrouter.codec import decision_to_dict
+    from leadrouter.engine import route as route_lead
+    from leadrouter.cli.trace import render
+
     text = Path(lead[1:]).read_text(encoding="utf-8") if lead.startswith("@") else lead
     try:
         raw = json.loads(text)

@@ -1,91 +1,62 @@
-"""`leadrouter serve`, `leadrouter db upgrade`, `leadrouter keys create`: the service's commands.
+"""`leadrouter serve`: migrate the database, seed it when it is empty, then run the HTTP API.
 
-`serve` migrates the database, seeds it from a workspace when it is empty, then runs uvicorn with
-N worker processes (which read their settings back from the environment).
+Start-up work (migrations, seeding from `--workspace` or `--demo`) runs under the database's
+start-up lock, so that several nodes started at once against one PostgreSQL database take turns:
+the first does the work, the others find it done, say so, and serve. uvicorn then runs N worker
+processes, which read their settings back from the environment.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
-from sqlalchemy import func, select
 
-from leadrouter.api.workers import Supervisor
 from leadrouter.cli import app
+from leadrouter.cli.database import DB_HELP, opened, settings_with, shown_url
 from leadrouter.cli.output import EXIT_USAGE, console, fail, fail_on
-from leadrouter.dashboard.demo import seed_demo
-from leadrouter.errors import Conflict, PolicyError
-from leadrouter.keys import service as keys
-from leadrouter.keys.schemas import KeyCreate, Scope
-from leadrouter.migrations import upgrade
-from leadrouter.policies.seed import seed_workspace
-from leadrouter.policies.snapshot import active_version
-from leadrouter.reps.models import RepRow
-from leadrouter.settings import Settings, get_settings
-from leadrouter.store import Database
 
-db_app = typer.Typer(help="Manage the service's database.", no_args_is_help=True)
-keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(keys_app, name="keys")
-
-DB_HELP = "database URL, e.g. postgresql+psycopg://user@host/db (default: LEADROUTER_DB or SQLite)"
-
-
-def _settings(**overrides: object) -> Settings:
-    given = {k: v for k, v in overrides.items() if v is not None}
-    return get_settings().model_copy(update=given)
-
-
-def _migrated(settings: Settings) -> Database:
-    database = Database(settings.db)
-    upgrade(database.engine)
-    return database
+if TYPE_CHECKING:
+    from leadrouter.store import Database
 
 
 @app.command("serve")
 def serve(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     workspace: Path | None = typer.Option(
-        None, "--workspace", help="seed an empty database from this workspace folder"
+        None,
+        "--workspace",
+        help="seed an empty database from this workspace folder (team, accounts, policy); "
+        "a database that has a team already is left as it is: see `leadrouter policy load`",
     ),
-    host: str | None = typer.Option(None, "--host"),
-    port: int | None = typer.Option(None, "--port"),
-    workers: int | None = typer.Option(None, "--workers", help="server processes"),
+    host: str | None = typer.Option(
+        None, "--host", help="address to listen on", show_default="127.0.0.1 or LEADROUTER_HOST"
+    ),
+    port: int | None = typer.Option(
+        None, "--port", help="port to listen on", show_default="8000 or LEADROUTER_PORT"
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="server processes; more than one shares the connections among them",
+        show_default="1 or LEADROUTER_WORKERS",
+    ),
     demo: bool = typer.Option(
-        False, "--demo", help="seed an empty database with 30 days of routed demo leads"
+        False, "--demo", help="seed an empty database with a 4-rep demo team and 30 days of leads"
     ),
 ) -> None:
     """Run the HTTP API (docs at /docs), migrating and seeding the database first."""
-    settings = _settings(db=db, workspace=workspace, host=host, port=port, workers=workers)
+    import uvicorn
+
+    settings = settings_with(db=db, workspace=workspace, host=host, port=port, workers=workers)
     if demo and settings.workspace is not None:
         fail("--demo seeds its own team: use it without --workspace", EXIT_USAGE)
-    database = _migrated(settings)
-    if demo:
-        with database.session() as session:
-            if not session.scalar(select(func.count()).select_from(RepRow)):
-                seed_demo(session, datetime.now(UTC))
-                console.print("seeded the database with 30 days of demo leads")
-    if settings.workspace is not None:
-        try:
-            with database.session() as session:
-                seeded = seed_workspace(
-                    session=session, path=settings.workspace, now=datetime.now(UTC)
-                )
-        except PolicyError as error:
-            fail_on(error)
-        if seeded:
-            console.print(f"seeded the database from {settings.workspace}")
-    with database.read() as session:
-        if active_version(session) is None:
-            console.print(
-                "no policy is active: leads are stored and held (202, GET /v1/leads/waiting)"
-                " until one is uploaded and activated (POST /v1/policies/{version}/activate)"
-            )
-    database.dispose()
+    with opened(settings, create=True) as database:
+        for line in start_up(database, workspace=settings.workspace, demo=demo):
+            console.print(line, soft_wrap=True)
     settings.export()
     config = uvicorn.Config(
         "leadrouter.app:app_from_env",
@@ -105,6 +76,8 @@ def serve(
     if settings.workers == 1:
         uvicorn.Server(config).run()
         return
+    from leadrouter.api.workers import Supervisor
+
     try:
         supervisor = Supervisor(config)
     except OSError as error:
@@ -114,31 +87,54 @@ def serve(
         raise typer.Exit(code)
 
 
-@db_app.command("upgrade")
-def db_upgrade(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Apply every pending migration."""
-    _migrated(_settings(db=db)).dispose()
-    console.print("database is up to date")
+def start_up(database: Database, *, workspace: Path | None, demo: bool) -> list[str]:
+    """Seed the database as asked, under the start-up lock; what was done, as lines to print.
 
+    Safe to run in several processes at once: the lock makes them take turns, and each finds
+    what the previous one did.
+    """
+    from datetime import UTC
 
-@keys_app.command("create")
-def keys_create(
-    name: str = typer.Option(..., "--name", help="who uses the key; recorded in the audit log"),
-    scope: list[Scope] = typer.Option(..., "--scope", help="repeat for several scopes"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-) -> None:
-    """Create an API key and print it once (only its hash is stored)."""
-    database = _migrated(_settings(db=db))
-    try:
-        with database.session() as session:
-            created = keys.create(
-                session=session,
-                key_in=KeyCreate(name=name, scopes=scope),
-                actor="cli",
-                now=datetime.now(UTC),
+    from leadrouter.errors import PolicyError
+    from leadrouter.policies.seed import is_empty, seed_workspace
+    from leadrouter.policies.snapshot import active_version
+    from leadrouter.migrations import startup_lock
+
+    now = datetime.now(UTC)
+    lines: list[str] = []
+    with startup_lock(database.engine), database.session() as session:
+        empty = is_empty(session)
+        if demo and empty:
+            from leadrouter.dashboard.demo import seed_demo
+
+            seed_demo(session, now)
+            lines.append("seeded the database with a 4-rep demo team and 30 days of demo leads")
+        elif workspace is not None and empty:
+            try:
+                seed_workspace(session=session, path=workspace, now=now)
+            except PolicyError as error:
+                fail_on(error)
+            lines.append(f"seeded the database from {workspace}")
+        elif demo or workspace is not None:
+            asked = "--demo" if demo else f"--workspace {workspace}"
+            lines.append(
+                f"[yellow]the database already has a team and policies "
+                f"(active policy: {active_version(session) or 'none'}); {asked} was not loaded."
+                "[/]"
             )
-    except Conflict as error:
-        fail(str(error))
-    finally:
-        database.dispose()
-    console.print(created.token)
+            if workspace is not None:
+                lines.append(
+                    f"To add {workspace}'s policy as a new version: "
+                    f"leadrouter policy load {workspace} --db {shown_url(database.url)} --activate"
+                )
+        else:
+            active = active_version(session)
+            if active is None:
+                lines.append(
+                    "[yellow]no active policy yet: leads are stored and held (202, GET "
+                    "/v1/leads/waiting) until one is active; load one with `leadrouter policy "
+                    "load WORKSPACE --activate`, or start on an empty database with --workspace[/]"
+                )
+            else:
+                lines.append(f"active policy: {active}")
+    return lines

@@ -15,19 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
-import httpx
 import typer
 
 from leadrouter.cli import app
+from leadrouter.cli.database import DB_HELP, describe, opened, settings_with
 from leadrouter.cli.output import console, fail, fail_on
-from leadrouter.cli.serve import DB_HELP, _migrated, _settings
-from leadrouter.errors import PolicyError
-from leadrouter.notify.deliver import Deliverer, Endpoints
-from leadrouter.notify.smtp import SmtpConfig
-from leadrouter.notify.templates import Templates
-from leadrouter.notify.webhook import WebhookConfig
 from leadrouter.settings import read_secret
-from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
 
 _VISIBLE = " (shown in the process list; prefer "
 
@@ -53,16 +46,41 @@ def worker(
     sla: Path | None = typer.Option(
         None, "--sla", help="YAML with an `sla:` section (default: the active policy's)"
     ),
-    batch: int | None = typer.Option(None, "--batch", min=1, help="rows claimed per transaction"),
+    batch: int | None = typer.Option(
+        None,
+        "--batch",
+        min=1,
+        help="timers, decisions or messages claimed per transaction",
+        show_default="500 or LEADROUTER_WORKER_BATCH",
+    ),
     idle: float = typer.Option(0.5, "--idle", min=0.0, help="seconds to sleep when idle"),
     lease: float | None = typer.Option(
-        None, "--lease", min=1.0, help="seconds a message is claimed"
+        None,
+        "--lease",
+        min=1.0,
+        help="seconds a claimed message stays this worker's before another may retry it",
+        show_default="120 or LEADROUTER_WORKER_LEASE_SECONDS",
     ),
-    speed: float = typer.Option(1.0, "--speed", min=1.0, help="clock speed-up, for demos"),
+    speed: float = typer.Option(
+        1.0,
+        "--speed",
+        min=1.0,
+        help="clock speed-up, for demos; the fast clock starts with the worker, so start it "
+        "after the leads to watch",
+    ),
     once: bool = typer.Option(False, "--once", help="one pass, then exit"),
 ) -> None:
     """Run SLA clocks and the notification outbox until stopped."""
-    settings = _settings(db=db)
+    import httpx
+
+    from leadrouter.errors import PolicyError
+    from leadrouter.notify.deliver import Deliverer, Endpoints
+    from leadrouter.notify.smtp import SmtpConfig
+    from leadrouter.notify.templates import Templates
+    from leadrouter.notify.webhook import WebhookConfig
+    from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
+
+    settings = settings_with(db=db)
     webhook_url = webhook_url or settings.webhook_url
     if webhook_secret is None and webhook_secret_file is not None:
         try:
@@ -99,36 +117,34 @@ def worker(
         if webhook_url and webhook_secret
         else None,
     )
-    database = _migrated(settings)
-    stopping = False
+    with opened(settings) as database:
+        stopping = False
 
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    clock = ScaledClock(datetime.now(UTC), speed)
-    with httpx.Client(timeout=10) as client:
-        runner = Worker(
-            database,
-            clock=clock,
-            deliverer=Deliverer(endpoints, client),
-            templates=Templates(templates),
-            slas=file_slas(sla) if sla is not None else policy_slas(),
-            batch=batch or settings.worker_batch,
-            lease=timedelta(seconds=lease or settings.worker_lease_seconds),
-        )
-        channels = ", ".join(sorted(endpoints.channels)) or "none (messages wait in the outbox)"
-        console.print(
-            f"worker {runner.name} on {database.url.split('@')[-1]}; channels: {channels}"
-        )
-        try:
-            if once:
-                console.print(runner.run_once())
-            else:
-                runner.run(should_stop=lambda: stopping, idle_seconds=idle)
-        except PolicyError as error:
-            fail_on(error)
-        finally:
-            database.dispose()
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        clock = ScaledClock(datetime.now(UTC), speed)
+        with httpx.Client(timeout=10) as client:
+            runner = Worker(
+                database,
+                clock=clock,
+                deliverer=Deliverer(endpoints, client),
+                templates=Templates(templates),
+                slas=file_slas(sla) if sla is not None else policy_slas(),
+                batch=batch or settings.worker_batch,
+                lease=timedelta(seconds=lease or settings.worker_lease_seconds),
+            )
+            channels = ", ".join(sorted(endpoints.channels)) or "none (messages wait in the outbox)"
+            console.print(
+                f"worker {runner.name} on the {describe(database.url)}; channels: {channels}"
+            )
+            try:
+                if once:
+                    console.print(runner.run_once())
+                else:
+                    runner.run(should_stop=lambda: stopping, idle_seconds=idle)
+            except PolicyError as error:
+                fail_on(error)

@@ -328,7 +328,12 @@ class AccountIndex:
             elif name is not None:
                 evidence.append(f"no account name resembles company {company!r}")
             if not domain_hits and not evidence:
-                evidence.append("the lead has no company, email domain or website to match on")
+                domains = [fields[f] for f in ("email_domain", "website_domain") if fields.get(f)]
+                evidence.append(
+                    f"no account has the domain {' or '.join(dict.fromkeys(domains))}"
+                    if domains
+                    else "the lead has no company, email domain or website to match on"
+                )
             message = "no account matched: " + "; ".join(evidence)
             return MatchResult(None, (Note(Reason.ACCOUNT_NOT_MATCHED, message),))
         return self._decide(candidates, evidence)

@@ -1,0 +1,378 @@
+"""The documentation runs: every shell block of README.md and docs/*.md, and every policy example.
+
+A block that works on its own runs as written, in a temporary folder that holds `examples/`
+(the repository's own). A block that needs a running server (`serve` in one terminal, commands in
+another) runs as written too, with the server started by the test on a free port: the port and
+the `<id>` placeholder are the only substitutions, each listed in `SERVER_BLOCKS`. A new shell
+block fails `test_every_shell_block__is_run_by_this_module` until it is given a way to run here.
+The README's first two commands are covered by running the steps of `./run demo` from a fresh
+clone (`./run test` is the suite itself; `./run setup` would reinstall the shared venv).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import leadrouter
+from leadrouter.cli import app
+
+ROOT = Path(leadrouter.__file__).resolve().parents[2]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BIN = Path(sys.executable).parent
+SHELLS = {"sh", "bash", "shell", "console"}
+_FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Block:
+    doc: str
+    line: int
+    lang: str
+    body: str
+
+    @property
+    def first(self) -> str:
+        """The first command of the block: how this module recognizes it."""
+        return next(
+            line.strip() for line in self.body.splitlines() if line.strip() and line[0] != "#"
+        )
+
+
+def blocks(langs: set[str]) -> list[Block]:
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for fence in _FENCE.finditer(text):
+            if fence["lang"] in langs:
+                line = text.count("\n", 0, fence.start()) + 1
+                found.append(Block(doc.name, line, fence["lang"], fence["body"]))
+    return found
+
+
+def shell_block(doc: str, first: str) -> Block:
+    matches = [b for b in blocks(SHELLS) if b.doc == doc and b.first.startswith(first)]
+    assert len(matches) == 1, f"{doc}: expected one shell block starting {first!r}"
+    return matches[0]
+
+
+# (document, start of the block's first command): the test that runs the block.
+RUN_AS_WRITTEN = {("README.md", "mkdir -p out")}
+SERVER_BLOCKS = {
+    ("README.md", "./run serve"),
+    ("README.md", "createdb -h 127.0.0.1"),
+    ("README.md", "leadrouter serve --demo"),
+    ("notifications.md", "python -m aiosmtpd"),
+}
+FRESH_CLONE = {("README.md", "./run demo")}
+
+
+def test_every_shell_block__is_run_by_this_module():
+    known = RUN_AS_WRITTEN | SERVER_BLOCKS | FRESH_CLONE
+    unknown = [
+        f"{b.doc}:{b.line}: {b.first}"
+        for b in blocks(SHELLS)
+        if not any(b.doc == doc and b.first.startswith(first) for doc, first in known)
+    ]
+    assert unknown == [], "shell blocks no test runs; add them to this module"
+
+
+def env(**extra: str) -> dict[str, str]:
+    """The environment of a reader who activated the venv: its `leadrouter` and `python` first."""
+    variables = {k: v for k, v in os.environ.items() if not k.startswith("LEADROUTER_")}
+    variables["PATH"] = f"{BIN}{os.pathsep}{variables.get('PATH', '')}"
+    variables["PYTHONPATH"] = str(ROOT / "src")
+    variables["NO_COLOR"] = "1"
+    variables["COLUMNS"] = "200"
+    return {**variables, **extra}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A reader's checkout: the examples, and `.venv` where the README says it is."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / ".venv").symlink_to(BIN.parent)
+    return tmp_path
+
+
+def bash(script: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_readme_demo_commands__run_as_written(folder: Path):
+    block = shell_block("README.md", "mkdir -p out")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok: Acme inbound routing" in done.stdout
+    assert " 0 failed" in done.stdout
+    assert (folder / "out" / "matches.csv").stat().st_size > 0
+    assert len((folder / "out" / "decisions.jsonl").read_text().splitlines()) > 9000
+    assert "Traceback" not in done.stderr
+
+
+# -------------------------------------------------------------------- policy examples
+
+
+def policy_examples() -> list[Block]:
+    return [b for b in blocks({"yaml"}) if re.search(r"^rules:", b.body, re.MULTILINE)]
+
+
+def test_policy_examples__are_found_in_readme_and_the_language_doc():
+    assert {b.doc for b in policy_examples()} >= {"README.md", "policy-language.md"}
+
+
+@pytest.mark.parametrize("example", policy_examples(), ids=lambda b: f"{b.doc}:{b.line}")
+def test_policy_example__passes_check_and_its_own_tests(example: Block, tmp_path: Path):
+    # The examples route to the example team's pools and queues, as the docs say.
+    shutil.copy(ROOT / "examples" / "acme" / "team.yaml", tmp_path / "team.yaml")
+    (tmp_path / "policy.yaml").write_text(example.body)
+    runner = CliRunner()
+
+    checked = runner.invoke(app, ["policy", "check", str(tmp_path)])
+    tested = runner.invoke(app, ["policy", "test", str(tmp_path)])
+
+    assert checked.exit_code == 0, checked.output
+    assert tested.exit_code == 0, tested.output
+    assert " 0 failed" in tested.output
+
+
+def test_team_example__passes_check_with_a_minimal_policy(tmp_path: Path):
+    (team,) = [b for b in blocks({"yaml"}) if b.doc == "policy-language.md" and "reps:" in b.body]
+    (tmp_path / "team.yaml").write_text(team.body)
+    (tmp_path / "policy.yaml").write_text(
+        'version: "1"\nfallback_queue: unrouted\nrules:\n  - id: all\n    route: pool na_west_smb\n'
+    )
+
+    checked = CliRunner().invoke(app, ["policy", "check", str(tmp_path)])
+
+    assert checked.exit_code == 0, checked.output
+
+
+# -------------------------------------------------------------------- blocks with a server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def server(command: str, cwd: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+    """`command` (a doc's serve line) running on `port` until the block is done."""
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec {command} --port {port}"],
+        cwd=cwd,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 240  # a guard against a server that never starts
+        while not answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"{command} did not start:\n{output}")
+            time.sleep(0.3)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def lines_after(body: str, first: str) -> str:
+    """The block without its server line (run by `server` instead)."""
+    kept = [line for line in body.splitlines() if not line.strip().startswith(first)]
+    return "\n".join(kept) + "\n"
+
+
+# A reader copies the id from the POST's answer; the block's curl calls keep every answer.
+_KEEP_ANSWERS = """
+curl() { command curl --fail-with-body "$@" | tee -a answers.txt; echo >> answers.txt; }
+first_id() {
+  head -1 answers.txt | python -c 'import json, sys; print(json.load(sys.stdin)["lead_id"])'
+}
+"""
+
+
+def test_readme_service_block__runs_against_run_serve(folder: Path):
+    block = shell_block("README.md", "./run serve")
+    run_script = (ROOT / "run").read_text()
+    assert 'serve) setup; exec "$VENV/bin/leadrouter" serve --workspace examples/acme' in run_script
+    port = free_port()
+    script = (
+        lines_after(block.body, "./run serve")
+        .replace("localhost:8000", f"localhost:{port}")
+        .replace("<id>", "$(first_id)")
+    )
+
+    with server("leadrouter serve --workspace examples/acme", folder, port):
+        done = bash(_KEEP_ANSWERS + script, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers_ = [json.loads(line) for line in (folder / "answers.txt").read_text().splitlines()]
+    posted, decision, timeline, _unowned = answers_
+    assert decision["lead_id"] == posted["lead_id"]
+    assert decision["rule"] == posted["rule"] and timeline
+
+
+def test_readme_postgresql_block__serves_a_database_it_was_told_to_create(folder: Path):
+    block = shell_block("README.md", "createdb -h 127.0.0.1")
+    name = f"lr_doc_{uuid.uuid4().hex[:10]}"
+    create, serve = (
+        line.replace("/leadrouter ", f"/{name} ").replace(" leadrouter\n", f" {name}\n")
+        for line in block.body.splitlines(keepends=True)
+    )
+    assert create.strip() == f"createdb -h 127.0.0.1 -U postgres {name}"
+    created = bash(create, folder)
+    assert created.returncode == 0, created.stderr
+    try:
+        port = free_port()
+        with server(serve.strip(), folder, port) as process:
+            assert answers(port)
+        output = process.stdout.read() if process.stdout else ""
+        assert f"database: PostgreSQL database '{name}'" in output
+        assert "seeded the database from examples/acme" in output
+    finally:
+        bash(f"dropdb -h 127.0.0.1 -U postgres --force {name}", folder)
+
+
+def test_readme_dashboard_demo_block__serves_the_demo_and_reports_on_it(folder: Path):
+    block = shell_block("README.md", "leadrouter serve --demo")
+    serve = block.first
+    port = free_port()
+
+    with server(serve, folder, port):
+        done = bash(lines_after(block.body, serve), folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Leads received" in done.stdout and "Conversion by rule" in done.stdout
+    assert "database: SQLite file" in done.stderr
+
+
+def test_notifications_demo_block__breaches_escalates_and_reassigns(folder: Path):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    class Inbox(Sink):
+        def __init__(self) -> None:
+            self.mails: list[str] = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.mails.append(envelope.content.decode("utf-8", "replace"))
+            return "250 OK"
+
+    body = shell_block("notifications.md", "python -m aiosmtpd").body
+    serve_line = next(line for line in body.splitlines() if line.startswith("leadrouter serve"))
+    worker_line = next(line for line in body.splitlines() if line.startswith("leadrouter worker"))
+    send = body[body.index("KEY=$(") : body.index("# 4.")]
+    write_sla = body[body.index("cat > sla.yaml") : body.index(worker_line)]
+    timeline = next(line for line in body.splitlines() if "/timeline" in line)
+    inbox = Inbox()
+    smtp_port, port = free_port(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    worker = None
+    try:
+        with server(serve_line, folder, port):
+            # Terminal 3; the key is kept in a file for the timeline, which comes at the end.
+            sent = bash(
+                _KEEP_ANSWERS + send.replace(":8000", f":{port}") + 'echo "$KEY" > .key', folder
+            )
+            assert sent.returncode == 0, sent.stdout + sent.stderr
+            assert bash(write_sla, folder).returncode == 0
+            worker = subprocess.Popen(
+                ["bash", "-c", "exec " + worker_line.replace(":1025", f":{smtp_port}")],
+                cwd=folder,
+                env=env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 300  # a guard: the ladder takes ~10 s at --speed 60
+            while len(inbox.mails) < 4:
+                assert time.monotonic() < deadline, inbox.mails
+                time.sleep(0.5)
+            script = _KEEP_ANSWERS + "KEY=$(cat .key)\n" + timeline
+            shown = bash(script.replace(":8000", f":{port}").replace("<id>", "$(first_id)"), folder)
+            assert shown.returncode == 0, shown.stdout + shown.stderr
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=60)
+        smtp.stop()
+
+    recipients = [re.search(r"^To: (.*)$", mail, re.MULTILINE)[1] for mail in inbox.mails[:4]]
+    assert ["anna" in r for r in recipients[:2]] == [True, True], recipients
+    assert "henrik" in recipients[2] and "ethan" in recipients[3], recipients
+    assert "SLA_BREACHED" in shown.stdout and "SLA_REASSIGNED" in shown.stdout
+
+
+# -------------------------------------------------------------------- a fresh clone
+
+
+def test_fresh_clone__runs_the_steps_of_run_demo_and_run_help(tmp_path: Path):
+    block = shell_block("README.md", "./run demo")
+    assert [line.split()[0:2] for line in block.body.splitlines()] == [
+        ["./run", "demo"],
+        ["./run", "test"],
+    ]
+    clone = tmp_path / "leadrouter"
+    cloned = subprocess.run(
+        ["git", "clone", "--quiet", str(ROOT), str(clone)], capture_output=True, text=True
+    )
+    assert cloned.returncode == 0, cloned.stderr
+    # `./run setup` would install into the shared venv; the clone borrows it instead.
+    (clone / ".venv").symlink_to(BIN.parent)
+    run_script = (clone / "run").read_text()
+    demo = run_script[
+        run_script.index("demo() {") : run_script.index("\n}\n", run_script.index("demo() {"))
+    ]
+    steps = f"VENV=.venv\n{demo}\n}}\ndemo\n"  # the function as `./run demo` calls it
+
+    helped = subprocess.run(
+        ["./run", "help"],
+        cwd=clone,
+        env=env(PYTHONPATH=str(clone / "src")),
+        capture_output=True,
+        text=True,
+    )
+    done = bash(steps, clone, PYTHONPATH=str(clone / "src"))
+
+    assert helped.returncode == 0 and "./run setup" in helped.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " 0 failed" in done.stdout
+    assert "Traceback" not in done.stderr
+    for name in ("matches.csv", "decisions.jsonl", "rejects.csv"):
+        assert (clone / "out" / name).stat().st_size > 0
