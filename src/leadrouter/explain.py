@@ -76,6 +76,14 @@ def describe_rep(check: RepCheck) -> str:
     return f"rep {check.rep}{where}: {words}{detail}"
 
 
+def why(decision: Decision) -> tuple[str, ...]:
+    """The reader's short version of a decision: the headline, the rule that matched, the pick."""
+    lines = [headline(decision)]
+    lines += [describe_rule(r) for r in decision.trace.rules if r.matched]
+    lines += [describe_rep(c) for c in decision.trace.reps if c.rep == decision.owner]
+    return tuple(lines)
+
+
 def describe(decision: Decision) -> list[str]:
     """The whole decision as plain sentences, in the order things happened."""
     trace = decision.trace

@@ -12,7 +12,6 @@ from leadrouter.cli.output import EXIT_INVALID, console, fail_on
 from leadrouter.errors import PolicyError
 from leadrouter.explain import render
 from leadrouter.policy_cases import run_cases
-from leadrouter.sla.policy import load_sla
 from leadrouter.workspace import Workspace, load_workspace
 
 policy_app = typer.Typer(
@@ -36,10 +35,6 @@ def check(
     with file:line:column."""
     workspace = load_or_exit(path)
     policy, team = workspace.policy, workspace.team
-    try:
-        load_sla(policy.text, policy.source, team, policy.custom_fields)
-    except PolicyError as exc:
-        fail_on(exc)
     console.print(
         f"[bold green]ok[/]: {policy.name} version {policy.version}: {len(policy.rules)} rules, "
         f"{len(team.reps)} reps, {len(team.pools)} pools, {len(team.queues)} queues, "

@@ -19,10 +19,10 @@ from rich.table import Table
 from leadrouter.cli import app
 from leadrouter.cli.output import EXIT_USAGE, console, fail
 from leadrouter.cli.route import parse_at
+from leadrouter.policy.sla import parse_duration
 from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA, Report, Row, build_report, report_rows
 from leadrouter.settings import get_settings
-from leadrouter.sla.policy import parse_duration
 from leadrouter.store import Database
 
 

@@ -23,7 +23,7 @@ from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.smtp import SmtpConfig
 from leadrouter.notify.templates import Templates
 from leadrouter.notify.webhook import WebhookConfig
-from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
+from leadrouter.worker import ScaledClock, Worker
 
 
 @app.command("worker")
@@ -35,9 +35,6 @@ def worker(
     webhook_url: str | None = typer.Option(None, "--webhook-url", help="signed webhook URL"),
     webhook_secret: str | None = typer.Option(None, "--webhook-secret", help="HMAC secret"),
     templates: Path | None = typer.Option(None, "--templates", help="folder overriding templates"),
-    sla: Path | None = typer.Option(
-        None, "--sla", help="YAML with an `sla:` section (default: the active policy's)"
-    ),
     batch: int | None = typer.Option(None, "--batch", min=1, help="rows claimed per transaction"),
     idle: float = typer.Option(0.5, "--idle", min=0.0, help="seconds to sleep when idle"),
     lease: float | None = typer.Option(
@@ -95,7 +92,6 @@ def worker(
             clock=clock,
             deliverer=Deliverer(endpoints, client),
             templates=Templates(templates),
-            slas=file_slas(sla) if sla is not None else policy_slas(),
             batch=batch or settings.worker_batch,
             lease=timedelta(seconds=lease or settings.worker_lease_seconds),
         )
