@@ -16,6 +16,7 @@ from leadrouter.accounts.schemas import AccountIn
 from leadrouter.leads.models import LeadRow
 from leadrouter.notify import outbox
 from leadrouter.notify.models import DEAD, SENT, OutboxRow
+from leadrouter.policies import service as policies
 from leadrouter.sla.models import CANCELLED, FIRED, SlaTimerRow
 from leadrouter.sla.service import timeline
 from leadrouter.store import Database
@@ -211,3 +212,17 @@ def test_worker__an_sla_on_a_policy_set_is_accepted_and_starts_its_clock(
         elsewhere = svc.new_lead(email="al@tiny.io", country="Brazil")
         svc.worker.run_once()
         assert (started_slas(svc, emea), started_slas(svc, elsewhere)) == (["emea"], [])
+
+
+def test_worker__starts_the_sla_of_the_policy_version_that_routed_the_lead(
+    database: Database,
+) -> None:
+    with service(database, TUESDAY_10AM) as svc:
+        lead_id = svc.new_lead()  # routed by s1, whose `standard` SLA applies
+        with database.session() as session:
+            without_slas = POLICY.replace('"s1"', '"s3"')
+            policies.upload(session=session, text=without_slas, actor="test", now=TUESDAY_10AM)
+            policies.activate(session=session, version="s3", actor="test", now=TUESDAY_10AM)
+        later = svc.new_lead(email="al@tiny.io")  # routed by s3: no SLA
+        svc.worker.run_once()
+        assert (started_slas(svc, lead_id), started_slas(svc, later)) == (["standard"], [])
