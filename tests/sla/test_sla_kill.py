@@ -85,8 +85,10 @@ def test_kill__sigkilled_worker_loses_nothing_and_nothing_is_recorded_twice(db: 
         try:
             # Kill it mid-flight: some messages out, most still queued.
             wait_for(lambda: counts(db)[2] >= 50, timeout=120)
-            os.kill(first.pid, signal.SIGKILL)
         finally:
+            # Killed in `finally`: a timed-out wait must not leave the test waiting on a worker
+            # that never stops.
+            os.kill(first.pid, signal.SIGKILL)
             first.wait()
         _, pending, sent = counts(db)
         assert pending > 0 or sent < 800, "the first worker finished before the kill"
