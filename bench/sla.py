@@ -32,7 +32,6 @@ from leadrouter.notify.templates import Templates
 from leadrouter.reps import service as reps
 from leadrouter.reps.schemas import RepCreate
 from leadrouter.sla.models import FIRED, PENDING, RUNNING, SlaTimerRow
-from leadrouter.sla.policy import SlaPolicy
 from leadrouter.store import Database
 from leadrouter.worker import Worker
 
@@ -141,7 +140,7 @@ def main() -> None:
         # No channels: the HTTP client is never used, but the Deliverer wants one.
         deliverer = Deliverer(Endpoints(), httpx.Client())
         worker = Worker(db, clock=SystemClock(), deliverer=deliverer, templates=Templates(),
-                        slas=lambda config: SlaPolicy(), batch=args.batch)  # fmt: skip
+                        batch=args.batch)  # fmt: skip
         t = time.perf_counter()
         fired = worker.run_once().fired
         elapsed = time.perf_counter() - t

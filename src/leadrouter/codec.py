@@ -61,6 +61,16 @@ def _decision_dict(
 ) -> dict[str, Any]:
     trace = decision.trace
     effects = decision.effects
+    effects_dict = {
+        "pools": {
+            pool: {"cursor": s.cursor, "current": plain_dict(s.current)}
+            for pool, s in effects.pools.items()
+        },
+        "assigned_rep": effects.assigned_rep,
+        "day": effects.day.isoformat() if effects.day else None,
+    }
+    if effects.sla is not None:  # only then: decisions without an SLA keep their format
+        effects_dict["sla"] = effects.sla
     # str() of a StrEnum member is its value, without the Python property `.value` is: these
     # run for every reason code of every decision.
     return {
@@ -89,14 +99,7 @@ def _decision_dict(
                 for n in trace.notes
             ],
         },
-        "effects": {
-            "pools": {
-                pool: {"cursor": s.cursor, "current": plain_dict(s.current)}
-                for pool, s in effects.pools.items()
-            },
-            "assigned_rep": effects.assigned_rep,
-            "day": effects.day.isoformat() if effects.day else None,
-        },
+        "effects": effects_dict,
     }
 
 
@@ -142,6 +145,7 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
             },
             assigned_rep=effects["assigned_rep"],
             day=date.fromisoformat(effects["day"]) if effects["day"] else None,
+            sla=effects.get("sla"),
         ),
     )
 

@@ -358,7 +358,10 @@ def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _O
     effects = _NO_EFFECTS
     if owner is not None or run.pools:
         rep = snapshot.team.reps.get(owner) if owner else None
-        effects = Effects(run.pools, owner, local_day(rep, run.now) if rep is not None else None)
+        day = local_day(rep, run.now) if rep is not None else None
+        slas = snapshot.policy.sla
+        sla = slas.select(run.ctx) if owner is not None and slas.rules else None
+        effects = Effects(run.pools, owner, day, sla.id if sla is not None else None)
     # Positional arguments: by keyword, a dataclass's __init__ costs about twice as much, and these
     # three are built for every lead. The order is that of the fields in model.py.
     trace = Trace(

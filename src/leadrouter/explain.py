@@ -72,6 +72,21 @@ def describe_rep(check: RepCheck) -> str:
     return f"rep {check.rep}{where}: {words}{detail}"
 
 
+def why(decision: Decision) -> tuple[str, ...]:
+    """The short why, for people who act on the lead (its messages, the queue page).
+
+    With an owner: the headline, the rule that matched and the pick. Without one (a queue): what
+    kept it from an owner, i.e. the whole story but the rules that matched.
+    """
+    if decision.owner is None:
+        lines = describe(decision)
+        return tuple(line for line in lines if not line.endswith(": matched")) or tuple(lines)
+    lines = [headline(decision)]
+    lines += [describe_rule(r) for r in decision.trace.rules if r.matched]
+    lines += [describe_rep(c) for c in decision.trace.reps if c.rep == decision.owner]
+    return tuple(lines)
+
+
 def describe(decision: Decision) -> list[str]:
     """The whole decision as plain sentences, in the order things happened."""
     trace = decision.trace

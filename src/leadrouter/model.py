@@ -395,6 +395,9 @@ class Effects:
     pools: Mapping[str, PoolState] = field(default_factory=lambda: EMPTY)
     assigned_rep: str | None = None  # +1 open lead and +1 lead today for this rep
     day: date | None = None  # the assigned rep's local date, for the daily counter
+    # The SLA (policy `sla:` id) whose clock this assignment starts, chosen from the same context
+    # as the rules; the worker starts the clock from it.
+    sla: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

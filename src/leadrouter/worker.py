@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
+from leadrouter.errors import LeadRouterError
 from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
@@ -35,50 +35,15 @@ from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.models import DEAD, PENDING, SENT
 from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
-from leadrouter.policies.snapshot import Config, ConfigCache
+from leadrouter.policies.snapshot import ConfigCache, compile_version
+from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.sla import service as sla
-from leadrouter.sla.policy import SlaPolicy, load_sla
 from leadrouter.store import Database
 
 # How long a lead may stay `received` before the sweep routes it: far longer than an intake
 # takes (milliseconds), so the sweep never races a request that is routing its lead; a race
 # would be harmless anyway (routing claims a lead only while it is `received`).
 SWEEP_AFTER = timedelta(seconds=10)
-
-SlaSource = Callable[[Config], SlaPolicy]
-"""Where a worker finds the SLA rules for the configuration in force."""
-
-
-def policy_slas() -> SlaSource:
-    """The `sla:` section of the active policy, parsed once per configuration version."""
-    cache: dict[int, SlaPolicy] = {}
-
-    def source(config: Config) -> SlaPolicy:
-        if config.version not in cache:
-            policy = config.policy
-            cache.clear()
-            cache[config.version] = (
-                load_sla(policy.text, policy.source, config.team, policy.custom_fields)
-                if policy is not None
-                else SlaPolicy()
-            )
-        return cache[config.version]
-
-    return source
-
-
-def file_slas(path: Path) -> SlaSource:
-    """The `sla:` section of a YAML file, checked against the team of each configuration."""
-    text = path.read_text(encoding="utf-8")
-    cache: dict[int, SlaPolicy] = {}
-
-    def source(config: Config) -> SlaPolicy:
-        if config.version not in cache:
-            cache.clear()
-            cache[config.version] = load_sla(text, str(path), config.team)
-        return cache[config.version]
-
-    return source
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +90,6 @@ class Worker:
         clock: Clock,
         deliverer: Deliverer,
         templates: Templates,
-        slas: SlaSource,
         name: str | None = None,
         retry: RetryPolicy = RetryPolicy(),
         rng: random.Random | None = None,
@@ -137,7 +101,6 @@ class Worker:
         self.clock = clock
         self.deliverer = deliverer
         self.templates = templates
-        self.slas = slas
         self.name = name or default_name()
         self.retry = retry
         self.rng = rng or random.Random()
@@ -145,12 +108,27 @@ class Worker:
         self.lease = lease
         self.sweep_after = sweep_after
         self.cache = ConfigCache()
+        # Earlier policy versions, compiled against the team of a config version, for decisions
+        # routed before the last activation: their SLAs are the ones those versions define.
+        self._versions: dict[tuple[int, str], CompiledPolicy | None] = {}
 
     def _context(self, session: Session) -> sla.Context:
         config = self.cache.get(session)
         channels = self.deliverer.endpoints.channels
         now = self.clock.now()
-        return sla.Context(config, self.slas(config), self.templates, channels, now, self.name)
+        return sla.Context(config, self.templates, channels, now, self.name, self._policy_of)
+
+    def _policy_of(self, session: Session, version: str) -> CompiledPolicy | None:
+        config = self.cache.get(session)
+        key = (config.version, version)
+        if key not in self._versions:
+            if len(self._versions) > 16:
+                self._versions.clear()
+            try:
+                self._versions[key] = compile_version(session, version, config.team)
+            except LeadRouterError:  # not stored, or no longer valid for today's team
+                self._versions[key] = None
+        return self._versions[key]
 
     def run_once(self) -> Pass:
         """Route leads left unrouted, take in new decisions and touches, fire every due timer,

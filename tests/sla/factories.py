@@ -1,17 +1,12 @@
-"""Small builders for SLA tests: a team, inline YAML, and a stand-in condition compiler."""
+"""Small builders for SLA tests: a team, and inline `sla:` YAML compiled by the policy compiler."""
 
 from __future__ import annotations
 
-import io
 from datetime import time
-from typing import Any
 
-from ruamel.yaml import YAML
-
-from leadrouter.errors import PolicyError, SourceError
 from leadrouter.model import Pool, Queue, Rep, Shift, Team
-from leadrouter.policy.compiled import Clause, Condition
-from leadrouter.sla.policy import SlaPolicy, parse_sla
+from leadrouter.policy import compile_policy
+from leadrouter.policy.sla import SlaPolicy
 
 NINE_TO_FIVE = tuple(Shift(d, time(9), time(17)) for d in range(5))
 
@@ -39,18 +34,17 @@ def team() -> Team:
     return Team(reps, pools, queues)
 
 
-def equals_compiler(text: str, path: str, line: int, column: int) -> Condition:
-    """Understands only `field == "value"`: enough to select SLAs without the policy compiler."""
-    name, sep, value = text.partition("==")
-    if not sep:
-        raise PolicyError([SourceError("<test>", line, column, "unsupported", path)])
-    name, value = name.strip(), value.strip().strip("\"'")
-    return Condition(text, (Clause(text, (name,), lambda ctx: ctx.get(name) == value),))
-
-
-def load(text: str) -> Any:
-    return YAML().load(io.StringIO(text))["sla"]
+# The rest of a policy, after the `sla:` text so that its line numbers are the test's own.
+REST = """
+version: "1"
+fallback_queue: shared
+fields: {tier: string}
+sets: {EMEA: [GB, DE, FR]}
+rules:
+  - {id: catch-all, route: queue shared}
+"""
 
 
 def sla(text: str) -> SlaPolicy:
-    return parse_sla(load(text), "policy.yaml", compile_condition=equals_compiler, team=team())
+    """The SLAs of a policy made of `text` (an `sla:` section) and a catch-all rule."""
+    return compile_policy(text + REST, "policy.yaml", team()).sla

@@ -1,4 +1,4 @@
-"""A service database with a small team, an active policy, SLA rules and a worker on a fake
+"""A service database with a small team, an active policy with SLA rules and a worker on a fake
 clock, with real receivers (SMTP sink, signed-webhook server) as its channels."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,7 +31,7 @@ from leadrouter.queues.schemas import QueueCreate
 from leadrouter.reps import service as reps
 from leadrouter.reps.schemas import RepCreate, ShiftIn
 from leadrouter.store import Database
-from leadrouter.worker import Worker, file_slas
+from leadrouter.worker import Worker
 
 from ..api.conftest import FakeClock
 from ..notify.servers import SECRET, HttpReceiver, MailSink, http_receiver, smtp_sink
@@ -62,7 +61,12 @@ sla:
 NINE_TO_FIVE = [ShiftIn(weekday=d, start=time(9), end=time(17)) for d in range(5)]
 
 
-def seed(db: Database, now: datetime, hours: list[ShiftIn] | None = NINE_TO_FIVE) -> None:
+def seed(
+    db: Database,
+    now: datetime,
+    hours: list[ShiftIn] | None = NINE_TO_FIVE,
+    policy: str = POLICY + SLAS,
+) -> None:
     """Reps ana and bob (pool smb) managed by maria, in New York; queues unrouted and shared."""
     with db.session() as session:
         for rep_id, manager in (("maria", None), ("ana", "maria"), ("bob", "maria")):
@@ -92,8 +96,8 @@ def seed(db: Database, now: datetime, hours: list[ShiftIn] | None = NINE_TO_FIVE
             actor="test",
             now=now,
         )
-        policies.upload(session=session, text=POLICY, actor="test", now=now)
-        policies.activate(session=session, version="s1", actor="test", now=now)
+        version = policies.upload(session=session, text=policy, actor="test", now=now).version
+        policies.activate(session=session, version=version, actor="test", now=now)
 
 
 @dataclass
@@ -132,10 +136,10 @@ class Service:
 
 
 @contextmanager
-def service(db: Database, start: datetime, tmp_path: Path, **worker: Any) -> Iterator[Service]:
-    seed(db, start)
-    sla_file = tmp_path / "sla.yaml"
-    sla_file.write_text(SLAS)
+def service(
+    db: Database, start: datetime, *, policy: str = POLICY + SLAS, **worker: Any
+) -> Iterator[Service]:
+    seed(db, start, policy=policy)
     clock = FakeClock(start)
     with (
         smtp_sink() as (mail, port),
@@ -155,7 +159,6 @@ def service(db: Database, start: datetime, tmp_path: Path, **worker: Any) -> Ite
             clock=clock,
             deliverer=Deliverer(endpoints, client),
             templates=Templates(),
-            slas=file_slas(sla_file),
             name="test-worker",
             **options,
         )

@@ -27,7 +27,7 @@ TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/New_York")
 @pytest.fixture
 def svc(tmp_path: Path) -> Iterator[Service]:
     db = Database(sqlite_url(tmp_path))
-    with service(db, TUESDAY_10AM, tmp_path) as running:
+    with service(db, TUESDAY_10AM) as running:
         yield running
     db.dispose()
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.model import Shift
-from leadrouter.sla.business_hours import (
+from leadrouter.policy.hours import (
     add_business_time,
     business_time_between,
     is_working,

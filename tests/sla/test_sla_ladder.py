@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadrouter.model import Absence
-from leadrouter.sla.ladder import (
+from leadrouter.escalation import (
     Move,
     Notice,
     SlaReason,
@@ -20,7 +19,8 @@ from leadrouter.sla.ladder import (
     on_touch,
     start_clock,
 )
-from leadrouter.sla.policy import StepKind, TargetKind
+from leadrouter.model import Absence
+from leadrouter.policy.sla import StepKind, TargetKind
 
 from .factories import sla, team
 

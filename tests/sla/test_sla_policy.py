@@ -1,4 +1,5 @@
-"""Parsing the `sla:` section: shapes accepted, every problem reported with its position."""
+"""The `sla:` section, compiled by the policy compiler: shapes accepted, every problem reported
+with its position, and `when:` with the same scope as the rules."""
 
 from __future__ import annotations
 
@@ -7,17 +8,9 @@ from datetime import timedelta
 import pytest
 
 from leadrouter.errors import PolicyError
-from leadrouter.sla.policy import (
-    ClockMode,
-    StepKind,
-    Target,
-    TargetKind,
-    load_sla,
-    parse_duration,
-    parse_sla,
-)
+from leadrouter.policy.sla import ClockMode, StepKind, Target, TargetKind, parse_duration
 
-from .factories import equals_compiler, sla, team
+from .factories import sla
 
 DEMO = """
 sla:
@@ -38,7 +31,7 @@ sla:
 """
 
 
-def test_parse_sla__reads_durations_clock_and_sorts_steps_by_when_they_are_due() -> None:
+def test_compile_sla__reads_durations_clock_and_sorts_steps_by_when_they_are_due() -> None:
     policy = sla(DEMO)
     demo, high, default = policy.rules
     assert demo.first_touch == timedelta(minutes=5) and demo.clock is ClockMode.BUSINESS
@@ -61,11 +54,11 @@ def test_select__takes_the_first_sla_whose_condition_holds() -> None:
     assert policy.select({}).id == "default"
 
 
-def test_parse_sla__no_section_means_no_slas() -> None:
-    assert parse_sla(None, "policy.yaml", compile_condition=equals_compiler).rules == ()
+def test_compile_sla__no_section_means_no_slas() -> None:
+    assert sla("").rules == ()
 
 
-def test_parse_sla__reports_every_problem_with_line_and_column() -> None:
+def test_compile_sla__reports_every_problem_with_line_and_column() -> None:
     bad = """
 sla:
   - id: a
@@ -83,17 +76,17 @@ sla:
     with pytest.raises(PolicyError) as caught:
         sla(bad)
     lines = [str(e) for e in caught.value.errors]
-    assert "policy.yaml:4:5: sla[0].first_touch: not a duration: 'soon'" in lines[0]
-    assert any("sla[0].clock: business or wall" in line for line in lines)
+    assert "policy.yaml:4:18: sla[0].first_touch: not a duration: 'soon'" in lines[0]
+    assert any("sla[0].clock: unknown value 'lunar'" in line for line in lines)
     assert any(":7:" in line and "percentage" in line for line in lines)
     assert any("remind takes owner" in line for line in lines)
     assert any("unknown pool 'ghosts'" in line for line in lines)
     assert any("exactly one of" in line for line in lines)
-    assert any("sla[1].when: unsupported" in line for line in lines)
+    assert any(":13:" in line and "sla[1].when" in line for line in lines)
     assert any("duplicate SLA id 'a'" in line for line in lines)
 
 
-def test_parse_sla__rejects_steps_after_recycling() -> None:
+def test_compile_sla__rejects_steps_after_recycling() -> None:
     text = """
 sla:
   - id: a
@@ -127,23 +120,34 @@ def test_parse_duration__rejects_text_without_units(text: str) -> None:
         parse_duration(text)
 
 
-def test_load_sla__compiles_when_with_the_policy_condition_language() -> None:
-    text = """version: "1"
-sla:
+def test_compile_sla__when_uses_the_rule_condition_language() -> None:
+    text = """sla:
   - id: big
     when: employees >= 1000 and not free_email
     first_touch: 5m
   - id: rest
     first_touch: 4h
 """
-    policy = load_sla(text, "policy.yaml", team())
+    policy = sla(text)
     assert policy.select({"employees": 5000.0, "free_email": False}).id == "big"
     assert policy.select({"employees": 5.0, "free_email": False}).id == "rest"
 
 
-def test_load_sla__reports_condition_errors_at_their_position() -> None:
+def test_compile_sla__when_may_use_the_policys_sets_and_account_fields() -> None:
+    # Refused before SLAs were compiled with the rules: sets were out of the SLA's scope.
+    text = """sla:
+  - id: emea-customers
+    when: country in EMEA and account.type == "customer"
+    first_touch: 1h
+"""
+    (rule,) = sla(text).rules
+    assert rule.condition.first_false({"country": "DE", "account.type": "customer"}) == -1
+    assert rule.condition.first_false({"country": "US", "account.type": "customer"}) == 0
+
+
+def test_compile_sla__reports_condition_errors_at_their_position() -> None:
     text = "sla:\n  - id: a\n    when: nosuchfield > 3\n    first_touch: 5m\n"
     with pytest.raises(PolicyError) as caught:
-        load_sla(text, "policy.yaml", team())
+        sla(text)
     (error,) = caught.value.errors
     assert (error.line, error.field) == (3, "sla[0].when") and "nosuchfield" in error.message

@@ -6,28 +6,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from leadrouter.accounts import service as accounts
+from leadrouter.accounts.schemas import AccountIn
 from leadrouter.leads.models import LeadRow
 from leadrouter.notify import outbox
 from leadrouter.notify.models import DEAD, SENT, OutboxRow
+from leadrouter.policies import service as policies
 from leadrouter.sla.models import CANCELLED, FIRED, SlaTimerRow
 from leadrouter.sla.service import timeline
 from leadrouter.store import Database
+from leadrouter.store.config_version import bump_config_version
 
-from .service_setup import Service, service
+from .service_setup import POLICY, Service, service
 
 NY = ZoneInfo("America/New_York")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
 
 
 @pytest.fixture
-def svc(database: Database, tmp_path: Path) -> Iterator[Service]:
-    with service(database, TUESDAY_10AM, tmp_path) as running:
+def svc(database: Database) -> Iterator[Service]:
+    with service(database, TUESDAY_10AM) as running:
         yield running
 
 
@@ -115,10 +118,10 @@ def test_worker__a_touch_between_passes_wins_over_a_step_already_due(svc: Servic
 
 
 def test_worker__a_friday_evening_lead_breaches_on_monday_after_a_quiet_weekend(
-    database: Database, tmp_path: Path
+    database: Database,
 ) -> None:
     friday = datetime(2026, 11, 27, 16, 58, tzinfo=NY)
-    with service(database, friday, tmp_path) as svc:
+    with service(database, friday) as svc:
         lead_id = svc.new_lead()
         svc.worker.run_once()
         svc.run_until(datetime(2026, 11, 30, 9, 0, tzinfo=NY), timedelta(hours=1))
@@ -162,3 +165,64 @@ def test_worker__processing_a_decision_twice_is_impossible(svc: Service) -> None
         fired = list(session.scalars(select(SlaTimerRow).where(SlaTimerRow.state == FIRED)))
     assert len(keys) == len(set(keys)) == 2 and fired == []
     assert DEAD not in keys
+
+
+# SLAs that read what only routing knows: the matched account, and the policy's own sets.
+SCOPED = (
+    POLICY.replace('"s1"', '"s2"')
+    + """sets:
+  EMEA: [GB, DE, FR]
+sla:
+  - id: customer
+    when: account.type == "customer"
+    first_touch: 1h
+  - id: emea
+    when: country in EMEA
+    first_touch: 2h
+"""
+)
+
+
+def started_slas(svc: Service, lead_id: str) -> list[str]:
+    with svc.db.read() as session:
+        entries = timeline(session, lead_id)
+    return [e.data["sla"] for e in entries if e.code == "SLA_STARTED"]
+
+
+def test_worker__an_sla_on_the_matched_account_starts_its_clock(database: Database) -> None:
+    # It validated before, but the worker evaluated `when:` without the account: no clock.
+    with service(database, TUESDAY_10AM, policy=SCOPED) as svc:
+        with database.session() as session:
+            customer = AccountIn(
+                id="A1", name="Kessler", domains=["kessler.example"], type="customer"
+            )
+            accounts.upsert(session=session, accounts=[customer], actor="test", now=TUESDAY_10AM)
+            bump_config_version(session)
+        lead_id = svc.new_lead(email="jo@kessler.example", company="Kessler")
+        svc.worker.run_once()
+        assert started_slas(svc, lead_id) == ["customer"]
+
+
+def test_worker__an_sla_on_a_policy_set_is_accepted_and_starts_its_clock(
+    database: Database,
+) -> None:
+    # Refused at upload before: the SLA's scope had no sets or territories.
+    with service(database, TUESDAY_10AM, policy=SCOPED) as svc:
+        emea = svc.new_lead(country="Germany")
+        elsewhere = svc.new_lead(email="al@tiny.io", country="Brazil")
+        svc.worker.run_once()
+        assert (started_slas(svc, emea), started_slas(svc, elsewhere)) == (["emea"], [])
+
+
+def test_worker__starts_the_sla_of_the_policy_version_that_routed_the_lead(
+    database: Database,
+) -> None:
+    with service(database, TUESDAY_10AM) as svc:
+        lead_id = svc.new_lead()  # routed by s1, whose `standard` SLA applies
+        with database.session() as session:
+            without_slas = POLICY.replace('"s1"', '"s3"')
+            policies.upload(session=session, text=without_slas, actor="test", now=TUESDAY_10AM)
+            policies.activate(session=session, version="s3", actor="test", now=TUESDAY_10AM)
+        later = svc.new_lead(email="al@tiny.io")  # routed by s3: no SLA
+        svc.worker.run_once()
+        assert (started_slas(svc, lead_id), started_slas(svc, later)) == (["standard"], [])

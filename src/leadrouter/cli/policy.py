@@ -42,14 +42,8 @@ def check(
 ) -> None:
     """Validate a policy and its `sla:` section against its team.yaml; print ok or every problem
     with file:line:column."""
-    from leadrouter.sla.policy import load_sla
-
     workspace = load_or_exit(path)
     policy, team = workspace.policy, workspace.team
-    try:
-        load_sla(policy.text, policy.source, team, policy.custom_fields)
-    except PolicyError as exc:
-        fail_on(exc)
     console.print(
         f"[bold green]ok[/]: {policy.name} version {policy.version}: {len(policy.rules)} rules, "
         f"{len(team.reps)} reps, {len(team.pools)} pools, {len(team.queues)} queues, "

@@ -38,7 +38,7 @@ class Format(StrEnum):
 
 
 def _duration(option: str, text: str) -> timedelta:
-    from leadrouter.sla.policy import parse_duration
+    from leadrouter.policy.sla import parse_duration
 
     try:
         return parse_duration(text)

@@ -43,9 +43,6 @@ def worker(
         None, "--webhook-secret-file", help="file holding the HMAC secret"
     ),
     templates: Path | None = typer.Option(None, "--templates", help="folder overriding templates"),
-    sla: Path | None = typer.Option(
-        None, "--sla", help="YAML with an `sla:` section (default: the active policy's)"
-    ),
     batch: int | None = typer.Option(
         None,
         "--batch",
@@ -78,7 +75,7 @@ def worker(
     from leadrouter.notify.smtp import SmtpConfig
     from leadrouter.notify.templates import Templates
     from leadrouter.notify.webhook import WebhookConfig
-    from leadrouter.worker import ScaledClock, Worker, file_slas, policy_slas
+    from leadrouter.worker import ScaledClock, Worker
 
     settings = settings_with(db=db)
     webhook_url = webhook_url or settings.webhook_url
@@ -133,7 +130,6 @@ def worker(
                 clock=clock,
                 deliverer=Deliverer(endpoints, client),
                 templates=Templates(templates),
-                slas=file_slas(sla) if sla is not None else policy_slas(),
                 batch=batch or settings.worker_batch,
                 lease=timedelta(seconds=lease or settings.worker_lease_seconds),
             )

@@ -10,23 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.audit.models import AuditRow
 from leadrouter.codec import decision_from_dict
 from leadrouter.distribute import unavailable
-from leadrouter.explain import describe
-from leadrouter.leads.models import DecisionRow, LeadRow, OutcomeRow, TouchRow
+from leadrouter.explain import why
+from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import RepLoad
-from leadrouter.notify.models import OutboxRow
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
-from leadrouter.queues.models import QueueRow
+from leadrouter.policies.snapshot import active_version
 from leadrouter.reports import queries
 from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
 from leadrouter.reports.rollups import load_window
@@ -34,7 +31,8 @@ from leadrouter.reports.summary import Report, report_of
 from leadrouter.reports.window import ALL, Dimension
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.service import to_rep
-from leadrouter.sla.models import SlaEventRow
+from leadrouter.sla.queue_alerts import waiting_in_fallback
+from leadrouter.sla.timeline import timeline as lead_timeline
 
 WINDOW = timedelta(days=30)
 OVERVIEW_DIMENSIONS = (Dimension.SEGMENT, Dimension.SOURCE)  # the conversion tables it shows
@@ -143,19 +141,12 @@ def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview
     )
 
 
-def _why(body: dict[str, Any]) -> tuple[str, ...]:
-    """The trace lines that explain a landing in a queue: what failed, not the whole story."""
-    lines = describe(decision_from_dict(body))
-    return tuple(line for line in lines if not line.endswith(": matched")) or tuple(lines)
-
-
 def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
     """Every lead waiting in a fallback queue, oldest first, with why it landed there."""
-    fallback = select(QueueRow.id).where(QueueRow.fallback)
     rows = session.execute(
         select(LeadRow.id, LeadRow.raw, LeadRow.queue, DecisionRow.at, DecisionRow.body)
         .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
-        .where(LeadRow.kind == "queue", LeadRow.queue.in_(fallback))
+        .where(waiting_in_fallback())
         .order_by(DecisionRow.at, LeadRow.id)
         .limit(QUEUE_PAGE)
     )
@@ -167,7 +158,7 @@ def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
             queue,
             at,
             (now - at).total_seconds(),
-            _why(body),
+            why(decision_from_dict(body)),
         )
         for lead_id, raw, queue, at, body in rows
     )
@@ -219,7 +210,7 @@ def rules(session: Session, now: datetime, sla_target: timedelta) -> tuple[RuleL
     """Each rule of the active policy (then any other rule that routed leads in the window),
     with leads matched, speed to lead and conversion, flagging the ones that do badly."""
     window = load_window(session, now - WINDOW, now, now, sla_target)
-    active = _active_version(session)
+    active = active_version(session)
     text = session.scalar(select(PolicyVersionRow.text).where(PolicyVersionRow.version == active))
     in_policy = policy_rules(text or "")
     conversion = {c.key: c for c in window.conversion(Dimension.RULE)}
@@ -292,46 +283,12 @@ def search_leads(session: Session, text: str, now: datetime) -> tuple[LeadFound,
 
 
 def timeline(session: Session, lead_id: str) -> tuple[LeadRow | None, tuple[Event, ...]]:
-    """The lead and everything that happened to it, in time order."""
+    """The lead and everything that happened to it, in time order (`sla.timeline`)."""
     lead = session.get(LeadRow, lead_id)
     if lead is None:
         return None, ()
-    events = [Event(lead.received_at, "Arrived", tuple(f"{k}: {v}" for k, v in lead.raw.items()))]
-    for row in session.scalars(
-        select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.id)
-    ):
-        title = "Routed" if row.cause == "new" else f"Routed again ({row.cause})"
-        events.append(Event(row.at, title, tuple(describe(decision_from_dict(row.body)))))
-    for touch in session.scalars(select(TouchRow).where(TouchRow.lead_id == lead_id)):
-        note = (touch.note,) if touch.note else ()
-        events.append(
-            Event(touch.at, f"Touched by {touch.rep or 'someone'} ({touch.channel})", note)
-        )
-    for outcome in session.scalars(select(OutcomeRow).where(OutcomeRow.lead_id == lead_id)):
-        amount = (f"amount: {outcome.amount:,.2f}",) if outcome.amount is not None else ()
-        events.append(Event(outcome.at, f"Outcome: {outcome.outcome}", amount))
-    for sla_event in session.scalars(select(SlaEventRow).where(SlaEventRow.lead_id == lead_id)):
-        events.append(Event(sla_event.at, f"SLA: {sla_event.reason}", (sla_event.message,)))
-    for message in session.scalars(select(OutboxRow).where(OutboxRow.lead_id == lead_id)):
-        delivery = f"sent {message.sent_at:%Y-%m-%d %H:%M:%S}" if message.sent_at else message.state
-        events.append(Event(message.created_at, f"Notification ({message.channel})", (delivery,)))
-    for change in session.scalars(
-        select(AuditRow).where(AuditRow.entity == "lead", AuditRow.entity_id == lead_id)
-    ):
-        events.append(
-            Event(
-                change.at,
-                f"{change.action} by {change.actor}",
-                (f"before: {change.before}", f"after: {change.after}"),
-            )
-        )
-    return lead, tuple(sorted(events, key=lambda e: e.at))
-
-
-def _active_version(session: Session) -> str | None:
-    return session.scalar(
-        select(PolicyActivationRow.version).order_by(PolicyActivationRow.id.desc()).limit(1)
-    )
+    entries = lead_timeline(session, lead_id)
+    return lead, tuple(Event(e.at, e.title, e.lines) for e in entries)
 
 
 def policy_page(session: Session) -> PolicyPage:
@@ -363,6 +320,6 @@ def policy_page(session: Session) -> PolicyPage:
             )
         )
         previous = row
-    active = _active_version(session)
+    active = active_version(session)
     text = next((r.text for r in rows if r.version == active), "")
     return PolicyPage(active, text, tuple(reversed(versions)))

@@ -3,138 +3,24 @@
 The checks run in a fixed order (inactive, out of office, working hours, open-lead capacity,
 daily cap) so that a trace always names the most fundamental blocker. Working hours are read in
 the rep's own time zone, so DST changes and overnight shifts are handled by the zone database,
-not by offsets. Pure: `now` is an argument, nothing here reads the clock, does I/O or mutates a
-value it was given; the only state is memo tables of time zones, local times and compiled
-working weeks.
+not by offsets, with the weeks and zones of `policy.hours` (which the SLA ladder counts deadlines
+with too). Pure: `now` is an argument, nothing here reads the clock, does I/O or mutates a value
+it was given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache, lru_cache
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from leadrouter.distribute.memo import IdentityMemo
-from leadrouter.model import Absence, Reason, Rep, RepLoad, Shift
+from leadrouter.model import Absence, Reason, Rep, RepLoad
+from leadrouter.policy.hours import Instant, Week, local_time, wall_clock, week_of, zone
 
 Block = tuple[Reason, str]
-
-_DAY_SECONDS = 24 * 3600
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-@cache
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA zone name, built once per name."""
-    return ZoneInfo(name)
-
-
-class LocalTime(NamedTuple):
-    """An instant on a rep's wall clock, split the ways the checks read it."""
-
-    clock: datetime
-    weekday: int  # 0 = Monday
-    second: int  # seconds since local midnight
-
-
-@lru_cache(maxsize=1024)
-def _local_time(now: datetime, fold: int, zone_name: str) -> LocalTime:
-    # Remembered across picks and leads: a batch routes every lead at the same `now`, and a
-    # service sees few distinct instants per second, while astimezone costs a microsecond.
-    # `fold` is part of the key because datetimes sharing a tzinfo compare (and hash) without it:
-    # 01:30 before and after a DST fall-back would otherwise be one entry.
-    clock = now.astimezone(zone(zone_name))
-    second = clock.hour * 3600 + clock.minute * 60 + clock.second
-    return LocalTime(clock, clock.weekday(), second)
-
-
-class Instant:
-    """One instant as each rep's zone sees it: converted once per zone, because a pool's members
-    mostly share a handful of zones; the plain dict is cheaper than hashing the datetime again."""
-
-    __slots__ = ("_local", "utc")
-
-    def __init__(self, now: datetime) -> None:
-        self.utc = _aware(now)
-        self._local: dict[str, LocalTime] = {}
-
-    def local(self, zone_name: str) -> LocalTime:
-        local = self._local.get(zone_name)
-        if local is None:
-            local = self._local[zone_name] = _local_time(self.utc, self.utc.fold, zone_name)
-        return local
 
 
 def local_day(rep: Rep, now: datetime) -> date:
     """The rep's local date at `now`: the day their daily lead counter belongs to."""
-    aware = _aware(now)
-    return _local_time(aware, aware.fold, rep.timezone).clock.date()
-
-
-def _aware(now: datetime) -> datetime:
-    # A naive `now` would be read as the server's local time: wrong, and not reproducible.
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now.isoformat()}: distribution needs an aware `now`")
-    return now
-
-
-def _seconds(moment: time) -> int:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second
-
-
-def _clock(moment: time) -> str:
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    """Working hours compiled for lookups: per weekday, [start, end) in seconds of the local day.
-
-    An overnight shift (end at or before start, as in "22:00-06:00"; "00:00-00:00" is a whole
-    day) is split at midnight, its second half landing on the next weekday.
-    """
-
-    spans: tuple[tuple[tuple[int, int], ...], ...]  # indexed by weekday, 0 = Monday
-    that_day: tuple[str, ...]  # per weekday: "works 09:00-12:00, 13:00-17:00" or "off on Sun"
-
-    @classmethod
-    def of(cls, shifts: tuple[Shift, ...]) -> Week:
-        spans: list[list[tuple[int, int]]] = [[] for _ in range(7)]
-        written: list[list[str]] = [[] for _ in range(7)]
-        for shift in sorted(shifts, key=lambda s: (s.weekday, s.start)):
-            start, end = _seconds(shift.start), _seconds(shift.end)
-            written[shift.weekday].append(f"{_clock(shift.start)}-{_clock(shift.end)}")
-            if start < end:
-                spans[shift.weekday].append((start, end))
-                continue
-            spans[shift.weekday].append((start, _DAY_SECONDS))
-            if end:
-                spans[(shift.weekday + 1) % 7].append((0, end))
-        that_day = tuple(
-            f"works {', '.join(shifts)}" if shifts else f"off on {_WEEKDAYS[weekday]}"
-            for weekday, shifts in enumerate(written)
-        )
-        return cls(tuple(tuple(day) for day in spans), that_day)
-
-    def covers(self, local: LocalTime) -> bool:
-        """Whether the local wall-clock time falls inside a shift."""
-        second = local.second
-        # A plain loop: any() over a generator costs more than the one or two spans it scans.
-        for start, end in self.spans[local.weekday]:  # noqa: SIM110
-            if start <= second < end:
-                return True
-        return False
-
-    def outside(self, local: LocalTime, zone_name: str) -> str:
-        """Why `local` is outside working hours, in words, with that day's shifts."""
-        wall = f"{_clock(local.clock.time())} {_WEEKDAYS[local.weekday]} in {zone_name}"
-        return f"outside working hours: {wall}, {self.that_day[local.weekday]}"
-
-
-# Compiled once per working-hours tuple; the memo's docstring says why by identity.
-week_of: IdentityMemo[Week] = IdentityMemo(Week.of, size=4096)
+    return local_time(now, rep.timezone).clock.date()
 
 
 def _away(rep: Rep, absence: Absence) -> str:
@@ -143,7 +29,7 @@ def _away(rep: Rep, absence: Absence) -> str:
     until = (
         back.date().isoformat()
         if back.time() == time(0)
-        else f"{back.date().isoformat()} {_clock(back.time())} {rep.timezone}"
+        else f"{back.date().isoformat()} {wall_clock(back.time())} {rep.timezone}"
     )
     note = f" ({absence.note})" if absence.note else ""
     return f"out of office until {until}{note}"

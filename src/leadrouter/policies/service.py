@@ -22,7 +22,7 @@ from leadrouter.policies.snapshot import (
     load_team,
 )
 from leadrouter.policy import compile_policy
-from leadrouter.sla.policy import load_sla
+from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
@@ -48,13 +48,10 @@ def read(row: PolicyVersionRow, active: str | None) -> PolicyVersionRead:
 
 
 def upload(*, session: Session, text: str, actor: str, now: datetime) -> PolicyVersionRow:
-    """Store a new version after compiling it and its `sla:` section against the team (raises
+    """Store a new version after compiling it (SLAs included) against the team (raises
     PolicyError)."""
     team = load_team(session)
     policy = compile_policy(text, POLICY_SOURCE, team)
-    # The worker parses the SLA section of the active version; a bad one must be refused here,
-    # at upload, with positions, not discovered by the worker after activation.
-    load_sla(text, POLICY_SOURCE, team, policy.custom_fields)
     existing = session.get(PolicyVersionRow, policy.version)
     if existing is not None:
         if existing.text == text:

@@ -16,6 +16,7 @@ from typing import Any
 
 from leadrouter.model import EMPTY, FieldType, RuleCheck
 from leadrouter.policy.scan import RuleScan
+from leadrouter.policy.sla import NO_SLAS, SlaPolicy
 from leadrouter.scoring import ScoringModel
 
 Context = Mapping[str, Any]
@@ -144,6 +145,7 @@ class CompiledPolicy:
     fallback_queue: str
     custom_fields: Mapping[str, FieldType] = field(default_factory=lambda: EMPTY)
     tests: tuple[PolicyTest, ...] = ()
+    sla: SlaPolicy = NO_SLAS  # which SLA an assignment starts, chosen by the engine
     source: str = ""  # file name or "<api>"
     text: str = ""  # the YAML as written, for storage and diffs
     _scan: RuleScan = field(init=False, repr=False, compare=False)

@@ -1,4 +1,4 @@
-"""policy.yaml to `CompiledPolicy`: sets, territories, scoring, ranked rules and test cases.
+"""policy.yaml to `CompiledPolicy`: sets, territories, scoring, ranked rules, SLAs and test cases.
 
 Validates the whole file against the spec in docs/policy-language.md and the team it routes to,
 collects every problem with its position, and raises them together as one PolicyError. What it
@@ -24,12 +24,12 @@ from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_o
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
 from leadrouter.policy.routes import always_decides, otherwise_problem, parse_route
+from leadrouter.policy.sla import compile_sla
 from leadrouter.policy.source import Document, Node, describe, plain, read_source
 from leadrouter.policy.territories import Territory, compile_territory
 from leadrouter.scoring import ScoringClause, ScoringModel
 
 _REQUIRED = ("version", "fallback_queue", "rules")
-# `sla:` belongs to the sla module (sla.load_sla reads and checks it): accepted, not read, here.
 _OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
@@ -75,6 +75,13 @@ class _PolicyCompiler:
         conditions = ConditionCompiler(doc, Scope(fields, sets, territories))
         scoring = self.scoring(top.get("scoring"), conditions)
         rules, rule_ids = self.rules(top.get("rules"), conditions)
+        # SLAs are chosen from the rules' evaluation context, so their `when:` has the same scope.
+        sla = compile_sla(
+            doc,
+            top.get("sla"),
+            self.team,
+            lambda when: conditions.compile(when) if when else Condition("always"),
+        )
         tests = self.tests(top.get("tests"), rule_ids)
         if doc.errors:
             return None
@@ -87,6 +94,7 @@ class _PolicyCompiler:
             fallback_queue=fallback,
             custom_fields=MappingProxyType(custom),
             tests=tests,
+            sla=sla,
             source=doc.source,
             text=text,
         )

@@ -23,7 +23,9 @@ from leadrouter.model import Overflow, Pool, Queue, Rep, Strategy, Team, WhenFul
 from leadrouter.policy.hours import out_of_office, working_hours
 from leadrouter.policy.source import Document, Node, did_you_mean, read_source
 
-_ID = re.compile(r"[a-z0-9_.-]+")
+ID_PATTERN = r"^[a-z0-9_.-]+$"
+"""What a rep, pool or queue id may be, in team.yaml and in the API alike."""
+_ID = re.compile(ID_PATTERN)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _REP_KEYS = (

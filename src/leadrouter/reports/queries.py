@@ -23,6 +23,7 @@ from leadrouter.queues.models import QueueRow
 from leadrouter.reports.figures import QUALIFIED_OUTCOMES, WON_OUTCOME, QueueAge, queue_age
 from leadrouter.reports.window import Group
 from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
+from leadrouter.sla.queue_alerts import waiting_in_fallback
 
 
 def is_postgres(session: Session) -> bool:
@@ -219,7 +220,7 @@ def fallback_queues(session: Session, now: datetime) -> tuple[QueueAge, ...]:
     rows = session.execute(
         select(LeadRow.queue, DecisionRow.at)
         .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
-        .where(LeadRow.kind == "queue", LeadRow.queue.in_(list(waiting)))
+        .where(waiting_in_fallback())
     )
     for queue, at in rows:
         waiting[queue].append(at)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ID_PATTERN = r"^[a-z0-9_.-]+$"
+from leadrouter.policy.team import ID_PATTERN
 
 
 class ShiftIn(BaseModel):

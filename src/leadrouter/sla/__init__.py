@@ -1,7 +1,8 @@
-"""SLA clocks: business-time deadlines, SLA definitions and the escalation ladder.
+"""SLA clocks in the service: the shell around the pure ladder.
 
-The pure part (`business_hours`, `policy`, `ladder`) computes when each step of a lead's ladder is
-due and what it does; it never reads the clock, the database or the network. The shell part
-(`models`, `service`, `api`) keeps clocks, timers and the timeline in the database and runs due
-steps for the worker (`leadrouter.worker`).
+Which SLA an assignment starts is chosen by the engine (`policy.sla`, recorded in the decision's
+effects); when each step is due and what it does is `escalation` (pure, in the core). This
+package keeps clocks, timers and the timeline in the database and applies due steps for the
+worker (`leadrouter.worker`): `models`, one module per job (`intake`, `touches`, `timers`,
+`timeline`, `queue_alerts`, gathered in `service`), `api`.
 """

@@ -1,5 +1,8 @@
 """The escalation ladder of one assignment: when each step is due and what it does when it fires.
 
+Core, beside the engine: the engine picks the SLA of an assignment (`Effects.sla`), this module
+turns it into a clock; `sla/` (the shell) stores the clock and applies what its steps say.
+
 `start_clock` turns an SLA rule and an assignment into timed steps (the store keeps one timer per
 step); `fire_step` says what a due step does (timeline event, who to notify, a move of the lead);
 `on_touch` stops the ladder at the first touch. Pure functions of values: the caller passes `now`,
@@ -19,12 +22,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from leadrouter.model import EMPTY, Pool, Reason, Rep, Shift, Team
-from leadrouter.sla.business_hours import add_business_time, business_time_between, is_working
-from leadrouter.sla.policy import ClockMode, SlaRule, StepKind, Target, TargetKind
+from leadrouter.distribute import unavailable
+from leadrouter.model import EMPTY, Pool, Reason, Rep, RepLoad, Shift, Team
+from leadrouter.policy.hours import add_business_time, business_time_between
+from leadrouter.policy.sla import ClockMode, SlaRule, StepKind, Target, TargetKind
 
 # Timeline events use the shared reason codes; the alias keeps this module's vocabulary.
 SlaReason = Reason
+_NO_LOAD = RepLoad()
 
 
 class Template(StrEnum):
@@ -153,14 +158,10 @@ def next_in_pool(pool: Pool, team: Team, after: str | None, now: datetime) -> st
     start = members.index(after) + 1 if after in members else 0
     for rep_id in members[start:] + members[:start]:
         rep = team.reps.get(rep_id)
-        if rep is None or rep.id == after or not rep.active:
+        if rep is None or rep.id == after:
             continue
-        if any(a.start <= now < a.end for a in rep.out_of_office):
-            continue
-        hours = rep.working_hours
-        # None means always working, an empty tuple never working.
-        off_shift = hours is not None and not (hours and is_working(now, hours, rep.timezone))
-        if pool.respect_working_hours and off_shift:
+        # The same "can take a lead now" as routing's, load aside: the ladder moves one lead.
+        if unavailable(rep, _NO_LOAD, now, hours=pool.respect_working_hours, capacity=False):
             continue
         return rep.id
     return None
