@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.limits import INT32_MAX, NO_NUL, PathKey
 from leadrouter.policies import service
 from leadrouter.policies.schemas import (
     PolicyDiff,
@@ -40,24 +41,33 @@ def upload(policy_in: PolicyUpload, svc: Svc, who: ConfigWrite) -> PolicyVersion
 def diff(
     svc: Svc,
     _: ConfigRead,
-    old: Annotated[str, Query(description="a stored version")],
-    new: Annotated[str, Query(description="a stored version")],
+    old: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="a stored version")],
+    new: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="a stored version")],
 ) -> PolicyDiff:
     with svc.db.read() as session:
         return service.diff(session=session, old=old, new=new)
 
 
+Force = Annotated[
+    bool,
+    Query(description="activate although the policy's own tests fail (the audit log says so)"),
+]
+
+
 @router.post("/rollback")
-def rollback(svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
-    """Re-activate the version that was active before the current one."""
+def rollback(svc: Svc, who: ConfigWrite, force: Force = False) -> PolicyVersionRead:
+    """Re-activate the version that was active before the current one (its tests must pass)."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        version = service.rollback(session=session, actor=who.name, now=now)
+        accounts = svc.cache.get(session).accounts
+        version = service.rollback(
+            session=session, actor=who.name, now=now, force=force, accounts=accounts
+        )
         return service.read(service.get_or_raise(session=session, version=version), version)
 
 
 @router.get("/{version}")
-def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
+def get_version(version: PathKey, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
     with svc.db.read() as session:
         row = service.get_or_raise(session=session, version=version)
         read = service.read(row, active_version(session))
@@ -66,10 +76,12 @@ def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
 
 @router.post("/{version}/simulate")
 def simulate(
-    version: str,
+    version: PathKey,
     svc: Svc,
     _: ConfigRead,
-    last: Annotated[int, Query(ge=1, description="how many of the latest leads to replay")] = 500,
+    last: Annotated[
+        int, Query(ge=1, le=INT32_MAX, description="how many of the latest leads to replay")
+    ] = 500,
 ) -> Simulation:
     """How many of the last leads this version would send elsewhere, from whom to whom."""
     last = min(last, svc.settings.simulate_max_leads)
@@ -79,8 +91,19 @@ def simulate(
 
 
 @router.post("/{version}/activate")
-def activate(version: str, svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
+def activate(
+    version: PathKey, svc: Svc, who: ConfigWrite, force: Force = False
+) -> PolicyVersionRead:
+    """Make the version the routing policy, once its own `tests:` pass (409 lists failures)."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        service.activate(session=session, version=version, actor=who.name, now=now)
+        accounts = svc.cache.get(session).accounts
+        service.activate(
+            session=session,
+            version=version,
+            actor=who.name,
+            now=now,
+            force=force,
+            accounts=accounts,
+        )
         return service.read(service.get_or_raise(session=session, version=version), version)
