@@ -31,6 +31,7 @@ from .conftest import TUESDAY_3PM
 
 EXAMPLES = 8  # per operation and mode
 REVOKE = ("DELETE", "/v1/keys/{key_id}")
+INT32_MAX = 2**31 - 1  # key ids are PostgreSQL integers
 # Valid by the schema yet refused with a 422 for a reason a JSON Schema cannot state: what the
 # text of a policy or CSV file says, references to stored reps, queues and pools, an id in the
 # body that must match the path, a time zone's name, an absence's end after its start.
@@ -76,13 +77,17 @@ def _config() -> SchemathesisConfig:
     return SchemathesisConfig.from_dict({"operations": operations})
 
 
-def fuzz(client: TestClient, database: Database, examples: int = EXAMPLES) -> Tally:
+def fuzz(
+    client: TestClient, database: Database, examples: int = EXAMPLES, only: tuple[str, ...] = ()
+) -> Tally:
     """Run every operation of the app's /openapi.json against it and tally what went wrong."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app, config=_config())
     headers = {"Authorization": client.headers["Authorization"]}
     tally = Tally()
     for result in schema.get_all_operations():
         operation = result.ok()
+        if only and f"{operation.method.upper()} {operation.path}" not in only:
+            continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             with contextlib.suppress(Unsatisfiable):  # nothing there can be made invalid
                 _run(operation, mode, headers, database, tally, examples)
@@ -110,21 +115,26 @@ def _run(
     def one(case: Any) -> None:
         if (operation.method.upper(), operation.path) == REVOKE:
             # Never the admin key the run uses: a throwaway one, or an id that is not a number.
-            value = (case.path_parameters or {}).get("key_id")
-            if mode.is_positive or str(value).lstrip("-").isdigit():
+            value = str((case.path_parameters or {}).get("key_id"))
+            if mode.is_positive or (value.isdigit() and 1 <= int(value) <= INT32_MAX):
                 case.path_parameters = {"key_id": _throwaway_key(database)}
         tally.cases += 1
         try:
             case.call_and_validate(headers=headers)
         except FailureGroup as group:
             for failure in group.exceptions:
-                tally.add(type(failure).__name__, where, f"{failure.title}: {failure.message}")
+                tally.add(type(failure).__name__, where, _detail(failure, case))
         except Failure as failure:
-            tally.add(type(failure).__name__, where, f"{failure.title}: {failure.message}")
+            tally.add(type(failure).__name__, where, _detail(failure, case))
         except Exception as error:  # a server error the transport raised instead of answering
             tally.add(f"raised {type(error).__name__}", where, repr(error))
 
     one()
+
+
+def _detail(failure: Failure, case: Any) -> str:
+    status = getattr(failure, "status_code", "")
+    return f"{failure.title} ({status}): {failure.message}\n{case.as_curl_command()}"
 
 
 def _throwaway_key(database: Database) -> int:

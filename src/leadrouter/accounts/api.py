@@ -55,12 +55,13 @@ def put_account(
     "/import",
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/json": {
                     "schema": {"type": "array", "items": {"$ref": "#/components/schemas/AccountIn"}}
                 },
                 "text/csv": {"schema": {"type": "string"}},
-            }
+            },
         }
     },
 )

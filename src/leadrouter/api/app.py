@@ -6,12 +6,12 @@ a fake clock); `app_from_env` is what `serve` worker processes build from the en
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from leadrouter.accounts.api import router as accounts_router
 from leadrouter.api import errors, openapi, warmup
 from leadrouter.api.context import Clock, Services, SystemClock
-from leadrouter.api.limits import BodyLimit, UniqueKeys
+from leadrouter.api.limits import BodyLimit, UniqueKeys, known_query
 from leadrouter.audit.api import router as audit_router
 from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.keys.api import router as keys_router
@@ -59,6 +59,7 @@ def create_app(
         summary="Route inbound B2B leads and explain every decision.",
         version="0.1.0",
         lifespan=warmup.serving if serving else None,
+        dependencies=[Depends(known_query)],
         docs_url=None,  # served from vendored assets instead of a CDN (`api/openapi.py`)
         redoc_url=None,
     )

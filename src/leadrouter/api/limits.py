@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request
 from pydantic import AfterValidator, Field, StringConstraints
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from leadrouter.errors import FieldProblem, LeadValidationError
 
 TOO_LARGE = 413
 
@@ -88,6 +90,34 @@ PathKey = Annotated[str, Path(max_length=200, pattern=NO_NUL), AfterValidator(_s
 QueryKey = Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(_storable)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many items")]
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="skip this many items first")]
+
+
+def known_query(request: Request) -> None:
+    """Refuse, on an API route, a query parameter the route does not take (a misspelt `limt`
+    would be ignored silently) or one given twice (`?limit=1&limit=5`: which one the sender
+    meant is anyone's guess). A FastAPI dependency of every route."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.url.path.startswith("/v1/"):
+        return
+    names = {p.alias for p in _query_params(dependant)}
+    seen: set[str] = set()
+    problems = []
+    for name, _ in request.query_params.multi_items():
+        if name not in names:
+            problems.append(FieldProblem(f"query.{name}", "not a parameter of this operation"))
+        elif name in seen:
+            problems.append(FieldProblem(f"query.{name}", "given more than once"))
+        seen.add(name)
+    if problems:
+        raise LeadValidationError(problems)
+
+
+def _query_params(dependant: Any) -> list[Any]:
+    params = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        params += _query_params(sub)
+    return params
 
 
 class DuplicateKey(ValueError):

@@ -37,7 +37,12 @@ class IntakeLane:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["path"] != PATH
+            or scope["method"] != "POST"
+            or scope["query_string"]  # the route refuses query parameters: it answers
+        ):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope["headers"])
