@@ -8,12 +8,12 @@ a fake clock); `app_from_env` is what `serve` worker processes build from the en
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from leadrouter.accounts.api import router as accounts_router
-from leadrouter.api import errors, warmup
+from leadrouter.api import errors, openapi, warmup
 from leadrouter.api.context import Services
-from leadrouter.api.limits import BodyLimit
+from leadrouter.api.limits import BodyLimit, UniqueKeys, known_query
 from leadrouter.audit.api import router as audit_router
 from leadrouter.clock import Clock, SystemClock
 from leadrouter.dashboard.router import router as dashboard_router
@@ -65,6 +65,9 @@ def create_app(
         summary="Route inbound B2B leads and explain every decision.",
         version="0.1.0",
         lifespan=warmup.serving if serving else None,
+        dependencies=[Depends(known_query)],
+        docs_url=None,  # served from vendored assets instead of a CDN (`api/openapi.py`)
+        redoc_url=None,
     )
     db = database or Database(settings.db)
     cache = ConfigCache(on_build=warmup.settle if serving else None)
@@ -85,9 +88,14 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    openapi.document_errors(app)
+    openapi.serve_docs(app)
+    app.add_middleware(UniqueKeys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # Outermost, so the ordinary intake skips the rest (`leads/lane.py`).
+    # Before the rest, so the ordinary intake skips it (`leads/lane.py`).
     app.add_middleware(IntakeLane, max_bytes=settings.max_body_bytes)
+    # Outermost: a bug anywhere, the lane included, is a 500 that keeps the connection open.
+    app.add_middleware(errors.CatchBugs)
     return app
 
 

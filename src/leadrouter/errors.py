@@ -14,12 +14,29 @@ class LeadRouterError(Exception):
     """Base of every error leadrouter raises on purpose."""
 
 
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    path: str  # e.g. "body.lead.email" or "row 12: employees"
+    message: str
+
+
 class NotFound(LeadRouterError):
     pass
 
 
 class Conflict(LeadRouterError):
     pass
+
+
+class PolicyTestsFailed(Conflict):
+    """A policy version's own test cases (`tests:`) fail: it is not activated unless forced."""
+
+    def __init__(self, version: str, failures: list[FieldProblem]) -> None:
+        self.failures = failures
+        super().__init__(
+            f"policy version '{version}' fails {len(failures)} of its own test expectations: "
+            "fix the policy, or activate with force=true"
+        )
 
 
 class IntegrationError(LeadRouterError):
@@ -60,12 +77,6 @@ class DataFileError(LeadRouterError):
     def __init__(self, error: SourceError) -> None:
         self.error = error
         super().__init__(str(error))
-
-
-@dataclass(frozen=True, slots=True)
-class FieldProblem:
-    path: str  # e.g. "body.lead.email" or "row 12: employees"
-    message: str
 
 
 class LeadValidationError(LeadRouterError):

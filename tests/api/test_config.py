@@ -157,3 +157,55 @@ def test_policy_upload__invalid_sla_section_is_422_with_positions(seeded: TestCl
     assert error["line"] == len(bad.splitlines())
     assert "nobody" in error["message"]
     assert [v["version"] for v in seeded.get("/v1/policies").json()] == ["t1"]
+
+
+# Activation runs the policy's own tests (issue 14, item 9).
+
+FAILING = (
+    POLICY.replace('"t1"', '"t9"')
+    + """\
+tests:
+  - name: big companies go to the deal desk
+    lead: {email: a@big.example, employees: "5000"}
+    at: "2026-11-24T15:00:00Z"
+    expect: {rule: big, queue: deal_desk}
+  - name: small companies go to the deal desk too (wrong)
+    lead: {email: b@small.example, employees: "10"}
+    at: "2026-11-24T15:00:00Z"
+    expect: {queue: deal_desk}
+"""
+)
+
+
+def test_activate__policy_whose_tests_fail__is_409_listing_the_failures(
+    seeded: TestClient,
+) -> None:
+    assert seeded.post("/v1/policies", json={"text": FAILING}).status_code == 201
+    response = seeded.post("/v1/policies/t9/activate")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "policy_tests_failed"
+    assert [e["path"] for e in body["errors"]] == [
+        "tests[small companies go to the deal desk too (wrong)]"
+    ]
+    assert "expected queue 'deal_desk'" in body["errors"][0]["message"]
+    assert seeded.get("/v1/policies/t1").json()["active"] is True
+
+
+def test_activate__forced__activates_and_the_audit_log_says_so(seeded: TestClient) -> None:
+    seeded.post("/v1/policies", json={"text": FAILING})
+    response = seeded.post("/v1/policies/t9/activate", params={"force": "true"})
+    assert response.status_code == 200
+    assert response.json()["active"] is True
+    change = seeded.get("/v1/audit", params={"entity": "policy", "entity_id": "t9"}).json()[0]
+    assert change["action"] == "activate"
+    assert change["after"]["forced"] is True
+    assert len(change["after"]["failing_tests"]) == 1
+
+
+def test_activate__policy_whose_tests_pass__is_not_marked_forced(seeded: TestClient) -> None:
+    passing = FAILING.replace("expect: {queue: deal_desk}", "expect: {queue: unrouted}")
+    seeded.post("/v1/policies", json={"text": passing})
+    assert seeded.post("/v1/policies/t9/activate").status_code == 200
+    change = seeded.get("/v1/audit", params={"entity": "policy", "entity_id": "t9"}).json()[0]
+    assert "forced" not in change["after"]

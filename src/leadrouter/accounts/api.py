@@ -3,15 +3,15 @@ the same columns as a workspace's accounts.csv)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.accounts import service
 from leadrouter.accounts.schemas import AccountIn, AccountRead, ImportResult
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.limits import DuplicateKey, Limit, Offset, PathKey, loads_unique
+from leadrouter.api.patch import invalid
 from leadrouter.errors import FieldProblem, LeadValidationError
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -22,8 +22,8 @@ _many = TypeAdapter(list[AccountIn])
 def list_accounts(
     svc: Svc,
     _: ConfigRead,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[AccountRead]:
     with svc.db.read() as session:
         rows = service.list_(session=session, limit=limit, offset=offset)
@@ -31,14 +31,16 @@ def list_accounts(
 
 
 @router.get("/{account_id}")
-def get_account(account_id: str, svc: Svc, _: ConfigRead) -> AccountRead:
+def get_account(account_id: PathKey, svc: Svc, _: ConfigRead) -> AccountRead:
     with svc.db.read() as session:
         row = service.get_or_raise(session=session, account_id=account_id)
         return AccountRead.model_validate(row)
 
 
 @router.put("/{account_id}")
-def put_account(account_id: str, account_in: AccountIn, svc: Svc, who: ConfigWrite) -> AccountRead:
+def put_account(
+    account_id: PathKey, account_in: AccountIn, svc: Svc, who: ConfigWrite
+) -> AccountRead:
     if account_in.id != account_id:
         raise LeadValidationError([FieldProblem("body.id", "must match the id in the path")])
     now = svc.clock.now()
@@ -53,10 +55,13 @@ def put_account(account_id: str, account_in: AccountIn, svc: Svc, who: ConfigWri
     "/import",
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/AccountIn"}}
+                },
                 "text/csv": {"schema": {"type": "string"}},
-            }
+            },
         }
     },
 )
@@ -69,18 +74,15 @@ async def import_accounts(request: Request, svc: Svc, who: ConfigWrite) -> Impor
         accounts, problems = service.parse_csv(_text(body))
     elif kind in ("application/json", ""):
         try:
-            accounts = _many.validate_json(body)
+            accounts = _many.validate_python(loads_unique(body))
         except ValidationError as error:
+            raise invalid(error) from error
+        except DuplicateKey as error:
             raise LeadValidationError(
-                [
-                    FieldProblem(
-                        "body"
-                        + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"]),
-                        e["msg"],
-                    )
-                    for e in error.errors()
-                ]
+                [FieldProblem(error.path, f"duplicate key '{error.key}'")]
             ) from error
+        except ValueError as error:
+            raise HTTPException(400, f"malformed JSON: {error}") from error
     else:
         raise HTTPException(415, "send application/json (a list of accounts) or text/csv")
     now = svc.clock.now()

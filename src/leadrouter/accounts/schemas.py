@@ -6,7 +6,16 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from leadrouter.api.limits import text
 from leadrouter.model import AccountType
+
+AccountId = text(100, min_length=1)
+Name = text(300, min_length=1)
+Domain = text(253, min_length=1)
+Alias = text(300, min_length=1)
+Ref = text(100)  # a rep or account id
+Country = text(2, min_length=2)
+Phone = text(40)
 
 
 class AccountIn(BaseModel):
@@ -14,16 +23,16 @@ class AccountIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=300)
-    domains: list[str] = []
-    country: str | None = Field(default=None, min_length=2, max_length=2)
-    owner: str | None = None
-    parent: str | None = None
+    id: AccountId
+    name: Name
+    domains: list[Domain] = Field(default=[], max_length=1000)
+    country: Country | None = None
+    owner: Ref | None = None
+    parent: Ref | None = None
     type: AccountType = AccountType.PROSPECT
-    segment: str | None = None
-    aliases: list[str] = []
-    phone: str | None = None
+    segment: Ref | None = None
+    aliases: list[Alias] = Field(default=[], max_length=1000)
+    phone: Phone | None = None
     last_activity: AwareDatetime | None = None
 
 

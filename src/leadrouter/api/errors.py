@@ -2,6 +2,9 @@
 `{"code", "message", "errors": [{"path", "message"}]}`.
 
 Bad input is always a 4xx naming the field; a 500 means a bug, and is logged with its traceback.
+Every text that goes out is made encodable first (an input may hold a lone surrogate, which an
+error message quoting it would otherwise fail to encode), and a 500 is answered without raising
+further, so the server keeps the client's keep-alive connection open.
 """
 
 from __future__ import annotations
@@ -12,9 +15,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadrouter.errors import Conflict, LeadValidationError, NotFound, PolicyError
+from leadrouter.errors import (
+    Conflict,
+    DataFileError,
+    LeadValidationError,
+    NotFound,
+    PolicyError,
+    PolicyTestsFailed,
+)
 
 log = logging.getLogger("leadrouter.api")
 
@@ -31,11 +43,41 @@ CODES = {
 }
 
 
+class FieldError(BaseModel):
+    path: str
+    message: str
+    line: int | None = None  # policy problems only
+    column: int | None = None
+
+
+class Problem(BaseModel):
+    """The body of every error answer."""
+
+    code: str
+    message: str
+    errors: list[FieldError]
+
+
 def problem(
     status: int, message: str, errors: list[dict[str, Any]] | None = None, code: str | None = None
 ) -> JSONResponse:
     body = {"code": code or CODES.get(status, "error"), "message": message, "errors": errors or []}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(_encodable(body), status_code=status)
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with every text made UTF-8 encodable (a lone surrogate becomes an escape)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def _path(location: tuple[Any, ...]) -> str:
@@ -67,6 +109,9 @@ async def _not_found(request: Request, error: Exception) -> JSONResponse:
 
 
 def conflict(error: Conflict) -> JSONResponse:
+    if isinstance(error, PolicyTestsFailed):
+        errors = [{"path": p.path, "message": p.message} for p in error.failures]
+        return problem(409, str(error), errors, code="policy_tests_failed")
     return problem(409, str(error))
 
 
@@ -84,23 +129,54 @@ async def _policy(request: Request, error: Exception) -> JSONResponse:
     return problem(422, "the policy is invalid", errors, code="policy_invalid")
 
 
+async def _data_file(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DataFileError)
+    errors = [{"path": "body", "message": error.error.message, "line": error.error.line or None}]
+    return problem(422, "the file cannot be read", errors)
+
+
 async def _lead_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, LeadValidationError)
     errors = [{"path": p.path, "message": p.message} for p in error.problems]
     return problem(422, "the request is invalid", errors)
 
 
-async def _bug(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return problem(500, "internal error", code="internal")
+class CatchBugs:
+    """Answer an unhandled error with a 500 in the error shape, and do not raise it further.
+
+    Starlette's own handler for `Exception` answers and then re-raises, and the server closes the
+    connection on a raised error: the client's next request on that keep-alive connection fails.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # half an answer is out: only closing the connection can say it failed
+            await problem(500, "internal error", code="internal")(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
-    """Register the error handlers on `app`."""
+    """Register the error handlers on `app` (`CatchBugs` is added as the outermost middleware)."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(PolicyError, _policy)
     app.add_exception_handler(LeadValidationError, _lead_validation)
-    app.add_exception_handler(Exception, _bug)
+    app.add_exception_handler(DataFileError, _data_file)

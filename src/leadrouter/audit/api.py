@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from leadrouter.api.auth import Admin, Svc
+from leadrouter.api.limits import Limit, QueryKey
 from leadrouter.audit import service
 from leadrouter.audit.schemas import AuditRead
 
@@ -17,9 +16,9 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def list_changes(
     svc: Svc,
     _: Admin,
-    entity: str | None = None,
-    entity_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    entity: QueryKey = None,
+    entity_id: QueryKey = None,
+    limit: Limit = 100,
 ) -> list[AuditRead]:
     """The latest changes first: who (key name), what, when, before and after."""
     with svc.db.read() as session:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from leadrouter.api.auth import ConfigRead, Svc
+from leadrouter.api.limits import INT32_MAX, PathKey
 from leadrouter.experiments import simulate as simulation
 from leadrouter.experiments.schemas import Simulation
 
@@ -15,10 +16,12 @@ router = APIRouter(prefix="/v1/policies", tags=["policies"])
 
 @router.post("/{version}/simulate")
 def simulate(
-    version: str,
+    version: PathKey,
     svc: Svc,
     _: ConfigRead,
-    last: Annotated[int, Query(ge=1, description="how many of the latest leads to replay")] = 500,
+    last: Annotated[
+        int, Query(ge=1, le=INT32_MAX, description="how many of the latest leads to replay")
+    ] = 500,
 ) -> Simulation:
     """How many of the last leads this version would send elsewhere, from whom to whom."""
     last = min(last, svc.settings.simulate_max_leads)

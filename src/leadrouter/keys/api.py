@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from leadrouter.api.auth import Admin, Svc
+from leadrouter.api.limits import RowId
 from leadrouter.keys import service
 from leadrouter.keys.schemas import KeyCreate, KeyCreated, KeyRead
 
@@ -26,7 +27,7 @@ def create_key(key_in: KeyCreate, svc: Svc, who: Admin) -> KeyCreated:
 
 
 @router.delete("/{key_id}")
-def revoke_key(key_id: int, svc: Svc, who: Admin) -> KeyRead:
+def revoke_key(key_id: RowId, svc: Svc, who: Admin) -> KeyRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         row = service.revoke(session=session, key_id=key_id, actor=who.name, now=now)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
+from leadrouter.api.limits import PathKey
 from leadrouter.leads import service
 from leadrouter.leads.schemas import (
     DecisionRead,
@@ -82,34 +83,34 @@ def get_waiting(
 
 
 @router.get("/{lead_id}")
-def get_lead(lead_id: str, svc: Svc, _: LeadsRead) -> LeadRead:
+def get_lead(lead_id: PathKey, svc: Svc, _: LeadsRead) -> LeadRead:
     with svc.db.read() as session:
         return service.read(session=session, lead_id=lead_id)
 
 
 @router.get("/{lead_id}/decision")
-def get_decision(lead_id: str, svc: Svc, _: LeadsRead) -> DecisionRead:
+def get_decision(lead_id: PathKey, svc: Svc, _: LeadsRead) -> DecisionRead:
     """The current decision with its full trace: why the lead went where it did."""
     with svc.db.read() as session:
         return service.current_decision(session=session, lead_id=lead_id)
 
 
 @router.get("/{lead_id}/decisions")
-def get_decisions(lead_id: str, svc: Svc, _: LeadsRead) -> list[DecisionRead]:
+def get_decisions(lead_id: PathKey, svc: Svc, _: LeadsRead) -> list[DecisionRead]:
     """Every decision for the lead, oldest first (reroutes append)."""
     with svc.db.read() as session:
         return service.decisions(session=session, lead_id=lead_id)
 
 
 @router.post("/{lead_id}/reroute")
-def reroute(lead_id: str, svc: Svc, who: LeadsWrite) -> DecisionSummary:
+def reroute(lead_id: PathKey, svc: Svc, who: LeadsWrite) -> DecisionSummary:
     return service.reroute(
         db=svc.db, cache=svc.cache, lead_id=lead_id, now=svc.clock.now(), actor=who.name
     )
 
 
 @router.post("/{lead_id}/touches", status_code=status.HTTP_201_CREATED)
-def post_touch(lead_id: str, touch_in: TouchCreate, svc: Svc, _: LeadsWrite) -> TouchRead:
+def post_touch(lead_id: PathKey, touch_in: TouchCreate, svc: Svc, _: LeadsWrite) -> TouchRead:
     """A rep's call, email or meeting with the lead."""
     now = svc.clock.now()
     with svc.db.session() as session:
@@ -118,7 +119,7 @@ def post_touch(lead_id: str, touch_in: TouchCreate, svc: Svc, _: LeadsWrite) -> 
 
 
 @router.post("/{lead_id}/outcome")
-def post_outcome(lead_id: str, outcome_in: OutcomeCreate, svc: Svc, _: LeadsWrite) -> LeadRead:
+def post_outcome(lead_id: PathKey, outcome_in: OutcomeCreate, svc: Svc, _: LeadsWrite) -> LeadRead:
     """Qualified, opportunity, won or lost (with an amount): what the lead became."""
     now = svc.clock.now()
     return svc.db.write(

@@ -3,25 +3,24 @@
 On two cores every request's CPU is taken from routing. FastAPI resolves the route's dependencies,
 security scheme and parameters anew for each request, more CPU than validating the lead itself.
 The lane, a pure ASGI middleware in front of the app, answers the ordinary request (a key
-verified lately with the `leads:write` scope, a JSON body within the size limit that validates as
-`LeadCreate`, a valid Idempotency-Key or none) by validating the same model and calling the same
-intake and answer as the route. Every other request goes on, its body replayed, to the FastAPI
-route, which answers (and words every error) exactly as it always has: the lane never answers what
-the route would not.
+verified lately with the `leads:write` scope, a JSON body within the size limit that names no key
+twice in one object and validates as `LeadCreate`, a valid Idempotency-Key or none) by validating
+the same model and calling the same intake and answer as the route. Every other request goes on,
+its body replayed, to the FastAPI route, which answers (and words every error) exactly as it
+always has: the lane never answers what the route would not.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-import orjson
 from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadrouter.api.context import Services
 from leadrouter.api.errors import conflict
-from leadrouter.api.limits import within
+from leadrouter.api.limits import loads_unique, within
 from leadrouter.errors import Conflict
 from leadrouter.keys.schemas import Scope as KeyScope
 from leadrouter.leads import service
@@ -38,7 +37,12 @@ class IntakeLane:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["path"] != PATH
+            or scope["method"] != "POST"
+            or scope["query_string"]  # the route refuses query parameters: it answers
+        ):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope["headers"])
@@ -108,7 +112,9 @@ def _intake(svc: Services, headers: dict[bytes, bytes], body: bytes) -> service.
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
         return None
     try:
-        lead_in = LeadCreate.model_validate(orjson.loads(body))
-    except (orjson.JSONDecodeError, ValidationError):
+        # Not orjson, which keeps the last of two values for one key silently: the route
+        # refuses that, so the lane must not take it.
+        lead_in = LeadCreate.model_validate(loads_unique(body))
+    except (ValueError, ValidationError):  # DuplicateKey and malformed JSON are ValueErrors
         return None
     return service.Intake(lead_in, idempotency_key, svc.clock.now())

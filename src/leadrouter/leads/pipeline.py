@@ -11,6 +11,8 @@ alone: whatever stops one lead goes to its own request only (`leads/service.py`)
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from leadrouter.coalesce import Coalescer
 from leadrouter.leads import service
 from leadrouter.policies.snapshot import ConfigCache
@@ -19,6 +21,7 @@ from leadrouter.store import Database
 
 class IntakePipeline:
     def __init__(self, db: Database, cache: ConfigCache, *, max_batch: int) -> None:
+        self._db, self._cache = db, cache
         self._intake: Coalescer[service.Intake, service.Taken] = Coalescer(
             lambda batch: service.intake(db=db, cache=cache, intakes=batch), max_batch=max_batch
         )
@@ -31,3 +34,8 @@ class IntakePipeline:
         if isinstance(taken, Exception):
             raise taken
         return taken
+
+    def sweep(self, *, received_by: datetime, now: datetime) -> int:
+        """Route the leads still `received` that arrived by `received_by` (those held while no
+        policy was active); how many were routed."""
+        return service.sweep(db=self._db, cache=self._cache, received_by=received_by, now=now)

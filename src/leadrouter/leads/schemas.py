@@ -2,7 +2,8 @@
 
 The lead itself is free-form (CRM field names vary; normalization maps aliases), but the envelope
 is strict, values must be scalars or lists of scalars, and text must be valid Unicode without NUL
-characters (PostgreSQL cannot store either), so bad input is a 422 naming the field.
+characters (PostgreSQL cannot store either) and fit the column it is stored in, so bad input is a
+422 naming the field (`body.lead.email`) on either database, never an error from the database.
 """
 
 from __future__ import annotations
@@ -21,59 +22,135 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationError,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from leadrouter.normalize.fields import standard_field
 
 MAX_FIELDS = 200
 MAX_KEY = 100
+MAX_ITEMS = 100  # values in one list field
+MAX_TEXT = 2000  # characters in one text value of a field without a limit of its own
+# Standard fields (as `normalize.fields` resolves aliases) stored in columns of their own, and
+# what the columns hold, the same on SQLite and PostgreSQL: `email_key varchar(320)`,
+# `phone varchar(40)`, `name_key varchar(400)` (first and last name, or the full name),
+# `source varchar(200)` in the reporting rollups.
+TEXT_LIMITS = {
+    "email": 320,
+    "phone": 40,
+    "name": 200,
+    "first_name": 100,
+    "last_name": 100,
+    "source": 200,
+}
+INT64 = 2**63 - 1
+_NO_NUL = r"^[^\x00]*$"
 # JSON's Infinity and NaN parse in Python but are not JSON to PostgreSQL: refused here.
 Scalar = StrictStr | StrictInt | Annotated[StrictFloat, AllowInfNan(False)] | StrictBool | None
 Value = Scalar | list[Scalar]
 
+_TEXT = {"type": "string", "maxLength": MAX_TEXT, "pattern": _NO_NUL}
+_SCALARS = [
+    _TEXT,
+    {"type": "integer", "minimum": -INT64 - 1, "maximum": INT64},
+    {"type": "number"},
+    {"type": "boolean"},
+    {"type": "null"},
+]
+_VALUE = {"anyOf": [*_SCALARS, {"type": "array", "items": {"anyOf": _SCALARS}, "maxItems": 100}]}
+_LEAD_SCHEMA = {
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": MAX_FIELDS,
+    # A name with something besides blanks, no NUL, at most MAX_KEY characters.
+    "propertyNames": {"maxLength": MAX_KEY, "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"},
+    "properties": {
+        name: {"anyOf": [{**_TEXT, "maxLength": limit}, *_SCALARS[1:]]}
+        for name, limit in TEXT_LIMITS.items()
+    },
+    "additionalProperties": _VALUE,
+}
 
-def _check_text(text: str, where: str) -> None:
+
+def _check_text(text: str) -> str | None:
+    """What keeps `text` from being stored anywhere, or None."""
     if "\x00" in text:
-        raise ValueError(f"{where} contains a NUL character")
+        return "contains a NUL character"
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError(f"{where} is not valid Unicode (lone surrogate)") from error
+    except UnicodeEncodeError:
+        return "is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _lead_problems(lead: dict[str, Any]) -> list[InitErrorDetails]:
+    """Every problem of the lead's fields, each at the path of the field it is in."""
+    problems: list[InitErrorDetails] = []
+
+    def add(where: tuple[str | int, ...], message: str, value: Any) -> None:
+        error = PydanticCustomError("lead_field", message)
+        problems.append(InitErrorDetails(type=error, loc=where, input=value))
+
+    if not lead:
+        add((), "the lead has no fields", lead)
+    if len(lead) > MAX_FIELDS:
+        add((), f"at most {MAX_FIELDS} fields", len(lead))
+    for key, value in lead.items():
+        bad = _check_text(key)
+        if bad or not key.strip() or len(key) > MAX_KEY:
+            add((key,), f"the field name {bad or f'is empty or over {MAX_KEY} characters'}", key)
+            continue
+        items = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and len(value) > MAX_ITEMS:
+            add((key,), f"at most {MAX_ITEMS} values", len(value))
+        field = standard_field(key)
+        limit = TEXT_LIMITS.get(field or "", MAX_TEXT)
+        for i, item in enumerate(items):
+            if isinstance(item, int) and not -INT64 - 1 <= item <= INT64:
+                add((key,), "an integer beyond 64 bits", item)
+            if not isinstance(item, str):
+                continue
+            where: tuple[str | int, ...] = (key, i) if isinstance(value, list) else (key,)
+            bad = _check_text(item)
+            if bad:
+                add(where, bad, item)
+            elif len(item) > limit:
+                what = f"'{field}'" if field in TEXT_LIMITS else "a text value"
+                add(where, f"at most {limit} characters for {what} ({len(item)} sent)", item)
+    return problems
 
 
 class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lead: dict[str, Value] = Field(
+    lead: Annotated[dict[str, Value], WithJsonSchema(_LEAD_SCHEMA)] = Field(
         description="the lead's fields as sent by the form or CRM: email, company, country, ..."
     )
     external_id: str | None = Field(
         default=None,
         min_length=1,
         max_length=200,
+        pattern=_NO_NUL,
         description="the lead's id in the sending system; a retry with it never duplicates",
     )
 
     @field_validator("lead")
     @classmethod
     def _clean_fields(cls, lead: dict[str, Any]) -> dict[str, Any]:
-        if not lead:
-            raise ValueError("the lead has no fields")
-        if len(lead) > MAX_FIELDS:
-            raise ValueError(f"at most {MAX_FIELDS} fields")
-        for key, value in lead.items():
-            if not key.strip() or len(key) > MAX_KEY:
-                raise ValueError(f"field name '{key[:MAX_KEY]}' is empty or too long")
-            _check_text(key, f"field name '{key[:MAX_KEY]}'")
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str):
-                    _check_text(item, f"field '{key}'")
+        problems = _lead_problems(lead)
+        if problems:
+            raise ValidationError.from_exception_data("lead", problems)
         return lead
 
     @field_validator("external_id")
     @classmethod
     def _clean_id(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_text(value, "external_id")
+        bad = _check_text(value) if value is not None else None
+        if bad:
+            raise ValueError(bad)
         return value
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
-from leadrouter.leads import service as leads
+from leadrouter.api.limits import NO_NUL, PathKey
 from leadrouter.policies import service
 from leadrouter.policies.schemas import (
     PolicyDiff,
@@ -40,24 +40,33 @@ def upload(policy_in: PolicyUpload, svc: Svc, who: ConfigWrite) -> PolicyVersion
 def diff(
     svc: Svc,
     _: ConfigRead,
-    old: Annotated[str, Query(description="a stored version")],
-    new: Annotated[str, Query(description="a stored version")],
+    old: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="a stored version")],
+    new: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="a stored version")],
 ) -> PolicyDiff:
     with svc.db.read() as session:
         return service.diff(session=session, old=old, new=new)
 
 
+Force = Annotated[
+    bool,
+    Query(description="activate although the policy's own tests fail (the audit log says so)"),
+]
+
+
 @router.post("/rollback")
-def rollback(svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
-    """Re-activate the version that was active before the current one."""
+def rollback(svc: Svc, who: ConfigWrite, force: Force = False) -> PolicyVersionRead:
+    """Re-activate the version that was active before the current one (its tests must pass)."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        version = service.rollback(session=session, actor=who.name, now=now)
+        accounts = svc.cache.get(session).accounts
+        version = service.rollback(
+            session=session, actor=who.name, now=now, force=force, accounts=accounts
+        )
         return service.read(service.get_or_raise(session=session, version=version), version)
 
 
 @router.get("/{version}")
-def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
+def get_version(version: PathKey, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
     with svc.db.read() as session:
         row = service.get_or_raise(session=session, version=version)
         read = service.read(row, active_version(session))
@@ -65,12 +74,23 @@ def get_version(version: str, svc: Svc, _: ConfigRead) -> PolicyVersionDetail:
 
 
 @router.post("/{version}/activate")
-def activate(version: str, svc: Svc, who: ConfigWrite) -> PolicyVersionRead:
+def activate(
+    version: PathKey, svc: Svc, who: ConfigWrite, force: Force = False
+) -> PolicyVersionRead:
+    """Make the version the routing policy, once its own `tests:` pass (409 lists failures)."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        service.activate(session=session, version=version, actor=who.name, now=now)
+        accounts = svc.cache.get(session).accounts
+        service.activate(
+            session=session,
+            version=version,
+            actor=who.name,
+            now=now,
+            force=force,
+            accounts=accounts,
+        )
         read = service.read(service.get_or_raise(session=session, version=version), version)
     # Leads held while no policy was active (or left unrouted) are routed now, not at the
     # worker's next sweep: the first policy of a service that took leads before it had one.
-    leads.sweep(db=svc.db, cache=svc.cache, received_by=now, now=now)
+    svc.intake.sweep(received_by=now, now=now)
     return read

@@ -6,11 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadrouter.api.limits import text
+
+PolicyText = text(1_000_000, min_length=1)
+
 
 class PolicyUpload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="the policy YAML, as in a workspace's policy.yaml")
+    text: PolicyText = Field(description="the policy YAML, as in a workspace's policy.yaml")
 
 
 class PolicyVersionRead(BaseModel):

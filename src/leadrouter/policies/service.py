@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import difflib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.accounts.models import AccountRow
+from leadrouter.accounts.service import to_account
 from leadrouter.audit import service as audit
-from leadrouter.errors import Conflict
+from leadrouter.policy_cases import run_cases
+from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.schemas import PolicyDiff, PolicyVersionRead
 from leadrouter.policies.snapshot import (
@@ -23,6 +27,7 @@ from leadrouter.policies.snapshot import (
 )
 from leadrouter.policy import compile_policy
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy_cases import run_cases
 from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
@@ -83,12 +88,31 @@ def diff(*, session: Session, old: str, new: str) -> PolicyDiff:
     return PolicyDiff(old=old, new=new, diff=list(lines))
 
 
-def activate(*, session: Session, version: str, actor: str, now: datetime) -> None:
-    """Make `version` the routing policy (it must still compile against the team)."""
+def activate(
+    *,
+    session: Session,
+    version: str,
+    actor: str,
+    now: datetime,
+    force: bool = False,
+    accounts: AccountMatcher | None = None,
+) -> None:
+    """Make `version` the routing policy. It must still compile against the team, and its own
+    test cases (`tests:`) must pass, routed against the team and `accounts` (read from the
+    database when not given); `force` activates it anyway, and the audit log says so.
+    Raises PolicyError or PolicyTestsFailed."""
     get_or_raise(session=session, version=version)
-    compile_version(session, version, load_team(session))
+    team = load_team(session)
+    policy = compile_version(session, version, team)
+    failures = test_failures(policy, team, accounts if accounts is not None else _accounts(session))
+    if failures and not force:
+        raise PolicyTestsFailed(version, failures)
     before = active_version(session)
     session.add(PolicyActivationRow(version=version, at=now, by=actor))
+    after: dict[str, Any] = {"active": version}
+    if force:
+        after["forced"] = True
+        after["failing_tests"] = [f"{p.path}: {p.message}" for p in failures]
     audit.record(
         session=session,
         actor=actor,
@@ -97,12 +121,36 @@ def activate(*, session: Session, version: str, actor: str, now: datetime) -> No
         entity_id=version,
         at=now,
         before={"active": before},
-        after={"active": version},
+        after=after,
     )
     bump_config_version(session, Part.POLICY)
 
 
-def rollback(*, session: Session, actor: str, now: datetime) -> str:
+def test_failures(
+    policy: CompiledPolicy, team: Team, accounts: AccountMatcher | None
+) -> list[FieldProblem]:
+    """Each unmet expectation of the policy's own test cases, as `tests[<name>]`."""
+    snapshot = Snapshot(policy=policy, team=team, accounts=accounts)
+    return [
+        FieldProblem(f"tests[{result.case.name}]", failure)
+        for result in run_cases(snapshot)
+        for failure in result.failures
+    ]
+
+
+def _accounts(session: Session) -> AccountIndex | None:
+    rows = [to_account(a) for a in session.scalars(select(AccountRow))]
+    return AccountIndex.build(rows) if rows else None
+
+
+def rollback(
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    force: bool = False,
+    accounts: AccountMatcher | None = None,
+) -> str:
     """Re-activate the version that was active before the current one; returns it."""
     history = session.scalars(
         select(PolicyActivationRow.version).order_by(PolicyActivationRow.id.desc())
@@ -112,5 +160,7 @@ def rollback(*, session: Session, actor: str, now: datetime) -> str:
     previous = next((v for v in versions if v != current), None)
     if previous is None:
         raise Conflict("no earlier policy version was ever active")
-    activate(session=session, version=previous, actor=actor, now=now)
+    activate(
+        session=session, version=previous, actor=actor, now=now, force=force, accounts=accounts
+    )
     return previous

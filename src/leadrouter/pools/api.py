@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.limits import PathKey
 from leadrouter.pools import service
 from leadrouter.pools.schemas import PoolCreate, PoolRead, PoolUpdate
 
@@ -18,7 +19,7 @@ def list_pools(svc: Svc, _: ConfigRead) -> list[PoolRead]:
 
 
 @router.get("/{pool_id}")
-def get_pool(pool_id: str, svc: Svc, _: ConfigRead) -> PoolRead:
+def get_pool(pool_id: PathKey, svc: Svc, _: ConfigRead) -> PoolRead:
     with svc.db.read() as session:
         row = service.get_or_raise(session=session, pool_id=pool_id)
         return service.read(session=session, row=row)
@@ -33,7 +34,7 @@ def create_pool(pool_in: PoolCreate, svc: Svc, who: ConfigWrite) -> PoolRead:
 
 
 @router.patch("/{pool_id}")
-def update_pool(pool_id: str, pool_in: PoolUpdate, svc: Svc, who: ConfigWrite) -> PoolRead:
+def update_pool(pool_id: PathKey, pool_in: PoolUpdate, svc: Svc, who: ConfigWrite) -> PoolRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         row = service.update(

@@ -1,39 +1,72 @@
-"""API shapes of pools."""
+"""API shapes of pools. The update shape is derived from the create shape (`api/patch.py`), and
+an update is validated as a whole create request: one set of rules."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from leadrouter.api.limits import INT32_MAX, text
+from leadrouter.api.patch import patch_model
 from leadrouter.model import Strategy, WhenFull
-from leadrouter.reps.schemas import ID_PATTERN
+from leadrouter.reps.schemas import ID_PATTERN, RepId
+
+Weight = Annotated[int, Field(ge=1, le=INT32_MAX)]
+Name = text(200, min_length=1)
 
 
-class PoolUpdate(BaseModel):
+class PoolCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    members: list[str] | None = None  # rep ids, in turn order
-    weights: dict[str, int] | None = None
-    strategy: Strategy | None = None
-    when_full: WhenFull | None = None
-    when_full_target: str | None = None  # queue or pool id for when_full queue/pool
-    respect_working_hours: bool | None = None
-
-
-class PoolCreate(PoolUpdate):
     id: str = Field(pattern=ID_PATTERN, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
-    members: list[str] = Field(min_length=1)
-    weights: dict[str, int] = {}
+    name: Name
+    members: list[RepId] = Field(
+        min_length=1, max_length=1000, description="rep ids, in turn order"
+    )
+    weights: dict[RepId, Weight] = Field(
+        default={}, description="rep id to weight, for the weighted and load_balanced strategies"
+    )
     strategy: Strategy = Strategy.ROUND_ROBIN
     when_full: WhenFull = WhenFull.LEAST_LOADED
+    when_full_target: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        max_length=100,
+        validate_default=True,
+        description="the queue (when_full queue) or pool (when_full pool) to overflow into",
+    )
     respect_working_hours: bool = True
 
+    @field_validator("members")
+    @classmethod
+    def _once_each(cls, members: list[str]) -> list[str]:
+        twice = sorted({m for m in members if members.count(m) > 1})
+        if twice:
+            raise ValueError(f"listed twice: {', '.join(twice)}")
+        return members
+
+    @field_validator("when_full_target")
+    @classmethod
+    def _target_when_needed(cls, target: str | None, info: ValidationInfo) -> str | None:
+        when_full = info.data.get("when_full")
+        if when_full in (WhenFull.QUEUE, WhenFull.POOL) and not target:
+            raise ValueError(f"when_full '{when_full}' needs when_full_target")
+        if when_full == WhenFull.LEAST_LOADED and target is not None:
+            raise ValueError("when_full 'least_loaded' takes no when_full_target")
+        return target
+
     @model_validator(mode="after")
-    def _target_when_needed(self) -> PoolCreate:
-        if self.when_full != WhenFull.LEAST_LOADED and not self.when_full_target:
-            raise ValueError(f"when_full '{self.when_full}' needs when_full_target")
+    def _weights_of_members(self) -> PoolCreate:
+        strangers = sorted(set(self.weights) - set(self.members))
+        if strangers:
+            raise ValueError(f"weights name reps that are not members: {', '.join(strangers)}")
+        if self.weights and self.strategy == Strategy.ROUND_ROBIN:
+            raise ValueError("weights do not apply to strategy round_robin (use weighted)")
         return self
+
+
+PoolUpdate = patch_model(PoolCreate, "PoolUpdate", fixed=frozenset({"id"}))
 
 
 class PoolRead(BaseModel):

@@ -10,11 +10,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.api.patch import apply_patch
 from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
 from leadrouter.model import Overflow, Pool, Strategy, WhenFull
 from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.pools.schemas import PoolCreate, PoolRead, PoolUpdate
+from leadrouter.queues.models import QueueRow
 from leadrouter.reps.models import RepRow
 from leadrouter.store.rows import as_json, require_row
 
@@ -35,7 +37,7 @@ def create(*, session: Session, pool_in: PoolCreate, actor: str, now: datetime) 
     """Add a pool (with a fresh round-robin state), audited."""
     if session.get(PoolRow, pool_in.id) is not None:
         raise Conflict(f"pool '{pool_in.id}' already exists")
-    _check_members(session, pool_in.members)
+    _check_references(session, pool_in)
     row = PoolRow(**pool_in.model_dump(mode="json"))
     audit.add_config_row(session=session, row=row, entity="pool", actor=actor, now=now)
     session.add(PoolStateRow(pool_id=row.id))
@@ -45,11 +47,11 @@ def create(*, session: Session, pool_in: PoolCreate, actor: str, now: datetime) 
 def update(
     *, session: Session, pool_id: str, pool_in: PoolUpdate, actor: str, now: datetime
 ) -> PoolRow:
-    """Change the fields given in `pool_in`, audited."""
+    """Change the fields given in `pool_in`, audited. The pool as changed must pass every rule
+    of creation, its references included."""
     row = get_or_raise(session=session, pool_id=pool_id)
-    if pool_in.members is not None:
-        _check_members(session, pool_in.members)
-    changes = pool_in.model_dump(mode="json", exclude_unset=True)
+    merged, changes = apply_patch(PoolCreate, as_json(row), pool_in)
+    _check_references(session, merged)
     audit.change_config_row(
         session=session, row=row, changes=changes, entity="pool", actor=actor, now=now
     )
@@ -61,15 +63,44 @@ def read(*, session: Session, row: PoolRow) -> PoolRead:
     return PoolRead.model_validate({**as_json(row), "cursor": state.cursor if state else 0})
 
 
-def _check_members(session: Session, members: list[str]) -> None:
+def _check_references(session: Session, pool: PoolCreate) -> None:
+    """Members must be known reps, and an overflow target a known queue or another pool that
+    does not overflow back (a loop), as in a team file: a lead must always land somewhere."""
+    members = pool.members
     known = set(session.scalars(select(RepRow.id).where(RepRow.id.in_(members))))
     problems = [
         FieldProblem(f"body.members[{i}]", f"unknown rep '{rep_id}'")
         for i, rep_id in enumerate(members)
         if rep_id not in known
     ]
+    target = pool.when_full_target
+    if pool.when_full == WhenFull.QUEUE and session.get(QueueRow, target) is None:
+        problems.append(FieldProblem("body.when_full_target", f"unknown queue '{target}'"))
+    if pool.when_full == WhenFull.POOL:
+        if target == pool.id:
+            problem = "a pool cannot overflow into itself"
+        elif session.get(PoolRow, target) is None:
+            problem = f"unknown pool '{target}'"
+        else:
+            loop = _overflow_loop(session, pool)
+            problem = f"pools would overflow into each other in a loop: {loop}" if loop else ""
+        if problem:
+            problems.append(FieldProblem("body.when_full_target", problem))
     if problems:
         raise LeadValidationError(problems)
+
+
+def _overflow_loop(session: Session, pool: PoolCreate) -> str:
+    """The loop `pool` would close by overflowing into its target ("" if none)."""
+    path = [pool.id]
+    following = pool.when_full_target
+    while following is not None and following not in path:
+        path.append(following)
+        row = session.get(PoolRow, following)
+        following = row.when_full_target if row and row.when_full == WhenFull.POOL else None
+    if following != pool.id:
+        return ""
+    return " -> ".join(f"pool {p}" for p in [*path, pool.id])
 
 
 def to_pool(row: PoolRow) -> Pool:

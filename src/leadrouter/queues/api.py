@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.limits import PathKey
 from leadrouter.queues import service
 from leadrouter.queues.schemas import QueueCreate, QueueRead, QueueUpdate
 
@@ -26,7 +27,7 @@ def create_queue(queue_in: QueueCreate, svc: Svc, who: ConfigWrite) -> QueueRead
 
 
 @router.patch("/{queue_id}")
-def update_queue(queue_id: str, queue_in: QueueUpdate, svc: Svc, who: ConfigWrite) -> QueueRead:
+def update_queue(queue_id: PathKey, queue_in: QueueUpdate, svc: Svc, who: ConfigWrite) -> QueueRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         row = service.update(

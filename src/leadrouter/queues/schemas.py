@@ -1,25 +1,27 @@
-"""API shapes of queues."""
+"""API shapes of queues. The update shape is derived from the create shape (`api/patch.py`)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadrouter.api.limits import text
+from leadrouter.api.patch import patch_model
 from leadrouter.reps.schemas import ID_PATTERN
 
+Name = text(200, min_length=1)
+Description = text(1000)
 
-class QueueUpdate(BaseModel):
+
+class QueueCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=1000)
-    fallback: bool | None = None
-
-
-class QueueCreate(QueueUpdate):
     id: str = Field(pattern=ID_PATTERN, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=1000)
+    name: Name
+    description: Description = ""
     fallback: bool = False
+
+
+QueueUpdate = patch_model(QueueCreate, "QueueUpdate", fixed=frozenset({"id"}))
 
 
 class QueueRead(BaseModel):

@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.api.patch import apply_patch
 from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict
 from leadrouter.model import Queue
 from leadrouter.queues.models import QueueRow
 from leadrouter.queues.schemas import QueueCreate, QueueUpdate
-from leadrouter.store.rows import require_row
+from leadrouter.store.rows import as_json, require_row
 
 
 def get(*, session: Session, queue_id: str) -> QueueRow | None:
@@ -41,7 +42,7 @@ def update(
 ) -> QueueRow:
     """Change the fields given in `queue_in`, audited."""
     row = get_or_raise(session=session, queue_id=queue_id)
-    changes = queue_in.model_dump(exclude_unset=True)
+    _, changes = apply_patch(QueueCreate, as_json(row), queue_in)
     audit.change_config_row(
         session=session, row=row, changes=changes, entity="queue", actor=actor, now=now
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.limits import PathKey
 from leadrouter.reps import service
 from leadrouter.reps.schemas import RepCreate, RepRead, RepUpdate
 
@@ -18,7 +19,7 @@ def list_reps(svc: Svc, _: ConfigRead) -> list[RepRead]:
 
 
 @router.get("/{rep_id}")
-def get_rep(rep_id: str, svc: Svc, _: ConfigRead) -> RepRead:
+def get_rep(rep_id: PathKey, svc: Svc, _: ConfigRead) -> RepRead:
     with svc.db.read() as session:
         row = service.get_or_raise(session=session, rep_id=rep_id)
         return service.read(session=session, row=row)
@@ -33,7 +34,7 @@ def create_rep(rep_in: RepCreate, svc: Svc, who: ConfigWrite) -> RepRead:
 
 
 @router.patch("/{rep_id}")
-def update_rep(rep_id: str, rep_in: RepUpdate, svc: Svc, who: ConfigWrite) -> RepRead:
+def update_rep(rep_id: PathKey, rep_in: RepUpdate, svc: Svc, who: ConfigWrite) -> RepRead:
     now = svc.clock.now()
     with svc.db.session() as session:
         row = service.update(session=session, rep_id=rep_id, rep_in=rep_in, actor=who.name, now=now)

@@ -1,21 +1,56 @@
-"""API shapes of reps: what may be sent to create or update one, and what is read back."""
+"""API shapes of reps: what may be sent to create or update one, and what is read back.
+
+The update shape is derived from the create shape (`api/patch.py`) and an update is validated as
+a whole create request, so both follow one set of rules.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from leadrouter.api.limits import Count, text
+from leadrouter.api.patch import patch_model
 
 from leadrouter.policy.team import ID_PATTERN
+RepId = Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]
+Name = text(200, min_length=1)
+Email = text(320, min_length=3)
+Note = text(1000)
+Tag = text(100, min_length=1)
+# A wall-clock time of day, without offset: JSON Schema's `format: time` demands an offset.
+_TIME_OF_DAY = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "description": "a time of day in the rep's time zone, HH:MM or HH:MM:SS, no offset",
+}
+TimeOfDay = Annotated[time, WithJsonSchema(_TIME_OF_DAY)]
 
 
 class ShiftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start: time
-    end: time
+    start: TimeOfDay
+    end: TimeOfDay
+
+    @field_validator("start", "end")
+    @classmethod
+    def _no_offset(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("a time of day without offset: the rep's time zone applies")
+        return value
 
 
 class AbsenceIn(BaseModel):
@@ -23,7 +58,7 @@ class AbsenceIn(BaseModel):
 
     start: AwareDatetime
     end: AwareDatetime
-    note: str = ""
+    note: Note = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> AbsenceIn:
@@ -32,54 +67,42 @@ class AbsenceIn(BaseModel):
         return self
 
 
-class RepFields(BaseModel):
-    """Fields a rep update may change; every one optional."""
-
+class RepCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    email: str | None = Field(default=None, min_length=3, max_length=320)
-    timezone: str | None = None
-    working_hours: list[ShiftIn] | None = None
-    out_of_office: list[AbsenceIn] | None = None
-    max_open: int | None = Field(default=None, ge=0)
-    max_per_day: int | None = Field(default=None, ge=0)
-    skills: list[str] | None = None
-    languages: list[str] | None = None
-    active: bool | None = None
-    manager: str | None = None
-    backup: str | None = None
+    id: RepId
+    name: Name
+    email: Email
+    timezone: str = Field(default="UTC", max_length=64)
+    working_hours: list[ShiftIn] | None = Field(
+        default=None, max_length=100, description="null: always working; []: never"
+    )
+    out_of_office: list[AbsenceIn] = Field(default=[], max_length=1000)
+    max_open: Count | None = None
+    max_per_day: Count | None = None
+    skills: list[Tag] = Field(default=[], max_length=100)
+    languages: list[Tag] = Field(default=[], max_length=100)
+    active: bool = True
+    manager: RepId | None = None
+    backup: RepId | None = None
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as error:
-                raise ValueError(f"unknown time zone '{value}'") from error
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone '{value}'") from error
         return value
 
 
-class RepUpdate(RepFields):
-    pass
-
-
-class RepCreate(RepFields):
-    id: str = Field(pattern=ID_PATTERN, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320)
-    timezone: str = "UTC"
-    out_of_office: list[AbsenceIn] = []
-    skills: list[str] = []
-    languages: list[str] = []
-    active: bool = True
+RepUpdate = patch_model(RepCreate, "RepUpdate", fixed=frozenset({"id"}))
 
 
 class ShiftRead(BaseModel):
     weekday: int
-    start: time
-    end: time
+    start: TimeOfDay
+    end: TimeOfDay
 
 
 class AbsenceRead(BaseModel):

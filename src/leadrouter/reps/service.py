@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.api.patch import apply_patch
 from leadrouter.audit import service as audit
-from leadrouter.errors import Conflict
+from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
 from leadrouter.model import Absence, Rep, Shift
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.schemas import RepCreate, RepRead, RepUpdate
@@ -35,6 +36,7 @@ def create(*, session: Session, rep_in: RepCreate, actor: str, now: datetime) ->
     """Add a rep (with an empty load row), audited."""
     if session.get(RepRow, rep_in.id) is not None:
         raise Conflict(f"rep '{rep_in.id}' already exists")
+    _check_colleagues(session, rep_in)
     row = RepRow(**rep_in.model_dump(mode="json"))
     audit.add_config_row(session=session, row=row, entity="rep", actor=actor, now=now)
     session.add(RepLoadRow(rep_id=row.id))
@@ -44,13 +46,30 @@ def create(*, session: Session, rep_in: RepCreate, actor: str, now: datetime) ->
 def update(
     *, session: Session, rep_id: str, rep_in: RepUpdate, actor: str, now: datetime
 ) -> RepRow:
-    """Change the fields given in `rep_in` (absent fields stay as they are), audited."""
+    """Change the fields given in `rep_in` (absent fields stay as they are), audited. The rep
+    as changed must pass every rule of creation."""
     row = get_or_raise(session=session, rep_id=rep_id)
-    changes = rep_in.model_dump(mode="json", exclude_unset=True)
+    merged, changes = apply_patch(RepCreate, as_json(row), rep_in)
+    _check_colleagues(session, merged)
     audit.change_config_row(
         session=session, row=row, changes=changes, entity="rep", actor=actor, now=now
     )
     return row
+
+
+def _check_colleagues(session: Session, rep: RepCreate) -> None:
+    """A manager or backup must be another known rep (as in a team file)."""
+    problems = []
+    for key in ("manager", "backup"):
+        other = getattr(rep, key)
+        if other is None:
+            continue
+        if other == rep.id:
+            problems.append(FieldProblem(f"body.{key}", f"a rep cannot be their own {key}"))
+        elif session.get(RepRow, other) is None:
+            problems.append(FieldProblem(f"body.{key}", f"unknown rep '{other}'"))
+    if problems:
+        raise LeadValidationError(problems)
 
 
 def read(*, session: Session, row: RepRow) -> RepRead:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from leadrouter.api.auth import LeadsRead, Svc
+from leadrouter.api.limits import PathKey
 from leadrouter.leads import service as leads
 from leadrouter.sla import service
 from leadrouter.sla.schemas import TimelineEntryRead, UnownedLeadRead
@@ -17,7 +18,7 @@ _API_KINDS = frozenset({DECISION, SLA, TOUCH, MESSAGE})
 
 
 @router.get("/v1/leads/{lead_id}/timeline")
-def get_timeline(lead_id: str, svc: Svc, _: LeadsRead) -> list[TimelineEntryRead]:
+def get_timeline(lead_id: PathKey, svc: Svc, _: LeadsRead) -> list[TimelineEntryRead]:
     """Everything that happened to the lead, oldest first: decisions, SLA, touches, messages."""
     with svc.db.read() as session:
         leads.get_or_raise(session=session, lead_id=lead_id)
