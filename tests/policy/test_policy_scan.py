@@ -142,7 +142,6 @@ def test_matches__leads_with_the_same_values_share_one_trace() -> None:
 
 def test_matches__past_its_memo_bounds_gives_the_same_trace(monkeypatch: Any) -> None:
     monkeypatch.setattr(codegen, "ENTRIES_PER_CLAUSE", 1)
-    monkeypatch.setattr(codegen, "ENTRIES", 2)
     policy = compile_(POLICY)
     for employees in (10.0, 20.0, 5000.0, 10.0):
         for country in ("US", "DE", "JP"):

@@ -110,37 +110,169 @@ def _pinned(rule: CompiledRule) -> dict[str, frozenset[str]]:
 
 
 class _Planner:
-    """Writes the first-match part: rule tests in order, split by dispatch tables where it pays."""
+    """Writes a policy's scan: dispatch tables where they pay, then per block of rules the
+    first-match tests and, when `traced`, the trace of the rules before the match."""
 
     def __init__(
-        self,
-        rules: Sequence[CompiledRule],
-        names: Names,
-        found: Callable[[int], str],
-        nothing: str,
+        self, rules: Sequence[CompiledRule], names: Names, hits: Sequence[RuleCheck] | None
     ) -> None:
         self.rules = rules
         self.names = names
-        self.found = found  # the statement run when rule i holds (return i; m = i; break)
-        self.nothing = nothing  # the statement run when no rule of a block holds
+        self.hits = hits  # None: write only the first match (`first`), no trace
         self.pinned = [_pinned(rule) for rule in rules]
+        # Code written, in rule tests: a split copies the rules no value rules out into every
+        # block, so splits stop when the copies would pass this bound.
+        self.written = len(rules)
+        self.bound = max(CODE_PER_RULE * len(rules), MIN_CODE)
+        # One memo per rule's clause, shared by every block that writes its trace entry.
+        self.misses: dict[tuple[int, int], Miss] = {}
 
     def block(
-        self, indices: tuple[int, ...], indent: str, depth: int, used: frozenset[str]
+        self,
+        indices: tuple[int, ...],
+        indent: str,
+        depth: int,
+        used: frozenset[str],
+        excluded: dict[int, str],
+        inner: bool = False,
     ) -> list[str]:
+        """Code for a lead that can meet only the rules `indices`; `excluded` names, for each
+        other rule, the dispatched field that ruled it out.
+
+        With a trace, the blocks of the first dispatch write each their own trace (knowing which
+        rules their value rules out), unless that would write too much code; blocks `inner` to
+        one that writes the trace only set `m`.
+        """
+        traced = self.hits is not None and not inner
+        if traced and depth >= 1:
+            return self.owner(indices, indent, depth, used, excluded)
+        split = None
         if len(indices) > DISPATCH_AT and depth < _DEPTH:
             split = self.split(indices, used)
-            if split is not None:
-                return self.dispatch(*split, indent=indent, depth=depth, used=used)
+        traces = max(TRACES_PER_RULE * len(self.rules), MIN_CODE)
+        if split is not None and traced and self.traces(*split, indices) > traces:
+            # Each block's own trace would be too much code: one trace after the dispatch.
+            return self.owner(indices, indent, depth, used, excluded)
+        if split is not None:
+            return self.dispatch(*split, indices, indent, depth, used, excluded, inner)
+        if self.hits is None:
+            return self.first_match(indices, indent, "return {}", f"return {len(self.rules)}")
+        if inner:
+            return self.first_match(indices, indent, "m = {}; break", "break")
+        return self.owner(indices, indent, depth, used, excluded)
+
+    def owner(
+        self,
+        indices: tuple[int, ...],
+        indent: str,
+        depth: int,
+        used: frozenset[str],
+        excluded: dict[int, str],
+    ) -> list[str]:
+        """The first match among `indices` (dispatching further), then the trace up to it."""
+        lines = [f"{indent}m = {len(self.rules)}", f"{indent}while True:"]
+        lines += self.block(indices, indent + "    ", depth, used, excluded, inner=True)
+        return lines + self.trace(indices, indent, excluded)
+
+    def first_match(
+        self, indices: tuple[int, ...], indent: str, found: str, nothing: str
+    ) -> list[str]:
         lines = []
         for i in indices:
             test = condition(self.rules[i], self.names)
             if test is None:
-                lines.append(indent + self.found(i))
+                lines.append(indent + found.format(i))
                 return lines  # the rules after it are never tried
-            lines += [f"{indent}if {test}:", f"{indent}    {self.found(i)}"]
-        lines.append(indent + self.nothing)
+            lines += [f"{indent}if {test}:", f"{indent}    {found.format(i)}"]
+        lines.append(indent + nothing)
         return lines
+
+    def trace(self, indices: tuple[int, ...], indent: str, excluded: dict[int, str]) -> list[str]:
+        """The trace entries of the rules before match `m`, then `return m, entries`."""
+        names = self.names
+        lines = [f"{indent}out = []", f"{indent}app = out.append"]
+        members = set(indices)
+        run: list[int] = []
+
+        def flush() -> None:
+            # Rules the dispatch ruled out by their first clause: their entries depend only on
+            # the values that clause read, so a run of them is one lookup.
+            if len(run) == 1:
+                lines.append(indent + self.entry(run[0], 0))
+            elif run:
+                joined = _Run(tuple(self.miss(i, 0) for i in run))
+                key = _key_of(joined.fields, names)
+                entries, build = names.const(joined.entries), names.const(joined)
+                lines.append(f"{indent}out += {entries}.get({key}) or {build}(ctx, {key})")
+            run.clear()
+
+        for i, rule in enumerate(self.rules):
+            if i in members:
+                flush()
+                lines.append(f"{indent}if m == {i}: return m, out")
+            elif self.misses_first(i, excluded.get(i)):
+                run.append(i)
+                continue
+            else:
+                flush()
+            clauses = rule.condition.clauses
+            assert self.hits is not None
+            hit = f"app({names.const(self.hits[i])})"
+            if not clauses:
+                lines.append(indent + hit)
+                continue
+            for j, clause in enumerate(clauses):
+                lines += [
+                    f"{indent}{'if' if j == 0 else 'elif'} not {emit(clause, names)}:",
+                    f"{indent}    {self.entry(i, j)}",
+                ]
+            lines += [f"{indent}else:", f"{indent}    {hit}"]
+        flush()
+        lines.append(f"{indent}return m, out")
+        return lines
+
+    def traces(
+        self,
+        field: str,
+        free: tuple[int, ...],
+        groups: dict[str, tuple[int, ...]],
+        indices: tuple[int, ...],
+    ) -> int:
+        """Rule traces written if each block of this split writes its own trace."""
+        total = 0
+        for group in {free, *groups.values()}:
+            kept = set(group)
+            # A run of rules stopped by their first clause is one line, counted as one.
+            total += len(group) + sum(
+                1
+                for i in range(len(self.rules))
+                if i not in kept and not (i in indices and self.misses_first(i, field))
+            )
+        return total
+
+    def misses_first(self, i: int, field: str | None) -> bool:
+        """Whether rule i, ruled out by the value of `field`, is stopped by its first clause."""
+        if field is None:
+            return False
+        pins = [
+            clause.allows is not None and clause.allows[0] == field
+            for clause in self.rules[i].condition.clauses
+        ]
+        return bool(pins) and pins[0] and sum(pins) == 1
+
+    def miss(self, i: int, j: int) -> Miss:
+        miss = self.misses.get((i, j))
+        if miss is None:
+            rule = self.rules[i]
+            miss = self.misses[i, j] = Miss(rule.id, rule.condition.clauses[j])
+        return miss
+
+    def entry(self, i: int, j: int) -> str:
+        """A statement adding the trace entry of rule i stopped by its clause j."""
+        miss = self.miss(i, j)
+        key = _key_of(miss.clause.fields, self.names)
+        entries, build = self.names.const(miss.entries), self.names.const(miss)
+        return f"app({entries}.get({key}) or {build}(ctx, {key}))"
 
     def split(
         self, indices: tuple[int, ...], used: frozenset[str]
@@ -148,13 +280,20 @@ class _Planner:
         """The field most rules of `indices` pin, the rules that do not pin it, and per value the
         rules that value can meet (in order); None when no field pins a quarter of them."""
         counts: dict[str, int] = {}
+        firsts: dict[str, int] = {}
         for i in indices:
             for field in self.pinned[i]:
                 if field not in used:
                     counts[field] = counts.get(field, 0) + 1
+            clauses = self.rules[i].condition.clauses
+            allows = clauses[0].allows if clauses else None
+            if allows is not None:
+                firsts[allows[0]] = firsts.get(allows[0], 0) + 1
         if not counts:
             return None
-        field = max(counts, key=counts.__getitem__)
+        # The field most rules test first: the rules it rules out are stopped by that very
+        # clause, so their trace entries come in runs (see `trace`).
+        field = max(counts, key=lambda f: (firsts.get(f, 0), counts[f]))
         if counts[field] * 4 < len(indices):
             return None
         values: set[str] = set()
@@ -167,6 +306,9 @@ class _Planner:
             )
             for value in sorted(values)
         }
+        copies = sum(map(len, {free, *groups.values()})) - len(indices)
+        if self.written + copies > self.bound:
+            return None
         return field, free, groups
 
     def dispatch(
@@ -174,22 +316,28 @@ class _Planner:
         field: str,
         free: tuple[int, ...],
         groups: dict[str, tuple[int, ...]],
-        *,
+        indices: tuple[int, ...],
         indent: str,
         depth: int,
         used: frozenset[str],
+        excluded: dict[int, str],
+        inner: bool,
     ) -> list[str]:
         # Values meeting the same rules share one block; block 0 is for values no rule pins.
         blocks: dict[tuple[int, ...], int] = {free: 0}
+        self.written += sum(map(len, {free, *groups.values()})) - len(indices)
         table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
         order = sorted(blocks, key=blocks.__getitem__)
         chosen = f"b{depth}"
         lines = [f"{indent}{chosen} = {self.names.const(table)}.get({self.names.folded(field)}, 0)"]
-        inner = used | {field}
+        fields = used | {field}
 
         def tree(low: int, high: int, at: str) -> list[str]:
             if high - low == 1:
-                return self.block(order[low], at, depth + 1, inner)
+                group = order[low]
+                kept = set(group)
+                out = {**excluded, **{i: field for i in indices if i not in kept}}
+                return self.block(group, at, depth + 1, fields, out, inner)
             middle = (low + high) // 2
             return [
                 f"{at}if {chosen} < {middle}:",
@@ -204,33 +352,65 @@ class _Planner:
 class Miss:
     """A rule's trace entry when one of its clauses is false, remembered per values it read."""
 
-    __slots__ = ("budget", "clause", "entries", "rule")
+    __slots__ = ("clause", "entries", "rule", "single")
 
-    def __init__(self, rule: str, clause: Clause, budget: list[int]) -> None:
+    def __init__(self, rule: str, clause: Clause) -> None:
         self.rule = rule
         self.clause = clause
+        self.single = clause.fields[0] if len(clause.fields) == 1 else None
         self.entries: dict[Any, RuleCheck] = {}
-        self.budget = budget  # entries the whole policy may still remember, shared
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
-        fields = self.clause.fields
-        entry = RuleCheck(
-            self.rule,
-            False,
-            self.clause.source,
-            tuple(f for f in fields if f not in ctx),
-            tuple((f, ctx[f]) for f in fields if f in ctx),
-        )
-        if len(self.entries) < ENTRIES_PER_CLAUSE and self.budget[0] > 0:
-            self.budget[0] -= 1
-            self.entries[key] = entry
+        single = self.single
+        if single is not None:  # the key is the value itself (None: missing)
+            missing, values = ((single,), ()) if key is None else ((), ((single, key),))
+        else:
+            fields = self.clause.fields
+            missing = tuple(f for f in fields if f not in ctx)
+            values = tuple((f, ctx[f]) for f in fields if f in ctx)
+        entry = RuleCheck(self.rule, False, self.clause.source, missing, values)
+        if len(self.entries) >= ENTRIES_PER_CLAUSE:
+            self.entries.clear()  # a clause over values that never repeat keeps the latest
+        self.entries[key] = entry
         return entry
 
+    def key(self, ctx: Context) -> Any:
+        if self.single is not None:
+            return ctx.get(self.single)
+        return tuple([ctx.get(f) for f in self.clause.fields])
 
-# Trace entries remembered per rule's clause, per distinct values it read, and in all (a few
-# hundred bytes each): a clause over a unique value costs memory once, not per lead.
-ENTRIES_PER_CLAUSE = 256
-ENTRIES = 65_536
+
+class _Run:
+    """The entries of consecutive rules stopped by their first clause, per values those read."""
+
+    __slots__ = ("entries", "fields", "misses")
+
+    def __init__(self, misses: tuple[Miss, ...]) -> None:
+        self.misses = misses
+        self.fields = tuple(dict.fromkeys(f for miss in misses for f in miss.clause.fields))
+        self.entries: dict[Any, tuple[RuleCheck, ...]] = {}
+
+    def __call__(self, ctx: Context, key: Any) -> tuple[RuleCheck, ...]:
+        entries = []
+        for miss in self.misses:
+            read = miss.key(ctx)
+            entries.append(miss.entries.get(read) or miss(ctx, read))
+        found = tuple(entries)
+        if len(self.entries) >= ENTRIES_PER_CLAUSE:
+            self.entries.clear()
+        self.entries[key] = found
+        return found
+
+
+# Rule tests and rule traces the generated code may hold, per rule of the policy (and at least
+# MIN_CODE each): bounds the code's size, and the time to compile it, on big policies.
+CODE_PER_RULE = 4
+TRACES_PER_RULE = 2
+MIN_CODE = 1_000
+# Trace entries remembered per rule's clause (or run of rules), per distinct values read, a few
+# hundred bytes each; cleared when full, so a clause over values that never repeat keeps the
+# latest. At most this many per clause of the policy.
+ENTRIES_PER_CLAUSE = 64
 
 
 class Generated:
@@ -242,9 +422,9 @@ class Generated:
 
     def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
         self.rules = rules
-        self.hits = hits
         names = Names()
-        body = self._scan_body(names)
+        planner = _Planner(rules, names, hits)
+        body = planner.block(tuple(range(len(rules))), "", 0, frozenset(), {})
         self.source = _module(names, "scan", body)
         self.scan: Callable[[Context], tuple[int, list[RuleCheck]]] = _run(
             self.source, names, "scan"
@@ -255,40 +435,14 @@ class Generated:
     def first(self) -> Callable[[Context], int]:
         if self._first is None:
             names = Names()
-            planner = _Planner(
-                self.rules, names, lambda i: f"return {i}", f"return {len(self.rules)}"
-            )
-            body = planner.block(tuple(range(len(self.rules))), "", 0, frozenset())
+            planner = _Planner(self.rules, names, None)
+            body = planner.block(tuple(range(len(self.rules))), "", 0, frozenset(), {})
             self._first = _run(_module(names, "first", body), names, "first")
         return self._first
 
-    def _scan_body(self, names: Names) -> list[str]:
-        rules = self.rules
-        planner = _Planner(rules, names, lambda i: f"m = {i}; break", "break")
-        lines = [f"m = {len(rules)}", "while True:"]
-        lines += planner.block(tuple(range(len(rules))), "    ", 0, frozenset())
-        lines += ["out = []", "app = out.append"]
-        budget = [ENTRIES]
-        for i, rule in enumerate(rules):
-            lines.append(f"if m == {i}: return m, out")
-            clauses = rule.condition.clauses
-            for j, clause in enumerate(clauses):
-                miss = Miss(rule.id, clause, budget)
-                key = _key(clause, names)
-                lines += [
-                    f"{'if' if j == 0 else 'elif'} not {emit(clause, names)}:",
-                    f"    app({names.const(miss.entries)}.get({key}) or"
-                    f" {names.const(miss)}(ctx, {key}))",
-                ]
-            hit = f"app({names.const(self.hits[i])})"
-            lines += ["else:", f"    {hit}"] if clauses else [hit]
-        lines.append("return m, out")
-        return lines
 
-
-def _key(clause: Clause, names: Names) -> str:
-    """The memo key of a clause's trace entry: the values it read (None for a missing one)."""
-    fields = clause.fields
+def _key_of(fields: tuple[str, ...], names: Names) -> str:
+    """The memo key of trace entries: the values of `fields` (None for a missing one)."""
     if len(fields) == 1:
         return names.value(fields[0])
     return f"({''.join(names.value(f) + ', ' for f in fields)})"
