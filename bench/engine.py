@@ -1,13 +1,21 @@
-"""Engine benchmark: per-decision latency and batch throughput, normalization included.
+"""Engine benchmark: per-decision latency and batch throughput, on repeated and unseen values.
 
 Builds a policy of 50 rules over a team of 200 reps in 20 pools, generates dirty leads with a
 seeded RNG, then measures
-  1. per-lead latency of normalize + match + score + route (p50, p99), one lead at a time;
-  2. a batch of N leads from CSV to a decisions JSONL file, through the same code as
-     `leadrouter route` (read, normalize, route, apply effects, encode, write);
-  3. peak memory of the process.
-Prints figures; asserts nothing. Usage: python bench/engine.py [--leads 100000] [--seed 7] [--cpu]
-[--keep PATH]
+  1. per-lead latency of normalize + match + score + route (p50, p99), one lead at a time, on
+     leads whose values repeat (the memos warm) and on "unseen" leads: every free value new (an
+     email, a name, a company, a phone, numbers), normalization memos cleared first;
+  2. a rule-count sweep (50, 200, 1,000 ordered first-match rules over 12 fields, the matched
+     rule's median position in the middle): the rule scan on already normalized unseen leads
+     beside a generated if/elif over the same rules, in the same run (ratios), and the full
+     decision at each size;
+  3. batches of N leads (repeated, then unseen) from CSV to a decisions JSONL file, through the
+     same code as `leadrouter route` (read, normalize, route, apply effects, encode, write);
+  4. peak memory of the process.
+Prints figures; asserts nothing. Leaves out: account matching (no accounts file), the store,
+the API; categorical values (country, industry, form) come from small lists even when "unseen",
+as they do in life. Usage: python bench/engine.py [--leads 100000] [--seed 7] [--cpu]
+[--keep PATH] [--sizes 50,200,1000]
 With --cpu, times are this thread's CPU time instead of wall-clock time: on a machine that other
 processes keep busy, wall-clock figures mostly measure waiting for a core.
 """
@@ -25,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from leadrouter.batch import json_record, open_decisions, read_rows, route_rows
 from leadrouter.engine import Snapshot, apply_effects, route
@@ -184,19 +193,338 @@ def make_lead(rng: random.Random, i: int) -> dict[str, str]:
     }
 
 
+FIRST_NAMES = ["ana", "Bob", "chen", "Dara", "Eve", "femi", "Grace", "hiro", "Ines", "jonas"]
+LAST_NAMES = ["smith", "Müller", "o'neil", "Ng", "Rossi", "dubois", "Sato", "Kowalski"]
+ISO_COUNTRIES = ["US", "US", "US", "DE", "GB", "FR", "JP", "CA", "AU", "SG", "NL", "ES", "IN"]
+CALLING = {"US": "1", "CA": "1", "DE": "49", "GB": "44", "FR": "33", "JP": "81", "AU": "61"}
+
+
+def _word(i: int) -> str:
+    """A made-up word unique to `i`: names that no memo has seen."""
+    letters = []
+    while True:
+        i, r = divmod(i, 26)
+        letters.append("abcdefghijklmnopqrstuvwxyz"[r])
+        if not i:
+            return "".join(letters)
+
+
+def make_unseen_lead(rng: random.Random, i: int) -> dict[str, str]:
+    """A lead whose free values (names, email, company, phone, numbers) no earlier lead had."""
+    first = rng.choice(FIRST_NAMES) + _word(i)
+    last = rng.choice(LAST_NAMES) + _word(i * 7 + 3)
+    company = f"{_word(i * 13 + 5).title()} {rng.choice(['Inc.', 'GmbH', 'Ltd', 'Labs'])}"
+    email = f"{first}.{last}@{_word(i * 11 + 1)}.{rng.choice(['com', 'de', 'io'])}".lower()
+    # Mostly the clean forms a form or a CRM sends; now and then what people type.
+    country = rng.choice(ISO_COUNTRIES) if rng.random() < 0.8 else rng.choice(COUNTRIES)
+    code = country if country in CALLING else "US"
+    phone = (
+        f"+{CALLING[code]}{rng.randint(200_000_000, 999_999_999)}"
+        if rng.random() < 0.7
+        else f"({rng.randint(200, 999)}) 555-{rng.randint(1000, 9999)}"
+    )
+    employees = (
+        str(rng.randint(1, 20_000)) if rng.random() < 0.85 else f"{rng.randint(1, 99) * 10}+"
+    )
+    return {
+        "First Name": first,
+        "Last Name": last,
+        "Email": email.upper() if i % 7 == 0 else email,
+        "Company": company,
+        "Country": country,
+        "State": rng.choice(STATES) if country in ("US", "USA") else "",
+        "Phone": phone,
+        "Employees": employees,
+        "Industry": rng.choice(INDUSTRIES),
+        "Lead Source": rng.choice(SOURCES),
+        "Form": rng.choice(FORMS),
+        "Estimated Value": str(rng.randint(1_000, 900_000)),
+        "Pages Viewed": str(rng.randint(0, 40)),
+    }
+
+
+def cold_memos() -> None:
+    """Forget what normalization remembered of earlier values, so nothing is read from a memo."""
+    from leadrouter.normalize import lead as module
+
+    for readings in getattr(module, "_readings", {}).values():
+        readings.clear()
+    if hasattr(module, "_read_text"):
+        module._read_text.cache_clear()
+
+
+# ---------------------------------------------------------------- rule-count sweep
+
+SWEEP_COUNTRIES = ["US", "CA", "GB", "DE", "FR", "NL", "ES", "IT", "JP", "AU", "SG", "BR"]
+SEGMENTS = ["smb", "mid", "enterprise", "strategic"]
+SWEEP_INDUSTRIES = [
+    "fintech",
+    "banking",
+    "saas",
+    "healthcare",
+    "retail",
+    "education",
+    "manufacturing",
+    "media",
+]
+SWEEP_SOURCES = ["web", "partner", "event", "paid_search", "webinar", "referral"]
+SWEEP_FORMS = ["demo_request", "content_download", "contact_us", "trial", "newsletter"]
+LEAD_TYPES = ["inbound", "outbound", "partner"]
+TITLES = ["Director of Sales", "VP Marketing", "Engineer", "CFO", "IT Director", "Analyst"]
+
+
+def sweep_lead(rng: random.Random, i: int) -> dict[str, str]:
+    """An unseen lead over the sweep's 12 fields, every value drawn uniformly."""
+    return {
+        "Email": f"{_word(i)}.{_word(i * 3 + 1)}@{_word(i * 5 + 2)}.com",
+        "Country": rng.choice(SWEEP_COUNTRIES),
+        "Segment": rng.choice(SEGMENTS),
+        "Industry": rng.choice(SWEEP_INDUSTRIES),
+        "Employees": str(rng.randint(1, 10_000)),
+        "Lead Source": rng.choice(SWEEP_SOURCES),
+        "Form": rng.choice(SWEEP_FORMS),
+        "Pages Viewed": str(rng.randint(0, 20)),
+        "Estimated Value": str(rng.randint(0, 1_000_000)),
+        "VIP": rng.choice(["yes", "no"]),
+        "Lead Type": rng.choice(LEAD_TYPES),
+        "Title": f"{rng.choice(TITLES)} {_word(i)}",
+        "Revenue": str(rng.randint(0, 100_000_000)),
+    }
+
+
+def _clause(rng: random.Random, kind: str) -> tuple[str, str, float]:
+    """A clause as policy text, as a Python test of the reference, and its chance to hold."""
+    if kind == "country":
+        picked = rng.sample(SWEEP_COUNTRIES, rng.randint(1, 3))
+        return f"country in [{', '.join(picked)}]", f"country in {set(picked)!r}", len(picked) / 12
+    if kind == "segment":
+        value = rng.choice(SEGMENTS)
+        return f'segment == "{value}"', f"segment == {value!r}", 1 / 4
+    if kind == "industry":
+        picked = rng.sample(SWEEP_INDUSTRIES, 2)
+        return f"industry in [{', '.join(picked)}]", f"industry in {set(picked)!r}", 2 / 8
+    if kind == "employees":
+        limit = rng.choice([50, 200, 1000, 5000])
+        if rng.random() < 0.5:
+            test = f"(employees is not None and employees >= {limit})"
+            return f"employees >= {limit}", test, (10_001 - limit) / 10_000
+        test = f"(employees is not None and employees < {limit})"
+        return f"employees < {limit}", test, (limit - 1) / 10_000
+    if kind == "source":
+        value = rng.choice(SWEEP_SOURCES)
+        return f'source == "{value}"', f"source == {value!r}", 1 / 6
+    if kind == "form":
+        picked = rng.sample(SWEEP_FORMS, 2)
+        return f"form in [{', '.join(picked)}]", f"form in {set(picked)!r}", 2 / 5
+    if kind == "pages":
+        limit = rng.randint(2, 15)
+        test = f"(pages is not None and pages >= {limit})"
+        return f"pages_viewed >= {limit}", test, (21 - limit) / 21
+    if kind == "value":
+        limit = rng.choice([10_000, 100_000, 500_000])
+        test = f"(value is not None and value >= {limit})"
+        return f"estimated_value >= {limit}", test, 1 - limit / 1_000_000
+    if kind == "vip":
+        if rng.random() < 0.5:
+            return "vip", "vip is True", 1 / 2
+        return "not vip", "vip is not True", 1 / 2
+    if kind == "lead_type":
+        value = rng.choice(LEAD_TYPES)
+        return f'lead_type == "{value}"', f"lead_type == {value!r}", 1 / 3
+    if kind == "title":
+        return (
+            'title contains "director"',
+            '(title is not None and "director" in title.casefold())',
+            2 / 6,
+        )
+    limit = rng.choice([1_000_000, 10_000_000, 50_000_000])
+    test = f"(revenue is not None and revenue >= {limit})"
+    return f"revenue >= {limit}", test, 1 - limit / 100_000_000
+
+
+_OTHERS = ["industry", "employees", "source", "form", "pages", "value", "vip", "lead_type"]
+_OTHERS += ["title", "revenue"]
+
+
+def sweep_policy(rules: int, pools: int, seed: int) -> tuple[str, str]:
+    """A policy of `rules` ordered rules, and the reference: the same rules as an if/elif.
+
+    Each rule pins the country and the segment (most) or one of them, then adds clauses until
+    its chance to hold is about 2.1 / rules: tuned so that the first rule a uniform lead meets
+    lies mid-policy on median (the sweep prints that median).
+    """
+    rng = random.Random(seed)
+    lines = [
+        f'version: "sweep-{rules}"',
+        "fallback_queue: unrouted",
+        "fields: {segment: string, pages_viewed: number, estimated_value: number, vip: bool}",
+        "rules:",
+    ]
+    reference = [
+        "def reference(ctx):",
+        *(f"    {local} = ctx.get({field!r})" for local, field in _LOCALS),
+    ]
+    target = 2.1 / (rules - 1)
+    for i in range(rules - 1):
+        kinds = (
+            ["country", "segment"] if rng.random() < 0.7 else [rng.choice(["country", "segment"])]
+        )
+        others = rng.sample(_OTHERS, len(_OTHERS))
+        texts, tests, chance = [], [], 1.0
+        for kind in kinds + others:
+            text, test, p = _clause(rng, kind)
+            texts.append(text)
+            tests.append(test)
+            chance *= p
+            if chance <= target * rng.uniform(0.8, 1.6):
+                break
+        when = " and ".join(texts)
+        lines.append(f"  - {{id: r{i}, when: '{when}', route: pool pool{i % pools}}}")
+        reference += [f"    if {' and '.join(tests)}:", f"        return {i}"]
+    lines.append(f"  - {{id: catch-all, route: pool pool{pools - 1}}}")
+    reference.append(f"    return {rules - 1}")
+    return "\n".join(lines) + "\n", "\n".join(reference) + "\n"
+
+
+_LOCALS = [
+    ("country", "country"),
+    ("segment", "segment"),
+    ("industry", "industry"),
+    ("employees", "employees"),
+    ("source", "source"),
+    ("form", "form"),
+    ("pages", "pages_viewed"),
+    ("value", "estimated_value"),
+    ("vip", "vip"),
+    ("lead_type", "lead_type"),
+    ("title", "title"),
+    ("revenue", "revenue"),
+]
+
+
+def context(policy: Any, lead: dict[str, str]) -> dict[str, Any]:
+    """The context the rules see for a lead without account or duplicate, as the engine makes it."""
+    ctx = dict(normalize_lead(lead, policy.custom_fields).fields)
+    ctx["account.matched"] = False
+    ctx["duplicate"] = False
+    score = policy.scoring.score(ctx)
+    ctx.update({"score": score.total, "fit_score": score.fit, "behavior_score": score.behavior})
+    ctx["mql"] = score.mql
+    return ctx
+
+
+def per_lead(function: Any, items: list[Any], clock: Any) -> float:
+    """Mean µs of `function` per item, the best of three passes."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = clock()
+        for item in items:
+            function(item)
+        best = min(best, (clock() - t0) / len(items) / 1000)
+    return best
+
+
+def latency(
+    leads: list[dict[str, str]], snapshot: Snapshot, now: datetime, clock: Any
+) -> tuple[float, float, float]:
+    """p50, p99 and mean µs of normalize + route, one lead at a time, the state moving on."""
+    policy, team = snapshot.policy, snapshot.team
+    timings = []
+    state = RoutingState()
+    for lead in leads:
+        t0 = clock()
+        decision = route(normalize_lead(lead, policy.custom_fields), snapshot, now)
+        timings.append(clock() - t0)
+        state = apply_effects(state, decision)
+        snapshot = Snapshot(policy=policy, team=team, state=state)
+    timings.sort()
+    p50 = timings[len(timings) // 2] / 1000
+    p99 = timings[int(len(timings) * 0.99)] / 1000
+    return p50, p99, statistics.fmean(timings) / 1000
+
+
+def sweep(sizes: list[int], team: Any, leads: int, seed: int, now: datetime, clock: Any) -> None:
+    print(
+        f"\nrule-count sweep: {leads} unseen leads, already normalized; µs per lead (mean, best "
+        "of 3) and × the generated if/elif over the same rules"
+    )
+    print(
+        "| rules | matched position (median) | generated if/elif | leadrouter first match "
+        "| leadrouter rule scan + trace | full decision p50 / p99 |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        text, source = sweep_policy(size, len(team.pools), seed)
+        policy = compile_policy(text, f"sweep-{size}.yaml", team)
+        namespace: dict[str, Any] = {}
+        exec(compile(source, "<reference>", "exec"), namespace)
+        reference = namespace["reference"]
+        rng = random.Random(seed + size)
+        raws = [sweep_lead(rng, 1_000_000 * size + i) for i in range(leads)]
+        contexts = [context(policy, raw) for raw in raws]
+        positions = [reference(ctx) for ctx in contexts]
+        matches = policy.matches
+        found = [policy.rules.index(next(matches(ctx))[0]) for ctx in contexts]
+        wrong = sum(a != b for a, b in zip(positions, found, strict=True))
+        scan = getattr(getattr(policy, "_scan", None), "code", None)
+        first = getattr(scan, "first", None)
+        limit = per_lead(reference, contexts, clock)
+        fast = per_lead(first, contexts, clock) if first is not None else None
+        full = per_lead(lambda ctx, matches=matches: next(matches(ctx)), contexts, clock)
+        cold_memos()
+        p50, p99, _ = latency(raws, Snapshot(policy=policy, team=team), now, clock)
+        fast_text = f"{fast:.2f} ({fast / limit:.1f}×)" if fast is not None else "n/a"
+        print(
+            f"| {size} | {statistics.median(positions) + 1:.0f} | {limit:.2f} (1×) | {fast_text} "
+            f"| {full:.2f} ({full / limit:.1f}×) | {p50:.1f} / {p99:.1f} |"
+            + (f" {wrong} leads disagree with the reference!" if wrong else "")
+        )
+
+
+def batch(
+    leads: int, make: Any, snapshot: Snapshot, now: datetime, clock: Any, keep: Path | None
+) -> tuple[int, float, float]:
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "leads.csv"
+        with source.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(make(rng, 0)))
+            writer.writeheader()
+            for i in range(leads):
+                writer.writerow(make(rng, i))
+        target = Path(tmp) / "decisions.jsonl"
+        cold_memos()
+        t0 = clock()
+        routed = 0
+        with open_decisions(target) as sink:
+            rows = read_rows(source, lambda bad: None)
+            for item in route_rows(rows, snapshot, now):
+                sink.write(json_record(item))
+                routed += 1
+        elapsed = (clock() - t0) / 1e9
+        size = target.stat().st_size / 1e6
+        if keep is not None:
+            shutil.copyfile(target, keep)
+    return routed, elapsed, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--latency-leads", type=int, default=20_000)
+    parser.add_argument("--sweep-leads", type=int, default=5_000)
+    parser.add_argument("--sizes", default="50,200,1000", help="rule counts of the sweep")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cpu", action="store_true", help="time CPU use, not wall-clock time")
     parser.add_argument(
         "--keep",
         type=Path,
-        help="copy the batch's decisions JSONL here, to compare runs of two versions byte for byte",
+        help="copy the repeated batch's decisions JSONL here (PATH) and the unseen batch's to "
+        "PATH.unseen, to compare runs of two versions byte for byte",
     )
     args = parser.parse_args()
     clock = time.thread_time_ns if args.cpu else time.perf_counter_ns
+    kind = "CPU" if args.cpu else "wall-clock"
     rng = random.Random(args.seed)
     now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
@@ -210,50 +538,44 @@ def main() -> None:
     )
     snapshot = Snapshot(policy=policy, team=team)
 
-    leads = [make_lead(rng, i) for i in range(args.latency_leads)]
-    for lead in leads[:500]:  # warm caches the way a running service has them warm
+    repeated = [make_lead(rng, i) for i in range(args.latency_leads)]
+    for lead in repeated[:500]:  # warm caches the way a running service has them warm
         route(lead, snapshot, now)
-    timings = []
-    state = RoutingState()
-    for lead in leads:
-        t0 = clock()
-        decision = route(normalize_lead(lead, policy.custom_fields), snapshot, now)
-        timings.append(clock() - t0)
-        state = apply_effects(state, decision)
-        snapshot = Snapshot(policy=policy, team=team, state=state)
-    timings.sort()
-    p50 = timings[len(timings) // 2] / 1000
-    p99 = timings[int(len(timings) * 0.99)] / 1000
-    mean = statistics.fmean(timings) / 1000
-    kind = "CPU" if args.cpu else "wall-clock"
-    print(
-        f"per decision (normalize+score+route, {len(leads)} leads, {kind}): "
-        f"p50 {p50:.1f} µs, p99 {p99:.1f} µs, mean {mean:.1f} µs"
-    )
+    unseen = [make_unseen_lead(rng, 10_000_000 + i) for i in range(args.latency_leads)]
+    print(f"per decision (normalize+score+route, {len(repeated)} leads each, {kind}):")
+    print("| leads | p50 µs | p99 µs | mean µs | normalize alone p50 µs |")
+    print("|---|---:|---:|---:|---:|")
+    for name, leads in (("repeated values", repeated), ("unseen values", unseen)):
+        if leads is unseen:
+            cold_memos()
+        p50, p99, mean = latency(leads, snapshot, now, clock)
+        if leads is unseen:
+            cold_memos()
+        alone = []
+        for lead in leads:
+            t0 = clock()
+            normalize_lead(lead, policy.custom_fields)
+            alone.append(clock() - t0)
+        alone.sort()
+        print(
+            f"| {name} | {p50:.1f} | {p99:.1f} | {mean:.1f} | {alone[len(alone) // 2] / 1000:.1f} |"
+        )
 
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "leads.csv"
-        with source.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(make_lead(rng, 0)))
-            writer.writeheader()
-            for i in range(args.leads):
-                writer.writerow(make_lead(rng, i))
-        target = Path(tmp) / "decisions.jsonl"
-        t0 = clock()
-        routed = 0
-        with open_decisions(target) as sink:
-            rows = read_rows(source, lambda bad: None)
-            for item in route_rows(rows, Snapshot(policy=policy, team=team), now):
-                sink.write(json_record(item))
-                routed += 1
-        elapsed = (clock() - t0) / 1e9
-        size = target.stat().st_size / 1e6
-        if args.keep is not None:
-            shutil.copyfile(target, args.keep)
-    print(
-        f"batch: {routed} leads CSV → JSONL in {elapsed:.2f} s {kind} "
-        f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)"
-    )
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    if sizes:
+        sweep(sizes, team, args.sweep_leads, args.seed, now, clock)
+
+    if args.leads:
+        print()
+        for name, make in (("repeated", make_lead), ("unseen", make_unseen_lead)):
+            keep = args.keep
+            if keep is not None and name == "unseen":
+                keep = keep.with_name(keep.name + ".unseen")
+            routed, elapsed, size = batch(args.leads, make, snapshot, now, clock, keep)
+            print(
+                f"batch ({name} values): {routed} leads CSV → JSONL in {elapsed:.2f} s {kind} "
+                f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)"
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
     after = reference_ms()

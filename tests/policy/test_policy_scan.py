@@ -1,4 +1,4 @@
-"""CompiledPolicy.matches: the rules tried for a lead, each clause evaluated once, same trace."""
+"""CompiledPolicy.matches: the rules tried for a lead, by generated code, with the same trace."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy import scan
-from leadrouter.policy.compiled import CompiledPolicy, CompiledRule
+from leadrouter.policy import codegen
+from leadrouter.policy.compiled import Clause, CompiledPolicy, CompiledRule, Condition, Route
+from leadrouter.policy.compiled import RouteKind as Kind
 from tests.policy.factories import compile_
 
 POLICY = """\
@@ -27,40 +28,77 @@ rules:
 """
 
 
-def _rule_by_rule(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[RuleCheck, ...]]:
-    """The trace entries up to each matching rule, written the plain way: one rule at a time."""
+def plain_check(rule: CompiledRule, ctx: dict[str, Any]) -> RuleCheck:
+    """What a rule says of a lead, written the plain way: no memo, no generated code."""
+    failed = rule.condition.first_false(ctx)
+    if failed == -1:
+        return RuleCheck(rule.id, True)
+    clause = rule.condition.clauses[failed]
+    missing = tuple(f for f in clause.fields if f not in ctx)
+    values = tuple((f, ctx[f]) for f in clause.fields if f in ctx)
+    return RuleCheck(rule.id, False, clause.source, missing, values)
+
+
+def rule_by_rule(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[RuleCheck, ...]]:
+    """The trace entries up to each matching rule, one rule at a time."""
     found, checks = [], []
     for rule in policy.rules:
-        checks.append(rule.check(ctx))
+        checks.append(plain_check(rule, ctx))
         if checks[-1].matched:
             found.append(tuple(checks))
     return found
 
 
-def _scanned(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[RuleCheck, ...]]:
+def scanned(policy: CompiledPolicy, ctx: dict[str, Any]) -> list[tuple[RuleCheck, ...]]:
     return [checks for rule, checks in policy.matches(ctx) if rule is not None]
 
 
-def test_matches__a_clause_written_in_several_rules_is_evaluated_once_per_lead() -> None:
-    policy = compile_(POLICY)
-    calls: list[str] = []
-    clauses = {id(c): c for rule in policy.rules for c in rule.condition.clauses}
-    for clause in clauses.values():
-        object.__setattr__(clause, "test", _counting(clause.test, clause.source, calls))
-    fresh = CompiledPolicy("1", "p", policy.rules, policy.scoring, "unrouted")
-
-    list(fresh.matches({"country": "DE", "employees": 200.0, "industry": "saas"}))
-
-    assert sorted(calls) == sorted(set(calls))
-    assert calls.count("country in EMEA") == 1
+def _rule(rule_id: str, *clauses: Clause) -> CompiledRule:
+    return CompiledRule(rule_id, Condition(rule_id, clauses), Route(Kind.QUEUE, "unrouted"))
 
 
-def _counting(test: Any, source: str, calls: list[str]) -> Any:
+def _counted(source: str, calls: list[str], test: Any, **kwargs: Any) -> Clause:
     def counted(ctx: Any) -> bool:
         calls.append(source)
         return bool(test(ctx))
 
-    return counted
+    return Clause(source, kwargs.pop("fields", ("country",)), counted, **kwargs)
+
+
+def test_matches__a_clause_called_in_several_rules_is_called_once_per_lead() -> None:
+    policy = compile_(POLICY)
+    calls: list[str] = []
+    emea = _counted("country in EMEA", calls, lambda ctx: ctx.get("country") in {"DE", "GB"})
+    rules = (_rule("a", emea, policy.rules[0].condition.clauses[1]), _rule("b", emea), _rule("c"))
+    fresh = CompiledPolicy("1", "p", rules, policy.scoring, "unrouted")
+
+    found = list(fresh.matches({"country": "DE", "employees": 200.0}))
+
+    assert calls == ["country in EMEA"]
+    assert [rule.id if rule else None for rule, _ in found] == ["b", "c", None]
+
+
+def test_matches__a_big_policy_tries_only_the_rules_the_leads_country_can_meet() -> None:
+    policy = compile_(POLICY)
+    calls: list[str] = []
+    rules = []
+    for i in range(60):
+        country = f"c{i % 6}"
+        pinned = Clause(
+            f"country == {country}",
+            ("country",),
+            lambda ctx, c=country: ctx.get("country") == c,
+            allows=("country", frozenset({country})),
+        )
+        rules.append(_rule(f"r{i}", pinned, _counted(f"late {i}", calls, lambda ctx: False)))
+    rules.append(_rule("catch-all"))
+    big = CompiledPolicy("1", "p", tuple(rules), policy.scoring, "unrouted")
+
+    assert big._scan.code.first({"country": "c2"}) == 60
+    assert sorted(calls) == sorted(f"late {i}" for i in range(60) if i % 6 == 2)
+    calls.clear()
+    assert big._scan.code.first({"country": "elsewhere"}) == 60
+    assert calls == []
 
 
 def test_matches__yields_every_matching_rule_in_order_with_the_rules_tried_before_it() -> None:
@@ -92,38 +130,44 @@ def test_matches__stops_where_the_caller_stops() -> None:
     assert [c.rule for c in checks] == ["big-emea", "small-emea", "fintech", "us"]
 
 
-def test_matches__leads_with_the_same_path_and_values_share_one_trace() -> None:
+def test_matches__leads_with_the_same_values_share_one_trace() -> None:
     policy = compile_(POLICY)
     ctx = {"country": "DE", "employees": 10.0}
 
-    first = _scanned(policy, ctx)
-    second = _scanned(policy, dict(ctx))
+    first = scanned(policy, ctx)
+    second = scanned(policy, dict(ctx))
 
-    assert [a is b for a, b in zip(first, second, strict=True)] == [True, True, True]
-
-
-def test_matches__past_the_trace_bound_traces_are_joined_afresh(monkeypatch: Any) -> None:
-    monkeypatch.setattr(scan, "TRACES", 0)
-    policy = compile_(POLICY)
-    ctx = {"country": "DE", "employees": 10.0}
-
-    first, second = _scanned(policy, ctx), _scanned(policy, ctx)
-
-    assert first == second == _rule_by_rule(policy, ctx)
-    assert first[0] is not second[0]
+    assert first[0] is second[0]
 
 
-def test_matches__past_its_bounds_gives_the_same_trace(monkeypatch: Any) -> None:
-    monkeypatch.setattr(scan, "NODES", 2)
-    monkeypatch.setattr(scan, "OUTCOMES_PER_CLAUSE", 1)
-    monkeypatch.setattr(scan, "CHECKS_PER_CLAUSE", 1)
-    monkeypatch.setattr(scan, "EMITTED_PER_NODE", 1)
-    monkeypatch.setattr(scan, "EMITTED", 2)
+def test_matches__past_its_memo_bounds_gives_the_same_trace(monkeypatch: Any) -> None:
+    monkeypatch.setattr(codegen, "ENTRIES_PER_CLAUSE", 1)
     policy = compile_(POLICY)
     for employees in (10.0, 20.0, 5000.0, 10.0):
         for country in ("US", "DE", "JP"):
             ctx = {"country": country, "employees": employees, "industry": "fintech"}
-            assert _scanned(policy, ctx) == _rule_by_rule(policy, ctx)
+            assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
+
+
+def test_generated_code__holds_no_text_of_the_policy() -> None:
+    policy = compile_(
+        """\
+        version: "1"
+        fallback_queue: unrouted
+        fields: {secret_field: string}
+        sets:
+          odd: ["a'b", 'c"d', "import os"]
+        rules:
+          - {id: odd-rule, when: 'industry in odd and secret_field == "\\")or(1"', route: pool na}
+          - {id: catch-all, route: queue unrouted}
+        """
+    )
+    source = policy._scan.code.source
+
+    for text in ("industry", "secret_field", "import", "a'b", "or(1", "odd-rule", "catch-all"):
+        assert text not in source
+    ctx = {"industry": "Import OS", "secret_field": '")OR(1'}
+    assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
 
 
 _CONTEXTS = st.fixed_dictionaries(
@@ -131,7 +175,7 @@ _CONTEXTS = st.fixed_dictionaries(
     optional={
         "country": st.sampled_from(["US", "GB", "DE", "JP"]),
         "employees": st.sampled_from([1.0, 49.0, 50.0, 1000.0, 5000.0]),
-        "industry": st.sampled_from(["fintech", "saas"]),
+        "industry": st.sampled_from(["fintech", "saas", "FinTech"]),
     },
 )
 
@@ -143,16 +187,4 @@ def test_matches__equals_checking_rule_by_rule_for_any_sequence_of_leads(
 ) -> None:
     policy = compile_(POLICY)
     for ctx in contexts:
-        assert _scanned(policy, ctx) == _rule_by_rule(policy, ctx)
-
-
-def test_matches__rules_built_by_hand_keep_their_own_clauses() -> None:
-    policy = compile_(POLICY)
-    # Same texts, compiled separately: the scan cannot know they mean the same, so it asks both.
-    other = compile_(POLICY)
-    rules = (policy.rules[0], *other.rules[1:])
-    mixed = CompiledPolicy("1", "p", rules, policy.scoring, "unrouted")
-    ctx = {"country": "GB", "employees": 10.0}
-
-    assert _scanned(mixed, ctx) == _rule_by_rule(mixed, ctx)
-    assert isinstance(rules[0], CompiledRule)
+        assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

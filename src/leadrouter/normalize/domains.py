@@ -65,10 +65,24 @@ def registrable_domain(text: str) -> str | None:
     host = _host(text)
     if host is None:
         return None
+    _name, dot, suffix = host.partition(".")
+    if dot and "." not in suffix and host.isascii() and "xn--" not in host:
+        # "acme.com", the common case: a name under a one-label suffix is the domain, unless
+        # the list makes the whole host a suffix (or every name under that suffix one). The list
+        # holds internationalized names decoded, so punycode goes the long way.
+        suffixes = _suffixes()
+        if suffix in suffixes and host not in suffixes and f"*.{suffix}" not in suffixes:
+            return host
     parts = _EXTRACT(host)
     if not parts.suffix or not parts.domain or parts.ipv4:
         return None
     return f"{parts.domain}.{parts.suffix}"
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> frozenset[str]:
+    """Every public suffix of the list the extractor reads, loaded on first use like it."""
+    return frozenset(_EXTRACT.tlds)
 
 
 def is_free_email_domain(domain: str) -> bool:

@@ -4,6 +4,9 @@ phonenumbers.parse costs 20-60 µs, more than the whole per-lead budget, so resu
 the digits of the number and the region ("(415) 555-0100" and "415.555.0100" share an entry), and
 plain North American numbers, the commonest in B2B leads, skip the library: ten digits whose
 area code and exchange start with 2-9 are exactly what phonenumbers accepts as possible there.
+So do numbers already in E.164 whose country code the library knows, whose national part has no
+national prefix it would strip and a length it deems possible: read from its own metadata, that
+is the library's answer without its 20-60 µs (tests compare the two on random numbers).
 Extensions are dropped (E.164 has none); the raw text keeps them. This module must never invent
 a country for a number written without one.
 """
@@ -11,9 +14,11 @@ a country for a number written without one.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
 # Punctuation people put in phone numbers; removing it makes the cache key canonical.
 _PUNCTUATION = str.maketrans("", "", " -.()/\u00a0\t")
@@ -32,7 +37,42 @@ def e164(text: str, country: str | None) -> str | None:
         nanp = _NANP.fullmatch(digits)
         if nanp:
             return "+1" + nanp.group(1)
+    if digits.startswith("+") and _international(digits[1:]):
+        return digits
     return _parse(digits, country)
+
+
+def _international(number: str) -> bool:
+    """Whether phonenumbers would read "+" `number` as possible and write it back unchanged."""
+    if not (number.isdigit() and number.isascii()) or number.startswith("0"):
+        return False
+    for size in (1, 2, 3):
+        code = int(number[:size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            national = number[size:]
+            rule = _rule(code)
+            if rule is None or not national or national.startswith("0"):
+                return False  # a leading zero is kept apart by the library: let it decide
+            strips, lengths = rule
+            return len(national) in lengths and (strips is None or strips(national) is None)
+    return False
+
+
+@cache  # one per country code, a few hundred at most
+def _rule(code: int) -> tuple[Callable[[str], object] | None, frozenset[int]] | None:
+    """How the library reads a national number after country code `code`: the national prefix it
+    strips (a match at the start), and the lengths it deems possible; None if it has no rule."""
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    if metadata is None:
+        return None
+    general = metadata.general_desc
+    lengths = tuple(general.possible_length or ())
+    if not lengths or lengths[0] == -1:
+        return None
+    local = general.possible_length_local_only or ()
+    prefix = metadata.national_prefix_for_parsing
+    return (re.compile(prefix).match if prefix else None), frozenset(lengths) | frozenset(local)
 
 
 @lru_cache(maxsize=8192)

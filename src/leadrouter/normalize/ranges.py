@@ -149,12 +149,19 @@ def parse_number(text: str) -> float | None:
         return None
 
 
-@lru_cache(maxsize=4096)
 def parse_range(text: str, money: bool) -> NumberRange | Unreadable:
     """The range `text` describes; `unit` is its currency code when `money` (USD by default).
 
     `money` is positional so that the cache key stays a plain tuple on the per-lead path.
     """
+    if text.isdigit() and text.isascii():  # "1200": the commonest amount, read as below reads it
+        value = float(text)
+        return NumberRange(value, value, "USD" if money else None)
+    return _parse_range(text, money)
+
+
+@lru_cache(maxsize=4096)
+def _parse_range(text: str, money: bool) -> NumberRange | Unreadable:
     lowered = _SPACED_THOUSANDS.sub("", text.casefold())
     currencies = {_CURRENCY_WORDS[m] for m in _CURRENCY.findall(lowered)}
     if currencies and not money:

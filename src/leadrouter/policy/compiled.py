@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import EMPTY, FieldType, RuleCheck
 from leadrouter.policy.scan import RuleScan
 from leadrouter.policy.sla import NO_SLAS, SlaPolicy
 from leadrouter.scoring import ScoringModel
+
+if TYPE_CHECKING:
+    from leadrouter.policy.codegen import Emit
 
 Context = Mapping[str, Any]
 
@@ -35,6 +38,10 @@ class Clause:
     # depend on nothing else, since CompiledRule.check remembers it per values of these fields.
     fields: tuple[str, ...]
     test: Callable[[Context], bool]
+    # The same test as a Python expression, for the generated scan (None: the scan calls `test`).
+    emit: Emit | None = field(default=None, compare=False)
+    # (field, casefolded values): the clause can hold only when the field is one of them.
+    allows: tuple[str, frozenset[str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,11 @@ Each top-level conjunct becomes a `Clause` whose test is a small closure chain s
 operator and operand type, with every literal prepared at compile time (casefolded, countries and
 states turned into ISO codes, lists into frozensets, regexes compiled), so evaluating a lead only
 looks values up and compares them. A comparison with a field the lead lacks is false, whatever
-the operator. This module must never eval or exec anything, and never raises for a bad
-condition: it reports the problem, at its position in the text, to the Document.
+the operator. Beside each closure it writes the same test as a Python expression for
+`policy/codegen.py`, over identifiers that codegen names and binds (values, literals, sets):
+never a piece of the user's text. The closures stay the reference the generated code is tested
+against. This module must never eval or exec anything, and never raises for a bad condition: it
+reports the problem, at its position in the text, to the Document.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from leadrouter.model import FieldType
 from leadrouter.normalize import CATEGORICAL_FIELDS
@@ -37,6 +40,9 @@ from leadrouter.policy.expression import (
 )
 from leadrouter.policy.source import Document, Node, describe, did_you_mean
 from leadrouter.policy.territories import Territory, Test
+
+if TYPE_CHECKING:
+    from leadrouter.policy.codegen import Emit
 
 # Computed from the score itself: a scoring condition may not read them.
 SCORE_FIELDS = frozenset({"score", "fit_score", "behavior_score", "mql"})
@@ -69,8 +75,57 @@ _VALUE_TESTS: dict[str, Callable[[str, Any], Test]] = {
     ">": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v > x,
     ">=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v >= x,
 }
+# The same tests as Python expressions for generated code: {f} is the field's casefolded text
+# (None when missing), {v} its value (None when missing), {x} the prepared literal.
+_TEXT_CODE = {
+    "==": "({f} == {x})",
+    "!=": "({f} is not None and {f} != {x})",
+    "contains": "({f} is not None and {x} in {f})",
+    "starts with": "({f} is not None and {f}.startswith({x}))",
+    "ends with": "({f} is not None and {f}.endswith({x}))",
+}
+_VALUE_CODE = {op: f"({{v}} is not None and {{v}} {op} {{x}})" for op in _VALUE_TESTS}
+
+
+class _Built(NamedTuple):
+    """A compiled test, the same test as generated code, and what it demands of one field."""
+
+    test: Test
+    emit: Emit
+    # (field, casefolded values): the test can hold only when the field's casefolded text is one
+    # of them, so generated code may skip the rule for other values (see codegen's dispatch).
+    allows: tuple[str, frozenset[str]] | None = None
+
+
+def _called(test: Test) -> Emit:
+    """Generated code that calls the closure itself: for the tests not worth writing out."""
+    return lambda names: names.call(test)
+
+
+def _text_emit(template: str, field: str, literal: Any) -> Emit:
+    return lambda names: template.format(f=names.folded(field), x=names.const(literal))
+
+
+def _value_emit(template: str, field: str, literal: Any) -> Emit:
+    return lambda names: template.format(v=names.value(field), x=names.const(literal))
+
+
 # Operators whose text literal must equal a value, so countries and states become ISO codes.
 _EXACT = frozenset({"==", "!=", "in", "not in"})
+
+
+def _member(field: str, negate: bool, kind: FieldType, members: frozenset[Any]) -> _Built:
+    test = _member_test(field, negate, kind, members)
+    if kind is FieldType.NUMBER:
+        template = (
+            "({v} is not None and {v} not in {x})" if negate else "({v} is not None and {v} in {x})"
+        )
+        return _Built(test, _value_emit(template, field, members))
+    if kind is FieldType.STRING:
+        if negate:
+            return _Built(test, _text_emit("({f} is not None and {f} not in {x})", field, members))
+        return _Built(test, _text_emit("({f} in {x})", field, members), (field, members))
+    return _Built(test, _called(test))
 
 
 def _member_test(field: str, negate: bool, kind: FieldType, members: frozenset[Any]) -> Test:
@@ -195,13 +250,13 @@ class ConditionCompiler:
         clauses = []
         for conjunct in conjuncts:
             reads: list[str] = []
-            test = check.build(conjunct, reads)
-            if test is not None:
+            built = check.build(conjunct, reads)
+            if built is not None:
                 source = text[conjunct.start : conjunct.end]
                 clause = self._clauses.get(source)
                 if clause is None:
                     clause = self._clauses[source] = Clause(
-                        source, tuple(dict.fromkeys(reads)), test
+                        source, tuple(dict.fromkeys(reads)), *built
                     )
                 clauses.append(clause)
         if len(clauses) < len(conjuncts):
@@ -260,16 +315,23 @@ class _Check:
     def error(self, offset: int, message: str) -> None:
         self.owner.doc.error_inside(self.node, offset, message)
 
-    def build(self, expr: Expr, reads: list[str]) -> Test | None:
+    def build(self, expr: Expr, reads: list[str]) -> _Built | None:
         if isinstance(expr, And | Or):
             built = [self.build(operand, reads) for operand in expr.operands]
-            tests = tuple(test for test in built if test is not None)
-            if len(tests) < len(built):
+            parts = tuple(part for part in built if part is not None)
+            if len(parts) < len(built):
                 return None
-            return _chain(_both if isinstance(expr, And) else _either, tests)
+            both = isinstance(expr, And)
+            test = _chain(_both if both else _either, tuple(part.test for part in parts))
+            joiner = " and " if both else " or "
+            emits = tuple(part.emit for part in parts)
+            return _Built(test, lambda names: f"({joiner.join(emit(names) for emit in emits)})")
         if isinstance(expr, Not):
             inner = self.build(expr.operand, reads)
-            return None if inner is None else (lambda ctx: not inner(ctx))
+            if inner is None:
+                return None
+            inner_test, inner_emit = inner.test, inner.emit
+            return _Built(lambda ctx: not inner_test(ctx), lambda n: f"(not {inner_emit(n)})")
         if isinstance(expr, Name):
             return self.bare(expr, reads)
         if isinstance(expr, Presence):
@@ -278,8 +340,13 @@ class _Check:
                 return None
             field = expr.name.name
             if expr.present:
-                return lambda ctx: ctx.get(field) is not None
-            return lambda ctx: ctx.get(field) is None
+                return _Built(
+                    lambda ctx: ctx.get(field) is not None,
+                    lambda names: f"({names.value(field)} is not None)",
+                )
+            return _Built(
+                lambda ctx: ctx.get(field) is None, lambda names: f"({names.value(field)} is None)"
+            )
         return self.compare(expr, reads)
 
     def field(self, name: Name, reads: list[str]) -> FieldType | None:
@@ -304,13 +371,19 @@ class _Check:
             self.error(name.start, f"unknown field '{word}'{did_you_mean(word, self.scope.fields)}")
         return None
 
-    def bare(self, name: Name, reads: list[str]) -> Test | None:
+    def bare(self, name: Name, reads: list[str]) -> _Built | None:
         """A name alone: a territory, or a true/false field."""
         word = name.name
         territory = self.scope.territories.get(word)
         if territory is not None:
             reads.extend(territory.fields)
-            return territory.test
+            countries = territory.countries
+            emit = (
+                _text_emit("({f} in {x})", "country", countries)
+                if territory.countries_only
+                else _called(territory.test)
+            )
+            return _Built(territory.test, emit, ("country", countries) if countries else None)
         if word in self.scope.sets:
             self.error(name.start, f"'{word}' is a set, not a condition: write '<field> in {word}'")
             return None
@@ -328,9 +401,11 @@ class _Check:
                 f" or write '{word} is present'",
             )
             return None
-        return lambda ctx: ctx.get(word) is True
+        return _Built(
+            lambda ctx: ctx.get(word) is True, lambda names: f"({names.value(word)} is True)"
+        )
 
-    def compare(self, expr: Compare, reads: list[str]) -> Test | None:
+    def compare(self, expr: Compare, reads: list[str]) -> _Built | None:
         kind = self.field(expr.left, reads)
         right = expr.right
         if isinstance(right, Name) and expr.op not in ("in", "not in"):
@@ -365,14 +440,19 @@ class _Check:
         if literal is None:
             return None
         if kind is FieldType.LIST:
-            return _list_contains(field, literal)
+            contains = _list_contains(field, literal)
+            return _Built(contains, _called(contains))
         if kind is FieldType.STRING:
-            return _TEXT_TESTS[op](field, literal)
-        return _VALUE_TESTS[op](field, literal)
+            allows = (field, frozenset({literal})) if op == "==" else None
+            emit = _text_emit(_TEXT_CODE[op], field, literal)
+            return _Built(_TEXT_TESTS[op](field, literal), emit, allows)
+        return _Built(
+            _VALUE_TESTS[op](field, literal), _value_emit(_VALUE_CODE[op], field, literal)
+        )
 
     def compare_fields(
         self, expr: Compare, kind: FieldType | None, right: Name, reads: list[str]
-    ) -> Test | None:
+    ) -> _Built | None:
         if right.name not in self.scope.fields:
             known = did_you_mean(right.name, self.scope.fields)
             self.error(
@@ -400,9 +480,10 @@ class _Check:
                 f"'{expr.op}' compares numbers, and '{expr.left.name}' holds {_kind(kind)}",
             )
             return None
-        return _pair_test(expr.left.name, right.name, expr.op, kind)
+        pair = _pair_test(expr.left.name, right.name, expr.op, kind)
+        return _Built(pair, _called(pair))
 
-    def membership(self, expr: Compare, kind: FieldType) -> Test | None:
+    def membership(self, expr: Compare, kind: FieldType) -> _Built | None:
         field, right = expr.left.name, expr.right
         if kind is FieldType.BOOL:
             self.error(expr.op_start, f"'{expr.op}' does not apply to true/false field '{field}'")
@@ -428,9 +509,9 @@ class _Check:
             return None
         if members is None:
             return None
-        return _member_test(field, expr.op == "not in", kind, members)
+        return _member(field, expr.op == "not in", kind, members)
 
-    def regex(self, expr: Compare, right: Literal) -> Test | None:
+    def regex(self, expr: Compare, right: Literal) -> _Built | None:
         if not isinstance(right.value, str):
             self.error(right.start, "'matches' needs a regular expression in quotes")
             return None
@@ -442,7 +523,10 @@ class _Check:
             self.error(right.start + 1 + (e.pos or 0), f"invalid regular expression: {e.msg}")
             return None
         field = expr.left.name
-        return lambda ctx: (v := ctx.get(field)) is not None and search(v) is not None
+        return _Built(
+            lambda ctx: (v := ctx.get(field)) is not None and search(v) is not None,
+            _value_emit("({v} is not None and {x}({v}) is not None)", field, search),
+        )
 
 
 def _kind(kind: FieldType) -> str:

@@ -24,6 +24,11 @@ class Territory:
     name: str
     fields: tuple[str, ...]  # what the test reads, for "missing field" reports
     test: Test
+    # The casefolded ISO codes a lead's country must be one of (empty: any country), and whether
+    # that is the whole test: generated code (policy/codegen.py) inlines the one and dispatches
+    # rules on the other.
+    countries: frozenset[str] = frozenset()
+    countries_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +78,9 @@ def compile_territory(doc: Document, name: str, node: Node) -> Territory | None:
         )
         if used
     )
-    return Territory(name, fields, _test(folded, states, exact, prefixes, ranges))
+    test = _test(folded, states, exact, prefixes, ranges)
+    only = not (states or exact or prefixes or ranges)
+    return Territory(name, fields, test, folded, only)
 
 
 def _codes(doc: Document, node: Node | None, canonical: places.Canonical) -> frozenset[str]:

@@ -1,0 +1,55 @@
+"""The fast paths for clean values give exactly what the full readers give."""
+
+from __future__ import annotations
+
+import phonenumbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadrouter.normalize import domains, phones, ranges
+from leadrouter.normalize.domains import registrable_domain
+from leadrouter.normalize.phones import e164
+from leadrouter.normalize.ranges import parse_range
+
+_CODES = sorted(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+@given(
+    st.sampled_from(_CODES),
+    st.text(alphabet="0123456789", min_size=0, max_size=14),
+    st.sampled_from([None, "DE", "US", "GB", "FR", "JP"]),
+)
+@settings(max_examples=3000, deadline=None)
+def test_e164__an_international_number_reads_as_the_library_reads_it(
+    code: str, national: str, country: str | None
+) -> None:
+    digits = f"+{code}{national}"
+
+    assert e164(digits, country) == phones._parse(digits, country)
+
+
+def test_e164__takes_clean_international_numbers_without_the_library() -> None:
+    assert phones._international("4930123456")  # Berlin
+    assert phones._international("33612345678")  # a French mobile
+    assert not phones._international("4400")  # too short for the UK
+    assert not phones._international("49030123456")  # national prefix: the library decides
+    assert e164("+49 30 123456", "US") == "+4930123456"
+
+
+def test_registrable_domain__of_name_dot_suffix_is_what_the_public_suffix_list_says() -> None:
+    one_label = [suffix for suffix in domains._suffixes() if "." not in suffix]
+    for suffix in one_label:
+        for host in (f"acme.{suffix}", f"www.{suffix}", f"{suffix}.{suffix}", "xn--p1ai.rf"):
+            parts = domains._EXTRACT(host)
+            readable = domains._host(host) is not None and parts.suffix and parts.domain
+            expected = f"{parts.domain}.{parts.suffix}" if readable else None
+            assert registrable_domain(host) == expected, host
+    two_label = [suffix for suffix in domains._suffixes() if suffix.count(".") == 1]
+    for host in two_label[:2000]:
+        assert registrable_domain(host) is None, host
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=12), st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_parse_range__reads_a_plain_integer_as_the_full_reader_does(text: str, money: bool) -> None:
+    assert parse_range(text, money) == ranges._parse_range(text, money)
