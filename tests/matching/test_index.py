@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.matching import TIE_BREAKERS, AccountIndex, MatchResult
-from leadrouter.matching import index as index_module
+from leadrouter.matching import lookup
 from leadrouter.model import Account, AccountType, Lead, Reason
 from leadrouter.normalize import normalize_lead
 
@@ -273,6 +273,15 @@ def test_build__rejects_thresholds_out_of_order() -> None:
 # rare, as in a real account book: word weights (idf) then mean what they mean at scale.
 _FILLER_WORDS = [a + b for a in ("bel", "cor", "dan", "fel", "gar", "hol", "jen", "kor")
                  for b in ("ton", "vex", "mar", "lin", "dor", "sen", "wick", "ford")]  # fmt: skip
+
+
+def _fillers(count: int) -> list[Account]:
+    return [
+        account(f"x{i}", f"{_FILLER_WORDS[i % 64]} {_FILLER_WORDS[i // 64 % 64]} Works")
+        for i in range(count)
+    ]
+
+
 _FILLER_KINDS = ("Fund Ltd", "Holdings Ltd", "Software GmbH", "Capital Partners LP")
 FAMILY = AccountIndex.build(
     [
@@ -318,20 +327,42 @@ def test_match__names_equal_but_for_the_legal_form_stay_strong() -> None:
         assert (result.match.account.id, result.match.strong) == (expected, True)
 
 
-def test_match__a_common_word_on_one_side_only_is_a_grey_zone_match() -> None:
-    # "Acme Holdings" is most likely Acme's holding company: the same group, maybe not the same
-    # account, so the policy decides (review, or the owner with a flag).
-    result = FAMILY.match(lead(company="Acme Holdings"))
+@pytest.mark.parametrize(
+    ("company", "extra"),
+    [
+        ("Acme Holdings", "holdings (generic)"),
+        ("Acme India", "india (place)"),
+        ("Acme Deutschland GmbH", "deutschland (place)"),
+        ("Acme Software Division", "software (generic), division (generic)"),
+    ],
+)
+def test_match__the_account_name_plus_a_place_or_generic_word_is_the_account(
+    company: str, extra: str
+) -> None:
+    # "Capgemini Portugal", "Wipro USA": people write their company's name with the place or the
+    # part they work in; no account holds the extra word, so the lead is the account's.
+    result = FAMILY.match(lead(company=company))
 
     assert result.match is not None
-    assert (result.match.account.id, result.match.strong) == ("acme", False)
+    assert (result.match.account.id, result.match.strong) == ("acme", True)
+    assert f"matched acme; extra in the lead: {extra}" in result.match.reason
 
 
-@pytest.mark.parametrize("company", ["Acme India", "Acme Deutschland GmbH", "Acme USA Inc"])
-def test_match__a_place_on_one_side_only_is_a_sibling_company_not_the_account(
-    company: str,
-) -> None:
-    assert FAMILY.match(lead(company=company)).match is None
+def test_match__a_sibling_account_that_holds_the_extra_word_wins_and_the_trace_says_so() -> None:
+    result = FAMILY.match(lead(company="Acme UK Sales"))
+
+    assert result.match is not None
+    assert result.match.account.id == "acme-uk"
+    assert "fits the lead better than Acme Inc (acme" in result.match.reason
+
+
+def test_match__a_rare_extra_word_leaves_a_contained_name_in_the_grey_zone() -> None:
+    index = AccountIndex.build([account("c", "Capgemini SE"), *_fillers(300)])
+
+    result = index.match(lead(company="Capgemini Zorblaxian"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("c", False)
 
 
 def test_match__the_same_place_on_both_sides_matches_the_subsidiary_strongly() -> None:
@@ -597,16 +628,16 @@ _CROWD = AccountIndex.build(
 def test_shortlist__numpy_ranks_many_names_as_the_dict_ranks_few(words: tuple[str, ...]) -> None:
     tids = [_CROWD._vocab[w] for w in words]
 
-    many = _CROWD._shortlist_many(tids, 7.5)
+    many = lookup.shortlist_many(_CROWD, tids, 7.5)
 
-    assert many == _CROWD._shortlist_few(tids, 7.5)
+    assert many == lookup.shortlist_few(_CROWD, tids, 7.5)
     assert len(many) == 20
 
 
 def test_match__a_misspelt_name_is_found_when_numpy_ranks_the_shortlist(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(index_module, "_FEW_POSTINGS", 0)
+    monkeypatch.setattr(lookup, "FEW_POSTINGS", 0)
 
     result = _CROWD.match(lead(company="Belfrod Belton North River Trading"))
 

@@ -25,23 +25,35 @@ from leadrouter.normalize.text import clean, fold, is_placeholder
 _fold_once = getattr(fold, "__wrapped__", fold)
 
 
+# A web address written as the name ("Mercadolibre.com", "www.acme.co.uk"): the company is the
+# label before the suffix. Read before folding, which drops dots ("U.S.A." -> "usa").
+_WEB_NAME = re.compile(
+    r"\b(?:https?://)?(?:www\.)?([^\W_][\w-]*)\.(?:com|net|org|io|ai|biz|info|co|app|tech)"
+    r"(?:\.[a-z]{2})?\b/?",
+    re.IGNORECASE,
+)
+
+
 def words(text: str) -> list[str]:
     """The folded words of a name: "Müller & Söhne GmbH" -> ["muller", "and", "sohne", "gmbh"]."""
     # "&" and "+" join words ("Johnson & Johnson", "A+B Partners"): read them as "and" so that
     # both spellings give the same tokens.
     if "&" in text or "+" in text:
         text = text.replace("&", " and ").replace("+", " and ")
+    if "." in text:
+        text = _WEB_NAME.sub(r"\1", text)
     return _fold_once(text).split()
 
 
-def _places() -> frozenset[str]:
-    # One-word country names from pycountry ("india", "japan", "netherlands"), folded like names.
-    names = (
-        fold(value)
+def _places() -> dict[str, str]:
+    # One-word country names from pycountry ("india", "japan", "netherlands"), folded like names,
+    # with the country each names ("" for a region).
+    countries = {
+        name: country.alpha_2
         for country in pycountry.countries
         for value in (country.name, getattr(country, "common_name", ""))
-    )
-    countries = {name for name in names if name and " " not in name}
+        if (name := fold(value)) and " " not in name
+    }
     # Short forms, native names and regions that subsidiaries carry ("Acme UK", "Acme EMEA").
     regions = {
         "uk", "usa", "us", "america", "americas", "europe", "asia", "africa", "pacific", "emea",
@@ -50,13 +62,21 @@ def _places() -> frozenset[str]:
         "schweiz", "suisse", "osterreich", "polska", "sverige", "norge", "danmark", "suomi",
         "nippon", "bharat",
     }  # fmt: skip
-    return frozenset(countries | regions)
+    native = {
+        "uk": "GB", "usa": "US", "us": "US", "america": "US", "korea": "KR", "hongkong": "HK",
+        "zealand": "NZ", "emirates": "AE", "deutschland": "DE", "nederland": "NL", "espana": "ES",
+        "italia": "IT", "brasil": "BR", "schweiz": "CH", "suisse": "CH", "osterreich": "AT",
+        "polska": "PL", "sverige": "SE", "norge": "NO", "danmark": "DK", "suomi": "FI",
+        "nippon": "JP", "bharat": "IN", "cayman": "KY",
+    }  # fmt: skip
+    return {**dict.fromkeys(regions, ""), **native, **countries}
 
 
 # Places in a company name: "Acme UK" and "Acme India" are the group's companies in two countries,
 # and neither is "Acme". Like identifiers, a place word left unpaired makes two names differ; unlike
 # identifiers, a misspelt place ("Germnay") still pairs with the place.
-PLACES = _places()
+PLACE_COUNTRIES = _places()
+PLACES = frozenset(PLACE_COUNTRIES)
 
 
 def _legal_forms() -> frozenset[tuple[str, ...]]:
@@ -82,6 +102,7 @@ def _legal_forms() -> frozenset[tuple[str, ...]]:
         "proprietary limited",
         "pvt",
         "pte",
+        "pty",
         "tbk",
     ):
         forms.add(tuple(extra.split()))
@@ -219,6 +240,36 @@ COMMON_WORDS = frozenset(
     }
 )
 
+# Words that join a name's words and tell nothing: skipped in initials ("Bank of America": "boa"
+# and "ba") and free inside a contained name ("University of Miami" in "Miami University").
+STOPWORDS = frozenset(
+    {"and", "of", "the", "de", "der", "des", "du", "la", "le", "di", "van", "von", "for", "at",
+     "in", "on", "y", "et", "und", "del", "da", "do", "dos", "das"}
+)  # fmt: skip
+
+# Words that describe a part or an activity of a company rather than name it: a lead that writes
+# the account's name with one of these ("Dirxion Software", "Imtech Telecom", "Wipro IT
+# Services") is most often the account. Cheap as extra words, see `similarity`.
+GENERIC_WORDS = COMMON_WORDS | frozenset(
+    {"holding", "inc", "corp", "co", "ltd", "llc", "plc", "division", "dept", "department",
+     "unit", "branch", "office", "offices", "headquarters", "hq", "team", "subsidiary", "affiliate",
+     "formerly", "fka", "dba", "now", "part", "a", "an", "software", "technologies",
+     "telecommunications", "digital", "media", "network", "networks", "labs", "laboratories",
+     "research", "engineering", "communications", "consultants", "consultancy", "it", "online",
+     "interactive", "studio", "studios", "sales", "marketing", "support", "retail", "store",
+     "stores", "shop", "corporate", "business", "businesses", "products", "service", "solution",
+     "system", "enterprise", "industry", "groupe", "gruppe", "grupo", "gruppo", "company",
+     "companies", "worldwide", "world", "national", "regional", "local", "americas", "operations",
+     "ventures", "brands", "consumer", "commercial", "foundation", "finance", "financial",
+     "logistics", "energy", "healthcare", "health", "pharmaceuticals", "medical", "insurance",
+     "bank", "banking", "securities", "investments", "investors", "advisors", "advisory", "data",
+     "analytics", "cloud", "security", "web", "apps", "mobile", "electronics", "automotive",
+     "manufacturing", "design", "publishing", "entertainment", "music", "records", "games",
+     "foods", "food", "hotels", "resorts", "realty", "properties", "construction", "education",
+     "university", "college", "school", "institute", "center", "centre", "hospital", "clinic",
+     "agency", "partnership"}
+)  # fmt: skip
+
 # Company names that stand for "no company"; compared on the folded text. `is_placeholder` in
 # normalize.text covers the generic ones ("n/a", "none", "test", "asdf", "-").
 _PLACEHOLDER_COMPANIES = frozenset(
@@ -300,8 +351,15 @@ class CompanyName:
 
 
 def name_key(tokens: tuple[str, ...]) -> str:
-    """`CompanyName.key` of these tokens."""
-    return " ".join(sorted([t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens]))
+    """`CompanyName.key` of these tokens.
+
+    The first word is a name's brand and keeps its final "s": "Techpros" is another company than
+    "Techpro", "USGS" than "USG"; "Acme Holding" and "Acme Holdings" are one.
+    """
+    if not tokens:
+        return ""
+    rest = [t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens[1:]]
+    return " ".join(sorted([tokens[0], *rest]))
 
 
 # One spelling for legal forms written out or short, so that "Co., Ltd." and "Company Limited" are
