@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadrouter.matching import TIE_BREAKERS, AccountIndex, MatchResult
-from leadrouter.matching import lookup
+from leadrouter.matching import TIE_BREAKERS, AccountIndex, MatchResult, lookup
 from leadrouter.model import Account, AccountType, Lead, Reason
 from leadrouter.normalize import normalize_lead
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 import pycountry
 from cleanco import prepare_default_terms
 
+from leadrouter.matching.cities import CITIES
 from leadrouter.normalize.text import clean, fold, is_placeholder
 
 # `fold` remembers the texts it folded for the leads' sake; an index build folds each account name
@@ -54,6 +55,12 @@ def _places() -> dict[str, str]:
         for value in (country.name, getattr(country, "common_name", ""))
         if (name := fold(value)) and " " not in name
     }
+    _PHRASES.update(
+        (tuple(name.split()), country.alpha_2)
+        for country in pycountry.countries
+        for value in (country.name, getattr(country, "common_name", ""))
+        if (name := fold(value)) and " " in name and "," not in value
+    )
     # Short forms, native names and regions that subsidiaries carry ("Acme UK", "Acme EMEA").
     regions = {
         "uk", "usa", "us", "america", "americas", "europe", "asia", "africa", "pacific", "emea",
@@ -75,8 +82,25 @@ def _places() -> dict[str, str]:
 # Places in a company name: "Acme UK" and "Acme India" are the group's companies in two countries,
 # and neither is "Acme". Like identifiers, a place word left unpaired makes two names differ; unlike
 # identifiers, a misspelt place ("Germnay") still pairs with the place.
-PLACE_COUNTRIES = _places()
-PLACES = frozenset(PLACE_COUNTRIES)
+# Places of more than one word ("new york", "asia pacific", "south africa") -> country or "".
+_PHRASES: dict[tuple[str, ...], str] = {
+    ("north", "america"): "", ("south", "america"): "", ("latin", "america"): "",
+    ("asia", "pacific"): "", ("middle", "east"): "", ("hong", "kong"): "HK",
+    ("new", "zealand"): "NZ", ("united", "kingdom"): "GB", ("united", "states"): "US",
+    ("great", "britain"): "GB", ("south", "korea"): "KR", ("new", "york"): "US",
+}  # fmt: skip
+_COUNTRIES_AND_REGIONS = _places()
+PLACES = frozenset(_COUNTRIES_AND_REGIONS)
+# Every place word: a country, region or large city ("Capgemini Portugal", "Wipro Chicago") ->
+# the country it names, "" for a region; `PLACE_PHRASES` for those of several words.
+PLACE_COUNTRIES: dict[str, str] = {
+    **{city: code for city, code in CITIES.items() if " " not in city},
+    **_COUNTRIES_AND_REGIONS,
+}
+for _city, _code in CITIES.items():
+    if " " in _city:
+        _PHRASES.setdefault(tuple(_city.split()), _code)
+PLACE_PHRASES: dict[tuple[str, ...], str] = dict(_PHRASES)
 
 
 def _legal_forms() -> frozenset[tuple[str, ...]]:
@@ -411,6 +435,24 @@ def _legal_form_bounds(tokens: list[str]) -> tuple[int, int]:
     return start, end
 
 
+# Legal forms that people write before a note or a place ("Acme Ltd (UK)", "Acme GmbH - Vertrieb",
+# "Target B.V. Poland"): inside a name they are dropped, the words after them kept. Only forms that
+# are no word of any language people name companies in.
+_INSIDE_FORMS = frozenset(
+    {"ltd", "llc", "inc", "gmbh", "bv", "nv", "plc", "srl", "sarl", "sas", "spa", "pty", "pvt",
+     "kk", "oy", "oyj", "ag", "corp", "limited", "llp", "sro", "kft", "ab", "asa", "aps", "bhd",
+     "sdn", "pte", "lda", "ltda", "sl", "sprl", "bvba", "kg", "mbh", "doo", "zrt", "ooo"}
+)  # fmt: skip
+
+
+def _name_part(tokens: list[str], start: int, end: int) -> list[str]:
+    """tokens[start:end] without the legal forms written inside it (see _INSIDE_FORMS)."""
+    name = tokens[start:end]
+    if len(name) > 2 and not _INSIDE_FORMS.isdisjoint(name[1:-1]):
+        name = [name[0], *(t for t in name[1:-1] if t not in _INSIDE_FORMS), name[-1]]
+    return name
+
+
 def _is_mash(text: str) -> bool:
     # "aaaa", "xxxxx", "123": key mashing, not a company.
     letters = text.replace(" ", "")
@@ -441,8 +483,9 @@ def read_company_name(text: str) -> CompanyName | None:
     form = (*tokens[:start], *tokens[end:])
     written = " ".join(form)
     written = _FORM_PHRASES.get(written, written)
+    name = _name_part(tokens, start, end)
     return CompanyName(
-        tuple(map(CANONICAL.get, tokens[start:end], tokens[start:end])),
+        tuple(map(CANONICAL.get, name, name)),
         " ".join([_FORM_SPELLING.get(word, word) for word in written.split()]),
     )
 
@@ -453,8 +496,7 @@ def name_tokens(text: str) -> tuple[str, ...] | None:
     if tokens is None:
         return None
     start, end = _legal_form_bounds(tokens)
-    if start or end < len(tokens):
-        tokens = tokens[start:end]
+    tokens = _name_part(tokens, start, end)
     return tuple(map(CANONICAL.get, tokens, tokens))
 
 

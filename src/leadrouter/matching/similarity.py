@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, PLACE_COUNTRIES, STOPWORDS
+from leadrouter.matching.names import (
+    COMMON_WORDS,
+    GENERIC_WORDS,
+    PLACE_COUNTRIES,
+    PLACE_PHRASES,
+    STOPWORDS,
+)
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -205,6 +211,9 @@ def compare(
     entry_extra = [j for j in range(size) if not taken[j]]
     for word in lead_extra:
         lead_total += word[1]
+    # "Oil Gas" for "Oil & Gas": a word that joins others is no word the names disagree on.
+    lead_extra = [word for word in lead_extra if word[0] not in STOPWORDS]
+    entry_extra = [j for j in entry_extra if tokens[j] not in STOPWORDS]
     dice = shared / (lead_total + entry_total) if lead_total + entry_total else 0.0
     paired = tuple(tokens[j] for j in range(size) if taken[j])
     lead_words = tuple(word[0] for word in lead_extra)
@@ -368,6 +377,8 @@ def _contained(
         return None
     if entry_extra:  # the lead inside the account: the account's paired words in one run
         positions = [j for j in range(len(tokens)) if j in paired_at and tokens[j] not in STOPWORDS]
+        if not positions:
+            return None
         outside = [tokens[j] for j in entry_extra]
         between = set(range(positions[0], positions[-1] + 1)) - set(positions)
         if any(tokens[j] not in STOPWORDS for j in between):
@@ -376,6 +387,8 @@ def _contained(
         score = _CONTAINED - _ACCOUNT_EXTRA
     else:  # the account inside the lead
         positions = sorted({p for p in paired_at.values() if lead[p][0] not in STOPWORDS})
+        if not positions:
+            return None
         between = set(range(positions[0], positions[-1] + 1)) - set(positions)
         if any(lead[p][0] not in STOPWORDS for p in between):
             return None
@@ -383,10 +396,23 @@ def _contained(
         score = _CONTAINED
     rare = 0
     top = index._unknown_weight
-    for word, weight in extras:
-        if word in STOPWORDS:
-            continue
-        if word in PLACE_COUNTRIES:
+    k = 0
+    while k < len(extras):
+        word, weight = extras[k]
+        k += 1
+        phrase = next(
+            (
+                size
+                for size in (3, 2)
+                if tuple(w for w, _ in extras[k - 1 : k - 1 + size]) in PLACE_PHRASES
+            ),
+            0,
+        )
+        if phrase:  # "sao paulo", "north america": one place
+            code = PLACE_PHRASES[tuple(w for w, _ in extras[k - 1 : k - 1 + phrase])]
+            score -= _EXTRA_HOME if country and code == country else _EXTRA_PLACE
+            k += phrase - 1
+        elif word in PLACE_COUNTRIES:
             score -= _EXTRA_HOME if country and PLACE_COUNTRIES[word] == country else _EXTRA_PLACE
         elif word in GENERIC_WORDS:
             score -= _EXTRA_GENERIC
