@@ -39,6 +39,7 @@ package ships: the patterns are real, the strings are built from them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import re
 import time
@@ -119,10 +120,8 @@ def listed_companies() -> list[tuple[str, str, str | None, str | None]]:
         title = unquote(url.rsplit("/", 1)[1]).replace("_", " ")
         title = re.sub(r"\s*\((company|Unternehmen|entreprise|empresa)\)$", "", title)
         country = None
-        try:
+        with contextlib.suppress(LookupError):
             country = pycountry.countries.lookup(stock.get("country", "")).alpha_2
-        except LookupError:
-            pass
         out.append((title, name, meta.get("website"), country))
     return out
 
@@ -233,6 +232,8 @@ def make_leads(
         if len(words) < 3 or not all(w[0].isalpha() for w in words):
             return None
         text = _initials(words)
+        if not 3 <= len(text) <= 5:  # longer initials are nobody's name for a company
+            return None
         return text if book.acronyms[text] == 1 and text.lower() not in book.vocabulary else None
 
     def split_join(a: Account, words: list[str]) -> str | None:

@@ -281,6 +281,7 @@ def _fillers(count: int) -> list[Account]:
     ]
 
 
+LONE_ACME = AccountIndex.build([account("acme", "Acme Inc"), *_fillers(300)])
 _FILLER_KINDS = ("Fund Ltd", "Holdings Ltd", "Software GmbH", "Capital Partners LP")
 FAMILY = AccountIndex.build(
     [
@@ -340,11 +341,19 @@ def test_match__the_account_name_plus_a_place_or_generic_word_is_the_account(
 ) -> None:
     # "Capgemini Portugal", "Wipro USA": people write their company's name with the place or the
     # part they work in; no account holds the extra word, so the lead is the account's.
-    result = FAMILY.match(lead(company=company))
+    result = LONE_ACME.match(lead(company=company))
 
     assert result.match is not None
     assert (result.match.account.id, result.match.strong) == ("acme", True)
     assert f"matched acme; extra in the lead: {extra}" in result.match.reason
+
+
+def test_match__a_name_that_several_accounts_hold_plus_a_word_is_grey() -> None:
+    # Acme Inc and Acme UK Ltd: a family; "Acme Software Division" may be a member the book lacks.
+    result = FAMILY.match(lead(company="Acme Software Division"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("acme", False)
 
 
 def test_match__a_sibling_account_that_holds_the_extra_word_wins_and_the_trace_says_so() -> None:

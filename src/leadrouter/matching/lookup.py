@@ -32,7 +32,7 @@ MAX_POSTINGS = 2000  # postings read per lead, unless the rarest seed alone has 
 SHORTLIST = 20
 FEW_POSTINGS = 300  # up to this many postings read, the shortlist is ranked without numpy
 _MAX_INITIALS = 8  # initials more names share than this are no clue
-_MIN_SPLIT = 3  # each half of a word read as two words has at least this many letters
+_MIN_SPLIT = 6  # a word read as two words has at least this many letters
 
 # A name hit: the comparison with the best of an account's names, and that name (entry).
 Hit = tuple[Comparison, int]
@@ -79,7 +79,7 @@ def name_hits(index: AccountIndex, name: CompanyName) -> dict[int, Hit]:
         i = entry_account[entry]
         if i < 0:
             continue
-        comparison = compare(index, lead, entry, similar, accounts[i].country)
+        comparison = compare(index, lead, entry, similar, accounts[i].country, name.parts)
         known = hits.get(i)
         if known is None or comparison.score > known[0].score:
             hits[i] = (comparison, entry)
@@ -101,9 +101,9 @@ def _seed_words(index: AccountIndex, lead: list[Word]) -> list[tuple[int, ...]]:
             seeds[first[0] + second[0]] = (tid,)
     for word in lead:
         text = word[0]
-        if word[3] or word[4] or len(text) < 2 * _MIN_SPLIT:
+        if word[3] or word[4] or len(text) < _MIN_SPLIT:
             continue
-        for cut in range(_MIN_SPLIT, len(text) - _MIN_SPLIT + 1):
+        for cut in range(1, len(text) - 1):
             left, right = vocab.get(text[:cut]), vocab.get(text[cut:])
             if left is not None and right is not None:
                 seeds[text[:cut]] = (left,)

@@ -35,6 +35,12 @@ _WEB_NAME = re.compile(
 )
 
 
+# A bare web address with a country's suffix ("kline.de", "www.dalee.co.uk"): the whole text.
+_WEB_ADDRESS = re.compile(
+    r"(?:https?://)?(?:www\.)?([^\W_][\w-]+)\.[a-z]{2,3}(?:\.[a-z]{2})?/?", re.IGNORECASE
+)
+
+
 def words(text: str) -> list[str]:
     """The folded words of a name: "Müller & Söhne GmbH" -> ["muller", "and", "sohne", "gmbh"]."""
     # "&" and "+" join words ("Johnson & Johnson", "A+B Partners"): read them as "and" so that
@@ -42,7 +48,10 @@ def words(text: str) -> list[str]:
     if "&" in text or "+" in text:
         text = text.replace("&", " and ").replace("+", " and ")
     if "." in text:
-        text = _WEB_NAME.sub(r"\1", text)
+        if " " not in text and (address := _WEB_ADDRESS.fullmatch(text)):
+            text = address[1]
+        else:
+            text = _WEB_NAME.sub(r"\1", text)
     return _fold_once(text).split()
 
 
@@ -367,6 +376,9 @@ class CompanyName:
 
     tokens: tuple[str, ...]
     legal_form: str = ""
+    # The part of the typed text each token is in ("Human Resources, Swedbank": 0, 0, 1), or ()
+    # when it is all one part: a note in another part says little about the name.
+    parts: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -445,12 +457,28 @@ _INSIDE_FORMS = frozenset(
 )  # fmt: skip
 
 
-def _name_part(tokens: list[str], start: int, end: int) -> list[str]:
-    """tokens[start:end] without the legal forms written inside it (see _INSIDE_FORMS)."""
-    name = tokens[start:end]
-    if len(name) > 2 and not _INSIDE_FORMS.isdisjoint(name[1:-1]):
-        name = [name[0], *(t for t in name[1:-1] if t not in _INSIDE_FORMS), name[-1]]
-    return name
+def _name_part(tokens: list[str], start: int, end: int) -> list[int]:
+    """Where the name's words are: start..end without the legal forms written inside it."""
+    inside = range(start + 1, end - 1)
+    if end - start > 2 and not _INSIDE_FORMS.isdisjoint(tokens[start + 1 : end - 1]):
+        return [start, *(i for i in inside if tokens[i] not in _INSIDE_FORMS), end - 1]
+    return list(range(start, end))
+
+
+# What splits a typed company into parts: "Human Resources, Swedbank", "Capgemini (Portugal)",
+# "Software - Target", "Wipro | IT". A part is a name or a note on it, see `CompanyName.parts`.
+_PARTS = re.compile(r"[,;|/()\[\]]|\s[-–—:]\s")
+
+
+def _parts(text: str, tokens: list[str], kept: list[int]) -> tuple[int, ...]:
+    """The part each kept token was written in, () when the text is one part."""
+    if not _PARTS.search(text):
+        return ()
+    part_of = [k for k, part in enumerate(_PARTS.split(clean(text))) for _ in words(part)]
+    if len(part_of) != len(tokens):
+        return ()
+    parts = tuple(part_of[i] for i in kept)
+    return parts if len(set(parts)) > 1 else ()
 
 
 def _is_mash(text: str) -> bool:
@@ -483,10 +511,12 @@ def read_company_name(text: str) -> CompanyName | None:
     form = (*tokens[:start], *tokens[end:])
     written = " ".join(form)
     written = _FORM_PHRASES.get(written, written)
-    name = _name_part(tokens, start, end)
+    kept = _name_part(tokens, start, end)
+    name = [tokens[i] for i in kept]
     return CompanyName(
         tuple(map(CANONICAL.get, name, name)),
         " ".join([_FORM_SPELLING.get(word, word) for word in written.split()]),
+        _parts(text, tokens, kept),
     )
 
 
@@ -496,7 +526,8 @@ def name_tokens(text: str) -> tuple[str, ...] | None:
     if tokens is None:
         return None
     start, end = _legal_form_bounds(tokens)
-    tokens = _name_part(tokens, start, end)
+    if start or end < len(tokens) or end > 2:
+        tokens = [tokens[i] for i in _name_part(tokens, start, end)]
     return tuple(map(CANONICAL.get, tokens, tokens))
 
 

@@ -62,6 +62,14 @@ _EXTRA_GENERIC = 0.015  # "group", "software", "division"
 _EXTRA_RARE = 0.03  # any other word, plus up to _EXTRA_RARE_WEIGHT as rare as a word can be
 _EXTRA_RARE_WEIGHT = 0.07
 _EXTRA_MORE = 0.05  # per other word after the first: a long tail is another organisation
+# A contained name that other names also hold whole is a family's: a lead that adds words to it
+# stays grey when a few names hold it, and is no containment when more do (or when its rarest
+# word is in more than _FAMILY_SCAN names).
+_FAMILY_GREY = 3
+_FAMILY_SCORE = 0.86
+_FAMILY_SCAN = 400
+_EXTRA_PART = 0.03  # at most, for the words of another part of the typed text: "HR, Acme"
+_PREFIX_COST = 0.1  # at most, for the words after a lead that is an account name's start: grey
 _ACCOUNT_EXTRA = 0.01  # the lead shorter than the account: a little less sure than the reverse
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
@@ -117,7 +125,11 @@ def word_similarity(word: str, other: str, known: bool) -> float:
             return 0.0
         if edits <= limit:
             score = 1.0 - edits / longest
-        elif longest >= 7 and _shared_prefix(word, other) >= max(6, longest - 3):
+        elif (
+            longest >= 7
+            and _shared_prefix(word, other) >= max(6, longest - 3)
+            and not (word.startswith(other) or other.startswith(word))  # "sethiaoil" / "sethia"
+        ):
             score = _INFLECTION_CREDIT  # "technology" / "technologies", "industry" / "industries"
     if size >= 3 and other_size > size and word[0] == other[0]:
         # A prefix ("ins" / "insurance") is an abbreviation even when some account uses the short
@@ -147,11 +159,13 @@ def compare(
     entry: int,
     similar: dict[tuple[str, str], float],
     country: str | None = None,
+    parts: tuple[int, ...] = (),
 ) -> Comparison:
     """Compare a lead's words with an account name (`entry`), see the module's docstring.
 
     `similar` remembers word similarities across the names compared for one lead, which share
-    many words; `country` is the account's, for the places in the lead.
+    many words; `country` is the account's, for the places in the lead; `parts` the part of the
+    typed text each lead word is in (`names.CompanyName.parts`).
     """
     tokens = index._entry_tokens[entry]
     weights, vocab, identifiers = index._weights, index._vocab, index._identifiers
@@ -207,12 +221,12 @@ def compare(
             lead, tokens, entry_weights, taken, paired_at, unpaired_lead, shared, lead_total
         )
     entry_total = sum(entry_weights)
-    lead_extra = [lead[p] for p in sorted(unpaired_lead)]
-    entry_extra = [j for j in range(size) if not taken[j]]
-    for word in lead_extra:
-        lead_total += word[1]
+    for p in unpaired_lead:
+        lead_total += lead[p][1]
     # "Oil Gas" for "Oil & Gas": a word that joins others is no word the names disagree on.
-    lead_extra = [word for word in lead_extra if word[0] not in STOPWORDS]
+    extra_at = [p for p in sorted(unpaired_lead) if lead[p][0] not in STOPWORDS]
+    lead_extra = [lead[p] for p in extra_at]
+    entry_extra = [j for j in range(size) if not taken[j]]
     entry_extra = [j for j in entry_extra if tokens[j] not in STOPWORDS]
     dice = shared / (lead_total + entry_total) if lead_total + entry_total else 0.0
     paired = tuple(tokens[j] for j in range(size) if taken[j])
@@ -230,7 +244,7 @@ def compare(
         )
     if not entry_extra or not lead_extra:
         contained = _contained(
-            index, lead, tokens, entry_weights, paired_at, lead_extra, entry_extra, country
+            index, lead, tokens, entry_weights, paired_at, extra_at, entry_extra, country, parts
         )
         if contained is not None:
             core = sum(entry_weights[j] for j in paired_at if j >= 0)
@@ -301,6 +315,16 @@ def _pair_joined(
             if not taken[j] and not taken[j + 1] and tokens[j] + tokens[j + 1] == text:
                 run = (j, j + 1)
                 break
+            # "cushmanwakefield" / "cushman and wakefield"
+            if (
+                j + 2 < size
+                and tokens[j + 1] in STOPWORDS
+                and not taken[j]
+                and not taken[j + 2]
+                and tokens[j] + tokens[j + 2] == text
+            ):
+                run = (j, j + 1, j + 2)
+                break
         if not run and p + 1 in free_lead:
             # The lead splits an account word: "scottish power" / "scottishpower".
             joined = text + lead[p + 1][0]
@@ -364,59 +388,100 @@ def _contained(
     tokens: tuple[str, ...],
     entry_weights: list[float],
     paired_at: dict[int, int],
-    lead_extra: list[Word],
+    extra_at: list[int],
     entry_extra: list[int],
     country: str | None,
+    parts: tuple[int, ...],
 ) -> float | None:
-    """The score of one name wholly inside the other in one run, or None when it is not."""
+    """The score of one name wholly inside the other in one run, or None when it is not.
+
+    `extra_at` are the positions of the lead's extra words, `parts` the part of the typed text
+    each lead word is in (see `names.CompanyName.parts`).
+    """
     # The contained name, in weight, against what one name in _CONTAINED_SHARE weighs.
     core = sum(entry_weights[j] for j in paired_at if j >= 0)
     if core < index._unknown_weight - math.log(_CONTAINED_SHARE):
         return None
-    if not any(tokens[j] not in STOPWORDS for j in paired_at if j >= 0):
+    named = {tokens[j] for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS}
+    if not named:
         return None
-    if entry_extra:  # the lead inside the account: the account's paired words in one run
-        positions = [j for j in range(len(tokens)) if j in paired_at and tokens[j] not in STOPWORDS]
-        if not positions:
-            return None
-        outside = [tokens[j] for j in entry_extra]
-        between = set(range(positions[0], positions[-1] + 1)) - set(positions)
-        if any(tokens[j] not in STOPWORDS for j in between):
-            return None
-        extras = [(word, entry_weights[j]) for word, j in zip(outside, entry_extra, strict=True)]
-        score = _CONTAINED - _ACCOUNT_EXTRA
-    else:  # the account inside the lead
-        positions = sorted({p for p in paired_at.values() if lead[p][0] not in STOPWORDS})
-        if not positions:
-            return None
-        between = set(range(positions[0], positions[-1] + 1)) - set(positions)
-        if any(lead[p][0] not in STOPWORDS for p in between):
-            return None
-        extras = [(word[0], word[1]) for word in lead_extra]
-        score = _CONTAINED
-    rare = 0
+    family = _family(index, named)
+    if family > _FAMILY_GREY:
+        return None
     top = index._unknown_weight
-    k = 0
+    if entry_extra:  # the lead inside the account: the account's paired words in one run
+        positions = [j for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS]
+        if not _one_run(positions, tokens):
+            return None
+        extras = [(tokens[j], entry_weights[j]) for j in entry_extra]
+        cost = _extra_cost(extras, country, top)
+        if min(positions) == 0:  # the first words of a long name ("Three6five" / "... Network")
+            cost = min(cost, _PREFIX_COST)
+        score = _CONTAINED - _ACCOUNT_EXTRA - cost
+        return score if family == 1 else min(score, _FAMILY_SCORE)
+    positions = [p for p in paired_at.values() if lead[p][0] not in STOPWORDS]
+    if not _one_run(positions, tuple(word[0] for word in lead)):
+        return None
+    home = {parts[p] for p in positions} if parts else set()
+    same = [(lead[p][0], lead[p][1]) for p in extra_at if not parts or parts[p] in home]
+    cost = _extra_cost(same, country, top)
+    for part in sorted({parts[p] for p in extra_at} - home) if parts else ():
+        # A note in its own part ("Human Resources, Swedbank"): one small cost for all its words.
+        words = [(lead[p][0], lead[p][1]) for p in extra_at if parts[p] == part]
+        cost += min(_extra_cost(words, country, top), _EXTRA_PART)
+    return _CONTAINED - cost if family == 1 else min(_CONTAINED - cost, _FAMILY_SCORE)
+
+
+def _family(index: AccountIndex, named: set[str]) -> int:
+    """How many names hold all these words (more than _FAMILY_GREY: _FAMILY_GREY + 1).
+
+    A name that is the start of others ("Allianz Europe Equity" in "Allianz Europe Equity Growth"
+    and "... Value") names a family; a lead that adds a word to it is likely another member.
+    """
+    vocab, postings = index._vocab, index._postings
+    lists = sorted((postings[vocab[word]] for word in named), key=len)
+    if len(lists[0]) > _FAMILY_SCAN:
+        return _FAMILY_GREY + 1
+    entry_account, entry_tokens = index._entry_account, index._entry_tokens
+    found = 0
+    for entry in lists[0]:
+        if entry_account[entry] >= 0 and named.issubset(entry_tokens[entry]):
+            found += 1
+            if found > _FAMILY_GREY:
+                break
+    return found
+
+
+def _one_run(positions: list[int], words: tuple[str, ...]) -> bool:
+    """True when the positions are one run of words, but for stopwords between them."""
+    if not positions:
+        return False
+    first, last = min(positions), max(positions)
+    inside = set(positions)
+    return all(words[k] in STOPWORDS for k in range(first, last + 1) if k not in inside)
+
+
+def _extra_cost(extras: list[tuple[str, float]], country: str | None, top: float) -> float:
+    """What extra words (word, weight), in the order written, cost a contained name."""
+    cost = 0.0
+    rare = k = 0
     while k < len(extras):
         word, weight = extras[k]
-        k += 1
         phrase = next(
-            (
-                size
-                for size in (3, 2)
-                if tuple(w for w, _ in extras[k - 1 : k - 1 + size]) in PLACE_PHRASES
-            ),
+            (size for size in (3, 2) if tuple(w for w, _ in extras[k : k + size]) in PLACE_PHRASES),
             0,
         )
         if phrase:  # "sao paulo", "north america": one place
-            code = PLACE_PHRASES[tuple(w for w, _ in extras[k - 1 : k - 1 + phrase])]
-            score -= _EXTRA_HOME if country and code == country else _EXTRA_PLACE
-            k += phrase - 1
-        elif word in PLACE_COUNTRIES:
-            score -= _EXTRA_HOME if country and PLACE_COUNTRIES[word] == country else _EXTRA_PLACE
+            code = PLACE_PHRASES[tuple(w for w, _ in extras[k : k + phrase])]
+            cost += _EXTRA_HOME if country and code == country else _EXTRA_PLACE
+            k += phrase
+            continue
+        k += 1
+        if word in PLACE_COUNTRIES:
+            cost += _EXTRA_HOME if country and PLACE_COUNTRIES[word] == country else _EXTRA_PLACE
         elif word in GENERIC_WORDS:
-            score -= _EXTRA_GENERIC
+            cost += _EXTRA_GENERIC
         else:
-            score -= _EXTRA_RARE + _EXTRA_RARE_WEIGHT * min(weight / top, 1.0)
+            cost += _EXTRA_RARE + _EXTRA_RARE_WEIGHT * min(weight / top, 1.0)
             rare += 1
-    return score - _EXTRA_MORE * max(rare - 1, 0)
+    return cost + _EXTRA_MORE * max(rare - 1, 0)
