@@ -66,11 +66,16 @@ _EXTRA_MORE = 0.05  # per other word after the first: a long tail is another org
 # stays grey when a few names hold it, and is no containment when more do (or when its rarest
 # word is in more than _FAMILY_SCAN names).
 _FAMILY_GREY = 3
+# A name of this many words or more, written whole with a rare word more (or less), names a more
+# specific entity: "Allianz Europe Equity Growth Select" is not "Allianz Europe Equity Growth",
+# where "Capgemini Portugal" is Capgemini's.
+_SPECIFIC = 3
 _FAMILY_SCORE = 0.86
 _FAMILY_SCAN = 400
 _EXTRA_PART = 0.03  # at most, for the words of another part of the typed text: "HR, Acme"
 _PREFIX_COST = 0.1  # at most, for the words after a lead that is an account name's start: grey
 _ACCOUNT_EXTRA = 0.01  # the lead shorter than the account: a little less sure than the reverse
+_RELATED = 0.8  # a name that differs and scores below this is another entity of its family
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
 
@@ -93,7 +98,11 @@ class Comparison:
             parts.append(f"extra in the lead: {', '.join(map(_labelled, self.lead_extra))}")
         if self.account_extra:
             parts.append(f"not in the lead: {', '.join(map(_labelled, self.account_extra))}")
-        if self.kind == "differs" and (self.lead_extra or self.account_extra):
+        if (
+            self.kind == "differs"
+            and self.score < _RELATED
+            and (self.lead_extra or self.account_extra)
+        ):
             parts.append("another entity of the same name family")
         return "; ".join(parts)
 
@@ -414,6 +423,8 @@ def _contained(
         if not _one_run(positions, tokens):
             return None
         extras = [(tokens[j], entry_weights[j]) for j in entry_extra]
+        if len(named) >= _SPECIFIC and _any_rare(extras):
+            return None
         cost = _extra_cost(extras, country, top)
         if min(positions) == 0:  # the first words of a long name ("Three6five" / "... Network")
             cost = min(cost, _PREFIX_COST)
@@ -424,6 +435,8 @@ def _contained(
         return None
     home = {parts[p] for p in positions} if parts else set()
     same = [(lead[p][0], lead[p][1]) for p in extra_at if not parts or parts[p] in home]
+    if len(named) >= _SPECIFIC and _any_rare(same):
+        return None
     cost = _extra_cost(same, country, top)
     for part in sorted({parts[p] for p in extra_at} - home) if parts else ():
         # A note in its own part ("Human Resources, Swedbank"): one small cost for all its words.
@@ -459,6 +472,22 @@ def _one_run(positions: list[int], words: tuple[str, ...]) -> bool:
     first, last = min(positions), max(positions)
     inside = set(positions)
     return all(words[k] in STOPWORDS for k in range(first, last + 1) if k not in inside)
+
+
+def _any_rare(extras: list[tuple[str, float]]) -> bool:
+    """True when a word among the extras is neither a place nor a generic word nor a stopword."""
+    words = [word for word, _ in extras]
+    k = 0
+    while k < len(words):
+        size = next((n for n in (3, 2) if tuple(words[k : k + n]) in PLACE_PHRASES), 0)
+        if size:
+            k += size
+            continue
+        word = words[k]
+        k += 1
+        if word not in PLACE_COUNTRIES and word not in GENERIC_WORDS and word not in STOPWORDS:
+            return True
+    return False
 
 
 def _extra_cost(extras: list[tuple[str, float]], country: str | None, top: float) -> float:
