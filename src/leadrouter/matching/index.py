@@ -2,13 +2,15 @@
 
 Built once from the accounts (`AccountIndex.build`), immutable afterwards, and consulted for every
 lead (`match`). Evidence, strongest first: the registrable domain of the lead's email or website
-(never a free-mail domain), the company name (normalized by `names`, candidates found through an
-inverted index of name tokens and a deletion index for typos, then scored with rapidfuzz), and
-supporting fields (country, phone). Confidence at or above `strong` means the lead joins the
-account; between `weak` and `strong` the match is returned with `strong=False` for the policy to
-decide (review, or the owner with a flag); below `weak` nothing is matched. Ties are broken by the
-documented `TIE_BREAKERS` and always make the match weak. Pure: no I/O, no clock, no randomness;
-the per-lead path never scans all accounts.
+(never a free-mail domain), the company name (read by `names`, candidates found by `lookup`,
+compared word by word by `similarity`: containment, typos, joined words, initials), and
+supporting fields (country, phone), weighed by `judge`; `tables` builds what they read.
+Confidence at or above `strong` means the lead joins the account; between `weak` and `strong` the
+match is returned with `strong=False` for the policy to decide (review, or the owner with a flag);
+below `weak` nothing is matched. Ties are broken by the documented `TIE_BREAKERS` and always make
+the match weak. Pure: no I/O, no clock, no randomness; the per-lead path never scans all
+accounts. The tables' fields are private to this package: its modules read them, nothing outside
+does.
 """
 
 from __future__ import annotations

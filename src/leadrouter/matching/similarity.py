@@ -24,13 +24,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from leadrouter.matching.names import (
-    COMMON_WORDS,
-    GENERIC_WORDS,
-    PLACE_COUNTRIES,
-    PLACE_PHRASES,
-    STOPWORDS,
-)
+from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, STOPWORDS
+from leadrouter.matching.places import PLACE_COUNTRIES, PLACE_PHRASES
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
