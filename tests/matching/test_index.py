@@ -650,3 +650,67 @@ def test_match__a_misspelt_name_is_found_when_numpy_ranks_the_shortlist(
     result = _CROWD.match(lead(company="Belfrod Belton North River Trading"))
 
     assert matched_id(result) == "c7"  # "belford belton north river trading"
+
+
+# ---------------------------------------------------------------- names as people type them
+
+TYPED = AccountIndex.build(
+    [
+        account("sp", "Scottish Power Ltd", country="GB"),
+        account("ml", "MercadoLibre Inc", country="AR"),
+        account("cmu", "Carnegie Mellon University", country="US"),
+        account("t6", "Three6five Network Pty", country="AU"),
+        account("um", "University of Miami", country="US"),
+        account("nc", "North Carolina Department of State Treasurer", country="US"),
+        account("gz", "Газпром ПАО", country="RU"),
+        account("sw", "Swedbank AB", country="SE"),
+        account("cw", "Cushman & Wakefield", country="US"),
+        account("mitel", "Mitel Networks Corp", country="CA"),
+        account("techpro", "Techpro Ltd", country="GB"),
+        account("usg", "USG Corporation", country="US"),
+        *_fillers(400),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("company", "expected"),
+    [
+        ("ScottishPower", "sp"),  # words joined
+        ("Mercado Libre", "ml"),  # a compound split
+        ("cushmanwakefield", "cw"),  # joined over "&"
+        ("Mercadolibre.com", "ml"),  # a web address
+        ("www.scottishpower.co.uk", "sp"),
+        ("CMU", "cmu"),  # initials of a long name
+        ("NC Department of State Treasurer", "nc"),  # initials of some of its words
+        ("Gazprom", "gz"),  # another script, transliterated
+        ("Three6five", "t6"),  # the first word of a longer name
+        ("Office of Emergency Management, University of Miami", "um"),  # a department first
+        ("Human Resources, Swedbank", "sw"),
+    ],
+)
+def test_match__company_names_as_people_type_them_find_the_account(
+    company: str, expected: str
+) -> None:
+    assert matched_id(TYPED.match(lead(company=company))) == expected
+
+
+@pytest.mark.parametrize("company", ["Sitel", "Techpros", "USGS", "Mitell Networks Group Inc"])
+def test_match__short_brands_never_match_across_a_first_letter_or_a_plural(company: str) -> None:
+    # "Sitel" is one edit from "Mitel", "Techpros" and "USGS" a final "s" from "Techpro" and
+    # "USG": other companies. A long word still forgives a typo ("Mitell" for "Mitel" is one edit
+    # in a word of five letters, but its first letter agrees).
+    result = TYPED.match(lead(company=company))
+
+    if company.startswith("Mitell"):
+        assert matched_id(result) == "mitel"
+    else:
+        assert result.match is None, messages(result)
+
+
+def test_match__initials_alone_are_a_grey_zone_match_with_the_words_in_the_trace() -> None:
+    result = TYPED.match(lead(company="CMU"))
+
+    assert result.match is not None
+    assert not result.match.strong
+    assert "'CMU' ~ 'Carnegie Mellon University'" in result.match.reason

@@ -191,6 +191,12 @@ def compare(
     for j in paired_at:
         shared += 2 * entry_weights[j]
         lead_total += entry_weights[j]
+    if lead_free and not all(taken):
+        # Before typos and abbreviations: "mercado" is no abbreviation of "mercadolibre" when
+        # the next word is "libre".
+        shared, lead_total = _pair_joined(
+            lead, tokens, entry_weights, taken, paired_at, lead_free, shared, lead_total, joins=True
+        )
     unpaired_lead: list[int] = []
     for p in sorted(lead_free, key=lambda p: -lead[p][1]):
         text, weight, _, known, identifier = lead[p]
@@ -222,7 +228,15 @@ def compare(
         lead_total += weight
     if unpaired_lead and not all(taken):
         shared, lead_total = _pair_joined(
-            lead, tokens, entry_weights, taken, paired_at, unpaired_lead, shared, lead_total
+            lead,
+            tokens,
+            entry_weights,
+            taken,
+            paired_at,
+            unpaired_lead,
+            shared,
+            lead_total,
+            joins=False,
         )
     entry_total = sum(entry_weights)
     for p in unpaired_lead:
@@ -300,8 +314,12 @@ def _pair_joined(
     unpaired_lead: list[int],
     shared: float,
     lead_total: float,
+    *,
+    joins: bool,
 ) -> tuple[float, float]:
-    """Pair words written joined or split, and initials, among the words left; update the sums.
+    """Pair words written joined or split (`joins`), or else initials, among the words left.
+
+    Updates `taken`, `paired_at` and `unpaired_lead` in place and returns the new sums.
 
     A lead word split in two pairs through its first half; its second half is marked paired to
     the same account word with a negative index (`-1 - p`), so that the run stays whole.
@@ -315,7 +333,7 @@ def _pair_joined(
         run: tuple[int, ...] = ()
         credit = _JOINED_CREDIT
         # The lead joins two adjacent account words: "scottishpower" / "scottish power".
-        for j in range(size - 1):
+        for j in range(size - 1 if joins else 0):
             if not taken[j] and not taken[j + 1] and tokens[j] + tokens[j + 1] == text:
                 run = (j, j + 1)
                 break
@@ -329,7 +347,7 @@ def _pair_joined(
             ):
                 run = (j, j + 1, j + 2)
                 break
-        if not run and p + 1 in free_lead:
+        if joins and not run and p + 1 in free_lead:
             # The lead splits an account word: "scottish power" / "scottishpower".
             joined = text + lead[p + 1][0]
             for j in range(size):
@@ -344,7 +362,7 @@ def _pair_joined(
                     break
             if p not in free_lead:
                 continue
-        if not run and text.isalpha():
+        if not joins and not run and text.isalpha():
             run = _initials_run(text, tokens, taken)
             credit = _INITIALS_CREDIT
         if not run:
