@@ -66,7 +66,7 @@ _FAMILY_GREY = 3
 # where "Capgemini Portugal" is Capgemini's.
 _SPECIFIC = 3
 _FAMILY_SCORE = 0.86
-_FAMILY_SCAN = 400
+_FAMILY_SCAN = 200
 _EXTRA_PART = 0.03  # at most, for the words of another part of the typed text: "HR, Acme"
 _PREFIX_COST = 0.1  # at most, for the words after a lead that is an account name's start: grey
 _ACCOUNT_EXTRA = 0.01  # the lead shorter than the account: a little less sure than the reverse
@@ -262,7 +262,16 @@ def compare(
         )
     if not entry_extra or not lead_extra:
         contained = _contained(
-            index, lead, tokens, entry_weights, paired_at, extra_at, entry_extra, country, parts
+            index,
+            lead,
+            tokens,
+            entry_weights,
+            paired_at,
+            extra_at,
+            entry_extra,
+            country,
+            parts,
+            similar,
         )
         if contained is not None:
             core = sum(entry_weights[j] for j in paired_at if j >= 0)
@@ -414,6 +423,7 @@ def _contained(
     entry_extra: list[int],
     country: str | None,
     parts: tuple[int, ...],
+    similar: dict[tuple[str, str], float],
 ) -> float | None:
     """The score of one name wholly inside the other in one run, or None when it is not.
 
@@ -427,7 +437,11 @@ def _contained(
     named = {tokens[j] for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS}
     if not named:
         return None
-    family = _family(index, named)
+    # Names compared for one lead share their contained words: their family is counted once.
+    key = ("\0family", " ".join(sorted(named)))
+    family = similar.get(key)
+    if family is None:
+        family = similar[key] = _family(index, named)
     if family > _FAMILY_GREY:
         return None
     top = index._unknown_weight
