@@ -66,7 +66,10 @@ _FAMILY_GREY = 3
 # where "Capgemini Portugal" is Capgemini's.
 _SPECIFIC = 3
 _FAMILY_SCORE = 0.86
-_FAMILY_SCAN = 200
+# A contained name must also carry a brand: a word at most _FAMILY_SCAN names carry ("Allianz" in
+# a book of a thousand Allianz funds is no brand: a lead that adds a word to a fund's name is
+# another fund).
+_FAMILY_SCAN = 24
 _EXTRA_PART = 0.03  # at most, for the words of another part of the typed text: "HR, Acme"
 _PREFIX_COST = 0.1  # at most, for the words after a lead that is an account name's start: grey
 _ACCOUNT_EXTRA = 0.01  # the lead shorter than the account: a little less sure than the reverse
