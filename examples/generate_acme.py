@@ -734,9 +734,21 @@ def noisy_company(rng: Random, account: AccountRow) -> str:
     if roll < 0.8 and len(stem) > 5:
         i = rng.randint(1, len(stem) - 2)
         return stem[:i] + stem[i + 1 :]  # a dropped letter
+    if roll < 0.84:
+        # The account's name plus a division, a place or a note, as people write where they work:
+        # picked by the same roll, so that the rest of the data stays as it was.
+        extra = _EXTRA_WORDS[int(roll * 10_000) % len(_EXTRA_WORDS)]
+        return f"{stem} {extra}"
     if roll < 0.88:
         return name.replace(" Inc.", ", Inc.").replace(" GmbH", "  GmbH")
     return stem.upper()
+
+
+# What people add to their company's name on a form.
+_EXTRA_WORDS = (
+    "Sales", "EMEA", "(UK)", "- Procurement", "Germany", "IT Department", "Europe", "Group",
+    "Holdings", "Software", "USA", "- Finance", "Americas", "APAC", "Digital", "Labs",
+)  # fmt: skip
 
 
 def country_text(rng: Random, country: Country) -> str:

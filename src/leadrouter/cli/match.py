@@ -1,9 +1,10 @@
 """`leadrouter match`: which account each lead of a CSV belongs to, with confidence and reason.
 
 Reads the accounts file (reporting its problems by row), compiles the account index once, then
-normalizes and matches each lead row and writes one output row per lead. Broken lead rows are
-reported with their row number and skipped; the rest are matched. Only reads the two files named
-and writes the one given with --out.
+normalizes and matches each lead row and writes one output row per lead: its row number and, with
+--id-column, the lead's own id from that column. Broken lead rows are reported with their row
+number and skipped; the rest are matched. Only reads the two files named and writes the one given
+with --out.
 """
 
 from __future__ import annotations
@@ -45,8 +46,13 @@ def match(
     out: Path = typer.Option(Path("matches.csv"), "--out", "-o", help="one row per lead"),
     strong: float = typer.Option(STRONG, help="confidence from which a match is strong"),
     weak: float = typer.Option(WEAK, help="confidence below which nothing is matched"),
+    id_column: str = typer.Option(
+        "", "--id-column", help="column of the leads file that holds each lead's id, copied out"
+    ),
 ) -> None:
     """Match leads to accounts; write account, confidence, method and reason per lead."""
+    if id_column and id_column not in _header(leads):
+        fail(f"{leads} has no column {id_column!r} (--id-column)", EXIT_USAGE)
     try:
         account_list, problems = load_accounts_csv(accounts)
     except DataFileError as exc:
@@ -65,24 +71,25 @@ def match(
     ):
         task = bar.add_task("matching", total=count_lines(leads))
         writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        writer.writerow((COLUMNS[0], id_column, *COLUMNS[1:]) if id_column else COLUMNS)
         for row, raw in read_rows(leads, bad_rows.append):
             lead = normalize_lead(raw)
             result = index.match(lead)
             found = result.match
             fields = lead.fields
+            ids = (row, raw.get(id_column, "")) if id_column else (row,)
             if found is None:
                 grades["none"] += 1
                 reason = result.notes[0].message if result.notes else ""
                 writer.writerow(
-                    (row, fields.get("email"), fields.get("company"), "", "", "", "", "", reason)
+                    (*ids, fields.get("email"), fields.get("company"), "", "", "", "", "", reason)
                 )
             else:
                 grades["strong" if found.strong else "weak"] += 1
                 methods[found.method] += 1
                 writer.writerow(
                     (
-                        row,
+                        *ids,
                         fields.get("email"),
                         fields.get("company"),
                         found.account.id,
@@ -105,12 +112,21 @@ def _print_summary(grades: Counter[str], methods: Counter[str], accounts: int, o
     table.add_column("Result")
     table.add_column("Leads", justify="right")
     table.add_column("Share", justify="right")
-    rows = [(f"matched, {grade}", grades[grade]) for grade in ("strong", "weak")]
-    rows.append(("not matched", grades["none"]))
+    # The matches, then how sure and by what evidence (indented under "matched"), then the rest.
+    rows = [("matched", grades["strong"] + grades["weak"])]
+    rows.append(("  strong", grades["strong"]))
+    rows.append(("  weak (grey zone)", grades["weak"]))
     rows.extend((f"  by {method}", count) for method, count in methods.most_common())
+    rows.append(("not matched", grades["none"]))
     for label, count in rows:
         table.add_row(label, str(count), f"{count / total:.0%}" if total else "-")
     console.print(table)
+
+
+def _header(path: Path) -> list[str]:
+    """The leads file's column names, as `batch.read_rows` reads them."""
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+        return next(csv.reader(handle), [])
 
 
 def _print_problems(accounts: Path, problems: list[RowProblem], bad_rows: list[BadRow]) -> None:

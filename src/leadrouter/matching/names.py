@@ -15,14 +15,29 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pycountry
 from cleanco import prepare_default_terms
 
+from leadrouter.matching.places import COUNTRIES_AND_REGIONS
 from leadrouter.normalize.text import clean, fold, is_placeholder
 
 # `fold` remembers the texts it folded for the leads' sake; an index build folds each account name
 # once, and would only push the leads' texts out.
 _fold_once = getattr(fold, "__wrapped__", fold)
+
+
+# A web address written as the name ("Mercadolibre.com", "www.acme.co.uk"): the company is the
+# label before the suffix. Read before folding, which drops dots ("U.S.A." -> "usa").
+_WEB_NAME = re.compile(
+    r"\b(?:https?://)?(?:www\.)?([^\W_][\w-]*)\.(?:com|net|org|io|ai|biz|info|co|app|tech)"
+    r"(?:\.[a-z]{2})?\b/?",
+    re.IGNORECASE,
+)
+
+
+# A bare web address with a country's suffix ("kline.de", "www.dalee.co.uk"): the whole text.
+_WEB_ADDRESS = re.compile(
+    r"(?:https?://)?(?:www\.)?([^\W_][\w-]+)\.[a-z]{2,3}(?:\.[a-z]{2})?/?", re.IGNORECASE
+)
 
 
 def words(text: str) -> list[str]:
@@ -31,32 +46,17 @@ def words(text: str) -> list[str]:
     # both spellings give the same tokens.
     if "&" in text or "+" in text:
         text = text.replace("&", " and ").replace("+", " and ")
+    if "." in text:
+        if " " not in text and (address := _WEB_ADDRESS.fullmatch(text)):
+            text = address[1]
+        else:
+            text = _WEB_NAME.sub(r"\1", text)
     return _fold_once(text).split()
 
 
-def _places() -> frozenset[str]:
-    # One-word country names from pycountry ("india", "japan", "netherlands"), folded like names.
-    names = (
-        fold(value)
-        for country in pycountry.countries
-        for value in (country.name, getattr(country, "common_name", ""))
-    )
-    countries = {name for name in names if name and " " not in name}
-    # Short forms, native names and regions that subsidiaries carry ("Acme UK", "Acme EMEA").
-    regions = {
-        "uk", "usa", "us", "america", "americas", "europe", "asia", "africa", "pacific", "emea",
-        "apac", "latam", "nordic", "nordics", "benelux", "dach", "cayman", "korea", "hongkong",
-        "zealand", "emirates", "deutschland", "nederland", "espana", "italia", "brasil",
-        "schweiz", "suisse", "osterreich", "polska", "sverige", "norge", "danmark", "suomi",
-        "nippon", "bharat",
-    }  # fmt: skip
-    return frozenset(countries | regions)
-
-
-# Places in a company name: "Acme UK" and "Acme India" are the group's companies in two countries,
-# and neither is "Acme". Like identifiers, a place word left unpaired makes two names differ; unlike
-# identifiers, a misspelt place ("Germnay") still pairs with the place.
-PLACES = _places()
+# Places in a company name: "Acme UK" and "Acme India" are the group's companies in two countries;
+# "Capgemini Portugal" is Capgemini's office there (see `places`).
+PLACES = frozenset(COUNTRIES_AND_REGIONS)
 
 
 def _legal_forms() -> frozenset[tuple[str, ...]]:
@@ -82,6 +82,7 @@ def _legal_forms() -> frozenset[tuple[str, ...]]:
         "proprietary limited",
         "pvt",
         "pte",
+        "pty",
         "tbk",
     ):
         forms.add(tuple(extra.split()))
@@ -219,6 +220,36 @@ COMMON_WORDS = frozenset(
     }
 )
 
+# Words that join a name's words and tell nothing: skipped in initials ("Bank of America": "boa"
+# and "ba") and free inside a contained name ("University of Miami" in "Miami University").
+STOPWORDS = frozenset(
+    {"and", "of", "the", "de", "der", "des", "du", "la", "le", "di", "van", "von", "for", "at",
+     "in", "on", "y", "et", "und", "del", "da", "do", "dos", "das"}
+)  # fmt: skip
+
+# Words that describe a part or an activity of a company rather than name it: a lead that writes
+# the account's name with one of these ("Dirxion Software", "Imtech Telecom", "Wipro IT
+# Services") is most often the account. Cheap as extra words, see `similarity`.
+GENERIC_WORDS = COMMON_WORDS | frozenset(
+    {"holding", "inc", "corp", "co", "ltd", "llc", "plc", "division", "dept", "department",
+     "unit", "branch", "office", "offices", "headquarters", "hq", "team", "subsidiary", "affiliate",
+     "formerly", "fka", "dba", "now", "part", "a", "an", "software", "technologies",
+     "telecommunications", "digital", "media", "network", "networks", "labs", "laboratories",
+     "research", "engineering", "communications", "consultants", "consultancy", "it", "online",
+     "interactive", "studio", "studios", "sales", "marketing", "support", "retail", "store",
+     "stores", "shop", "corporate", "business", "businesses", "products", "service", "solution",
+     "system", "enterprise", "industry", "groupe", "gruppe", "grupo", "gruppo", "company",
+     "companies", "worldwide", "world", "national", "regional", "local", "americas", "operations",
+     "ventures", "brands", "consumer", "commercial", "foundation", "finance", "financial",
+     "logistics", "energy", "healthcare", "health", "pharmaceuticals", "medical", "insurance",
+     "bank", "banking", "securities", "investments", "investors", "advisors", "advisory", "data",
+     "analytics", "cloud", "security", "web", "apps", "mobile", "electronics", "automotive",
+     "manufacturing", "design", "publishing", "entertainment", "music", "records", "games",
+     "foods", "food", "hotels", "resorts", "realty", "properties", "construction", "education",
+     "university", "college", "school", "institute", "center", "centre", "hospital", "clinic",
+     "agency", "partnership"}
+)  # fmt: skip
+
 # Company names that stand for "no company"; compared on the folded text. `is_placeholder` in
 # normalize.text covers the generic ones ("n/a", "none", "test", "asdf", "-").
 _PLACEHOLDER_COMPANIES = frozenset(
@@ -292,6 +323,9 @@ class CompanyName:
 
     tokens: tuple[str, ...]
     legal_form: str = ""
+    # The part of the typed text each token is in ("Human Resources, Swedbank": 0, 0, 1), or ()
+    # when it is all one part: a note in another part says little about the name.
+    parts: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -300,8 +334,15 @@ class CompanyName:
 
 
 def name_key(tokens: tuple[str, ...]) -> str:
-    """`CompanyName.key` of these tokens."""
-    return " ".join(sorted([t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens]))
+    """`CompanyName.key` of these tokens.
+
+    The first word is a name's brand and keeps its final "s": "Techpros" is another company than
+    "Techpro", "USGS" than "USG"; "Acme Holding" and "Acme Holdings" are one.
+    """
+    if not tokens:
+        return ""
+    rest = [t[:-1] if len(t) > 3 and t[-1] == "s" else t for t in tokens[1:]]
+    return " ".join(sorted([tokens[0], *rest]))
 
 
 # One spelling for legal forms written out or short, so that "Co., Ltd." and "Company Limited" are
@@ -353,6 +394,40 @@ def _legal_form_bounds(tokens: list[str]) -> tuple[int, int]:
     return start, end
 
 
+# Legal forms that people write before a note or a place ("Acme Ltd (UK)", "Acme GmbH - Vertrieb",
+# "Target B.V. Poland"): inside a name they are dropped, the words after them kept. Only forms that
+# are no word of any language people name companies in.
+_INSIDE_FORMS = frozenset(
+    {"ltd", "llc", "inc", "gmbh", "bv", "nv", "plc", "srl", "sarl", "sas", "spa", "pty", "pvt",
+     "kk", "oy", "oyj", "ag", "corp", "limited", "llp", "sro", "kft", "ab", "asa", "aps", "bhd",
+     "sdn", "pte", "lda", "ltda", "sl", "sprl", "bvba", "kg", "mbh", "doo", "zrt", "ooo"}
+)  # fmt: skip
+
+
+def _name_part(tokens: list[str], start: int, end: int) -> list[int]:
+    """Where the name's words are: start..end without the legal forms written inside it."""
+    inside = range(start + 1, end - 1)
+    if end - start > 2 and not _INSIDE_FORMS.isdisjoint(tokens[start + 1 : end - 1]):
+        return [start, *(i for i in inside if tokens[i] not in _INSIDE_FORMS), end - 1]
+    return list(range(start, end))
+
+
+# What splits a typed company into parts: "Human Resources, Swedbank", "Capgemini (Portugal)",
+# "Software - Target", "Wipro | IT". A part is a name or a note on it, see `CompanyName.parts`.
+_PARTS = re.compile(r"[,;|/()\[\]]|\s[-–—:]\s")
+
+
+def _parts(text: str, tokens: list[str], kept: list[int]) -> tuple[int, ...]:
+    """The part each kept token was written in, () when the text is one part."""
+    if not _PARTS.search(text):
+        return ()
+    part_of = [k for k, part in enumerate(_PARTS.split(clean(text))) for _ in words(part)]
+    if len(part_of) != len(tokens):
+        return ()
+    parts = tuple(part_of[i] for i in kept)
+    return parts if len(set(parts)) > 1 else ()
+
+
 def _is_mash(text: str) -> bool:
     # "aaaa", "xxxxx", "123": key mashing, not a company.
     letters = text.replace(" ", "")
@@ -383,9 +458,12 @@ def read_company_name(text: str) -> CompanyName | None:
     form = (*tokens[:start], *tokens[end:])
     written = " ".join(form)
     written = _FORM_PHRASES.get(written, written)
+    kept = _name_part(tokens, start, end)
+    name = [tokens[i] for i in kept]
     return CompanyName(
-        tuple(map(CANONICAL.get, tokens[start:end], tokens[start:end])),
+        tuple(map(CANONICAL.get, name, name)),
         " ".join([_FORM_SPELLING.get(word, word) for word in written.split()]),
+        _parts(text, tokens, kept),
     )
 
 
@@ -395,8 +473,8 @@ def name_tokens(text: str) -> tuple[str, ...] | None:
     if tokens is None:
         return None
     start, end = _legal_form_bounds(tokens)
-    if start or end < len(tokens):
-        tokens = tokens[start:end]
+    if start or end < len(tokens) or end > 2:
+        tokens = [tokens[i] for i in _name_part(tokens, start, end)]
     return tuple(map(CANONICAL.get, tokens, tokens))
 
 

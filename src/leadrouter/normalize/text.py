@@ -17,6 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from anyascii import anyascii
+
 # Characters that are invisible but break equality: zero-width spaces and joiners, the BOM that
 # Excel puts in the first CSV cell, soft hyphens, and the C0/C1 control characters.
 _INVISIBLE = dict.fromkeys(
@@ -70,12 +72,16 @@ def fold(text: str) -> str:
     """Comparison key for names: accents, case, dots, punctuation and a leading "the" removed.
 
     "The Netherlands" -> "netherlands", "U.S.A." -> "usa", "Côte d'Ivoire" -> "cote divoire".
+    Other scripts are transliterated (anyascii): "Газпром" -> "gazprom", as people write it in
+    Latin letters.
     """
     if text.isascii():  # nothing to decompose: skips the per-character pass (most names)
         bare = text.casefold()
     else:
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if not bare.isascii():
+            bare = anyascii(bare).casefold()
     words = _FOLD_SPACE.sub(" ", _FOLD_DROP.sub("", bare)).split()
     if words and words[0] == "the":
         words = words[1:]

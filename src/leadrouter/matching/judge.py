@@ -1,0 +1,298 @@
+"""How sure a match is: confidence from each kind of evidence, ties, and the notes that explain it.
+
+`judge` weighs one account's evidence (the lead's domain, the name comparison from `lookup`,
+country and phone) into a confidence with its reasons in words; `decide` picks among the
+candidates, breaks ties by the documented `TIE_BREAKERS` (a tie always makes the match weak) and
+writes the notes, naming the accounts that lost. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from leadrouter.matching.lookup import Hit
+from leadrouter.matching.names import CompanyName, read_company_name
+from leadrouter.model import AccountMatch, AccountType, Note, Reason
+
+if TYPE_CHECKING:
+    from leadrouter.matching.index import AccountIndex
+
+# Confidence of each kind of evidence. A registrable domain is the company's own: with a company
+# name that resembles the account 0.99, without a usable company name 0.95, with one that does not
+# resemble 0.91. A name can be shared by unrelated companies, so a name alone scores its similarity
+# capped at 0.97. Then the country adds 0.02 when it agrees and, for name matches, takes 0.15 when
+# it differs, or 0.2 when the legal forms differ too (see `judge`); an agreeing phone adds 0.05;
+# nothing exceeds 0.99.
+_DOMAIN_AND_NAME = 0.99
+_DOMAIN_ONLY = 0.95
+_DOMAIN_NAME_DIFFERS = 0.91
+_DOMAIN_NAME_ELSEWHERE = 0.8  # the company name points to another account: weak, for review
+_NAME_CAP = 0.97
+_COUNTRY_AGREES = 0.02
+_COUNTRY_DIFFERS = 0.15
+_COUNTRY_AND_FORM_DIFFER = 0.2  # a name match alone stays below WEAK, with a phone it is grey
+# A name is distinctive when its words weigh this much together (idf, common words damped): two
+# words that each about one name in 1,500 carries (ln 1500 = 7.3), or one that only a handful of
+# names carry and another word. Weights are measured on the account book, which is small next to
+# all the world's companies, so a single rare word never reaches this: "Acme" in another country is
+# as likely another Acme.
+_DISTINCTIVE = 15.0
+_PHONE_AGREES = 0.05
+_NAME_RESEMBLES = 0.8  # name score from which a name supports a domain match
+_TIE_MARGIN = 0.015  # candidates closer than this are a tie
+_LOST_SHOWN = 2  # accounts that lost, named in the reason
+
+# Tie-breakers, in order, between candidates of (nearly) equal confidence.
+TIE_BREAKERS = (
+    "domain over name",
+    "parent over subsidiary",  # a group-wide domain, no other clue: the group's own account
+    "customer over prospect",
+    "same country",
+    "most recent activity",
+    "lowest id",
+)
+_TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PARTNER: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The account a lead matched (None when none) and the notes that explain it."""
+
+    match: AccountMatch | None
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One account's evidence for a lead, weighed."""
+
+    index: int
+    confidence: float
+    method: str
+    reasons: tuple[str, ...]
+    domain: bool
+    name_score: float
+    country_agrees: bool
+    country_conflict: bool = False  # only the country kept this name match below the weak bar
+    paired: frozenset[str] = frozenset()  # the account's words the lead's company has
+
+
+def judge(
+    index: AccountIndex,
+    i: int,
+    domain: str | None,
+    name_hit: Hit | None,
+    company: str | None,
+    name: CompanyName | None,
+    fields: Any,
+) -> Candidate:
+    """Confidence that the lead belongs to account i, with the reasons in words.
+
+    `name` is the lead's company read as a name, None when there is none or a placeholder.
+    A name match in another country than the account's is another company of the same name
+    as often as the account's office abroad, for review: it stays in the grey zone, unless
+    the lead also writes another legal form ("Acme GmbH" in Germany is not "Acme Ltd" in
+    Brazil: two registers, two companies), which puts it below the weak bar; a distinctive
+    name (`_DISTINCTIVE`) or an agreeing phone keeps it in the grey zone all the same.
+    """
+    if name is None:
+        company = None
+    account = index._accounts[i]
+    reasons: list[str] = []
+    name_score = name_hit[0].score if name_hit else 0.0
+    if name_hit is not None:
+        shown = index._entry_text[name_hit[1]]
+        detail = name_hit[0].describe()
+        detail = f"; {detail}" if detail else ""
+        reasons.append(f"company {company!r} ~ {shown!r} (score {name_score:.2f}{detail})")
+    if domain is not None:
+        reasons.insert(0, f"{domain} belongs to {account.name} ({account.id})")
+        if company is None:
+            confidence, method = _DOMAIN_ONLY, "domain"
+        elif name_score >= _NAME_RESEMBLES:
+            confidence, method = _DOMAIN_AND_NAME, "name+domain"
+        else:
+            confidence, method = _DOMAIN_NAME_DIFFERS, "domain"
+            if name_hit is None:
+                reasons.append(f"company {company!r} does not resemble {account.name!r}")
+    else:
+        confidence, method = min(name_score, _NAME_CAP), "name"
+    lead_country, country = fields.get("country"), account.country
+    country_agrees = bool(lead_country) and lead_country == country
+    country_conflict = False
+    if country_agrees:
+        confidence += _COUNTRY_AGREES
+        reasons.append(f"country {country} agrees")
+    elif lead_country and country and domain is None:
+        # A global company's staff write from everywhere: only a name match pays for this.
+        reasons.append(f"country {lead_country} differs from the account's {country}")
+        form = _other_legal_form(index, name_hit, name) if name_hit and name else None
+        if form is None:
+            confidence -= _COUNTRY_DIFFERS
+        else:
+            confidence -= _COUNTRY_AND_FORM_DIFFER
+            reasons.append(form)
+            country_conflict = True
+    phone = fields.get("phone")
+    if phone and phone == account.phone:
+        confidence += _PHONE_AGREES
+        reasons.append(f"phone {phone} agrees")
+    confidence = round(min(confidence, _DOMAIN_AND_NAME), 3)
+    return Candidate(
+        i,
+        confidence,
+        method,
+        tuple(reasons),
+        domain is not None,
+        name_score,
+        country_agrees,
+        country_conflict and confidence < index.weak and name_score >= index.weak,
+        frozenset(name_hit[0].paired) if name_hit else frozenset(),
+    )
+
+
+def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> str | None:
+    """Why the lead is another company than the account of a name match, or None.
+
+    Both names written with a legal form and the forms sharing no word ("GmbH" / "Ltd", but
+    not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA"), for a name that is not distinctive.
+    """
+    entry = name_hit[1]
+    if not name.legal_form or index._entry_weight[entry] >= _DISTINCTIVE:
+        return None
+    # The account's legal form is read again only here: a build keeps no form per name.
+    written = read_company_name(index._entry_text[entry])
+    if written is None or not written.legal_form:
+        return None
+    if (set(name.legal_form.split()) & set(written.legal_form.split())) - {"&"}:
+        return None
+    return f"legal form {name.legal_form!r} differs from the account's {written.legal_form!r}"
+
+
+def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
+    account = index._accounts[c.index]
+    activity = account.last_activity.timestamp() if account.last_activity else -math.inf
+    return (
+        not c.domain,
+        index._top[c.index] != c.index,
+        _TYPE_RANK.get(account.type, 3),
+        not c.country_agrees,
+        -activity,
+        account.id,
+    )
+
+
+def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]) -> MatchResult:
+    # Domain over name: a lead writing from acme.com belongs to Acme whatever the company field
+    # says; a name pointing elsewhere only makes the match weak.
+    by_domain = [c for c in candidates if c.domain]
+    pool = by_domain or candidates
+    pool.sort(key=lambda c: (-c.confidence, tie_key(index, c)))
+    best = pool[0]
+    notes: list[Note] = []
+    others = [c for c in candidates if c is not best]
+    # A sibling whose name holds fewer of the lead's words never ties: "Acme UK Sales" is Acme
+    # UK's, not Acme's, however little the extra "uk" costs Acme.
+    tied = [
+        c
+        for c in pool[1:]
+        if best.confidence - c.confidence < _TIE_MARGIN and not c.paired < best.paired
+    ]
+    rival = None
+    if by_domain:
+        rival = max(
+            (c for c in candidates if not c.domain and c.name_score > best.name_score),
+            key=lambda c: c.confidence,
+            default=None,
+        )
+        if rival is not None and rival.confidence >= index.strong:
+            rival_account = index._accounts[rival.index]
+            best = replace(
+                best,
+                confidence=min(best.confidence, _DOMAIN_NAME_ELSEWHERE),
+                reasons=(
+                    *best.reasons,
+                    f"but the company name points to {rival_account.name} ({rival_account.id})",
+                ),
+            )
+        else:
+            rival = None
+    if tied:
+        group = [best, *tied]
+        keys = [tie_key(index, c) for c in group]
+        rule = next(
+            (TIE_BREAKERS[k] for k in range(len(TIE_BREAKERS)) if keys[0][k] != keys[1][k]),
+            TIE_BREAKERS[-1],
+        )
+        listed = ", ".join(
+            f"{index._accounts[c.index].name} ({index._accounts[c.index].id}, {c.confidence:.2f})"
+            for c in group
+        )
+        rivals = ", ".join(index._accounts[c.index].id for c in tied)
+        best = replace(best, reasons=(*best.reasons, f"tied with {rivals}: chose by {rule}"))
+        notes.append(
+            Note(
+                Reason.ACCOUNT_AMBIGUOUS,
+                f"{len(group)} accounts fit equally well: {listed}; chose "
+                f"{index._accounts[best.index].id} by {rule}; not a strong match",
+                {
+                    "candidates": tuple((index._accounts[c.index].id, c.confidence) for c in group),
+                    "tie_breaker": rule,
+                },
+            )
+        )
+    if rival is not None:
+        rival_account = index._accounts[rival.index]
+        notes.append(
+            Note(
+                Reason.ACCOUNT_AMBIGUOUS,
+                f"email domain says {index._accounts[best.index].name}, company name says "
+                f"{rival_account.name} ({rival_account.id}); domain wins, not a strong match",
+                {"candidates": ((rival_account.id, rival.confidence),)},
+            )
+        )
+    account = index._accounts[best.index]
+    strong = best.confidence >= index.strong and not tied and rival is None
+    ranked = sorted(others, key=lambda c: (-c.confidence, tie_key(index, c)))
+    runner = ranked[0] if ranked else None
+    lost = [
+        f"{index._accounts[c.index].name} ({index._accounts[c.index].id}, {c.confidence:.2f})"
+        for c in ranked[:_LOST_SHOWN]
+        if c not in tied
+    ]
+    if lost:
+        lost_reason = "fits the lead better than " + ", ".join(lost)
+        best = replace(best, reasons=(*best.reasons, lost_reason))
+    reason = "; ".join((*best.reasons, *evidence))
+    top = index._accounts[index._top[best.index]]
+    match = AccountMatch(
+        account=account,
+        confidence=best.confidence,
+        method=best.method,
+        reason=reason,
+        strong=strong,
+        ultimate_parent=top,
+        runner_up=index._accounts[runner.index] if runner is not None else None,
+    )
+    grade = "strong" if strong else "weak: grey zone"
+    notes.insert(
+        0,
+        Note(
+            Reason.ACCOUNT_MATCHED,
+            f"matched {account.name} ({account.id}) by {best.method}, confidence "
+            f"{best.confidence:.2f} ({grade}): {reason}",
+            {
+                "account": account.id,
+                "confidence": best.confidence,
+                "method": best.method,
+                "strong": strong,
+                "candidates": tuple(
+                    (index._accounts[c.index].id, c.confidence)
+                    for c in sorted(candidates, key=lambda c: -c.confidence)[:5]
+                ),
+            },
+        ),
+    )
+    return MatchResult(match, tuple(notes))
