@@ -49,11 +49,11 @@ from api import WORKSPACE, database, requests, server
 from leadrouter.accounts.models import AccountRow
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.policies.seed import seed_workspace
 from leadrouter.policy import load_team
 from leadrouter.store import Database
 from leadrouter.store.config_version import bump_config_version
-from leadrouter.migrations import upgrade
 from machine import reference_ms
 
 HERE = Path(__file__).resolve().parent

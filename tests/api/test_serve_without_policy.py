@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from leadrouter.keys.schemas import Scope
-from leadrouter.store import Database
 from leadrouter.migrations import upgrade
+from leadrouter.store import Database
 
 from .conftest import make_key
 from .factories import lead

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from leadrouter.app import create_app
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
+from leadrouter.migrations import upgrade
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.message import Channel, DeliveryFailed, Message
@@ -29,7 +30,6 @@ from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.webhook import WebhookConfig
 from leadrouter.settings import Settings
 from leadrouter.store import Database
-from leadrouter.migrations import upgrade
 
 from ..store.databases import sqlite_url
 from .servers import SECRET, HttpReceiver, http_receiver

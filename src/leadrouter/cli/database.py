@@ -77,8 +77,8 @@ def opened(settings: Settings, *, create: bool = False, migrate: bool = True) ->
     from sqlalchemy import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
 
-    from leadrouter.store import Database
     from leadrouter.migrations import startup_lock, upgrade
+    from leadrouter.store import Database
 
     url = settings.db
     try:

@@ -136,9 +136,9 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="print the decision as JSON"),
 ) -> None:
     """Route one lead and show why it went where it did: every rule and rep considered."""
+    from leadrouter.cli.trace import render
     from leadrouter.codec import decision_to_dict
     from leadrouter.engine import route as route_lead
-    from leadrouter.cli.trace import render
 
     text = Path(lead[1:]).read_text(encoding="utf-8") if lead.startswith("@") else lead
     try:

@@ -96,9 +96,9 @@ def start_up(database: Database, *, workspace: Path | None, demo: bool) -> list[
     from datetime import UTC
 
     from leadrouter.errors import PolicyError
+    from leadrouter.migrations import startup_lock
     from leadrouter.policies.seed import is_empty, seed_workspace
     from leadrouter.policies.snapshot import active_version
-    from leadrouter.migrations import startup_lock
 
     now = datetime.now(UTC)
     lines: list[str] = []

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from leadrouter.accounts.models import AccountRow
 from leadrouter.accounts.service import to_account
 from leadrouter.audit import service as audit
-from leadrouter.policy_cases import run_cases
-from leadrouter.store.config_version import Part, bump_config_version
+from leadrouter.engine import AccountMatcher, Snapshot
+from leadrouter.errors import Conflict, FieldProblem, PolicyTestsFailed
+from leadrouter.matching import AccountIndex
+from leadrouter.model import Team
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.schemas import PolicyDiff, PolicyVersionRead
 from leadrouter.policies.snapshot import (

@@ -22,8 +22,8 @@ from pydantic import (
 
 from leadrouter.api.limits import Count, text
 from leadrouter.api.patch import patch_model
-
 from leadrouter.policy.team import ID_PATTERN
+
 RepId = Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]
 Name = text(200, min_length=1)
 Email = text(320, min_length=3)
