@@ -49,7 +49,7 @@ class VerifiedKeys:
         self._lock = threading.Lock()
         self._generation = 0
         if database_url is not None and ttl > 0 and database_url.startswith("postgresql"):
-            _listener(database_url).watch(self)
+            _watch(database_url, self)
 
     @property
     def generation(self) -> int:
@@ -89,18 +89,23 @@ class _Listener:
         self.caches: weakref.WeakSet[VerifiedKeys] = weakref.WeakSet()
         self.listening = threading.Event()  # set while the connection listens (for tests)
         self._thread = threading.Thread(target=self._run, name="key-revocations", daemon=True)
-        self._thread.start()
-
-    def watch(self, cache: VerifiedKeys) -> None:
-        self.caches.add(cache)
 
     def _forget(self) -> None:
         for cache in list(self.caches):
             cache.forget_all()
 
+    def _needed(self) -> bool:
+        """Whether a cache still listens; if none does, this listener leaves the registry (under
+        its lock, so a cache watching at that moment gets a new listener)."""
+        with _LISTENERS_LOCK:
+            if self.caches:
+                return True
+            _LISTENERS.pop((os.getpid(), self.url), None)
+            return False
+
     def _run(self) -> None:
         wait = RECONNECT_SECONDS
-        while self.caches:  # a process whose caches are all gone stops listening
+        while self._needed():  # a process whose caches are all gone stops listening
             try:
                 with psycopg.connect(self.conninfo, autocommit=True) as connection:
                     connection.execute(f"LISTEN {REVOKED_CHANNEL}")
@@ -118,8 +123,7 @@ class _Listener:
                 self.listening.clear()
                 time.sleep(wait)
                 wait = min(wait * 2, MAX_RECONNECT_SECONDS)
-        with _LISTENERS_LOCK:
-            _LISTENERS.pop((os.getpid(), self.url), None)
+        self.listening.clear()
 
 
 _LISTENERS: dict[tuple[int, str], _Listener] = {}
@@ -127,9 +131,20 @@ _LISTENERS_LOCK = threading.Lock()
 
 
 def _listener(url: str) -> _Listener:
+    """The process's listener for `url` (created, not started, if there is none)."""
     # Keyed by process too: a forked server worker inherits the dict but not the thread.
     key = (os.getpid(), url)
     with _LISTENERS_LOCK:
         if key not in _LISTENERS:
             _LISTENERS[key] = _Listener(url)
         return _LISTENERS[key]
+
+
+def _watch(url: str, cache: VerifiedKeys) -> None:
+    listener = _listener(url)
+    with _LISTENERS_LOCK:
+        if _LISTENERS.get((os.getpid(), url)) is not listener:  # it stopped in between
+            listener = _LISTENERS[os.getpid(), url] = _Listener(url)
+        listener.caches.add(cache)
+        if not listener._thread.is_alive() and listener._thread.ident is None:
+            listener._thread.start()

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts import service as accounts
+from leadrouter.errors import PolicyError, PolicyTestsFailed, SourceError
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyVersionRow
+from leadrouter.policies.snapshot import POLICY_SOURCE
 from leadrouter.pools import service as pools
 from leadrouter.queues import service as queues
 from leadrouter.reps import service as reps
@@ -36,11 +38,13 @@ def seed_workspace(*, session: Session, path: Path, now: datetime) -> bool:
     workspace = load_workspace(path)
     team = workspace.team
     for rep in team.reps.values():
-        reps.create(session=session, rep_in=reps.from_rep(rep), actor=ACTOR, now=now)
+        rep_in = reps.from_rep(rep)
+        reps.create(session=session, rep_in=rep_in, actor=ACTOR, now=now, whole_team=True)
     for queue in team.queues.values():
         queues.create(session=session, queue_in=queues.from_queue(queue), actor=ACTOR, now=now)
     for pool in team.pools.values():
-        pools.create(session=session, pool_in=pools.from_pool(pool), actor=ACTOR, now=now)
+        pool_in = pools.from_pool(pool)
+        pools.create(session=session, pool_in=pool_in, actor=ACTOR, now=now, whole_team=True)
     accounts.upsert(
         session=session,
         accounts=[accounts.from_account(a) for a in workspace.accounts],
@@ -48,5 +52,11 @@ def seed_workspace(*, session: Session, path: Path, now: datetime) -> bool:
         now=now,
     )
     row = policies.upload(session=session, text=workspace.policy.text, actor=ACTOR, now=now)
-    policies.activate(session=session, version=row.version, actor=ACTOR, now=now)
+    try:
+        policies.activate(session=session, version=row.version, actor=ACTOR, now=now)
+    except PolicyTestsFailed as failed:
+        # As `leadrouter policy check` words a policy's problems: file and what is wrong.
+        raise PolicyError(
+            [SourceError(POLICY_SOURCE, 0, 0, p.message, p.path) for p in failed.failures]
+        ) from failed
     return True

@@ -226,7 +226,7 @@ class ConditionCompiler:
         # A set's members prepared for one field kind (casefolded, or as country codes), once.
         self._prepared: dict[tuple[str, str, FieldType], frozenset[Any] | None] = {}
         # Clauses by source text: one scope gives the same text one meaning, and rules sharing a
-        # Clause let the engine evaluate it once per lead (see policy/scan.py).
+        # Clause let the engine evaluate it once per lead (see policy/codegen.py).
         self._clauses: dict[str, Clause] = {}
 
     def compile(self, node: Node, *, scoring: bool = False) -> Condition | None:

@@ -33,11 +33,16 @@ def list_(*, session: Session) -> list[PoolRow]:
     return list(session.scalars(select(PoolRow).order_by(PoolRow.id)))
 
 
-def create(*, session: Session, pool_in: PoolCreate, actor: str, now: datetime) -> PoolRow:
-    """Add a pool (with a fresh round-robin state), audited."""
+def create(
+    *, session: Session, pool_in: PoolCreate, actor: str, now: datetime, whole_team: bool = False
+) -> PoolRow:
+    """Add a pool (with a fresh round-robin state), audited. `whole_team`: one of a team file's
+    pools, whose references the team loader checked against the whole file (an overflow pool
+    may come later in it)."""
     if session.get(PoolRow, pool_in.id) is not None:
         raise Conflict(f"pool '{pool_in.id}' already exists")
-    _check_references(session, pool_in)
+    if not whole_team:
+        _check_references(session, pool_in)
     row = PoolRow(**pool_in.model_dump(mode="json"))
     audit.add_config_row(session=session, row=row, entity="pool", actor=actor, now=now)
     session.add(PoolStateRow(pool_id=row.id))

@@ -32,11 +32,16 @@ def list_(*, session: Session) -> list[RepRow]:
     return list(session.scalars(select(RepRow).order_by(RepRow.id)))
 
 
-def create(*, session: Session, rep_in: RepCreate, actor: str, now: datetime) -> RepRow:
-    """Add a rep (with an empty load row), audited."""
+def create(
+    *, session: Session, rep_in: RepCreate, actor: str, now: datetime, whole_team: bool = False
+) -> RepRow:
+    """Add a rep (with an empty load row), audited. `whole_team`: one of a team file's reps,
+    whose references the team loader checked against the whole file (a manager may come later
+    in it)."""
     if session.get(RepRow, rep_in.id) is not None:
         raise Conflict(f"rep '{rep_in.id}' already exists")
-    _check_colleagues(session, rep_in)
+    if not whole_team:
+        _check_colleagues(session, rep_in)
     row = RepRow(**rep_in.model_dump(mode="json"))
     audit.add_config_row(session=session, row=row, entity="rep", actor=actor, now=now)
     session.add(RepLoadRow(rep_id=row.id))
