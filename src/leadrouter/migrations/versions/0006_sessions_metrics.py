@@ -2,7 +2,7 @@
 sign-in, held by a key now and by a named user later; Prometheus counters folded from the
 decisions and SLA events as they are added, so a scrape reads a few rows.
 
-Revision ID: 0005_sessions_metrics
+Revision ID: 0006_sessions_metrics
 Revises: 0004_lz4_decision_bodies
 Create Date: 2026-12-06 21:30:00.000000
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_sessions_metrics"
-down_revision: str | Sequence[str] | None = "0004_lz4_decision_bodies"
+revision: str = "0006_sessions_metrics"
+down_revision: str | Sequence[str] | None = "0005_config_parts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
