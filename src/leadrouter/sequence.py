@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
@@ -38,39 +39,52 @@ def remembered(lead_id: str, keys: DedupeKeys, decision: Decision) -> KnownLead:
     return KnownLead(lead_id, decision.owner, keys.email_key, keys.phone, keys.name_key, account_id)
 
 
+class KnownLeads(Protocol):
+    """Earlier leads that a sequence asks for duplicates and tells of every lead it routes: a
+    `LeadIndex`, or the service's view of stored leads (`leads/routing.py`)."""
+
+    def find(
+        self, lead: Lead, account_id: str | None, keys: DedupeKeys | None = None
+    ) -> tuple[KnownLead, str] | None: ...
+
+    def add(self, known: KnownLead) -> None: ...
+
+
 class LeadSequence:
     """Routes leads one after another from a snapshot, carrying state and earlier leads.
 
-    `snapshot.known_leads`, when given, must be a `LeadIndex` of the leads before the sequence
-    (added oldest first); it grows with every lead routed. The caller may change the snapshot
-    between leads (another policy version from a given time, capacity freed as leads close).
+    `known`, when given, holds the leads before the sequence (a `LeadIndex` they were added to
+    oldest first, by default an empty one); it learns every lead routed. The caller may change
+    the snapshot between leads (another policy version from a given time, capacity freed as
+    leads close).
     """
 
-    __slots__ = ("snapshot",)
+    __slots__ = ("known", "snapshot")
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        known = snapshot.known_leads if snapshot.known_leads is not None else LeadIndex()
-        if not isinstance(known, LeadIndex):
-            raise TypeError("a sequence remembers its leads in a LeadIndex")
-        self.snapshot = replace(snapshot, known_leads=known)
+    def __init__(self, snapshot: Snapshot, known: KnownLeads | None = None) -> None:
+        self.known: KnownLeads = known if known is not None else LeadIndex()
+        self.snapshot = replace(snapshot, known_leads=self.known)
 
     @property
     def state(self) -> RoutingState:
         return self.snapshot.state
 
-    def route(self, lead: Lead, now: datetime) -> Routed:
-        """Decide `lead` at `now`, then move the state and the earlier leads past it."""
-        keys = dedupe_keys(lead)
+    def route(self, lead: Lead, now: datetime, keys: DedupeKeys | None = None) -> Routed:
+        """Decide `lead` at `now`, then move the state and the earlier leads past it. `keys`:
+        the lead's `dedupe_keys`, when the caller has them already."""
+        keys = keys if keys is not None else dedupe_keys(lead)
         decision = route(lead, self.snapshot, now, lead_id=lead.id, dedupe_keys=keys)
         state = apply_effects(self.snapshot.state, decision)
         self.snapshot = self.snapshot.with_state(state)
         known = remembered(lead.id or "", keys, decision)
-        self.snapshot.known_leads.add(known)  # type: ignore[union-attr]
+        self.known.add(known)
         return Routed(lead, keys, decision, known, state)
 
 
-def route_many(leads: Iterable[tuple[Lead, datetime]], snapshot: Snapshot) -> Iterator[Routed]:
+def route_many(
+    leads: Iterable[tuple[Lead, datetime]], snapshot: Snapshot, known: KnownLeads | None = None
+) -> Iterator[Routed]:
     """Route `(lead, at)` pairs in order from `snapshot` (see `LeadSequence`)."""
-    sequence = LeadSequence(snapshot)
+    sequence = LeadSequence(snapshot, known)
     for lead, at in leads:
         yield sequence.route(lead, at)

@@ -30,13 +30,13 @@ def simulate(*, session: Session, config: Config, version: str, last: int) -> Si
         session.scalars(
             select(LeadRow)
             .where(LeadRow.status == ROUTED)
-            .order_by(LeadRow.received_at.desc(), LeadRow.id.desc())
+            .order_by(LeadRow.received_at.desc(), LeadRow.decision_id.desc())
             .limit(last)
         )
     )
     rows.reverse()
-    now_dests = _replay(rows, config, active)
-    new_decisions = _replay(rows, config, candidate)
+    now_dests = replay(rows, config, active)
+    new_decisions = replay(rows, config, candidate)
     moves: Counter[tuple[str, str]] = Counter()
     by_rule: Counter[str] = Counter()
     for before, decision in zip(now_dests, new_decisions, strict=True):
@@ -54,9 +54,10 @@ def simulate(*, session: Session, config: Config, version: str, last: int) -> Si
     )
 
 
-def _replay(rows: list[LeadRow], config: Config, policy: CompiledPolicy) -> list[Decision]:
-    """The rows' decisions under `policy`, through the one routing loop from an empty state:
-    duplicates among the replayed leads are found as live routing found them."""
+def replay(rows: list[LeadRow], config: Config, policy: CompiledPolicy) -> list[Decision]:
+    """The rows' decisions under `policy`, each at its arrival, through the one routing loop
+    from an empty state: from the same state, decision for decision what live routing decided
+    (duplicates among the replayed leads included)."""
     snapshot = Snapshot(policy=policy, team=config.team, accounts=config.accounts)
     arrivals = (
         (

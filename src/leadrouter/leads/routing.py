@@ -46,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from leadrouter.engine import Snapshot, apply_effects, route, routing_failed
+from leadrouter.engine import Snapshot, routing_failed
 from leadrouter.errors import Conflict
 from leadrouter.leads import record
 from leadrouter.leads.models import ROUTED, LeadRow
@@ -64,6 +64,7 @@ from leadrouter.policies.snapshot import Config, ConfigCache
 from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
+from leadrouter.sequence import LeadSequence
 from leadrouter.store import JSONValue
 from leadrouter.store.config_version import ConfigVersion, ConfigVersions
 from leadrouter.store.round_trip import Done, Step, run
@@ -233,49 +234,32 @@ def decide(
         stored = _stored_known(run(connection, [known])[0], len(leads))
     else:
         stored = _stored_known(done[-1], len(leads))
-    state = read.state
-    earlier: list[KnownLead] = []
-    decided: list[tuple[StoredLead, DedupeKeys, Decision, str | None]] = []
     normalized, keys, accounts = prepared
-    for lead, fields, lead_keys, known_leads in zip(leads, normalized, keys, stored, strict=True):
-        snapshot = Snapshot(
-            policy=policy,
-            team=config.team,
-            accounts=accounts,
-            state=state,
-            known_leads=_known_leads(lead_keys, earlier, known_leads),
-        )
-        decision = route(fields, snapshot, now, lead_id=lead.id)
-        state = apply_effects(state, decision)
-        match = decision.trace.match
-        account_id = match.account.id if match is not None and match.strong else None
-        earlier.insert(
-            0,
-            KnownLead(
-                lead.id,
-                decision.owner,
-                lead_keys.email_key,
-                lead_keys.phone,
-                lead_keys.name_key,
-                account_id,
-            ),
-        )
-        decided.append((lead, lead_keys, decision, account_id))
-    pools, loads = _state_rows(read, state, [decision for _, _, decision, _ in decided])
+    snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=read.state)
+    sequence = LeadSequence(snapshot, _BatchKnown(leads, stored))
+    decided = [
+        (lead, sequence.route(fields, now, lead_keys))
+        for lead, fields, lead_keys in zip(leads, normalized, keys, strict=True)
+    ]
+    decisions = [routed.decision for _, routed in decided]
+    pools, loads = _state_rows(read, sequence.state, decisions)
     written = record.write(
         connection,
-        [record.lead_row(now, cause, lead.id, *rest) for lead, *rest in decided],
+        [
+            record.lead_row(now, cause, lead.id, r.keys, r.decision, r.known.account_id)
+            for lead, r in decided
+        ],
         pools,
         loads,
         new=cause == "new",
     )
     if len(written.claimed) != len(decided):
-        raise AlreadyRouted(", ".join(lead.id for lead, *_ in decided))
+        raise AlreadyRouted(", ".join(lead.id for lead, _ in decided))
     # A row whose version moved updates nothing, and then the count falls short.
     if (written.pools, written.loads) != (len(pools), len(loads)):
         raise StateMoved
     return [
-        Routed(written.claimed[lead.id], lead.id, now, decision) for lead, _, decision, _ in decided
+        Routed(written.claimed[lead.id], lead.id, now, routed.decision) for lead, routed in decided
     ]
 
 
@@ -457,17 +441,30 @@ def _stored_known(done: Done, count: int) -> list[list[KnownLead]]:
     return found
 
 
-def _known_leads(
-    keys: DedupeKeys, earlier: Sequence[KnownLead], stored: Sequence[KnownLead]
-) -> LeadIndex | None:
-    """Earlier leads sharing a key with this one: `earlier` (newer, newest first) before the
-    stored ones (newest first), added to the index oldest first."""
-    if not (keys.email_key or keys.phone or keys.name_key):
-        return None
-    index = LeadIndex()
-    for known in reversed((*earlier, *stored)):
-        index.add(known)
-    return index
+class _BatchKnown:
+    """The earlier leads of each lead of a batch: the batch's leads routed before it (newest
+    first), then the stored leads sharing one of its keys (newest first), as one index in which
+    the newest answers."""
+
+    __slots__ = ("_earlier", "_stored")
+
+    def __init__(self, leads: Sequence[StoredLead], stored: Sequence[Sequence[KnownLead]]) -> None:
+        self._stored = {lead.id: known for lead, known in zip(leads, stored, strict=True)}
+        self._earlier: list[KnownLead] = []
+
+    def add(self, known: KnownLead) -> None:
+        self._earlier.insert(0, known)
+
+    def find(
+        self, lead: Lead, account_id: str | None, keys: DedupeKeys | None = None
+    ) -> tuple[KnownLead, str] | None:
+        keys = keys if keys is not None else dedupe_keys(lead)
+        if not (keys.email_key or keys.phone or keys.name_key):
+            return None
+        index = LeadIndex()
+        for known in reversed((*self._earlier, *self._stored.get(lead.id or "", ()))):
+            index.add(known)
+        return index.find(lead, account_id, keys)
 
 
 def _state_rows(

@@ -3,7 +3,7 @@ sign-in, held by a key now and by a named user later; Prometheus counters folded
 decisions and SLA events as they are added, so a scrape reads a few rows.
 
 Revision ID: 0006_sessions_metrics
-Revises: 0004_lz4_decision_bodies
+Revises: 0005_config_parts
 Create Date: 2026-12-06 21:30:00.000000
 """
 
