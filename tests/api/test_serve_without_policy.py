@@ -53,6 +53,6 @@ def test_serve__without_a_policy_says_so_and_holds_the_first_lead(tmp_path: Path
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
-    assert "no policy is active" in out
+    assert "no active policy yet: leads are stored and held" in out
     assert response.status_code == 202
     assert [w["lead_id"] for w in waiting] == [response.json()["lead_id"]]

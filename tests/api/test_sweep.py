@@ -17,7 +17,7 @@ from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.templates import Templates
 from leadrouter.policies import service as policies
 from leadrouter.store import Database
-from leadrouter.worker import SWEEP_AFTER, Worker, policy_slas
+from leadrouter.worker import SWEEP_AFTER, Worker
 
 from .conftest import TUESDAY_3PM, FakeClock
 from .factories import REPS, lead, seed
@@ -31,7 +31,6 @@ def worker(database: Database, clock: FakeClock) -> Iterator[Worker]:
             clock=clock,
             deliverer=Deliverer(Endpoints(), client),
             templates=Templates(),
-            slas=policy_slas(),
             name="test-worker",
         )
 

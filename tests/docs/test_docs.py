@@ -78,6 +78,7 @@ SERVER_BLOCKS = {
     ("README.md", "createdb -h 127.0.0.1"),
     ("README.md", "leadrouter serve --demo"),
     ("notifications.md", "python -m aiosmtpd"),
+    ("metrics.md", "curl -s -X POST http://127.0.0.1:8000/v1/keys"),
 }
 FRESH_CLONE = {("README.md", "./run demo")}
 
@@ -297,8 +298,10 @@ def test_notifications_demo_block__breaches_escalates_and_reassigns(folder: Path
     body = shell_block("notifications.md", "python -m aiosmtpd").body
     serve_line = next(line for line in body.splitlines() if line.startswith("leadrouter serve"))
     worker_line = next(line for line in body.splitlines() if line.startswith("leadrouter worker"))
-    send = body[body.index("KEY=$(") : body.index("# 4.")]
-    write_sla = body[body.index("cat > sla.yaml") : body.index(worker_line)]
+    # Step 3 (a key, then the policy version with the SLA, uploaded and activated), step 4
+    # (the lead, whose answer alone is kept for the timeline's <id>).
+    activate = body[body.index("KEY=$(") : body.index("# 4.")]
+    send = body[body.index("# 4.") : body.index("# 5.")]
     timeline = next(line for line in body.splitlines() if "/timeline" in line)
     inbox = Inbox()
     smtp_port, port = free_port(), free_port()
@@ -308,11 +311,15 @@ def test_notifications_demo_block__breaches_escalates_and_reassigns(folder: Path
     try:
         with server(serve_line, folder, port):
             # Terminal 3; the key is kept in a file for the timeline, which comes at the end.
-            sent = bash(
-                _KEEP_ANSWERS + send.replace(":8000", f":{port}") + 'echo "$KEY" > .key', folder
+            active = bash(
+                _KEEP_ANSWERS + activate.replace(":8000", f":{port}") + 'echo "$KEY" > .key',
+                folder,
             )
+            assert active.returncode == 0, active.stdout + active.stderr
+            (folder / "answers.txt").unlink()
+            script = _KEEP_ANSWERS + "KEY=$(cat .key)\n" + send
+            sent = bash(script.replace(":8000", f":{port}"), folder)
             assert sent.returncode == 0, sent.stdout + sent.stderr
-            assert bash(write_sla, folder).returncode == 0
             worker = subprocess.Popen(
                 ["bash", "-c", "exec " + worker_line.replace(":1025", f":{smtp_port}")],
                 cwd=folder,
@@ -337,6 +344,27 @@ def test_notifications_demo_block__breaches_escalates_and_reassigns(folder: Path
     assert ["anna" in r for r in recipients[:2]] == [True, True], recipients
     assert "henrik" in recipients[2] and "ethan" in recipients[3], recipients
     assert "SLA_BREACHED" in shown.stdout and "SLA_REASSIGNED" in shown.stdout
+
+
+def test_metrics_block__gives_prometheus_a_key_that_scrapes_and_nothing_else(folder: Path):
+    block = shell_block("metrics.md", "curl -s -X POST http://127.0.0.1:8000/v1/keys")
+    port = free_port()
+    db = "sqlite:///metrics-doc.db"
+    with server(f"leadrouter serve --db {db} --workspace examples/acme", folder, port):
+        script = (
+            f"ADMIN_KEY=$(leadrouter keys create --db {db} --name admin --scope admin)\n"
+            + block.body.replace(":8000", f":{port}")
+            + "\nTOKEN=$(python -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])'"
+            " < answers.txt)\n"
+            f'command curl -s -o /dev/null -w "%{{http_code}} " -H "Authorization: Bearer $TOKEN" '
+            f"http://127.0.0.1:{port}/metrics\n"
+            f'command curl -s -o /dev/null -w "%{{http_code}}" -H "Authorization: Bearer $TOKEN" '
+            f"http://127.0.0.1:{port}/v1/leads/waiting\n"
+        )
+        done = bash(_KEEP_ANSWERS + script, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.endswith("200 403"), done.stdout
 
 
 # -------------------------------------------------------------------- a fresh clone

@@ -15,6 +15,7 @@ from leadrouter.dashboard.demo import FALLBACK_QUEUE, Routed, store_routed, stor
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.leads.models import DecisionRow
+from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, Trace
 from leadrouter.reports import counters
 from leadrouter.reports.counters import BREACHES, LATENCY, ROUTED, SETTLE
@@ -50,7 +51,8 @@ def route(db: Database, first: int, latencies: list[float], *, at: datetime = NO
             trace=Trace(),
         )
         received = decided - timedelta(seconds=latency)
-        routed.append(Routed(f"L{i}", {"email": f"b{i}@x.com"}, received, decision))
+        known = KnownLead(f"L{i}", decision.owner, f"b{i}@x.com", None, None, None)
+        routed.append(Routed(f"L{i}", {"email": f"b{i}@x.com"}, received, decision, known))
     with db.session() as session:
         store_routed(session, routed)
 

@@ -19,7 +19,7 @@ keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 # The scopes as the API names them (`keys.schemas.Scope`); a test keeps the two lists equal.
-SCOPES = ("leads:read", "leads:write", "config:read", "config:write", "admin")
+SCOPES = ("leads:read", "leads:write", "config:read", "config:write", "metrics:read", "admin")
 
 
 @keys_app.command("create")

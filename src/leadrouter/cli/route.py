@@ -88,7 +88,7 @@ def route(
 def print_summary(summary: Summary, out: Path, rejects: Path | None = None) -> None:
     from rich.table import Table
 
-    console.print(f"[bold]{summary.routed}[/] leads routed → {out}")
+    console.print(f"[bold]{summary.routed}[/] leads routed → {out}", soft_wrap=True)
     for title, counts in (("Rule", summary.by_rule), ("Destination", summary.by_destination)):
         table = Table(title=f"By {title.lower()}", title_justify="left")
         table.add_column(title)
@@ -110,7 +110,10 @@ def print_summary(summary: Summary, out: Path, rejects: Path | None = None) -> N
         console.print(table)
     if summary.bad_rows and rejects is not None:
         # Asked for a file: the rows are there, and `match` on the same CSV already listed them.
-        errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed[/] → {rejects}")
+        errors.print(
+            f"[bold red]{len(summary.bad_rows)} bad rows were not routed[/] → {rejects}",
+            soft_wrap=True,
+        )
     elif summary.bad_rows:
         errors.print(f"[bold red]{len(summary.bad_rows)} bad rows were not routed:[/]")
         for bad in summary.bad_rows[:50]:
