@@ -118,12 +118,12 @@ def test_least_loaded__compares_load_relative_to_capacity() -> None:
     assert picked(pool("ana", "bob"), the_team, state(loads=loads)) == "bob"
 
 
-def test_least_loaded__breaks_equal_ratios_by_fewest_open_leads_then_member_order() -> None:
+def test_least_loaded__breaks_equal_ratios_by_member_order() -> None:
     the_team = team(rep("ana", max_open=10), rep("bob", max_open=20), rep("cat", max_open=10))
     loads = {"ana": RepLoad(open=5), "bob": RepLoad(open=10), "cat": RepLoad(open=5)}
-    # All at 0.5: ana and cat have fewer open leads than bob; ana comes first in the pool.
-    assert picked(pool("bob", "cat", "ana"), the_team, state(loads=loads)) == "cat"
-    assert picked(pool("bob", "ana", "cat"), the_team, state(loads=loads)) == "ana"
+    # All at 0.5: the first member of the pool gets the lead, whatever their open count.
+    assert picked(pool("bob", "cat", "ana"), the_team, state(loads=loads)) == "bob"
+    assert picked(pool("cat", "ana", "bob"), the_team, state(loads=loads)) == "cat"
 
 
 def test_least_loaded__never_picks_a_member_with_a_zero_cap() -> None:

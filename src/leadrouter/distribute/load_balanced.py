@@ -7,7 +7,7 @@ with one open lead (1.0): set caps on everyone in a pool to compare like with li
 are broken by round-robin order from the cursor, so a pool of idle reps rotates instead of
 always feeding the first; the cursor advances like round-robin. `least_loaded` ranks the same
 way for "assign anyway" overflow, relaxing working hours and caps but never availability
-(inactive, out of office) or a cap of 0, with ties to the fewest open leads, then member order.
+(inactive, out of office) or a cap of 0, with equal loads going to the first in member order.
 Pure: returns a new PoolState, never mutates one.
 """
 
@@ -81,18 +81,18 @@ def least_loaded(pool: Pool, team: Team, state: RoutingState, now: datetime) -> 
 
     Only working hours and caps are relaxed, because the policy said so (`when_full:
     least_loaded`): inactive and out-of-office members, and members with a cap of 0, are never
-    picked. Among the others the lowest load ratio wins (see `load_ratio`), then the fewest open
-    leads, then the first in member order: a deterministic rule that needs no state.
+    picked. Among the others the lowest load ratio wins (see `load_ratio`), equal ratios going to
+    the first in member order: a deterministic rule that needs no state.
     """
     instant = Instant(now)
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, int] | None = None
     chosen: Seat | None = None
     for index, seat in enumerate(seats_of(pool, team)):
         rep = seat.rep
         if rep is None or blocker(rep, None, NO_LOAD, instant, False) is not None:
             continue
         load = state.loads.get(seat.id, NO_LOAD)
-        rank = (load_ratio(rep, load, seat.weight), load.open, index)
+        rank = (load_ratio(rep, load, seat.weight), index)
         if best is None or rank < best:
             best, chosen = rank, seat
     if chosen is None:
