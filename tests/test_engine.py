@@ -236,3 +236,71 @@ def test_route__every_lead_gets_an_owner_or_a_queue(lead, hour, loads):
     else:
         assert decision.queue in snap.team.queues
     assert not any(n.code is Reason.ROUTING_ERROR for n in decision.trace.notes)
+
+
+# Issue 17, bugs 1 and 2: availability is absolute and a cap of 0 takes no leads, whatever the
+# route (overflow "assign anyway", named rep, owner); only hours and caps may be relaxed.
+HOLIDAY_TEAM = """
+reps:
+  - {id: ana, name: Ana Souza, email: ana@acme.example, timezone: America/New_York,
+     working_hours: {mon-fri: "09:00-17:00"}, max_open: 40}
+  - {id: hol, name: Hal Holiday, email: hal@acme.example, max_open: 40,
+     out_of_office: [{from: 2026-12-20, to: 2027-01-04, note: holiday}]}
+  - {id: zed, name: Zed Zero, email: zed@acme.example, max_open: 0}
+  - {id: gone, name: Gone Away, email: gone@acme.example, active: false}
+pools:
+  - {id: public, name: Public sector, members: [hol, zed, gone, ana]}
+  - {id: away, name: Nobody available, members: [hol, zed, gone]}
+queues:
+  - {id: unrouted, name: Unrouted leads, fallback: true}
+"""
+HOLIDAY_POLICY = """
+version: "t-17"
+name: Availability
+fallback_queue: unrouted
+rules:
+  - {id: nobody, when: country == "FR", route: pool away}
+  - {id: zero, when: country == "DE", route: rep zed}
+  - {id: public, route: pool public}
+"""
+BOXING_DAY_3_UTC = datetime(2026, 12, 26, 3, 0, tzinfo=UTC)
+
+
+def _holiday_snapshot(**loads: int) -> Snapshot:
+    state = RoutingState(loads={rep: RepLoad(open=n) for rep, n in loads.items()})
+    return snapshot(HOLIDAY_POLICY, HOLIDAY_TEAM, state=state)
+
+
+def test_route__assign_anyway_overflow_never_picks_an_out_of_office_rep():
+    # hol (0 open, on holiday) used to get the lead over ana (4 open, off shift at 22:00).
+    decision = route({**HOT, "country": "US"}, _holiday_snapshot(ana=4), BOXING_DAY_3_UTC)
+
+    assert (decision.kind, decision.owner, decision.pool) == (Kind.REP, "ana", "public")
+    checks = {c.rep: c for c in decision.trace.reps if c.reason is not Reason.ASSIGNED_ANYWAY}
+    assert checks["hol"].reason is Reason.REP_OUT_OF_OFFICE
+    assert checks["zed"].reason is Reason.CAPACITY_FULL
+    assert checks["gone"].reason is Reason.REP_INACTIVE
+    anyway = next(c for c in decision.trace.reps if c.reason is Reason.ASSIGNED_ANYWAY)
+    assert anyway.rep == "ana"
+    assert "assigned anyway despite: outside working hours" in anyway.detail
+
+
+def test_route__assign_anyway_with_nobody_available_goes_to_the_fallback_queue_with_reason():
+    decision = route({**HOT, "country": "FR"}, _holiday_snapshot(), BOXING_DAY_3_UTC)
+
+    assert (decision.kind, decision.owner, decision.queue) == (Kind.QUEUE, None, "unrouted")
+    assert (decision.rule, decision.pool, decision.fallback) == ("nobody", "away", True)
+    assert decision.effects.assigned_rep is None
+    assert any(
+        "no member is available even ignoring hours and caps" in n.message
+        for n in decision.trace.notes
+    )
+
+
+def test_route__a_named_rep_with_a_zero_cap_takes_no_leads():
+    # `rep zed` ignores caps, as owner routes do, but a cap of 0 means "takes no leads".
+    decision = route({**HOT, "country": "DE"}, _holiday_snapshot(), TUESDAY_15_UTC)
+
+    assert decision.owner == "hol" and decision.rule == "public"  # back in office in November
+    zed = next(c for c in decision.trace.reps if c.rep == "zed")
+    assert (zed.reason, zed.detail) == (Reason.CAPACITY_FULL, "max_open 0: takes no leads")

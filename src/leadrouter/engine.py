@@ -336,14 +336,23 @@ def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
             Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}")
         )
         return _from_pool(run, spill.target, overflow=True, seen=seen)
-    rep_id = least_loaded(pool, run.snapshot.team, run.snapshot.state)
-    if rep_id is None:
-        return None
-    run.reps.append(RepCheck(rep_id, pool.id, Reason.ASSIGNED_ANYWAY, "least loaded active member"))
+    anyway = least_loaded(pool, run.snapshot.team, run.snapshot.state, run.now)
+    if anyway is None:
+        # Availability is never relaxed: with nobody available at all, people must look at it.
+        queue = run.snapshot.policy.fallback_queue
+        run.notes.append(
+            Note(
+                Reason.FALLBACK,
+                f"pool {pool.name} is full and no member is available even ignoring hours and "
+                f"caps (inactive, out of office or a cap of 0): fallback queue {queue}",
+            )
+        )
+        return _Outcome(Kind.QUEUE, None, queue, pool.id)
+    run.reps.append(RepCheck(anyway.rep, pool.id, Reason.ASSIGNED_ANYWAY, anyway.detail))
     run.notes.append(
-        Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {rep_id}")
+        Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {anyway.rep}")
     )
-    return _Outcome(Kind.REP, rep_id, None, pool.id)
+    return _Outcome(Kind.REP, anyway.rep, None, pool.id)
 
 
 def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _Outcome) -> Decision:

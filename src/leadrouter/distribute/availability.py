@@ -1,7 +1,10 @@
 """Whether a rep can take a lead at a given instant, and if not, the first reason why.
 
 The checks run in a fixed order (inactive, out of office, working hours, open-lead capacity,
-daily cap) so that a trace always names the most fundamental blocker. Working hours are read in
+daily cap) so that a trace always names the most fundamental blocker. Availability (active, not
+out of office) is absolute: no caller can relax it. Working hours and caps can be relaxed by the
+caller (an account owner keeps leads after hours and however busy), except a cap of 0, which
+means "takes no leads" and blocks even when capacity is relaxed. Working hours are read in
 the rep's own time zone, so DST changes and overnight shifts are handled by the zone database,
 not by offsets, with the weeks and zones of `policy.hours` (which the SLA ladder counts deadlines
 with too). Pure: `now` is an argument, nothing here reads the clock, does I/O or mutates a value
@@ -41,7 +44,7 @@ def unavailable(
     """None when the rep can take a lead at `now`, else (reason, detail) for the first blocker.
 
     `hours=False` ignores working hours; `capacity=False` ignores both the open-lead cap and the
-    daily cap (an account owner keeps their leads however busy they are).
+    daily cap (an account owner keeps their leads however busy they are), except a cap of 0.
     """
     week = week_of(rep.working_hours) if hours and rep.working_hours is not None else None
     return blocker(rep, week, load, Instant(now), capacity)
@@ -62,11 +65,20 @@ def blocker(
         if not week.covers(local):
             return Reason.OUTSIDE_WORKING_HOURS, week.outside(local, rep.timezone)
     if not capacity:
-        return None
+        return takes_no_leads(rep)
     if rep.max_open is not None and load.open >= rep.max_open:
         return Reason.CAPACITY_FULL, f"{load.open}/{rep.max_open} open leads"
     if rep.max_per_day is not None:
         today = load.today_on(now.local(rep.timezone).clock.date())
         if today >= rep.max_per_day:
             return Reason.DAILY_CAP_REACHED, f"{today}/{rep.max_per_day} leads today"
+    return None
+
+
+def takes_no_leads(rep: Rep) -> Block | None:
+    """A cap of 0 (open leads or leads per day): the rep takes no leads at all, whoever asks."""
+    if rep.max_open == 0:
+        return Reason.CAPACITY_FULL, "max_open 0: takes no leads"
+    if rep.max_per_day == 0:
+        return Reason.DAILY_CAP_REACHED, "max_per_day 0: takes no leads"
     return None

@@ -6,16 +6,28 @@ half the open leads. A capped rep at 49/50 (0.98) thus counts as less loaded tha
 with one open lead (1.0): set caps on everyone in a pool to compare like with like. Equal loads
 are broken by round-robin order from the cursor, so a pool of idle reps rotates instead of
 always feeding the first; the cursor advances like round-robin. `least_loaded` ranks the same
-way for "assign anyway" overflow. Pure: returns a new PoolState, never mutates one.
+way for "assign anyway" overflow, relaxing working hours and caps but never availability
+(inactive, out of office) or a cap of 0, with equal loads going to the first in member order.
+Pure: returns a new PoolState, never mutates one.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from datetime import datetime
 
-from leadrouter.distribute.availability import Block
-from leadrouter.distribute.roster import NO_LOAD, Pick, Roster
+from leadrouter.distribute.availability import Block, Instant, blocker
+from leadrouter.distribute.roster import NO_LOAD, Pick, Roster, Seat, seats_of
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepLoad, RoutingState, Team
+
+
+@dataclass(frozen=True, slots=True)
+class Overflowed:
+    """Who an "assign anyway" overflow picked, and the trace's sentence saying what it relaxed."""
+
+    rep: str
+    detail: str
 
 
 def load_ratio(rep: Rep, load: RepLoad, weight: int) -> float:
@@ -64,18 +76,34 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current))
 
 
-def least_loaded(pool: Pool, team: Team, state: RoutingState) -> str | None:
-    """The active member with the lowest load ratio, ties by member order; None if none active.
+def least_loaded(pool: Pool, team: Team, state: RoutingState, now: datetime) -> Overflowed | None:
+    """The member an "assign anyway" overflow gives the lead to; None when nobody is available.
 
-    For "assign anyway" overflow: absences, working hours and caps are deliberately ignored.
+    Only working hours and caps are relaxed, because the policy said so (`when_full:
+    least_loaded`): inactive and out-of-office members, and members with a cap of 0, are never
+    picked. Among the others the lowest load ratio wins (see `load_ratio`), equal ratios going to
+    the first in member order: a deterministic rule that needs no state.
     """
-    best: str | None = None
-    best_ratio = math.inf
-    for rep_id in pool.members:
-        rep = team.reps.get(rep_id)
-        if rep is None or not rep.active:
+    instant = Instant(now)
+    best: tuple[float, int] | None = None
+    chosen: Seat | None = None
+    for index, seat in enumerate(seats_of(pool, team)):
+        rep = seat.rep
+        if rep is None or blocker(rep, None, NO_LOAD, instant, False) is not None:
             continue
-        ratio = load_ratio(rep, state.loads.get(rep_id, NO_LOAD), pool.weight(rep_id))
-        if best is None or ratio < best_ratio:
-            best, best_ratio = rep_id, ratio
-    return best
+        load = state.loads.get(seat.id, NO_LOAD)
+        rank = (load_ratio(rep, load, seat.weight), index)
+        if best is None or rank < best:
+            best, chosen = rank, seat
+    if chosen is None:
+        return None
+    rep = chosen.rep
+    assert rep is not None  # only seats with a rep are ranked
+    load = state.loads.get(chosen.id, NO_LOAD)
+    detail = f"least loaded available member: {_load_text(rep, load, chosen.weight)} open"
+    hours = blocker(rep, chosen.week, load, instant, False)
+    cap = blocker(rep, None, load, instant, True)
+    relaxed = [block[1] for block in (hours, cap) if block is not None]
+    if relaxed:
+        detail += f"; assigned anyway despite: {'; '.join(relaxed)}"
+    return Overflowed(chosen.id, detail)
