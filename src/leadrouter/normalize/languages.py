@@ -1,7 +1,7 @@
 """Language names, codes and locale tags to ISO 639-1 ("German", "Deutsch", "de-DE" -> "de").
 
-Reps declare their languages as ISO 639-1 codes, so a lead's language must be one too. Built once
-at import from pycountry.languages (the 184 languages that have a two-letter code: their names,
+Reps declare their languages as ISO 639-1 codes, so a lead's language must be one too. Built once,
+at first use, from pycountry.languages (the 184 languages that have a two-letter code: their names,
 alpha-3 and bibliographic codes) plus the languages' names for themselves. A locale tag is read
 by its language part ("pt_BR" -> "pt"). This module must never return a code that is not ISO
 639-1.
@@ -10,7 +10,7 @@ by its language part ("pt_BR" -> "pt"). This module must never return a code tha
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -82,7 +82,9 @@ def _build() -> dict[str, str]:
     return table
 
 
-_BY_KEY: dict[str, str] = _build()
+# Built at the first lead that names a language, not at import: a CLI command that reads no
+# lead (`policy check`, `--help`) does not pay for pycountry's 7,000 languages.
+_by_key = cache(_build)
 
 
 @lru_cache(maxsize=1024)
@@ -93,4 +95,4 @@ def language_code(text: str) -> str | None:
     locale = _LOCALE.match(lowered)
     if locale:
         lowered = locale.group(1)
-    return _BY_KEY.get(fold(lowered))
+    return _by_key().get(fold(lowered))

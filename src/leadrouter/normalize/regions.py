@@ -1,16 +1,17 @@
 """States, provinces and other subdivisions to ISO 3166-2 codes ("California" -> "US-CA").
 
-Built once at import from pycountry.subdivisions, per country: the code's own suffix ("CA"), the
-full code ("US-CA"), every name, and an alias table for English names of local-language entries
-("Bavaria" for "Bayern") and postal abbreviations ("Calif."). Top-level subdivisions win over
-lower levels when two fold to the same key. Without a country only a full code or a name that
-exists in exactly one country is accepted: this module must never pick a country for "CA".
+Built once, at first use, from pycountry.subdivisions, per country: the code's own suffix
+("CA"), the full code ("US-CA"), every name, and an alias table for English names of
+local-language entries ("Bavaria" for "Bayern") and postal abbreviations ("Calif."). Top-level
+subdivisions win over lower levels when two fold to the same key. Without a country only a full
+code or a name that exists in exactly one country is accepted: this module must never pick a
+country for "CA".
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -121,17 +122,22 @@ def _build() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     return dict(by_country), unique
 
 
-_BY_COUNTRY, _UNIQUE_NAMES = _build()
-_ALL_CODES: frozenset[str] = frozenset(s.code for s in pycountry.subdivisions)
+@cache
+def _tables() -> tuple[dict[str, dict[str, str]], dict[str, str], frozenset[str]]:
+    """The tables, built at the first state read, not at import (a CLI command that reads no
+    lead does not pay for pycountry's 5,000 subdivisions)."""
+    by_country, unique = _build()
+    return by_country, unique, frozenset(s.code for s in pycountry.subdivisions)
 
 
 @lru_cache(maxsize=4096)
 def subdivision_code(text: str, country: str | None) -> str | None:
     """ISO 3166-2 code of a state or province, within `country` (alpha-2) when given."""
+    by_country, unique_names, all_codes = _tables()
     upper = text.strip().upper()
-    if upper in _ALL_CODES:
+    if upper in all_codes:
         return upper if country is None or upper.startswith(country + "-") else None
     key = fold(text)
     if country is None:
-        return _UNIQUE_NAMES.get(key)
-    return _BY_COUNTRY.get(country, {}).get(key)
+        return unique_names.get(key)
+    return by_country.get(country, {}).get(key)
