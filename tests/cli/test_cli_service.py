@@ -193,7 +193,10 @@ def test_keys_create__an_unknown_scope_names_the_choices(db_url: str):
     result = runner.invoke(app, args)
 
     assert result.exit_code == 2
-    assert "choose from leads:read, leads:write, config:read, config:write, admin" in result.output
+    assert (
+        "choose from leads:read, leads:write, config:read, config:write, metrics:read, admin"
+        in result.output
+    )
 
 
 def test_start_up__seeds_an_empty_database_then_says_a_second_workspace_was_not_loaded(
