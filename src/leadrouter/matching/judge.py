@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.matching.lookup import Hit
@@ -198,12 +199,19 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     if not name.legal_form or index._entry_weight[entry] >= _DISTINCTIVE:
         return None
     # The account's legal form is read again only here: a build keeps no form per name.
-    written = read_company_name(index._entry_text[entry])
-    if written is None or not written.legal_form:
+    written = _legal_form(index._entry_text[entry])
+    if not written:
         return None
-    if (set(name.legal_form.split()) & set(written.legal_form.split())) - {"&"}:
+    if (set(name.legal_form.split()) & set(written.split())) - {"&"}:
         return None
-    return f"legal form {name.legal_form!r} differs from the account's {written.legal_form!r}"
+    return f"legal form {name.legal_form!r} differs from the account's {written!r}"
+
+
+@lru_cache(maxsize=4096)
+def _legal_form(text: str) -> str:
+    """The legal form an account name is written with, "" for none (the same names recur)."""
+    written = read_company_name(text)
+    return written.legal_form if written is not None else ""
 
 
 def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
