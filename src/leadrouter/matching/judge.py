@@ -41,6 +41,7 @@ _COUNTRY_AND_FORM_DIFFER = 0.2  # a name match alone stays below WEAK, with a ph
 # as likely another Acme.
 _DISTINCTIVE = 15.0
 _PHONE_AGREES = 0.05
+MOST_ADDED = _COUNTRY_AGREES + _PHONE_AGREES  # the most a name-only match gains over its score
 _NAME_RESEMBLES = 0.8  # name score from which a name supports a domain match
 _TIE_MARGIN = 0.015  # candidates closer than this are a tie
 _LOST_SHOWN = 2  # accounts that lost, named in the reason
