@@ -737,6 +737,7 @@ def test_match__the_chosen_accounts_reason_is_written_from_its_evidence() -> Non
 
     assert result.match is not None and matched_id(result) == "d"
     assert result.match.reason == (
-        "domain initech.com of the email belongs to Initech (d); company 'Penetrode Widgets' does not resemble "
-        "'Initech'; country US agrees; phone +14155550100 agrees"
+        "domain initech.com of the email belongs to Initech (d); "
+        "company 'Penetrode Widgets' does not resemble 'Initech'; "
+        "country US agrees; phone +14155550100 agrees"
     )
