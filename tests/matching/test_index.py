@@ -714,3 +714,30 @@ def test_match__initials_alone_are_a_grey_zone_match_with_the_words_in_the_trace
     assert result.match is not None
     assert not result.match.strong
     assert "'CMU' ~ 'Carnegie Mellon University'" in result.match.reason
+
+
+def test_match__the_chosen_accounts_reason_is_written_from_its_evidence() -> None:
+    # Reasons are put into words only for the account chosen (`judge.explain`): all the
+    # evidence that weighed must still be there, in order.
+    index = AccountIndex.build(
+        [
+            account("d", "Initech", "initech.com", country="US", phone="+14155550100"),
+            account("n", "Vandelay Industries", country="GB"),
+        ]
+    )
+
+    result = index.match(
+        lead(
+            email="jo@initech.com",
+            company="Penetrode Widgets",
+            country="United States",
+            phone="+1 415 555 0100",
+        )
+    )
+
+    assert result.match is not None and matched_id(result) == "d"
+    assert result.match.reason == (
+        "domain initech.com of the email belongs to Initech (d); "
+        "company 'Penetrode Widgets' does not resemble 'Initech'; "
+        "country US agrees; phone +14155550100 agrees"
+    )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrouter.matching import lookup
-from leadrouter.matching.judge import TIE_BREAKERS, MatchResult, decide, judge
+from leadrouter.matching.judge import MOST_ADDED, TIE_BREAKERS, MatchResult, decide, judge
 from leadrouter.matching.names import company_name
 from leadrouter.matching.tables import Tables, no_cycle_collection, tops
 from leadrouter.model import Account, Lead, Note, Reason
@@ -191,9 +191,13 @@ class AccountIndex:
             )
         name_hits = lookup.name_hits(self, name) if name is not None else {}
 
+        # A name alone that stays below the weak bar with every bonus cannot be a candidate nor
+        # a country conflict (whose name scores at least weak): most names compared, not judged.
+        floor = self.weak - MOST_ADDED - 0.001
         judged = [
             judge(self, i, domain_hits.get(i), name_hits.get(i), company, name, fields)
             for i in {**domain_hits, **name_hits}
+            if i in domain_hits or name_hits[i][0].score >= floor
         ]
         candidates = [c for c in judged if c.confidence >= self.weak]
         if not candidates:

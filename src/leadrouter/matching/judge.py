@@ -9,7 +9,8 @@ writes the notes, naming the accounts that lost. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.matching.lookup import Hit
@@ -40,6 +41,7 @@ _COUNTRY_AND_FORM_DIFFER = 0.2  # a name match alone stays below WEAK, with a ph
 # as likely another Acme.
 _DISTINCTIVE = 15.0
 _PHONE_AGREES = 0.05
+MOST_ADDED = _COUNTRY_AGREES + _PHONE_AGREES  # the most a name-only match gains over its score
 _NAME_RESEMBLES = 0.8  # name score from which a name supports a domain match
 _TIE_MARGIN = 0.015  # candidates closer than this are a tie
 _LOST_SHOWN = 2  # accounts that lost, named in the reason
@@ -77,6 +79,19 @@ class Candidate:
     country_agrees: bool
     country_conflict: bool = False  # only the country kept this name match below the weak bar
     paired: frozenset[str] = frozenset()  # the account's words the lead's company has
+    evidence: _Evidence | None = field(default=None, compare=False)  # for `explain`
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What `explain` needs to put a candidate's weighing into words."""
+
+    domain: str | None
+    name_hit: Hit | None
+    company: str | None
+    lead_country: str | None
+    form: str | None  # why the lead is another company (legal form), see `_other_legal_form`
+    phone: str | None  # the phone that agrees
 
 
 def judge(
@@ -100,57 +115,79 @@ def judge(
     if name is None:
         company = None
     account = index._accounts[i]
-    reasons: list[str] = []
     name_score = name_hit[0].score if name_hit else 0.0
-    if name_hit is not None:
-        shown = index._entry_text[name_hit[1]]
-        detail = name_hit[0].describe()
-        detail = f"; {detail}" if detail else ""
-        reasons.append(f"company {company!r} ~ {shown!r} (score {name_score:.2f}{detail})")
     if domain is not None:
-        reasons.insert(0, f"{domain} belongs to {account.name} ({account.id})")
         if company is None:
             confidence, method = _DOMAIN_ONLY, "domain"
         elif name_score >= _NAME_RESEMBLES:
             confidence, method = _DOMAIN_AND_NAME, "name+domain"
         else:
             confidence, method = _DOMAIN_NAME_DIFFERS, "domain"
-            if name_hit is None:
-                reasons.append(f"company {company!r} does not resemble {account.name!r}")
     else:
         confidence, method = min(name_score, _NAME_CAP), "name"
     lead_country, country = fields.get("country"), account.country
     country_agrees = bool(lead_country) and lead_country == country
     country_conflict = False
+    form = None
     if country_agrees:
         confidence += _COUNTRY_AGREES
-        reasons.append(f"country {country} agrees")
     elif lead_country and country and domain is None:
         # A global company's staff write from everywhere: only a name match pays for this.
-        reasons.append(f"country {lead_country} differs from the account's {country}")
         form = _other_legal_form(index, name_hit, name) if name_hit and name else None
         if form is None:
             confidence -= _COUNTRY_DIFFERS
         else:
             confidence -= _COUNTRY_AND_FORM_DIFFER
-            reasons.append(form)
             country_conflict = True
     phone = fields.get("phone")
-    if phone and phone == account.phone:
+    phone_agrees = bool(phone) and phone == account.phone
+    if phone_agrees:
         confidence += _PHONE_AGREES
-        reasons.append(f"phone {phone} agrees")
     confidence = round(min(confidence, _DOMAIN_AND_NAME), 3)
     return Candidate(
         i,
         confidence,
         method,
-        tuple(reasons),
+        (),
         domain is not None,
         name_score,
         country_agrees,
         country_conflict and confidence < index.weak and name_score >= index.weak,
         frozenset(name_hit[0].paired) if name_hit else frozenset(),
+        _Evidence(domain, name_hit, company, lead_country, form, phone if phone_agrees else None),
     )
+
+
+def explain(index: AccountIndex, c: Candidate) -> tuple[str, ...]:
+    """The reasons in words for a candidate's confidence, as `judge` weighed it.
+
+    Written only for the account chosen: a lead compares about ten names, and the words (with the
+    description of which words paired) cost more than the weighing.
+    """
+    why = c.evidence
+    if why is None:
+        return c.reasons
+    account = index._accounts[c.index]
+    reasons: list[str] = []
+    name_hit, company = why.name_hit, why.company
+    if name_hit is not None:
+        shown = index._entry_text[name_hit[1]]
+        detail = name_hit[0].describe()
+        detail = f"; {detail}" if detail else ""
+        reasons.append(f"company {company!r} ~ {shown!r} (score {c.name_score:.2f}{detail})")
+    if why.domain is not None:
+        reasons.insert(0, f"{why.domain} belongs to {account.name} ({account.id})")
+        if company is not None and c.name_score < _NAME_RESEMBLES and name_hit is None:
+            reasons.append(f"company {company!r} does not resemble {account.name!r}")
+    if c.country_agrees:
+        reasons.append(f"country {account.country} agrees")
+    elif why.lead_country and account.country and why.domain is None:
+        reasons.append(f"country {why.lead_country} differs from the account's {account.country}")
+        if why.form is not None:
+            reasons.append(why.form)
+    if why.phone is not None:
+        reasons.append(f"phone {why.phone} agrees")
+    return tuple(reasons)
 
 
 def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> str | None:
@@ -163,12 +200,19 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     if not name.legal_form or index._entry_weight[entry] >= _DISTINCTIVE:
         return None
     # The account's legal form is read again only here: a build keeps no form per name.
-    written = read_company_name(index._entry_text[entry])
-    if written is None or not written.legal_form:
+    written = _legal_form(index._entry_text[entry])
+    if not written:
         return None
-    if (set(name.legal_form.split()) & set(written.legal_form.split())) - {"&"}:
+    if (set(name.legal_form.split()) & set(written.split())) - {"&"}:
         return None
-    return f"legal form {name.legal_form!r} differs from the account's {written.legal_form!r}"
+    return f"legal form {name.legal_form!r} differs from the account's {written!r}"
+
+
+@lru_cache(maxsize=4096)
+def _legal_form(text: str) -> str:
+    """The legal form an account name is written with, "" for none (the same names recur)."""
+    written = read_company_name(text)
+    return written.legal_form if written is not None else ""
 
 
 def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
@@ -200,6 +244,7 @@ def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]
         for c in pool[1:]
         if best.confidence - c.confidence < _TIE_MARGIN and not c.paired < best.paired
     ]
+    best = replace(best, reasons=explain(index, best))
     rival = None
     if by_domain:
         rival = max(

@@ -338,8 +338,11 @@ def _pair_joined(
     """
     size = len(tokens)
     free_lead = set(unpaired_lead)
+    # Every way to pair starts with an account word of the same first letter: most lead words
+    # have none among the free account words and are passed over at once.
+    firsts = {tokens[j][0] for j in range(size) if not taken[j]}
     for p in sorted(unpaired_lead):
-        if p not in free_lead:
+        if p not in free_lead or lead[p][0][0] not in firsts:
             continue
         text, weight, _, known, _ = lead[p]
         run: tuple[int, ...] = ()
