@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
+from leadrouter.distribute import least_loaded, local_day, pick_rep
+from leadrouter.distribute.owner import met, owner_blocker
 from leadrouter.model import (
     AccountMatch,
     Decision,
@@ -38,6 +39,7 @@ from leadrouter.model import (
 )
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
+from leadrouter.policy.owner_terms import OwnerTerms
 
 _NO_EFFECTS = Effects()
 _QUEUE_KINDS = {
@@ -249,7 +251,7 @@ def _take(run: _Run, route_: Route, rule: CompiledRule, *, primary: bool) -> _Ou
     if rep_id is None:
         run.notes.append(Note(Reason.OWNER_MISSING, why))
         return None
-    return _to_rep(run, rep_id, why)
+    return _to_rep(run, rep_id, why, rule.owner if route_ is rule.route else None)
 
 
 def _named_rep(run: _Run, route_: Route) -> tuple[str | None, str]:
@@ -273,22 +275,27 @@ def _named_rep(run: _Run, route_: Route) -> tuple[str | None, str]:
     return account.owner, f"owner of account {account.name} ({account.id})"
 
 
-def _to_rep(run: _Run, rep_id: str, why: str) -> _Outcome | None:
-    """Assign to one rep if active and not out of office (owners keep leads after hours)."""
+def _to_rep(run: _Run, rep_id: str, why: str, terms: OwnerTerms | None = None) -> _Outcome | None:
+    """Assign to one rep if active and not out of office (owners keep leads after hours), and
+    meeting the rule's `owner:` terms when it has some."""
     rep = run.snapshot.team.reps.get(rep_id)
     if rep is None:
         run.reps.append(RepCheck(rep_id, None, Reason.REP_UNKNOWN, f"{why}: not on the team"))
         run.notes.append(Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep_id}, is not on the team"))
         return None
     load = run.snapshot.state.load(rep_id)
-    blocked = unavailable(rep, load, run.now, hours=False, capacity=False)
+    blocked = owner_blocker(rep, run.snapshot.team, load, run.now, terms)
     if blocked is not None:
         reason, detail = blocked
         run.reps.append(RepCheck(rep_id, None, reason, detail))
-        run.notes.append(
-            Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep.name}, is unavailable: {detail}")
-        )
+        if terms is not None:
+            note = f"{why}, {rep.name}, not used: {detail} (owner terms: {terms})"
+            run.notes.append(Note(Reason.OWNER_NOT_ELIGIBLE, note))
+        else:
+            note = f"{why}, {rep.name}, is unavailable: {detail}"
+            run.notes.append(Note(Reason.OWNER_UNAVAILABLE, note))
         return None
+    why += met(rep, load, terms)
     run.reps.append(RepCheck(rep_id, None, Reason.REP_SELECTED, why))
     run.notes.append(Note(Reason.OWNER_ASSIGNED, f"assigned to {rep.name}: {why}"))
     return _Outcome(Kind.REP, rep_id)

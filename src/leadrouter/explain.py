@@ -27,6 +27,7 @@ _REP_WORDS: dict[Reason, str] = {
     Reason.DAILY_CAP_REACHED: "skipped: daily cap reached",
     Reason.NOT_NEXT_IN_TURN: "available, not next in turn",
     Reason.HIGHER_LOAD: "available, higher load",
+    Reason.OWNER_NOT_ELIGIBLE: "skipped: does not meet the rule's owner terms",
 }
 
 

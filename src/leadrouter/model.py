@@ -94,6 +94,7 @@ class Reason(StrEnum):
     OWNER_ASSIGNED = "OWNER_ASSIGNED"
     OWNER_MISSING = "OWNER_MISSING"
     OWNER_UNAVAILABLE = "OWNER_UNAVAILABLE"
+    OWNER_NOT_ELIGIBLE = "OWNER_NOT_ELIGIBLE"  # the owner does not meet the rule's `owner:` terms
     PARENT_OWNER = "PARENT_OWNER"
     OWNER_STICKY = "OWNER_STICKY"
     MANUAL_ASSIGNMENT = "MANUAL_ASSIGNMENT"  # a person assigned the lead (dashboard, API)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import EMPTY, FieldType, RuleCheck
+from leadrouter.policy.owner_terms import OwnerTerms
 from leadrouter.policy.scan import RuleScan
 from leadrouter.policy.sla import NO_SLAS, SlaPolicy
 from leadrouter.scoring import ScoringModel
@@ -90,6 +91,7 @@ class CompiledRule:
     route: Route
     otherwise: Route | None = None
     line: int = 0
+    owner: OwnerTerms | None = None  # what an owner route's owner must meet (`owner:` terms)
     # Per clause: the one field it reads (None: several), the clause, and a memo of the values
     # it read -> None when it held, else the RuleCheck saying it was false. Most rules miss for
     # every lead and the same few values recur, so a rule usually costs a lookup per clause

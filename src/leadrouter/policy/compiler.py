@@ -23,7 +23,7 @@ from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, 
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
-from leadrouter.policy.routes import always_decides, otherwise_problem, parse_route
+from leadrouter.policy.routes import always_decides, otherwise_problem, owner_terms, parse_route
 from leadrouter.policy.sla import compile_sla
 from leadrouter.policy.source import Document, Node, describe, plain, read_source
 from leadrouter.policy.territories import Territory, compile_territory
@@ -33,6 +33,7 @@ _REQUIRED = ("version", "fallback_queue", "rules")
 _OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
+_RULE_KEYS = ("when", "otherwise", "owner")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
 _KINDS = tuple(kind.value for kind in Kind)
 # Test cases without `at` route on a Monday afternoon in UTC, when most teams are working.
@@ -193,7 +194,7 @@ class _PolicyCompiler:
         catch_all: str | None = None
         last: tuple[Node, bool, Route | None] | None = None
         for item in items:
-            keys = doc.mapping(item, required=("id", "route"), optional=("when", "otherwise"))
+            keys = doc.mapping(item, required=("id", "route"), optional=_RULE_KEYS)
             if keys is None:
                 last = None
                 continue
@@ -205,6 +206,7 @@ class _PolicyCompiler:
             unconditional = condition is not None and condition.always
             route = parse_route(doc, keys["route"], self.team) if "route" in keys else None
             otherwise = self.otherwise(keys.get("otherwise"), route)
+            terms = owner_terms(doc, keys.get("owner"), route, self.team)
             if catch_all is not None:
                 doc.error(
                     keys.get("id", item),
@@ -213,7 +215,9 @@ class _PolicyCompiler:
             elif unconditional and route is not None and always_decides(route, otherwise):
                 catch_all = rule_id or item.path
             if rule_id is not None and condition is not None and route is not None:
-                compiled.append(CompiledRule(rule_id, condition, route, otherwise, item.line))
+                compiled.append(
+                    CompiledRule(rule_id, condition, route, otherwise, item.line, terms)
+                )
             last = (item, unconditional, route)
         # A last rule with a wrong route or shape is reported already; no need to say more.
         if catch_all is None and last is not None and last[2] is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from leadrouter.model import Team
 from leadrouter.policy.compiled import Route, RouteKind
+from leadrouter.policy.owner_terms import OwnerTerms, parse_owner_terms
 from leadrouter.policy.source import Document, Node, did_you_mean
 
 _OWNERS = {
@@ -78,3 +79,19 @@ def otherwise_problem(route: Route, otherwise: Route) -> str | None:
 def always_decides(route: Route, otherwise: Route | None) -> bool:
     """Whether a rule with this route always takes the lead once its condition holds."""
     return route.kind not in MAY_FAIL or (otherwise is not None and otherwise.kind not in MAY_FAIL)
+
+
+def owner_terms(
+    doc: Document, node: Node | None, route: Route | None, team: Team
+) -> OwnerTerms | None:
+    """A rule's `owner:` terms (None when absent); only owner routes take them."""
+    if node is None:
+        return None
+    if route is not None and route.kind not in _OWNERS.values():
+        doc.error(
+            node,
+            f"'owner' applies to owner routes ({', '.join(_OWNERS)}), not '{route}'",
+            at_key=True,
+        )
+        return None
+    return parse_owner_terms(doc, node, team)
