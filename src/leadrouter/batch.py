@@ -23,12 +23,11 @@ from leadrouter.codec import decision_json, json_line
 from leadrouter.engine import Snapshot
 from leadrouter.model import Decision, Kind, Lead
 from leadrouter.normalize import normalize_lead
+from leadrouter.policy.lead_time import created_at_of
 from leadrouter.sequence import LeadSequence
 
 # Form exports carry long free-text fields; the csv default (128 KiB) would reject them.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-
-CREATED_AT_KEYS = ("created_at", "created at", "createddate", "created", "submitted_at", "date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,14 +131,7 @@ def read_rows(path: Path, bad: Callable[[BadRow], None]) -> Iterator[tuple[int, 
 
 def created_at(row: Mapping[str, Any]) -> datetime | None:
     """The lead's own creation time, when the row has one we can read."""
-    for key, value in row.items():
-        if key.strip().lower() in CREATED_AT_KEYS and value:
-            try:
-                at = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-            except ValueError:
-                return None
-            return at if at.tzinfo else None
-    return None
+    return created_at_of(row)
 
 
 def route_rows(

@@ -71,6 +71,16 @@ def _decision_dict(
     }
     if effects.sla is not None:  # only then: decisions without an SLA keep their format
         effects_dict["sla"] = effects.sla
+    # Likewise written only when they differ from their defaults.
+    if not effects.new_lead:
+        effects_dict["new_lead"] = False
+    if effects.rolling:
+        effects_dict["rolling"] = True
+    if effects.company is not None:
+        effects_dict["company"] = effects.company
+    for pool, s in effects.pools.items():
+        if s.period is not None:
+            effects_dict["pools"][pool]["period"] = s.period
     # str() of a StrEnum member is its value, without the Python property `.value` is: these
     # run for every reason code of every decision.
     return {
@@ -141,11 +151,15 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
         ),
         effects=Effects(
             pools={
-                pool: PoolState(s["cursor"], s["current"]) for pool, s in effects["pools"].items()
+                pool: PoolState(s["cursor"], s["current"], s.get("period"))
+                for pool, s in effects["pools"].items()
             },
             assigned_rep=effects["assigned_rep"],
             day=date.fromisoformat(effects["day"]) if effects["day"] else None,
             sla=effects.get("sla"),
+            new_lead=effects.get("new_lead", True),
+            rolling=effects.get("rolling", False),
+            company=effects.get("company"),
         ),
     )
 

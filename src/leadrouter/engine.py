@@ -16,9 +16,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.distribute import least_loaded, local_day, pick_rep
+from leadrouter.distribute.companies import claim_within, company_domain, sticky_rep
 from leadrouter.distribute.owner import met, owner_blocker
+from leadrouter.distribute.periods import counted
+from leadrouter.grace import grace_notes
 from leadrouter.model import (
     AccountMatch,
+    CompanyClaim,
     Decision,
     Effects,
     Kind,
@@ -28,7 +32,6 @@ from leadrouter.model import (
     PoolState,
     Reason,
     RepCheck,
-    RepLoad,
     RoutingState,
     RuleCheck,
     Score,
@@ -39,6 +42,7 @@ from leadrouter.model import (
 )
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
+from leadrouter.policy.lead_time import add_time_fields
 from leadrouter.policy.owner_terms import OwnerTerms
 
 _NO_EFFECTS = Effects()
@@ -80,7 +84,9 @@ class _Run:
     A plain class: a dataclass's __init__ tests a sentinel per defaulted field, once per lead.
     """
 
-    __slots__ = ("ctx", "match", "notes", "now", "pools", "reps", "rules", "snapshot")
+    __slots__ = (
+        "company", "ctx", "match", "new_lead", "notes", "now", "pools", "reps", "rules", "snapshot",
+    )  # fmt: skip
 
     def __init__(self, snapshot: Snapshot, now: datetime, ctx: dict[str, Any]) -> None:
         self.snapshot = snapshot
@@ -91,6 +97,9 @@ class _Run:
         self.reps: list[RepCheck] = []
         self.notes: list[Note] = []
         self.pools: dict[str, PoolState] = {}
+        self.new_lead = True  # counts toward the owner's new-lead caps
+        # The lead's net-new company domain, when the policy keeps such companies with one rep.
+        self.company: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +159,12 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     run = _Run(snapshot, now, plain_dict(lead.fields))
     _add_account(run, lead)
     _add_duplicate(run, lead, dedupe_keys)
+    if snapshot.policy.reads_time:
+        add_time_fields(run.ctx, lead, now)
+        if snapshot.policy.grace is not None:
+            run.notes.extend(grace_notes(lead, snapshot.policy.grace, now))
+    if snapshot.policy.company_window is not None:
+        run.company = company_domain(run.ctx)
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
@@ -251,7 +266,14 @@ def _take(run: _Run, route_: Route, rule: CompiledRule, *, primary: bool) -> _Ou
     if rep_id is None:
         run.notes.append(Note(Reason.OWNER_MISSING, why))
         return None
-    return _to_rep(run, rep_id, why, rule.owner if route_ is rule.route else None)
+    outcome = _to_rep(run, rep_id, why, rule.owner if route_ is rule.route else None)
+    if outcome is not None and kind is RouteKind.EXISTING_OWNER:
+        # The same person again: their owner keeps them, and it is no new lead for the caps.
+        run.new_lead = False
+        run.notes.append(
+            Note(Reason.OWNER_STICKY, f"{why}: a duplicate, so no new lead for {rep_id}'s caps")
+        )
+    return outcome
 
 
 def _named_rep(run: _Run, route_: Route) -> tuple[str | None, str]:
@@ -317,7 +339,20 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
     pool = team.pools[pool_id]
     seen.add(pool_id)
     state = run.snapshot.state
+    if run.company is not None:
+        sticky = _same_company(run, pool)
+        if sticky is not None:
+            return sticky
     pick = pick_rep(pool, team, state, run.now)
+    before = state.pool(pool_id).period
+    if pool.reset is not None and before is not None and pick.pool_state.period != before:
+        run.notes.append(
+            Note(
+                Reason.FAIRNESS_RESET,
+                f"pool {pool.name}: fairness counts start afresh for the {pool.reset} period"
+                f" {pick.pool_state.period}",
+            )
+        )
     run.reps.extend(pick.checks)
     if pick.rep is not None:
         run.pools[pool_id] = pick.pool_state
@@ -328,6 +363,33 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
     if not overflow:
         return None
     return _overflow(run, pool, seen)
+
+
+def _same_company(run: _Run, pool: Pool) -> _Outcome | None:
+    """The rep of the lead's net-new company, when they may take it in `pool`: no turn used."""
+    policy, state = run.snapshot.policy, run.snapshot.state
+    assert run.company is not None and policy.company_window is not None
+    claim = claim_within(state, run.company, policy.company_window, run.now)
+    if claim is None:
+        return None
+    rep_id, why_not = sticky_rep(pool, run.snapshot.team, state, claim, run.now)
+    since = claim.at.isoformat().replace("+00:00", "Z")
+    if rep_id is None:
+        run.notes.append(
+            Note(
+                Reason.COMPANY_STICKY,
+                f"net-new company {run.company} went to {claim.rep} on {since}, who cannot take"
+                f" this lead in pool {pool.name} ({why_not}): the pool's rotation decides",
+            )
+        )
+        return None
+    detail = (
+        f"same net-new company ({run.company}) as the lead assigned on {since}: same rep,"
+        " no rotation turn used"
+    )
+    run.reps.append(RepCheck(rep_id, pool.id, Reason.COMPANY_STICKY, detail))
+    run.notes.append(Note(Reason.COMPANY_STICKY, f"{detail} (pool {pool.name})"))
+    return _Outcome(Kind.REP, rep_id, None, pool.id)
 
 
 def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
@@ -377,7 +439,15 @@ def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _O
         day = local_day(rep, run.now) if rep is not None else None
         slas = snapshot.policy.sla
         sla = slas.select(run.ctx) if owner is not None and slas.rules else None
-        effects = Effects(run.pools, owner, day, sla.id if sla is not None else None)
+        effects = Effects(
+            run.pools,
+            owner,
+            day,
+            sla.id if sla is not None else None,
+            run.new_lead,
+            rep is not None and rep.daily_cap == "rolling",
+            run.company if owner is not None else None,
+        )
     # Positional arguments: by keyword, a dataclass's __init__ costs about twice as much, and these
     # three are built for every lead. The order is that of the fields in model.py.
     trace = Trace(
@@ -426,8 +496,8 @@ def apply_effects(state: RoutingState, decision: Decision) -> RoutingState:
     loads = state.loads
     rep_id = effects.assigned_rep
     if rep_id is not None:
-        load = state.load(rep_id)
-        day = effects.day
-        today = load.today + 1 if day is not None and load.day == day else 1
-        loads = {**loads, rep_id: RepLoad(load.open + 1, today, day)}  # open, today, day
-    return RoutingState(pools, loads)
+        loads = {**loads, rep_id: counted(state.load(rep_id), effects, decision.at)}
+    companies = state.companies
+    if effects.company is not None and rep_id is not None:
+        companies = {**companies, effects.company: CompanyClaim(rep_id, decision.at)}
+    return RoutingState(pools, loads, companies)

@@ -25,8 +25,11 @@ _REP_WORDS: dict[Reason, str] = {
     Reason.OUTSIDE_WORKING_HOURS: "skipped: outside working hours",
     Reason.CAPACITY_FULL: "skipped: at capacity",
     Reason.DAILY_CAP_REACHED: "skipped: daily cap reached",
+    Reason.WEEKLY_CAP_REACHED: "skipped: weekly cap reached",
+    Reason.MONTHLY_CAP_REACHED: "skipped: monthly cap reached",
     Reason.NOT_NEXT_IN_TURN: "available, not next in turn",
     Reason.HIGHER_LOAD: "available, higher load",
+    Reason.COMPANY_STICKY: "selected: same net-new company",
     Reason.OWNER_NOT_ELIGIBLE: "skipped: does not meet the rule's owner terms",
 }
 

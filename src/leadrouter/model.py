@@ -30,6 +30,15 @@ class FieldType(StrEnum):
     NUMBER = "number"  # float
     BOOL = "bool"  # bool
     LIST = "list"  # tuple[str, ...]
+    # Time, in the engine's context only (never a lead field or a custom field's type):
+    DATETIME = "datetime"  # float: seconds since the Unix epoch (UTC)
+    DURATION = "duration"  # float: seconds
+
+
+# Fields whose values are times, added to the context only when the policy reads them.
+TIME_FIELDS: Mapping[str, FieldType] = MappingProxyType(
+    {"now": FieldType.DATETIME, "created_at": FieldType.DATETIME, "age": FieldType.DURATION}
+)
 
 
 # Fields the engine adds to a lead's context after matching and scoring; rules may use them.
@@ -54,6 +63,7 @@ DERIVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
         "fit_score": FieldType.NUMBER,
         "behavior_score": FieldType.NUMBER,
         "mql": FieldType.BOOL,
+        **TIME_FIELDS,
     }
 )
 
@@ -83,6 +93,10 @@ class Reason(StrEnum):
     OUTSIDE_WORKING_HOURS = "OUTSIDE_WORKING_HOURS"
     CAPACITY_FULL = "CAPACITY_FULL"
     DAILY_CAP_REACHED = "DAILY_CAP_REACHED"
+    WEEKLY_CAP_REACHED = "WEEKLY_CAP_REACHED"
+    MONTHLY_CAP_REACHED = "MONTHLY_CAP_REACHED"
+    FAIRNESS_RESET = "FAIRNESS_RESET"  # a pool's fairness counts started a new period
+    COMPANY_STICKY = "COMPANY_STICKY"  # same net-new company as an earlier lead: same rep
     NOT_NEXT_IN_TURN = "NOT_NEXT_IN_TURN"
     HIGHER_LOAD = "HIGHER_LOAD"
     POOL_EXHAUSTED = "POOL_EXHAUSTED"
@@ -118,6 +132,9 @@ class Reason(StrEnum):
     SLA_MET = "SLA_MET"
     SLA_MET_LATE = "SLA_MET_LATE"
     SLA_STOPPED = "SLA_STOPPED"  # the lead was routed again: a new clock replaces this one
+    # time
+    GRACE_WAITED = "GRACE_WAITED"  # the lead waited the policy's grace delay before routing
+    GRACE_CUT_SHORT = "GRACE_CUT_SHORT"  # routed before its grace delay ended (asked to)
 
 
 # ---------------------------------------------------------------- leads
@@ -205,6 +222,12 @@ class Rep:
     active: bool = True
     manager: str | None = None
     backup: str | None = None
+    # Capacity periods (distribute/periods.py): new leads per ISO week and per calendar month in
+    # the rep's zone; a monthly cap also implies a daily quota. `daily_cap` says how
+    # `max_per_day` counts: "calendar" (the rep's local day) or "rolling" (the last 24 hours).
+    max_per_week: int | None = None
+    max_per_month: int | None = None
+    daily_cap: str = "calendar"
 
 
 class Strategy(StrEnum):
@@ -237,6 +260,9 @@ class Pool:
     overflow: Overflow = Overflow(WhenFull.LEAST_LOADED)
     # Skip members outside their working hours (follow-the-sun). Off: working hours are ignored.
     respect_working_hours: bool = True
+    # Fairness counts (cursor, turn scores) start afresh each "daily", "weekly" or "monthly"
+    # period (UTC); None: never.
+    reset: str | None = None
 
     def weight(self, rep_id: str) -> int:
         return self.weights.get(rep_id, 1)
@@ -300,14 +326,31 @@ class AccountMatch:
 
 @dataclass(frozen=True, slots=True)
 class RepLoad:
-    """A rep's open leads and the leads received on `day` (in the rep's time zone)."""
+    """A rep's open leads and the new leads received on `day` (in the rep's time zone), in
+    its ISO week (starting Monday `week`) and calendar month (starting `month`), and the times
+    (seconds since the epoch) of the new leads of the last 24 hours for a rolling daily cap."""
 
     open: int = 0
     today: int = 0
     day: date | None = None
+    week_count: int = 0
+    week: date | None = None
+    month_count: int = 0
+    month: date | None = None
+    recent: tuple[float, ...] = ()
 
     def today_on(self, day: date) -> int:
         return self.today if self.day == day else 0
+
+    def week_on(self, monday: date) -> int:
+        return self.week_count if self.week == monday else 0
+
+    def month_on(self, first: date) -> int:
+        return self.month_count if self.month == first else 0
+
+    def last_24h(self, now: float) -> int:
+        since = now - 86400.0
+        return sum(1 for at in self.recent if at > since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,12 +359,23 @@ class PoolState:
 
     cursor: int = 0  # index into Pool.members of the next rep in turn
     current: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+    period: str | None = None  # the fairness period these counts belong to (Pool.reset)
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyClaim:
+    """A net-new company (a corporate domain with no account) and the rep its first lead got."""
+
+    rep: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class RoutingState:
     pools: Mapping[str, PoolState] = field(default_factory=lambda: EMPTY)
     loads: Mapping[str, RepLoad] = field(default_factory=lambda: EMPTY)
+    # Corporate domain -> the rep its net-new company went to (policy `net_new_companies:`).
+    companies: Mapping[str, CompanyClaim] = field(default_factory=lambda: EMPTY)
 
     def pool(self, pool_id: str) -> PoolState:
         return self.pools.get(pool_id) or PoolState()
@@ -399,6 +453,10 @@ class Effects:
     # The SLA (policy `sla:` id) whose clock this assignment starts, chosen from the same context
     # as the rules; the worker starts the clock from it.
     sla: str | None = None
+    # False: the lead counts toward no new-lead cap (a duplicate kept by its existing owner).
+    new_lead: bool = True
+    rolling: bool = False  # the rep's daily cap is rolling: remember this lead's time
+    company: str | None = None  # a net-new company's domain this assignment claims for the rep
 
 
 @dataclass(frozen=True, slots=True)

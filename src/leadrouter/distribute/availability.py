@@ -1,7 +1,8 @@
 """Whether a rep can take a lead at a given instant, and if not, the first reason why.
 
 The checks run in a fixed order (inactive, out of office, working hours, open-lead capacity,
-daily cap) so that a trace always names the most fundamental blocker. Availability (active, not
+daily, weekly and monthly caps: distribute/periods.py) so that a trace always names the most
+fundamental blocker. Availability (active, not
 out of office) is absolute: no caller can relax it. Working hours and caps can be relaxed by the
 caller (an account owner keeps leads after hours and however busy), except a cap of 0, which
 means "takes no leads" and blocks even when capacity is relaxed. Working hours are read in
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from leadrouter.distribute.periods import period_block
 from leadrouter.model import Absence, Reason, Rep, RepLoad
 from leadrouter.policy.hours import Instant, Week, local_time, wall_clock, week_of, zone
 
@@ -68,10 +70,8 @@ def blocker(
         return takes_no_leads(rep)
     if rep.max_open is not None and load.open >= rep.max_open:
         return Reason.CAPACITY_FULL, f"{load.open}/{rep.max_open} open leads"
-    if rep.max_per_day is not None:
-        today = load.today_on(now.local(rep.timezone).clock.date())
-        if today >= rep.max_per_day:
-            return Reason.DAILY_CAP_REACHED, f"{today}/{rep.max_per_day} leads today"
+    if rep.max_per_day is not None or rep.max_per_week is not None or rep.max_per_month is not None:
+        return period_block(rep, load, now)
     return None
 
 
@@ -81,4 +81,8 @@ def takes_no_leads(rep: Rep) -> Block | None:
         return Reason.CAPACITY_FULL, "max_open 0: takes no leads"
     if rep.max_per_day == 0:
         return Reason.DAILY_CAP_REACHED, "max_per_day 0: takes no leads"
+    if rep.max_per_week == 0:
+        return Reason.WEEKLY_CAP_REACHED, "max_per_week 0: takes no leads"
+    if rep.max_per_month == 0:
+        return Reason.MONTHLY_CAP_REACHED, "max_per_month 0: takes no leads"
     return None

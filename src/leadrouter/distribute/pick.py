@@ -9,10 +9,12 @@ effect, never written anywhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from leadrouter.distribute import load_balanced, round_robin, weighted
 from leadrouter.distribute.availability import Instant
+from leadrouter.distribute.periods import period_key
 from leadrouter.distribute.roster import Pick, Roster, seats_of
 from leadrouter.model import Pool, PoolState, RoutingState, Strategy, Team
 
@@ -27,8 +29,16 @@ def pick_rep(pool: Pool, team: Team, state: RoutingState, now: datetime) -> Pick
     """The member of `pool` who gets a lead arriving at `now` (None: nobody can), and why."""
     instant = Instant(now)  # checks `now` is aware, even for an empty pool
     pool_state = state.pool(pool.id)
+    period = None
+    if pool.reset is not None:  # fairness counts start afresh each period
+        period = period_key(pool.reset, now)
+        if pool_state.period != period:
+            pool_state = PoolState(period=period)
     if not pool.members:
         return Pick(None, (), pool_state)
-    return _STRATEGIES[pool.strategy](
+    pick = _STRATEGIES[pool.strategy](
         Roster(pool, seats_of(pool, team), state.loads, instant), pool_state
     )
+    if period is not None and pick.pool_state.period != period:
+        pick = Pick(pick.rep, pick.checks, replace(pick.pool_state, period=period))
+    return pick

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from leadrouter.scoring import ScoringModel
 
 if TYPE_CHECKING:
     from leadrouter.policy.codegen import Emit
+    from leadrouter.policy.lead_time import Grace
 
 Context = Mapping[str, Any]
 
@@ -157,6 +158,11 @@ class CompiledPolicy:
     sla: SlaPolicy = NO_SLAS  # which SLA an assignment starts, chosen by the engine
     source: str = ""  # file name or "<api>"
     text: str = ""  # the YAML as written, for storage and diffs
+    # Some condition reads `now`, `created_at` or `age`: the engine adds them to the context.
+    reads_time: bool = False
+    grace: Grace | None = None  # `grace:`: young leads wait (policy/lead_time.py)
+    # `net_new_companies: {window}`: a company with no account stays with one rep this long.
+    company_window: timedelta | None = None
     _scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -23,6 +23,8 @@ from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, 
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
+from leadrouter.policy.lead_time import compile_grace
+from leadrouter.policy.net_new import compile_net_new
 from leadrouter.policy.routes import always_decides, otherwise_problem, owner_terms, parse_route
 from leadrouter.policy.sla import compile_sla
 from leadrouter.policy.source import Document, Node, describe, plain, read_source
@@ -30,12 +32,17 @@ from leadrouter.policy.territories import Territory, compile_territory
 from leadrouter.scoring import ScoringClause, ScoringModel
 
 _REQUIRED = ("version", "fallback_queue", "rules")
-_OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla")
+_OPTIONAL = (
+    "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
+    "net_new_companies",
+)  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _RULE_KEYS = ("when", "otherwise", "owner")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
 _KINDS = tuple(kind.value for kind in Kind)
+# Types a custom field may have: what normalization reads (times are the engine's own fields).
+_CUSTOM_TYPES = ("string", "number", "bool", "list")
 # Test cases without `at` route on a Monday afternoon in UTC, when most teams are working.
 DEFAULT_TEST_TIME = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 
@@ -83,6 +90,12 @@ class _PolicyCompiler:
             self.team,
             lambda when: conditions.compile(when) if when else Condition("always"),
         )
+        grace = compile_grace(
+            doc,
+            top.get("grace"),
+            lambda when: conditions.compile(when) if when else Condition("always"),
+        )
+        company_window = compile_net_new(doc, top.get("net_new_companies"))
         tests = self.tests(top.get("tests"), rule_ids)
         if doc.errors:
             return None
@@ -98,6 +111,9 @@ class _PolicyCompiler:
             sla=sla,
             source=doc.source,
             text=text,
+            reads_time=conditions.reads_time or grace is not None,
+            grace=grace,
+            company_window=company_window,
         )
 
     def fallback_queue(self, node: Node | None) -> str | None:
@@ -126,7 +142,7 @@ class _PolicyCompiler:
         found: dict[str, FieldType] = {}
         taken = {**STANDARD_FIELDS, **DERIVED_FIELDS}
         for name, child in self.doc.entries(node, "field names to types"):
-            kind = self.doc.choice(child, tuple(FieldType))
+            kind = self.doc.choice(child, _CUSTOM_TYPES)
             if self.new_name(name, child, "field", taken) and kind is not None:
                 found[name] = FieldType(kind)
         return found

@@ -17,9 +17,10 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from leadrouter.model import FieldType
+from leadrouter.model import TIME_FIELDS, FieldType
 from leadrouter.normalize import CATEGORICAL_FIELDS
 from leadrouter.normalize.text import category
 from leadrouter.policy import places
@@ -50,7 +51,16 @@ SCORE_FIELDS = frozenset({"score", "fit_score", "behavior_score", "mql"})
 _ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _COMPARE = {"==": operator.eq, "!=": operator.ne, **_ORDER}
 _TYPE_OF = {str: FieldType.STRING, float: FieldType.NUMBER, bool: FieldType.BOOL}
-_WORDS = {FieldType.STRING: "text", FieldType.NUMBER: "a number", FieldType.BOOL: "true/false"}
+_WORDS = {
+    FieldType.STRING: "text",
+    FieldType.NUMBER: "a number",
+    FieldType.BOOL: "true/false",
+    FieldType.DATETIME: "a date and time",
+    FieldType.DURATION: "a duration",
+}
+# Kinds that `<`, `<=`, `>`, `>=` compare.
+_ORDERED = frozenset({FieldType.NUMBER, FieldType.DATETIME, FieldType.DURATION})
+_TIMES = frozenset({FieldType.DATETIME, FieldType.DURATION})
 
 
 # One closure factory per (operator, value type): the closure does the least work the pair needs.
@@ -228,6 +238,8 @@ class ConditionCompiler:
         # Clauses by source text: one scope gives the same text one meaning, and rules sharing a
         # Clause let the engine evaluate it once per lead (see policy/codegen.py).
         self._clauses: dict[str, Clause] = {}
+        # Whether some condition reads `now`, `created_at` or `age`: the engine adds them then.
+        self.reads_time = False
 
     def compile(self, node: Node, *, scoring: bool = False) -> Condition | None:
         """The condition written at `node`, or None when it has problems."""
@@ -360,6 +372,8 @@ class _Check:
                 )
                 return None
             reads.append(word)
+            if word in TIME_FIELDS:
+                self.owner.reads_time = True
             return kind
         if word in self.scope.territories:
             self.error(name.start, f"'{word}' is a territory: use it alone as a condition")
@@ -418,7 +432,12 @@ class _Check:
         if isinstance(right, ListLiteral):
             self.error(right.start, f"a list only goes after 'in' or 'not in', not after '{op}'")
             return None
-        if op in ORDERING and kind is not FieldType.NUMBER:
+        if kind in _TIMES:
+            return self.time_compare(expr, kind)
+        if isinstance(right, Literal) and right.duration:
+            self.error(right.start, f"this is a duration, and '{field}' holds {_kind(kind)}")
+            return None
+        if op in ORDERING and kind not in _ORDERED:
             self.error(expr.op_start, f"'{op}' compares numbers, and '{field}' holds {_kind(kind)}")
             return None
         if op in ("contains", "starts with", "ends with", "matches"):
@@ -474,7 +493,7 @@ class _Check:
                 f" with '{right.name}' ({_kind(other)})",
             )
             return None
-        if expr.op in ORDERING and kind is not FieldType.NUMBER:
+        if expr.op in ORDERING and kind not in _ORDERED:
             self.error(
                 expr.op_start,
                 f"'{expr.op}' compares numbers, and '{expr.left.name}' holds {_kind(kind)}",
@@ -485,8 +504,8 @@ class _Check:
 
     def membership(self, expr: Compare, kind: FieldType) -> _Built | None:
         field, right = expr.left.name, expr.right
-        if kind is FieldType.BOOL:
-            self.error(expr.op_start, f"'{expr.op}' does not apply to true/false field '{field}'")
+        if kind is FieldType.BOOL or kind in _TIMES:
+            self.error(expr.op_start, f"'{expr.op}' does not apply to {_kind(kind)} ('{field}')")
             return None
         if isinstance(right, Name):
             definition = self.scope.sets.get(right.name)
@@ -511,6 +530,33 @@ class _Check:
             return None
         return _member(field, expr.op == "not in", kind, members)
 
+    def time_compare(self, expr: Compare, kind: FieldType) -> _Built | None:
+        """A time field compared with a time: `age < 7 days`, `created_at >= "2026-01-01"`."""
+        field, op, right = expr.left.name, expr.op, expr.right
+        if op not in _COMPARE:
+            self.error(expr.op_start, f"'{op}' does not apply to {_kind(kind)} ('{field}')")
+            return None
+        assert isinstance(right, Literal)  # names and lists are handled before
+        if kind is FieldType.DURATION:
+            if not right.duration:
+                self.error(
+                    right.start,
+                    f"'{field}' is a duration: give the value a unit, as in '{field} < 7 days'"
+                    " (seconds, minutes, hours, days, weeks)",
+                )
+                return None
+            value = float(right.value)
+        else:
+            value = _epoch(right.value) if isinstance(right.value, str) else None
+            if value is None:
+                self.error(
+                    right.start,
+                    f"'{field}' is a date and time: compare it with a date in quotes such as"
+                    ' "2026-01-31" or "2026-01-31T09:00:00Z" (UTC unless a zone is given)',
+                )
+                return None
+        return _Built(_VALUE_TESTS[op](field, value), _value_emit(_VALUE_CODE[op], field, value))
+
     def regex(self, expr: Compare, right: Literal) -> _Built | None:
         if not isinstance(right.value, str):
             self.error(right.start, "'matches' needs a regular expression in quotes")
@@ -527,6 +573,15 @@ class _Check:
             lambda ctx: (v := ctx.get(field)) is not None and search(v) is not None,
             _value_emit("({v} is not None and {x}({v}) is not None)", field, search),
         )
+
+
+def _epoch(text: str) -> float | None:
+    """An ISO date or date-time as seconds since the epoch (UTC when no zone is written)."""
+    try:
+        at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
 def _kind(kind: FieldType) -> str:

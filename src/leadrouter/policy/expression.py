@@ -35,6 +35,14 @@ ORDERING = frozenset({"<", "<=", ">", ">="})
 _SYMBOLS = ("==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ",")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)([kKmMbB]?)")
 _SCALE = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9}
+# Units of time after a number ("7 days", "30 minutes"), in seconds.
+DURATION_UNITS = {
+    **dict.fromkeys(("second", "seconds", "sec", "secs"), 1.0),
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), 60.0),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), 3600.0),
+    **dict.fromkeys(("day", "days"), 86400.0),
+    **dict.fromkeys(("week", "weeks"), 604800.0),
+}
 # Deeper nesting than this is a mistake, and would otherwise exhaust Python's recursion limit.
 _MAX_DEPTH = 64
 
@@ -78,6 +86,7 @@ class Literal:
     value: str | float | bool
     start: int
     end: int
+    duration: bool = False  # a number with a unit of time ("7 days"): `value` is in seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +350,11 @@ class _Parser:
         token = self.peek()
         if token.kind == "number":
             self.take()
+            unit = self.peek()
+            seconds = DURATION_UNITS.get(unit.text.casefold()) if unit.kind == "word" else None
+            if seconds is not None:
+                self.take()
+                return Literal(token.number * seconds, token.start, unit.end, duration=True)
             return Literal(token.number, token.start, token.end)
         if token.kind == "string":
             self.take()

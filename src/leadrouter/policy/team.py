@@ -30,12 +30,16 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 _REP_KEYS = (
     "timezone", "working_hours", "out_of_office", "max_open", "max_per_day", "languages",
-    "skills", "active", "manager", "backup",
+    "skills", "active", "manager", "backup", "max_per_week", "max_per_month", "daily_cap",
 )  # fmt: skip
-_POOL_KEYS = ("name", "strategy", "when_full", "working_hours")
+_POOL_KEYS = ("name", "strategy", "when_full", "working_hours", "reset")
 _QUEUE_KEYS = ("name", "description", "fallback")
 _STRATEGIES = tuple(s.value for s in Strategy)
 _HOURS = ("respect", "ignore")
+# How a daily cap counts (the rep's calendar day, or the last 24 hours), and the periods after
+# which a pool's fairness counts start afresh: see distribute/periods.py.
+DAILY_CAPS = ("calendar", "rolling")
+RESETS = ("daily", "weekly", "monthly")
 _LEAST_LOADED = Overflow(WhenFull.LEAST_LOADED)
 
 T = TypeVar("T")
@@ -160,6 +164,9 @@ def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
         active=_read(keys, "active", doc.flag, True),
         manager=_colleague(doc, keys, "manager", record.id, ids),
         backup=_colleague(doc, keys, "backup", record.id, ids),
+        max_per_week=_read(keys, "max_per_week", lambda n: doc.count(n, minimum=0), None),
+        max_per_month=_read(keys, "max_per_month", lambda n: doc.count(n, minimum=0), None),
+        daily_cap=_read(keys, "daily_cap", lambda n: doc.choice(n, DAILY_CAPS), "calendar"),
     )
     return None if doc.failed_since(mark) else rep
 
@@ -232,6 +239,7 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
             keys, "working_hours", lambda n: doc.choice(n, _HOURS), "respect"
         )
         == "respect",
+        reset=_read(keys, "reset", lambda n: doc.choice(n, RESETS), None),
     )
     return None if doc.failed_since(mark) else pool
 
