@@ -13,17 +13,18 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from leadrouter.codec import decision_json, json_line
-from leadrouter.engine import Snapshot
+from leadrouter.engine import Snapshot, route
+from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, Lead
 from leadrouter.normalize import normalize_lead
-from leadrouter.policy.lead_time import created_at_of
+from leadrouter.policy.lead_time import created_at_of, grace_due
 from leadrouter.sequence import LeadSequence
 
 # Form exports carry long free-text fields; the csv default (128 KiB) would reject them.
@@ -43,6 +44,7 @@ class Routed:
     row: int
     lead: Lead
     decision: Decision
+    known: KnownLead | None = None  # how later leads (and later runs) remember this one
 
 
 @dataclass(slots=True)
@@ -135,20 +137,46 @@ def created_at(row: Mapping[str, Any]) -> datetime | None:
 
 
 def route_rows(
-    rows: Iterator[tuple[int, dict[str, str]]],
+    rows: Iterable[tuple[int, dict[str, str]]],
     snapshot: Snapshot,
     at: datetime,
     *,
     replay: bool = False,
+    sequence: LeadSequence | None = None,
+    by_score: bool = False,
 ) -> Iterator[Routed]:
     """Route rows in order through one `LeadSequence` (state and earlier leads carried).
 
     With `replay`, each lead is routed at its own creation time (when it has one), as it would
-    have been on arrival; otherwise every lead is routed at `at`.
+    have been on arrival; otherwise every lead is routed at `at`. A lead the policy's grace delay
+    holds routes at its `created_at + delay` when that is later. `sequence`: one to continue (a
+    state carried over from earlier runs). With `by_score`, the leads are routed highest score
+    first (equal scores in file order), so scarce capacity goes to the best leads.
     """
-    sequence = LeadSequence(snapshot)
+    sequence = sequence if sequence is not None else LeadSequence(snapshot)
     custom = snapshot.policy.custom_fields
+    grace = snapshot.policy.grace
+    leads = []
     for number, row in rows:
         now = (created_at(row) or at) if replay else at
         lead = normalize_lead(row, custom, id=f"row-{number}", received_at=now)
-        yield Routed(number, lead, sequence.route(lead, now).decision)
+        due = grace_due(lead, grace, now) if grace is not None else None
+        leads.append((number, lead, due if due is not None and due > now else now))
+        if not by_score:
+            yield _routed(sequence, *leads.pop())
+    if by_score:
+        start = sequence.snapshot
+        ranked = sorted(leads, key=lambda item: -_score(item[1], start, item[2]))
+        for item in ranked:
+            yield _routed(sequence, *item)
+
+
+def _routed(sequence: LeadSequence, number: int, lead: Lead, now: datetime) -> Routed:
+    routed = sequence.route(lead, now)
+    return Routed(number, lead, routed.decision, routed.known)
+
+
+def _score(lead: Lead, snapshot: Snapshot, now: datetime) -> float:
+    """The lead's score as routing computes it (matching and all), for `by_score`."""
+    score = route(lead, snapshot, now).trace.score
+    return score.total if score is not None else 0.0

@@ -50,6 +50,16 @@ def route(
         False, help="route each lead at its own created_at, when it has one"
     ),
     rejects: Path | None = typer.Option(None, help="also write the bad rows' problems to this CSV"),
+    state: Path | None = typer.Option(
+        None,
+        "--state",
+        dir_okay=False,
+        help="carry rotation, rep loads and earlier leads between runs in this JSON file"
+        " (read if it exists, written after the run)",
+    ),
+    by_score: bool = typer.Option(
+        False, "--by-score", help="route the highest-scoring leads first (scarce capacity)"
+    ),
 ) -> None:
     """Route a CSV of leads; write decisions as JSON lines and print a summary."""
     from rich.progress import (
@@ -61,10 +71,22 @@ def route(
     )
 
     from leadrouter.batch import Summary, json_record, open_decisions, read_rows, route_rows
+    from leadrouter.batch_state import load_state, save_state
+    from leadrouter.errors import DataFileError
+    from leadrouter.sequence import LeadSequence
 
     ws = load_or_exit(workspace)
     when = parse_at(at)
     summary = Summary()
+    try:
+        carried = load_state(state) if state is not None else None
+    except DataFileError as error:
+        fail(str(error))
+    snapshot = ws.snapshot()
+    if carried is not None:
+        snapshot = snapshot.with_state(carried.state)
+    sequence = LeadSequence(snapshot, carried.index() if carried is not None else None)
+    known = list(carried.known) if carried is not None else []
     total = count_lines(leads)
     columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with (
@@ -73,14 +95,23 @@ def route(
     ):
         task = bar.add_task("routing", total=total)
         rows = read_rows(leads, summary.bad_rows.append)
-        for routed in route_rows(rows, ws.snapshot(), when, replay=replay):
+        routing = route_rows(
+            rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
+        )
+        for routed in routing:
             summary.add(routed)
+            if state is not None and routed.known is not None:
+                known.append(routed.known)
             sink.write(json_record(routed))
             # The bar redraws ten times a second; telling it every row would cost more.
             if routed.row % _PROGRESS_EVERY == 0:
                 bar.update(task, completed=routed.row)
         bar.update(task, completed=total)
+    if state is not None:
+        save_state(state, sequence.state, known)
     print_summary(summary, out, rejects)
+    if state is not None:
+        console.print(f"state carried to the next run → {state}", soft_wrap=True)
     if rejects is not None:
         write_rejects(rejects, summary.bad_rows)
 
