@@ -83,7 +83,7 @@ def test_route_state__a_broken_state_file_is_refused_with_its_name(tmp_path: Pat
 def test_route_by_score__gives_scarce_capacity_to_the_best_lead(tmp_path: Path):
     capped = TEAM.replace(
         "{id: na, name: North America, strategy: round_robin, members: [ana, bob]}",
-        "{id: na, name: North America, strategy: round_robin, members: [ana], when_full: queue unrouted}",
+        "{id: na, name: North America, members: [ana], when_full: queue unrouted}",
     ).replace("backup: bob, manager: maya}", "backup: bob, manager: maya, max_per_day: 1}")
     ws = _workspace(tmp_path, capped)
     rows = "small@a.com,US,5,demo_request\nbig@b.com,US,5000,demo_request\n"
