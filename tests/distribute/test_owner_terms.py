@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from tests.factories import TEAM, TUESDAY_15_UTC, snapshot
 
 from leadrouter.engine import route
 from leadrouter.errors import PolicyError
 from leadrouter.model import Account, AccountType, Kind, Reason, RepLoad, RoutingState
-from tests.factories import TEAM, TUESDAY_15_UTC, snapshot
 
 CUSTOMER = Account("a1", "Initech", ("initech.com",), owner="ana", type=AccountType.CUSTOMER)
 LEAD = {"email": "jo@initech.com", "form": "demo_request", "employees": "5k"}
