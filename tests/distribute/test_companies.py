@@ -4,12 +4,12 @@ the policy's window, without using a rotation turn; free-mail domains never coun
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.factories import snapshot
 
 from leadrouter.errors import PolicyError
 from leadrouter.model import Account, Reason
 from leadrouter.normalize import normalize_lead
 from leadrouter.sequence import LeadSequence
-from tests.factories import snapshot
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TEAM = """
