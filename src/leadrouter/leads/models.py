@@ -44,6 +44,9 @@ class LeadRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     amount: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
     first_touch_at: Mapped[datetime | None]
+    # A lead the policy's grace delay holds stays `received` until this time; the worker's sweep
+    # routes it then (policy/lead_time.py). NULL: no grace delay held it.
+    route_after: Mapped[datetime | None]
 
 
 class DecisionRow(Base):

@@ -194,15 +194,18 @@ WITH x AS (
       AND (leads.status = :b_received OR NOT :b_new)
     RETURNING leads.id, d.id AS decision_id
 ), p AS (
-    UPDATE pool_states SET cursor = s.cursor, current = s.current, version = s.version
+    UPDATE pool_states SET cursor = s.cursor, current = s.current, period = s.period,
+        version = s.version
     FROM jsonb_to_recordset(:b_pools) AS s(b_key text, b_version integer, cursor integer,
-                                           current jsonb, version integer)
+                                           current jsonb, period text, version integer)
     WHERE pool_states.pool_id = s.b_key AND pool_states.version = s.b_version
     RETURNING 1
 ), l AS (
-    UPDATE rep_loads SET open = s.open, today = s.today, day = s.day, version = s.version
+    UPDATE rep_loads SET open = s.open, today = s.today, day = s.day, periods = s.periods,
+        version = s.version
     FROM jsonb_to_recordset(:b_loads) AS s(b_key text, b_version integer, open integer,
-                                           today integer, day date, version integer)
+                                           today integer, day date, periods jsonb,
+                                           version integer)
     WHERE rep_loads.rep_id = s.b_key AND rep_loads.version = s.b_version
     RETURNING 1
 )

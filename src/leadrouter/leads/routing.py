@@ -46,10 +46,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from leadrouter.distribute.companies import company_domain
 from leadrouter.engine import Snapshot, routing_failed
 from leadrouter.errors import Conflict
-from leadrouter.leads import record
-from leadrouter.leads.models import ROUTED, LeadRow
+from leadrouter.leads import companies, loads, record
+from leadrouter.leads.models import RECEIVED, ROUTED, LeadRow
 from leadrouter.matching import (
     AccountIndex,
     DedupeKeys,
@@ -62,10 +63,10 @@ from leadrouter.model import Decision, Lead, PoolState, RepLoad, RoutingState
 from leadrouter.normalize import normalize_lead
 from leadrouter.policies.snapshot import Config, ConfigCache
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy.lead_time import grace_due
 from leadrouter.pools.models import PoolStateRow
 from leadrouter.reps.models import RepLoadRow
 from leadrouter.sequence import LeadSequence
-from leadrouter.store import JSONValue
 from leadrouter.store.config_version import ConfigVersion, ConfigVersions
 from leadrouter.store.round_trip import Done, Step, run
 
@@ -133,10 +134,11 @@ _READ_STATE = select(
     type_coerce(literal(_REP), String),
     _LOADS.c.rep_id,
     _LOADS.c.open,
-    type_coerce(null(), JSONValue),
+    _LOADS.c.periods,
     _LOADS.c.version,
     _LOADS.c.today,
     _LOADS.c.day,
+    type_coerce(null(), String),
 ).union_all(
     select(
         literal(_POOL),
@@ -146,6 +148,7 @@ _READ_STATE = select(
         _POOLS.c.version,
         type_coerce(null(), Integer),
         type_coerce(null(), Date),
+        _POOLS.c.period,
     ),
     # Every part's counter, its part in the version column.
     select(
@@ -154,6 +157,7 @@ _READ_STATE = select(
         ConfigVersion.version,
         null(),
         ConfigVersion.id,
+        null(),
         null(),
         null(),
     ),
@@ -195,9 +199,9 @@ def decide(
     *,
     cause: str,
     lock: bool,
-) -> list[Routed]:
+) -> list[Routed | GraceHeld]:
     """Route `leads` one after another, record their decisions and apply their effects; nothing
-    committed.
+    committed. New leads the policy's grace delay holds come back as `GraceHeld` instead.
 
     Each lead sees the rotation state the ones before it left, and as earlier leads the ones
     before it in `leads` (newest first) ahead of the stored ones, exactly as if each had been
@@ -235,14 +239,29 @@ def decide(
     else:
         stored = _stored_known(done[-1], len(leads))
     normalized, keys, accounts = prepared
-    snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=read.state)
+    waiting: list[GraceHeld] = []
+    if cause == "new" and policy.grace is not None:
+        leads, normalized, keys, stored, waiting = _hold_young(
+            connection, policy, now, leads, normalized, keys, stored
+        )
+        if not leads:
+            return list(waiting)  # nothing to route in this batch
+    state = read.state
+    claims = {}
+    if policy.company_window is not None:  # the net-new companies of this batch, and their reps
+        claims = companies.read_claims(connection, _company_domains(normalized))
+        state = RoutingState(state.pools, state.loads, claims)
+    snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=state)
     sequence = LeadSequence(snapshot, _BatchKnown(leads, stored))
     decided = [
         (lead, sequence.route(fields, now, lead_keys))
         for lead, fields, lead_keys in zip(leads, normalized, keys, strict=True)
     ]
     decisions = [routed.decision for _, routed in decided]
-    pools, loads = _state_rows(read, sequence.state, decisions)
+    pools, load_rows = _state_rows(read, sequence.state, decisions)
+    if policy.company_window is not None:
+        claimed = sequence.state.companies
+        companies.write_claims(connection, {d: c for d, c in claimed.items() if claims.get(d) != c})
     written = record.write(
         connection,
         [
@@ -250,17 +269,71 @@ def decide(
             for lead, r in decided
         ],
         pools,
-        loads,
+        load_rows,
         new=cause == "new",
     )
     if len(written.claimed) != len(decided):
         raise AlreadyRouted(", ".join(lead.id for lead, _ in decided))
     # A row whose version moved updates nothing, and then the count falls short.
-    if (written.pools, written.loads) != (len(pools), len(loads)):
+    if (written.pools, written.loads) != (len(pools), len(load_rows)):
         raise StateMoved
-    return [
+    done: list[Routed | GraceHeld] = [
         Routed(written.claimed[lead.id], lead.id, now, routed.decision) for lead, routed in decided
     ]
+    return [*done, *waiting]
+
+
+@dataclass(frozen=True, slots=True)
+class GraceHeld:
+    """A new lead the policy's grace delay holds: left `received` until `route_after`, when the
+    worker's sweep routes it."""
+
+    lead_id: str
+    received_at: datetime
+    route_after: datetime
+    grace: str
+
+
+_HOLD = (
+    update(_LEADS)
+    .where(_LEADS.c.id == bindparam("b_id"), _LEADS.c.status == literal(RECEIVED))
+    .values(route_after=bindparam("b_after"))
+)
+
+
+def _hold_young(
+    connection: Connection,
+    policy: CompiledPolicy,
+    now: datetime,
+    leads: Sequence[StoredLead],
+    normalized: list[Lead],
+    keys: list[DedupeKeys],
+    stored: list[list[KnownLead]],
+) -> tuple[list[StoredLead], list[Lead], list[DedupeKeys], list[list[KnownLead]], list[GraceHeld]]:
+    """Set aside the leads the grace delay holds (their `route_after` written); the rest."""
+    grace = policy.grace
+    assert grace is not None
+    dues = [grace_due(lead, grace, now) for lead in normalized]
+    young = [due is not None and due > now for due in dues]
+    if not any(young):
+        return list(leads), normalized, keys, stored, []
+    waiting = [
+        GraceHeld(lead.id, lead.received_at, due, str(grace))
+        for lead, due, held in zip(leads, dues, young, strict=True)
+        if held and due is not None
+    ]
+    connection.execute(_HOLD, [{"b_id": w.lead_id, "b_after": w.route_after} for w in waiting])
+
+    def kept(items: Sequence[Any]) -> list[Any]:
+        return [item for item, held in zip(items, young, strict=True) if not held]
+
+    return kept(leads), kept(normalized), kept(keys), kept(stored), waiting
+
+
+def _company_domains(leads: Sequence[Lead]) -> set[str]:
+    """The corporate domains of `leads` (whether or not an account matches them)."""
+    found = (company_domain({**lead.fields, "account.matched": False}) for lead in leads)
+    return {domain for domain in found if domain is not None}
 
 
 def record_failure(
@@ -340,14 +413,14 @@ def _read_state(done: Done) -> _State:
     pool_states: dict[str, PoolState] = {}
     rep_loads: dict[str, RepLoad] = {}
     versions: dict[tuple[str, str], int] = {}
-    for kind, key, number, current, version, today, day in done.rows:
+    for kind, key, number, current, version, today, day, period in done.rows:
         if kind == _CONFIG:
             counters[version] = number
         elif kind == _POOL:
-            pool_states[key] = PoolState(number, dict(current or {}))
+            pool_states[key] = PoolState(number, dict(current or {}), period)
             versions[(_POOL, key)] = version
         else:
-            rep_loads[key] = RepLoad(number, today, _as_date(day))
+            rep_loads[key] = loads.load_from_row(number, today, _as_date(day), current)
             versions[(_REP, key)] = version
     return _State(
         ConfigVersions.of(counters), RoutingState(pools=pool_states, loads=rep_loads), versions
@@ -475,11 +548,21 @@ def _state_rows(
     pools = sorted({pool_id for d in decisions for pool_id in d.effects.pools})
     reps = sorted({d.effects.assigned_rep for d in decisions} - {None})
     pool_rows = [
-        _versioned(read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current))
+        _versioned(
+            read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current), period=new.period
+        )
         for pool_id, new in ((p, state.pool(p)) for p in pools)
     ]
     load_rows = [
-        _versioned(read, _REP, rep, open=load.open, today=load.today, day=load.day)
+        _versioned(
+            read,
+            _REP,
+            rep,
+            open=load.open,
+            today=load.today,
+            day=load.day,
+            periods=loads.periods_of(load),
+        )
         for rep, load in ((r, state.load(r)) for r in reps if (_REP, r) in read.versions)
     ]
     return pool_rows, load_rows

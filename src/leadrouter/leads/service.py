@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -86,6 +86,8 @@ class Held(BaseModel):
     status: str = RECEIVED
     received_at: datetime
     message: str
+    # When the policy's grace delay holds the lead: the time the worker routes it.
+    route_after: datetime | None = None
 
 
 Answer = DecisionSummary | Held
@@ -248,7 +250,8 @@ def _route(
         else:
             _fall_back(db, cache, leads[0], now, error, answers)
     else:
-        answers.update({r.lead_id: _summary(r) for r in routed})
+        for r in routed:
+            answers[r.lead_id] = _summary(r) if isinstance(r, routing.Routed) else _waits(r)
 
 
 def _fall_back(
@@ -298,6 +301,16 @@ def _why(error: Exception) -> str:
     return text[:_WHY_MAX]
 
 
+def _waits(held: routing.GraceHeld) -> Held:
+    """The answer for a lead the policy's grace delay holds until the worker routes it."""
+    return Held(
+        lead_id=held.lead_id,
+        received_at=held.received_at,
+        message=f"held by the policy's {held.grace}: routed at {held.route_after.isoformat()}",
+        route_after=held.route_after,
+    )
+
+
 def _held(lead: routing.StoredLead, error: routing.NoActivePolicy) -> Held:
     return Held(
         lead_id=lead.id,
@@ -315,7 +328,13 @@ def sweep(*, db: Database, cache: ConfigCache, received_by: datetime, now: datet
         with db.read() as session:
             rows = session.scalars(
                 select(LeadRow)
-                .where(LeadRow.status == RECEIVED, LeadRow.received_at <= received_by)
+                .where(
+                    LeadRow.status == RECEIVED,
+                    or_(
+                        and_(LeadRow.route_after.is_(None), LeadRow.received_at <= received_by),
+                        LeadRow.route_after <= now,  # held by a grace delay, due now
+                    ),
+                )
                 .order_by(LeadRow.received_at, LeadRow.id)
                 .limit(SWEEP_BATCH)
             ).all()
@@ -338,7 +357,15 @@ def waiting(*, session: Session, limit: int) -> list[Held]:
         .limit(limit)
     )
     return [
-        Held(lead_id=row.id, received_at=row.received_at, message=_WAITING_MESSAGE) for row in rows
+        Held(
+            lead_id=row.id,
+            received_at=row.received_at,
+            message=_WAITING_MESSAGE
+            if row.route_after is None
+            else f"held by the policy's grace delay: routed at {row.route_after.isoformat()}",
+            route_after=row.route_after,
+        )
+        for row in rows
     ]
 
 

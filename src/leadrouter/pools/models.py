@@ -24,6 +24,7 @@ class PoolRow(Base):
     when_full: Mapped[str] = mapped_column(String(20), default="least_loaded")
     when_full_target: Mapped[str | None] = mapped_column(String(100))
     respect_working_hours: Mapped[bool] = mapped_column(default=True)
+    reset: Mapped[str | None] = mapped_column(String(10))  # daily | weekly | monthly
 
 
 class PoolStateRow(Base):
@@ -34,4 +35,5 @@ class PoolStateRow(Base):
     )
     cursor: Mapped[int] = mapped_column(default=0)
     current: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    period: Mapped[str | None] = mapped_column(String(20))  # the fairness period of the counts
     version: Mapped[int] = mapped_column(default=0)

@@ -3,7 +3,7 @@ an update is validated as a whole create request: one set of rules."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -37,6 +37,9 @@ class PoolCreate(BaseModel):
         description="the queue (when_full queue) or pool (when_full pool) to overflow into",
     )
     respect_working_hours: bool = True
+    reset: Literal["daily", "weekly", "monthly"] | None = Field(
+        default=None, description="fairness counts start afresh each such (UTC) period"
+    )
 
     @field_validator("members")
     @classmethod
@@ -78,4 +81,5 @@ class PoolRead(BaseModel):
     when_full: WhenFull
     when_full_target: str | None
     respect_working_hours: bool
+    reset: str | None = None
     cursor: int

@@ -118,6 +118,7 @@ def to_pool(row: PoolRow) -> Pool:
         weights=dict(row.weights),
         overflow=Overflow(WhenFull(row.when_full), row.when_full_target),
         respect_working_hours=row.respect_working_hours,
+        reset=row.reset,
     )
 
 
@@ -132,4 +133,5 @@ def from_pool(pool: Pool) -> PoolCreate:
         when_full=pool.overflow.kind,
         when_full_target=pool.overflow.target,
         respect_working_hours=pool.respect_working_hours,
+        reset=pool.reset,  # type: ignore[arg-type]  # team.py allows only the three
     )

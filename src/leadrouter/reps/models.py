@@ -32,6 +32,11 @@ class RepRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     manager: Mapped[str | None] = mapped_column(String(100))
     backup: Mapped[str | None] = mapped_column(String(100))
+    max_per_week: Mapped[int | None]
+    max_per_month: Mapped[int | None]
+    daily_cap: Mapped[str] = mapped_column(
+        String(10), default="calendar", server_default="calendar"
+    )
 
 
 class RepLoadRow(Base):
@@ -43,5 +48,8 @@ class RepLoadRow(Base):
     open: Mapped[int] = mapped_column(default=0)
     today: Mapped[int] = mapped_column(default=0)
     day: Mapped[date | None]
+    # New leads per week and month, and the last 24 hours' for a rolling daily cap:
+    # {week_count, week, month_count, month, recent} (routing's `RepLoad`); NULL: none yet.
+    periods: Mapped[dict[str, Any] | None] = mapped_column()
     # Bumped on every change: routing compares it to detect a concurrent update.
     version: Mapped[int] = mapped_column(default=0)

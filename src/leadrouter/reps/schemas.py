@@ -7,7 +7,7 @@ a whole create request, so both follow one set of rules.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -85,6 +85,12 @@ class RepCreate(BaseModel):
     active: bool = True
     manager: RepId | None = None
     backup: RepId | None = None
+    max_per_week: Count | None = None
+    max_per_month: Count | None = None
+    daily_cap: Literal["calendar", "rolling"] = Field(
+        default="calendar",
+        description="how max_per_day counts: the rep's calendar day, or the last 24 hours",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -125,4 +131,7 @@ class RepRead(BaseModel):
     active: bool
     manager: str | None
     backup: str | None
+    max_per_week: int | None = None
+    max_per_month: int | None = None
+    daily_cap: str = "calendar"
     open_leads: int

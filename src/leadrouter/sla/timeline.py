@@ -59,6 +59,19 @@ def timeline(
         entries.append(
             TimelineEntry(lead.received_at, ARRIVAL, "received", "arrived", {}, "Arrived", fields)
         )
+        if lead.route_after is not None:  # the grace delay held it: the wait, then the decision
+            until = lead.route_after.isoformat()
+            entries.append(
+                TimelineEntry(
+                    lead.received_at,
+                    ARRIVAL,
+                    "held",
+                    f"held by the policy's grace delay until {until}",
+                    {"route_after": until},
+                    "Held (grace delay)",
+                    (f"routes at {until}",),
+                )
+            )
     if DECISION in kinds:
         query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.id)
         entries += [_decision(row) for row in session.scalars(query)]
