@@ -6,10 +6,11 @@ without touching the engine or stored decisions.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from leadrouter.memo import IdentityMemo
-from leadrouter.model import Decision, Kind, Reason, RepCheck, RuleCheck
+from leadrouter.model import TIME_FIELDS, Decision, FieldType, Kind, Reason, RepCheck, RuleCheck
 
 # Account-matching notes are shown under "Account" rather than among the other notes.
 ACCOUNT_CODES = frozenset(
@@ -60,7 +61,7 @@ def _word_rule(check: RuleCheck) -> str:
     if check.missing:
         text += f" ({', '.join(check.missing)} missing)"
     elif check.values:
-        text += " (" + ", ".join(f"{k} = {_show(v)}" for k, v in check.values) + ")"
+        text += " (" + ", ".join(f"{k} = {_show_field(k, v)}" for k, v in check.values) + ")"
     return text
 
 
@@ -114,6 +115,26 @@ def describe(decision: Decision) -> list[str]:
     lines += [describe_rep(c) for c in trace.reps]
     lines += [f"note: {n.message}" for n in trace.notes]
     return lines
+
+
+def _show_field(name: str, value: Any) -> str:
+    """A value as the trace shows it; times (seconds in the context) as people read them."""
+    kind = TIME_FIELDS.get(name)
+    if kind is FieldType.DATETIME and isinstance(value, float):
+        return datetime.fromtimestamp(value, UTC).isoformat().replace("+00:00", "Z")
+    if kind is FieldType.DURATION and isinstance(value, float):
+        return _duration(value)
+    return _show(value)
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 120:
+        return f"{minutes} minutes"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hours"
+    return f"{hours // 24} days" + (f" {hours % 24} hours" if hours % 24 else "")
 
 
 def _show(value: Any) -> str:

@@ -114,3 +114,11 @@ def test_grace__policy_check_reports_bad_keys_at_their_line(grace, message):
         snapshot(_policy("email is present", grace), TEAM)
     assert message in str(caught.value)
     assert "policy.yaml:3:" in str(caught.value)
+
+
+def test_time_values__read_as_times_in_the_explanation():
+    from leadrouter.explain import describe
+
+    lead = {"email": "jo@x.com", "created_at": "2026-11-10T15:00:00Z"}
+    decision = route(lead, snapshot(_policy("age < 7 days"), TEAM), NOW)
+    assert any("age = 14 days" in line for line in describe(decision))
