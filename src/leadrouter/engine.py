@@ -344,8 +344,8 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
         if sticky is not None:
             return sticky
     pick = pick_rep(pool, team, state, run.now)
-    before = state.pool(pool_id).period
-    if pool.reset is not None and before is not None and pick.pool_state.period != before:
+    before = state.pool(pool_id).period if pool.reset is not None else None
+    if before is not None and pick.pool_state.period != before:
         run.notes.append(
             Note(
                 Reason.FAIRNESS_RESET,

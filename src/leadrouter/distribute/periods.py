@@ -90,14 +90,20 @@ def counted(load: RepLoad, effects: Effects, at: datetime) -> RepLoad:
             load.open + 1, load.today, load.day, load.week_count, load.week,
             load.month_count, load.month, load.recent,
         )  # fmt: skip
-    today = load.today + 1 if load.day == day else 1
-    monday, first = week_of(day), month_of(day)
-    week = load.week_count + 1 if load.week == monday else 1
-    month = load.month_count + 1 if load.month == first else 1
     recent = load.recent
     if effects.rolling:
         now = at.timestamp()
         recent = (*(t for t in recent if t > now - _DAY), now)
+    if load.day == day and load.week is not None and load.month is not None:
+        # The same day as the rep's last lead: the same week and month (the common case).
+        return RepLoad(
+            load.open + 1, load.today + 1, day, load.week_count + 1, load.week,
+            load.month_count + 1, load.month, recent,
+        )  # fmt: skip
+    today = load.today + 1 if load.day == day else 1
+    monday, first = week_of(day), month_of(day)
+    week = load.week_count + 1 if load.week == monday else 1
+    month = load.month_count + 1 if load.month == first else 1
     return RepLoad(load.open + 1, today, day, week, monday, month, first, recent)
 
 
