@@ -159,3 +159,15 @@ def test_zero_period_cap__takes_no_leads_even_for_an_owner():
     from leadrouter.distribute.availability import takes_no_leads
 
     assert takes_no_leads(replace(rep("ana"), max_per_month=0)) is not None
+
+
+def test_codec__keeps_the_new_effects_through_json():
+    from leadrouter.codec import decision_from_dict, decision_to_dict
+
+    sequence = LeadSequence(snapshot(POLICY, TEAM))
+    decision = sequence.route(_lead({"email": "jo@initech.com"}, 1), MONDAY).decision
+    assert decision.effects.pools["p"].period == "2026-11"
+    effects = replace(decision.effects, new_lead=False, rolling=True, company="initech.com")
+    again = decision_from_dict(decision_to_dict(replace(decision, effects=effects))).effects
+    assert (again.new_lead, again.rolling, again.company) == (False, True, "initech.com")
+    assert again.pools["p"].period == "2026-11"
