@@ -30,7 +30,7 @@ class FieldType(StrEnum):
     NUMBER = "number"  # float
     BOOL = "bool"  # bool
     LIST = "list"  # tuple[str, ...]
-    # Time, in the engine's context only (never a lead field or a custom field's type):
+    # Time: a custom field may be a datetime; a duration is only the engine's `age`.
     DATETIME = "datetime"  # float: seconds since the Unix epoch (UTC)
     DURATION = "duration"  # float: seconds
 

@@ -122,3 +122,19 @@ def test_time_values__read_as_times_in_the_explanation():
     lead = {"email": "jo@x.com", "created_at": "2026-11-10T15:00:00Z"}
     decision = route(lead, snapshot(_policy("age < 7 days"), TEAM), NOW)
     assert any("age = 14 days" in line for line in describe(decision))
+
+
+def test_custom_datetime_field__is_read_from_iso_text_and_compared_with_dates_and_now():
+    extra = "fields: {trial_ends: datetime}"
+    expired = {"email": "jo@x.com", "trial_ends": "2026-11-01"}
+    running = {"email": "jo@x.com", "trial_ends": "2026-12-01T09:00:00+01:00"}
+    assert _rule("trial_ends < now", expired, extra=extra) == "timed"
+    assert _rule("trial_ends < now", running, extra=extra) == "catch-all"
+    assert _rule('trial_ends >= "2026-11-30"', running, extra=extra) == "timed"
+    garbled = route(
+        {"email": "jo@x.com", "trial_ends": "soon"},
+        snapshot(_policy("trial_ends < now", extra), TEAM),
+        NOW,
+    )
+    assert garbled.rule == "catch-all"
+    assert any(w.field == "trial_ends" for w in garbled.trace.warnings)

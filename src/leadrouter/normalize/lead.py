@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -245,6 +245,16 @@ class _Builder:
     def plain_text(self, field: str, text: str) -> None:
         self.fields[field] = text
 
+    def moment(self, field: str, text: str) -> None:
+        """A custom `datetime` field: an ISO date or date-time (UTC when no zone is given), kept
+        as seconds since the epoch, the way conditions compare times."""
+        try:
+            at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            self.unreadable(field, text, "is not a date such as 2026-01-31 or 2026-01-31T09:00Z")
+            return
+        self.fields[field] = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
     def categorical(self, field: str, text: str) -> None:
         self.fields[field] = category(text)
 
@@ -377,6 +387,7 @@ _CUSTOM_READERS: dict[FieldType, _Reader] = {
     FieldType.STRING: _Builder.plain_text,
     FieldType.NUMBER: _Builder.number,
     FieldType.BOOL: _Builder.flag,
+    FieldType.DATETIME: _Builder.moment,
 }
 _LIST_READERS: dict[str, _ListReader] = {"product_interest": _Builder.categorical_list}
 # Fields whose values are categories ("Demo Request" -> "demo_request"); the policy compiler

@@ -41,8 +41,8 @@ _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _RULE_KEYS = ("when", "otherwise", "owner")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
 _KINDS = tuple(kind.value for kind in Kind)
-# Types a custom field may have: what normalization reads (times are the engine's own fields).
-_CUSTOM_TYPES = ("string", "number", "bool", "list")
+# Types a custom field may have: what normalization reads (durations are only the engine's `age`).
+_CUSTOM_TYPES = ("string", "number", "bool", "list", "datetime")
 # Test cases without `at` route on a Monday afternoon in UTC, when most teams are working.
 DEFAULT_TEST_TIME = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 
