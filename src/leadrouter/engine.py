@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from leadrouter.distribute import least_loaded, local_day, pick_rep
+from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
 from leadrouter.distribute.companies import claim_within, company_domain, sticky_rep
 from leadrouter.distribute.owner import met, owner_blocker
 from leadrouter.distribute.periods import counted
@@ -306,7 +306,11 @@ def _to_rep(run: _Run, rep_id: str, why: str, terms: OwnerTerms | None = None) -
         run.notes.append(Note(Reason.OWNER_UNAVAILABLE, f"{why}, {rep_id}, is not on the team"))
         return None
     load = run.snapshot.state.load(rep_id)
-    blocked = owner_blocker(rep, run.snapshot.team, load, run.now, terms)
+    blocked = (
+        unavailable(rep, load, run.now, hours=False, capacity=False)
+        if terms is None
+        else owner_blocker(rep, run.snapshot.team, load, run.now, terms)
+    )
     if blocked is not None:
         reason, detail = blocked
         run.reps.append(RepCheck(rep_id, None, reason, detail))
@@ -317,7 +321,8 @@ def _to_rep(run: _Run, rep_id: str, why: str, terms: OwnerTerms | None = None) -
             note = f"{why}, {rep.name}, is unavailable: {detail}"
             run.notes.append(Note(Reason.OWNER_UNAVAILABLE, note))
         return None
-    why += met(rep, load, terms)
+    if terms is not None:
+        why += met(rep, load, terms)
     run.reps.append(RepCheck(rep_id, None, Reason.REP_SELECTED, why))
     run.notes.append(Note(Reason.OWNER_ASSIGNED, f"assigned to {rep.name}: {why}"))
     return _Outcome(Kind.REP, rep_id)
@@ -497,7 +502,7 @@ def apply_effects(state: RoutingState, decision: Decision) -> RoutingState:
     rep_id = effects.assigned_rep
     if rep_id is not None:
         loads = {**loads, rep_id: counted(state.load(rep_id), effects, decision.at)}
-    companies = state.companies
-    if effects.company is not None and rep_id is not None:
-        companies = {**companies, effects.company: CompanyClaim(rep_id, decision.at)}
-    return RoutingState(pools, loads, companies)
+        if effects.company is not None:
+            companies = {**state.companies, effects.company: CompanyClaim(rep_id, decision.at)}
+            return RoutingState(pools, loads, companies)
+    return RoutingState(pools, loads, state.companies)
