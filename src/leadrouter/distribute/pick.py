@@ -1,34 +1,71 @@
 """`pick_rep`: choose who in a pool gets the lead now, with the pool's strategy.
 
 The strategy decides among the members who are available (active, not out of office, inside
-working hours when the pool follows the sun, under their caps); every member considered gets a
-RepCheck in the trace. Pure: the pool's new state is returned for the engine to pass on as an
-effect, never written anywhere.
+working hours when the pool follows the sun, under their caps) and whom the policy's
+`distribution:` rules leave in for this lead (eligibility, the reps' own `takes` and `prefers`,
+priority tiers: eligibility.py); every member considered gets a RepCheck in the trace. Before
+the pick, newcomers and returning members are calibrated, and after it the pool's fairness
+record counts the lead (fairness.py), whatever the strategy. Pure: the pool's new state is
+returned for the engine to pass on as an effect, never written anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from leadrouter.distribute import load_balanced, round_robin, weighted
+from leadrouter.distribute import least_recent, load_balanced, round_robin, weighted
 from leadrouter.distribute.availability import Instant
+from leadrouter.distribute.eligibility import applies, screen
+from leadrouter.distribute.fairness import after_pick, calibrate, credits
 from leadrouter.distribute.roster import Pick, Roster, seats_of
-from leadrouter.model import Pool, PoolState, RoutingState, Strategy, Team
+from leadrouter.model import EMPTY, Pool, PoolState, RoutingState, Strategy, Team
+from leadrouter.policy.distribution import NO_DISTRIBUTION, Distribution
 
 _STRATEGIES: Mapping[Strategy, Callable[[Roster, PoolState], Pick]] = {
     Strategy.ROUND_ROBIN: round_robin.pick,
     Strategy.WEIGHTED: weighted.pick,
     Strategy.LOAD_BALANCED: load_balanced.pick,
+    Strategy.LEAST_RECENTLY_ASSIGNED: least_recent.pick,
 }
 
 
-def pick_rep(pool: Pool, team: Team, state: RoutingState, now: datetime) -> Pick:
-    """The member of `pool` who gets a lead arriving at `now` (None: nobody can), and why."""
+def pick_rep(
+    pool: Pool,
+    team: Team,
+    state: RoutingState,
+    now: datetime,
+    *,
+    ctx: Mapping[str, Any] = EMPTY,
+    distribution: Distribution = NO_DISTRIBUTION,
+) -> Pick:
+    """The member of `pool` who gets a lead arriving at `now` (None: nobody can), and why.
+
+    `ctx` is the lead's evaluation context, which `distribution`'s conditions read."""
     instant = Instant(now)  # checks `now` is aware, even for an empty pool
     pool_state = state.pool(pool.id)
     if not pool.members:
         return Pick(None, (), pool_state)
-    return _STRATEGIES[pool.strategy](
-        Roster(pool, seats_of(pool, team), state.loads, instant), pool_state
+    roster = Roster(pool, seats_of(pool, team), state.loads, instant, seed=distribution.seed)
+    rules = distribution.pools.get(pool.id)
+    fairness, notes = calibrate(
+        roster, pool_state.fairness, pool.strategy, rules is None or rules.calibrate
     )
+    eligible = None
+    if applies(pool.members, rules, distribution):
+        screened = screen(roster, rules, distribution, ctx)
+        notes += screened.notes
+        eligible = screened.eligible
+        if screened.overrides:
+            roster = replace(roster, overrides=screened.overrides)
+    if fairness.credit and pool.strategy is Strategy.LOAD_BALANCED:
+        roster = replace(roster, credits=credits(roster, fairness))
+    before = PoolState(pool_state.cursor, pool_state.current, fairness)
+    pick = _STRATEGIES[pool.strategy](roster, before)
+    if pick.rep is None:
+        return Pick(None, pick.checks, pool_state, notes, eligible)
+    after = after_pick(fairness, roster, pick.rep, pick.checks)
+    new_state = PoolState(pick.pool_state.cursor, pick.pool_state.current, after)
+    return Pick(pick.rep, pick.checks, new_state, notes, eligible)

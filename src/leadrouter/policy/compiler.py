@@ -21,6 +21,7 @@ from leadrouter.model import DERIVED_FIELDS, FieldType, Kind, Team
 from leadrouter.normalize import STANDARD_FIELDS
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, PolicyTest, Route
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
+from leadrouter.policy.distribution_section import compile_distribution, split_ids
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
 from leadrouter.policy.routes import always_decides, otherwise_problem, parse_route
@@ -30,7 +31,10 @@ from leadrouter.policy.territories import Territory, compile_territory
 from leadrouter.scoring import ScoringClause, ScoringModel
 
 _REQUIRED = ("version", "fallback_queue", "rules")
-_OPTIONAL = ("name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla")
+_OPTIONAL = (
+    "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla",
+    "distribution",
+)  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
@@ -57,6 +61,7 @@ class _PolicyCompiler:
     def __init__(self, doc: Document, team: Team) -> None:
         self.doc = doc
         self.team = team
+        self.splits: frozenset[str] = frozenset()
 
     def compile(self, text: str) -> CompiledPolicy | None:
         doc = self.doc
@@ -72,7 +77,10 @@ class _PolicyCompiler:
         fields = {**STANDARD_FIELDS, **DERIVED_FIELDS, **custom}
         sets = self.sets(top.get("sets"), fields)
         territories = self.territories(top.get("territories"), fields, sets)
-        conditions = ConditionCompiler(doc, Scope(fields, sets, territories))
+        scope = Scope(fields, sets, territories)
+        conditions = ConditionCompiler(doc, scope)
+        self.splits = split_ids(top.get("distribution"))
+        distribution = compile_distribution(doc, top.get("distribution"), self.team, scope)
         scoring = self.scoring(top.get("scoring"), conditions)
         rules, rule_ids = self.rules(top.get("rules"), conditions)
         # SLAs are chosen from the rules' evaluation context, so their `when:` has the same scope.
@@ -86,6 +94,7 @@ class _PolicyCompiler:
         if doc.errors:
             return None
         assert version is not None and fallback is not None and threshold is not None
+        assert distribution is not None  # a section with problems is reported
         return CompiledPolicy(
             version=version,
             name=name or "",
@@ -95,6 +104,7 @@ class _PolicyCompiler:
             custom_fields=MappingProxyType(custom),
             tests=tests,
             sla=sla,
+            distribution=distribution,
             source=doc.source,
             text=text,
         )
@@ -203,7 +213,11 @@ class _PolicyCompiler:
             when = keys.get("when")
             condition = conditions.compile(when) if when else Condition("always")
             unconditional = condition is not None and condition.always
-            route = parse_route(doc, keys["route"], self.team) if "route" in keys else None
+            route = (
+                parse_route(doc, keys["route"], self.team, splits=self.splits)
+                if "route" in keys
+                else None
+            )
             otherwise = self.otherwise(keys.get("otherwise"), route)
             if catch_all is not None:
                 doc.error(
@@ -233,7 +247,7 @@ class _PolicyCompiler:
     def otherwise(self, node: Node | None, route: Route | None) -> Route | None:
         if node is None:
             return None
-        otherwise = parse_route(self.doc, node, self.team, in_otherwise=True)
+        otherwise = parse_route(self.doc, node, self.team, in_otherwise=True, splits=self.splits)
         problem = otherwise_problem(route, otherwise) if route and otherwise else None
         if problem is not None:
             self.doc.error(node, problem)

@@ -1,0 +1,183 @@
+"""A pool's fairness record, kept the same way by every strategy: who got leads, when last, and
+where newcomers and returning reps start.
+
+A rep added to a pool mid-period, or back from an absence (inactive, out of office), would count
+from zero, or from where they left, beside colleagues who kept receiving leads; a strategy that
+evens counts or loads would then give them every lead until they caught up. Calibration starts
+them at the average of the others instead: their fair-share count (`Fairness.share`: leads
+received plus leads credited) is raised to the others' average (per unit of pool weight), or kept
+if higher. Load-balanced pools also credit them the open leads they would have had (the others'
+average load times their room), a credit that falls as the others' average load falls below what
+it was when credited (their old leads closing), so it never outlives the backlog it stands for.
+Round-robin, weighted and least-recently-assigned pools give a newcomer one turn per round by
+construction; their credit shows in the trace and the rep's fair-share figures.
+Pure: returns new values, never mutates one.
+"""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+
+from leadrouter.distribute.availability import blocker
+from leadrouter.distribute.load_balanced import load_ratio
+from leadrouter.distribute.roster import NO_LOAD, Roster, Seat
+from leadrouter.model import Fairness, Note, Reason, RepCheck, Strategy
+
+ABSENT = frozenset({Reason.REP_INACTIVE, Reason.REP_OUT_OF_OFFICE})
+
+
+def _absent(roster: Roster, index: int) -> bool:
+    rep = roster.seats[index].rep
+    if rep is None:
+        return True
+    block = blocker(rep, None, NO_LOAD, roster.now, False)
+    return block is not None and block[0] in ABSENT
+
+
+def calibrate(
+    roster: Roster, fairness: Fairness, strategy: Strategy, enabled: bool
+) -> tuple[Fairness, tuple[Note, ...]]:
+    """The record with newcomers and returning members calibrated (a Note for each), before a
+    pick. A pool's first lead calibrates nobody: everyone starts together."""
+    if fairness.picks == 0:
+        return fairness, ()
+    seats, baseline = roster.seats, fairness.baseline
+    joining = [i for i, seat in enumerate(seats) if seat.id not in baseline and seat.rep]
+    returning = [
+        i
+        for i, seat in enumerate(seats)
+        if seat.id in fairness.away and seat.id in baseline and not _absent(roster, i)
+    ]
+    if not joining and not returning:
+        return fairness, ()
+    moving = {seats[i].id for i in (*joining, *returning)}
+    away = fairness.away - moving
+    if not enabled:
+        zeros = {seats[i].id: 0 for i in joining}
+        return _with(fairness, baseline={**baseline, **zeros}, away=away), ()
+    others = [
+        (seat, fairness.share(seat.id) / seat.weight)
+        for seat in seats
+        if seat.id in baseline and seat.id not in moving and seat.rep is not None
+    ]
+    if not others:
+        zeros = {seats[i].id: 0 for i in joining}
+        return _with(fairness, baseline={**baseline, **zeros}, away=away), ()
+    average = sum(per_weight for _, per_weight in others) / len(others)
+    ratio = _average_ratio(roster, others) if strategy is Strategy.LOAD_BALANCED else None
+    new_baseline = dict(baseline)
+    credit = dict(fairness.credit)
+    notes = []
+    for index in (*joining, *returning):
+        seat = seats[index]
+        rep = seat.rep
+        assert rep is not None  # only members on the team are calibrated
+        target = round(average * seat.weight)
+        received = fairness.counts.get(seat.id, 0) if index in returning else 0
+        before = received + new_baseline.get(seat.id, 0)
+        new_baseline[seat.id] = max(target, before) - received
+        how = "joins" if index in joining else "is back from an absence and rejoins"
+        message = (
+            f"{seat.id} {how} pool {roster.pool.name} at {max(target, before)} leads, the others'"
+            f" average, not {before}: they do not get every lead at once"
+        )
+        if ratio is not None and ratio > 0:
+            room = seat.weight if rep.max_open is None else rep.max_open
+            owed = ratio * room - roster.load(index).open
+            if owed > 0 and math.isfinite(owed):
+                credit[seat.id] = (owed, ratio)
+                message += f"; counted as {owed:.1f} more open leads while the others' load holds"
+        notes.append(
+            Note(
+                Reason.CALIBRATED,
+                message,
+                MappingProxyType({"rep": seat.id, "pool": roster.pool.id, "start": target}),
+            )
+        )
+    calibrated = _with(fairness, baseline=new_baseline, credit=credit, away=away)
+    return calibrated, tuple(notes)
+
+
+def _average_ratio(roster: Roster, others: list[tuple[Seat, float]]) -> float:
+    ids = {seat.id for seat, _ in others}
+    ratios = []
+    for index, seat in enumerate(roster.seats):
+        if seat.rep is not None and seat.id in ids:
+            ratio = load_ratio(seat.rep, roster.load(index), seat.weight)
+            if math.isfinite(ratio):
+                ratios.append(ratio)
+    return sum(ratios) / len(ratios) if ratios else 0.0
+
+
+def credits(roster: Roster, fairness: Fairness) -> dict[int, float] | None:
+    """Open leads each credited member counts as having more, now: the credit scaled down by how
+    far the other members' average load has fallen since (never up). None: nobody credited."""
+    if not fairness.credit:
+        return None
+    ratios: dict[int, float] = {}
+    for index, seat in enumerate(roster.seats):
+        if seat.rep is not None:
+            ratio = load_ratio(seat.rep, roster.load(index), seat.weight)
+            if math.isfinite(ratio):
+                ratios[index] = ratio
+    total = sum(ratios.values())
+    found: dict[int, float] = {}
+    for index, seat in enumerate(roster.seats):
+        entry = fairness.credit.get(seat.id)
+        if entry is None:
+            continue
+        owed, then = entry
+        count = len(ratios) - (index in ratios)
+        now = (total - ratios.get(index, 0.0)) / count if count else 0.0
+        found[index] = owed * min(1.0, now / then) if then > 0 else 0.0
+    return found
+
+
+def after_pick(
+    fairness: Fairness, roster: Roster, chosen: str, checks: tuple[RepCheck, ...]
+) -> Fairness:
+    """The record after `chosen` got a lead: counted, numbered, absentees noted, and every member
+    known (a member first seen at a pool's first lead starts with everyone, at 0)."""
+    picks = fairness.picks + 1
+    baseline = fairness.baseline
+    counts = {**fairness.counts, chosen: fairness.counts.get(chosen, 0) + 1}
+    last = {**fairness.last, chosen: picks}
+    seats = roster.seats
+    if len(baseline) != len(seats) or any(seat.id not in baseline for seat in seats):
+        members = {seat.id for seat in seats}
+        # Members who left are forgotten, so that coming back calibrates them again.
+        baseline = {rep: n for rep, n in baseline.items() if rep in members}
+        baseline.update({seat.id: 0 for seat in seats if seat.id not in baseline})
+        counts = {rep: n for rep, n in counts.items() if rep in members}
+        last = {rep: n for rep, n in last.items() if rep in members}
+    away = fairness.away
+    gone = [check.rep for check in checks if check.reason in ABSENT]
+    if gone or chosen in away:
+        away = (away | frozenset(gone)) - {chosen}
+    return Fairness(
+        picks,
+        MappingProxyType(last),
+        MappingProxyType(counts),
+        baseline if isinstance(baseline, MappingProxyType) else MappingProxyType(baseline),
+        fairness.credit,
+        away,
+        fairness.splits,
+    )
+
+
+def _with(fairness: Fairness, **changes: object) -> Fairness:
+    values = {
+        "picks": fairness.picks,
+        "last": fairness.last,
+        "counts": fairness.counts,
+        "baseline": fairness.baseline,
+        "credit": fairness.credit,
+        "away": fairness.away,
+        "splits": fairness.splits,
+    }
+    values.update(changes)
+    for key in ("baseline", "credit"):
+        if isinstance(values[key], dict):
+            values[key] = MappingProxyType(values[key])  # type: ignore[arg-type]
+    return Fairness(**values)  # type: ignore[arg-type]
