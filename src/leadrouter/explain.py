@@ -27,6 +27,11 @@ _REP_WORDS: dict[Reason, str] = {
     Reason.DAILY_CAP_REACHED: "skipped: daily cap reached",
     Reason.NOT_NEXT_IN_TURN: "available, not next in turn",
     Reason.HIGHER_LOAD: "available, higher load",
+    Reason.ASSIGNED_MORE_RECENTLY: "available, assigned more recently",
+    Reason.REP_NOT_ELIGIBLE: "skipped: not eligible for this lead",
+    Reason.REP_FILTERED: "skipped: does not take this lead",
+    Reason.OTHER_PREFERRED: "available, another member prefers this lead",
+    Reason.LOWER_PRIORITY: "available, lower priority tier",
 }
 
 

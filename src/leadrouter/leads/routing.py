@@ -46,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from leadrouter.codec import pool_state_json, pool_state_of
 from leadrouter.engine import Snapshot, routing_failed
 from leadrouter.errors import Conflict
 from leadrouter.leads import record
@@ -344,7 +345,7 @@ def _read_state(done: Done) -> _State:
         if kind == _CONFIG:
             counters[version] = number
         elif kind == _POOL:
-            pool_states[key] = PoolState(number, dict(current or {}))
+            pool_states[key] = pool_state_of(number, current)
             versions[(_POOL, key)] = version
         else:
             rep_loads[key] = RepLoad(number, today, _as_date(day))
@@ -475,7 +476,7 @@ def _state_rows(
     pools = sorted({pool_id for d in decisions for pool_id in d.effects.pools})
     reps = sorted({d.effects.assigned_rep for d in decisions} - {None})
     pool_rows = [
-        _versioned(read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current))
+        _versioned(read, _POOL, pool_id, cursor=new.cursor, current=pool_state_json(new))
         for pool_id, new in ((p, state.pool(p)) for p in pools)
     ]
     load_rows = [

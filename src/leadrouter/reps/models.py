@@ -32,6 +32,8 @@ class RepRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     manager: Mapped[str | None] = mapped_column(String(100))
     backup: Mapped[str | None] = mapped_column(String(100))
+    # region, segment and custom attributes, read by distribution conditions as `rep.<name>`.
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class RepLoadRow(Base):
