@@ -65,7 +65,7 @@ def calibrate(
         zeros = {seats[i].id: 0 for i in joining}
         return _with(fairness, baseline={**baseline, **zeros}, away=away), ()
     average = sum(per_weight for _, per_weight in others) / len(others)
-    ratio = _average_ratio(roster, others) if strategy is Strategy.LOAD_BALANCED else None
+    ratio = _average_ratio(roster, others, fairness) if strategy is Strategy.LOAD_BALANCED else None
     new_baseline = dict(baseline)
     credit = dict(fairness.credit)
     notes = []
@@ -84,10 +84,12 @@ def calibrate(
         )
         if ratio is not None and ratio > 0:
             room = seat.weight if rep.max_open is None else rep.max_open
-            owed = ratio * room - roster.load(index).open
-            if owed > 0 and math.isfinite(owed):
-                credit[seat.id] = (owed, ratio)
-                message += f"; counted as {owed:.1f} more open leads while the others' load holds"
+            # Whole leads, like the loads they are compared with: a fraction would only
+            # reorder equal loads.
+            owed = round(ratio * room) - roster.load(index).open if math.isfinite(ratio) else 0
+            if owed > 0:
+                credit[seat.id] = (float(owed), ratio)
+                message += f"; counted as {owed} more open leads while the others' load holds"
         notes.append(
             Note(
                 Reason.CALIBRATED,
@@ -99,12 +101,14 @@ def calibrate(
     return calibrated, tuple(notes)
 
 
-def _average_ratio(roster: Roster, others: list[tuple[Seat, float]]) -> float:
+def _average_ratio(roster: Roster, others: list[tuple[Seat, float]], fairness: Fairness) -> float:
+    """The others' average load, open leads credited to them included."""
     ids = {seat.id for seat, _ in others}
     ratios = []
     for index, seat in enumerate(roster.seats):
         if seat.rep is not None and seat.id in ids:
-            ratio = load_ratio(seat.rep, roster.load(index), seat.weight)
+            owed = fairness.credit.get(seat.id, (0.0, 0.0))[0]
+            ratio = load_ratio(seat.rep, roster.load(index), seat.weight, owed)
             if math.isfinite(ratio):
                 ratios.append(ratio)
     return sum(ratios) / len(ratios) if ratios else 0.0
@@ -118,7 +122,8 @@ def credits(roster: Roster, fairness: Fairness) -> dict[int, float] | None:
     ratios: dict[int, float] = {}
     for index, seat in enumerate(roster.seats):
         if seat.rep is not None:
-            ratio = load_ratio(seat.rep, roster.load(index), seat.weight)
+            owed = fairness.credit.get(seat.id, (0.0, 0.0))[0]
+            ratio = load_ratio(seat.rep, roster.load(index), seat.weight, owed)
             if math.isfinite(ratio):
                 ratios[index] = ratio
     total = sum(ratios.values())

@@ -62,7 +62,12 @@ def pick_rep(
             roster = replace(roster, overrides=screened.overrides)
     if fairness.credit and pool.strategy is Strategy.LOAD_BALANCED:
         roster = replace(roster, credits=credits(roster, fairness))
-    before = PoolState(pool_state.cursor, pool_state.current, fairness)
+    current = pool_state.current
+    if notes and pool.strategy is Strategy.WEIGHTED:
+        # A calibrated arrival starts a new round: smooth-weighted scores left from the old
+        # membership would skew the first turns of the new one by up to a lead each.
+        current = EMPTY
+    before = PoolState(pool_state.cursor, current, fairness)
     pick = _STRATEGIES[pool.strategy](roster, before)
     if pick.rep is None:
         return Pick(None, pick.checks, pool_state, notes, eligible)
