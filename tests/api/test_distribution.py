@@ -93,6 +93,11 @@ def test_distribution__rep_attributes_least_recent_and_calibration_hold_across_r
     assert "CALIBRATED" in str(trace)
     owners = Counter(_owner(api, n) for n in range(10, 22))
     assert owners == {"ana": 3, "bob": 3, "cat": 3, "dan": 3}
+    # The fair-share figures: dan started at the others' average of the 8 leads before him.
+    shares = {s["rep"]: s for s in api.get("/v1/pools/inbound").json()["fair_shares"]}
+    assert shares["dan"]["received"] == 4 and shares["dan"]["calibration"] == 3
+    counts = [s["fair_share_count"] for s in shares.values()]
+    assert all(abs(count - sum(counts) / len(counts)) <= 1 for count in counts)
 
 
 def test_distribution__a_split_between_teams_follows_capacities_and_records_the_team(

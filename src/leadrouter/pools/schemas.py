@@ -69,6 +69,17 @@ class PoolCreate(BaseModel):
 PoolUpdate = patch_model(PoolCreate, "PoolUpdate", fixed=frozenset({"id"}))
 
 
+class FairShareRead(BaseModel):
+    """A member's fair-share figures in the pool: leads received through it, leads credited by
+    calibration (joining or coming back mid-period), and their sum, which the pool keeps level."""
+
+    rep: str
+    received: int
+    calibration: int
+    fair_share_count: int
+    last_assigned: int | None  # the pool's lead number of their last lead; None: never
+
+
 class PoolRead(BaseModel):
     id: str
     name: str
@@ -79,3 +90,4 @@ class PoolRead(BaseModel):
     when_full_target: str | None
     respect_working_hours: bool
     cursor: int
+    fair_shares: list[FairShareRead] = []
