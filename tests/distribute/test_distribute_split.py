@@ -67,3 +67,26 @@ def test_split__a_team_with_capacity_zero_gets_none() -> None:
 def test_split__a_team_with_nobody_available_passes_its_turn_to_the_next() -> None:
     got = _teams(_snapshot("{amer: 1, apac: 1}", dan_active=False), 10)
     assert got == {"amer": 10}
+
+
+def test_split__a_list_of_pools_takes_each_capacity_from_its_members_max_open() -> None:
+    team = parse_team(
+        TEAM.replace("ACTIVE", "true")
+        .replace("ana@x.example}", "ana@x.example, max_open: 40}")
+        .replace("bob@x.example}", "bob@x.example, max_open: 35}")
+        .replace("cat@x.example}", "cat@x.example, max_open: 90}"),
+        "team.yaml",
+    )
+    policy = """
+version: "s1"
+fallback_queue: unrouted
+distribution:
+  splits:
+    world: [emea, amer]
+rules:
+  - {id: split, route: split world}
+"""
+    snap = Snapshot(compile_policy(policy, "policy.yaml", team), team)
+    assert snap.policy.distribution.splits["world"].teams == (("emea", 75), ("amer", 90))
+    got = _teams(snap, 165)
+    assert got == {"emea": 75, "amer": 90}

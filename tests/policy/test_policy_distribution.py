@@ -85,6 +85,10 @@ def test_distribution__a_valid_section_compiles_every_part() -> None:
         ),
         ("distribution:\n  splits:\n    w: {nope: 1}\n", (5, 9, "unknown pool 'nope'")),
         (
+            "distribution:\n  splits:\n    w: [na]\n",
+            (5, 9, "pool na's capacity is the sum of its members' max_open, and ana, bob has none"),
+        ),
+        (
             "distribution:\n  splits:\n    w: {na: 0}\n",
             (5, 8, "split 'w': every capacity is 0, so no team takes a lead"),
         ),

@@ -140,12 +140,22 @@ def _rep(
 
 
 def _split(doc: Document, split_id: str, node: Node, team: Team) -> Split | None:
+    """`{pool: capacity, ...}`, or `[pool, ...]`: each pool's capacity is then the sum of its
+    members' `max_open` (every member needs one)."""
     mark = doc.mark()
     teams: list[tuple[str, int]] = []
-    for pool_id, child in doc.entries(node, "pool ids to capacities"):
-        capacity = doc.count(child, minimum=0)
-        if doc.reference(child.key(pool_id), pool_id, team.pools, "pool") and capacity is not None:
-            teams.append((pool_id, capacity))
+    if isinstance(node.value, list):
+        for pool_id, item in doc.texts(node, "pool ids"):
+            if doc.reference(item, pool_id, team.pools, "pool"):
+                capacity = _capacity(doc, item, pool_id, team)
+                if capacity is not None:
+                    teams.append((pool_id, capacity))
+    else:
+        for pool_id, child in doc.entries(node, "pool ids to capacities"):
+            capacity = doc.count(child, minimum=0)
+            known = doc.reference(child.key(pool_id), pool_id, team.pools, "pool")
+            if known and capacity is not None:
+                teams.append((pool_id, capacity))
     if not doc.failed_since(mark):
         if not teams:
             doc.error(node, f"split '{split_id}' needs at least one pool and its capacity")
@@ -154,6 +164,20 @@ def _split(doc: Document, split_id: str, node: Node, team: Team) -> Split | None
     if doc.failed_since(mark):
         return None
     return Split(split_id, tuple(teams))
+
+
+def _capacity(doc: Document, node: Node, pool_id: str, team: Team) -> int | None:
+    members = [team.reps.get(rep) for rep in team.pools[pool_id].members]
+    uncapped = [rep.id for rep in members if rep is not None and rep.max_open is None]
+    if uncapped:
+        doc.error(
+            node,
+            f"pool {pool_id}'s capacity is the sum of its members' max_open, and "
+            + ", ".join(uncapped)
+            + " has none: give one, or write the capacity ({pool: capacity})",
+        )
+        return None
+    return sum(rep.max_open or 0 for rep in members if rep is not None)
 
 
 def split_ids(node: Node | None) -> frozenset[str]:
