@@ -17,14 +17,37 @@ Pure: returns new values, never mutates one.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from types import MappingProxyType
+from typing import Any
 
 from leadrouter.distribute.availability import blocker
 from leadrouter.distribute.load_balanced import load_ratio
 from leadrouter.distribute.roster import NO_LOAD, Roster, Seat
-from leadrouter.model import Fairness, Note, Reason, RepCheck, Strategy
+from leadrouter.model import Fairness, Note, Pool, Reason, RepCheck, Strategy
 
 ABSENT = frozenset({Reason.REP_INACTIVE, Reason.REP_OUT_OF_OFFICE})
+
+# A pool's member ids as a set, for the per-lead check that every member is known; keyed by
+# the pool's identity (the entry keeps the pool alive, so the id is not reused while cached).
+_MEMBERS: dict[int, tuple[Pool, frozenset[str]]] = {}
+
+
+def member_ids(pool: Pool) -> frozenset[str]:
+    """The pool's member ids, as a set built once per pool value."""
+    entry = _MEMBERS.get(id(pool))
+    if entry is None or entry[0] is not pool:
+        if len(_MEMBERS) >= 1024:
+            _MEMBERS.clear()
+        entry = _MEMBERS[id(pool)] = (pool, frozenset(pool.members))
+    return entry[1]
+
+
+def settled(pool: Pool, fairness: Fairness) -> bool:
+    """Whether nobody needs calibrating: no lead yet, or every member known and nobody away."""
+    return not fairness.picks or (
+        not fairness.away and member_ids(pool) <= fairness.baseline.keys()
+    )
 
 
 def _absent(roster: Roster, index: int) -> bool:
@@ -43,6 +66,8 @@ def calibrate(
     if fairness.picks == 0:
         return fairness, ()
     seats, baseline = roster.seats, fairness.baseline
+    if not fairness.away and member_ids(roster.pool) <= baseline.keys():
+        return fairness, ()  # the common case: everyone known, nobody was away
     joining = [i for i, seat in enumerate(seats) if seat.id not in baseline and seat.rep]
     returning = [
         i
@@ -149,17 +174,20 @@ def after_pick(
     counts = {**fairness.counts, chosen: fairness.counts.get(chosen, 0) + 1}
     last = {**fairness.last, chosen: picks}
     seats = roster.seats
-    if len(baseline) != len(seats) or any(seat.id not in baseline for seat in seats):
-        members = {seat.id for seat in seats}
+    members = member_ids(roster.pool)
+    if len(baseline) != len(members) or not members <= baseline.keys():
         # Members who left are forgotten, so that coming back calibrates them again.
         baseline = {rep: n for rep, n in baseline.items() if rep in members}
         baseline.update({seat.id: 0 for seat in seats if seat.id not in baseline})
         counts = {rep: n for rep, n in counts.items() if rep in members}
         last = {rep: n for rep, n in last.items() if rep in members}
     away = fairness.away
-    gone = [check.rep for check in checks if check.reason in ABSENT]
+    gone = None
+    for check in checks:
+        if check.reason in ABSENT:
+            gone = [*(gone or ()), check.rep]
     if gone or chosen in away:
-        away = (away | frozenset(gone)) - {chosen}
+        away = (away | frozenset(gone or ())) - {chosen}
     return Fairness(
         picks,
         MappingProxyType(last),
@@ -171,18 +199,8 @@ def after_pick(
     )
 
 
-def _with(fairness: Fairness, **changes: object) -> Fairness:
-    values = {
-        "picks": fairness.picks,
-        "last": fairness.last,
-        "counts": fairness.counts,
-        "baseline": fairness.baseline,
-        "credit": fairness.credit,
-        "away": fairness.away,
-        "splits": fairness.splits,
-    }
-    values.update(changes)
+def _with(fairness: Fairness, **changes: Any) -> Fairness:
     for key in ("baseline", "credit"):
-        if isinstance(values[key], dict):
-            values[key] = MappingProxyType(values[key])  # type: ignore[arg-type]
-    return Fairness(**values)  # type: ignore[arg-type]
+        if isinstance(changes.get(key), dict):
+            changes[key] = MappingProxyType(changes[key])
+    return replace(fairness, **changes)

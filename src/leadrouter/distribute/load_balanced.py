@@ -51,11 +51,12 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     blocks = roster.blockers()
     ratios: dict[int, float] = {}
     chosen: int | None = None
+    credits = roster.credits
     for index in order:
         rep = seats[index].rep
         if blocks[index] is None and rep is not None:  # an unblocked seat always has a rep
-            ratio = load_ratio(rep, roster.load(index), seats[index].weight, roster.credit(index))
-            ratios[index] = ratio
+            credit = credits.get(index, 0.0) if credits else 0.0
+            ratio = ratios[index] = load_ratio(rep, roster.load(index), seats[index].weight, credit)
             if chosen is None or ratio < ratios[chosen]:
                 chosen = index
 

@@ -19,9 +19,9 @@ from typing import Any
 from leadrouter.distribute import least_recent, load_balanced, round_robin, weighted
 from leadrouter.distribute.availability import Instant
 from leadrouter.distribute.eligibility import applies, screen
-from leadrouter.distribute.fairness import after_pick, calibrate, credits
+from leadrouter.distribute.fairness import after_pick, calibrate, credits, settled
 from leadrouter.distribute.roster import Pick, Roster, seats_of
-from leadrouter.model import EMPTY, Pool, PoolState, RoutingState, Strategy, Team
+from leadrouter.model import EMPTY, Note, Pool, PoolState, RoutingState, Strategy, Team
 from leadrouter.policy.distribution import NO_DISTRIBUTION, Distribution
 
 _STRATEGIES: Mapping[Strategy, Callable[[Roster, PoolState], Pick]] = {
@@ -50,11 +50,15 @@ def pick_rep(
         return Pick(None, (), pool_state)
     roster = Roster(pool, seats_of(pool, team), state.loads, instant, seed=distribution.seed)
     rules = distribution.pools.get(pool.id)
-    fairness, notes = calibrate(
-        roster, pool_state.fairness, pool.strategy, rules is None or rules.calibrate
-    )
+    fairness = pool_state.fairness
+    notes: tuple[Note, ...] = ()
+    if not settled(pool, fairness):
+        fairness, notes = calibrate(
+            roster, fairness, pool.strategy, rules is None or rules.calibrate
+        )
+    calibrated = bool(notes)
     eligible = None
-    if applies(pool.members, rules, distribution):
+    if (distribution.pools or distribution.reps) and applies(pool.members, rules, distribution):
         screened = screen(roster, rules, distribution, ctx)
         notes += screened.notes
         eligible = screened.eligible
@@ -62,12 +66,14 @@ def pick_rep(
             roster = replace(roster, overrides=screened.overrides)
     if fairness.credit and pool.strategy is Strategy.LOAD_BALANCED:
         roster = replace(roster, credits=credits(roster, fairness))
-    current = pool_state.current
-    if notes and pool.strategy is Strategy.WEIGHTED:
-        # A calibrated arrival starts a new round: smooth-weighted scores left from the old
-        # membership would skew the first turns of the new one by up to a lead each.
-        current = EMPTY
-    before = PoolState(pool_state.cursor, current, fairness)
+    before = pool_state
+    if fairness is not pool_state.fairness:
+        current = pool_state.current
+        if calibrated and pool.strategy is Strategy.WEIGHTED:
+            # A calibrated arrival starts a new round: smooth-weighted scores left from the old
+            # membership would skew the first turns of the new one by up to a lead each.
+            current = EMPTY
+        before = PoolState(pool_state.cursor, current, fairness)
     pick = _STRATEGIES[pool.strategy](roster, before)
     if pick.rep is None:
         return Pick(None, pick.checks, pool_state, notes, eligible)

@@ -11,9 +11,10 @@ stores with the pool's rotation state. Pure.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import MappingProxyType
 
-from leadrouter.model import Fairness, PoolState, RoutingState
+from leadrouter.model import PoolState, RoutingState
 from leadrouter.policy.distribution import Split
 
 
@@ -44,16 +45,4 @@ def took(pool_state: PoolState, split_id: str) -> PoolState:
     """The team pool's state after it took a lead through `split_id`."""
     fairness = pool_state.fairness
     splits = MappingProxyType({**fairness.splits, split_id: fairness.splits.get(split_id, 0) + 1})
-    return PoolState(
-        pool_state.cursor,
-        pool_state.current,
-        Fairness(
-            fairness.picks,
-            fairness.last,
-            fairness.counts,
-            fairness.baseline,
-            fairness.credit,
-            fairness.away,
-            splits,
-        ),
-    )
+    return PoolState(pool_state.cursor, pool_state.current, replace(fairness, splits=splits))
