@@ -24,9 +24,8 @@ from typing import Any
 from leadrouter.distribute.availability import blocker
 from leadrouter.distribute.load_balanced import load_ratio
 from leadrouter.distribute.roster import NO_LOAD, Roster, Seat
-from leadrouter.model import Fairness, Note, Pool, Reason, RepCheck, Strategy
-
-ABSENT = frozenset({Reason.REP_INACTIVE, Reason.REP_OUT_OF_OFFICE})
+from leadrouter.distribute.tally import ABSENT
+from leadrouter.model import Fairness, Note, Pool, Reason, Strategy
 
 # A pool's member ids as a set, for the per-lead check that every member is known; keyed by
 # the pool's identity (the entry keeps the pool alive, so the id is not reused while cached).
@@ -44,9 +43,14 @@ def member_ids(pool: Pool) -> frozenset[str]:
 
 
 def settled(pool: Pool, fairness: Fairness) -> bool:
-    """Whether nobody needs calibrating: no lead yet, or every member known and nobody away."""
-    return not fairness.picks or (
-        not fairness.away and member_ids(pool) <= fairness.baseline.keys()
+    """Whether the record needs no update before a pick: the pool has had leads, its members are
+    the ones it knows, and nobody was away (the common case, one set comparison)."""
+    baseline = fairness.baseline
+    return (
+        fairness.picks > 0
+        and not fairness.away
+        and len(baseline) == len(pool.members)
+        and member_ids(pool) <= baseline.keys()
     )
 
 
@@ -61,13 +65,25 @@ def _absent(roster: Roster, index: int) -> bool:
 def calibrate(
     roster: Roster, fairness: Fairness, strategy: Strategy, enabled: bool
 ) -> tuple[Fairness, tuple[Note, ...]]:
-    """The record with newcomers and returning members calibrated (a Note for each), before a
-    pick. A pool's first lead calibrates nobody: everyone starts together."""
+    """The record with newcomers and returning members calibrated (a Note for each), and the
+    members who left forgotten (coming back calibrates them again), before a pick. At a pool's
+    first lead everyone starts together, at 0."""
+    seats = roster.seats
     if fairness.picks == 0:
-        return fairness, ()
-    seats, baseline = roster.seats, fairness.baseline
-    if not fairness.away and member_ids(roster.pool) <= baseline.keys():
-        return fairness, ()  # the common case: everyone known, nobody was away
+        return _with(fairness, baseline={seat.id: 0 for seat in seats}), ()
+    members = member_ids(roster.pool)
+    if len(fairness.baseline) != len(members) or not fairness.baseline.keys() <= members:
+        fairness = _with(
+            fairness,
+            baseline={rep: n for rep, n in fairness.baseline.items() if rep in members},
+            counts={rep: n for rep, n in fairness.counts.items() if rep in members},
+            last={rep: n for rep, n in fairness.last.items() if rep in members},
+        )
+    baseline = fairness.baseline
+    unknown = {seat.id: 0 for seat in seats if seat.rep is None and seat.id not in baseline}
+    if unknown:
+        fairness = _with(fairness, baseline={**baseline, **unknown})
+        baseline = fairness.baseline
     joining = [i for i, seat in enumerate(seats) if seat.id not in baseline and seat.rep]
     returning = [
         i
@@ -75,7 +91,7 @@ def calibrate(
         if seat.id in fairness.away and seat.id in baseline and not _absent(roster, i)
     ]
     if not joining and not returning:
-        return fairness, ()
+        return _with(fairness, away=fairness.away & members), ()
     moving = {seats[i].id for i in (*joining, *returning)}
     away = fairness.away - moving
     if not enabled:
@@ -164,43 +180,8 @@ def credits(roster: Roster, fairness: Fairness) -> dict[int, float] | None:
     return found
 
 
-def after_pick(
-    fairness: Fairness, roster: Roster, chosen: str, checks: tuple[RepCheck, ...]
-) -> Fairness:
-    """The record after `chosen` got a lead: counted, numbered, absentees noted, and every member
-    known (a member first seen at a pool's first lead starts with everyone, at 0)."""
-    picks = fairness.picks + 1
-    baseline = fairness.baseline
-    counts = {**fairness.counts, chosen: fairness.counts.get(chosen, 0) + 1}
-    last = {**fairness.last, chosen: picks}
-    seats = roster.seats
-    members = member_ids(roster.pool)
-    if len(baseline) != len(members) or not members <= baseline.keys():
-        # Members who left are forgotten, so that coming back calibrates them again.
-        baseline = {rep: n for rep, n in baseline.items() if rep in members}
-        baseline.update({seat.id: 0 for seat in seats if seat.id not in baseline})
-        counts = {rep: n for rep, n in counts.items() if rep in members}
-        last = {rep: n for rep, n in last.items() if rep in members}
-    away = fairness.away
-    gone = None
-    for check in checks:
-        if check.reason in ABSENT:
-            gone = [*(gone or ()), check.rep]
-    if gone or chosen in away:
-        away = (away | frozenset(gone or ())) - {chosen}
-    return Fairness(
-        picks,
-        MappingProxyType(last),
-        MappingProxyType(counts),
-        baseline if isinstance(baseline, MappingProxyType) else MappingProxyType(baseline),
-        fairness.credit,
-        away,
-        fairness.splits,
-    )
-
-
 def _with(fairness: Fairness, **changes: Any) -> Fairness:
-    for key in ("baseline", "credit"):
+    for key in ("baseline", "credit", "counts", "last"):
         if isinstance(changes.get(key), dict):
             changes[key] = MappingProxyType(changes[key])
     return replace(fairness, **changes)

@@ -14,6 +14,7 @@ import random
 
 from leadrouter.distribute.availability import Block
 from leadrouter.distribute.roster import Pick, Roster
+from leadrouter.distribute.tally import tallied
 from leadrouter.model import PoolState, Reason
 
 
@@ -56,7 +57,8 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
         selected += f" (tie of {len(tied)} broken by the draw seeded {roster.seed})"
     checks = roster.trace(order, blocks, chosen, selected, rival)
     cursor = (chosen + 1) % len(seats)
-    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current, fairness))
+    after = tallied(fairness, seats[chosen].id, checks)
+    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current, after))
 
 
 def _unused(index: int) -> Block:

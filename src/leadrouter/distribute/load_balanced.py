@@ -19,6 +19,7 @@ from datetime import datetime
 
 from leadrouter.distribute.availability import Block, Instant, blocker
 from leadrouter.distribute.roster import NO_LOAD, Pick, Roster, Seat, seats_of
+from leadrouter.distribute.tally import tallied
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepLoad, RoutingState, Team
 
 
@@ -78,7 +79,8 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     selected = f"lowest load: {load_text(chosen)} open"
     checks = roster.trace(order, blocks, chosen, selected, rival)
     cursor = (chosen + 1) % len(seats)
-    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current))
+    fairness = tallied(pool_state.fairness, seats[chosen].id, checks)
+    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current, fairness))
 
 
 def least_loaded(

@@ -5,22 +5,21 @@ working hours when the pool follows the sun, under their caps) and whom the poli
 `distribution:` rules leave in for this lead (eligibility, the reps' own `takes` and `prefers`,
 priority tiers: eligibility.py); every member considered gets a RepCheck in the trace. Before
 the pick, newcomers and returning members are calibrated, and after it the pool's fairness
-record counts the lead (fairness.py), whatever the strategy. Pure: the pool's new state is
+record counts the lead (tally.py), whatever the strategy. Pure: the pool's new state is
 returned for the engine to pass on as an effect, never written anywhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from leadrouter.distribute import least_recent, load_balanced, round_robin, weighted
 from leadrouter.distribute.availability import Instant
 from leadrouter.distribute.eligibility import applies, screen
-from leadrouter.distribute.fairness import after_pick, calibrate, credits, settled
-from leadrouter.distribute.roster import Pick, Roster, seats_of
+from leadrouter.distribute.fairness import calibrate, credits, settled
+from leadrouter.distribute.roster import Narrowed, Pick, Roster, seats_of
 from leadrouter.model import EMPTY, Note, Pool, PoolState, RoutingState, Strategy, Team
 from leadrouter.policy.distribution import NO_DISTRIBUTION, Distribution
 
@@ -48,7 +47,8 @@ def pick_rep(
     pool_state = state.pool(pool.id)
     if not pool.members:
         return Pick(None, (), pool_state)
-    roster = Roster(pool, seats_of(pool, team), state.loads, instant, seed=distribution.seed)
+    seats = seats_of(pool, team)
+    roster = Roster(pool, seats, state.loads, instant)
     rules = distribution.pools.get(pool.id)
     fairness = pool_state.fairness
     notes: tuple[Note, ...] = ()
@@ -58,14 +58,16 @@ def pick_rep(
         )
     calibrated = bool(notes)
     eligible = None
+    overrides = credited = None
     if (distribution.pools or distribution.reps) and applies(pool.members, rules, distribution):
         screened = screen(roster, rules, distribution, ctx)
         notes += screened.notes
         eligible = screened.eligible
-        if screened.overrides:
-            roster = replace(roster, overrides=screened.overrides)
+        overrides = screened.overrides or None
     if fairness.credit and pool.strategy is Strategy.LOAD_BALANCED:
-        roster = replace(roster, credits=credits(roster, fairness))
+        credited = credits(roster, fairness)
+    if overrides or credited or distribution.seed:
+        roster = Narrowed(pool, seats, state.loads, instant, overrides, credited, distribution.seed)
     before = pool_state
     if fairness is not pool_state.fairness:
         current = pool_state.current
@@ -74,9 +76,9 @@ def pick_rep(
             # membership would skew the first turns of the new one by up to a lead each.
             current = EMPTY
         before = PoolState(pool_state.cursor, current, fairness)
-    pick = _STRATEGIES[pool.strategy](roster, before)
-    if pick.rep is None:
+    pick = _STRATEGIES[pool.strategy](roster, before)  # it tallies the lead (tally.py)
+    if pick.rep is None:  # nothing to record: the state as it was
         return Pick(None, pick.checks, pool_state, notes, eligible)
-    after = after_pick(fairness, roster, pick.rep, pick.checks)
-    new_state = PoolState(pick.pool_state.cursor, pick.pool_state.current, after)
-    return Pick(pick.rep, pick.checks, new_state, notes, eligible)
+    if not notes and eligible is None:
+        return pick
+    return Pick(pick.rep, pick.checks, pick.pool_state, notes, eligible)

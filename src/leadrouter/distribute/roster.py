@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from leadrouter.distribute.availability import Block, Instant, Week, blocker, week_of
 from leadrouter.distribute.memo import IdentityMemo
@@ -75,12 +76,11 @@ class Roster:
     seats: tuple[Seat, ...]
     loads: Mapping[str, RepLoad]
     now: Instant
-    # Members the pool's rules set aside for this lead (not eligible, a lower priority tier...),
-    # by index, with the reason: a strategy sees them as unavailable.
-    overrides: Mapping[int, Block] | None = None
-    # Open leads credited to calibrated members (load_balanced), by index.
-    credits: Mapping[int, float] | None = None
-    seed: int = 0  # breaks exact ties where a strategy draws (least_recently_assigned)
+    # A plain roster sets nobody aside, credits nobody and draws with seed 0; `Narrowed` does
+    # (class attributes here, so the roster of most leads costs no more fields to build).
+    overrides: ClassVar[Mapping[int, Block] | None] = None
+    credits: ClassVar[Mapping[int, float] | None] = None
+    seed: ClassVar[int] = 0
 
     @property
     def list_everyone(self) -> bool:
@@ -146,3 +146,15 @@ class Roster:
                     continue
             checks.append(RepCheck(seats[index].id, pool_id, block[0], block[1]))
         return tuple(checks)
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowed(Roster):
+    """A roster with the policy's `distribution:` applied to it for one lead."""
+
+    # Members set aside for this lead (not eligible, a lower priority tier...), by index, with
+    # the reason: a strategy sees them as unavailable.
+    overrides: Mapping[int, Block] | None = None  # type: ignore[misc]
+    # Open leads credited to calibrated members (load_balanced), by index.
+    credits: Mapping[int, float] | None = None  # type: ignore[misc]
+    seed: int = 0  # type: ignore[misc]  # breaks exact ties where a strategy draws
