@@ -65,7 +65,7 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
         seat = seats[index]
         assert seat.rep is not None  # only available members are described
         text = _load_text(seat.rep, roster.load(index), seat.weight)
-        credit = roster.credit(index)
+        credit = credits.get(index, 0.0) if credits else 0.0
         return f"{text} (+{credit:.1f} calibration)" if credit >= 0.05 else text
 
     def rival(index: int) -> Block:
