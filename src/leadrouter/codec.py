@@ -24,6 +24,7 @@ from leadrouter.model import (
     DataWarning,
     Decision,
     Effects,
+    Fairness,
     Kind,
     Note,
     PoolState,
@@ -35,6 +36,53 @@ from leadrouter.model import (
     Trace,
     plain_dict,
 )
+
+# The key under which a pool's fairness record rides in its `current` JSON (rep ids never hold
+# "~"), so the rotation row and decision bodies need no other column or field.
+_FAIRNESS_KEY = "~"
+
+
+def pool_state_json(state: PoolState) -> dict[str, Any]:
+    """A pool state's `current` as stored: the smooth-weighted scores, and the fairness record
+    (last assignments, counts, calibration, splits) under "~" once the pool has one."""
+    current = plain_dict(state.current)
+    fairness = state.fairness
+    if fairness.picks or fairness.baseline or fairness.splits:
+        record: dict[str, Any] = {"n": fairness.picks}
+        for key, value in (
+            ("last", fairness.last),
+            ("count", fairness.counts),
+            ("base", fairness.baseline),
+            ("split", fairness.splits),
+        ):
+            if value:
+                record[key] = plain_dict(value)
+        if fairness.credit:
+            record["credit"] = {rep: list(pair) for rep, pair in fairness.credit.items()}
+        if fairness.away:
+            record["away"] = sorted(fairness.away)
+        current[_FAIRNESS_KEY] = record
+    return current
+
+
+def pool_state_of(
+    cursor: int, current: Mapping[str, Any] | None, period: str | None = None
+) -> PoolState:
+    """The pool state that `pool_state_json` stored (a `current` without "~": no record yet)."""
+    scores = dict(current or {})
+    record = scores.pop(_FAIRNESS_KEY, None)
+    if not record:
+        return PoolState(cursor, scores, period=period)
+    fairness = Fairness(
+        record.get("n", 0),
+        record.get("last", {}),
+        record.get("count", {}),
+        record.get("base", {}),
+        {rep: (pair[0], pair[1]) for rep, pair in record.get("credit", {}).items()},
+        frozenset(record.get("away", ())),
+        record.get("split", {}),
+    )
+    return PoolState(cursor, scores, fairness, period)
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
@@ -63,7 +111,7 @@ def _decision_dict(
     effects = decision.effects
     effects_dict = {
         "pools": {
-            pool: {"cursor": s.cursor, "current": plain_dict(s.current)}
+            pool: {"cursor": s.cursor, "current": pool_state_json(s)}
             for pool, s in effects.pools.items()
         },
         "assigned_rep": effects.assigned_rep,
@@ -151,7 +199,7 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
         ),
         effects=Effects(
             pools={
-                pool: PoolState(s["cursor"], s["current"], s.get("period"))
+                pool: pool_state_of(s["cursor"], s["current"], s.get("period"))
                 for pool, s in effects["pools"].items()
             },
             assigned_rep=effects["assigned_rep"],

@@ -19,6 +19,7 @@ from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
 from leadrouter.distribute.companies import claim_within, company_domain, sticky_rep
 from leadrouter.distribute.owner import met, owner_blocker
 from leadrouter.distribute.periods import counted
+from leadrouter.distribute.split import team_order, took
 from leadrouter.grace import grace_notes
 from leadrouter.model import (
     AccountMatch,
@@ -260,6 +261,9 @@ def _take(run: _Run, route_: Route, rule: CompiledRule, *, primary: bool) -> _Ou
         # A rule's `otherwise` replaces the pool's own overflow.
         overflow = primary and rule.otherwise is None
         return _from_pool(run, route_.target, overflow=overflow, seen=set())
+    if kind is RouteKind.SPLIT:
+        assert route_.target is not None
+        return _from_split(run, route_.target, overflow=primary and rule.otherwise is None)
     if kind in (RouteKind.BACKUP, RouteKind.MANAGER):
         return _from_owner_contact(run, rule, kind)
     rep_id, why = _named_rep(run, route_)
@@ -348,7 +352,8 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
         sticky = _same_company(run, pool)
         if sticky is not None:
             return sticky
-    pick = pick_rep(pool, team, state, run.now)
+    distribution = run.snapshot.policy.distribution
+    pick = pick_rep(pool, team, state, run.now, ctx=run.ctx, distribution=distribution)
     before = state.pool(pool_id).period if pool.reset is not None else None
     if before is not None and pick.pool_state.period != before:
         run.notes.append(
@@ -359,6 +364,8 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
             )
         )
     run.reps.extend(pick.checks)
+    if pick.notes:
+        run.notes.extend(pick.notes)
     if pick.rep is not None:
         run.pools[pool_id] = pick.pool_state
         return _Outcome(Kind.REP, pick.rep, None, pool_id)
@@ -367,7 +374,7 @@ def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _O
     )
     if not overflow:
         return None
-    return _overflow(run, pool, seen)
+    return _overflow(run, pool, seen, pick.eligible)
 
 
 def _same_company(run: _Run, pool: Pool) -> _Outcome | None:
@@ -397,7 +404,35 @@ def _same_company(run: _Run, pool: Pool) -> _Outcome | None:
     return _Outcome(Kind.REP, rep_id, None, pool.id)
 
 
-def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
+def _from_split(run: _Run, split_id: str, *, overflow: bool) -> _Outcome | None:
+    """`route: split <id>`: the team furthest behind its capacity share that can take the lead
+    (distribute/split.py); when none can, the first team's own overflow (if allowed)."""
+    split = run.snapshot.policy.distribution.splits[split_id]
+    order = team_order(split, run.snapshot.state)
+    outcome = None
+    for pool_id, why in order:
+        outcome = _from_pool(run, pool_id, overflow=False, seen=set())
+        if outcome is not None:
+            run.notes.append(
+                Note(
+                    Reason.TEAM_SPLIT,
+                    f"split {split_id}: team {pool_id} ({why})",
+                    {"split": split_id, "team": pool_id},
+                )
+            )
+            break
+    if outcome is None and overflow and order:
+        first = run.snapshot.team.pools[order[0][0]]
+        outcome = _overflow(run, first, {pool for pool, _ in order}, None)
+    if outcome is not None and outcome.pool is not None and outcome.kind is Kind.REP:
+        before = run.pools.get(outcome.pool) or run.snapshot.state.pool(outcome.pool)
+        run.pools[outcome.pool] = took(before, split_id)
+    return outcome
+
+
+def _overflow(
+    run: _Run, pool: Pool, seen: set[str], allowed: frozenset[str] | None
+) -> _Outcome | None:
     spill = pool.overflow
     if spill.kind is WhenFull.QUEUE:
         run.notes.append(Note(Reason.FALLBACK, f"pool {pool.name} is full: queue {spill.target}"))
@@ -410,7 +445,7 @@ def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
             Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}")
         )
         return _from_pool(run, spill.target, overflow=True, seen=seen)
-    anyway = least_loaded(pool, run.snapshot.team, run.snapshot.state, run.now)
+    anyway = least_loaded(pool, run.snapshot.team, run.snapshot.state, run.now, allowed)
     if anyway is None:
         # Availability is never relaxed: with nobody available at all, people must look at it.
         queue = run.snapshot.policy.fallback_queue
@@ -418,7 +453,8 @@ def _overflow(run: _Run, pool: Pool, seen: set[str]) -> _Outcome | None:
             Note(
                 Reason.FALLBACK,
                 f"pool {pool.name} is full and no member is available even ignoring hours and "
-                f"caps (inactive, out of office or a cap of 0): fallback queue {queue}",
+                f"caps (inactive, out of office, a cap of 0 or not eligible): fallback queue"
+                f" {queue}",
             )
         )
         return _Outcome(Kind.QUEUE, None, queue, pool.id)

@@ -32,6 +32,11 @@ _REP_WORDS: dict[Reason, str] = {
     Reason.HIGHER_LOAD: "available, higher load",
     Reason.COMPANY_STICKY: "selected: same net-new company",
     Reason.OWNER_NOT_ELIGIBLE: "skipped: does not meet the rule's owner terms",
+    Reason.ASSIGNED_MORE_RECENTLY: "available, assigned more recently",
+    Reason.REP_NOT_ELIGIBLE: "skipped: not eligible for this lead",
+    Reason.REP_FILTERED: "skipped: does not take this lead",
+    Reason.OTHER_PREFERRED: "available, another member prefers this lead",
+    Reason.LOWER_PRIORITY: "available, lower priority tier",
 }
 
 

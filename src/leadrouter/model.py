@@ -99,6 +99,14 @@ class Reason(StrEnum):
     COMPANY_STICKY = "COMPANY_STICKY"  # same net-new company as an earlier lead: same rep
     NOT_NEXT_IN_TURN = "NOT_NEXT_IN_TURN"
     HIGHER_LOAD = "HIGHER_LOAD"
+    ASSIGNED_MORE_RECENTLY = "ASSIGNED_MORE_RECENTLY"  # least-recently-assigned: not the oldest
+    REP_NOT_ELIGIBLE = "REP_NOT_ELIGIBLE"  # the pool's `eligible` condition is false for the rep
+    REP_FILTERED = "REP_FILTERED"  # the rep's own `takes` condition is false for the lead
+    OTHER_PREFERRED = "OTHER_PREFERRED"  # another member `prefers` this lead
+    LOWER_PRIORITY = "LOWER_PRIORITY"  # a member of a higher priority tier is available
+    ELIGIBILITY_FALLBACK = "ELIGIBILITY_FALLBACK"  # nobody eligible: the pool's fallback applied
+    CALIBRATED = "CALIBRATED"  # a newcomer or returning rep started at the others' average
+    TEAM_SPLIT = "TEAM_SPLIT"  # a capacity-weighted split chose the team (pool)
     POOL_EXHAUSTED = "POOL_EXHAUSTED"
     ASSIGNED_ANYWAY = "ASSIGNED_ANYWAY"
     # accounts and owners
@@ -228,12 +236,16 @@ class Rep:
     max_per_week: int | None = None
     max_per_month: int | None = None
     daily_cap: str = "calendar"
+    # `region`, `segment` and custom attributes, which routing conditions read as `rep.<name>`:
+    # values are str, float, bool or tuple[str, ...] like lead fields.
+    attributes: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 class Strategy(StrEnum):
     ROUND_ROBIN = "round_robin"
     WEIGHTED = "weighted"
     LOAD_BALANCED = "load_balanced"
+    LEAST_RECENTLY_ASSIGNED = "least_recently_assigned"
 
 
 class WhenFull(StrEnum):
@@ -354,11 +366,38 @@ class RepLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class Fairness:
+    """What a pool remembers of whom it gave leads, for every strategy (distribute/fairness.py).
+
+    `baseline` has an entry for every member the pool has known: a member without one is a
+    newcomer, who is calibrated (starts at the others' average) instead of counting from zero.
+    """
+
+    picks: int = 0  # leads the pool has assigned; numbers each pick for `last`
+    last: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # rep -> pick of last lead
+    counts: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # rep -> leads received
+    baseline: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # rep -> leads credited
+    # load_balanced: rep -> (open leads credited, the others' average load when credited).
+    credit: Mapping[str, tuple[float, float]] = field(default_factory=lambda: EMPTY)
+    away: frozenset[str] = frozenset()  # members last seen inactive or out of office
+    splits: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # split id -> leads taken
+
+    def share(self, rep_id: str) -> int:
+        """The rep's fair-share count: leads received plus leads credited by calibration."""
+        return self.counts.get(rep_id, 0) + self.baseline.get(rep_id, 0)
+
+
+NO_FAIRNESS = Fairness()
+
+
+@dataclass(frozen=True, slots=True)
 class PoolState:
-    """Distribution state of one pool: the round-robin cursor and smooth-weighted counters."""
+    """Distribution state of one pool: the round-robin cursor, smooth-weighted counters, and
+    the fairness record (last assignments, counts, calibration) every strategy keeps."""
 
     cursor: int = 0  # index into Pool.members of the next rep in turn
     current: Mapping[str, int] = field(default_factory=lambda: EMPTY)
+    fairness: Fairness = NO_FAIRNESS
     period: str | None = None  # the fairness period these counts belong to (Pool.reset)
 
 

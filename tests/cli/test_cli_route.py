@@ -130,3 +130,61 @@ def test_explain__malformed_json_names_line_and_column(workspace: Path):
 
     assert result.exit_code == 2
     assert "lead JSON: line 1 column" in result.output
+
+
+def test_route__carries_least_recent_order_and_splits_from_lead_to_lead(tmp_path: Path):
+    (tmp_path / "team.yaml").write_text(
+        dedent(
+            """
+            reps:
+              - {id: ana, name: Ana, email: ana@x.example, languages: [en, de]}
+              - {id: bob, name: Bob, email: bob@x.example}
+              - {id: cat, name: Cat, email: cat@x.example}
+            pools:
+              - {id: inbound, members: [ana, bob, cat], strategy: least_recently_assigned}
+              - {id: east, members: [ana]}
+              - {id: west, members: [bob, cat]}
+            queues:
+              - {id: unrouted, name: Unrouted, fallback: true}
+            """
+        )
+    )
+    (tmp_path / "policy.yaml").write_text(
+        dedent(
+            """
+            version: "c1"
+            fallback_queue: unrouted
+            distribution:
+              seed: 11
+              splits:
+                both: {east: 1, west: 2}
+            rules:
+              - {id: split, when: source == "split", route: split both}
+              - {id: all, route: pool inbound}
+            """
+        )
+    )
+    leads = tmp_path / "leads.csv"
+    rows = [f"p{n}@c{n}.com,{'split' if n % 2 else 'web'}" for n in range(12)]
+    leads.write_text("Email,Source\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "decisions.jsonl"
+    args = [
+        "route",
+        str(leads),
+        "-w",
+        str(tmp_path),
+        "-o",
+        str(out),
+        "--at",
+        "2026-01-05T15:00:00Z",
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    decisions = [json.loads(line)["decision"] for line in out.read_text().splitlines()]
+    pooled = [d["owner"] for d in decisions if d["rule"] == "all"]
+    assert sorted(pooled[:3]) == sorted(pooled[3:]) == ["ana", "bob", "cat"]
+    assert pooled[:3] == pooled[3:]
+    teams = [d["pool"] for d in decisions if d["rule"] == "split"]
+    assert teams.count("east") == 2 and teams.count("west") == 4
+    runner.invoke(app, args)
+    again = [json.loads(line)["decision"]["owner"] for line in out.read_text().splitlines()]
+    assert again == [d["owner"] for d in decisions]  # the seed, not the clock, breaks ties

@@ -161,7 +161,11 @@ def test_policy_example__passes_check_and_its_own_tests(example: Block, tmp_path
 
 
 def test_team_example__passes_check_with_a_minimal_policy(tmp_path: Path):
-    (team,) = [b for b in blocks({"yaml"}) if b.doc == "policy-language.md" and "reps:" in b.body]
+    (team,) = [
+        b
+        for b in blocks({"yaml"})
+        if b.doc == "policy-language.md" and re.search(r"^reps:", b.body, re.MULTILINE)
+    ]
     (tmp_path / "team.yaml").write_text(team.body)
     (tmp_path / "policy.yaml").write_text(
         'version: "1"\nfallback_queue: unrouted\nrules:\n  - id: all\n    route: pool na_west_smb\n'

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from leadrouter.batch import BadRow, read_rows, route_rows
 from leadrouter.matching import load_accounts_csv
-from leadrouter.model import Account, AccountType, Kind, Team
+from leadrouter.model import Account, AccountType, Kind, Strategy, Team
 from leadrouter.policy import load_policy, load_team
 from leadrouter.policy_cases import run_cases
 from leadrouter.workspace import Workspace, load_workspace
@@ -173,7 +173,7 @@ def test_team__spans_time_zones_with_absences_and_pools_of_every_strategy(team: 
     zones = {r.timezone for r in team.reps.values()}
     assert {"America/New_York", "Europe/London", "Asia/Singapore", "Australia/Sydney"} <= zones
     assert sum(bool(r.out_of_office) for r in team.reps.values()) >= 4
-    assert {p.strategy for p in team.pools.values()} == {"round_robin", "weighted", "load_balanced"}
+    assert {p.strategy for p in team.pools.values()} == set(Strategy)
     assert [q.id for q in team.queues.values() if q.fallback] == ["unrouted"]
 
 

@@ -98,3 +98,8 @@ def test_fair_shares__sum_to_the_leads_received_in_the_pool(received, weights):
     shares = fair_shares(received, weights)
     total = sum(received.get(rep, 0) for rep in weights)
     assert abs(sum(s.fair_share for s in shares) - total) < 1e-6
+
+
+def test_fair_shares__show_the_leads_calibration_credited_a_newcomer():
+    shares = fair_shares({"ana": 6, "dan": 2}, {"ana": 1, "dan": 1}, {"dan": 30})
+    assert [(s.rep, s.received, s.calibration) for s in shares] == [("ana", 6, 0), ("dan", 2, 30)]

@@ -119,7 +119,8 @@ def _tables(report: Report) -> list[Table]:
                 f"{pool} / {share.rep}",
                 str(share.weight),
                 f"{share.received:,}",
-                f"{share.fair_share:.1f}",
+                f"{share.fair_share:.1f}"
+                + (f" (+{share.calibration} calibrated)" if share.calibration else ""),
                 "-" if share.ratio is None else f"{share.ratio:.2f}",
             )
     if report.fairness:

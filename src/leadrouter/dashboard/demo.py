@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
-from leadrouter.codec import decision_to_dict
+from leadrouter.codec import decision_to_dict, pool_state_json
 from leadrouter.dashboard import actions
 from leadrouter.engine import Snapshot
 from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow, OutcomeRow, TouchRow
@@ -324,7 +324,7 @@ def _store_state(session: Session, state: RoutingState) -> None:
     pool = state.pool(POOL)
     row = session.get(PoolStateRow, POOL)
     if row is not None:
-        row.cursor, row.current = pool.cursor, dict(pool.current)
+        row.cursor, row.current = pool.cursor, pool_state_json(pool)
     session.flush()
 
 

@@ -1,7 +1,9 @@
 """Distribution within a pool: fair rotation that follows the sun and explains every skip.
 
-`pick_rep` asks the pool's strategy (round_robin.py, weighted.py, load_balanced.py) to choose
-among the members `unavailable` lets through (availability.py), and returns a Pick: the rep or
+`pick_rep` asks the pool's strategy (round_robin.py, weighted.py, load_balanced.py,
+least_recent.py) to choose among the members `unavailable` lets through (availability.py) and
+the policy's `distribution:` rules leave in for the lead (eligibility.py), with newcomers and
+returning reps calibrated (fairness.py), and returns a Pick: the rep or
 None, one RepCheck per member considered, and the pool's new state. Every skipped member is
 listed with its reason. Round-robin stops at the first available member in turn, so it lists
 nobody after them; weighted and load-balanced pools weigh every member, and list the available

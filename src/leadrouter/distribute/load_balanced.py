@@ -19,6 +19,7 @@ from datetime import datetime
 
 from leadrouter.distribute.availability import Block, Instant, blocker
 from leadrouter.distribute.roster import NO_LOAD, Pick, Roster, Seat, seats_of
+from leadrouter.distribute.tally import tallied
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepLoad, RoutingState, Team
 
 
@@ -30,11 +31,12 @@ class Overflowed:
     detail: str
 
 
-def load_ratio(rep: Rep, load: RepLoad, weight: int) -> float:
-    """How loaded a rep is: open/max_open with a cap, open/weight without (see module doc)."""
+def load_ratio(rep: Rep, load: RepLoad, weight: int, credit: float = 0.0) -> float:
+    """How loaded a rep is: open/max_open with a cap, open/weight without (see module doc);
+    `credit`: open leads calibration counts them as having more (distribute/fairness.py)."""
     room = weight if rep.max_open is None else rep.max_open
     # A cap (or weight) of zero means "takes no leads": infinitely loaded, not a division error.
-    return load.open / room if room > 0 else math.inf
+    return (load.open + credit) / room if room > 0 else math.inf
 
 
 def _load_text(rep: Rep, load: RepLoad, weight: int) -> str:
@@ -50,17 +52,21 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     blocks = roster.blockers()
     ratios: dict[int, float] = {}
     chosen: int | None = None
+    credits = roster.credits
     for index in order:
         rep = seats[index].rep
         if blocks[index] is None and rep is not None:  # an unblocked seat always has a rep
-            ratio = ratios[index] = load_ratio(rep, roster.load(index), seats[index].weight)
+            credit = credits.get(index, 0.0) if credits else 0.0
+            ratio = ratios[index] = load_ratio(rep, roster.load(index), seats[index].weight, credit)
             if chosen is None or ratio < ratios[chosen]:
                 chosen = index
 
     def load_text(index: int) -> str:
         seat = seats[index]
         assert seat.rep is not None  # only available members are described
-        return _load_text(seat.rep, roster.load(index), seat.weight)
+        text = _load_text(seat.rep, roster.load(index), seat.weight)
+        credit = credits.get(index, 0.0) if credits else 0.0
+        return f"{text} (+{credit:.1f} calibration)" if credit >= 0.05 else text
 
     def rival(index: int) -> Block:
         assert chosen is not None  # rivals exist only when someone was chosen
@@ -73,16 +79,24 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     selected = f"lowest load: {load_text(chosen)} open"
     checks = roster.trace(order, blocks, chosen, selected, rival)
     cursor = (chosen + 1) % len(seats)
-    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current))
+    fairness = tallied(pool_state.fairness, seats[chosen].id, checks)
+    return Pick(seats[chosen].id, checks, PoolState(cursor, pool_state.current, fairness))
 
 
-def least_loaded(pool: Pool, team: Team, state: RoutingState, now: datetime) -> Overflowed | None:
+def least_loaded(
+    pool: Pool,
+    team: Team,
+    state: RoutingState,
+    now: datetime,
+    allowed: frozenset[str] | None = None,
+) -> Overflowed | None:
     """The member an "assign anyway" overflow gives the lead to; None when nobody is available.
 
     Only working hours and caps are relaxed, because the policy said so (`when_full:
     least_loaded`): inactive and out-of-office members, and members with a cap of 0, are never
     picked. Among the others the lowest load ratio wins (see `load_ratio`), equal ratios going to
-    the first in member order: a deterministic rule that needs no state.
+    the first in member order: a deterministic rule that needs no state. `allowed`: the members
+    the policy's eligibility and the reps' own `takes` let take this lead (None: everyone).
     """
     instant = Instant(now)
     best: tuple[float, int] | None = None
@@ -90,6 +104,8 @@ def least_loaded(pool: Pool, team: Team, state: RoutingState, now: datetime) -> 
     for index, seat in enumerate(seats_of(pool, team)):
         rep = seat.rep
         if rep is None or blocker(rep, None, NO_LOAD, instant, False) is not None:
+            continue
+        if allowed is not None and seat.id not in allowed:
             continue
         load = state.loads.get(seat.id, NO_LOAD)
         rank = (load_ratio(rep, load, seat.weight), index)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from leadrouter.distribute.availability import Block, Instant, Week, blocker, week_of
 from leadrouter.distribute.memo import IdentityMemo
-from leadrouter.model import Pool, PoolState, Reason, Rep, RepCheck, RepLoad, Team
+from leadrouter.model import Note, Pool, PoolState, Reason, Rep, RepCheck, RepLoad, Team
 
 # Weighted and load-balanced pools up to this size list every member in the trace, the available
 # ones not chosen included (NOT_NEXT_IN_TURN / HIGHER_LOAD). Larger pools list only the skipped
@@ -32,6 +33,10 @@ class Pick:
     rep: str | None
     checks: tuple[RepCheck, ...]
     pool_state: PoolState
+    notes: tuple[Note, ...] = ()  # calibration, eligibility fallback: steps worth telling
+    # Members the pool's eligibility and the reps' own `takes` allow for this lead, whether
+    # available or not (an overflow may only pick among them); None: no such rules apply.
+    eligible: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,11 @@ class Roster:
     seats: tuple[Seat, ...]
     loads: Mapping[str, RepLoad]
     now: Instant
+    # A plain roster sets nobody aside, credits nobody and draws with seed 0; `Narrowed` does
+    # (class attributes here, so the roster of most leads costs no more fields to build).
+    overrides: ClassVar[Mapping[int, Block] | None] = None
+    credits: ClassVar[Mapping[int, float] | None] = None
+    seed: ClassVar[int] = 0
 
     @property
     def list_everyone(self) -> bool:
@@ -81,12 +91,22 @@ class Roster:
 
     def blocker(self, index: int) -> Block | None:
         """Why member `index` cannot take the lead now, or None when they can."""
+        if self.overrides and index in self.overrides:
+            return self.overrides[index]
         return _blocker(self.seats[index], self.loads, self.now)
 
     def blockers(self) -> list[Block | None]:
         """`blocker` of every member, in member order."""
         loads, now = self.loads, self.now
-        return [_blocker(seat, loads, now) for seat in self.seats]
+        found = [_blocker(seat, loads, now) for seat in self.seats]
+        if self.overrides:
+            for index, block in self.overrides.items():
+                found[index] = block
+        return found
+
+    def credit(self, index: int) -> float:
+        """Open leads credited to member `index` by calibration (0 for most)."""
+        return self.credits.get(index, 0.0) if self.credits else 0.0
 
     def turn_order(self, cursor: int) -> list[int]:
         """Member indexes starting at the cursor and wrapping around."""
@@ -126,3 +146,15 @@ class Roster:
                     continue
             checks.append(RepCheck(seats[index].id, pool_id, block[0], block[1]))
         return tuple(checks)
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowed(Roster):
+    """A roster with the policy's `distribution:` applied to it for one lead."""
+
+    # Members set aside for this lead (not eligible, a lower priority tier...), by index, with
+    # the reason: a strategy sees them as unavailable.
+    overrides: Mapping[int, Block] | None = None  # type: ignore[misc]
+    # Open leads credited to calibrated members (load_balanced), by index.
+    credits: Mapping[int, float] | None = None  # type: ignore[misc]
+    seed: int = 0  # type: ignore[misc]  # breaks exact ties where a strategy draws

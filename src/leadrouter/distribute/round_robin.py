@@ -12,6 +12,7 @@ mutates one.
 from __future__ import annotations
 
 from leadrouter.distribute.roster import Pick, Roster
+from leadrouter.distribute.tally import tallied
 from leadrouter.model import PoolState, Reason, RepCheck
 
 
@@ -25,5 +26,7 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
             continue
         checks.append(roster.check(index, Reason.REP_SELECTED, "next in turn"))
         cursor = (index + 1) % len(roster.seats)
-        return Pick(roster.seats[index].id, tuple(checks), PoolState(cursor, pool_state.current))
+        rep, done = roster.seats[index].id, tuple(checks)
+        fairness = tallied(pool_state.fairness, rep, done)
+        return Pick(rep, done, PoolState(cursor, pool_state.current, fairness))
     return Pick(None, tuple(checks), pool_state)

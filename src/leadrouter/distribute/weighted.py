@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from leadrouter.distribute.availability import Block
 from leadrouter.distribute.roster import Pick, Roster
+from leadrouter.distribute.tally import tallied
 from leadrouter.model import PoolState, Reason
 
 
@@ -49,4 +50,5 @@ def pick(roster: Roster, pool_state: PoolState) -> Pick:
     scores[winner.id] -= total
     selected = f"highest turn score {best} (weight {winner.weight} of {total})"
     checks = roster.trace(order, blocks, chosen, selected, rival)
-    return Pick(winner.id, checks, PoolState(pool_state.cursor, MappingProxyType(scores)))
+    fairness = tallied(pool_state.fairness, winner.id, checks)
+    return Pick(winner.id, checks, PoolState(pool_state.cursor, MappingProxyType(scores), fairness))

@@ -46,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from leadrouter.codec import pool_state_json, pool_state_of
 from leadrouter.distribute.companies import company_domain
 from leadrouter.engine import Snapshot, routing_failed
 from leadrouter.errors import Conflict
@@ -417,7 +418,7 @@ def _read_state(done: Done) -> _State:
         if kind == _CONFIG:
             counters[version] = number
         elif kind == _POOL:
-            pool_states[key] = PoolState(number, dict(current or {}), period)
+            pool_states[key] = pool_state_of(number, current, period)
             versions[(_POOL, key)] = version
         else:
             rep_loads[key] = loads.load_from_row(number, today, _as_date(day), current)
@@ -549,7 +550,12 @@ def _state_rows(
     reps = sorted({d.effects.assigned_rep for d in decisions} - {None})
     pool_rows = [
         _versioned(
-            read, _POOL, pool_id, cursor=new.cursor, current=dict(new.current), period=new.period
+            read,
+            _POOL,
+            pool_id,
+            cursor=new.cursor,
+            current=pool_state_json(new),
+            period=new.period,
         )
         for pool_id, new in ((p, state.pool(p)) for p in pools)
     ]

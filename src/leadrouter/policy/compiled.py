@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import EMPTY, FieldType, RuleCheck
+from leadrouter.policy.distribution import NO_DISTRIBUTION, Distribution
 from leadrouter.policy.owner_terms import OwnerTerms
 from leadrouter.policy.scan import RuleScan
 from leadrouter.policy.sla import NO_SLAS, SlaPolicy
@@ -74,6 +75,7 @@ class RouteKind(StrEnum):
     REVIEW = "review"
     BACKUP = "backup"  # only in `otherwise`: the owner's backup rep
     MANAGER = "manager"  # only in `otherwise`: the owner's manager
+    SPLIT = "split"  # a capacity-weighted split between teams (`distribution: splits:`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,8 @@ class CompiledPolicy:
     custom_fields: Mapping[str, FieldType] = field(default_factory=lambda: EMPTY)
     tests: tuple[PolicyTest, ...] = ()
     sla: SlaPolicy = NO_SLAS  # which SLA an assignment starts, chosen by the engine
+    # Eligibility, priority tiers, per-rep filters, splits and the seed (`distribution:`).
+    distribution: Distribution = NO_DISTRIBUTION
     source: str = ""  # file name or "<api>"
     text: str = ""  # the YAML as written, for storage and diffs
     # Some condition reads `now`, `created_at` or `age`: the engine adds them to the context.

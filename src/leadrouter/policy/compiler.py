@@ -21,6 +21,7 @@ from leadrouter.model import DERIVED_FIELDS, FieldType, Kind, Team
 from leadrouter.normalize import STANDARD_FIELDS
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, PolicyTest, Route
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
+from leadrouter.policy.distribution_section import compile_distribution, split_ids
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
 from leadrouter.policy.lead_time import compile_grace
@@ -34,7 +35,7 @@ from leadrouter.scoring import ScoringClause, ScoringModel
 _REQUIRED = ("version", "fallback_queue", "rules")
 _OPTIONAL = (
     "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
-    "net_new_companies",
+    "net_new_companies", "distribution",
 )  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
@@ -65,6 +66,7 @@ class _PolicyCompiler:
     def __init__(self, doc: Document, team: Team) -> None:
         self.doc = doc
         self.team = team
+        self.splits: frozenset[str] = frozenset()
 
     def compile(self, text: str) -> CompiledPolicy | None:
         doc = self.doc
@@ -80,7 +82,10 @@ class _PolicyCompiler:
         fields = {**STANDARD_FIELDS, **DERIVED_FIELDS, **custom}
         sets = self.sets(top.get("sets"), fields)
         territories = self.territories(top.get("territories"), fields, sets)
-        conditions = ConditionCompiler(doc, Scope(fields, sets, territories))
+        scope = Scope(fields, sets, territories)
+        conditions = ConditionCompiler(doc, scope)
+        self.splits = split_ids(top.get("distribution"))
+        distribution = compile_distribution(doc, top.get("distribution"), self.team, scope)
         scoring = self.scoring(top.get("scoring"), conditions)
         rules, rule_ids = self.rules(top.get("rules"), conditions)
         # SLAs are chosen from the rules' evaluation context, so their `when:` has the same scope.
@@ -100,6 +105,7 @@ class _PolicyCompiler:
         if doc.errors:
             return None
         assert version is not None and fallback is not None and threshold is not None
+        assert distribution is not None  # a section with problems is reported
         return CompiledPolicy(
             version=version,
             name=name or "",
@@ -109,6 +115,7 @@ class _PolicyCompiler:
             custom_fields=MappingProxyType(custom),
             tests=tests,
             sla=sla,
+            distribution=distribution,
             source=doc.source,
             text=text,
             reads_time=conditions.reads_time or grace is not None,
@@ -220,7 +227,11 @@ class _PolicyCompiler:
             when = keys.get("when")
             condition = conditions.compile(when) if when else Condition("always")
             unconditional = condition is not None and condition.always
-            route = parse_route(doc, keys["route"], self.team) if "route" in keys else None
+            route = (
+                parse_route(doc, keys["route"], self.team, splits=self.splits)
+                if "route" in keys
+                else None
+            )
             otherwise = self.otherwise(keys.get("otherwise"), route)
             terms = owner_terms(doc, keys.get("owner"), route, self.team)
             if catch_all is not None:
@@ -253,7 +264,7 @@ class _PolicyCompiler:
     def otherwise(self, node: Node | None, route: Route | None) -> Route | None:
         if node is None:
             return None
-        otherwise = parse_route(self.doc, node, self.team, in_otherwise=True)
+        otherwise = parse_route(self.doc, node, self.team, in_otherwise=True, splits=self.splits)
         problem = otherwise_problem(route, otherwise) if route and otherwise else None
         if problem is not None:
             self.doc.error(node, problem)

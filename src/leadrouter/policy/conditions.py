@@ -174,6 +174,23 @@ def _list_contains(field: str, lit: str) -> Test:
     return contains
 
 
+def _list_holds(items_field: str, text_field: str) -> Test:
+    """A list field holds another field's text (case-insensitive); false when either is missing."""
+
+    def holds(ctx: Context) -> bool:
+        items = ctx.get(items_field)
+        text = ctx.get(text_field)
+        if items is None or text is None:
+            return False
+        folded = text.casefold()
+        for item in items:  # noqa: SIM110 - a loop allocates less than any() here
+            if item.casefold() == folded:
+                return True
+        return False
+
+    return holds
+
+
 def _pair_test(left: str, right: str, op: str, kind: FieldType) -> Test:
     """Two fields compared with each other; false when either is missing."""
     compare = _COMPARE[op]
@@ -428,7 +445,7 @@ class _Check:
             return None
         field, op = expr.left.name, expr.op
         if op in ("in", "not in"):
-            return self.membership(expr, kind)
+            return self.membership(expr, kind, reads)
         if isinstance(right, ListLiteral):
             self.error(right.start, f"a list only goes after 'in' or 'not in', not after '{op}'")
             return None
@@ -481,6 +498,10 @@ class _Check:
         other = self.field(right, reads)
         if kind is None or other is None:
             return None
+        if expr.op == "contains" and kind is FieldType.LIST and other is FieldType.STRING:
+            # `rep.languages contains language`: a list field holding another field's text.
+            held = _list_holds(expr.left.name, right.name)
+            return _Built(held, _called(held))
         if expr.op not in _COMPARE:
             self.error(
                 right.start, f"'{expr.op}' needs a value in quotes, not the name '{right.name}'"
@@ -502,11 +523,24 @@ class _Check:
         pair = _pair_test(expr.left.name, right.name, expr.op, kind)
         return _Built(pair, _called(pair))
 
-    def membership(self, expr: Compare, kind: FieldType) -> _Built | None:
+    def membership(self, expr: Compare, kind: FieldType, reads: list[str]) -> _Built | None:
         field, right = expr.left.name, expr.right
         if kind is FieldType.BOOL or kind in _TIMES:
             self.error(expr.op_start, f"'{expr.op}' does not apply to {_kind(kind)} ('{field}')")
             return None
+        if isinstance(right, Name) and self.scope.fields.get(right.name) is FieldType.LIST:
+            # `language in rep.languages`: the same test as `rep.languages contains language`.
+            if kind is not FieldType.STRING:
+                self.error(expr.op_start, f"'{field}' must hold text to be looked up in a list")
+                return None
+            reads.append(right.name)
+            items, held = right.name, _list_holds(right.name, field)
+            if expr.op == "not in":
+                lacks: Test = lambda ctx: (  # noqa: E731
+                    ctx.get(items) is not None and ctx.get(field) is not None and not held(ctx)
+                )
+                return _Built(lacks, _called(lacks))
+            return _Built(held, _called(held))
         if isinstance(right, Name):
             definition = self.scope.sets.get(right.name)
             if definition is None:

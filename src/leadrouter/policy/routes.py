@@ -7,6 +7,8 @@ take a lead, which decides whether an unconditional rule is a true catch-all. Lo
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from leadrouter.model import Team
 from leadrouter.policy.compiled import Route, RouteKind
 from leadrouter.policy.owner_terms import OwnerTerms, parse_owner_terms
@@ -25,6 +27,7 @@ _TARGETED = {
     "queue": (RouteKind.QUEUE, "queue"),
     "nurture": (RouteKind.NURTURE, "queue"),
     "review": (RouteKind.REVIEW, "queue"),
+    "split": (RouteKind.SPLIT, "split"),
 }
 _FORMS = (*_OWNERS, *(f"{word} <{what}>" for word, (_, what) in _TARGETED.items()))
 # Routes that can fail to take a lead: an owner who is missing, inactive or away.
@@ -36,7 +39,12 @@ PERSONAL = frozenset({*_OWNERS.values(), RouteKind.REP})
 
 
 def parse_route(
-    doc: Document, node: Node, team: Team, *, in_otherwise: bool = False
+    doc: Document,
+    node: Node,
+    team: Team,
+    *,
+    in_otherwise: bool = False,
+    splits: Collection[str] = (),
 ) -> Route | None:
     """The route written at `node`, or None when it has problems (reported to `doc`)."""
     text = doc.text(node, "a route such as 'pool na_west' or 'account owner'")
@@ -56,7 +64,7 @@ def parse_route(
         if len(words) != 2:
             doc.error(node, f"expected '{words[0]} <{what} id>'")
             return None
-        known = {"rep": team.reps, "pool": team.pools, "queue": team.queues}[what]
+        known = {"rep": team.reps, "pool": team.pools, "queue": team.queues, "split": splits}[what]
         offset = text.index(words[1], text.index(words[0]) + len(words[0]))
         if doc.reference(node, words[1], known, what, offset=offset):
             return Route(kind, words[1])

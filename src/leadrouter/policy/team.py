@@ -31,7 +31,13 @@ _LANGUAGE = re.compile(r"[a-z]{2}")
 _REP_KEYS = (
     "timezone", "working_hours", "out_of_office", "max_open", "max_per_day", "languages",
     "skills", "active", "manager", "backup", "max_per_week", "max_per_month", "daily_cap",
+    "region", "segment", "attributes",
 )  # fmt: skip
+_ATTRIBUTE = re.compile(r"[a-z_][a-z0-9_]*")
+# Rep fields conditions read as `rep.<name>` already: no custom attribute may take these names.
+_RESERVED = frozenset(
+    {"id", "name", "email", "timezone", "languages", "skills", "region", "segment", "active"}
+)
 _POOL_KEYS = ("name", "strategy", "when_full", "working_hours", "reset")
 _QUEUE_KEYS = ("name", "description", "fallback")
 _STRATEGIES = tuple(s.value for s in Strategy)
@@ -88,6 +94,7 @@ def _team(doc: Document) -> Team | None:
     built_reps = [_rep(doc, record, ids) for record in reps]
     built_pools = [_pool(doc, record, ids) for record in pools]
     built_queues = [_queue(doc, record) for record in queues]
+    _attribute_types(doc, reps, built_reps)
     _overflow_cycles(doc, pools)
     if doc.failed_since(mark):
         return None
@@ -167,8 +174,62 @@ def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
         max_per_week=_read(keys, "max_per_week", lambda n: doc.count(n, minimum=0), None),
         max_per_month=_read(keys, "max_per_month", lambda n: doc.count(n, minimum=0), None),
         daily_cap=_read(keys, "daily_cap", lambda n: doc.choice(n, DAILY_CAPS), "calendar"),
+        attributes=_attributes(doc, keys),
     )
     return None if doc.failed_since(mark) else rep
+
+
+def _attributes(doc: Document, keys: dict[str, Node]) -> MappingProxyType[str, object]:
+    """`region`, `segment` and the custom `attributes:` of a rep, as conditions read them."""
+    found: dict[str, object] = {}
+    for name in ("region", "segment"):
+        if name in keys and (text := doc.text(keys[name], f"a {name} in quotes")) is not None:
+            found[name] = text
+    for name, node in doc.entries(keys.get("attributes"), "attribute names to values"):
+        if not _ATTRIBUTE.fullmatch(name) or name in _RESERVED:
+            doc.error(
+                node,
+                f"'{name}' cannot name a rep attribute: use a-z, 0-9 and '_', and none of "
+                + ", ".join(sorted(_RESERVED)),
+                at_key=True,
+            )
+            continue
+        value = _attribute_value(doc, node)
+        if value is not None:
+            found[name] = value
+    return MappingProxyType(found)
+
+
+def _attribute_value(doc: Document, node: Node) -> object | None:
+    value = node.value
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list):
+        return tuple(text for text, _ in doc.texts(node, "texts"))
+    doc.error(node, "a rep attribute is text, a number, true/false or a list of texts")
+    return None
+
+
+def _attribute_types(doc: Document, reps: list[_Record], built: list[Rep | None]) -> None:
+    """One attribute has one type across the team: conditions compare it with one kind of value."""
+    first: dict[str, tuple[type, str]] = {}
+    for record, rep in zip(reps, built, strict=True):
+        for name, value in rep.attributes.items() if rep is not None else ():
+            kind = type(value)
+            if name not in first:
+                first[name] = (kind, record.id)
+            elif first[name][0] is not kind:
+                where = record.keys.get(name) or record.keys["attributes"]
+                doc.error(
+                    where,
+                    f"attribute '{name}' holds {_KIND_WORDS[kind]} here but"
+                    f" {_KIND_WORDS[first[name][0]]} for rep {first[name][1]}",
+                )
+
+
+_KIND_WORDS = {str: "text", float: "a number", bool: "true/false", tuple: "a list"}
 
 
 def _zone(doc: Document, node: Node, name: str) -> tzinfo | None:

@@ -20,7 +20,7 @@ class PoolRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     members: Mapped[list[Any]] = mapped_column()  # rep ids, in turn order
     weights: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    strategy: Mapped[str] = mapped_column(String(20), default="round_robin")
+    strategy: Mapped[str] = mapped_column(String(40), default="round_robin")
     when_full: Mapped[str] = mapped_column(String(20), default="least_loaded")
     when_full_target: Mapped[str | None] = mapped_column(String(100))
     respect_working_hours: Mapped[bool] = mapped_column(default=True)

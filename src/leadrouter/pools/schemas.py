@@ -72,6 +72,17 @@ class PoolCreate(BaseModel):
 PoolUpdate = patch_model(PoolCreate, "PoolUpdate", fixed=frozenset({"id"}))
 
 
+class FairShareRead(BaseModel):
+    """A member's fair-share figures in the pool: leads received through it, leads credited by
+    calibration (joining or coming back mid-period), and their sum, which the pool keeps level."""
+
+    rep: str
+    received: int
+    calibration: int
+    fair_share_count: int
+    last_assigned: int | None  # the pool's lead number of their last lead; None: never
+
+
 class PoolRead(BaseModel):
     id: str
     name: str
@@ -83,3 +94,4 @@ class PoolRead(BaseModel):
     respect_working_hours: bool
     reset: str | None = None
     cursor: int
+    fair_shares: list[FairShareRead] = []

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.patch import apply_patch
 from leadrouter.audit import service as audit
+from leadrouter.codec import pool_state_of
 from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
-from leadrouter.model import Overflow, Pool, Strategy, WhenFull
+from leadrouter.model import Fairness, Overflow, Pool, Strategy, WhenFull
 from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.pools.schemas import PoolCreate, PoolRead, PoolUpdate
 from leadrouter.queues.models import QueueRow
@@ -65,7 +66,20 @@ def update(
 
 def read(*, session: Session, row: PoolRow) -> PoolRead:
     state = session.get(PoolStateRow, row.id)
-    return PoolRead.model_validate({**as_json(row), "cursor": state.cursor if state else 0})
+    fairness = pool_state_of(state.cursor, state.current).fairness if state else Fairness()
+    shares = [
+        {
+            "rep": rep,
+            "received": fairness.counts.get(rep, 0),
+            "calibration": fairness.baseline.get(rep, 0),
+            "fair_share_count": fairness.share(rep),
+            "last_assigned": fairness.last.get(rep),
+        }
+        for rep in row.members
+    ]
+    return PoolRead.model_validate(
+        {**as_json(row), "cursor": state.cursor if state else 0, "fair_shares": shares}
+    )
 
 
 def _check_references(session: Session, pool: PoolCreate) -> None:

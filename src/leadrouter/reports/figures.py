@@ -67,6 +67,9 @@ class FairShare:
     weight: int
     received: int
     fair_share: float
+    # Leads credited to the rep by calibration when they joined the pool or came back from an
+    # absence (the pool's fairness record): they started at the others' average, not at zero.
+    calibration: int = 0
 
     @property
     def ratio(self) -> float | None:
@@ -145,11 +148,17 @@ def sla_compliance(facts: Iterable[LeadFact], now: datetime) -> SlaCompliance:
     return SlaCompliance(met, breached, pending)
 
 
-def fair_shares(received: Mapping[str, int], weights: Mapping[str, int]) -> tuple[FairShare, ...]:
-    """Each weighted rep's received leads vs. total received x weight / total weight.
+def fair_shares(
+    received: Mapping[str, int],
+    weights: Mapping[str, int],
+    calibration: Mapping[str, int] | None = None,
+) -> tuple[FairShare, ...]:
+    """Each weighted rep's received leads vs. total received x weight / total weight, with the
+    leads calibration credited them (shown beside, since it counts from the pool's start).
 
     Leads received by reps outside `weights` do not count: fairness is judged within a pool.
     """
+    calibration = calibration or {}
     total_weight = sum(weights.values())
     total = sum(received.get(rep, 0) for rep in weights)
     return tuple(
@@ -158,6 +167,7 @@ def fair_shares(received: Mapping[str, int], weights: Mapping[str, int]) -> tupl
             weight,
             received.get(rep, 0),
             total * weight / total_weight if total_weight else 0.0,
+            calibration.get(rep, 0),
         )
         for rep, weight in sorted(weights.items())
     )

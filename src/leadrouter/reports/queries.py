@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
+from leadrouter.codec import pool_state_of
 from leadrouter.leads.models import DecisionRow, LeadRow
-from leadrouter.pools.models import PoolRow
+from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports.figures import QUALIFIED_OUTCOMES, WON_OUTCOME, QueueAge, queue_age
 from leadrouter.reports.window import Group
@@ -211,6 +212,17 @@ def pool_weights(session: Session) -> dict[str, dict[str, int]]:
         pool.id: {rep: int(pool.weights.get(rep, 1)) for rep in pool.members}
         for pool in session.scalars(select(PoolRow).order_by(PoolRow.id))
     }
+
+
+def pool_calibration(session: Session) -> dict[str, dict[str, int]]:
+    """Per pool, the leads calibration credited each member (only those credited any)."""
+    found: dict[str, dict[str, int]] = {}
+    for state in session.scalars(select(PoolStateRow)):
+        baseline = pool_state_of(state.cursor, state.current).fairness.baseline
+        credited = {rep: n for rep, n in baseline.items() if n}
+        if credited:
+            found[state.pool_id] = credited
+    return found
 
 
 def fallback_queues(session: Session, now: datetime) -> tuple[QueueAge, ...]:

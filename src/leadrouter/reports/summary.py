@@ -84,7 +84,7 @@ def report_of(
         speed=window.speed_to_lead()[ALL],
         sla=window.sla()[ALL],
         fallback=queries.fallback_queues(session, now),
-        fairness=window.fairness(queries.pool_weights(session)),
+        fairness=window.fairness(queries.pool_weights(session), queries.pool_calibration(session)),
         conversion={d: window.conversion(d) for d in dimensions},
     )
 
@@ -111,6 +111,8 @@ def report_rows(report: Report) -> Iterator[Row]:
             yield Row("fairness", key, "received", share.received)
             yield Row("fairness", key, "fair_share", share.fair_share)
             yield Row("fairness", key, "ratio", share.ratio)
+            if share.calibration:
+                yield Row("fairness", key, "calibration", share.calibration)
     for dimension, rows in report.conversion.items():
         for row in rows:
             section = f"conversion_by_{dimension.value}"

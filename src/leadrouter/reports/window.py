@@ -136,11 +136,18 @@ class Window:
         return received
 
     def fairness(
-        self, weights: Mapping[str, Mapping[str, int]]
+        self,
+        weights: Mapping[str, Mapping[str, int]],
+        calibration: Mapping[str, Mapping[str, int]] | None = None,
     ) -> dict[str, tuple[FairShare, ...]]:
-        """Per pool (with its members' weights), each member's received vs. fair share."""
+        """Per pool (with its members' weights), each member's received vs. fair share, and the
+        leads calibration credited them (per pool and rep)."""
         received = self.received_by_pool()
-        return {pool: fair_shares(received.get(pool, {}), w) for pool, w in weights.items()}
+        credited = calibration or {}
+        return {
+            pool: fair_shares(received.get(pool, {}), w, credited.get(pool))
+            for pool, w in weights.items()
+        }
 
 
 def _speed(seconds: list[float]) -> SpeedToLead:

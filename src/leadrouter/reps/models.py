@@ -37,6 +37,8 @@ class RepRow(Base):
     daily_cap: Mapped[str] = mapped_column(
         String(10), default="calendar", server_default="calendar"
     )
+    # region, segment and custom attributes, read by distribution conditions as `rep.<name>`.
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class RepLoadRow(Base):

@@ -7,7 +7,7 @@ a whole create request, so both follow one set of rules.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -15,6 +15,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StringConstraints,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -29,6 +31,9 @@ Name = text(200, min_length=1)
 Email = text(320, min_length=3)
 Note = text(1000)
 Tag = text(100, min_length=1)
+AttributeName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=50)]
+# A rep attribute's value, typed like a lead field: text, a number, true/false or a list of texts.
+AttributeValue = StrictBool | float | Annotated[str, StringConstraints(max_length=200)] | list[Tag]
 # A wall-clock time of day, without offset: JSON Schema's `format: time` demands an offset.
 _TIME_OF_DAY = {
     "type": "string",
@@ -91,6 +96,12 @@ class RepCreate(BaseModel):
         default="calendar",
         description="how max_per_day counts: the rep's calendar day, or the last 24 hours",
     )
+    attributes: dict[AttributeName, AttributeValue] = Field(
+        default={},
+        max_length=50,
+        description="region, segment and custom attributes that routing conditions read as "
+        "rep.<name>",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -134,4 +145,5 @@ class RepRead(BaseModel):
     max_per_week: int | None = None
     max_per_month: int | None = None
     daily_cap: str = "calendar"
+    attributes: dict[str, Any] = {}
     open_leads: int

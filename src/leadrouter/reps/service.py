@@ -6,6 +6,7 @@ version in the caller's transaction.
 from __future__ import annotations
 
 from datetime import datetime, time
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -110,7 +111,18 @@ def to_rep(row: RepRow) -> Rep:
         active=row.active,
         manager=row.manager,
         backup=row.backup,
+        attributes=MappingProxyType(
+            {
+                name: tuple(value) if isinstance(value, list) else _attribute(value)
+                for name, value in (row.attributes or {}).items()
+            }
+        ),
     )
+
+
+def _attribute(value: Any) -> Any:
+    # Numbers are floats in the core, as lead fields are; true/false stays a bool.
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def from_rep(rep: Rep) -> RepCreate:
@@ -136,5 +148,9 @@ def from_rep(rep: Rep) -> RepCreate:
         "active": rep.active,
         "manager": rep.manager,
         "backup": rep.backup,
+        "attributes": {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in rep.attributes.items()
+        },
     }
     return RepCreate.model_validate(values)
