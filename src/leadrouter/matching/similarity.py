@@ -288,6 +288,148 @@ def compare(
     return Comparison(score, "differs", paired, lead_words, entry_words)
 
 
+class Sketch:
+    """What `may_reach` reads of a lead, worked out once for all the names the lead finds.
+
+    Each lead word is a bit; `pairs` remembers, per account word, the lead words it may pair
+    with as a typo, an abbreviation or half of a split word; `initials` the short lead words
+    each letter is in (the later words of initials).
+    """
+
+    __slots__ = ("bit", "known", "lone_bits", "pairs", "initials", "fits", "all", "repeats")
+
+    def __init__(self, lead: list[Word]) -> None:
+        self.bit = {word[0]: 1 << p for p, word in enumerate(lead)}
+        self.repeats = len(self.bit) != len(lead)
+        self.all = (1 << len(lead)) - 1
+        self.known = sum(1 << p for p, word in enumerate(lead) if word[3])
+        # Lead words whose pairing decides containment: all but stopwords.
+        self.lone_bits = sum(1 << p for p, word in enumerate(lead) if word[0] not in STOPWORDS)
+        self.pairs: dict[str, int] = {}
+        self.initials: dict[str, int] = {}
+        # fits[n]: the short lead words that n free account words can spell as initials.
+        self.fits = [0] * 9
+        for p, (text, *_) in enumerate(lead):
+            if 2 <= len(text) <= 8 and text.isalpha():
+                for letter in set(text):
+                    self.initials[letter] = self.initials.get(letter, 0) | 1 << p
+                for n in range(len(text), 9):
+                    self.fits[n] |= 1 << p
+
+
+def sketch(lead: list[Word]) -> Sketch:
+    """What `may_reach` needs of a lead, for all the names it bounds."""
+    return Sketch(lead)
+
+
+def may_reach(
+    index: AccountIndex,
+    lead: list[Word],
+    drawn: Sketch,
+    entry: int,
+    floor: float,
+    similar: dict[tuple[str, str], float],
+) -> bool:
+    """False only when `compare` must score the account name (`entry`) below `floor`.
+
+    A bound, much cheaper than the comparison, for the names a lead finds through one shared
+    word and nothing else: after the equal words pair up, a name can reach the bar only when one
+    side's remaining words may all pair with the other's (containment, or the names agree), or
+    when its Dice coefficient could, every word that may pair pairing at full credit. A word may
+    pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
+    words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
+    """
+    tokens = index._entry_tokens[entry]
+    size = len(tokens)
+    bit = drawn.bit
+    if drawn.repeats or len(set(tokens)) != size:
+        return True  # a word twice: rare, left to `compare`
+    weights, vocab = index._weights, index._vocab
+    free_lead = drawn.all
+    paired = entry_total = entry_lone = 0.0
+    joined = 0  # account words (bits by position) a lead word writes joined
+    union = 0  # lead words that may pair
+    for j in range(size - 1):  # "scottishpower" / "scottish power", "cushmanwakefield"
+        b = bit.get(tokens[j] + tokens[j + 1])
+        if b is not None:
+            union |= b
+            joined |= 3 << j
+        if j + 2 < size and tokens[j + 1] in STOPWORDS:
+            b = bit.get(tokens[j] + tokens[j + 2])
+            if b is not None:
+                union |= b
+                joined |= 7 << j
+    free = size
+    for token in tokens:
+        b = bit.get(token)
+        if b is not None:
+            free_lead &= ~b
+            free -= 1
+    if not free_lead or not free:
+        return True
+    pairs, initials, fits = drawn.pairs, drawn.initials, drawn.fits[min(free, 8)]
+    entry_whole = True
+    for j, token in enumerate(tokens):
+        weight = weights[vocab[token]]
+        entry_total += weight
+        if token in bit:
+            paired += weight
+            continue
+        may = pairs.get(token)
+        if may is None:
+            may = pairs[token] = _pairs(index, lead, token, similar)
+        may = (may | initials.get(token[0], 0) & fits) & free_lead
+        if may:
+            union |= may
+        elif not joined >> j & 1 and token not in STOPWORDS:
+            entry_lone += weight
+            entry_whole = False
+    lone_words = free_lead & ~union
+    if entry_whole or not lone_words & drawn.lone_bits:
+        return True
+    lone = lead_may = 0.0
+    borrowed = False  # an unknown lead word that pairs weighs as the account word it pairs with
+    known = drawn.known
+    for p, word in enumerate(lead):
+        b = 1 << p
+        if not free_lead & b:
+            continue
+        if lone_words & b:
+            lone += word[1]
+        elif known & b:
+            lead_may += word[1]
+        else:
+            borrowed = True
+    entry_may = entry_total - paired - entry_lone
+    if borrowed:
+        lead_may += entry_may
+    return 2 * paired + lead_may + entry_may >= floor * (paired + lead_may + lone + entry_total)
+
+
+def _pairs(
+    index: AccountIndex, lead: list[Word], other: str, similar: dict[tuple[str, str], float]
+) -> int:
+    """The lead words (bits) that may pair with account word `other` as a typo, an
+    abbreviation or half of a word the lead splits in two; joined words and initials aside."""
+    found = 0
+    fuzzy = other not in index._identifiers
+    for p, word in enumerate(lead):
+        text = word[0]
+        if other.startswith(text) or other.endswith(text):
+            found |= 1 << p
+            continue
+        # `compare`'s own filter, then `word_similarity`: a typo across the first letter only
+        # in long words.
+        if not fuzzy or word[4] or (other[0] != text[0] and not -3 < len(other) - len(text) < 3):
+            continue
+        score = similar.get((text, other))
+        if score is None:
+            score = similar[text, other] = word_similarity(text, other, word[3])
+        if score > 0.0:
+            found |= 1 << p
+    return found
+
+
 def _conflict(
     index: AccountIndex,
     lead_extra: list[Word],
