@@ -85,7 +85,9 @@ def name_hits(
     entry_account, accounts = index._entry_account, index._accounts
     for entry in dict.fromkeys(shortlist):
         i = entry_account[entry]
-        if i < 0 or (floor and i not in keep and not may_reach(index, lead, drawn, entry, floor, similar)):
+        if i < 0:
+            continue
+        if floor and i not in keep and not may_reach(index, lead, drawn, entry, floor, similar):
             continue
         comparison = compare(index, lead, entry, similar, accounts[i].country, name.parts)
         known = hits.get(i)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -292,11 +293,24 @@ class Sketch:
     """What `may_reach` reads of a lead, worked out once for all the names the lead finds.
 
     Each lead word is a bit; `pairs` remembers, per account word, the lead words it may pair
-    with as a typo, an abbreviation or half of a split word; `initials` the short lead words
-    each letter is in (the later words of initials).
+    with as a typo, an abbreviation or a word the lead splits in two; `initials` the short lead
+    words each letter is in (the later words of initials).
     """
 
-    __slots__ = ("bit", "known", "lone_bits", "pairs", "initials", "fits", "all", "repeats")
+    __slots__ = (
+        "all",
+        "bit",
+        "by_first",
+        "fits",
+        "initials",
+        "join_firsts",
+        "known",
+        "lone_bits",
+        "long",
+        "pairs",
+        "repeats",
+        "splits",
+    )
 
     def __init__(self, lead: list[Word]) -> None:
         self.bit = {word[0]: 1 << p for p, word in enumerate(lead)}
@@ -309,12 +323,25 @@ class Sketch:
         self.initials: dict[str, int] = {}
         # fits[n]: the short lead words that n free account words can spell as initials.
         self.fits = [0] * 9
-        for p, (text, *_) in enumerate(lead):
+        # Two lead words that an account writes as one ("scottish power" / "scottishpower").
+        self.splits = {a[0] + b[0]: 3 << p for p, (a, b) in enumerate(pairwise(lead))}
+        # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
+        # (a typo across the first letter, see `word_similarity`).
+        self.by_first: dict[str, list[tuple[int, Word]]] = {}
+        self.long: list[tuple[int, Word]] = []
+        # The first letters of the lead words an account may write as two ("scottish power").
+        self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
+        for p, word in enumerate(lead):
+            text = word[0]
             if 2 <= len(text) <= 8 and text.isalpha():
                 for letter in set(text):
                     self.initials[letter] = self.initials.get(letter, 0) | 1 << p
                 for n in range(len(text), 9):
                     self.fits[n] |= 1 << p
+            if not word[4]:
+                self.by_first.setdefault(text[0], []).append((1 << p, word))
+                if len(text) >= 7:
+                    self.long.append((1 << p, word))
 
 
 def sketch(lead: list[Word]) -> Sketch:
@@ -339,94 +366,95 @@ def may_reach(
     pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
     words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
     """
-    tokens = index._entry_tokens[entry]
-    size = len(tokens)
-    bit = drawn.bit
-    if drawn.repeats or len(set(tokens)) != size:
+    if drawn.repeats:
         return True  # a word twice: rare, left to `compare`
-    weights, vocab = index._weights, index._vocab
-    free_lead = drawn.all
-    paired = entry_total = entry_lone = 0.0
-    joined = 0  # account words (bits by position) a lead word writes joined
-    union = 0  # lead words that may pair
-    for j in range(size - 1):  # "scottishpower" / "scottish power", "cushmanwakefield"
-        b = bit.get(tokens[j] + tokens[j + 1])
-        if b is not None:
-            union |= b
-            joined |= 3 << j
-        if j + 2 < size and tokens[j + 1] in STOPWORDS:
-            b = bit.get(tokens[j] + tokens[j + 2])
-            if b is not None:
-                union |= b
-                joined |= 7 << j
-    free = size
+    tokens = index._entry_tokens[entry]
+    bit = drawn.bit
+    used = 0  # lead words equal to an account word
     for token in tokens:
         b = bit.get(token)
         if b is not None:
-            free_lead &= ~b
-            free -= 1
+            if used & b:
+                return True
+            used |= b
+    free_lead = drawn.all & ~used
+    free = len(tokens) - used.bit_count()
     if not free_lead or not free:
         return True
+    weights, vocab = index._weights, index._vocab
     pairs, initials, fits = drawn.pairs, drawn.initials, drawn.fits[min(free, 8)]
-    entry_whole = True
+    joins = drawn.join_firsts
+    size = len(tokens)
+    entry_may = 0.0  # the free account words that may pair
+    entry_whole = True  # every free account word (but stopwords) may pair
+    joined = 0  # account words (bits by position) a lead word writes joined
+    union = 0  # lead words that may pair
     for j, token in enumerate(tokens):
-        weight = weights[vocab[token]]
-        entry_total += weight
         if token in bit:
-            paired += weight
             continue
+        if token[0] in joins and j + 1 < size:  # "scottishpower" / "scottish power"
+            b = bit.get(token + tokens[j + 1])
+            if b is not None:
+                union |= b
+                joined |= 3 << j
+            elif j + 2 < size and tokens[j + 1] in STOPWORDS:  # "cushmanwakefield"
+                b = bit.get(token + tokens[j + 2])
+                if b is not None:
+                    union |= b
+                    joined |= 7 << j
         may = pairs.get(token)
         if may is None:
-            may = pairs[token] = _pairs(index, lead, token, similar)
+            may = pairs[token] = _pairs(index, drawn, token, similar)
         may = (may | initials.get(token[0], 0) & fits) & free_lead
-        if may:
+        if may or joined >> j & 1 or token in STOPWORDS:
             union |= may
-        elif not joined >> j & 1 and token not in STOPWORDS:
-            entry_lone += weight
+            entry_may += weights[vocab[token]]
+        else:
             entry_whole = False
     lone_words = free_lead & ~union
     if entry_whole or not lone_words & drawn.lone_bits:
         return True
-    lone = lead_may = 0.0
+    paired = lone = lead_may = 0.0
     borrowed = False  # an unknown lead word that pairs weighs as the account word it pairs with
     known = drawn.known
     for p, word in enumerate(lead):
         b = 1 << p
-        if not free_lead & b:
-            continue
-        if lone_words & b:
+        if used & b:
+            paired += word[1]
+        elif lone_words & b:
             lone += word[1]
         elif known & b:
             lead_may += word[1]
         else:
             borrowed = True
-    entry_may = entry_total - paired - entry_lone
     if borrowed:
         lead_may += entry_may
+    # The names' weight (a repeated word counts once there): never below what is counted here.
+    entry_total = max(index._entry_weight[entry], paired + entry_may)
     return 2 * paired + lead_may + entry_may >= floor * (paired + lead_may + lone + entry_total)
 
 
 def _pairs(
-    index: AccountIndex, lead: list[Word], other: str, similar: dict[tuple[str, str], float]
+    index: AccountIndex, drawn: Sketch, other: str, similar: dict[tuple[str, str], float]
 ) -> int:
     """The lead words (bits) that may pair with account word `other` as a typo, an
-    abbreviation or half of a word the lead splits in two; joined words and initials aside."""
-    found = 0
-    fuzzy = other not in index._identifiers
-    for p, word in enumerate(lead):
+    abbreviation or a word the lead splits in two; joined words and initials aside."""
+    found = drawn.splits.get(other, 0)
+    if other in index._identifiers:
+        return found
+    first, size = other[0], len(other)
+    tried = drawn.by_first.get(first, [])
+    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
+        tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
+    for b, word in tried:
         text = word[0]
-        if other.startswith(text) or other.endswith(text):
-            found |= 1 << p
-            continue
-        # `compare`'s own filter, then `word_similarity`: a typo across the first letter only
-        # in long words.
-        if not fuzzy or word[4] or (other[0] != text[0] and not -3 < len(other) - len(text) < 3):
+        if text[0] != first and not -3 < size - len(text) < 3:
             continue
         score = similar.get((text, other))
         if score is None:
             score = similar[text, other] = word_similarity(text, other, word[3])
         if score > 0.0:
-            found |= 1 << p
+            found |= b
     return found
 
 
