@@ -193,9 +193,7 @@ class AccountIndex:
         # a country conflict (whose name scores at least weak): most names are not compared in
         # full, and of those compared most are not judged.
         floor = self.weak - MOST_ADDED - 0.001
-        name_hits = (
-            lookup.name_hits(self, name, floor, domain_hits) if name is not None else {}
-        )
+        name_hits = lookup.name_hits(self, name, floor, domain_hits) if name is not None else {}
         judged = [
             judge(self, i, domain_hits.get(i), name_hits.get(i), company, name, fields)
             for i in {**domain_hits, **name_hits}
