@@ -301,7 +301,6 @@ class Sketch:
         "all",
         "bit",
         "by_first",
-        "fits",
         "initials",
         "join_firsts",
         "known",
@@ -309,6 +308,7 @@ class Sketch:
         "long",
         "pairs",
         "repeats",
+        "short",
         "splits",
     )
 
@@ -321,8 +321,8 @@ class Sketch:
         self.lone_bits = sum(1 << p for p, word in enumerate(lead) if word[0] not in STOPWORDS)
         self.pairs: dict[str, int] = {}
         self.initials: dict[str, int] = {}
-        # fits[n]: the short lead words that n free account words can spell as initials.
-        self.fits = [0] * 9
+        # The short lead words that may be initials: (bit, length, letters).
+        self.short: list[tuple[int, int, frozenset[str]]] = []
         # Two lead words that an account writes as one ("scottish power" / "scottishpower").
         self.splits = {a[0] + b[0]: 3 << p for p, (a, b) in enumerate(pairwise(lead))}
         # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
@@ -336,8 +336,7 @@ class Sketch:
             if 2 <= len(text) <= 8 and text.isalpha():
                 for letter in set(text):
                     self.initials[letter] = self.initials.get(letter, 0) | 1 << p
-                for n in range(len(text), 9):
-                    self.fits[n] |= 1 << p
+                self.short.append((1 << p, len(text), frozenset(text)))
             if not word[4]:
                 self.by_first.setdefault(text[0], []).append((1 << p, word))
                 if len(text) >= 7:
@@ -382,7 +381,14 @@ def may_reach(
     if not free_lead or not free:
         return True
     weights, vocab = index._weights, index._vocab
-    pairs, initials, fits = drawn.pairs, drawn.initials, drawn.fits[min(free, 8)]
+    pairs, initials = drawn.pairs, drawn.initials
+    # The short lead words whose every letter starts a free account word: maybe initials.
+    fits = 0
+    if drawn.short:
+        firsts = {token[0] for token in tokens if token not in bit}
+        for b, size, letters in drawn.short:
+            if size <= free and letters <= firsts:
+                fits |= b
     joins = drawn.join_firsts
     size = len(tokens)
     entry_may = 0.0  # the free account words that may pair
