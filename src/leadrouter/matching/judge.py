@@ -251,12 +251,35 @@ def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
     )
 
 
+class _TieKey:
+    """`tie_key` worked out only when two candidates' confidences are equal (a sort compares it
+    only then): most leads have a single candidate or candidates of different confidence."""
+
+    __slots__ = ("_c", "_index", "_key")
+
+    def __init__(self, index: AccountIndex, c: Candidate) -> None:
+        self._index, self._c, self._key = index, c, None
+
+    def key(self) -> tuple[Any, ...]:
+        if self._key is None:
+            self._key = tie_key(self._index, self._c)
+        return self._key
+
+    def __lt__(self, other: _TieKey) -> bool:
+        return self.key() < other.key()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TieKey) and self.key() == other.key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]) -> MatchResult:
     # Domain over name: a lead writing from acme.com belongs to Acme whatever the company field
     # says; a name pointing elsewhere only makes the match weak.
     by_domain = [c for c in candidates if c.domain]
     pool = by_domain or candidates
-    pool.sort(key=lambda c: (-c.confidence, tie_key(index, c)))
+    pool.sort(key=lambda c: (-c.confidence, _TieKey(index, c)))
     best = pool[0]
     notes: list[Note] = []
     others = [c for c in candidates if c is not best]
@@ -323,7 +346,7 @@ def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]
         )
     account = index._accounts[best.index]
     strong = best.confidence >= index.strong and not tied and rival is None
-    ranked = sorted(others, key=lambda c: (-c.confidence, tie_key(index, c)))
+    ranked = sorted(others, key=lambda c: (-c.confidence, _TieKey(index, c)))
     runner = ranked[0] if ranked else None
     lost = [
         f"{index._accounts[c.index].name} ({index._accounts[c.index].id}, {c.confidence:.2f})"
