@@ -4,9 +4,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.matching import AccountIndex
+from leadrouter.matching.bound import may_reach, sketch
 from leadrouter.matching.lookup import lead_words
 from leadrouter.matching.names import company_name
-from leadrouter.matching.similarity import compare, may_reach, sketch
+from leadrouter.matching.similarity import compare
 from leadrouter.model import Account
 
 # Names that share words, start alike, join and split, and spell initials.

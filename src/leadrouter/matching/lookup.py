@@ -3,7 +3,8 @@
 The exact key first (same words, any order); otherwise candidates from the postings of the lead's
 rarest words (read as written, with a typo, joined with the next word or split in two), and from
 the initials of long names for a word that may be an acronym ("CMU"); a shortlist ranked by a
-Dice estimate over the words read is then scored by `similarity.compare`. The per-lead path never
+Dice estimate over the words read is then scored by `similarity.compare`, but for the
+names that `bound.may_reach` shows cannot reach the bar. The per-lead path never
 scans all accounts. Pure: reads an index's tables, never changes them.
 """
 
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from leadrouter.matching.bound import may_reach, sketch
 from leadrouter.matching.names import CompanyName, is_identifier
-from leadrouter.matching.similarity import Comparison, Word, compare, may_reach, sketch
+from leadrouter.matching.similarity import Comparison, Word, compare
 from leadrouter.matching.tables import MIN_TYPO_LENGTH, typo_variants
 
 if TYPE_CHECKING:
