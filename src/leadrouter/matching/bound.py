@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 class Sketch:
     """What `may_reach` reads of a lead, worked out once for all the names the lead finds.
 
-    Each lead word is a bit; `pairs` remembers, per account word, the lead words it may pair
+    Each distinct lead word is a bit (a word written twice counts once more as a word that may
+    pair, in `repeated`); `pairs` remembers, per account word, the lead words it may pair
     with as a typo, an abbreviation or a word the lead splits in two; `initials` the short lead
     words each letter is in (the later words of initials).
     """
@@ -38,31 +39,43 @@ class Sketch:
         "lone_bits",
         "long",
         "pairs",
-        "repeats",
+        "repeated",
+        "repeated_unknown",
         "short",
         "splits",
+        "words",
     )
 
     def __init__(self, lead: list[Word]) -> None:
-        self.bit = {word[0]: 1 << p for p, word in enumerate(lead)}
-        self.repeats = len(self.bit) != len(lead)
-        self.all = (1 << len(lead)) - 1
-        self.known = sum(1 << p for p, word in enumerate(lead) if word[3])
+        distinct: dict[str, Word] = {}
+        self.repeated = 0.0  # the weight of the known words written again
+        self.repeated_unknown = False
+        for word in lead:
+            if word[0] not in distinct:
+                distinct[word[0]] = word
+            elif word[3]:
+                self.repeated += word[1]
+            else:
+                self.repeated_unknown = True
+        self.words = words = list(distinct.values())
+        self.bit = bit = {word[0]: 1 << p for p, word in enumerate(words)}
+        self.all = (1 << len(words)) - 1
+        self.known = sum(1 << p for p, word in enumerate(words) if word[3])
         # Lead words whose pairing decides containment: all but stopwords.
-        self.lone_bits = sum(1 << p for p, word in enumerate(lead) if word[0] not in STOPWORDS)
+        self.lone_bits = sum(1 << p for p, word in enumerate(words) if word[0] not in STOPWORDS)
         self.pairs: dict[str, int] = {}
         self.initials: dict[str, int] = {}
         # The short lead words that may be initials: (bit, length, letters).
         self.short: list[tuple[int, int, frozenset[str]]] = []
         # Two lead words that an account writes as one ("scottish power" / "scottishpower").
-        self.splits = {a[0] + b[0]: 3 << p for p, (a, b) in enumerate(pairwise(lead))}
+        self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
         # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
         # (a typo across the first letter, see `word_similarity`).
         self.by_first: dict[str, list[tuple[int, Word]]] = {}
         self.long: list[tuple[int, Word]] = []
         # The first letters of the lead words an account may write as two ("scottish power").
         self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
-        for p, word in enumerate(lead):
+        for p, word in enumerate(words):
             text = word[0]
             if 2 <= len(text) <= 8 and text.isalpha():
                 for letter in set(text):
@@ -81,7 +94,6 @@ def sketch(lead: list[Word]) -> Sketch:
 
 def may_reach(
     index: AccountIndex,
-    lead: list[Word],
     drawn: Sketch,
     entry: int,
     floor: float,
@@ -96,8 +108,6 @@ def may_reach(
     pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
     words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
     """
-    if drawn.repeats:
-        return True  # a word twice: rare, left to `compare`
     tokens = index._entry_tokens[entry]
     bit = drawn.bit
     used = 0  # lead words equal to an account word
@@ -151,10 +161,12 @@ def may_reach(
     lone_words = free_lead & ~union
     if entry_whole or not lone_words & drawn.lone_bits:
         return True
-    paired = lone = lead_may = 0.0
-    borrowed = False  # an unknown lead word that pairs weighs as the account word it pairs with
+    paired = lone = 0.0
+    lead_may = drawn.repeated  # a word written twice: its second time may pair
+    # An unknown lead word that pairs weighs as the account word it pairs with.
+    borrowed = drawn.repeated_unknown
     known = drawn.known
-    for p, word in enumerate(lead):
+    for p, word in enumerate(drawn.words):
         b = 1 << p
         if used & b:
             paired += word[1]

@@ -89,7 +89,7 @@ def name_hits(
         i = entry_account[entry]
         if i < 0:
             continue
-        if floor and i not in keep and not may_reach(index, lead, drawn, entry, floor, similar):
+        if floor and i not in keep and not may_reach(index, drawn, entry, floor, similar):
             continue
         comparison = compare(index, lead, entry, similar, accounts[i].country, name.parts)
         known = hits.get(i)
