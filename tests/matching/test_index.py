@@ -448,6 +448,29 @@ def test_tie__same_country_decides_between_accounts_sharing_a_domain() -> None:
     assert matched_id(result) == "gb"
 
 
+def test_tie__same_legal_form_as_the_lead_before_customer_over_prospect() -> None:
+    result = _tie(
+        account("ab", "Dolphin Computer Access AB", type=AccountType.CUSTOMER),
+        account("ltd", "Dolphin Computer Access Ltd", type=AccountType.PROSPECT),
+        company="DOLPHIN COMPUTER ACCESS LIMITED",
+    )
+
+    assert matched_id(result) == "ltd"
+    assert result.match is not None and not result.match.strong
+    assert result.notes[1].data["tie_breaker"] == "same legal form"
+
+
+def test_tie__a_lead_without_legal_form_skips_the_legal_form_breaker() -> None:
+    result = _tie(
+        account("ab", "Dolphin Computer Access AB", type=AccountType.CUSTOMER),
+        account("ltd", "Dolphin Computer Access Ltd", type=AccountType.PROSPECT),
+        company="Dolphin Computer Access",
+    )
+
+    assert matched_id(result) == "ab"
+    assert result.notes[1].data["tie_breaker"] == "customer over prospect"
+
+
 def test_tie__most_recent_activity() -> None:
     result = _tie(
         account("old", "Hooli", last_activity=datetime(2025, 1, 1, tzinfo=UTC)),

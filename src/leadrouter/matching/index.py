@@ -189,11 +189,11 @@ class AccountIndex:
                 for w in lead.warnings
                 if w.field == "company" and w.raw
             )
-        name_hits = lookup.name_hits(self, name) if name is not None else {}
-
         # A name alone that stays below the weak bar with every bonus cannot be a candidate nor
-        # a country conflict (whose name scores at least weak): most names compared, not judged.
+        # a country conflict (whose name scores at least weak): most names are not compared in
+        # full, and of those compared most are not judged.
         floor = self.weak - MOST_ADDED - 0.001
+        name_hits = lookup.name_hits(self, name, floor, domain_hits) if name is not None else {}
         judged = [
             judge(self, i, domain_hits.get(i), name_hits.get(i), company, name, fields)
             for i in {**domain_hits, **name_hits}

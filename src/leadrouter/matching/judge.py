@@ -49,6 +49,7 @@ _LOST_SHOWN = 2  # accounts that lost, named in the reason
 # Tie-breakers, in order, between candidates of (nearly) equal confidence.
 TIE_BREAKERS = (
     "domain over name",
+    "same legal form",  # "Acme Ltd" of "Acme Ltd" and "Acme AB": the register the lead wrote
     "parent over subsidiary",  # a group-wide domain, no other clue: the group's own account
     "customer over prospect",
     "same country",
@@ -92,6 +93,7 @@ class _Evidence:
     lead_country: str | None
     form: str | None  # why the lead is another company (legal form), see `_other_legal_form`
     phone: str | None  # the phone that agrees
+    lead_form: str | None = None  # the legal form the lead's company is written with
 
 
 def judge(
@@ -154,7 +156,15 @@ def judge(
         country_agrees,
         country_conflict and confidence < index.weak and name_score >= index.weak,
         frozenset(name_hit[0].paired) if name_hit else frozenset(),
-        _Evidence(domain, name_hit, company, lead_country, form, phone if phone_agrees else None),
+        _Evidence(
+            domain,
+            name_hit,
+            company,
+            lead_country,
+            form,
+            phone if phone_agrees else None,
+            name.legal_form if name is not None and name.legal_form else None,
+        ),
     )
 
 
@@ -215,11 +225,24 @@ def _legal_form(text: str) -> str:
     return written.legal_form if written is not None else ""
 
 
+def _form_rank(index: AccountIndex, c: Candidate) -> int:
+    """0 when the account's name is written with the lead's legal form, 1 when the two forms
+    share a word ("Pvt Ltd" / "Ltd"), 2 otherwise or when the lead writes none."""
+    why = c.evidence
+    if why is None or why.lead_form is None or why.name_hit is None:
+        return 2
+    written = _legal_form(index._entry_text[why.name_hit[1]])
+    if written == why.lead_form:
+        return 0
+    return 1 if (set(written.split()) & set(why.lead_form.split())) - {"&"} else 2
+
+
 def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
     account = index._accounts[c.index]
     activity = account.last_activity.timestamp() if account.last_activity else -math.inf
     return (
         not c.domain,
+        _form_rank(index, c),
         index._top[c.index] != c.index,
         _TYPE_RANK.get(account.type, 3),
         not c.country_agrees,
@@ -228,12 +251,35 @@ def tie_key(index: AccountIndex, c: Candidate) -> tuple[Any, ...]:
     )
 
 
+class _TieKey:
+    """`tie_key` worked out only when two candidates' confidences are equal (a sort compares it
+    only then): most leads have a single candidate or candidates of different confidence."""
+
+    __slots__ = ("_c", "_index", "_key")
+
+    def __init__(self, index: AccountIndex, c: Candidate) -> None:
+        self._index, self._c, self._key = index, c, None
+
+    def key(self) -> tuple[Any, ...]:
+        if self._key is None:
+            self._key = tie_key(self._index, self._c)
+        return self._key
+
+    def __lt__(self, other: _TieKey) -> bool:
+        return self.key() < other.key()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TieKey) and self.key() == other.key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]) -> MatchResult:
     # Domain over name: a lead writing from acme.com belongs to Acme whatever the company field
     # says; a name pointing elsewhere only makes the match weak.
     by_domain = [c for c in candidates if c.domain]
     pool = by_domain or candidates
-    pool.sort(key=lambda c: (-c.confidence, tie_key(index, c)))
+    pool.sort(key=lambda c: (-c.confidence, _TieKey(index, c)))
     best = pool[0]
     notes: list[Note] = []
     others = [c for c in candidates if c is not best]
@@ -300,7 +346,7 @@ def decide(index: AccountIndex, candidates: list[Candidate], evidence: list[str]
         )
     account = index._accounts[best.index]
     strong = best.confidence >= index.strong and not tied and rival is None
-    ranked = sorted(others, key=lambda c: (-c.confidence, tie_key(index, c)))
+    ranked = sorted(others, key=lambda c: (-c.confidence, _TieKey(index, c)))
     runner = ranked[0] if ranked else None
     lost = [
         f"{index._accounts[c.index].name} ({index._accounts[c.index].id}, {c.confidence:.2f})"

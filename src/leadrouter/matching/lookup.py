@@ -3,12 +3,14 @@
 The exact key first (same words, any order); otherwise candidates from the postings of the lead's
 rarest words (read as written, with a typo, joined with the next word or split in two), and from
 the initials of long names for a word that may be an acronym ("CMU"); a shortlist ranked by a
-Dice estimate over the words read is then scored by `similarity.compare`. The per-lead path never
+Dice estimate over the words read is then scored by `similarity.compare`, but for the
+names that `bound.may_reach` shows cannot reach the bar. The per-lead path never
 scans all accounts. Pure: reads an index's tables, never changes them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from itertools import pairwise, repeat
 from operator import add
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from leadrouter.matching.bound import may_reach, sketch
 from leadrouter.matching.names import CompanyName, is_identifier
 from leadrouter.matching.similarity import Comparison, Word, compare
 from leadrouter.matching.tables import MIN_TYPO_LENGTH, typo_variants
@@ -38,8 +41,14 @@ _MIN_SPLIT = 6  # a word read as two words has at least this many letters
 Hit = tuple[Comparison, int]
 
 
-def name_hits(index: AccountIndex, name: CompanyName) -> dict[int, Hit]:
-    """Best comparison per account slot whose name or alias resembles `name`."""
+def name_hits(
+    index: AccountIndex, name: CompanyName, floor: float = 0.0, keep: Container[int] = ()
+) -> dict[int, Hit]:
+    """Best comparison per account slot whose name or alias resembles `name`.
+
+    Names that cannot score `floor` are left out unless their account is in `keep` (the accounts
+    the lead's domain found, whose name comparison the reasons show whatever its score).
+    """
     exact = index._keys.get(name.key)
     if exact is not None:
         # Same words; a different order ("Bank of X" / "X Bank") costs a little.
@@ -74,10 +83,13 @@ def name_hits(index: AccountIndex, name: CompanyName) -> dict[int, Hit]:
     shortlist.extend(_by_initials(index, lead))
     hits = {}
     similar: dict[tuple[str, str], float] = {}
+    drawn = sketch(lead)
     entry_account, accounts = index._entry_account, index._accounts
     for entry in dict.fromkeys(shortlist):
         i = entry_account[entry]
         if i < 0:
+            continue
+        if floor and i not in keep and not may_reach(index, drawn, entry, floor, similar):
             continue
         comparison = compare(index, lead, entry, similar, accounts[i].country, name.parts)
         known = hits.get(i)

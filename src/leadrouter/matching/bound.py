@@ -1,0 +1,207 @@
+"""Which account names cannot reach the bar: a cheap bound, checked before the full comparison.
+
+A lead finds a couple of dozen names through its rarest words; most share one word with it and
+nothing else ("Banco de Portugal" for "Capgemini Portugal"). `may_reach` says, much faster than
+`similarity.compare`, when a name must score below a floor, so that only the others are compared
+in full. It is a bound, never an estimate: when it says False, `compare` would have scored the
+name below the floor (a property test holds it to that), so the matcher's decisions do not
+change. Pure: reads an index's tables, never changes them.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from leadrouter.matching.names import STOPWORDS
+from leadrouter.matching.similarity import Word, word_similarity
+
+if TYPE_CHECKING:
+    from leadrouter.matching.index import AccountIndex
+
+
+class Sketch:
+    """What `may_reach` reads of a lead, worked out once for all the names the lead finds.
+
+    Each distinct lead word is a bit (a word written twice counts once more as a word that may
+    pair, in `repeated`); `pairs` remembers, per account word, the lead words it may pair
+    with as a typo, an abbreviation or a word the lead splits in two; `initials` the short lead
+    words each letter is in (the later words of initials).
+    """
+
+    __slots__ = (
+        "all",
+        "bit",
+        "by_first",
+        "initials",
+        "join_firsts",
+        "known",
+        "lone_bits",
+        "long",
+        "pairs",
+        "repeated",
+        "repeated_unknown",
+        "short",
+        "splits",
+        "words",
+    )
+
+    def __init__(self, lead: list[Word]) -> None:
+        distinct: dict[str, Word] = {}
+        self.repeated = 0.0  # the weight of the known words written again
+        self.repeated_unknown = False
+        for word in lead:
+            if word[0] not in distinct:
+                distinct[word[0]] = word
+            elif word[3]:
+                self.repeated += word[1]
+            else:
+                self.repeated_unknown = True
+        self.words = words = list(distinct.values())
+        self.bit = bit = {word[0]: 1 << p for p, word in enumerate(words)}
+        self.all = (1 << len(words)) - 1
+        self.known = sum(1 << p for p, word in enumerate(words) if word[3])
+        # Lead words whose pairing decides containment: all but stopwords.
+        self.lone_bits = sum(1 << p for p, word in enumerate(words) if word[0] not in STOPWORDS)
+        self.pairs: dict[str, int] = {}
+        self.initials: dict[str, int] = {}
+        # The short lead words that may be initials: (bit, length, letters).
+        self.short: list[tuple[int, int, frozenset[str]]] = []
+        # Two lead words that an account writes as one ("scottish power" / "scottishpower").
+        self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
+        # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
+        # (a typo across the first letter, see `word_similarity`).
+        self.by_first: dict[str, list[tuple[int, Word]]] = {}
+        self.long: list[tuple[int, Word]] = []
+        # The first letters of the lead words an account may write as two ("scottish power").
+        self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
+        for p, word in enumerate(words):
+            text = word[0]
+            if 2 <= len(text) <= 8 and text.isalpha():
+                for letter in set(text):
+                    self.initials[letter] = self.initials.get(letter, 0) | 1 << p
+                self.short.append((1 << p, len(text), frozenset(text)))
+            if not word[4]:
+                self.by_first.setdefault(text[0], []).append((1 << p, word))
+                if len(text) >= 7:
+                    self.long.append((1 << p, word))
+
+
+def sketch(lead: list[Word]) -> Sketch:
+    """What `may_reach` needs of a lead, for all the names it bounds."""
+    return Sketch(lead)
+
+
+def may_reach(
+    index: AccountIndex,
+    drawn: Sketch,
+    entry: int,
+    floor: float,
+    similar: dict[tuple[str, str], float],
+) -> bool:
+    """False only when `compare` must score the account name (`entry`) below `floor`.
+
+    A bound, much cheaper than the comparison, for the names a lead finds through one shared
+    word and nothing else: after the equal words pair up, a name can reach the bar only when one
+    side's remaining words may all pair with the other's (containment, or the names agree), or
+    when its Dice coefficient could, every word that may pair pairing at full credit. A word may
+    pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
+    words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
+    """
+    tokens = index._entry_tokens[entry]
+    bit = drawn.bit
+    used = 0  # lead words equal to an account word
+    for token in tokens:
+        b = bit.get(token)
+        if b is not None:
+            if used & b:
+                return True
+            used |= b
+    free_lead = drawn.all & ~used
+    free = len(tokens) - used.bit_count()
+    if not free_lead or not free:
+        return True
+    weights, vocab = index._weights, index._vocab
+    pairs, initials = drawn.pairs, drawn.initials
+    # The short lead words whose every letter starts a free account word: maybe initials.
+    fits = 0
+    if drawn.short:
+        firsts = {token[0] for token in tokens if token not in bit}
+        for b, size, letters in drawn.short:
+            if size <= free and letters <= firsts:
+                fits |= b
+    joins = drawn.join_firsts
+    size = len(tokens)
+    entry_may = 0.0  # the free account words that may pair
+    entry_whole = True  # every free account word (but stopwords) may pair
+    joined = 0  # account words (bits by position) a lead word writes joined
+    union = 0  # lead words that may pair
+    for j, token in enumerate(tokens):
+        if token in bit:
+            continue
+        if token[0] in joins and j + 1 < size:  # "scottishpower" / "scottish power"
+            b = bit.get(token + tokens[j + 1])
+            if b is not None:
+                union |= b
+                joined |= 3 << j
+            elif j + 2 < size and tokens[j + 1] in STOPWORDS:  # "cushmanwakefield"
+                b = bit.get(token + tokens[j + 2])
+                if b is not None:
+                    union |= b
+                    joined |= 7 << j
+        may = pairs.get(token)
+        if may is None:
+            may = pairs[token] = _pairs(index, drawn, token, similar)
+        may = (may | initials.get(token[0], 0) & fits) & free_lead
+        if may or joined >> j & 1 or token in STOPWORDS:
+            union |= may
+            entry_may += weights[vocab[token]]
+        else:
+            entry_whole = False
+    lone_words = free_lead & ~union
+    if entry_whole or not lone_words & drawn.lone_bits:
+        return True
+    paired = lone = 0.0
+    lead_may = drawn.repeated  # a word written twice: its second time may pair
+    # An unknown lead word that pairs weighs as the account word it pairs with.
+    borrowed = drawn.repeated_unknown
+    known = drawn.known
+    for p, word in enumerate(drawn.words):
+        b = 1 << p
+        if used & b:
+            paired += word[1]
+        elif lone_words & b:
+            lone += word[1]
+        elif known & b:
+            lead_may += word[1]
+        else:
+            borrowed = True
+    if borrowed:
+        lead_may += entry_may
+    # The names' weight (a repeated word counts once there): never below what is counted here.
+    entry_total = max(index._entry_weight[entry], paired + entry_may)
+    return 2 * paired + lead_may + entry_may >= floor * (paired + lead_may + lone + entry_total)
+
+
+def _pairs(
+    index: AccountIndex, drawn: Sketch, other: str, similar: dict[tuple[str, str], float]
+) -> int:
+    """The lead words (bits) that may pair with account word `other` as a typo, an
+    abbreviation or a word the lead splits in two; joined words and initials aside."""
+    found = drawn.splits.get(other, 0)
+    if other in index._identifiers:
+        return found
+    first, size = other[0], len(other)
+    tried = drawn.by_first.get(first, [])
+    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
+        tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
+    for b, word in tried:
+        text = word[0]
+        if text[0] != first and not -3 < size - len(text) < 3:
+            continue
+        score = similar.get((text, other))
+        if score is None:
+            score = similar[text, other] = word_similarity(text, other, word[3])
+        if score > 0.0:
+            found |= b
+    return found
