@@ -37,9 +37,11 @@ KEY_SHARE = 8
 PLAN_BUDGET = 400_000
 MIN_PLANS, MAX_PLANS = 64, 4_096
 REFILLS = 4
-# Whole traces remembered (cleared whole when full): up to TRACES, about TRACE_BUDGET entries.
-TRACES = 16_384
-TRACE_BUDGET = 2_000_000
+# Whole traces remembered (cleared whole when full): between MIN_TRACES and TRACES, about
+# TRACE_BUDGET entries in all. More costs more than it saves on a big policy: the garbage
+# collector walks every remembered entry, and on leads with new values few traces recur.
+TRACES, MIN_TRACES = 16_384, 16
+TRACE_BUDGET = 300_000
 _ABSENT = object()  # a field the lead lacks, in a key: values are never this
 
 
@@ -69,7 +71,7 @@ class RuleTrace:
         self._refills = 0
         self._serial = 0
         self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
-        self._traces_size = min(TRACES, max(MIN_PLANS, TRACE_BUDGET // max(len(rules), 1)))
+        self._traces_size = min(TRACES, max(MIN_TRACES, TRACE_BUDGET // max(len(rules), 1)))
         self._key_on(_key_fields(rules))
 
     def _key_on(self, fields: tuple[str, ...]) -> None:
