@@ -40,7 +40,7 @@ def test_registrable_domain__of_name_dot_suffix_is_what_the_public_suffix_list_s
     one_label = [suffix for suffix in domains._suffixes() if "." not in suffix]
     for suffix in one_label:
         for host in (f"acme.{suffix}", f"www.{suffix}", f"{suffix}.{suffix}", "xn--p1ai.rf"):
-            parts = domains._EXTRACT(host)
+            parts = domains._extract()(host)
             readable = domains._host(host) is not None and parts.suffix and parts.domain
             expected = f"{parts.domain}.{parts.suffix}" if readable else None
             assert registrable_domain(host) == expected, host
