@@ -29,10 +29,11 @@ def test_e164__an_international_number_reads_as_the_library_reads_it(
 
 
 def test_e164__takes_clean_international_numbers_without_the_library() -> None:
-    assert phones._international("4930123456")  # Berlin
-    assert phones._international("33612345678")  # a French mobile
-    assert not phones._international("4400")  # too short for the UK
-    assert not phones._international("49030123456")  # national prefix: the library decides
+    assert phones._international("4930123456") is True  # Berlin
+    assert phones._international("33612345678") is True  # a French mobile
+    assert phones._international("44123") is False  # too short for the UK: not a number
+    assert phones._international("1415555010") is False  # nine digits after +1: not a number
+    assert phones._international("49030123456") is None  # national prefix: the library decides
     assert e164("+49 30 123456", "US") == "+4930123456"
 
 
