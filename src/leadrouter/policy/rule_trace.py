@@ -41,19 +41,56 @@ REFILLS = 4
 # TRACE_BUDGET entries in all. More costs more than it saves on a big policy: the garbage
 # collector walks every remembered entry, and on leads with new values few traces recur.
 TRACES, MIN_TRACES = 16_384, 16
+# Value combinations a segment of a plan remembers the entries of (see _Segment).
+SEGMENT_VALUES = 64
 TRACE_BUDGET = 300_000
 _ABSENT = object()  # a field the lead lacks, in a key: values are never this
 
 
+class _Segment:
+    """Rules between two open ones whose entries depend on more than the key: rules whose next
+    clause reads other fields too but pins a key field to values the lead's value is not (a
+    territory by state for a lead of another country): false, with an entry naming what it read.
+    Their entries (and the decided ones between) are remembered per values of those fields."""
+
+    __slots__ = ("fields", "items", "memo")
+
+    def __init__(self, items: tuple[RuleCheck | Miss, ...]) -> None:
+        self.items = items
+        misses = [item for item in items if type(item) is Miss]
+        self.fields = tuple(dict.fromkeys(f for miss in misses for f in miss.clause.fields))
+        self.memo: dict[tuple[Any, ...], tuple[RuleCheck, ...]] = {}
+
+    def __call__(self, ctx: Context) -> tuple[RuleCheck, ...]:
+        get = ctx.get
+        key = tuple([get(field) for field in self.fields])
+        entries = self.memo.get(key)
+        if entries is None:
+            found = []
+            for item in self.items:
+                if type(item) is Miss:
+                    read = item.key(ctx)
+                    item = item.entries.get(read) or item(ctx, read)
+                found.append(item)
+            entries = tuple(found)
+            # Never forgotten while the plan lives (so their ids stay theirs: see `trace`).
+            if len(self.memo) < SEGMENT_VALUES:
+                self.memo[key] = entries
+        return entries
+
+
 class _Plan:
     """What a key decides: `open` rules (indices, ascending) each checked by `whys[k]`, and
-    `runs[k]` the entries of the decided rules before `open[k]` (runs[-1]: those after the last);
-    `serial` tells plans apart in trace keys."""
+    `runs[k]` the entries of the rules before `open[k]` (runs[-1]: those after the last), or a
+    _Segment giving them; `serial` tells plans apart in trace keys."""
 
     __slots__ = ("open", "runs", "serial", "whys")
 
     def __init__(
-        self, open_: tuple[int, ...], whys: tuple[Why, ...], runs: tuple[tuple[RuleCheck, ...], ...]
+        self,
+        open_: tuple[int, ...],
+        whys: tuple[Why, ...],
+        runs: tuple[tuple[RuleCheck, ...] | _Segment, ...],
     ) -> None:
         self.open, self.whys, self.runs = open_, whys, runs
         self.serial = 0
@@ -70,7 +107,7 @@ class RuleTrace:
         self._size = min(MAX_PLANS, max(MIN_PLANS, PLAN_BUDGET // max(len(rules), 1)))
         self._refills = 0
         self._serial = 0
-        self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
+        self._traces: dict[tuple[int, ...], tuple[tuple[RuleCheck, ...], list[Any]]] = {}
         self._traces_size = min(TRACES, max(MIN_TRACES, TRACE_BUDGET // max(len(rules), 1)))
         self._key_on(_key_fields(rules))
 
@@ -95,31 +132,35 @@ class RuleTrace:
     ) -> tuple[RuleCheck, ...]:
         """The trace up to and including rule `m` (when there is one), remembered whole."""
         plan = self._plans.get(self._key(ctx)) or self._made(ctx)
-        open_ = plan.open
-        if not open_ or m <= open_[0]:  # no rule before the match is left open
-            n, found = 0, []
-            key: tuple[int, ...] = (plan.serial, m)
-        else:
-            n = bisect_left(open_, m)
-            whys = plan.whys
-            found = [whys[k](ctx, s) for k in range(n)]
-            key = (plan.serial, m, *map(id, found))
-        trace = self._traces.get(key)
-        if trace is None:
-            out: list[RuleCheck] = []
-            runs = plan.runs
-            for k in range(n):
-                out += runs[k]
-                out.append(found[k])
-            start = open_[n - 1] + 1 if n else 0
-            out += runs[n][: m - start]
-            if m < len(self._rules):
-                out.append(self._hits[m])
-            trace = tuple(out)
-            if len(self._traces) >= self._traces_size:
-                self._traces.clear()
-            # The trace keeps `found` alive while remembered, so no other object takes their ids.
-            self._traces[key] = trace
+        open_, runs = plan.open, plan.runs
+        n = bisect_left(open_, m) if open_ and m > open_[0] else 0
+        # Each run's entries, then the open rule's entry after it, ..., the last run.
+        parts: list[Any] = []
+        add = parts.append
+        whys = plan.whys
+        for k in range(n):
+            run = runs[k]
+            add(run if type(run) is tuple else run(ctx))
+            add(whys[k](ctx, s))
+        run = runs[n]
+        add(run if type(run) is tuple else run(ctx))
+        key = (plan.serial, m, *map(id, parts))
+        known = self._traces.get(key)
+        if known is not None:
+            return known[0]
+        out: list[RuleCheck] = []
+        for k in range(n):
+            out += parts[2 * k]
+            out.append(parts[2 * k + 1])
+        start = open_[n - 1] + 1 if n else 0
+        out += parts[2 * n][: m - start]
+        if m < len(self._rules):
+            out.append(self._hits[m])
+        trace = tuple(out)
+        if len(self._traces) >= self._traces_size:
+            self._traces.clear()
+        # Kept with the parts their ids name, so no other object takes those ids meanwhile.
+        self._traces[key] = (trace, parts)
         return trace
 
     def _made(self, ctx: Context) -> _Plan:
@@ -130,37 +171,57 @@ class RuleTrace:
                 self._key_on(self.fields[:-1])
             self._plans.clear()
         key = self._key(ctx)
+        # The key fields' casefolded values: a clause pinning one to other values is false.
+        folded = {
+            field: value.casefold() if isinstance(value, str) else None
+            for field, value in zip(self.fields, key, strict=True)
+        }
         open_: list[int] = []
         whys: list[Why] = []
-        runs: list[tuple[RuleCheck, ...]] = []
-        run: list[RuleCheck] = []
+        runs: list[tuple[RuleCheck, ...] | _Segment] = []
+        run: list[RuleCheck | Miss] = []
         for i, rule in enumerate(self._rules):
             clauses = rule.condition.clauses
-            decided: RuleCheck | None = None
-            for j in range(self._starts[i]):
+            start = self._starts[i]
+            decided: RuleCheck | Miss | None = None
+            for j in range(start):
                 if not clauses[j].test(ctx):
                     miss = self.miss(i, j)
                     read = miss.key(ctx)
                     decided = miss.entries.get(read) or miss(ctx, read)
                     break
             else:
-                if self._starts[i] == len(clauses):
+                if start == len(clauses):
                     decided = self._hits[i]
+                else:
+                    allows = clauses[start].allows
+                    if (
+                        allows is not None
+                        and allows[0] in folded
+                        and folded[allows[0]] not in allows[1]
+                    ):
+                        decided = self.miss(i, start)  # false; its entry reads more
             if decided is not None:
                 run.append(decided)
                 continue
-            runs.append(tuple(run))
+            runs.append(_run_of(run))
             run = []
             open_.append(i)
             why = self._whys[i]
             assert why is not None
             whys.append(why)
-        runs.append(tuple(run))
+        runs.append(_run_of(run))
         plan = _Plan(tuple(open_), tuple(whys), tuple(runs))
         self._serial += 1
         plan.serial = self._serial
         self._plans[key] = plan
         return plan
+
+
+def _run_of(items: list[RuleCheck | Miss]) -> tuple[RuleCheck, ...] | _Segment:
+    if any(type(item) is Miss for item in items):
+        return _Segment(tuple(items))
+    return tuple(items)  # type: ignore[arg-type]
 
 
 def _keyer(fields: tuple[str, ...]) -> Callable[[Context], tuple[Any, ...]]:
