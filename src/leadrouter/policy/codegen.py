@@ -33,6 +33,8 @@ FirstMatch = Callable[..., int]  # (ctx, s=None) -> index of the first rule that
 Why = Callable[["Context", "dict[int, bool] | None"], RuleCheck]
 Misses = Callable[[int, int], "Miss"]  # (rule, clause) -> the one Miss of that clause
 
+CALLS = "s.setdefault("  # in generated code that calls closures, and only there
+
 # A run of more rules than this is split on the field most of them pin down, if one does
 # (at least a quarter of them), up to this many nested splits.
 DISPATCH_AT = 16
@@ -87,7 +89,7 @@ class Names:
         key = id(test)
         self.calls = True
         const = self.const(test)
-        return f"(o if (o := s.get({key}, _U)) is not _U else s.setdefault({key}, {const}(ctx)))"
+        return f"(o if (o := s.get({key}, _U)) is not _U else {CALLS}{key}, {const}(ctx)))"
 
     calls = False  # whether this function's code calls a closure (so it needs `s`)
 
@@ -303,9 +305,10 @@ def first_match(rules: Sequence[CompiledRule]) -> tuple[FirstMatch, str]:
 
 def why_functions(
     rules: Sequence[CompiledRule], starts: Sequence[int], misses: Misses, hits: Sequence[RuleCheck]
-) -> list[Why | None]:
+) -> tuple[list[Why | None], bool]:
     """Per rule, `why(ctx, s) -> RuleCheck`: its trace entry when its clauses before
-    `starts[i]` are known to hold (None for a rule with no clause left to test)."""
+    `starts[i]` are known to hold (None for a rule with no clause left to test); and whether
+    any of them calls a closure."""
     shared = Names()
     sources, named = [], []
     for i, rule in enumerate(rules):
@@ -331,11 +334,12 @@ def why_functions(
         sources.append("\n".join([f"def why{i}(ctx, s=None):", *("    " + b for b in body)]) + "\n")
         named.append(i)
     namespace = dict(shared.namespace)
-    exec(compile("".join(sources), "<policy rules: why>", "exec"), namespace)
+    source = "".join(sources)
+    exec(compile(source, "<policy rules: why>", "exec"), namespace)
     found: list[Why | None] = [None] * len(rules)
     for i in named:
         found[i] = namespace[f"why{i}"]
-    return found
+    return found, CALLS in source
 
 
 def _key_of(fields: tuple[str, ...], names: Names) -> str:

@@ -116,7 +116,7 @@ class RuleTrace:
         self._key = _keyer(fields)
         # Per rule, its leading clauses that read only key fields: the key decides those.
         self._starts = [_decided(rule, fields) for rule in self._rules]
-        self._whys = why_functions(self._rules, self._starts, self.miss, self._hits)
+        self._whys, self.closures = why_functions(self._rules, self._starts, self.miss, self._hits)
         self._plans.clear()
 
     def miss(self, i: int, j: int) -> Miss:
@@ -133,7 +133,16 @@ class RuleTrace:
         """The trace up to and including rule `m` (when there is one), remembered whole."""
         plan = self._plans.get(self._key(ctx)) or self._made(ctx)
         open_, runs = plan.open, plan.runs
-        n = bisect_left(open_, m) if open_ and m > open_[0] else 0
+        if not open_ or m <= open_[0]:
+            run = runs[0]
+            if type(run) is tuple:  # the key decides every rule before the match
+                key = (plan.serial, m)
+                known = self._traces.get(key)
+                if known is not None:
+                    return known[0]
+            n = 0
+        else:
+            n = bisect_left(open_, m)
         # Each run's entries, then the open rule's entry after it, ..., the last run.
         parts: list[Any] = []
         add = parts.append

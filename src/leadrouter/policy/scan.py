@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy.codegen import FirstMatch, first_match
+from leadrouter.policy.codegen import CALLS, FirstMatch, first_match
 from leadrouter.policy.rule_trace import RuleTrace
 
 if TYPE_CHECKING:
@@ -32,6 +32,13 @@ class Generated:
         self.first: FirstMatch
         self.first, self.source = first_match(rules)
         self.tracer = RuleTrace(rules, hits)
+        self._first_calls = CALLS in self.source
+
+    @property
+    def closures(self) -> bool:
+        """Whether the code calls closures, whose outcomes its functions share through a dict
+        (the tracer's functions change when it re-keys its plans)."""
+        return self._first_calls or self.tracer.closures
 
     def scan(self, ctx: Context) -> tuple[int, tuple[RuleCheck, ...]]:
         """The first rule that holds and the trace up to and including it."""
@@ -61,7 +68,10 @@ class RuleScan:
     def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
         """Each rule that holds for `ctx`, in policy order, with the trace entry of every rule
         tried up to and including it; then (None, every entry) when no rule is left."""
-        found, trace = (self._code or self.code).scan(ctx)
+        code = self._code or self.code
+        s = {} if code.closures else None  # closures' outcomes for this lead, shared by both
+        found = code.first(ctx, s)
+        trace = code.tracer.trace(ctx, found, s)
         rules = self._rules
         if found == len(rules):
             yield None, trace
