@@ -53,17 +53,17 @@ class _Segment:
     territory by state for a lead of another country): false, with an entry naming what it read.
     Their entries (and the decided ones between) are remembered per values of those fields."""
 
-    __slots__ = ("fields", "items", "memo")
+    __slots__ = ("items", "key", "memo")
 
     def __init__(self, items: tuple[RuleCheck | Miss, ...]) -> None:
         self.items = items
         misses = [item for item in items if type(item) is Miss]
-        self.fields = tuple(dict.fromkeys(f for miss in misses for f in miss.clause.fields))
+        fields = tuple(dict.fromkeys(f for miss in misses for f in miss.clause.fields))
+        self.key = _keyer(fields, None)
         self.memo: dict[tuple[Any, ...], tuple[RuleCheck, ...]] = {}
 
     def __call__(self, ctx: Context) -> tuple[RuleCheck, ...]:
-        get = ctx.get
-        key = tuple([get(field) for field in self.fields])
+        key = self.key(ctx)
         entries = self.memo.get(key)
         if entries is None:
             found = []
@@ -233,11 +233,11 @@ def _run_of(items: list[RuleCheck | Miss]) -> tuple[RuleCheck, ...] | _Segment:
     return tuple(items)  # type: ignore[arg-type]
 
 
-def _keyer(fields: tuple[str, ...]) -> Callable[[Context], tuple[Any, ...]]:
-    """A function giving a lead's values of `fields` (_ABSENT for a missing one), as a tuple."""
+def _keyer(fields: tuple[str, ...], absent: Any = _ABSENT) -> Callable[[Context], tuple[Any, ...]]:
+    """A function giving a lead's values of `fields` (`absent` for a missing one), as a tuple."""
     getters = ", ".join(f"get(f{i}, A)" for i in range(len(fields)))
     source = f"def key(ctx):\n    get = ctx.get\n    return ({getters}{',' if fields else ''})\n"
-    namespace: dict[str, Any] = {"A": _ABSENT, **{f"f{i}": f for i, f in enumerate(fields)}}
+    namespace: dict[str, Any] = {"A": absent, **{f"f{i}": f for i, f in enumerate(fields)}}
     exec(compile(source, "<policy rules: key>", "exec"), namespace)
     return namespace["key"]  # type: ignore[no-any-return]
 
