@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leadrouter.engine import Snapshot
 from leadrouter.errors import PolicyError, SourceError
-from leadrouter.matching import AccountIndex, LeadIndex, RowProblem, load_accounts_csv
 from leadrouter.model import Account, RoutingState, Team
 from leadrouter.policy import load_policy, load_team
 from leadrouter.policy.compiled import CompiledPolicy
+
+if TYPE_CHECKING:
+    # Imported where used: `policy check` loads a workspace without routing or matching a lead,
+    # and should not pay for the engine and the matcher's libraries at start-up.
+    from leadrouter.engine import Snapshot
+    from leadrouter.matching import AccountIndex, LeadIndex, RowProblem
 
 POLICY_FILE = "policy.yaml"
 TEAM_FILE = "team.yaml"
@@ -34,6 +39,8 @@ class Workspace:
         self, state: RoutingState | None = None, known_leads: LeadIndex | None = None
     ) -> Snapshot:
         """A snapshot for routing, with fresh rotation state unless one is given."""
+        from leadrouter.engine import Snapshot
+
         return Snapshot(
             policy=self.policy,
             team=self.team,
@@ -50,8 +57,14 @@ def policy_paths(path: Path) -> tuple[Path, Path]:
     return path, path.parent
 
 
-def load_workspace(path: Path) -> Workspace:
-    """Load and compile a workspace; raises PolicyError listing every problem in its files."""
+def load_workspace(path: Path, *, index: bool = True) -> Workspace:
+    """Load and compile a workspace; raises PolicyError listing every problem in its files.
+
+    With `index=False` the accounts are read and checked but not indexed for matching (the
+    workspace then matches no lead to an account).
+    """
+    from leadrouter.matching import AccountIndex, load_accounts_csv
+
     policy_path, root = policy_paths(path)
     team_path = root / TEAM_FILE
     missing = [p for p in (policy_path, team_path) if not p.is_file()]
@@ -64,5 +77,5 @@ def load_workspace(path: Path) -> Workspace:
     accounts_path = root / ACCOUNTS_FILE
     if accounts_path.is_file():
         accounts, problems = load_accounts_csv(accounts_path)
-    index = AccountIndex.build(accounts) if accounts else None
-    return Workspace(root, policy, team, tuple(accounts), tuple(problems), index)
+    built = AccountIndex.build(accounts) if accounts and index else None
+    return Workspace(root, policy, team, tuple(accounts), tuple(problems), built)

@@ -29,10 +29,11 @@ def test_e164__an_international_number_reads_as_the_library_reads_it(
 
 
 def test_e164__takes_clean_international_numbers_without_the_library() -> None:
-    assert phones._international("4930123456")  # Berlin
-    assert phones._international("33612345678")  # a French mobile
-    assert not phones._international("4400")  # too short for the UK
-    assert not phones._international("49030123456")  # national prefix: the library decides
+    assert phones._international("4930123456") is True  # Berlin
+    assert phones._international("33612345678") is True  # a French mobile
+    assert phones._international("44123") is False  # too short for the UK: not a number
+    assert phones._international("1415555010") is False  # nine digits after +1: not a number
+    assert phones._international("49030123456") is None  # national prefix: the library decides
     assert e164("+49 30 123456", "US") == "+4930123456"
 
 
@@ -40,7 +41,7 @@ def test_registrable_domain__of_name_dot_suffix_is_what_the_public_suffix_list_s
     one_label = [suffix for suffix in domains._suffixes() if "." not in suffix]
     for suffix in one_label:
         for host in (f"acme.{suffix}", f"www.{suffix}", f"{suffix}.{suffix}", "xn--p1ai.rf"):
-            parts = domains._EXTRACT(host)
+            parts = domains._extract()(host)
             readable = domains._host(host) is not None and parts.suffix and parts.domain
             expected = f"{parts.domain}.{parts.suffix}" if readable else None
             assert registrable_domain(host) == expected, host

@@ -11,13 +11,14 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.model import RuleCheck
 from leadrouter.normalize import normalize_lead
-from leadrouter.policy import compile_policy, load_policy, load_team
-from leadrouter.policy.codegen import Generated
+from leadrouter.policy import compile_policy, inline_scan, load_policy, load_team, rule_trace
+from leadrouter.policy.scan import Generated
 from tests.policy.factories import team
 from tests.policy.test_policy_scan import plain_check, rule_by_rule, scanned
 
@@ -104,14 +105,59 @@ def random_policy(draw: Any) -> str:
     return PREAMBLE + "\n".join(lines) + "\n"
 
 
-@given(st.data())
+@pytest.mark.parametrize("inline_up_to", [300, 0])  # one inline function; plans
+@given(data=st.data())
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-def test_generated_scan__agrees_with_the_closures_on_random_policies_and_leads(data: Any) -> None:
-    policy = compile_policy(random_policy(data.draw), "policy.yaml", team())
-    for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
-        assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
-        expected = next(i for i, r in enumerate(policy.rules) if plain_check(r, ctx).matched)
-        assert policy._scan.code.first(ctx) == expected
+def test_generated_scan__agrees_with_the_closures_on_random_policies_and_leads(
+    inline_up_to: int, data: Any
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inline_scan, "INLINE_UP_TO", inline_up_to)
+        policy = compile_policy(random_policy(data.draw), "policy.yaml", team())
+        for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
+            assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
+            expected = next(i for i, r in enumerate(policy.rules) if plain_check(r, ctx).matched)
+            assert policy._scan.code.first(ctx) == expected
+
+
+@given(st.data())
+@settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+def test_rule_trace__past_its_plan_bounds_gives_the_same_traces(data: Any) -> None:
+    # Room for one plan, dropping a key field at each refill: the leads' keys churn the plans.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rule_trace, "MIN_PLANS", 1)
+        patch.setattr(rule_trace, "MAX_PLANS", 1)
+        patch.setattr(rule_trace, "REFILLS", 1)
+        patch.setattr(rule_trace, "KEY_SHARE", 1_000)
+        patch.setattr(inline_scan, "INLINE_UP_TO", 0)
+        policy = compile_policy(random_policy(data.draw), "policy.yaml", team())
+        for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
+            assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
+
+
+def test_rule_trace__keys_on_the_most_pinned_fields_and_leaves_open_only_what_they_allow(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(inline_scan, "INLINE_UP_TO", 0)
+    policy = compile_policy(
+        PREAMBLE
+        + "".join(
+            f"  - {{id: r{i}, when: 'country in EMEA and segment == \"smb\" and employees >= {i}'"
+            ", route: pool na}\n"
+            for i in range(30)
+        )
+        + "  - {id: catch-all, route: queue unrouted}\n",
+        "policy.yaml",
+        team(),
+    )
+    tracer = policy._scan.code.tracer
+    assert tracer is not None
+    assert tracer.fields == ("country", "segment")
+
+    trace = tracer.trace({"country": "JP", "segment": "smb", "employees": 5.0}, 30)
+
+    assert [check.clause for check in trace[:30]] == ["country in EMEA"] * 30
+    assert trace == rule_by_rule(policy, {"country": "JP", "segment": "smb", "employees": 5.0})[0]
 
 
 def _acme_policy() -> Any:
@@ -147,7 +193,11 @@ def _acme_contexts() -> list[dict[str, Any]]:
     return contexts
 
 
-def test_generated_code__agrees_with_the_closures_on_every_rule_of_the_acme_policy() -> None:
+@pytest.mark.parametrize("inline_up_to", [300, 0])  # one inline function; plans
+def test_generated_code__agrees_with_the_closures_on_every_rule_of_the_acme_policy(
+    inline_up_to: int, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(inline_scan, "INLINE_UP_TO", inline_up_to)
     policy = _acme_policy()
     contexts = _acme_contexts()
     for rule in policy.rules:
@@ -156,6 +206,6 @@ def test_generated_code__agrees_with_the_closures_on_every_rule_of_the_acme_poli
             found, entries = alone.scan(ctx)
             expected = plain_check(rule, ctx)
             assert (found == 0) is expected.matched, (rule.id, ctx)
-            assert entries == ([] if expected.matched else [expected])
+            assert entries == (expected,)
     for ctx in contexts:
         assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy import codegen
+from leadrouter.policy import codegen, inline_scan
 from leadrouter.policy.compiled import Clause, CompiledPolicy, CompiledRule, Condition, Route
 from leadrouter.policy.compiled import RouteKind as Kind
 from tests.policy.factories import compile_
@@ -26,6 +27,13 @@ rules:
   - {id: emea, when: country in EMEA, route: queue nurture}
   - {id: catch-all, route: queue unrouted}
 """
+
+
+@pytest.fixture(autouse=True, params=["inline", "plans"])
+def scan_kind(request: Any, monkeypatch: Any) -> str:
+    """Every test here runs on both ways of scanning: one inline function, and plans."""
+    monkeypatch.setattr(inline_scan, "INLINE_UP_TO", 300 if request.param == "inline" else 0)
+    return str(request.param)
 
 
 def plain_check(rule: CompiledRule, ctx: dict[str, Any]) -> RuleCheck:
@@ -181,7 +189,8 @@ _CONTEXTS = st.fixed_dictionaries(
 
 
 @given(st.lists(_CONTEXTS, min_size=1, max_size=30))
-@settings(deadline=None)  # compiles a policy per example: slow on a busy machine
+# Compiles a policy per example (slow on a busy machine); the fixture only picks the scan.
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_matches__equals_checking_rule_by_rule_for_any_sequence_of_leads(
     contexts: list[dict[str, Any]],
 ) -> None:

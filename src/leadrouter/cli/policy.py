@@ -27,11 +27,11 @@ policy_app = typer.Typer(
 app.add_typer(policy_app, name="policy")
 
 
-def load_or_exit(path: Path) -> Workspace:
+def load_or_exit(path: Path, *, index: bool = True) -> Workspace:
     from leadrouter.workspace import load_workspace
 
     try:
-        return load_workspace(path)
+        return load_workspace(path, index=index)
     except PolicyError as exc:
         fail_on(exc)
 
@@ -42,7 +42,7 @@ def check(
 ) -> None:
     """Validate a policy and its `sla:` section against its team.yaml; print ok or every problem
     with file:line:column."""
-    workspace = load_or_exit(path)
+    workspace = load_or_exit(path, index=False)  # checks the accounts, matches no lead
     policy, team = workspace.policy, workspace.team
     console.print(
         f"[bold green]ok[/]: {policy.name} version {policy.version}: {len(policy.rules)} rules, "

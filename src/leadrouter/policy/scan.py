@@ -1,44 +1,103 @@
 """Trying a policy's rules in order for one lead: the rule checks of the trace, and the matches.
 
-The rules run as generated code (`policy/codegen.py`): one function finds the first rule that
-holds, testing only the rules the lead's pinned values can meet, then names the first false clause
-of every rule before it. The trace entries are the same `RuleCheck`s, in the same order, that
-`CompiledRule.check` gives rule by rule (tests hold the two equal). When the caller goes on past a
-match (a rule that matched but could not place the lead), the rules after it are checked one by
-one: that is rare, and `CompiledRule.check` is the reference.
+The rules run as generated code. A policy of up to `inline_scan.INLINE_UP_TO` rules is scanned
+and traced by one generated function (`policy/inline_scan.py`); a bigger one by a first-match
+function (`policy/codegen.py`) that tests only the rules the lead's pinned values can meet, then
+`policy/rule_trace.py`, which names the first false clause of every rule before the match from
+plans per dispatched values. Either way the trace entries are the same `RuleCheck`s, in the same
+order, that `CompiledRule.check` gives rule by rule (tests hold them equal). When the caller goes
+on past a match (a rule that matched but could not place the lead), the rules after it are
+checked one by one: that is rare, and `CompiledRule.check` is the reference.
 
 Leads whose entries are the very same objects get the very same trace tuple, so whoever encodes
-traces can remember each one whole. The only state is bounded memos: trace entries per values
-read (in codegen) and traces. Nothing here does I/O or reads the clock.
+traces can remember each one whole. The only state is bounded memos. Nothing here does I/O or
+reads the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy.codegen import Generated
+from leadrouter.policy import inline_scan
+from leadrouter.policy.codegen import CALLS, FirstMatch, first_match
+from leadrouter.policy.rule_trace import RuleTrace
 
 if TYPE_CHECKING:
     from leadrouter.policy.compiled import CompiledRule, Context
 
-# Whole traces remembered, a few hundred bytes each; cleared whole when full.
+# Whole traces of small policies remembered, a few hundred bytes each; cleared whole when full.
 TRACES = 16_384
+
+
+class Generated:
+    """The compiled functions of one policy's rules: `scan(ctx) -> (m, trace)`, the index of the
+    first rule that holds (len(rules) for none) and the trace up to and including it; `first`,
+    the first match alone."""
+
+    def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
+        self.rules, self.hits = rules, hits
+        self.inline: inline_scan.InlineScan | None = None
+        self.tracer: RuleTrace | None = None
+        self._first: FirstMatch | None = None
+        self._first_calls = False
+        if len(rules) <= inline_scan.INLINE_UP_TO:
+            self.inline = inline_scan.InlineScan(rules, hits)
+            self.source = self.inline.source
+            # Traces by the identities of their entries: safe keys, as each trace keeps its
+            # entries alive for as long as it is remembered.
+            self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
+        else:
+            self._first, self.source = first_match(rules)
+            self._first_calls = CALLS in self.source
+            self.tracer = RuleTrace(rules, hits)
+
+    @property
+    def first(self) -> FirstMatch:
+        """`first(ctx, s=None) -> m` (made on first use for a small policy: for measuring)."""
+        if self._first is None:
+            self._first = first_match(self.rules)[0]
+        return self._first
+
+    @property
+    def closures(self) -> bool:
+        """Whether the code calls closures, whose outcomes its functions share through a dict
+        (the tracer's functions change when it re-keys its plans)."""
+        return self._first_calls or (self.tracer is not None and self.tracer.closures)
+
+    def scan(self, ctx: Context) -> tuple[int, tuple[RuleCheck, ...]]:
+        """The first rule that holds and the trace up to and including it."""
+        if self.inline is not None:
+            found, entries = self.inline.scan(ctx)
+            if found < len(self.rules):
+                entries.append(self.hits[found])
+            return found, self._remembered(entries)
+        assert self.tracer is not None and self._first is not None
+        s: dict[int, bool] | None = {} if self.closures else None  # shared by both steps
+        found = self._first(ctx, s)
+        return found, self.tracer.trace(ctx, found, s)
+
+    def _remembered(self, entries: list[RuleCheck]) -> tuple[RuleCheck, ...]:
+        key = tuple(map(id, entries))
+        trace = self._traces.get(key)
+        if trace is None:
+            trace = tuple(entries)
+            if len(self._traces) >= TRACES:
+                self._traces.clear()
+            self._traces[key] = trace
+        return trace
 
 
 class RuleScan:
     """The rules of one policy, scanned in order by code generated on first use."""
 
-    __slots__ = ("_code", "_hits", "_rules", "_traces")
+    __slots__ = ("_code", "_hits", "_rules")
 
     def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
         self._rules = rules
         self._hits = tuple(RuleCheck(rule.id, True) for rule in rules)
         self._code: Generated | None = None
-        # Traces by the identities of their entries: safe keys, as each trace keeps its entries
-        # alive for as long as it is remembered.
-        self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
 
     @property
     def code(self) -> Generated:
@@ -51,14 +110,11 @@ class RuleScan:
     def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
         """Each rule that holds for `ctx`, in policy order, with the trace entry of every rule
         tried up to and including it; then (None, every entry) when no rule is left."""
-        code = self._code or self.code
-        found, entries = code.scan(ctx)
+        found, trace = (self._code or self.code).scan(ctx)
         rules = self._rules
         if found == len(rules):
-            yield None, self._remembered(entries)
+            yield None, trace
             return
-        entries.append(self._hits[found])
-        trace = self._remembered(entries)
         yield rules[found], trace
         checks = list(trace)
         for rule in rules[found + 1 :]:
@@ -67,13 +123,3 @@ class RuleScan:
             if check.matched:
                 yield rule, tuple(checks)
         yield None, tuple(checks)
-
-    def _remembered(self, entries: list[RuleCheck]) -> tuple[RuleCheck, ...]:
-        key = tuple(map(id, entries))
-        trace = self._traces.get(key)
-        if trace is None:
-            trace = tuple(entries)
-            if len(self._traces) >= TRACES:
-                self._traces.clear()
-            self._traces[key] = trace
-        return trace

@@ -1,0 +1,45 @@
+"""What the CLI imports to start: a command pays only for the libraries it uses.
+
+Behaviour, not timing: each case runs the command in a fresh interpreter and lists the heavy
+modules it left in `sys.modules`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ACME = Path(__file__).parents[2] / "examples" / "acme"
+
+_RUN = """
+import sys
+from leadrouter.cli import app
+sys.argv = ["leadrouter", *sys.argv[1:]]
+try:
+    app()
+except SystemExit:
+    pass
+heavy = ("numpy", "sqlalchemy", "fastapi", "uvicorn", "alembic", "tldextract", "requests",
+         "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
+print("imported:", " ".join(name for name in heavy if name in sys.modules), file=sys.stderr)
+"""
+
+
+def _imported(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, timeout=120
+    )
+    line = next(line for line in result.stderr.splitlines() if line.startswith("imported:"))
+    return set(line.removeprefix("imported:").split())
+
+
+def test_help__imports_no_engine_service_yaml_or_rich_help_library() -> None:
+    assert _imported("--help") == set()
+
+
+def test_policy_check__imports_no_service_stack() -> None:
+    imported = _imported("policy", "check", str(ACME))
+
+    assert "ruamel.yaml" in imported  # it does read the YAML
+    assert not imported & {"sqlalchemy", "fastapi", "uvicorn", "alembic", "scipy", "statsmodels"}
