@@ -1,20 +1,25 @@
-"""HTTP routes for replaying stored leads through a candidate policy version."""
+"""HTTP routes for replaying stored leads: the simulation, the backtest of a stored policy
+version, and the roster what-if."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, field_validator
 
 from leadrouter.api.auth import ConfigRead, Svc
 from leadrouter.api.limits import INT32_MAX, PathKey
+from leadrouter.experiments import service
 from leadrouter.experiments import simulate as simulation
-from leadrouter.experiments.schemas import Simulation
+from leadrouter.experiments.schemas import Backtest, Simulation
+from leadrouter.policy.sla import parse_duration
 
-router = APIRouter(prefix="/v1/policies", tags=["policies"])
+router = APIRouter(prefix="/v1", tags=["policies"])
 
 
-@router.post("/{version}/simulate")
+@router.post("/policies/{version}/simulate")
 def simulate(
     version: PathKey,
     svc: Svc,
@@ -28,3 +33,75 @@ def simulate(
     with svc.db.read() as session:
         config = svc.cache.get(session)
         return simulation.simulate(session=session, config=config, version=version, last=last)
+
+
+class Window(BaseModel):
+    """Which stored leads to replay: those received in the last `since`, or the `last` N."""
+
+    since: str = Field("30d", max_length=40, description="e.g. 7d, 30d, 12h")
+    last: int | None = Field(None, ge=1, le=INT32_MAX, description="only the latest N leads")
+    examples: int = Field(5, ge=0, le=100, description="example leads per rule change")
+    open_for: str | None = Field(
+        None,
+        max_length=40,
+        description="a lead with no recorded outcome frees its rep's open slot after this long",
+    )
+
+    @field_validator("since", "open_for")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value) <= timedelta(0):
+            raise ValueError("a duration above zero, e.g. 30d")
+        return value
+
+    def held(self) -> timedelta | None:
+        return parse_duration(self.open_for) if self.open_for is not None else None
+
+
+class WhatIf(Window):
+    changes: list[Annotated[str, Field(max_length=500)]] = Field(
+        ..., min_length=1, max_length=200, description="roster changes, one per item"
+    )
+    version: str | None = Field(
+        None, max_length=200, description="a stored policy version (default: the active one)"
+    )
+
+
+@router.post("/policies/{version}/backtest")
+def backtest(version: PathKey, svc: Svc, _: ConfigRead, window: Window | None = None) -> Backtest:
+    """Stored leads replayed through this version and the active one, from the same state:
+    routing changes by rule, rotation reshuffles apart, fairness, capacity, off-hours,
+    speed-to-lead, and the version's own tests."""
+    window = window or Window()
+    with svc.db.read() as session:
+        config = svc.cache.get(session)
+        return service.backtest_version(
+            session=session,
+            config=config,
+            version=version,
+            now=svc.clock.now(),
+            since=parse_duration(window.since),
+            last=window.last,
+            examples=window.examples,
+            open_for=window.held(),
+        )
+
+
+@router.post("/whatif")
+def whatif(body: WhatIf, svc: Svc, _: ConfigRead) -> Backtest:
+    """Stored leads replayed with the team as it is and with roster changes (someone out of
+    office, a rep added or removed, capacities, weights, hours, pools): who absorbs the leads,
+    capacity exceeded, leads outside covered hours, fairness before and after."""
+    with svc.db.read() as session:
+        config = svc.cache.get(session)
+        return service.whatif(
+            session=session,
+            config=config,
+            changes=body.changes,
+            now=svc.clock.now(),
+            since=parse_duration(body.since),
+            last=body.last,
+            version=body.version,
+            examples=body.examples,
+            open_for=body.held(),
+        )
