@@ -41,6 +41,10 @@ class Format(StrEnum):
 
 
 _LEADS_HELP = "CSV export of past leads, each replayed at its own Created At"
+_AS_IF_HELP = (
+    "replay the leads as if they had come from this date on (YYYY-MM-DD), moved by whole weeks"
+    " so weekdays and hours stay"
+)
 _OPEN_HELP = (
     "a lead with no recorded outcome frees its rep's open slot after this long (e.g. 7d;"
     " default: never)"
@@ -66,12 +70,14 @@ def backtest_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdout"),
     examples: int = typer.Option(5, min=0, help="example leads per rule change"),
     open_for: str | None = typer.Option(None, help=_OPEN_HELP),
+    as_if: str | None = typer.Option(None, "--as-if", help=_AS_IF_HELP),
 ) -> None:
     """Replay past leads through a draft policy and the current one: what changes, for whom."""
     from leadrouter.experiments.replay import Setup
 
     draft_ws = _workspace(workspace)
     arrivals, known, current = _leads_and_current(leads, db, since, at, against)
+    arrivals = _moved(arrivals, as_if)
     accounts = draft_ws.index
     if accounts is None or _same_file(draft_ws.root, against):
         # The same book on both sides: each lead is matched once, and differences come from
@@ -104,6 +110,7 @@ def whatif_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdout"),
     examples: int = typer.Option(5, min=0, help="example leads per rule change"),
     open_for: str | None = typer.Option(None, help=_OPEN_HELP),
+    as_if: str | None = typer.Option(None, "--as-if", help=_AS_IF_HELP),
 ) -> None:
     """Replay past leads with the team as it is and with roster changes: who absorbs the leads."""
     from leadrouter.experiments.replay import Setup
@@ -118,6 +125,7 @@ def whatif_command(
                 f"give at least one --change or a --changes file; a change is: {SYNTAX}", EXIT_USAGE
             )
         arrivals, known, current = _leads_and_current(leads, db, since, at, workspace)
+        arrivals = _moved(arrivals, as_if)
         team = apply_changes(current.team, listed)
         policy = _recompiled(current, team, workspace, db)
     except PolicyError as error:
@@ -166,6 +174,20 @@ def _leads_and_current(
         if config.policy is None:
             fail("the database has no active policy to compare with; give --against FOLDER")
         return arrivals, known, Setup("current", config.policy, config.team, config.accounts)
+
+
+def _moved(arrivals: list[Arrival], as_if: str | None) -> list[Arrival]:
+    from datetime import date
+
+    from leadrouter.experiments.history import shifted
+
+    if as_if is None:
+        return arrivals
+    try:
+        day = date.fromisoformat(as_if)
+    except ValueError:
+        fail(f"--as-if {as_if!r} is not a date such as 2026-12-21", EXIT_USAGE)
+    return shifted(arrivals, day)
 
 
 def _csv(path: Path) -> list[Arrival]:

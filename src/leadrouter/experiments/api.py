@@ -3,7 +3,7 @@ version, and the roster what-if."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -47,6 +47,12 @@ class Window(BaseModel):
         description="a lead with no recorded outcome frees its rep's open slot after this long",
     )
 
+    as_if: date | None = Field(
+        None,
+        description="replay the leads as if they had come from this date on (moved by whole"
+        " weeks, so weekdays and hours stay)",
+    )
+
     @field_validator("since", "open_for")
     @classmethod
     def _duration(cls, value: str | None) -> str | None:
@@ -84,6 +90,7 @@ def backtest(version: PathKey, svc: Svc, _: ConfigRead, window: Window | None = 
             last=window.last,
             examples=window.examples,
             open_for=window.held(),
+            as_if=window.as_if,
         )
 
 
@@ -104,4 +111,5 @@ def whatif(body: WhatIf, svc: Svc, _: ConfigRead) -> Backtest:
             version=body.version,
             examples=body.examples,
             open_for=body.held(),
+            as_if=body.as_if,
         )

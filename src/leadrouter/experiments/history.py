@@ -7,9 +7,9 @@ estimate, and the recorded closes free capacity in the replay as they freed it l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +171,26 @@ def known_before(session: Session, start: datetime) -> list[KnownLead]:
 
 def first_arrival(arrivals: Iterable[Arrival]) -> datetime | None:
     return min((a.at for a in arrivals), default=None)
+
+
+def shifted(arrivals: Sequence[Arrival], to: date) -> list[Arrival]:
+    """The arrivals moved by whole weeks so the first falls on or after `to`: weekdays and hours
+    stay what they were ("last month's leads, as if they came over the holidays"). Recorded
+    touches and closes move with them."""
+    if not arrivals:
+        return []
+    days = (to - arrivals[0].at.date()).days
+    offset = timedelta(weeks=-(-days // 7)) if days > 0 else -timedelta(weeks=-days // 7)
+
+    def moved(at: datetime | None) -> datetime | None:
+        return None if at is None else at + offset
+
+    return [
+        replace(
+            a,
+            at=a.at + offset,
+            first_touch_at=moved(a.first_touch_at),
+            closed_at=moved(a.closed_at),
+        )
+        for a in arrivals
+    ]

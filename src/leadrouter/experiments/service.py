@@ -4,21 +4,22 @@ configuration, and hands them to `backtest.py`. Reads only; `now` is an argument
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from leadrouter.experiments.backtest import backtest, compare
-from leadrouter.experiments.history import known_before, stored_arrivals
+from leadrouter.experiments.history import Arrival, known_before, shifted, stored_arrivals
 from leadrouter.experiments.replay import MatchOnce, Setup
 from leadrouter.experiments.roster import apply_changes
 from leadrouter.experiments.schemas import Backtest
+from leadrouter.matching import KnownLead
 from leadrouter.policies.snapshot import Config, compile_version
 
 
 def _window(
     session: Session, now: datetime, since: timedelta | None, last: int | None
-) -> tuple[list, list]:
+) -> tuple[list[Arrival], list[KnownLead]]:
     start = now - since if since is not None else None
     arrivals = stored_arrivals(session, start, now, last=last)
     known = known_before(session, arrivals[0].at) if arrivals else []
@@ -35,6 +36,7 @@ def backtest_version(
     last: int | None = None,
     examples: int = 5,
     open_for: timedelta | None = None,
+    as_if: date | None = None,
 ) -> Backtest:
     """Stored policy `version` against the active one, on the leads received in the `since`
     before `now` (or the `last` of them), with the team and accounts as they are."""
@@ -42,6 +44,8 @@ def backtest_version(
     draft = compile_version(session, version, config.team)
     matcher = MatchOnce(config.accounts) if config.accounts is not None else None
     arrivals, known = _window(session, now, since, last)
+    if as_if is not None:
+        arrivals = shifted(arrivals, as_if)
     comparison = compare(
         arrivals,
         Setup("current", active, config.team, matcher),
@@ -63,6 +67,7 @@ def whatif(
     version: str | None = None,
     examples: int = 5,
     open_for: timedelta | None = None,
+    as_if: date | None = None,
 ) -> Backtest:
     """The active setup against the team with `changes` (and policy `version`, default the
     active one, compiled against that team), on the same stored leads."""
@@ -71,6 +76,8 @@ def whatif(
     policy = compile_version(session, version or config.active or active.version, team)
     matcher = MatchOnce(config.accounts) if config.accounts is not None else None
     arrivals, known = _window(session, now, since, last)
+    if as_if is not None:
+        arrivals = shifted(arrivals, as_if)
     comparison = compare(
         arrivals,
         Setup("before", active, config.team, matcher),
