@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import shutil
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ def leads(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first 600 Acme leads: enough for every kind of rule, quick to replay twice."""
     path = tmp_path_factory.mktemp("leads") / "leads.csv"
     with (ACME / "leads.csv").open(encoding="utf-8") as source:
-        path.write_text("".join(line for _, line in zip(range(601), source)), encoding="utf-8")
+        path.write_text("".join(itertools.islice(source, 601)), encoding="utf-8")
     return path
 
 
