@@ -236,7 +236,7 @@ def decide(
         stored = _stored_known(done[-1], len(leads))
     normalized, keys, accounts = prepared
     snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=read.state)
-    sequence = LeadSequence(snapshot, _BatchKnown(leads, stored))
+    sequence = LeadSequence(snapshot, _BatchKnown(leads, stored), split=config.split)
     decided = [
         (lead, sequence.route(fields, now, lead_keys))
         for lead, fields, lead_keys in zip(leads, normalized, keys, strict=True)
