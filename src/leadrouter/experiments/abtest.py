@@ -27,6 +27,8 @@ from leadrouter.policies.snapshot import compile_version, load_team
 from leadrouter.policies.splits import AbTestRow
 from leadrouter.reports.figures import QUALIFIED_OUTCOMES, WON_OUTCOME
 
+DEFAULT_SLA = timedelta(minutes=15)  # first touch within this counts as SLA met
+
 
 class ArmRead(BaseModel):
     arm: str
