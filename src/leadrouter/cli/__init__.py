@@ -54,6 +54,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "leadrouter.cli.experiments",
         "Replay past leads with the team as it is and with roster changes: who absorbs the leads.",
     ),
+    "abtest": (
+        "leadrouter.cli.abtest",
+        "Split live routing between two policy versions and compare them per arm.",
+    ),
     "db": ("leadrouter.cli.db", "Manage the service's database."),
     "keys": ("leadrouter.cli.keys", "Manage API keys."),
 }
