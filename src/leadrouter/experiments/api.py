@@ -50,7 +50,11 @@ def _length(text: str) -> timedelta:
 class Window(BaseModel):
     """Which stored leads to replay: those received in the last `since`, or the `last` N."""
 
-    since: str = Field("30d", max_length=40, description="e.g. 7d, 30d, 12h")
+    since: str = Field(
+        "30d",
+        max_length=40,
+        description="e.g. 7d, 30d, 12h (at most LEADROUTER_BACKTEST_MAX_LEADS of its latest leads)",
+    )
     last: int | None = Field(None, ge=1, le=INT32_MAX, description="only the latest N leads")
     examples: int = Field(5, ge=0, le=100, description="example leads per rule change")
     open_for: str | None = Field(
@@ -110,6 +114,7 @@ def backtest(version: PathKey, svc: Svc, _: ConfigRead, window: Window | None = 
             examples=window.examples,
             open_for=window.held(),
             as_if=window.as_if,
+            cap=svc.settings.backtest_max_leads,
         )
 
 
@@ -131,6 +136,7 @@ def whatif(body: WhatIf, svc: Svc, _: ConfigRead) -> Backtest:
             examples=body.examples,
             open_for=body.held(),
             as_if=body.as_if,
+            cap=svc.settings.backtest_max_leads,
         )
 
 

@@ -18,9 +18,11 @@ from leadrouter.policies.snapshot import Config, compile_version
 
 
 def _window(
-    session: Session, now: datetime, since: timedelta | None, last: int | None
+    session: Session, now: datetime, since: timedelta | None, last: int | None, cap: int | None
 ) -> tuple[list[Arrival], list[KnownLead]]:
     start = now - since if since is not None else None
+    if cap is not None:
+        last = min(last, cap) if last is not None else cap
     arrivals = stored_arrivals(session, start, now, last=last)
     known = known_before(session, arrivals[0].at) if arrivals else []
     return arrivals, known
@@ -37,13 +39,14 @@ def backtest_version(
     examples: int = 5,
     open_for: timedelta | None = None,
     as_if: date | None = None,
+    cap: int | None = None,
 ) -> Backtest:
     """Stored policy `version` against the active one, on the leads received in the `since`
     before `now` (or the `last` of them), with the team and accounts as they are."""
     active = config.require_policy()
     draft = compile_version(session, version, config.team)
     matcher = MatchOnce(config.accounts) if config.accounts is not None else None
-    arrivals, known = _window(session, now, since, last)
+    arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
     comparison = compare(
@@ -68,6 +71,7 @@ def whatif(
     examples: int = 5,
     open_for: timedelta | None = None,
     as_if: date | None = None,
+    cap: int | None = None,
 ) -> Backtest:
     """The active setup against the team with `changes` (and policy `version`, default the
     active one, compiled against that team), on the same stored leads."""
@@ -75,7 +79,7 @@ def whatif(
     team = apply_changes(config.team, changes)
     policy = compile_version(session, version or config.active or active.version, team)
     matcher = MatchOnce(config.accounts) if config.accounts is not None else None
-    arrivals, known = _window(session, now, since, last)
+    arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
     comparison = compare(
