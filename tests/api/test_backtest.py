@@ -90,3 +90,17 @@ def test_whatif__a_change_that_cannot_apply_is_refused_with_its_reason(seeded: T
 
 def test_backtest__of_a_version_not_stored_is_a_conflict(seeded: TestClient):
     assert seeded.post("/v1/policies/nope/backtest").status_code in (404, 409)
+
+
+def test_simulate__counts_rotation_reshuffles_apart_from_moved_leads(
+    seeded: TestClient, clock: FakeClock
+):
+    answers = _send(seeded, clock)
+    to_pool = POLICY_V2.replace('"t2"', '"t3"').replace("rep ana", "pool smb")
+    assert seeded.post("/v1/policies", json={"text": to_pool}).status_code == 201
+
+    body = seeded.post("/v1/policies/t3/simulate?last=100").json()
+
+    big = [a for a in answers if a["rule"] == "big"]
+    assert body["moved"] == len(big) and body["by_rule"] == {"big": len(big)}
+    assert body["reshuffled"] > 0  # the pool's turn moved for the leads after each big one

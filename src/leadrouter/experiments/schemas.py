@@ -19,7 +19,8 @@ class Simulation(BaseModel):
     version: str
     against: str  # the active version it is compared with
     leads: int
-    moved: int
+    moved: int  # leads sent elsewhere because of the change
+    reshuffled: int = 0  # the same rule and pool, another rep: the pool's turn moved
     by_rule: dict[str, int]  # moved leads per rule of the candidate that now decides
     moves: list[Move]
 
