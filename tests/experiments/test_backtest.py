@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from leadrouter.engine import route
 from leadrouter.experiments.backtest import (
     CHANGE,
@@ -176,3 +179,25 @@ def test_backtest__counts_capacity_breaches_and_frees_slots_at_recorded_closes()
 
     assert {r.rep: r.capacity_breaches for r in held.current.reps} == {"lea": 3}
     assert {r.rep: r.capacity_breaches for r in closed.current.reps} == {"lea": 0}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([*COUNTRIES, "JP", "??"]), st.integers(0, 60 * 24 * 7)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_backtest__of_any_leads_against_the_same_setup_changes_nothing(leads):
+    arrivals = [
+        Arrival(
+            f"h-{n}",
+            {"email": f"p{n % 7}@c{n % 5}.com", "country": country, "form": "demo_request"},
+            START + timedelta(minutes=minutes),
+        )
+        for n, (country, minutes) in enumerate(sorted(leads, key=lambda x: x[1]))
+    ]
+    result = backtest(compare(arrivals, setup("current"), setup("draft")), examples=0)
+    assert (result.changed, result.reshuffled) == (0, 0)
+    assert result.unchanged == len(arrivals)
