@@ -28,6 +28,7 @@ from leadrouter.model import (
     Kind,
     Note,
     PoolState,
+    Propensity,
     Reason,
     RepCheck,
     RuleCheck,
@@ -158,7 +159,30 @@ def _decision_dict(
             ],
         },
         "effects": effects_dict,
+        **_propensity_dict(decision.propensity),
     }
+
+
+def _propensity_dict(propensity: Propensity | None) -> dict[str, Any]:
+    # Only when set: decisions of the engine alone (`explain`, policy tests) keep their format.
+    if propensity is None:
+        return {}
+    found: dict[str, Any] = {
+        "probability": propensity.probability,
+        "eligible": list(propensity.eligible),
+    }
+    if propensity.arm is not None:
+        found["arm"] = propensity.arm
+        found["experiment"] = propensity.experiment
+    return {"propensity": found}
+
+
+def _propensity_from_dict(data: dict[str, Any] | None) -> Propensity | None:
+    if data is None:
+        return None
+    return Propensity(
+        data["probability"], tuple(data["eligible"]), data.get("arm"), data.get("experiment")
+    )
 
 
 def decision_from_dict(data: dict[str, Any]) -> Decision:
@@ -209,6 +233,7 @@ def decision_from_dict(data: dict[str, Any]) -> Decision:
             rolling=effects.get("rolling", False),
             company=effects.get("company"),
         ),
+        propensity=_propensity_from_dict(data.get("propensity")),
     )
 
 

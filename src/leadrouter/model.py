@@ -499,6 +499,19 @@ class Effects:
 
 
 @dataclass(frozen=True, slots=True)
+class Propensity:
+    """How likely this decision was, for offline evaluation of other routings (inverse
+    propensity): the probability with which the chosen rep (or queue) was chosen given the state,
+    among the `eligible` reps (available members of the pool, or the one rep a route named); the
+    arm's share when an A/B split chose the policy, and that arm."""
+
+    probability: float
+    eligible: tuple[str, ...] = ()
+    arm: str | None = None
+    experiment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     kind: Kind
     owner: str | None  # rep id when kind is REP
@@ -510,3 +523,4 @@ class Decision:
     effects: Effects = Effects()
     fallback: bool = False  # landed in a fallback queue or routing failed: raise an alert
     pool: str | None = None
+    propensity: Propensity | None = None  # set by the routing loop (`sequence.py`)

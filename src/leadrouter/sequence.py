@@ -17,6 +17,8 @@ from typing import Protocol
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
 from leadrouter.model import Decision, Lead, RoutingState
+from leadrouter.propensity import propensity
+from leadrouter.split import Split, identity
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +58,19 @@ class LeadSequence:
     `known`, when given, holds the leads before the sequence (a `LeadIndex` they were added to
     oldest first, by default an empty one); it learns every lead routed. The caller may change
     the snapshot between leads (another policy version from a given time, capacity freed as
-    leads close).
+    leads close). With a `split` (an A/B test), the split's arm for each lead decides it while
+    the split is active, every arm sharing the one rotation state. Every decision records its
+    propensity (`propensity.py`).
     """
 
-    __slots__ = ("known", "snapshot")
+    __slots__ = ("known", "snapshot", "split")
 
-    def __init__(self, snapshot: Snapshot, known: KnownLeads | None = None) -> None:
+    def __init__(
+        self, snapshot: Snapshot, known: KnownLeads | None = None, split: Split | None = None
+    ) -> None:
         self.known: KnownLeads = known if known is not None else LeadIndex()
         self.snapshot = replace(snapshot, known_leads=self.known)
+        self.split = split
 
     @property
     def state(self) -> RoutingState:
@@ -73,7 +80,20 @@ class LeadSequence:
         """Decide `lead` at `now`, then move the state and the earlier leads past it. `keys`:
         the lead's `dedupe_keys`, when the caller has them already."""
         keys = keys if keys is not None else dedupe_keys(lead)
-        decision = route(lead, self.snapshot, now, lead_id=lead.id, dedupe_keys=keys)
+        snapshot = self.snapshot
+        split = self.split
+        if split is not None and split.active(now):
+            arm = split.arm_for(identity(lead, keys))
+            if arm.policy is not snapshot.policy:
+                snapshot = replace(snapshot, policy=arm.policy)
+            decision = route(lead, snapshot, now, lead_id=lead.id, dedupe_keys=keys)
+            chance = propensity(
+                decision, snapshot, now, share=arm.share, arm=arm.name, experiment=split.id
+            )
+        else:
+            decision = route(lead, snapshot, now, lead_id=lead.id, dedupe_keys=keys)
+            chance = propensity(decision, snapshot, now)
+        decision = replace(decision, propensity=chance)
         state = apply_effects(self.snapshot.state, decision)
         self.snapshot = self.snapshot.with_state(state)
         known = remembered(lead.id or "", keys, decision)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     workers: int = Field(default=1, gt=0)
     simulate_max_leads: int = Field(default=5000, gt=0)
+    # The most stored leads one API backtest or what-if replays (the latest of its window): a
+    # request replays each twice, at roughly 0.3 ms a lead and side on a loaded 2-core machine.
+    backtest_max_leads: int = Field(default=100_000, gt=0)
     # How long a verified API key is trusted without looking it up again (0: look it up on every
     # request). On PostgreSQL a revocation reaches every process at its commit (LISTEN/NOTIFY,
     # `keys/cache.py`); this is the bound only while a process's listening connection is down.

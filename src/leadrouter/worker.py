@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
 from leadrouter.errors import LeadRouterError
+from leadrouter.experiments import abtest
 from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
@@ -35,8 +36,10 @@ from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.models import DEAD, PENDING, SENT
 from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
+from leadrouter.policies import splits
 from leadrouter.policies.snapshot import ConfigCache, compile_version
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.reports import drift
 from leadrouter.sla import service as sla
 from leadrouter.store import Database
 
@@ -44,6 +47,8 @@ from leadrouter.store import Database
 # takes (milliseconds), so the sweep never races a request that is routing its lead; a race
 # would be harmless anyway (routing claims a lead only while it is `received`).
 SWEEP_AFTER = timedelta(seconds=10)
+FAIRNESS_EVERY = timedelta(hours=1)  # how often the worker looks for pools unfair for days
+GUARD_EVERY = timedelta(minutes=5)  # how often it applies a running A/B test's guard rail
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,8 @@ class Worker:
         # Earlier policy versions, compiled against the team of a config version, for decisions
         # routed before the last activation: their SLAs are the ones those versions define.
         self._versions: dict[tuple[int, str], CompiledPolicy | None] = {}
+        self._fairness_checked: datetime | None = None
+        self._guard_checked: datetime | None = None
 
     def _context(self, session: Session) -> sla.Context:
         config = self.cache.get(session)
@@ -137,8 +144,39 @@ class Worker:
         started = self._drain(sla.intake)
         stopped = self._drain(sla.stop_touched)
         fired = self._drain(sla.fire_due)
+        self.watch_fairness()
+        self.guard_abtest()
         sent, retried, dead = self.deliver_due()
         return Pass(swept, started, stopped, fired, sent, retried, dead)
+
+    def watch_fairness(self) -> list[str]:
+        """Alert on pools unfair for days (`reports/drift.py`), at most once an hour; the pools
+        alerted (each at most once a day: the outbox skips a key it has)."""
+        now = self.clock.now()
+        if self._fairness_checked is not None and now - self._fairness_checked < FAIRNESS_EVERY:
+            return []
+        self._fairness_checked = now
+        channels = self.deliverer.endpoints.channels
+        if not channels:
+            return []
+        return self.db.write(lambda session: drift.alert_drift(session, now, channels))
+
+    def guard_abtest(self) -> str | None:
+        """Apply the running A/B test's SLA guard rail (`experiments/abtest.py`) every few
+        minutes; the arm stopped, if it stopped one now."""
+        now = self.clock.now()
+        if self._guard_checked is not None and now - self._guard_checked < GUARD_EVERY:
+            return None
+        self._guard_checked = now
+
+        def check(session: Session) -> str | None:
+            row = splits.running(session)
+            if row is None or row.stopped_arm is not None or not row.start <= now:
+                return None
+            found = abtest.enforce_guard(session, row, now, abtest.DEFAULT_SLA)
+            return found.test.stopped_arm
+
+        return self.db.write(check)
 
     def sweep(self) -> int:
         """Route the leads still `received` `sweep_after` after they arrived; how many."""

@@ -59,3 +59,4 @@ def test_replay__of_live_leads_decides_as_live_routing_did(
             was["rule"],
         ), row.id
         assert again["trace"] == was["trace"], row.id
+        assert again["propensity"] == was["propensity"], row.id

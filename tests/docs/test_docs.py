@@ -72,7 +72,11 @@ def shell_block(doc: str, first: str) -> Block:
 
 
 # (document, start of the block's first command): the test that runs the block.
-RUN_AS_WRITTEN = {("README.md", "mkdir -p out")}
+RUN_AS_WRITTEN = {
+    ("README.md", "mkdir -p out"),
+    ("experiments.md", "cp -r examples/acme draft"),
+    ("experiments.md", "leadrouter whatif --workspace examples/acme"),
+}
 SERVER_BLOCKS = {
     ("README.md", "./run serve"),
     ("README.md", "createdb -h 127.0.0.1"),
@@ -132,6 +136,32 @@ def test_readme_demo_commands__run_as_written(folder: Path):
     assert (folder / "out" / "matches.csv").stat().st_size > 0
     assert len((folder / "out" / "decisions.jsonl").read_text().splitlines()) > 9000
     assert "Traceback" not in done.stderr
+
+
+def test_experiments_backtest_block__lists_the_failing_test_then_passes(folder: Path):
+    block = shell_block("experiments.md", "cp -r examples/acme draft")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "exit status 1" in done.stdout
+    assert "a Japanese-speaking lead goes to the Japan team" in done.stderr
+    assert "expected pool 'japan', got 'apac'" in done.stderr
+    assert "Routing changes by rule" in done.stdout
+    result = json.loads((folder / "backtest.json").read_text())
+    assert result["tests"]["failed"] == []
+    japanese = [c for c in result["changes"] if c["from_rule"] == "japanese-speakers"]
+    assert japanese and japanese[0]["to_rule"] == "japanese-speakers"
+    assert result["reshuffled"] > 0  # the APAC pool's turn moved: counted apart
+
+
+def test_experiments_whatif_block__shows_who_absorbs_the_holiday_leads(folder: Path):
+    block = shell_block("experiments.md", "leadrouter whatif --workspace examples/acme")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Who absorbs the leads" in done.stdout
+    assert "ooo amelia 2026-12-21..2027-01-01" in done.stdout
+    assert "fatima" in done.stdout and "Traceback" not in done.stderr
 
 
 # -------------------------------------------------------------------- policy examples

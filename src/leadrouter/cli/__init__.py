@@ -46,6 +46,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "leadrouter.cli.report",
         "Speed-to-lead, SLA compliance, fairness, conversion and fallback queues.",
     ),
+    "backtest": (
+        "leadrouter.cli.experiments",
+        "Replay past leads through a draft policy and the current one: what changes, for whom.",
+    ),
+    "whatif": (
+        "leadrouter.cli.experiments",
+        "Replay past leads with the team as it is and with roster changes: who absorbs the leads.",
+    ),
+    "abtest": (
+        "leadrouter.cli.abtest",
+        "Split live routing between two policy versions and compare them per arm.",
+    ),
     "db": ("leadrouter.cli.db", "Manage the service's database."),
     "keys": ("leadrouter.cli.keys", "Manage API keys."),
 }

@@ -83,6 +83,8 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def _tables(report: Report) -> list[Table]:
+    from leadrouter.reports.summary import pool_figures
+
     summary = _table(
         f"Leads received {report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC", "", ""
     )
@@ -125,6 +127,10 @@ def _tables(report: Report) -> list[Table]:
             )
     if report.fairness:
         tables.append(fairness)
+        pools = _table("Fairness per pool", "pool", "leads", "max deviation", "gini")
+        for pool, fair in pool_figures(report).items():
+            pools.add_row(pool, f"{fair.leads:,}", f"{fair.max_deviation:.0%}", f"{fair.gini:.2f}")
+        tables.append(pools)
 
     for dimension, rows in report.conversion.items():
         table = _table(

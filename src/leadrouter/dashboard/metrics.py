@@ -19,7 +19,9 @@ from leadrouter.leads.models import LeadRow
 from leadrouter.notify.models import PENDING, OutboxRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports import counters
-from leadrouter.reports.counters import BREACHES, LATENCY, ROUTED, label
+from leadrouter.reports.counters import BREACHES, LATENCY, POOL_LEADS, ROUTED, label
+from leadrouter.reports.fairness import pool_fairness
+from leadrouter.reports.queries import pool_weights
 from leadrouter.store import Database
 
 
@@ -67,6 +69,7 @@ def render_metrics(db: Database, now: datetime) -> str:
         return sorted((labels, v) for (n, labels), v in samples.items() if n == name)
 
     buckets = sorted(of(f"{LATENCY}_bucket"), key=lambda s: _bound(s[0]))
+    fairness = _fairness(db, of(POOL_LEADS))
     lines = [
         *_family(
             ROUTED,
@@ -103,5 +106,49 @@ def render_metrics(db: Database, now: datetime) -> str:
             "Notifications waiting to be delivered, per channel.",
             (_sample("leadrouter_outbox_pending", f'channel="{label(c)}"', n) for c, n in backlog),
         ),
+        *_family(
+            POOL_LEADS,
+            "counter",
+            "Leads each rep took through each pool (first decisions): fairness over any period"
+            " is computed from its increase.",
+            (_sample(POOL_LEADS, labels, v) for labels, v in of(POOL_LEADS)),
+        ),
+        *_family(
+            "leadrouter_pool_fairness_max_deviation",
+            "gauge",
+            "Largest relative deviation of a member's share of the pool's leads from their"
+            " weighted fair share, over every lead counted (0: exactly fair).",
+            (
+                _sample("leadrouter_pool_fairness_max_deviation", f'pool="{label(p)}"', round(d, 4))
+                for p, d, _ in fairness
+            ),
+        ),
+        *_family(
+            "leadrouter_pool_fairness_gini",
+            "gauge",
+            "Gini coefficient of the pool members' leads per unit of weight (0: equal).",
+            (
+                _sample("leadrouter_pool_fairness_gini", f'pool="{label(p)}"', round(g, 4))
+                for p, _, g in fairness
+            ),
+        ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _fairness(db: Database, samples: list[tuple[str, float]]) -> list[tuple[str, float, float]]:
+    """(pool, max deviation, Gini) of every pool that took leads, from the pool-leads counter."""
+    received: dict[str, dict[str, int]] = {}
+    for labels, value in samples:
+        pool, rep = (part.split("=", 1)[1].strip('"') for part in labels.split('",', 1))
+        received.setdefault(pool, {})[rep.rstrip('"')] = int(value)
+    if not received:
+        return []
+    with db.read() as session:
+        weights = pool_weights(session)
+    found = []
+    for pool, counts in sorted(received.items()):
+        if pool in weights:
+            fair = pool_fairness(pool, weights[pool], counts)
+            found.append((pool, fair.max_deviation, fair.gini))
+    return found

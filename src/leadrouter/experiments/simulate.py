@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.engine import Snapshot
+from leadrouter.experiments.backtest import CHANGE, RESHUFFLE, classify
 from leadrouter.experiments.schemas import Move, Simulation
 from leadrouter.leads.models import ROUTED, LeadRow
 from leadrouter.model import Decision, Kind
@@ -19,7 +20,8 @@ from leadrouter.sequence import route_many
 
 def simulate(*, session: Session, config: Config, version: str, last: int) -> Simulation:
     """Route the last `last` stored leads with `version` and with the active policy, and count
-    the leads whose destination differs.
+    the leads whose destination differs because of the change; rotation reshuffles (the same
+    rule and pool, another rep) are counted apart (`backtest.classify`).
 
     Both runs start from the same empty rotation state and replay leads in arrival order, so a
     difference comes from the policy and not from where round-robin cursors happen to stand.
@@ -39,16 +41,20 @@ def simulate(*, session: Session, config: Config, version: str, last: int) -> Si
     new_decisions = replay(rows, config, candidate)
     moves: Counter[tuple[str, str]] = Counter()
     by_rule: Counter[str] = Counter()
+    reshuffled = 0
     for before, decision in zip(now_dests, new_decisions, strict=True):
-        after = destination(decision)
-        if after != destination(before):
-            moves[(destination(before), after)] += 1
+        kind = classify(before, decision)
+        if kind == RESHUFFLE:  # the pool's turn moved: not a consequence of the change
+            reshuffled += 1
+        elif kind == CHANGE and destination(decision) != destination(before):
+            moves[(destination(before), destination(decision))] += 1
             by_rule[decision.rule or "(none)"] += 1
     return Simulation(
         version=version,
         against=active.version,
         leads=len(rows),
         moved=sum(moves.values()),
+        reshuffled=reshuffled,
         by_rule=dict(by_rule.most_common()),
         moves=[Move(from_=a, to=b, count=n) for (a, b), n in moves.most_common()],
     )

@@ -253,7 +253,7 @@ def decide(
         claims = companies.read_claims(connection, _company_domains(normalized))
         state = RoutingState(state.pools, state.loads, claims)
     snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=state)
-    sequence = LeadSequence(snapshot, _BatchKnown(leads, stored))
+    sequence = LeadSequence(snapshot, _BatchKnown(leads, stored), split=config.split)
     decided = [
         (lead, sequence.route(fields, now, lead_keys))
         for lead, fields, lead_keys in zip(leads, normalized, keys, strict=True)

@@ -181,6 +181,9 @@ class DecisionSummary(BaseModel):
 class DecisionRead(DecisionSummary):
     cause: str  # "new" or "reroute"
     trace: dict[str, Any]  # the "trace" of codec.decision_to_dict: rules, reps, match, notes
+    # With what probability the rep (or queue) was chosen, among which eligible reps, and the
+    # A/B arm that decided: what offline evaluation of another routing needs.
+    propensity: dict[str, Any] | None = None
 
 
 class LeadRead(BaseModel):

@@ -521,7 +521,12 @@ def summary(row: DecisionRow) -> DecisionSummary:
 
 def detail(row: DecisionRow) -> DecisionRead:
     base = summary(row)
-    return DecisionRead(**base.model_dump(), cause=row.cause, trace=row.body["trace"])
+    return DecisionRead(
+        **base.model_dump(),
+        cause=row.cause,
+        trace=row.body["trace"],
+        propensity=row.body.get("propensity"),
+    )
 
 
 def _summary(routed: routing.Routed) -> DecisionSummary:

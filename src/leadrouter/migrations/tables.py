@@ -11,6 +11,7 @@ from leadrouter.leads import companies as company_claims  # noqa: F401
 from leadrouter.leads import models as leads  # noqa: F401
 from leadrouter.notify import models as notify  # noqa: F401
 from leadrouter.policies import models as policies  # noqa: F401
+from leadrouter.policies import splits as policy_splits  # noqa: F401
 from leadrouter.pools import models as pools  # noqa: F401
 from leadrouter.queues import models as queues  # noqa: F401
 from leadrouter.reports import models as reports  # noqa: F401

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
 from leadrouter.accounts.service import to_account
-from leadrouter.errors import Conflict
+from leadrouter.errors import Conflict, LeadRouterError
 from leadrouter.matching import AccountIndex
 from leadrouter.model import Team
+from leadrouter.policies import splits
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policy import compile_policy
 from leadrouter.policy.compiled import CompiledPolicy
@@ -34,6 +35,7 @@ from leadrouter.queues.models import QueueRow
 from leadrouter.queues.service import to_queue
 from leadrouter.reps.models import RepRow
 from leadrouter.reps.service import to_rep
+from leadrouter.split import Split
 from leadrouter.store.config_version import ConfigVersions, read_config_version
 
 POLICY_SOURCE = "policy.yaml"
@@ -49,6 +51,7 @@ class Config:
     policy: CompiledPolicy | None  # None until a policy version is activated
     active: str | None = None  # the name of the policy version compiled into `policy`
     account_count: int = 0
+    split: Split | None = None  # the A/B test that splits live routing, if one is running
 
     def require_policy(self) -> CompiledPolicy:
         if self.policy is None:
@@ -106,12 +109,36 @@ def _update(session: Session, held: Config | None, version: ConfigVersions) -> t
         large = True
     else:
         active, policy, large = held.active, held.policy, False
+    # A test's arms are compiled with the policy: both move with the policy's counter.
+    split = _split(session, team, active, policy) if large or held is None else held.split
     if held is not None and held.version.accounts == version.accounts:
         accounts, count = held.accounts, held.account_count
     else:
         accounts, count, rebuilt = _accounts(session, held)
         large = large or rebuilt
-    return Config(version, team, accounts, policy, active, count), large
+    return Config(version, team, accounts, policy, active, count, split), large
+
+
+def _split(
+    session: Session, team: Team, active: str | None, policy: CompiledPolicy | None
+) -> Split | None:
+    """The running A/B test's split, its arms compiled against `team` (the active version's
+    compiled policy reused)."""
+    row = splits.running(session)
+    if row is None:
+        return None
+
+    def compiled(version: str) -> CompiledPolicy:
+        if version == active and policy is not None:
+            return policy
+        return compile_version(session, version, team)
+
+    try:
+        return splits.split_of(row, compiled)
+    except LeadRouterError:
+        # An arm that no longer compiles (a rep it names left the team) never stops routing:
+        # the active policy routes every lead, as without a test.
+        return None
 
 
 def _ids(team: Team) -> tuple[frozenset[str], ...]:

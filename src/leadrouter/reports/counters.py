@@ -35,6 +35,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 ROUTED = "leadrouter_leads_routed_total"
 LATENCY = "leadrouter_routing_latency_seconds"
 BREACHES = "leadrouter_sla_breaches_total"
+POOL_LEADS = "leadrouter_pool_leads_total"
 SETTLE = timedelta(seconds=2)
 CATCH_UP = 50_000
 BREACHED = "SLA_BREACHED"
@@ -179,6 +180,20 @@ def _routed_query(session: Session) -> Any:
     return query
 
 
+# Leads each rep took through each pool (first decisions): what fairness is judged from.
+_POOL_LEADS = (
+    select(LeadRow.pool, DecisionRow.owner, func.count())
+    .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
+    .where(
+        DecisionRow.id > bindparam("after"),
+        DecisionRow.id <= bindparam("upto"),
+        DecisionRow.cause == "new",
+        DecisionRow.kind == "rep",
+        LeadRow.pool.is_not(None),
+    )
+    .group_by(LeadRow.pool, DecisionRow.owner)
+)
+
 _BREACHES = select(func.count()).where(
     SlaEventRow.id > bindparam("after"),
     SlaEventRow.id <= bindparam("upto"),
@@ -201,6 +216,8 @@ def _routed(session: Session, after: int, upto: int) -> dict[tuple[str, str], fl
         add(f"{LATENCY}_bucket", 'le="+Inf"', count)
         for bound, n in zip(LATENCY_BUCKETS, within, strict=True):
             add(f"{LATENCY}_bucket", _bucket(bound), n or 0)
+    for pool, owner, count in session.execute(_POOL_LEADS, {"after": after, "upto": upto}):
+        add(POOL_LEADS, f'pool="{label(pool)}",rep="{label(owner or "")}"', count)
     return delta
 
 

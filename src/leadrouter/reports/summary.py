@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from leadrouter.reports import queries
+from leadrouter.reports.fairness import PoolFairness, pool_fairness
 from leadrouter.reports.figures import (
     Conversion,
     FairShare,
@@ -89,6 +90,16 @@ def report_of(
     )
 
 
+def pool_figures(report: Report) -> dict[str, PoolFairness]:
+    """Each pool's fairness in one figure (largest deviation from fair share, Gini)."""
+    return {
+        pool: pool_fairness(
+            pool, {s.rep: s.weight for s in shares}, {s.rep: s.received for s in shares}
+        )
+        for pool, shares in report.fairness.items()
+    }
+
+
 def report_rows(report: Report) -> Iterator[Row]:
     """The report as flat rows, in the order a reader scans it."""
     yield Row("leads", ALL, "received", report.leads)
@@ -113,6 +124,10 @@ def report_rows(report: Report) -> Iterator[Row]:
             yield Row("fairness", key, "ratio", share.ratio)
             if share.calibration:
                 yield Row("fairness", key, "calibration", share.calibration)
+    for pool, fair in pool_figures(report).items():
+        yield Row("pool_fairness", pool, "leads", fair.leads)
+        yield Row("pool_fairness", pool, "max_deviation", fair.max_deviation)
+        yield Row("pool_fairness", pool, "gini", fair.gini)
     for dimension, rows in report.conversion.items():
         for row in rows:
             section = f"conversion_by_{dimension.value}"

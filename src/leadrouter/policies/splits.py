@@ -1,0 +1,110 @@
+"""The A/B tests of live routing: two stored policy versions splitting the leads by share.
+
+A test runs from `start` to `end` (or until stopped); stopping one arm (`stopped_arm`, by hand
+or by the SLA guard rail) sends every lead of the rest of the period to the other arm. Every
+change here bumps the policy's config counter in its transaction, so every process routes with
+the new split at once (`policies/snapshot.py` builds it with the configuration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from leadrouter.errors import Conflict
+from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.split import Arm, Split
+from leadrouter.store import Base
+from leadrouter.store.config_version import Part, bump_config_version
+
+ARMS = ("a", "b")
+
+
+class AbTestRow(Base):
+    __tablename__ = "ab_tests"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    version_a: Mapped[str] = mapped_column(String(100))
+    version_b: Mapped[str] = mapped_column(String(100))
+    share_b: Mapped[float]  # the share of leads arm b decides; arm a takes the rest
+    start: Mapped[datetime]
+    end: Mapped[datetime | None]
+    # Stop an arm when its SLA breach rate exceeds the other's by more than this (0.1 = 10 points).
+    guard_margin: Mapped[float] = mapped_column(default=0.1)
+    stopped_arm: Mapped[str | None] = mapped_column(String(1))
+    stopped_at: Mapped[datetime | None]
+    stop_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+
+
+def running(session: Session) -> AbTestRow | None:
+    """The A/B test that routes leads now or will (not ended by a stop), newest first."""
+    query = (
+        select(AbTestRow)
+        .where(AbTestRow.stopped_at.is_(None))
+        .order_by(AbTestRow.created_at.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def split_of(row: AbTestRow, compile_version: Callable[[str], CompiledPolicy]) -> Split:
+    """The split a stored test routes with; a stopped arm leaves the whole share to the other."""
+    shares = {"a": 1.0 - row.share_b, "b": row.share_b}
+    if row.stopped_arm is not None:
+        shares = {arm: 0.0 if arm == row.stopped_arm else 1.0 for arm in ARMS}
+    versions = {"a": row.version_a, "b": row.version_b}
+    arms = tuple(
+        Arm(arm, shares[arm], compile_version(versions[arm])) for arm in ARMS if shares[arm] > 0
+    )
+    return Split(row.id, arms, row.start, row.end)
+
+
+def create(
+    session: Session,
+    *,
+    id: str,
+    name: str,
+    version_a: str,
+    version_b: str,
+    share_b: float,
+    start: datetime,
+    end: datetime | None,
+    guard_margin: float,
+    now: datetime,
+) -> AbTestRow:
+    """Store a new test (one at a time: a running one must be stopped first)."""
+    if running(session) is not None:
+        raise Conflict("an A/B test is running: stop it first")
+    if session.get(AbTestRow, id) is not None:
+        raise Conflict(f"an A/B test '{id}' exists already")
+    if version_a == version_b:
+        raise Conflict("the two arms must be two different policy versions")
+    if end is not None and end <= start:
+        raise Conflict("an A/B test ends after it starts")
+    row = AbTestRow(
+        id=id,
+        name=name,
+        version_a=version_a,
+        version_b=version_b,
+        share_b=share_b,
+        start=start,
+        end=end,
+        guard_margin=guard_margin,
+        created_at=now,
+    )
+    session.add(row)
+    bump_config_version(session, Part.POLICY)
+    return row
+
+
+def stop(session: Session, row: AbTestRow, *, arm: str | None, reason: str, now: datetime) -> None:
+    """Stop one arm (the other takes every lead until the end) or, with `arm` None, the test."""
+    if arm is None:
+        row.stopped_at = now
+    row.stopped_arm = arm if arm is not None else row.stopped_arm
+    row.stop_reason = reason
+    bump_config_version(session, Part.POLICY)

@@ -1,0 +1,99 @@
+"""A/B tests of live routing through the API, on SQLite and PostgreSQL: leads split by arm at the
+set share, each decision recording its arm, a duplicate staying in its arm, the per-arm report,
+and the guard rail stopping an arm that breaches its SLAs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from .conftest import FakeClock
+from .factories import POLICY_V2, lead
+
+# Big companies: arm a (t1) reviews them at the deal desk, arm b (t2) gives them to Ana.
+BIG = {"employees": "5000"}
+
+
+def _start(client: TestClient, **extra) -> dict:
+    assert client.post("/v1/policies", json={"text": POLICY_V2}).status_code == 201
+    answer = client.post(
+        "/v1/abtests",
+        json={"id": "big-to-ana", "version_a": "t1", "version_b": "t2", "share_b": 0.5, **extra},
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_abtest__splits_leads_by_arm_and_each_decision_records_its_arm(
+    seeded: TestClient, clock: FakeClock
+):
+    _start(seeded)
+    arms = {}
+    for n in range(60):
+        clock.advance(timedelta(minutes=1))
+        body = seeded.post("/v1/leads", json=lead(n, **BIG)).json()
+        decision = seeded.get(f"/v1/leads/{body['lead_id']}/decision").json()
+        chance = decision["propensity"]
+        assert chance["experiment"] == "big-to-ana" and chance["probability"] == 0.5
+        assert decision["policy_version"] == {"a": "t1", "b": "t2"}[chance["arm"]]
+        assert (decision["owner"] == "ana") == (chance["arm"] == "b")
+        arms[n] = chance["arm"]
+    assert 15 < sum(arm == "b" for arm in arms.values()) < 45
+
+    # The same person again, written another way: the same arm.
+    clock.advance(timedelta(minutes=1))
+    again = lead(7, **BIG)
+    again["lead"]["email"] = again["lead"]["email"].upper()
+    body = seeded.post("/v1/leads", json=again).json()
+    assert (
+        seeded.get(f"/v1/leads/{body['lead_id']}/decision").json()["propensity"]["arm"] == arms[7]
+    )
+
+    report = seeded.get("/v1/abtests/big-to-ana/report").json()
+    assert sum(arm["leads"] for arm in report["arms"]) == 61
+    assert {r["metric"] for r in report["rates"]} == {"sla_met", "qualified", "won"}
+
+
+def test_abtest__guard_rail_stops_the_arm_that_breaches_and_the_other_takes_every_lead(
+    seeded: TestClient, clock: FakeClock
+):
+    _start(seeded, guard_margin=0.2)
+    for n in range(80):
+        clock.advance(timedelta(minutes=1))
+        body = seeded.post("/v1/leads", json=lead(n, **BIG)).json()
+        if body["policy_version"] == "t1":  # arm a's leads are called at once, arm b's never
+            seeded.post(f"/v1/leads/{body['lead_id']}/touches", json={"channel": "call"})
+    clock.advance(timedelta(hours=1))
+
+    verdict = seeded.post("/v1/abtests/big-to-ana/guard").json()
+
+    assert verdict["guard"]["stop_arm"] == "b"
+    assert verdict["test"]["stopped_arm"] == "b"
+    assert "guard rail" in verdict["test"]["stop_reason"]
+    rates = {r["metric"]: r for r in verdict["rates"]}
+    assert rates["sla_met"]["p_value"] < 0.001
+    versions = set()
+    for n in range(100, 120):
+        clock.advance(timedelta(minutes=1))
+        versions.add(seeded.post("/v1/leads", json=lead(n, **BIG)).json()["policy_version"])
+    assert versions == {"t1"}
+
+
+def test_abtest__a_second_test_while_one_runs_is_a_conflict_and_stop_ends_it(
+    seeded: TestClient, clock: FakeClock
+):
+    _start(seeded)
+    again = {"id": "other", "version_a": "t1", "version_b": "t2"}
+    assert seeded.post("/v1/abtests", json=again).status_code == 409
+    stopped = seeded.post("/v1/abtests/big-to-ana/stop", json={"reason": "done"}).json()
+    assert stopped["stopped_at"] is not None
+    clock.advance(timedelta(minutes=1))
+    assert seeded.post("/v1/leads", json=lead(1, **BIG)).json()["policy_version"] == "t1"
+    assert seeded.post("/v1/abtests", json=again).status_code == 201
+    assert [t["id"] for t in seeded.get("/v1/abtests").json()] == ["other", "big-to-ana"]
+
+
+def test_abtest__of_a_version_not_stored_is_refused(seeded: TestClient):
+    answer = seeded.post("/v1/abtests", json={"id": "x", "version_a": "t1", "version_b": "nope"})
+    assert answer.status_code in (404, 409)

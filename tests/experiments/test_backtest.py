@@ -1,0 +1,203 @@
+"""The backtest: a setup against itself changes nothing; a single rule's change reports exactly
+the leads that rule decides; rotation reshuffles are counted apart from changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadrouter.engine import route
+from leadrouter.experiments.backtest import (
+    CHANGE,
+    RESHUFFLE,
+    SAME,
+    backtest,
+    classify,
+    compare,
+)
+from leadrouter.experiments.history import Arrival
+from leadrouter.experiments.replay import Setup
+from leadrouter.model import Decision, Kind, Trace
+from leadrouter.policy import compile_policy, parse_team
+
+from ..factories import POLICY, TEAM, dedent, snapshot
+
+START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # a Monday: New York and Berlin at work
+COUNTRIES = ["US", "CA", "DE", "FR", "SG", "BR", "US", "GB"]
+
+
+def arrivals(count: int = 120) -> list[Arrival]:
+    return [
+        Arrival(
+            f"lead-{n}",
+            {
+                "email": f"person{n}@company{n}.com",
+                "company": f"Company {n}",
+                "country": COUNTRIES[n % len(COUNTRIES)],
+                "form": "demo_request",
+                "employees": "5000" if n % 3 == 0 else "50",
+            },
+            START + timedelta(minutes=7 * n),
+        )
+        for n in range(count)
+    ]
+
+
+def setup(label: str, policy: str = POLICY) -> Setup:
+    built = snapshot(policy, TEAM)
+    return Setup(label, built.policy, built.team)
+
+
+def test_backtest__of_a_policy_against_itself_has_no_change_and_no_reshuffle():
+    result = backtest(compare(arrivals(), setup("current"), setup("draft")))
+
+    assert (result.changed, result.reshuffled, result.unchanged) == (0, 0, 120)
+    assert result.changes == [] and result.moves == [] and result.absorbed == []
+    assert result.current.model_dump(exclude={"label"}) == result.candidate.model_dump(
+        exclude={"label"}
+    )
+
+
+def test_backtest__of_one_rule_changed_reports_exactly_the_leads_that_rule_decides():
+    draft_text = POLICY.replace('version: "t-1"', 'version: "t-2"').replace(
+        "route: rep lea", "route: pool na"
+    )
+    leads = arrivals()
+    current = setup("current")
+    # The leads the changed rule decides, found lead by lead with the engine alone.
+    emea = {a.id for a in leads if route(dict(a.raw), snapshot(POLICY, TEAM), a.at).rule == "emea"}
+
+    result = backtest(compare(leads, current, setup("draft", draft_text)))
+
+    assert result.draft == "t-2" and result.against == "t-1"
+    assert [(c.from_rule, c.to_rule, c.count) for c in result.changes] == [
+        ("emea", "emea", len(emea))
+    ]
+    moved = {e.lead_id for e in result.changes[0].examples}
+    assert moved <= emea and len(result.changes[0].examples) == 5
+    assert result.changed == len(emea)
+    # North America's pool now also takes EMEA leads: its own leads go to other members.
+    assert result.reshuffled > 0
+    assert result.changed + result.reshuffled + result.unchanged == len(leads)
+
+
+def test_backtest__lists_every_example_when_asked_for_enough():
+    draft_text = POLICY.replace("route: rep lea", "route: queue deal_desk")
+    result = backtest(compare(arrivals(), setup("c"), setup("d", draft_text)), examples=1000)
+
+    (change,) = result.changes
+    assert len(change.examples) == change.count == result.changed
+    assert {e.to for e in change.examples} == {"queue:deal_desk"}
+
+
+def _decision(rule: str, kind: Kind, owner: str | None, pool: str | None, queue=None) -> Decision:
+    return Decision(kind, owner, queue, rule, "v", START, Trace(), pool=pool)
+
+
+def test_classify__same_rule_and_pool_another_rep_is_a_reshuffle_not_a_change():
+    assert (
+        classify(_decision("r", Kind.REP, "ana", "na"), _decision("r", Kind.REP, "bob", "na"))
+        == RESHUFFLE
+    )
+    assert (
+        classify(_decision("r", Kind.REP, "ana", "na"), _decision("r", Kind.REP, "ana", "na"))
+        == SAME
+    )
+    assert (
+        classify(_decision("r", Kind.REP, "ana", "na"), _decision("s", Kind.REP, "ana", "na"))
+        == CHANGE
+    )
+    assert (
+        classify(_decision("r", Kind.REP, "ana", "na"), _decision("r", Kind.REP, "bob", "global"))
+        == CHANGE
+    )
+    assert (
+        classify(
+            _decision("r", Kind.REP, "ana", "na"),
+            _decision("r", Kind.QUEUE, None, "na", "unrouted"),
+        )
+        == CHANGE
+    )
+    assert (
+        classify(_decision("r", Kind.REP, "ana", None), _decision("r", Kind.REP, "bob", None))
+        == CHANGE
+    )
+
+
+def test_backtest__reports_the_drafts_failing_tests_by_name_and_line():
+    draft_text = POLICY + dedent(
+        """
+        tests:
+          - name: a German lead goes to Lea
+            lead: {email: a@b.de, country: DE, form: demo_request}
+            at: "2026-11-24T15:00:00Z"
+            expect: {owner: bob}
+        """
+    )
+    result = backtest(compare(arrivals(10), setup("c"), setup("d", draft_text)))
+
+    assert result.tests.passed == 0
+    (failed,) = result.tests.failed
+    assert failed.name == "a German lead goes to Lea" and failed.line > 0
+    assert failed.failures == ["expected owner 'bob', got 'lea'"]
+
+
+def test_backtest__counts_leads_arriving_while_nobody_in_the_pool_works():
+    # Every lead at 03:00 UTC on a Sunday: nobody in the North America pool is at work.
+    night = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+    leads = [replace(a, at=night) for a in arrivals(16)]
+    result = backtest(compare(leads, setup("c"), setup("d")))
+
+    na = next(p for p in result.current.pools if p.pool == "na")
+    us_or_ca = sum(a.raw["country"] in {"US", "CA"} for a in leads)
+    assert na.rule_leads == na.off_hours == us_or_ca > 0
+
+
+def test_backtest__counts_capacity_breaches_and_frees_slots_at_recorded_closes():
+    # A named rep keeps getting the leads their rule names, however many they hold.
+    team = parse_team(
+        dedent(TEAM).replace("id: lea, name: Lea Kurz,", "id: lea, name: Lea Kurz, max_open: 2,"),
+        "team.yaml",
+    )
+    policy = compile_policy(dedent(POLICY), "policy.yaml", team)
+    sides = Setup("c", policy, team), Setup("d", policy, team)
+    german = [
+        Arrival(
+            f"de-{n}",
+            {"email": f"p{n}@x{n}.de", "country": "DE", "form": "demo_request"},
+            START + timedelta(hours=n),
+        )
+        for n in range(5)
+    ]
+    held = backtest(compare(german, *sides))
+    closed = backtest(
+        compare([replace(a, closed_at=a.at + timedelta(minutes=30)) for a in german], *sides)
+    )
+
+    assert {r.rep: r.capacity_breaches for r in held.current.reps} == {"lea": 3}
+    assert {r.rep: r.capacity_breaches for r in closed.current.reps} == {"lea": 0}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([*COUNTRIES, "JP", "??"]), st.integers(0, 60 * 24 * 7)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_backtest__of_any_leads_against_the_same_setup_changes_nothing(leads):
+    arrivals = [
+        Arrival(
+            f"h-{n}",
+            {"email": f"p{n % 7}@c{n % 5}.com", "country": country, "form": "demo_request"},
+            START + timedelta(minutes=minutes),
+        )
+        for n, (country, minutes) in enumerate(sorted(leads, key=lambda x: x[1]))
+    ]
+    result = backtest(compare(arrivals, setup("current"), setup("draft")), examples=0)
+    assert (result.changed, result.reshuffled) == (0, 0)
+    assert result.unchanged == len(arrivals)
