@@ -19,9 +19,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from leadrouter.codec import pool_state_json, pool_state_of
 from leadrouter.errors import DataFileError, SourceError
 from leadrouter.matching import KnownLead, LeadIndex
-from leadrouter.model import CompanyClaim, PoolState, RepLoad, RoutingState
+from leadrouter.model import CompanyClaim, RepLoad, RoutingState
 
 FORMAT = 1
 
@@ -61,7 +62,7 @@ def save_state(path: Path, state: RoutingState, known: Iterable[KnownLead]) -> N
     data = {
         "format": FORMAT,
         "pools": {
-            pool: {"cursor": s.cursor, "current": dict(s.current), "period": s.period}
+            pool: {"cursor": s.cursor, "current": pool_state_json(s), "period": s.period}
             for pool, s in sorted(state.pools.items())
         },
         "loads": {rep: _load_dict(load) for rep, load in sorted(state.loads.items())},
@@ -99,7 +100,7 @@ def _date(value: str | None) -> date | None:
 
 def _state(data: Mapping[str, Any]) -> RoutingState:
     pools = {
-        pool: PoolState(int(s["cursor"]), MappingProxyType(dict(s["current"])), s.get("period"))
+        pool: pool_state_of(int(s["cursor"]), s["current"], s.get("period"))
         for pool, s in data.get("pools", {}).items()
     }
     loads = {

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.batch import CREATED_AT_KEYS, BadRow, read_rows
+from leadrouter.batch import BadRow, read_rows
 from leadrouter.leads.models import ROUTED, LeadRow, OutcomeRow
 from leadrouter.matching import KnownLead
+from leadrouter.policy.lead_time import CREATED_AT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
