@@ -136,6 +136,22 @@ def _pinned(rule: CompiledRule) -> dict[str, frozenset[str]]:
     return found
 
 
+def groups_of(
+    pinned: Sequence[dict[str, frozenset[str]]], indices: tuple[int, ...], field: str
+) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]], int]:
+    """A split of rules `indices` on `field`: the rules that do not pin it, per value the rules
+    that value can meet (in order), and how many rule copies the split writes."""
+    values: set[str] = set()
+    for i in indices:
+        values |= pinned[i].get(field, frozenset())
+    free = tuple(i for i in indices if field not in pinned[i])
+    groups = {
+        value: tuple(i for i in indices if field not in pinned[i] or value in pinned[i][field])
+        for value in sorted(values)
+    }
+    return free, groups, sum(map(len, {free, *groups.values()})) - len(indices)
+
+
 class _Planner:
     """Writes a policy's first-match scan: dispatch tables where they pay, then per block of
     rules the tests in order."""
@@ -183,17 +199,7 @@ class _Planner:
         field = max(counts, key=counts.__getitem__)
         if counts[field] * 4 < len(indices):
             return None
-        values: set[str] = set()
-        for i in indices:
-            values |= self.pinned[i].get(field, frozenset())
-        free = tuple(i for i in indices if field not in self.pinned[i])
-        groups = {
-            value: tuple(
-                i for i in indices if field not in self.pinned[i] or value in self.pinned[i][field]
-            )
-            for value in sorted(values)
-        }
-        copies = sum(map(len, {free, *groups.values()})) - len(indices)
+        free, groups, copies = groups_of(self.pinned, indices, field)
         if self.written + copies > self.bound:
             return None
         self.written += copies

@@ -29,6 +29,7 @@ from leadrouter.policy.codegen import (
     _pinned,
     condition,
     emit,
+    groups_of,
 )
 
 if TYPE_CHECKING:
@@ -226,17 +227,7 @@ class _Planner:
         field = max(counts, key=lambda f: (firsts.get(f, 0), counts[f]))
         if counts[field] * 4 < len(indices):
             return None
-        values: set[str] = set()
-        for i in indices:
-            values |= self.pinned[i].get(field, frozenset())
-        free = tuple(i for i in indices if field not in self.pinned[i])
-        groups = {
-            value: tuple(
-                i for i in indices if field not in self.pinned[i] or value in self.pinned[i][field]
-            )
-            for value in sorted(values)
-        }
-        copies = sum(map(len, {free, *groups.values()})) - len(indices)
+        free, groups, copies = groups_of(self.pinned, indices, field)
         if self.written + copies > self.bound:
             return None
         return field, free, groups
