@@ -27,11 +27,13 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
+from leadrouter.connectors.alerts import alert_failed_writeback
+from leadrouter.connectors.mapping import CrmConfig
 from leadrouter.errors import LeadRouterError
 from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
-from leadrouter.notify.message import DeliveryFailed
+from leadrouter.notify.message import Channel, DeliveryFailed, Message
 from leadrouter.notify.models import DEAD, PENDING, SENT
 from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
@@ -96,6 +98,7 @@ class Worker:
         batch: int = 500,
         lease: timedelta = timedelta(minutes=2),
         sweep_after: timedelta = SWEEP_AFTER,
+        crm: CrmConfig | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -107,6 +110,7 @@ class Worker:
         self.batch = batch
         self.lease = lease
         self.sweep_after = sweep_after
+        self.crm = crm
         self.cache = ConfigCache()
         # Earlier policy versions, compiled against the team of a config version, for decisions
         # routed before the last activation: their SLAs are the ones those versions define.
@@ -116,7 +120,9 @@ class Worker:
         config = self.cache.get(session)
         channels = self.deliverer.endpoints.channels
         now = self.clock.now()
-        return sla.Context(config, self.templates, channels, now, self.name, self._policy_of)
+        return sla.Context(
+            config, self.templates, channels, now, self.name, self._policy_of, self.crm
+        )
 
     def _policy_of(self, session: Session, version: str) -> CompiledPolicy | None:
         config = self.cache.get(session)
@@ -163,13 +169,13 @@ class Worker:
             claimed = self.db.write(
                 partial(outbox.claim, worker=self.name, now=now, lease=self.lease, limit=self.batch)
             )
-            results: list[tuple[int, DeliveryFailed | None]] = []
+            results: list[tuple[int, Message, DeliveryFailed | None]] = []
             for row_id, message in claimed:
                 try:
                     self.deliverer.deliver(message, self.clock.now())
-                    results.append((row_id, None))
+                    results.append((row_id, message, None))
                 except DeliveryFailed as error:
-                    results.append((row_id, error))
+                    results.append((row_id, message, error))
             states = self.db.write(partial(self._record, results=results))
             sent += states.count(SENT)
             retried += states.count(PENDING)
@@ -178,11 +184,11 @@ class Worker:
                 return sent, retried, dead
 
     def _record(
-        self, session: Session, results: list[tuple[int, DeliveryFailed | None]]
+        self, session: Session, results: list[tuple[int, Message, DeliveryFailed | None]]
     ) -> list[str | None]:
         now = self.clock.now()
         states: list[str | None] = []
-        for row_id, error in results:
+        for row_id, message, error in results:
             if error is None:
                 marked = outbox.mark_sent(session, row_id, worker=self.name, now=now)
                 states.append(SENT if marked else None)
@@ -194,11 +200,22 @@ class Worker:
                         worker=self.name,
                         error=str(error),
                         retryable=error.retryable,
+                        retry_after=error.retry_after,
                         now=now,
                         retry=self.retry,
                         rng=self.rng,
                     )
                 )
+                if states[-1] == DEAD and message.channel is Channel.CRM:
+                    alert_failed_writeback(
+                        session,
+                        row_id,
+                        message,
+                        error,
+                        templates=self.templates,
+                        channels=self.deliverer.endpoints.channels,
+                        now=now,
+                    )
         return states
 
     def run(self, *, should_stop: Callable[[], bool], idle_seconds: float = 0.5) -> None:
