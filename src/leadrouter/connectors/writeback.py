@@ -79,7 +79,7 @@ def writebacks(
     if decision.kind is Kind.REP and decision.owner:
         owner = side.owners.get(decision.owner)
         data |= {"rep": decision.owner, "owner_id": owner}
-    elif decision.kind is Kind.QUEUE and decision.queue in side.queues:
+    elif decision.kind is not Kind.REP and decision.queue in side.queues:
         data |= {"queue": decision.queue, "owner_id": side.queues[decision.queue]}
     else:
         return []  # a queue the CRM does not know: nobody to write

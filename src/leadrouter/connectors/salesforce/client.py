@@ -37,6 +37,8 @@ class _Session(requests.Session):
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs.setdefault("timeout", self.timeout)
+        # Explicit: requests lets REQUESTS_CA_BUNDLE override a session's own CA file.
+        kwargs.setdefault("verify", self.verify)
         response = super().request(method, url, *args, **kwargs)
         self.seen.headers = dict(response.headers)
         return response
