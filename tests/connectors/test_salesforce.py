@@ -120,7 +120,7 @@ def test_expired_token__is_fetched_again_once(crm_api, salesforce_server, worker
 
     worker.run_once()
 
-    rejected, accepted = salesforce_server.state.writes("PATCH")  # a 401, then the write
+    _rejected, accepted = salesforce_server.state.writes("PATCH")  # a 401, then the write
     assert accepted.headers["Authorization"] == "Bearer 00D5e000000AbCd!AQ0AQrotated"
     assert salesforce_server.state.records[lead["Id"]]["OwnerId"] in OWNERS["salesforce"].values()
     tokens = [s for s in salesforce_server.state.seen if s.path.endswith("/oauth2/token")]
