@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
 from leadrouter.connectors.alerts import alert_failed_writeback
-from leadrouter.connectors.mapping import CrmConfig
 from leadrouter.errors import LeadRouterError
 from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
@@ -39,6 +38,7 @@ from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
 from leadrouter.policies.snapshot import ConfigCache, compile_version
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy.crm import CrmConfig
 from leadrouter.sla import service as sla
 from leadrouter.store import Database
 

@@ -1,4 +1,4 @@
-"""A workspace folder (policy.yaml, team.yaml, accounts.csv) loaded into a routing snapshot.
+"""A workspace folder (policy.yaml, team.yaml, accounts.csv, crm.yaml) loaded into a snapshot.
 
 This is the shell side of the CLI and the demo: it reads files, and hands the core fully built,
 immutable values. The account index is compiled once here and reused for every lead.
@@ -15,6 +15,7 @@ from leadrouter.matching import AccountIndex, LeadIndex, RowProblem, load_accoun
 from leadrouter.model import Account, RoutingState, Team
 from leadrouter.policy import load_policy, load_team
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy.crm import CRM_FILE, CrmConfig, check_crm, load_crm
 
 POLICY_FILE = "policy.yaml"
 TEAM_FILE = "team.yaml"
@@ -29,6 +30,7 @@ class Workspace:
     accounts: tuple[Account, ...] = ()
     account_problems: tuple[RowProblem, ...] = ()
     index: AccountIndex | None = field(default=None, repr=False)
+    crm: CrmConfig | None = None  # crm.yaml, checked against the team and the policy's rules
 
     def snapshot(
         self, state: RoutingState | None = None, known_leads: LeadIndex | None = None
@@ -65,4 +67,8 @@ def load_workspace(path: Path) -> Workspace:
     if accounts_path.is_file():
         accounts, problems = load_accounts_csv(accounts_path)
     index = AccountIndex.build(accounts) if accounts else None
-    return Workspace(root, policy, team, tuple(accounts), tuple(problems), index)
+    crm = None
+    if (root / CRM_FILE).is_file():
+        crm = load_crm(root / CRM_FILE)
+        check_crm(crm, team, [rule.id for rule in policy.rules])
+    return Workspace(root, policy, team, tuple(accounts), tuple(problems), index, crm)

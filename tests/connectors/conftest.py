@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 from leadrouter.app import create_app
 from leadrouter.connectors.hubspot.client import HubSpot
 from leadrouter.connectors.hubspot.signature import sign
-from leadrouter.connectors.mapping import CrmConfig, parse_crm
 from leadrouter.connectors.runtime import Connectors
 from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.notify.deliver import Deliverer, Endpoints
 from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
 from leadrouter.notify.webhook import WebhookConfig
+from leadrouter.policy.crm import CrmConfig, parse_crm
 from leadrouter.settings import Settings
 from leadrouter.store import Database
 from leadrouter.worker import Worker

@@ -218,7 +218,7 @@ def test_unknown_crm_user__dead_letters_with_a_clear_reason(
     from dataclasses import replace
     from types import MappingProxyType
 
-    from leadrouter.connectors.mapping import Crm
+    from leadrouter.policy.crm import Crm
 
     side = connectors.config.get(Crm.HUBSPOT)
     partial = replace(side, owners=MappingProxyType({}))

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from leadrouter.connectors.mapping import Crm
 from leadrouter.connectors.models import CrmOverrideRow
 from leadrouter.connectors.salesforce.poll import poll_once
 from leadrouter.leads.models import LeadRow
 from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policy.crm import Crm
 
 from .conftest import OWNERS, SALESFORCE_SECRET, add_lead
 from .crm_servers import fixture

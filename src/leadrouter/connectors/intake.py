@@ -17,12 +17,12 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.context import Services
-from leadrouter.connectors.mapping import CrmSide
 from leadrouter.connectors.writeback import external_id
 from leadrouter.errors import Conflict
 from leadrouter.leads import service
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
+from leadrouter.policy.crm import CrmSide
 
 
 @dataclass(frozen=True, slots=True)

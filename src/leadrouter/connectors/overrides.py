@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.audit import service as audit
-from leadrouter.connectors.mapping import CrmSide
 from leadrouter.connectors.models import CrmOverrideRow
 from leadrouter.connectors.writeback import OWNER, external_id, written_owner
 from leadrouter.leads.models import LeadRow
 from leadrouter.notify.message import Channel
 from leadrouter.notify.models import SENT, OutboxRow
+from leadrouter.policy.crm import CrmSide
 
 
 def record_owner_change(

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadrouter.connectors.hubspot.client import HubSpot
-from leadrouter.connectors.mapping import CRM_FILE, Crm, CrmConfig, load_crm
 from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
+from leadrouter.policy.crm import CRM_FILE, Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
 
 

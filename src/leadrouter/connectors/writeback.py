@@ -20,12 +20,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.connectors.mapping import Crm, CrmConfig, CrmSide
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import Decision, Kind
 from leadrouter.notify.message import Channel, DeliveryFailed, Message
 from leadrouter.notify.models import DEAD, PENDING, SENT, OutboxRow
 from leadrouter.notify.outbox import enqueue
+from leadrouter.policy.crm import Crm, CrmConfig, CrmSide
 
 OWNER = "owner"
 TASK = "task"

@@ -36,7 +36,7 @@ from leadrouter.sla.models import (
 )
 
 if TYPE_CHECKING:
-    from leadrouter.connectors.mapping import CrmConfig
+    from leadrouter.policy.crm import CrmConfig
 
 PolicyOf = Callable[[Session, str], CompiledPolicy | None]
 """The compiled policy of a stored version (None when it cannot be compiled any more)."""

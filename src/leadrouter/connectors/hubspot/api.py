@@ -22,11 +22,11 @@ from leadrouter.api.auth import Svc
 from leadrouter.api.errors import problem
 from leadrouter.connectors.hubspot.signature import BadSignature, verify
 from leadrouter.connectors.intake import Taken, take_in
-from leadrouter.connectors.mapping import Crm
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
 from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.redact import redact
+from leadrouter.policy.crm import Crm
 
 router = APIRouter(prefix="/v1/connectors/hubspot", tags=["connectors"])
 CREATION = frozenset({"contact.creation", "object.creation"})

@@ -23,10 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from leadrouter.api.auth import Svc
 from leadrouter.api.errors import problem
 from leadrouter.connectors.intake import known, take_in
-from leadrouter.connectors.mapping import Crm
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
 from leadrouter.connectors.writeback import external_id
+from leadrouter.policy.crm import Crm
 
 router = APIRouter(prefix="/v1/connectors/salesforce", tags=["connectors"])
 SECRET_HEADER = "X-Leadrouter-Secret"

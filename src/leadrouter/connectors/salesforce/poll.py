@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.connectors.mapping import CrmSide
 from leadrouter.connectors.models import CrmCursorRow, CrmOverrideRow
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.salesforce.client import SalesforceOrg
@@ -24,6 +23,7 @@ from leadrouter.leads import service
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policy.crm import CrmSide
 from leadrouter.store import Database
 
 CURSOR = "salesforce.leads"
