@@ -233,3 +233,35 @@ def test_unknown_crm_user__dead_letters_with_a_clear_reason(
     assert owner.state == DEAD and "has no hubspot user in crm.yaml" in owner.last_error
     assert hubspot_server.state.writes("PATCH") == []
     assert SENT not in {owner.state}
+
+
+def test_report__shows_the_override_rate_per_rule(crm_api, hubspot_server, worker, clock, database):
+    import json
+
+    from typer.testing import CliRunner
+
+    from leadrouter.cli import app
+
+    add_contact(hubspot_server, "512")
+    routed = signed_post(crm_api, fixture("hubspot_contact_creation.json"), now=clock).json()
+    rule = routed["results"][0]["decision"]["rule"]
+    worker.run_once()
+    change = [{**fixture("hubspot_owner_change.json")[0], "propertyValue": "1003"}]
+    if routed["results"][0]["decision"]["owner"] == "carl":
+        change[0]["propertyValue"] = "1001"
+    signed_post(crm_api, change, now=clock)
+    at = (clock.now() + timedelta(minutes=1)).isoformat()
+
+    shown = CliRunner().invoke(
+        app, ["report", "--db", database.url, "--at", at, "--format", "json"]
+    )
+
+    assert shown.exit_code == 0, shown.output
+    rows = [r for r in json.loads(shown.stdout) if r["section"] == "crm_overrides"]
+    assert {(r["key"], r["metric"], r["value"]) for r in rows} == {
+        (rule, "written_back", 1),
+        (rule, "overridden", 1),
+        (rule, "override_rate", 1),
+    }
+    table = CliRunner().invoke(app, ["report", "--db", database.url, "--at", at])
+    assert "CRM owner overrides by rule" in table.output
