@@ -62,6 +62,7 @@ class CrmState:
 class _Handler(BaseHTTPRequestHandler):
     state: CrmState
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed ACK
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
