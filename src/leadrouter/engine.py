@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
+from leadrouter.enrichment import enrich
 from leadrouter.model import (
     AccountMatch,
     Decision,
@@ -147,6 +148,7 @@ def routing_failed(
 def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
     run = _Run(snapshot, now, plain_dict(lead.fields))
     _add_account(run, lead)
+    run.notes.extend(enrich(run.ctx, lead.raw, run.match))  # before scoring and rules
     _add_duplicate(run, lead, dedupe_keys)
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)

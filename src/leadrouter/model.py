@@ -91,6 +91,8 @@ class Reason(StrEnum):
     ACCOUNT_MATCHED = "ACCOUNT_MATCHED"
     ACCOUNT_NOT_MATCHED = "ACCOUNT_NOT_MATCHED"
     ACCOUNT_AMBIGUOUS = "ACCOUNT_AMBIGUOUS"
+    ENRICHED = "ENRICHED"  # a missing field filled from the account or a provider
+    ENRICHMENT_MISSED = "ENRICHMENT_MISSED"  # the provider timed out, failed or had no budget
     OWNER_ASSIGNED = "OWNER_ASSIGNED"
     OWNER_MISSING = "OWNER_MISSING"
     OWNER_UNAVAILABLE = "OWNER_UNAVAILABLE"

@@ -22,6 +22,7 @@ SECRETS = (
     "hubspot_access_token",
     "salesforce_shared_secret",
     "salesforce_client_secret",
+    "enrichment_token",
 )  # each has a `_file` twin
 
 
@@ -94,6 +95,9 @@ class Settings(BaseSettings):
     salesforce_client_secret_file: Path | None = None
     salesforce_api_version: str = "59.0"
     crm_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
+    enrichment_token: str | None = Field(default=None, repr=False)
+    enrichment_token_file: Path | None = None
 
     @model_validator(mode="before")
     @classmethod

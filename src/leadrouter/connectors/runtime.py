@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
+from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.hubspot.client import HubSpot
 from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
@@ -25,6 +28,7 @@ class Connectors:
     hubspot_secret: str | None = field(default=None, repr=False)
     salesforce_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None
+    enricher: Enricher | None = None
 
     def writer(self) -> CrmWriter | None:
         """The outbox's `crm` sender, when a CRM's client is configured."""
@@ -66,6 +70,9 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
             timeout=settings.crm_timeout_seconds,
             verify=verify,
         )
+    enricher = None
+    if config is not None and config.enrichment is not None:
+        enricher = Enricher(config.enrichment, httpx.Client(), settings.enrichment_token)
     return Connectors(
         config,
         hubspot,
@@ -73,4 +80,5 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
         settings.hubspot_client_secret,
         settings.salesforce_shared_secret,
         settings.public_url,
+        enricher,
     )

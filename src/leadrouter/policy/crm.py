@@ -77,9 +77,23 @@ class CrmSide:
 
 
 @dataclass(frozen=True, slots=True)
+class EnrichmentProvider:
+    """An HTTP enrichment provider (Clearbit, Apollo, ZoomInfo style): GET `url` with the lead's
+    company domain, read `fields` (dotted paths in the JSON answer) into lead fields."""
+
+    name: str
+    url: str  # with {domain}
+    fields: Mapping[str, str]  # dotted JSON path -> lead field
+    timeout_seconds: float = 1.0  # routing never waits longer; the trace says it timed out
+    daily_budget: int | None = None  # calls per UTC day (cached answers are free)
+    cache_hours: float = 24.0
+
+
+@dataclass(frozen=True, slots=True)
 class CrmConfig:
     source: str
     sides: Mapping[Crm, CrmSide]
+    enrichment: EnrichmentProvider | None = None
 
     def get(self, crm: Crm) -> CrmSide | None:
         return self.sides.get(crm)
@@ -96,14 +110,46 @@ def load_crm(path: Path) -> CrmConfig:
 def parse_crm(text: str, source: str) -> CrmConfig:
     doc = Document(text, source)
     sides: dict[Crm, CrmSide] = {}
+    provider = None
     if doc.root is not None:
-        top = doc.mapping(doc.root, optional=tuple(Crm))
+        top = doc.mapping(doc.root, optional=(*Crm, "enrichment"))
         for name, node in (top or {}).items():
+            if name == "enrichment":
+                provider = _provider(doc, node)
+                continue
             side = _side(doc, Crm(name), node)
             if side is not None:
                 sides[Crm(name)] = side
     doc.raise_if_any()
-    return CrmConfig(source, MappingProxyType(sides))
+    return CrmConfig(source, MappingProxyType(sides), provider)
+
+
+def _provider(doc: Document, node: Node) -> EnrichmentProvider | None:
+    keys = doc.mapping(
+        node,
+        required=("name", "url", "fields"),
+        optional=("timeout_seconds", "daily_budget", "cache_hours"),
+    )
+    if keys is None:
+        return None
+    name = doc.text(keys["name"]) if "name" in keys else None
+    url = doc.text(keys["url"]) if "url" in keys else None
+    if url is not None and ("{domain}" not in url or not url.startswith(("http://", "https://"))):
+        doc.error(keys["url"], "expected an http(s) URL with {domain} where the domain goes")
+        url = None
+    fields: dict[str, str] = {}
+    for path, child in doc.entries(keys.get("fields"), "JSON paths to lead fields"):
+        field_name = doc.text(child, "a lead field name")
+        if field_name is not None:
+            fields[path] = field_name
+    timeout = doc.number(keys["timeout_seconds"]) if "timeout_seconds" in keys else 1.0
+    if timeout is not None and not 0 < timeout <= 30:
+        doc.error(keys["timeout_seconds"], "expected between 0 and 30 seconds")
+    budget = doc.count(keys["daily_budget"], minimum=0) if "daily_budget" in keys else None
+    cache = doc.number(keys["cache_hours"]) if "cache_hours" in keys else 24.0
+    if name is None or url is None or timeout is None or cache is None:
+        return None
+    return EnrichmentProvider(name, url, MappingProxyType(fields), timeout, budget, cache)
 
 
 def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:

@@ -144,7 +144,7 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
             text = redact(str(error), connectors.hubspot.secrets)
             results.append(_note(event, f"skipped: {text}"))
             continue
-        taken: Taken = await take_in(svc, side, record, properties, now)
+        taken: Taken = await take_in(svc, side, record, properties, now, connectors.enricher)
         results.append({"eventId": event.eventId, **taken.to_dict()})
     return JSONResponse({"results": results})
 
