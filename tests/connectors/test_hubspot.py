@@ -265,3 +265,20 @@ def test_report__shows_the_override_rate_per_rule(crm_api, hubspot_server, worke
     }
     table = CliRunner().invoke(app, ["report", "--db", database.url, "--at", at])
     assert "CRM owner overrides by rule" in table.output
+
+
+def test_mapped_property_change__reroutes_a_waiting_lead(crm_api, hubspot_server, clock):
+    add_contact(hubspot_server, "512", email=None)  # no email: the test policy's catch-all queue
+    routed = signed_post(crm_api, fixture("hubspot_contact_creation.json"), now=clock).json()
+    assert routed["results"][0]["decision"]["queue"] == "unrouted"
+    change = {
+        **fixture("hubspot_owner_change.json")[0],
+        "propertyName": "email",
+        "propertyValue": "brian@hubspot.com",
+    }
+
+    answer = signed_post(crm_api, [change], now=clock).json()["results"][0]
+
+    assert answer["rerouted"] is True and answer["decision"]["owner"] in OWNERS["hubspot"]
+    decisions = crm_api.get(f"/v1/leads/{answer['lead_id']}/decisions").json()
+    assert [d["cause"] for d in decisions] == ["new", "change"]

@@ -11,6 +11,7 @@ Retry-After, which HubSpot answers by delivering the events again later: no lead
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,11 +20,14 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.auth import Svc
+from leadrouter.api.context import Services
 from leadrouter.api.errors import problem
 from leadrouter.connectors.hubspot.signature import BadSignature, verify
-from leadrouter.connectors.intake import Taken, take_in
+from leadrouter.connectors.intake import Taken, known, take_in
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
+from leadrouter.connectors.writeback import external_id
+from leadrouter.leads import service
 from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.redact import redact
 from leadrouter.policy.crm import Crm
@@ -105,8 +109,11 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
         if event.objectTypeId not in (None, CONTACT_TYPE) or kind is None:
             results.append(_note(event, "ignored: not a contact creation or property change"))
             continue
+        if kind == "change" and event.propertyName in side.fields:
+            results.append(await _field_changed(svc, side.fields[event.propertyName], event, now))
+            continue
         if kind == "change" and event.propertyName != side.owner_property:
-            results.append(_note(event, f"ignored: {event.propertyName} is not the owner"))
+            results.append(_note(event, f"ignored: {event.propertyName} is not mapped"))
             continue
         if (kind, event.objectId) in done:
             continue
@@ -147,6 +154,31 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
         taken: Taken = await take_in(svc, side, record, properties, now, connectors.enricher)
         results.append({"eventId": event.eventId, **taken.to_dict()})
     return JSONResponse({"results": results})
+
+
+async def _field_changed(
+    svc: Services, field: str, event: HubSpotEvent, now: datetime
+) -> dict[str, Any]:
+    """A mapped property changed: the lead's field too, and the lead re-routed if it waits in a
+    queue or nurture (an owned lead keeps its owner: `leads.service.change`)."""
+    seen = await run_in_threadpool(known, svc, external_id(Crm.HUBSPOT, str(event.objectId)))
+    if seen is None:
+        return _note(event, "ignored: not a lead leadrouter took in")
+    changed = await run_in_threadpool(
+        lambda: service.change(
+            db=svc.db,
+            cache=svc.cache,
+            lead_id=seen.lead_id,
+            changes={field: event.propertyValue or None},
+            now=now,
+            actor="hubspot",
+        )
+    )
+    return {
+        "eventId": event.eventId,
+        "record": str(event.objectId),
+        **changed.model_dump(mode="json"),
+    }
 
 
 def _note(event: HubSpotEvent, note: str) -> dict[str, Any]:
