@@ -132,7 +132,7 @@ def main() -> None:
         )
         worker_thread.start()
 
-        webhook = f"http://127.0.0.1:{port}/v1/connectors/hubspot/webhook"
+        webhook = f"http://127.0.0.1:{port}/connectors/hubspot/webhook"
         sent: dict[str, float] = {}
         answered: list[float] = []
         failed: list[int] = []

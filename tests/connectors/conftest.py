@@ -34,7 +34,7 @@ HUBSPOT_SECRET = "hubspot-app-client-secret"
 HUBSPOT_TOKEN = "pat-na1-test-access-token"
 SALESFORCE_SECRET = "salesforce-shared-secret"
 SALESFORCE_TOKEN = "00D5e000000AbCd!AQ0AQtesttoken"
-WEBHOOK = "http://testserver/v1/connectors/hubspot/webhook"
+WEBHOOK = "http://testserver/connectors/hubspot/webhook"
 
 CRM_YAML = """\
 hubspot:

@@ -75,7 +75,7 @@ def test_webhook_retry__is_idempotent(crm_api, hubspot_server, clock, database):
 
 def test_unsigned_webhook__is_a_401_that_says_why(crm_api):
     answer = crm_api.post(
-        "/v1/connectors/hubspot/webhook", json=fixture("hubspot_contact_creation.json")
+        "/connectors/hubspot/webhook", json=fixture("hubspot_contact_creation.json")
     )
 
     assert answer.status_code == 401
@@ -111,12 +111,12 @@ def test_tampered_body__fails_the_signature(crm_api, clock):
 
     headers = {
         "X-HubSpot-Signature-v3": sign(
-            HUBSPOT_SECRET, "POST", "http://testserver/v1/connectors/hubspot/webhook", body, stamp
+            HUBSPOT_SECRET, "POST", "http://testserver/connectors/hubspot/webhook", body, stamp
         ),
         "X-HubSpot-Request-Timestamp": str(stamp),
     }
     answer = crm_api.post(
-        "/v1/connectors/hubspot/webhook", content=body.replace(b"512", b"513"), headers=headers
+        "/connectors/hubspot/webhook", content=body.replace(b"512", b"513"), headers=headers
     )
 
     assert answer.status_code == 401

@@ -18,7 +18,7 @@ from leadrouter.policy.crm import Crm
 from .conftest import OWNERS, SALESFORCE_SECRET, add_lead
 from .crm_servers import fixture
 
-CALLOUT = "/v1/connectors/salesforce/leads"
+CALLOUT = "/connectors/salesforce/leads"
 HEADERS = {"X-Leadrouter-Secret": SALESFORCE_SECRET}
 
 

@@ -1,4 +1,4 @@
-"""`POST /v1/connectors/hubspot/webhook`: HubSpot's webhook subscriptions for contacts.
+"""`POST /connectors/hubspot/webhook`: HubSpot's webhook subscriptions for contacts.
 
 Each request carries up to 100 events, signed (`signature.py`). A contact's creation fetches
 its properties through the CRM v3 API and routes it as a lead (its contact id the external id,
@@ -32,7 +32,7 @@ from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.redact import redact
 from leadrouter.policy.crm import Crm
 
-router = APIRouter(prefix="/v1/connectors/hubspot", tags=["connectors"])
+router = APIRouter(prefix="/connectors/hubspot", tags=["connectors"])
 CREATION = frozenset({"contact.creation", "object.creation"})
 CHANGE = frozenset({"contact.propertyChange", "object.propertyChange"})
 CONTACT_TYPE = "0-1"  # HubSpot's object type id of contacts, in the generic object events

@@ -1,4 +1,4 @@
-"""`POST /v1/connectors/salesforce/leads`: Leads sent by a Flow or Apex HTTP callout.
+"""`POST /connectors/salesforce/leads`: Leads sent by a Flow or Apex HTTP callout.
 
 The body is a Lead as Salesforce serializes an sObject (`{"attributes": {...}, "Id": "00Q...",
 "Email": ...}`), a list of them, or `{"records": [...]}` (a Flow's collection, a query's
@@ -28,7 +28,7 @@ from leadrouter.connectors.runtime import Connectors
 from leadrouter.connectors.writeback import external_id
 from leadrouter.policy.crm import Crm
 
-router = APIRouter(prefix="/v1/connectors/salesforce", tags=["connectors"])
+router = APIRouter(prefix="/connectors/salesforce", tags=["connectors"])
 SECRET_HEADER = "X-Leadrouter-Secret"
 MAX_RECORDS = 200  # a Flow's batch of records in one callout
 _LEAD_ID = re.compile(r"^00Q[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$")
