@@ -53,8 +53,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))  # the local CRM servers live with the tests
     import httpx
     import uvicorn
-
     from bench.machine import reference_ms
+    from tests.connectors.crm_servers import HubSpotHandler, fixture, serve
+
     from leadrouter.app import create_app
     from leadrouter.clock import SystemClock
     from leadrouter.connectors.hubspot.client import HubSpot
@@ -68,7 +69,6 @@ def main() -> None:
     from leadrouter.settings import Settings
     from leadrouter.store import Database
     from leadrouter.worker import Worker
-    from tests.connectors.crm_servers import HubSpotHandler, fixture, serve
 
     print(f"reference loop {reference_ms():.0f} ms (bench/machine.py)")
     folder = Path(tempfile.mkdtemp(prefix="lr-bench-conn-"))
