@@ -206,6 +206,7 @@ class Rep:
     active: bool = True
     manager: str | None = None
     backup: str | None = None
+    booking_url: str | None = None  # the rep's scheduling page, returned with an assignment
 
 
 class Strategy(StrEnum):

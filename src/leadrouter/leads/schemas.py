@@ -188,6 +188,8 @@ class DecisionSummary(BaseModel):
     at: datetime
     warnings: list[WarningRead]
     explanation: list[str]
+    # The owner's scheduling page (team.yaml `booking_url`): a form shows "book a time" at once.
+    booking_url: str | None = None
 
 
 class DecisionRead(DecisionSummary):

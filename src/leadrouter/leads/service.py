@@ -214,7 +214,18 @@ def route_stored(
     # The decisions and the leads' storing committed lazily; an answer promises they are kept.
     # One wait for the batch, after routing's turn: the disk holds up nobody else.
     db.wait_for_disk()
-    return [answers[lead.id] for lead in leads]
+    return [_with_booking(answers[lead.id], cache) for lead in leads]
+
+
+def _with_booking(answer: Answer | Exception, cache: ConfigCache) -> Answer | Exception:
+    """The answer with its owner's booking link, for a form to offer at once."""
+    config = cache.latest()
+    if not isinstance(answer, DecisionSummary) or answer.owner is None or config is None:
+        return answer
+    rep = config.team.reps.get(answer.owner)
+    if rep is None or rep.booking_url is None:
+        return answer
+    return answer.model_copy(update={"booking_url": rep.booking_url})
 
 
 def _route(

@@ -28,9 +28,10 @@ ID_PATTERN = r"^[a-z0-9_.-]+$"
 _ID = re.compile(ID_PATTERN)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[a-z]{2}")
+_URL = re.compile(r"https?://[^\s/]+\S{0,480}")
 _REP_KEYS = (
     "timezone", "working_hours", "out_of_office", "max_open", "max_per_day", "languages",
-    "skills", "active", "manager", "backup",
+    "skills", "active", "manager", "backup", "booking_url",
 )  # fmt: skip
 _POOL_KEYS = ("name", "strategy", "when_full", "working_hours")
 _QUEUE_KEYS = ("name", "description", "fallback")
@@ -160,8 +161,18 @@ def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
         active=_read(keys, "active", doc.flag, True),
         manager=_colleague(doc, keys, "manager", record.id, ids),
         backup=_colleague(doc, keys, "backup", record.id, ids),
+        booking_url=_read(keys, "booking_url", lambda n: _booking_url(doc, n), None),
     )
     return None if doc.failed_since(mark) else rep
+
+
+def _booking_url(doc: Document, node: Node) -> str | None:
+    """A scheduling page's address (Calendly, HubSpot meetings, Chili Piper...)."""
+    text = doc.text(node, "a URL")
+    if text is not None and not _URL.fullmatch(text):
+        doc.error(node, f"'{text}' is not an http(s) URL")
+        return None
+    return text
 
 
 def _zone(doc: Document, node: Node, name: str) -> tzinfo | None:

@@ -32,6 +32,7 @@ class RepRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     manager: Mapped[str | None] = mapped_column(String(100))
     backup: Mapped[str | None] = mapped_column(String(100))
+    booking_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class RepLoadRow(Base):

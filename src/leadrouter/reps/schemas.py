@@ -85,6 +85,12 @@ class RepCreate(BaseModel):
     active: bool = True
     manager: RepId | None = None
     backup: RepId | None = None
+    booking_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https?://[^\s/]+\S*$",
+        description="the rep's scheduling page, returned with each lead assigned to them",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -125,4 +131,5 @@ class RepRead(BaseModel):
     active: bool
     manager: str | None
     backup: str | None
+    booking_url: str | None = None
     open_leads: int

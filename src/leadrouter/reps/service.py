@@ -107,6 +107,7 @@ def to_rep(row: RepRow) -> Rep:
         active=row.active,
         manager=row.manager,
         backup=row.backup,
+        booking_url=row.booking_url,
     )
 
 
@@ -130,5 +131,6 @@ def from_rep(rep: Rep) -> RepCreate:
         "active": rep.active,
         "manager": rep.manager,
         "backup": rep.backup,
+        "booking_url": rep.booking_url,
     }
     return RepCreate.model_validate(values)

@@ -1,5 +1,5 @@
 """CRM connectors (issue 22): owners changed by hand in the CRM after a write-back (overrides),
-and the cursors of polling connectors.
+the cursors of polling connectors, and each rep's booking link.
 
 Revision ID: 0007_conn_crm_connectors
 Revises: 0006_sessions_metrics
@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("reps", sa.Column("booking_url", sa.String(length=500), nullable=True))
     op.create_table(
         "crm_overrides",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -46,6 +47,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reps") as batch:
+        batch.drop_column("booking_url")
     op.drop_table("crm_cursors")
     op.drop_index(op.f("ix_crm_overrides_at"), table_name="crm_overrides")
     op.drop_index(op.f("ix_crm_overrides_lead_id"), table_name="crm_overrides")
