@@ -25,7 +25,7 @@ from leadrouter.model import Decision, Kind
 from leadrouter.notify.message import Channel, DeliveryFailed, Message
 from leadrouter.notify.models import DEAD, PENDING, SENT, OutboxRow
 from leadrouter.notify.outbox import enqueue
-from leadrouter.policy.crm import Crm, CrmConfig, CrmSide
+from leadrouter.policy.crm import Crm, CrmConfig
 
 OWNER = "owner"
 TASK = "task"
@@ -223,7 +223,3 @@ def failing(session: Session, *, limit: int = 100) -> list[Writeback]:
         )
         for row in rows
     ]
-
-
-def side_of(config: CrmConfig | None, crm: Crm) -> CrmSide | None:
-    return config.get(crm) if config is not None else None
