@@ -173,9 +173,12 @@ class Worker:
             claimed = self.db.write(
                 partial(outbox.claim, worker=self.name, now=now, lease=self.lease, limit=self.batch)
             )
-            # Each message waits on its endpoint (a CRM write-back ~5-50 ms): several at once,
-            # in claim order, so that a burst of write-backs does not queue behind one another.
-            results = list(self._pool().map(self._deliver_one, claimed))
+            # CRM write-backs (each waits ~5-50 ms on its CRM, and their order does not matter)
+            # go several at once, so a burst does not queue behind one another; notifications
+            # keep their order (a reminder before the alert), one after another.
+            crm = [c for c in claimed if c[1].channel is Channel.CRM]
+            written = {r[0]: r for r in self._pool().map(self._deliver_one, crm)}
+            results = [written[c[0]] if c[0] in written else self._deliver_one(c) for c in claimed]
             states = self.db.write(partial(self._record, results=results))
             sent += states.count(SENT)
             retried += states.count(PENDING)

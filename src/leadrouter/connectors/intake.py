@@ -22,7 +22,7 @@ from leadrouter.connectors.writeback import external_id
 from leadrouter.errors import Conflict
 from leadrouter.leads import service
 from leadrouter.leads.models import LeadRow
-from leadrouter.leads.schemas import LeadCreate
+from leadrouter.leads.schemas import DecisionSummary, LeadCreate
 from leadrouter.policy.crm import CrmSide
 
 
@@ -59,7 +59,8 @@ def known(svc: Services, external: str) -> service.Answer | None:
             return None
         if row.decision_id is None:
             return service.Held(lead_id=row.id, received_at=row.received_at, message=_WAITING)
-        return service.current_decision(session=session, lead_id=row.id)
+        current = service.current_decision(session=session, lead_id=row.id)
+        return DecisionSummary(**current.model_dump(exclude={"cause", "trace"}))
 
 
 async def take_in(
