@@ -16,6 +16,10 @@ from leadrouter.api.context import Services
 from leadrouter.api.limits import BodyLimit, UniqueKeys, known_query
 from leadrouter.audit.api import router as audit_router
 from leadrouter.clock import Clock, SystemClock
+from leadrouter.connectors import runtime as connectors
+from leadrouter.connectors.api import router as connectors_router
+from leadrouter.connectors.hubspot.api import router as hubspot_router
+from leadrouter.connectors.salesforce.api import router as salesforce_router
 from leadrouter.dashboard.router import router as dashboard_router
 from leadrouter.experiments.api import router as experiments_router
 from leadrouter.keys import service as keys
@@ -46,6 +50,9 @@ ROUTERS = (
     audit_router,
     sla_router,
     notify_router,
+    connectors_router,
+    hubspot_router,
+    salesforce_router,
     dashboard_router,
 )
 
@@ -56,6 +63,7 @@ def create_app(
     database: Database | None = None,
     clock: Clock | None = None,
     serving: bool = False,
+    crm: connectors.Connectors | None = None,
 ) -> FastAPI:
     """The API over `database` (default: the one `settings.db` names). `serving`: the app of a
     `serve` worker process, which readies itself before its first request (`api/warmup.py`)."""
@@ -80,6 +88,8 @@ def create_app(
         verify_key=lambda session, token: keys.verify(session=session, token=token),
         intake=IntakePipeline(db, cache, max_batch=settings.intake_batch),
     )
+    # CRM webhooks and callouts (`connectors/`); tests pass clients pointed at local servers.
+    app.state.connectors = crm if crm is not None else connectors.from_settings(settings)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -20,6 +20,7 @@ from leadrouter.distribute.companies import claim_within, company_domain, sticky
 from leadrouter.distribute.owner import met, owner_blocker
 from leadrouter.distribute.periods import counted
 from leadrouter.distribute.split import team_order, took
+from leadrouter.enrichment import enrich
 from leadrouter.grace import grace_notes
 from leadrouter.model import (
     AccountMatch,
@@ -159,6 +160,7 @@ def routing_failed(
 def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> Decision:
     run = _Run(snapshot, now, plain_dict(lead.fields))
     _add_account(run, lead)
+    run.notes.extend(enrich(run.ctx, lead.raw, run.match))  # before scoring and rules
     _add_duplicate(run, lead, dedupe_keys)
     if snapshot.policy.reads_time:
         add_time_fields(run.ctx, lead, now)

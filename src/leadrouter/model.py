@@ -113,6 +113,8 @@ class Reason(StrEnum):
     ACCOUNT_MATCHED = "ACCOUNT_MATCHED"
     ACCOUNT_NOT_MATCHED = "ACCOUNT_NOT_MATCHED"
     ACCOUNT_AMBIGUOUS = "ACCOUNT_AMBIGUOUS"
+    ENRICHED = "ENRICHED"  # a missing field filled from the account or a provider
+    ENRICHMENT_MISSED = "ENRICHMENT_MISSED"  # the provider timed out, failed or had no budget
     OWNER_ASSIGNED = "OWNER_ASSIGNED"
     OWNER_MISSING = "OWNER_MISSING"
     OWNER_UNAVAILABLE = "OWNER_UNAVAILABLE"
@@ -239,6 +241,7 @@ class Rep:
     # `region`, `segment` and custom attributes, which routing conditions read as `rep.<name>`:
     # values are str, float, bool or tuple[str, ...] like lead fields.
     attributes: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    booking_url: str | None = None  # the rep's scheduling page, returned with an assignment
 
 
 class Strategy(StrEnum):

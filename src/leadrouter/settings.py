@@ -14,7 +14,16 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SECRETS = ("smtp_password", "slack_webhook_url", "webhook_secret")  # each has a `_file` twin
+SECRETS = (
+    "smtp_password",
+    "slack_webhook_url",
+    "webhook_secret",
+    "hubspot_client_secret",
+    "hubspot_access_token",
+    "salesforce_shared_secret",
+    "salesforce_client_secret",
+    "enrichment_token",
+)  # each has a `_file` twin
 
 
 def read_secret(path: Path) -> str:
@@ -70,6 +79,28 @@ class Settings(BaseSettings):
     templates_dir: Path | None = None
     worker_batch: int = Field(default=500, gt=0)
     worker_lease_seconds: float = Field(default=120.0, gt=0)
+    # CRM connectors (docs/connectors.md). `crm_file` maps CRM properties to lead fields and reps
+    # to CRM users (default: crm.yaml in the workspace). `public_url` is the service's address as
+    # the CRM calls it (behind a proxy), which HubSpot signs. Every secret has a `_file` twin.
+    crm_file: Path | None = None
+    public_url: str | None = None
+    hubspot_client_secret: str | None = Field(default=None, repr=False)
+    hubspot_client_secret_file: Path | None = None
+    hubspot_access_token: str | None = Field(default=None, repr=False)
+    hubspot_access_token_file: Path | None = None
+    hubspot_base_url: str = "https://api.hubapi.com"
+    salesforce_shared_secret: str | None = Field(default=None, repr=False)
+    salesforce_shared_secret_file: Path | None = None
+    salesforce_instance_url: str | None = None
+    salesforce_login_url: str = "https://login.salesforce.com"
+    salesforce_client_id: str | None = None
+    salesforce_client_secret: str | None = Field(default=None, repr=False)
+    salesforce_client_secret_file: Path | None = None
+    salesforce_api_version: str = "59.0"
+    crm_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
+    enrichment_token: str | None = Field(default=None, repr=False)
+    enrichment_token_file: Path | None = None
 
     @model_validator(mode="before")
     @classmethod

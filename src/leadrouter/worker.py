@@ -20,6 +20,7 @@ import random
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -27,18 +28,20 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from leadrouter.clock import Clock
+from leadrouter.connectors.alerts import alert_failed_writeback
 from leadrouter.errors import LeadRouterError
 from leadrouter.experiments import abtest
 from leadrouter.leads import service as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
-from leadrouter.notify.message import DeliveryFailed
+from leadrouter.notify.message import Channel, DeliveryFailed, Message
 from leadrouter.notify.models import DEAD, PENDING, SENT
 from leadrouter.notify.retry import RetryPolicy
 from leadrouter.notify.templates import Templates
 from leadrouter.policies import splits
 from leadrouter.policies.snapshot import ConfigCache, compile_version
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy.crm import CrmConfig
 from leadrouter.reports import drift
 from leadrouter.sla import service as sla
 from leadrouter.store import Database
@@ -101,6 +104,8 @@ class Worker:
         batch: int = 500,
         lease: timedelta = timedelta(minutes=2),
         sweep_after: timedelta = SWEEP_AFTER,
+        crm: CrmConfig | None = None,
+        senders: int = 8,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -112,6 +117,9 @@ class Worker:
         self.batch = batch
         self.lease = lease
         self.sweep_after = sweep_after
+        self.crm = crm
+        self.senders = senders  # messages delivered at once
+        self._senders: ThreadPoolExecutor | None = None
         self.cache = ConfigCache()
         # Earlier policy versions, compiled against the team of a config version, for decisions
         # routed before the last activation: their SLAs are the ones those versions define.
@@ -123,7 +131,9 @@ class Worker:
         config = self.cache.get(session)
         channels = self.deliverer.endpoints.channels
         now = self.clock.now()
-        return sla.Context(config, self.templates, channels, now, self.name, self._policy_of)
+        return sla.Context(
+            config, self.templates, channels, now, self.name, self._policy_of, self.crm
+        )
 
     def _policy_of(self, session: Session, version: str) -> CompiledPolicy | None:
         config = self.cache.get(session)
@@ -201,13 +211,12 @@ class Worker:
             claimed = self.db.write(
                 partial(outbox.claim, worker=self.name, now=now, lease=self.lease, limit=self.batch)
             )
-            results: list[tuple[int, DeliveryFailed | None]] = []
-            for row_id, message in claimed:
-                try:
-                    self.deliverer.deliver(message, self.clock.now())
-                    results.append((row_id, None))
-                except DeliveryFailed as error:
-                    results.append((row_id, error))
+            # CRM write-backs (each waits ~5-50 ms on its CRM, and their order does not matter)
+            # go several at once, so a burst does not queue behind one another; notifications
+            # keep their order (a reminder before the alert), one after another.
+            crm = [c for c in claimed if c[1].channel is Channel.CRM]
+            written = {r[0]: r for r in self._pool().map(self._deliver_one, crm)}
+            results = [written[c[0]] if c[0] in written else self._deliver_one(c) for c in claimed]
             states = self.db.write(partial(self._record, results=results))
             sent += states.count(SENT)
             retried += states.count(PENDING)
@@ -215,12 +224,27 @@ class Worker:
             if len(claimed) < self.batch:
                 return sent, retried, dead
 
+    def _deliver_one(
+        self, claimed: tuple[int, Message]
+    ) -> tuple[int, Message, DeliveryFailed | None]:
+        row_id, message = claimed
+        try:
+            self.deliverer.deliver(message, self.clock.now())
+        except DeliveryFailed as error:
+            return row_id, message, error
+        return row_id, message, None
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._senders is None:
+            self._senders = ThreadPoolExecutor(self.senders, thread_name_prefix="deliver")
+        return self._senders
+
     def _record(
-        self, session: Session, results: list[tuple[int, DeliveryFailed | None]]
+        self, session: Session, results: list[tuple[int, Message, DeliveryFailed | None]]
     ) -> list[str | None]:
         now = self.clock.now()
         states: list[str | None] = []
-        for row_id, error in results:
+        for row_id, message, error in results:
             if error is None:
                 marked = outbox.mark_sent(session, row_id, worker=self.name, now=now)
                 states.append(SENT if marked else None)
@@ -232,11 +256,22 @@ class Worker:
                         worker=self.name,
                         error=str(error),
                         retryable=error.retryable,
+                        retry_after=error.retry_after,
                         now=now,
                         retry=self.retry,
                         rng=self.rng,
                     )
                 )
+                if states[-1] == DEAD and message.channel is Channel.CRM:
+                    alert_failed_writeback(
+                        session,
+                        row_id,
+                        message,
+                        error,
+                        templates=self.templates,
+                        channels=self.deliverer.endpoints.channels,
+                        now=now,
+                    )
         return states
 
     def run(self, *, should_stop: Callable[[], bool], idle_seconds: float = 0.5) -> None:

@@ -1,4 +1,4 @@
-"""A workspace folder (policy.yaml, team.yaml, accounts.csv) loaded into a routing snapshot.
+"""A workspace folder (policy.yaml, team.yaml, accounts.csv, crm.yaml) loaded into a snapshot.
 
 This is the shell side of the CLI and the demo: it reads files, and hands the core fully built,
 immutable values. The account index is compiled once here and reused for every lead.
@@ -14,6 +14,7 @@ from leadrouter.errors import PolicyError, SourceError
 from leadrouter.model import Account, RoutingState, Team
 from leadrouter.policy import load_policy, load_team
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.policy.crm import CRM_FILE, CrmConfig, check_crm, load_crm
 
 if TYPE_CHECKING:
     # Imported where used: `policy check` loads a workspace without routing or matching a lead,
@@ -34,6 +35,7 @@ class Workspace:
     accounts: tuple[Account, ...] = ()
     account_problems: tuple[RowProblem, ...] = ()
     index: AccountIndex | None = field(default=None, repr=False)
+    crm: CrmConfig | None = None  # crm.yaml, checked against the team and the policy's rules
 
     def snapshot(
         self, state: RoutingState | None = None, known_leads: LeadIndex | None = None
@@ -78,4 +80,8 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     if accounts_path.is_file():
         accounts, problems = load_accounts_csv(accounts_path)
     built = AccountIndex.build(accounts) if accounts and index else None
-    return Workspace(root, policy, team, tuple(accounts), tuple(problems), built)
+    crm = None
+    if (root / CRM_FILE).is_file():
+        crm = load_crm(root / CRM_FILE)
+        check_crm(crm, team, [rule.id for rule in policy.rules])
+    return Workspace(root, policy, team, tuple(accounts), tuple(problems), built, crm)

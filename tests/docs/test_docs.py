@@ -3,7 +3,8 @@
 A block that works on its own runs as written, in a temporary folder that holds `examples/`
 (the repository's own). A block that needs a running server (`serve` in one terminal, commands in
 another) runs as written too, with the server started by the test on a free port: the port and
-the `<id>` placeholder are the only substitutions, each listed in `SERVER_BLOCKS`. A new shell
+the `<id>` placeholder are the only substitutions, each listed in `SERVER_BLOCKS` (and, in
+docs/connectors.md, the CRM's address: a local server that implements the CRM's API). A new shell
 block fails `test_every_shell_block__is_run_by_this_module` until it is given a way to run here.
 The README's first two commands are covered by running the steps of `./run demo` from a fresh
 clone (`./run test` is the suite itself; `./run setup` would reinstall the shared venv).
@@ -83,6 +84,9 @@ SERVER_BLOCKS = {
     ("README.md", "leadrouter serve --demo"),
     ("notifications.md", "python -m aiosmtpd"),
     ("metrics.md", "curl -s -X POST http://127.0.0.1:8000/v1/keys"),
+    ("connectors.md", "leadrouter policy check examples/acme"),
+    ("connectors.md", "export LEADROUTER_HUBSPOT_CLIENT_SECRET_FILE"),
+    ("connectors.md", "export LEADROUTER_SALESFORCE_SHARED_SECRET_FILE"),
 }
 FRESH_CLONE = {("README.md", "./run demo")}
 
@@ -224,12 +228,15 @@ def answers(port: int) -> bool:
 
 
 @contextmanager
-def server(command: str, cwd: Path, port: int) -> Iterator[subprocess.Popen[str]]:
-    """`command` (a doc's serve line) running on `port` until the block is done."""
+def server(
+    command: str, cwd: Path, port: int, extra: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """`command` (a doc's serve line) running on `port` until the block is done (with `extra`
+    variables: those the block exports before it)."""
     process = subprocess.Popen(
         ["bash", "-c", f"exec {command} --port {port}"],
         cwd=cwd,
-        env=env(),
+        env=env(**(extra or {})),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -399,6 +406,109 @@ def test_metrics_block__gives_prometheus_a_key_that_scrapes_and_nothing_else(fol
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.endswith("200 403"), done.stdout
+
+
+# -------------------------------------------------------------------- CRM connectors
+
+
+def _exports(body: str, folder: Path) -> dict[str, str]:
+    """The variables a block exports, as its shell would set them in `folder`."""
+    found = re.findall(r"^export (\w+)=(\S+)$", body, re.MULTILINE)
+    return {name: value.replace("$PWD", str(folder)) for name, value in found}
+
+
+def test_connectors_policy_check_block__accepts_the_acme_crm_file(folder: Path):
+    block = shell_block("connectors.md", "leadrouter policy check examples/acme")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "crm.yaml hubspot" in done.stdout and "crm.yaml salesforce" in done.stdout
+
+
+def test_connectors_crm_yaml_example__is_valid():
+    from leadrouter.policy.crm import parse_crm
+
+    (example,) = [b for b in blocks({"yaml"}) if b.doc == "connectors.md"]
+    assert set(parse_crm(example.body, "connectors.md").sides) == {"hubspot", "salesforce"}
+
+
+def test_connectors_hubspot_block__routes_contact_512_and_writes_its_owner_back(folder: Path):
+    from ..connectors.crm_servers import HubSpotHandler, fixture, serve
+
+    body = shell_block("connectors.md", "export LEADROUTER_HUBSPOT_CLIENT_SECRET_FILE").body
+    serve_line = next(line for line in body.splitlines() if line.startswith("leadrouter serve"))
+    (folder / "hubspot-client-secret").write_text("doc-client-secret\n")
+    (folder / "hubspot-access-token").write_text("doc-access-token\n")
+    contact = fixture("hubspot_contact.json")
+    contact["properties"] |= {
+        "email": "brian@northwind-traders.com",
+        "company": "Northwind Traders",
+        "state": "CA",
+        "recent_conversion_event_name": "demo-request",
+    }
+    port = free_port()
+    with serve(HubSpotHandler, "doc-access-token") as hubspot:
+        hubspot.state.records["512"] = contact
+        crm = {**_exports(body, folder), "LEADROUTER_HUBSPOT_BASE_URL": hubspot.url}
+        with server(serve_line, folder, port, crm):
+            script = lines_after(body, serve_line).replace(":8000", f":{port}")
+            done = bash(script, folder, LEADROUTER_HUBSPOT_BASE_URL=hubspot.url)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    (result,) = json.JSONDecoder().raw_decode(done.stdout)[0]["results"]
+    owner = result["decision"]["owner"]
+    assert owner and result["created"], result
+    (write,) = hubspot.state.writes("PATCH")
+    crm_yaml = (ROOT / "examples" / "acme" / "crm.yaml").read_text()
+    owner_id = re.search(rf'^    {owner}: "(\d+)"', crm_yaml, re.MULTILINE)[1]
+    assert write.body == {"properties": {"hubspot_owner_id": owner_id}}
+    (task,) = hubspot.state.tasks  # acme's na-midmarket rule asks for a call today
+    assert task["properties"]["hs_task_subject"].startswith("Call Brian Halligan")
+
+
+def test_connectors_salesforce_block__routes_the_callouts_lead_and_writes_owner_id(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    from ..connectors.crm_servers import SalesforceHandler, self_signed, serve
+
+    body = shell_block("connectors.md", "export LEADROUTER_SALESFORCE_SHARED_SECRET_FILE").body
+    serve_line = next(line for line in body.splitlines() if line.startswith("leadrouter serve"))
+    (folder / "salesforce-shared-secret").write_text("doc-shared-secret\n")
+    (folder / "salesforce-consumer-secret").write_text("doc-consumer-secret\n")
+    org = type(
+        "Org",
+        (SalesforceHandler,),
+        {"client_id": "3MVG9-your-consumer-key", "client_secret": "doc-consumer-secret"},
+    )
+    tls, certificate = self_signed(tmp_path_factory.mktemp("tls"))
+    port = free_port()
+    with serve(org, "00D5e000000AbCd!AQ0AQdoc", tls) as salesforce:
+        lead = {"Id": "00Q5e00000AbCdEEAV", "OwnerId": "0055e0000000001AAA"}
+        salesforce.state.records[lead["Id"]] = lead | {
+            "LastModifiedDate": "2026-11-24T15:00:00+00:00"
+        }
+        crm = {
+            **_exports(body, folder),
+            "LEADROUTER_SALESFORCE_LOGIN_URL": salesforce.url,
+            "REQUESTS_CA_BUNDLE": str(certificate),
+        }
+        with server(serve_line, folder, port, crm):
+            script = (
+                lines_after(body, serve_line)
+                .replace(":8000", f":{port}")
+                .replace("https://acme.my.salesforce.com", salesforce.url)
+            )
+            done = bash(script, folder, REQUESTS_CA_BUNDLE=str(certificate))
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    (result,) = json.JSONDecoder().raw_decode(done.stdout)[0]["results"]
+    owner = result["decision"]["owner"]
+    assert owner and result["created"], result
+    crm_yaml = (ROOT / "examples" / "acme" / "crm.yaml").read_text()
+    owner_id = re.search(rf"^    {owner}: (005\w+)$", crm_yaml, re.MULTILINE)[1]
+    writes = salesforce.state.writes("PATCH")
+    assert [w.body for w in writes] == [{"OwnerId": owner_id}]
+    assert "routed 0 new Leads" in done.stdout  # the poll finds the Lead taken in already
 
 
 # -------------------------------------------------------------------- a fresh clone

@@ -49,6 +49,13 @@ def check(
         f"{len(team.reps)} reps, {len(team.pools)} pools, {len(team.queues)} queues, "
         f"{len(policy.tests)} test cases"
     )
+    if workspace.crm is not None:
+        for crm, side in workspace.crm.sides.items():
+            console.print(
+                f"[bold green]ok[/]: crm.yaml {crm}: {len(side.fields)} fields, "
+                f"{len(side.owners)} reps mapped to users, {len(side.queues)} queues, "
+                f"{len(side.tasks)} tasks"
+            )
     for problem in workspace.account_problems:
         console.print(f"[yellow]accounts.csv row {problem.row}: {problem.field}: {problem.message}")
 

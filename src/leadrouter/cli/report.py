@@ -25,6 +25,7 @@ from leadrouter.cli.output import EXIT_USAGE, console, fail
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from leadrouter.connectors.overrides import OverrideRate
     from leadrouter.reports.summary import Report
 
 _DEFAULT_SLA_MINUTES = 15  # reports.summary.DEFAULT_SLA; a test keeps the two equal
@@ -151,6 +152,14 @@ def _tables(report: Report) -> list[Table]:
     return tables
 
 
+def _overrides_table(rates: list[OverrideRate]) -> Table:
+    """Routing accuracy as the CRM sees it: owners changed by hand after the write-back."""
+    table = _table("CRM owner overrides by rule", "rule", "written back", "overridden", "rate")
+    for rate in sorted(rates, key=lambda r: -r.written)[:_SHOWN]:
+        table.add_row(rate.rule, f"{rate.written:,}", f"{rate.overridden:,}", _percent(rate.rate))
+    return table
+
+
 @app.command("report")
 def report(
     since: str = typer.Option("30d", help="How far back: e.g. 7d, 30d, 12h."),
@@ -165,19 +174,32 @@ def report(
     from dataclasses import asdict, replace
 
     from leadrouter.cli.route import parse_at
+    from leadrouter.connectors.overrides import override_rates
     from leadrouter.reports import rollups
-    from leadrouter.reports.summary import build_report, report_rows
+    from leadrouter.reports.summary import Row, build_report, report_rows
 
     window, target, now = _duration("--since", since), _duration("--sla", sla), parse_at(at)
     with opened(settings_with(db=db)) as database:
         rollups.refresh(database, now, window, target)
         with database.read() as session:
             result = build_report(session, now, window, target)
+            overrides = override_rates(session, now - window, now)
     if format is Format.TABLE:
         for table in _tables(result):
             console.print(table)
+        if overrides:
+            console.print(_overrides_table(overrides))
         return
-    rows = [replace(r, value=clean(r.value)) for r in report_rows(result)]
+    crm_rows = [
+        Row("crm_overrides", rate.rule, metric, value)
+        for rate in overrides
+        for metric, value in (
+            ("written_back", rate.written),
+            ("overridden", rate.overridden),
+            ("override_rate", rate.rate),
+        )
+    ]
+    rows = [replace(r, value=clean(r.value)) for r in [*report_rows(result), *crm_rows]]
     if format is Format.CSV:
         writer = csv.writer(sys.stdout)
         writer.writerow(("section", "key", "metric", "value"))

@@ -66,10 +66,18 @@ def worker(
         "after the leads to watch",
     ),
     once: bool = typer.Option(False, "--once", help="one pass, then exit"),
+    crm_file: Path | None = typer.Option(
+        None,
+        "--crm-file",
+        help="crm.yaml: write owners and tasks back to the CRMs whose credentials are set "
+        "(LEADROUTER_HUBSPOT_ACCESS_TOKEN, LEADROUTER_SALESFORCE_CLIENT_ID/_SECRET)",
+        show_default="LEADROUTER_CRM_FILE, or crm.yaml in LEADROUTER_WORKSPACE",
+    ),
 ) -> None:
     """Run SLA clocks and the notification outbox until stopped."""
     import httpx
 
+    from leadrouter.connectors.runtime import from_settings
     from leadrouter.errors import PolicyError
     from leadrouter.notify.deliver import Deliverer, Endpoints
     from leadrouter.notify.smtp import SmtpConfig
@@ -78,6 +86,12 @@ def worker(
     from leadrouter.worker import ScaledClock, Worker
 
     settings = settings_with(db=db)
+    if crm_file is not None:
+        settings = settings.model_copy(update={"crm_file": crm_file})
+    try:
+        connectors = from_settings(settings)
+    except PolicyError as error:
+        fail_on(error)
     webhook_url = webhook_url or settings.webhook_url
     if webhook_secret is None and webhook_secret_file is not None:
         try:
@@ -113,6 +127,7 @@ def worker(
         webhook=WebhookConfig(webhook_url, webhook_secret)
         if webhook_url and webhook_secret
         else None,
+        crm=connectors.writer() if connectors.config is not None else None,
     )
     with opened(settings) as database:
         stopping = False
@@ -132,6 +147,7 @@ def worker(
                 templates=Templates(templates),
                 batch=batch or settings.worker_batch,
                 lease=timedelta(seconds=lease or settings.worker_lease_seconds),
+                crm=connectors.config,
             )
             channels = ", ".join(sorted(endpoints.channels)) or "none (messages wait in the outbox)"
             console.print(

@@ -11,8 +11,10 @@ from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
 from leadrouter.api.limits import PathKey
 from leadrouter.leads import service
 from leadrouter.leads.schemas import (
+    ChangeRead,
     DecisionRead,
     DecisionSummary,
+    LeadChange,
     LeadCreate,
     LeadRead,
     OutcomeCreate,
@@ -100,6 +102,20 @@ def get_decisions(lead_id: PathKey, svc: Svc, _: LeadsRead) -> list[DecisionRead
     """Every decision for the lead, oldest first (reroutes append)."""
     with svc.db.read() as session:
         return service.decisions(session=session, lead_id=lead_id)
+
+
+@router.patch("/{lead_id}")
+def patch_lead(lead_id: PathKey, change: LeadChange, svc: Svc, who: LeadsWrite) -> ChangeRead:
+    """Change some of the lead's fields; a lead waiting in a queue or nurture is routed again (a
+    new decision on its timeline), a lead a rep owns keeps its owner."""
+    return service.change(
+        db=svc.db,
+        cache=svc.cache,
+        lead_id=lead_id,
+        changes=change.lead,
+        now=svc.clock.now(),
+        actor=who.name,
+    )
 
 
 @router.post("/{lead_id}/reroute")

@@ -59,7 +59,7 @@ class DecisionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id"))
     at: Mapped[datetime]
-    cause: Mapped[str] = mapped_column(String(20))  # "new" or "reroute"
+    cause: Mapped[str] = mapped_column(String(20))  # "new", "reroute" or "change"
     kind: Mapped[str] = mapped_column(String(20))
     owner: Mapped[str | None] = mapped_column(String(100))
     queue: Mapped[str | None] = mapped_column(String(100))

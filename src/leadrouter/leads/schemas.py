@@ -154,6 +154,18 @@ class LeadCreate(BaseModel):
         return value
 
 
+class LeadChange(BaseModel):
+    """New values of some of a lead's fields (null removes one), from the API or a CRM."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lead: Annotated[dict[str, Value], WithJsonSchema(_LEAD_SCHEMA)] = Field(
+        description='the fields that changed, e.g. {"score_signal": "demo_request"}'
+    )
+
+    _clean_fields = field_validator("lead")(LeadCreate._clean_fields.__func__)  # type: ignore[attr-defined]
+
+
 class WarningRead(BaseModel):
     field: str
     code: str
@@ -176,6 +188,8 @@ class DecisionSummary(BaseModel):
     at: datetime
     warnings: list[WarningRead]
     explanation: list[str]
+    # The owner's scheduling page (team.yaml `booking_url`): a form shows "book a time" at once.
+    booking_url: str | None = None
 
 
 class DecisionRead(DecisionSummary):
@@ -248,3 +262,12 @@ class OutcomeCreate(BaseModel):
     outcome: Outcome
     amount: float | None = Field(default=None, ge=0, le=1e12)
     at: AwareDatetime | None = None
+
+
+class ChangeRead(BaseModel):
+    """What a change did: the lead re-routed (its new decision), or kept where it was and why."""
+
+    lead_id: str
+    rerouted: bool
+    reason: str
+    decision: DecisionSummary | None = None

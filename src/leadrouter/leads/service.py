@@ -46,6 +46,7 @@ from leadrouter.leads.models import (
 )
 from leadrouter.leads.schemas import (
     CLOSED,
+    ChangeRead,
     DecisionRead,
     DecisionSummary,
     LeadCreate,
@@ -215,7 +216,18 @@ def route_stored(
     # The decisions and the leads' storing committed lazily; an answer promises they are kept.
     # One wait for the batch, after routing's turn: the disk holds up nobody else.
     db.wait_for_disk()
-    return [answers[lead.id] for lead in leads]
+    return [_with_booking(answers[lead.id], cache) for lead in leads]
+
+
+def _with_booking(answer: Answer | Exception, cache: ConfigCache) -> Answer | Exception:
+    """The answer with its owner's booking link, for a form to offer at once."""
+    config = cache.latest()
+    if not isinstance(answer, DecisionSummary) or answer.owner is None or config is None:
+        return answer
+    rep = config.team.reps.get(answer.owner)
+    if rep is None or rep.booking_url is None:
+        return answer
+    return answer.model_copy(update={"booking_url": rep.booking_url})
 
 
 def _route(
@@ -418,6 +430,62 @@ def reroute(
         return routed
 
     return _summary(_write_routed(db.write, work, _refresher(db, cache)))
+
+
+def change(
+    *,
+    db: Database,
+    cache: ConfigCache,
+    lead_id: str,
+    changes: dict[str, Any],
+    now: datetime,
+    actor: str,
+) -> ChangeRead:
+    """Apply new field values (None removes a field) and re-route the lead when a change may
+    move it: a lead waiting in a queue, nurture or review (its score may now cross the MQL
+    threshold, its country may now have a territory) is routed again, a new decision with cause
+    `change`; a lead a rep owns keeps its owner (reroute it by hand if it must move)."""
+
+    def work(session: Session, lock: bool) -> ChangeRead:
+        lead = _lock(session, lead_id)
+        before = dict(lead.raw)
+        raw = {k: v for k, v in (before | changes).items() if v is not None}
+        if raw == before:
+            return ChangeRead(lead_id=lead_id, rerouted=False, reason="nothing changed")
+        lead.raw = raw
+        audit.record(
+            session=session,
+            actor=actor,
+            action="change",
+            entity="lead",
+            entity_id=lead_id,
+            at=now,
+            before={k: before.get(k) for k in changes},
+            after={k: raw.get(k) for k in changes},
+        )
+        session.flush()
+        if lead.status != ROUTED:
+            return ChangeRead(lead_id=lead_id, rerouted=False, reason="not routed yet")
+        if lead.kind == Kind.REP:
+            touched = "touched" if lead.first_touch_at is not None else "owned"
+            return ChangeRead(
+                lead_id=lead_id,
+                rerouted=False,
+                reason=f"{touched} by {lead.owner}, who keeps it (a change never moves an owned "
+                "lead; POST /v1/leads/{id}/reroute does)",
+            )
+        was = f"{lead.kind} {lead.queue}" if lead.queue else str(lead.kind)
+        (routed,) = routing.decide(
+            session.connection(), cache, [routing.stored(lead)], now, cause="change", lock=lock
+        )
+        return ChangeRead(
+            lead_id=lead_id,
+            rerouted=True,
+            reason=f"routed again: it was waiting in {was}, and its fields changed",
+            decision=_summary(routed),
+        )
+
+    return _write_routed(db.write, work, _refresher(db, cache))
 
 
 def assign(

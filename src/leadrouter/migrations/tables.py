@@ -5,6 +5,7 @@ Alembic's environment imports this module; a package that adds tables adds its i
 
 from leadrouter.accounts import models as accounts  # noqa: F401
 from leadrouter.audit import models as audit  # noqa: F401
+from leadrouter.connectors import models as connectors  # noqa: F401
 from leadrouter.dashboard import sessions as dashboard_sessions  # noqa: F401
 from leadrouter.keys import models as keys  # noqa: F401
 from leadrouter.leads import companies as company_claims  # noqa: F401

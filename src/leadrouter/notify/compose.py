@@ -40,7 +40,11 @@ def compose(
 ) -> tuple[Message, ...]:
     """One message per enabled channel that can reach the reader, all with the same text."""
     n = notification
-    reachable = sorted(c for c in channels if c is not Channel.EMAIL or (n.rep and n.rep.email))
+    reachable = sorted(
+        c
+        for c in channels
+        if c is not Channel.CRM and (c is not Channel.EMAIL or (n.rep and n.rep.email))
+    )
     if not reachable:
         return ()
     subject, text = templates.render(n.event, _context(n))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 import httpx
 
@@ -21,11 +22,21 @@ from leadrouter.notify.smtp import SmtpConfig, send_email
 from leadrouter.notify.webhook import WebhookConfig, send_webhook
 
 
+class CrmSender(Protocol):
+    """Writes a CRM message (an owner, a task) to the CRM it names (`connectors/`)."""
+
+    @property
+    def secrets(self) -> tuple[str, ...]: ...
+
+    def send(self, message: Message, now: datetime) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoints:
     smtp: SmtpConfig | None = None
     slack_url: str | None = field(default=None, repr=False)  # the URL is the credential
     webhook: WebhookConfig | None = None
+    crm: CrmSender | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -36,7 +47,8 @@ class Endpoints:
             self.webhook.secret if self.webhook else None,
             self.webhook.url if self.webhook else None,
         )
-        return tuple(s for s in found if s)
+        crm = self.crm.secrets if self.crm else ()
+        return tuple(s for s in (*found, *crm) if s)
 
     @property
     def channels(self) -> frozenset[Channel]:
@@ -45,6 +57,7 @@ class Endpoints:
             Channel.EMAIL: self.smtp is not None,
             Channel.SLACK: self.slack_url is not None,
             Channel.WEBHOOK: self.webhook is not None,
+            Channel.CRM: self.crm is not None,
         }
         return frozenset(channel for channel, on in enabled.items() if on)
 
@@ -63,7 +76,9 @@ class Deliverer:
         except DeliveryFailed as error:
             text = redact(str(error), self.endpoints.secrets)
             # Not chained: the library's exception under it may print the whole URL.
-            raise DeliveryFailed(text, retryable=error.retryable) from None
+            raise DeliveryFailed(
+                text, retryable=error.retryable, retry_after=error.retry_after
+            ) from None
 
     def _send(self, message: Message, now: datetime) -> None:
         e = self.endpoints
@@ -73,5 +88,7 @@ class Deliverer:
             send_slack(self.client, e.slack_url, message)
         elif message.channel is Channel.WEBHOOK and e.webhook is not None:
             send_webhook(self.client, e.webhook, message, now)
+        elif message.channel is Channel.CRM and e.crm is not None:
+            e.crm.send(message, now)
         else:
             raise DeliveryFailed(f"channel {message.channel} is not configured", retryable=False)

@@ -20,6 +20,7 @@ class Channel(StrEnum):
     SLACK = "slack"  # an incoming-webhook URL from settings
     EMAIL = "email"  # SMTP, to `Message.to`
     WEBHOOK = "webhook"  # a signed POST of `Message.data` to the URL from settings
+    CRM = "crm"  # a write-back to a CRM (`connectors/`): the owner, a task
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,8 @@ class Message:
 class DeliveryFailed(IntegrationError):
     """A channel could not deliver a message; `retryable` is False when trying again is useless."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        # Seconds the endpoint asked us to wait (HTTP Retry-After): no retry comes sooner.
+        self.retry_after = retry_after

@@ -96,8 +96,10 @@ def mark_failed(
     now: datetime,
     retry: RetryPolicy,
     rng: random.Random,
+    retry_after: float | None = None,
 ) -> str | None:
-    """Record a failed attempt: schedule a retry or dead-letter; the new state, or None if lost."""
+    """Record a failed attempt: schedule a retry (never sooner than `retry_after` seconds, what
+    the endpoint asked) or dead-letter; the new state, or None if lost."""
     row = session.get(OutboxRow, row_id, with_for_update=True, populate_existing=True)
     if row is None or row.state != PENDING or row.claimed_by != worker:
         return None
@@ -109,6 +111,8 @@ def mark_failed(
     if due is None:
         row.state = DEAD
     else:
+        if retry_after is not None and retry_after > 0:
+            due = max(due, now + timedelta(seconds=min(retry_after, retry.cap.total_seconds())))
         row.next_attempt_at = due
     return row.state
 

@@ -28,10 +28,11 @@ ID_PATTERN = r"^[a-z0-9_.-]+$"
 _ID = re.compile(ID_PATTERN)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = re.compile(r"[a-z]{2}")
+_URL = re.compile(r"https?://[^\s/]+\S{0,480}")
 _REP_KEYS = (
     "timezone", "working_hours", "out_of_office", "max_open", "max_per_day", "languages",
     "skills", "active", "manager", "backup", "max_per_week", "max_per_month", "daily_cap",
-    "region", "segment", "attributes",
+    "region", "segment", "attributes", "booking_url",
 )  # fmt: skip
 _ATTRIBUTE = re.compile(r"[a-z_][a-z0-9_]*")
 # Rep fields conditions read as `rep.<name>` already: no custom attribute may take these names.
@@ -175,6 +176,7 @@ def _rep(doc: Document, record: _Record, ids: _Ids) -> Rep | None:
         max_per_month=_read(keys, "max_per_month", lambda n: doc.count(n, minimum=0), None),
         daily_cap=_read(keys, "daily_cap", lambda n: doc.choice(n, DAILY_CAPS), "calendar"),
         attributes=_attributes(doc, keys),
+        booking_url=_read(keys, "booking_url", lambda n: _booking_url(doc, n), None),
     )
     return None if doc.failed_since(mark) else rep
 
@@ -230,6 +232,15 @@ def _attribute_types(doc: Document, reps: list[_Record], built: list[Rep | None]
 
 
 _KIND_WORDS = {str: "text", float: "a number", bool: "true/false", tuple: "a list"}
+
+
+def _booking_url(doc: Document, node: Node) -> str | None:
+    """A scheduling page's address (Calendly, HubSpot meetings, Chili Piper...)."""
+    text = doc.text(node, "a URL")
+    if text is not None and not _URL.fullmatch(text):
+        doc.error(node, f"'{text}' is not an http(s) URL")
+        return None
+    return text
 
 
 def _zone(doc: Document, node: Node, name: str) -> tzinfo | None:

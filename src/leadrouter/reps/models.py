@@ -39,6 +39,7 @@ class RepRow(Base):
     )
     # region, segment and custom attributes, read by distribution conditions as `rep.<name>`.
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    booking_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class RepLoadRow(Base):

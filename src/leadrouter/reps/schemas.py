@@ -102,6 +102,12 @@ class RepCreate(BaseModel):
         description="region, segment and custom attributes that routing conditions read as "
         "rep.<name>",
     )
+    booking_url: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^https?://[^\s/]+\S*$",
+        description="the rep's scheduling page, returned with each lead assigned to them",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -146,4 +152,5 @@ class RepRead(BaseModel):
     max_per_month: int | None = None
     daily_cap: str = "calendar"
     attributes: dict[str, Any] = {}
+    booking_url: str | None = None
     open_leads: int

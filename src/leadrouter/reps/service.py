@@ -117,6 +117,7 @@ def to_rep(row: RepRow) -> Rep:
                 for name, value in (row.attributes or {}).items()
             }
         ),
+        booking_url=row.booking_url,
     )
 
 
@@ -152,5 +153,6 @@ def from_rep(rep: Rep) -> RepCreate:
             name: list(value) if isinstance(value, tuple) else value
             for name, value in rep.attributes.items()
         },
+        "booking_url": rep.booking_url,
     }
     return RepCreate.model_validate(values)

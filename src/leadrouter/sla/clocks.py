@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Row, Select, any_, bindparam, insert, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -35,6 +35,9 @@ from leadrouter.sla.models import (
     SlaTimerRow,
 )
 
+if TYPE_CHECKING:
+    from leadrouter.policy.crm import CrmConfig
+
 PolicyOf = Callable[[Session, str], CompiledPolicy | None]
 """The compiled policy of a stored version (None when it cannot be compiled any more)."""
 
@@ -50,6 +53,7 @@ class Context:
     now: datetime
     worker: str = "worker"
     policy_of: PolicyOf | None = None
+    crm: CrmConfig | None = None  # crm.yaml: what an assignment writes back (`connectors/`)
 
     def policy(self, session: Session, version: str) -> CompiledPolicy | None:
         """The policy version that made a decision: the active one, or an earlier one."""

@@ -13,9 +13,11 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_from_dict
+from leadrouter.connectors.writeback import enqueue_writebacks
 from leadrouter.escalation import Notice, SlaClock, Template, start_clock
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import Decision, Kind, Rep
+from leadrouter.notify.message import Channel
 from leadrouter.policy.sla import SlaRule
 from leadrouter.sla.clocks import (
     Context,
@@ -72,6 +74,8 @@ def _take_decision(session: Session, ctx: Context, row: DecisionRow) -> None:
         )
     decision = decision_from_dict(row.body)
     alert_if_fallback(session, ctx, row, lead_row, decision)
+    if Channel.CRM in ctx.channels:  # the owner (or queue) and tasks, to the lead's CRM
+        enqueue_writebacks(session, ctx.crm, row, lead_row, decision, ctx.now)
     team = ctx.config.team
     rep = team.reps.get(decision.owner) if decision.kind is Kind.REP and decision.owner else None
     if rep is None:

@@ -1,0 +1,84 @@
+"""The connectors a process runs, built once from settings: crm.yaml (the service's own file, or
+the workspace's), the webhook secrets, and the CRM clients (only where credentials are set).
+
+The API holds one `Connectors` (its routes take CRM records in); the worker builds the
+`CrmWriter` from the same settings to write owners and tasks back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from leadrouter.connectors.enrichment import Enricher
+from leadrouter.connectors.hubspot.client import HubSpot
+from leadrouter.connectors.salesforce.client import SalesforceOrg
+from leadrouter.connectors.writeback import CrmClient, CrmWriter
+from leadrouter.policy.crm import CRM_FILE, Crm, CrmConfig, load_crm
+from leadrouter.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Connectors:
+    config: CrmConfig | None = None
+    hubspot: HubSpot | None = None
+    salesforce: SalesforceOrg | None = None
+    hubspot_secret: str | None = field(default=None, repr=False)
+    salesforce_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    enricher: Enricher | None = None
+
+    def writer(self) -> CrmWriter | None:
+        """The outbox's `crm` sender, when a CRM's client is configured."""
+        clients: dict[Crm, CrmClient] = {}
+        if self.hubspot is not None:
+            clients[Crm.HUBSPOT] = self.hubspot
+        if self.salesforce is not None:
+            clients[Crm.SALESFORCE] = self.salesforce
+        return CrmWriter(clients) if clients else None
+
+
+def crm_path(settings: Settings) -> Path | None:
+    """crm.yaml as the settings name it, or the workspace's; None when there is none."""
+    if settings.crm_file is not None:
+        return settings.crm_file
+    if settings.workspace is not None and (settings.workspace / CRM_FILE).is_file():
+        return settings.workspace / CRM_FILE
+    return None
+
+
+def from_settings(settings: Settings, *, verify: str | bool = True) -> Connectors:
+    """The connectors the settings configure; raises PolicyError for an invalid crm.yaml."""
+    path = crm_path(settings)
+    config = load_crm(path) if path is not None else None
+    hubspot = None
+    if settings.hubspot_access_token:
+        hubspot = HubSpot(
+            settings.hubspot_access_token,
+            base_url=settings.hubspot_base_url,
+            timeout=settings.crm_timeout_seconds,
+        )
+    salesforce = None
+    if settings.salesforce_client_id and settings.salesforce_client_secret:
+        salesforce = SalesforceOrg(
+            client_id=settings.salesforce_client_id,
+            client_secret=settings.salesforce_client_secret,
+            login_url=settings.salesforce_login_url,
+            version=settings.salesforce_api_version,
+            timeout=settings.crm_timeout_seconds,
+            verify=verify,
+        )
+    enricher = None
+    if config is not None and config.enrichment is not None:
+        enricher = Enricher(config.enrichment, httpx.Client(), settings.enrichment_token)
+    return Connectors(
+        config,
+        hubspot,
+        salesforce,
+        settings.hubspot_client_secret,
+        settings.salesforce_shared_secret,
+        settings.public_url,
+        enricher,
+    )
