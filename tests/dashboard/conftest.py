@@ -25,7 +25,14 @@ from .server import dashboard_app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 DASHBOARD = "dashboard"  # the name of the key with leads:write and config:read
-SCOPES = (Scope.LEADS_READ, Scope.LEADS_WRITE, Scope.CONFIG_READ, Scope.METRICS_READ)
+SCOPES = (
+    Scope.LEADS_READ,
+    Scope.LEADS_WRITE,
+    Scope.CONFIG_READ,
+    Scope.CONFIG_WRITE,
+    Scope.METRICS_READ,
+    Scope.ADMIN,
+)
 
 
 class FixedClock:
@@ -60,10 +67,10 @@ def sign_in(client: TestClient, key: str) -> str:
     form = client.get("/login").text
     nonce = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert nonce, form
-    page = client.post("/login", data={"key": key, "csrf_token": nonce.group(1)})
-    assert page.status_code == 200, page.text
-    csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page.text)
-    assert csrf, page.text
+    answer = client.post("/login", data={"key": key, "csrf_token": nonce.group(1)})
+    assert answer.status_code == 200, answer.text
+    csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', answer.text)
+    assert csrf, answer.text
     client.headers[CSRF_HEADER] = csrf.group(1)
     return csrf.group(1)
 
@@ -110,3 +117,7 @@ def reader(demo: tuple[Database, dict[str, str]]) -> TestClient:
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
     sign_in(client, tokens[Scope.LEADS_READ])
     return client
+
+
+# The browser tests' fixtures (server, browser, page), here so every test module finds them.
+from .browser_kit import browser, page, server  # noqa: E402, F401

@@ -146,7 +146,11 @@ def bulk(
         return action_result(request, "Tick the leads to assign first.", 409, inline=True)
     now = svc.clock.now()
     done, failed = [], []
-    for lead_id in chosen:
+    for ticked in chosen:
+        # An SLA list's box carries the rep the page showed the lead with: "lead|rep".
+        lead_id, _, owner = ticked.partition("|")
+        if owner == rep:
+            continue  # already theirs
         try:
             done.append(
                 actions.assign(
@@ -156,6 +160,7 @@ def bulk(
                     now=now,
                     actor=who.principal.name,
                     confirmed=confirm == "yes",
+                    from_owner=owner or None,
                 )
             )
         except actions.NeedsConfirmation as question:
