@@ -27,7 +27,7 @@ from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from leadrouter.api.auth import MetricsRead, Svc
-from leadrouter.dashboard import sessions, views, work
+from leadrouter.dashboard import sessions, team, views, work
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
     COOKIE,
@@ -67,6 +67,7 @@ MEDIA = {".js": "text/javascript", ".css": "text/css"}
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 router.include_router(work.router)
+router.include_router(team.router)
 
 
 def login_formpage(request: Request, svc: Svc, error: str = "", status_code: int = 200) -> Response:
