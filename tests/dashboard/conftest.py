@@ -20,11 +20,20 @@ from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.migrations import upgrade
 from leadrouter.settings import Settings
 from leadrouter.store import Database
+from leadrouter.users import service as users
+from leadrouter.users.schemas import UserCreate
 
 from .server import dashboard_app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 DASHBOARD = "dashboard"  # the name of the key with leads:write and config:read
+PASSWORD = "correct-horse-battery"  # every seeded user's password
+# (login, name, role): the people of the demo, one per role.
+PEOPLE = (
+    ("maria", "Maria Diaz", "manager"),
+    ("victor", "Victor Lang", "viewer"),
+    ("ada", "Ada Admin", "admin"),
+)
 SCOPES = (
     Scope.LEADS_READ,
     Scope.LEADS_WRITE,
@@ -58,16 +67,25 @@ def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Databa
             ).token
             for name, scopes in given.items()
         }
+        for login, name, role in PEOPLE:
+            users.create(
+                session=session,
+                user_in=UserCreate(login=login, name=name, role=role, password=PASSWORD),
+                actor="test",
+                now=now,
+            )
     return db, tokens
 
 
-def sign_in(client: TestClient, key: str) -> str:
-    """Sign `client` in through the login form as a browser would; its CSRF token, which the
-    client then sends with every request (as htmx does from the page's `hx-headers`)."""
+def sign_in(client: TestClient, key: str = "", *, login: str = "", password: str = PASSWORD) -> str:
+    """Sign `client` in through the login form as a browser would (with an API key, or as the
+    user `login`); its CSRF token, which the client then sends with every request (as htmx does
+    from the page's `hx-headers`)."""
     form = client.get("/login").text
     nonce = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert nonce, form
-    answer = client.post("/login", data={"key": key, "csrf_token": nonce.group(1)})
+    sent = {"login": login, "password": password} if login else {"key": key}
+    answer = client.post("/login", data={**sent, "csrf_token": nonce.group(1)})
     assert answer.status_code == 200, answer.text
     csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', answer.text)
     assert csrf, answer.text

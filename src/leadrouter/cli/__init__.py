@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "db": ("leadrouter.cli.db", "Manage the service's database."),
     "keys": ("leadrouter.cli.keys", "Manage API keys."),
+    "users": ("leadrouter.cli.users", "Manage the people who sign in to the dashboard."),
 }
 
 

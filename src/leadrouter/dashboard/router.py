@@ -25,9 +25,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import MetricsRead, Svc
-from leadrouter.dashboard import sessions, team, views, work
+from leadrouter.api.scopes import Principal
+from leadrouter.dashboard import people, sessions, team, views, work
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
     COOKIE,
@@ -54,6 +56,7 @@ from leadrouter.experiments import simulate as simulation
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import Scope
 from leadrouter.reports.summary import DEFAULT_SLA
+from leadrouter.users import service as users
 
 __all__ = ["COOKIE", "CSRF_FIELD", "CSRF_HEADER", "router"]
 
@@ -68,12 +71,18 @@ MEDIA = {".js": "text/javascript", ".css": "text/css"}
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 router.include_router(work.router)
 router.include_router(team.router)
+router.include_router(people.router)
 
 
-def login_formpage(request: Request, svc: Svc, error: str = "", status_code: int = 200) -> Response:
+def _sign_in_form(
+    request: Request, svc: Svc, error: str = "", status_code: int = 200, login: str = ""
+) -> Response:
     nonce = secrets.token_urlsafe(32)
     response = templates.TemplateResponse(
-        request, "login.html", {"error": error, "csrf": nonce, "nav": ()}, status_code=status_code
+        request,
+        "login.html",
+        {"error": error, "csrf": nonce, "nav": (), "login": login},
+        status_code=status_code,
     )
     response.set_cookie(
         LOGIN_COOKIE,
@@ -89,7 +98,7 @@ def login_formpage(request: Request, svc: Svc, error: str = "", status_code: int
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, svc: Svc) -> Response:
-    return login_formpage(request, svc)
+    return _sign_in_form(request, svc)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -97,30 +106,54 @@ def login(
     request: Request,
     svc: Svc,
     key: Annotated[str, Form()] = "",
+    login: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
     nonce: Annotated[str, Cookie(alias=LOGIN_COOKIE)] = "",
 ) -> Response:
+    """Sign in with a login and password (a named user), or with an API key."""
     if (
         not same_origin(request)
         or not nonce
         or not secrets.compare_digest(csrf_token.encode(), nonce.encode())
     ):
-        return login_formpage(request, svc, "The sign-in form expired: try again.", 403)
+        return _sign_in_form(request, svc, "The sign-in form expired: try again.", 403)
+    now, hours = svc.clock.now(), svc.settings.dashboard_session_hours
+    lifetime = timedelta(hours=hours)
+    if login.strip():
+        name = login.strip()
+
+        def check(session: Session) -> tuple[str, Principal] | None:
+            user = users.check_password(session=session, login=name, password=password)
+            if user is None:
+                return None
+            opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
+            return opened, users.principal_of(user)
+
+        signed = svc.db.write(check)
+        if signed is None:
+            return _sign_in_form(request, svc, "Wrong login or password.", 401, login=name)
+        return signed_in(request, svc, *signed, lifetime)
     key = key.strip()
     with svc.db.read() as session:
         principal = keys.verify(session=session, token=key)
     if principal is None or not any(principal.can(s) for s in SIGN_IN_SCOPES):
         error = "That key is unknown, revoked, or lacks the leads:read and config:read scopes."
-        return login_formpage(request, svc, error, 401)
-    now, hours = svc.clock.now(), svc.settings.dashboard_session_hours
-    lifetime = timedelta(hours=hours)
+        return _sign_in_form(request, svc, error, 401)
     opened = svc.db.write(
         lambda session: sessions.open_(session, key_token=key, now=now, lifetime=lifetime)
     )
     if opened is None:  # revoked between the two transactions
-        return login_formpage(request, svc, "That key was revoked.", 401)
-    token, _ = opened
-    home = next(path for path, _, scope in PAGES if principal.can(scope))
+        return _sign_in_form(request, svc, "That key was revoked.", 401)
+    return signed_in(request, svc, *opened, lifetime)
+
+
+def signed_in(
+    request: Request, svc: Svc, token: str, principal: Principal, lifetime: timedelta
+) -> Response:
+    """The answer to a sign-in that worked: the session's cookie, and off to the first page
+    the person may see."""
+    home = next((path for path, _, scope in PAGES if principal.can(scope)), "/")
     response = RedirectResponse(home, status_code=303)
     response.set_cookie(
         COOKIE,
