@@ -120,3 +120,11 @@ def shoot(page: Page, name: str) -> None:
     """Keep a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"dashboard-{name}.png", full_page=True)
+
+
+def sign_in_as(page: Page, login: str, password: str) -> None:
+    """Sign in through the login form as a named user."""
+    page.goto("/login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()

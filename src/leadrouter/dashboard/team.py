@@ -31,7 +31,8 @@ from leadrouter.queues import service as queues
 from leadrouter.queues.schemas import QueueCreate, QueueUpdate
 from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.reps import service as reps
-from leadrouter.reps.schemas import RepUpdate
+from leadrouter.reps.schemas import RepCreate, RepUpdate
+from leadrouter.store.rows import as_json
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 REP_FIELDS = (
@@ -155,8 +156,12 @@ def edit_rep(
     def work(session: Session) -> None:
         row = reps.get_or_raise(session=session, rep_id=rep_id)
         values = read_rep_form(form, row.out_of_office)
+        current = as_json(row)
         try:
-            change = RepUpdate.model_validate(values)
+            typed_rep = RepCreate.model_validate({**current, **values}).model_dump(mode="json")
+            # Only what differs, so the audit log says what this person changed.
+            changed = {k: values[k] for k in values if typed_rep[k] != current[k]}
+            change = RepUpdate.model_validate(changed)
         except ValidationError as error:
             raise invalid(error) from error
         reps.update(session=session, rep_id=rep_id, rep_in=change, actor=actor, now=now)

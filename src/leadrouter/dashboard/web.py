@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -105,7 +105,13 @@ def when(at: datetime | None) -> str:
     return "–" if at is None else at.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def when_iso(text: str | None) -> str:
+    """`when` of a stored ISO time (JSON columns keep times as text)."""
+    return "–" if not text else when(datetime.fromisoformat(text).astimezone(UTC))
+
+
 templates.env.filters["duration"] = duration
+templates.env.filters["when_iso"] = when_iso
 templates.env.filters["percent"] = percent
 templates.env.filters["when"] = when
 
