@@ -71,7 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # a loaded machine may take a while to import everything
             try:
                 if httpx.get(f"{base}/healthz").status_code == 200:
                     break
@@ -100,6 +100,7 @@ def new_page(browser: Browser, served: Served, width: int = 1280) -> Page:
 
 def sign_in_with_key(page: Page, served: Served, key: str) -> None:
     page.goto("/login")
+    page.get_by_text("Sign in with an API key instead").click()
     page.get_by_label("API key").fill(key)
     page.get_by_role("button", name="Sign in with the key").click()
 

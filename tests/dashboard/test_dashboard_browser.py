@@ -45,8 +45,8 @@ def test_browser__overview_draws_both_charts(page: Page):
 def test_browser__lead_timeline_opens_from_the_explorer(page: Page):
     page.goto("/leads")
     page.get_by_label("Search leads").fill("halcyon")
-    page.get_by_role("button", name="Search").click()
-    page.locator("#results a").first.click()
+    page.get_by_role("button", name="Filter").click()
+    page.locator("#results tbody a").first.click()
     expect(page.locator("#timeline")).to_contain_text("Arrived")
     expect(page.locator("#timeline")).to_contain_text("Routed")
     shoot(page, "lead")
@@ -84,3 +84,46 @@ def test_browser__signing_out_ends_the_session_on_the_server(page: Page, server:
         f"{base}/queue", cookies={cookie["name"]: cookie["value"]}, follow_redirects=False
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def test_browser__the_breached_sla_figure_opens_a_breached_lead(page: Page):
+    page.goto("/")
+    figure = page.locator("#sla-breached")
+    count = int("".join(ch for ch in figure.inner_text() if ch.isdigit()))
+    assert count > 0
+    figure.click()
+    expect(page.locator("#total")).to_have_text(str(count))
+    expect(page.get_by_label("First-touch SLA")).to_have_value("breached")
+    shoot(page, "explorer-breached")
+    page.locator("#results tbody a").first.click()
+    expect(page.locator("#timeline")).to_contain_text("Arrived")
+
+
+def test_browser__explorer_filters_and_the_reps_table_sorts_by_clicking(page: Page):
+    page.goto("/leads")
+    page.get_by_label("Period").select_option("30d")
+    page.get_by_label("Rep").select_option("bob")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#summary")).to_contain_text("the period before")
+    rows = page.locator("#results tbody tr")
+    for i in range(min(rows.count(), 10)):
+        expect(rows.nth(i).locator("td[data-label='Now with']")).to_have_text("bob")
+    page.goto("/reps")
+    page.locator("#reps thead").get_by_role("button", name="Rep").click()
+    names = page.locator("#reps tbody td[data-label='Rep'] a").all_inner_texts()
+    assert names == sorted(names)
+    page.locator("#reps thead").get_by_role("button", name="Rep").click()
+    names = page.locator("#reps tbody td[data-label='Rep'] a").all_inner_texts()
+    assert names == sorted(names, reverse=True)
+
+
+def test_browser__charts_have_a_table_and_tables_fit_a_phone(page: Page):
+    page.goto("/")
+    page.locator("#trend-table summary").click()
+    expect(page.locator("#trend-table table")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/queue?list=breached", "/reps", "/leads?period=30d"):
+        page.goto(path)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 400, (path, wide)
+    shoot(page, "phone-explorer")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -29,7 +30,9 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import MetricsRead, Svc
 from leadrouter.api.scopes import Principal
+from leadrouter.dashboard import explorer as explorer_rows
 from leadrouter.dashboard import people, sessions, team, views, work
+from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
     COOKIE,
@@ -42,6 +45,7 @@ from leadrouter.dashboard.web import (
     SecureRoute,
     Viewer,
     action_result,
+    csv_response,
     forged,
     fresh,
     gate,
@@ -201,35 +205,73 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 
 @router.get("/reps", response_class=HTMLResponse)
-def reps(request: Request, svc: Svc, who: Viewer) -> Response:
+def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
     if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
         return refused
     assert who is not None
     fresh(svc)
     with svc.db.read() as session:
         lines = views.reps(session, svc.clock.now(), DEFAULT_SLA)
+    if format == "csv":
+        return csv_response("reps.csv", views.REP_CSV_HEADER, map(views.rep_csv_row, lines))
     return page(request, who, "reps.html", reps=lines)
 
 
 @router.get("/rules", response_class=HTMLResponse)
-def rules(request: Request, svc: Svc, who: Viewer) -> Response:
+def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
     if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
         return refused
     assert who is not None
     fresh(svc)
     with svc.db.read() as session:
         lines = views.rules(session, svc.clock.now(), DEFAULT_SLA)
+    if format == "csv":
+        return csv_response("rules.csv", views.RULE_CSV_HEADER, map(views.rule_csv_row, lines))
     return page(request, who, "rules.html", rules=lines)
 
 
 @router.get("/leads", response_class=HTMLResponse)
-def explorer(request: Request, svc: Svc, who: Viewer, q: str = "") -> Response:
+def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
+    """The lead explorer: filters (`explorer.LeadFilter`), sorted, with the count against the
+    period before; `format=csv` exports every row."""
     if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
         return refused
     assert who is not None
+    wanted = LeadFilter.of(request.query_params)
+    now = svc.clock.now()
+    if format == "csv":
+        with svc.db.read() as session:
+            rows = list(explorer_rows.csv_rows(session, wanted, now, DEFAULT_SLA))
+        return csv_response("leads.csv", explorer_rows.CSV_HEADER, rows)
+    only_text = bool(wanted.q) and not replace(wanted, q="").active
     with svc.db.read() as session:
-        found = views.search_leads(session, q, svc.clock.now())
-    return page(request, who, "leads.html", q=q, found=found)
+        if only_text:
+            # Text alone: the two indexed searches (email prefix; recent companies).
+            found = views.search_leads(session, wanted.q, now)
+            total, before = len(found), None
+        else:
+            found = explorer_rows.page(session, wanted, now, DEFAULT_SLA)
+            total = (
+                explorer_rows.count(session, wanted, now, DEFAULT_SLA) if wanted.active else None
+            )
+            before = explorer_rows.previous(session, wanted, now, DEFAULT_SLA)
+        choices = views.filter_choices(session)
+    return page(
+        request,
+        who,
+        "leads.html",
+        q=wanted.q,
+        wanted=wanted,
+        found=found,
+        only_text=bool(only_text),
+        total=total,
+        before=before,
+        span=wanted.span(now),
+        periods=explorer_rows.PERIODS,
+        sla_states=explorer_rows.SLA_STATES,
+        choices=choices,
+        limit=explorer_rows.PAGE,
+    )
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)

@@ -7,8 +7,10 @@ each other; nothing here reads or writes domain data beyond the session lookup.
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -200,6 +202,21 @@ def refuse(request: Request, who: SignedIn | None, scope: Scope, token: str) -> 
     if not who.principal.can(scope):
         return action_result(request, f"You cannot do this (it needs {scope}).", 403)
     return None
+
+
+def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """A list as a CSV download (UTF-8, times in UTC as ISO 8601)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def secure(request: Request, svc: Svc) -> bool:

@@ -21,6 +21,7 @@ from leadrouter.dashboard.web import (
     SecureRoute,
     Viewer,
     action_result,
+    csv_response,
     gate,
     page,
     refuse,
@@ -36,7 +37,13 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=Secu
 
 
 @router.get("/queue", response_class=HTMLResponse)
-def queue(request: Request, svc: Svc, who: Viewer, list: str = "fallback") -> Response:
+def queue(
+    request: Request,
+    svc: Svc,
+    who: Viewer,
+    list: str = "fallback",
+    format: str = "",
+) -> Response:
     if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
         return refused
     assert who is not None
@@ -46,6 +53,21 @@ def queue(request: Request, svc: Svc, who: Viewer, list: str = "fallback") -> Re
         items = worklists.worklist(session, which, now, DEFAULT_SLA)
         sizes = worklists.counts(session, now, DEFAULT_SLA)
         reps = worklists.candidates(session, now)
+    if format == "csv":
+        rows = (
+            (
+                i.id,
+                i.email,
+                i.company,
+                i.where,
+                i.received_at.isoformat(),
+                round(i.wait),
+                i.due.isoformat() if i.due else "",
+                "; ".join(i.why),
+            )
+            for i in items
+        )
+        return csv_response(f"{which.value}.csv", worklists.CSV_HEADER, rows)
     return page(
         request,
         who,

@@ -31,6 +31,16 @@ from leadrouter.sla.queue_alerts import waiting_in_fallback
 LIST_LIMIT = 200  # each list shows the oldest leads first, this many at most
 AT_RISK = timedelta(hours=1)  # a first-touch deadline this close, untouched, is at risk
 CLOSED = ("won", "lost")
+CSV_HEADER = (
+    "lead_id",
+    "email",
+    "company",
+    "where",
+    "received_at_utc",
+    "waiting_seconds",
+    "deadline_utc",
+    "why",
+)
 
 
 class Worklist(StrEnum):
