@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from leadrouter.api.auth import MetricsRead, Svc
 from leadrouter.api.scopes import Principal
 from leadrouter.dashboard import explorer as explorer_rows
-from leadrouter.dashboard import people, sessions, team, views, work
+from leadrouter.dashboard import people, sessions, team, views, work, workspace
 from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
@@ -76,6 +76,7 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=Secu
 router.include_router(work.router)
 router.include_router(team.router)
 router.include_router(people.router)
+router.include_router(workspace.router)
 
 
 def _sign_in_form(
@@ -293,7 +294,9 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
     assert who is not None
     with svc.db.read() as session:
         versions = views.policy_page(session)
-    return page(request, who, "policy.html", page=versions)
+        checked = workspace.check(session, versions.text) if versions.text else None
+    can_edit = who.principal.can(Scope.CONFIG_WRITE)
+    return page(request, who, "policy.html", page=versions, checked=checked, can_edit=can_edit)
 
 
 @router.post("/policy/simulate", response_class=HTMLResponse)
