@@ -50,10 +50,16 @@ class FixedClock:
 
 
 def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Database, dict[str, str]]:
-    """A migrated SQLite database with the demo data, a key per scope (name = scope) and the
-    `DASHBOARD` key (leads:write and config:read: every page and button)."""
+    """A migrated SQLite database with the demo data (`seed`)."""
     db = Database(f"sqlite:///{path}")
     upgrade(db.engine)
+    return db, seed(db, now, leads)
+
+
+def seed(db: Database, now: datetime, leads: int = 400) -> dict[str, str]:
+    """The demo data, a key per scope (name = scope), the `DASHBOARD` key (leads:write and
+    config:read: every page and button) and the `PEOPLE`, in a migrated database; the keys'
+    tokens by name."""
     given: dict[str, list[Scope]] = {scope.value: [scope] for scope in SCOPES}
     given[DASHBOARD] = [Scope.LEADS_WRITE, Scope.CONFIG_READ]
     with db.session() as session:
@@ -74,7 +80,7 @@ def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Databa
                 actor="test",
                 now=now,
             )
-    return db, tokens
+    return tokens
 
 
 def sign_in(client: TestClient, key: str = "", *, login: str = "", password: str = PASSWORD) -> str:
