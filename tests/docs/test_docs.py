@@ -72,7 +72,7 @@ def shell_block(doc: str, first: str) -> Block:
 
 
 # (document, start of the block's first command): the test that runs the block.
-RUN_AS_WRITTEN = {("README.md", "mkdir -p out")}
+RUN_AS_WRITTEN = {("README.md", "mkdir -p out"), ("dashboard.md", "leadrouter db upgrade")}
 SERVER_BLOCKS = {
     ("README.md", "./run serve"),
     ("README.md", "createdb -h 127.0.0.1"),
@@ -131,6 +131,15 @@ def test_readme_demo_commands__run_as_written(folder: Path):
     assert " 0 failed" in done.stdout
     assert (folder / "out" / "matches.csv").stat().st_size > 0
     assert len((folder / "out" / "decisions.jsonl").read_text().splitlines()) > 9000
+    assert "Traceback" not in done.stderr
+
+
+def test_dashboard_users_commands__run_as_written(folder: Path):
+    block = shell_block("dashboard.md", "leadrouter db upgrade")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "maria" in done.stdout and "viewer" in done.stdout
     assert "Traceback" not in done.stderr
 
 
