@@ -189,10 +189,13 @@ def _sla(session: Session, state: str, now: datetime, target: timedelta) -> Colu
 def _select(session: Session, wanted: LeadFilter, now: datetime, target: timedelta) -> Select[Any]:
     column = SORTS.get(wanted.sort, LeadRow.received_at)
     ordered = column.asc() if wanted.order == "asc" else column.desc()
+    if column is not LeadRow.received_at:
+        # Blanks last; not on the arrival time, never blank, whose index then serves the order.
+        ordered = ordered.nulls_last()
     return (
         select(LeadRow)
         .where(*conditions(session, wanted, now, target))
-        .order_by(ordered.nulls_last(), LeadRow.id)
+        .order_by(ordered, LeadRow.id)
     )
 
 
