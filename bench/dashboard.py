@@ -48,10 +48,18 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 PAGES = (
     "/",
     "/queue",
+    "/queue?list=review",
+    "/queue?list=at-risk",
+    "/queue?list=breached",
     "/reps",
+    "/reps/bob",
+    "/team",
     "/rules",
+    "/leads",
     "/leads?q=buyer4242",
     "/leads?q=acme",
+    "/leads?period=30d&sla=breached",
+    "/leads?period=7d&rep=bob&sort=rule",
     "/leads/L0000042",
     "/policy",
     "/metrics",
@@ -184,11 +192,11 @@ def main() -> None:
         client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
         sign_in(client, token)  # a dashboard session for the pages
         client.headers["Authorization"] = f"Bearer {token}"  # the key itself for /metrics
-        print(f"{'page':<22} {'median ms':>10} {'worst ms':>10}")
+        print(f"{'page':<36} {'median ms':>10} {'worst ms':>10}")
         for page in PAGES:
             assert client.get(page).status_code == 200, page  # warm caches and check
             median, worst = timed(args.repeat, lambda page=page: client.get(page))
-            print(f"{page:<22} {median:>10.1f} {worst:>10.1f}")
+            print(f"{page:<36} {median:>10.1f} {worst:>10.1f}")
 
         def report() -> None:
             rollups.refresh(db, NOW, timedelta(days=30), DEFAULT_SLA)
@@ -196,7 +204,7 @@ def main() -> None:
                 build_report(session, NOW, timedelta(days=30))
 
         median, worst = timed(args.repeat, report)
-        print(f"{'leadrouter report 30d':<22} {median:>10.1f} {worst:>10.1f}")
+        print(f"{'leadrouter report 30d':<36} {median:>10.1f} {worst:>10.1f}")
         print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 

@@ -20,12 +20,28 @@ from leadrouter.keys.schemas import KeyCreate, Scope
 from leadrouter.migrations import upgrade
 from leadrouter.settings import Settings
 from leadrouter.store import Database
+from leadrouter.users import service as users
+from leadrouter.users.schemas import UserCreate
 
 from .server import dashboard_app
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 DASHBOARD = "dashboard"  # the name of the key with leads:write and config:read
-SCOPES = (Scope.LEADS_READ, Scope.LEADS_WRITE, Scope.CONFIG_READ, Scope.METRICS_READ)
+PASSWORD = "correct-horse-battery"  # every seeded user's password
+# (login, name, role): the people of the demo, one per role.
+PEOPLE = (
+    ("maria", "Maria Diaz", "manager"),
+    ("victor", "Victor Lang", "viewer"),
+    ("ada", "Ada Admin", "admin"),
+)
+SCOPES = (
+    Scope.LEADS_READ,
+    Scope.LEADS_WRITE,
+    Scope.CONFIG_READ,
+    Scope.CONFIG_WRITE,
+    Scope.METRICS_READ,
+    Scope.ADMIN,
+)
 
 
 class FixedClock:
@@ -34,10 +50,16 @@ class FixedClock:
 
 
 def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Database, dict[str, str]]:
-    """A migrated SQLite database with the demo data, a key per scope (name = scope) and the
-    `DASHBOARD` key (leads:write and config:read: every page and button)."""
+    """A migrated SQLite database with the demo data (`seed`)."""
     db = Database(f"sqlite:///{path}")
     upgrade(db.engine)
+    return db, seed(db, now, leads)
+
+
+def seed(db: Database, now: datetime, leads: int = 400) -> dict[str, str]:
+    """The demo data, a key per scope (name = scope), the `DASHBOARD` key (leads:write and
+    config:read: every page and button) and the `PEOPLE`, in a migrated database; the keys'
+    tokens by name."""
     given: dict[str, list[Scope]] = {scope.value: [scope] for scope in SCOPES}
     given[DASHBOARD] = [Scope.LEADS_WRITE, Scope.CONFIG_READ]
     with db.session() as session:
@@ -51,19 +73,28 @@ def seeded_database(path: Path, now: datetime, leads: int = 400) -> tuple[Databa
             ).token
             for name, scopes in given.items()
         }
-    return db, tokens
+        for login, name, role in PEOPLE:
+            users.create(
+                session=session,
+                user_in=UserCreate(login=login, name=name, role=role, password=PASSWORD),
+                actor="test",
+                now=now,
+            )
+    return tokens
 
 
-def sign_in(client: TestClient, key: str) -> str:
-    """Sign `client` in through the login form as a browser would; its CSRF token, which the
-    client then sends with every request (as htmx does from the page's `hx-headers`)."""
+def sign_in(client: TestClient, key: str = "", *, login: str = "", password: str = PASSWORD) -> str:
+    """Sign `client` in through the login form as a browser would (with an API key, or as the
+    user `login`); its CSRF token, which the client then sends with every request (as htmx does
+    from the page's `hx-headers`)."""
     form = client.get("/login").text
     nonce = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert nonce, form
-    page = client.post("/login", data={"key": key, "csrf_token": nonce.group(1)})
-    assert page.status_code == 200, page.text
-    csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page.text)
-    assert csrf, page.text
+    sent = {"login": login, "password": password} if login else {"key": key}
+    answer = client.post("/login", data={**sent, "csrf_token": nonce.group(1)})
+    assert answer.status_code == 200, answer.text
+    csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', answer.text)
+    assert csrf, answer.text
     client.headers[CSRF_HEADER] = csrf.group(1)
     return csrf.group(1)
 
@@ -110,3 +141,7 @@ def reader(demo: tuple[Database, dict[str, str]]) -> TestClient:
     client = TestClient(dashboard_app(Settings(db=db.url), db, FixedClock()))
     sign_in(client, tokens[Scope.LEADS_READ])
     return client
+
+
+# The browser tests' fixtures (server, browser, page), here so every test module finds them.
+from .browser_kit import browser, page, server  # noqa: E402, F401

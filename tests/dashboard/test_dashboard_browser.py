@@ -1,30 +1,17 @@
 """The dashboard in a real browser (Debian's Chromium through Playwright) against a real server
 (uvicorn on 127.0.0.1) with the demo data: every page loads, the charts draw, and a lead assigned
-from the fallback queue by clicking leaves the queue. Screenshots go to test-artifacts/."""
+from the fallback queue by clicking leaves the queue. Screenshots go to tmp/artifacts/."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from .conftest import DASHBOARD, seeded_database
+from .browser_kit import Served, shoot
 
 pytestmark = pytest.mark.browser
 
-TESTS = Path(__file__).parents[1]
-ARTIFACTS = TESTS.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PAGES = {
     "overview": "/",
     "queue": "/queue",
@@ -33,80 +20,6 @@ PAGES = {
     "leads": "/leads?q=corp",
     "policy": "/policy",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(base URL, a leads:write and config:read key) of a uvicorn process serving the demo data."""
-    path = tmp_path_factory.mktemp("browser") / "demo.db"
-    db, tokens = seeded_database(path, datetime.now(UTC), leads=300)
-    db.dispose()
-    port = _free_port()
-    env = {**os.environ, "LEADROUTER_DB": f"sqlite:///{path}"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "dashboard.server:app",
-            "--factory",
-            "--app-dir",
-            str(TESTS),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start")
-        yield base, tokens[DASHBOARD]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, server: tuple[str, str]) -> Iterator[Page]:
-    """A page signed in through the login form."""
-    base, key = server
-    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto("/")
-    expect(page).to_have_url(f"{base}/login")
-    page.get_by_label("API key").fill(key)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    yield page
-    context.close()
-
-
-def _shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"dashboard-{name}.png", full_page=True)
 
 
 def test_browser__every_page_loads_without_errors(page: Page):
@@ -118,7 +31,7 @@ def test_browser__every_page_loads_without_errors(page: Page):
     for name, path in PAGES.items():
         page.goto(path)
         expect(page.locator("h1")).to_be_visible()
-        _shoot(page, name)
+        shoot(page, name)
     assert problems == []
 
 
@@ -132,11 +45,11 @@ def test_browser__overview_draws_both_charts(page: Page):
 def test_browser__lead_timeline_opens_from_the_explorer(page: Page):
     page.goto("/leads")
     page.get_by_label("Search leads").fill("halcyon")
-    page.get_by_role("button", name="Search").click()
-    page.locator("#results a").first.click()
+    page.get_by_role("button", name="Filter").click()
+    page.locator("#results tbody a").first.click()
     expect(page.locator("#timeline")).to_contain_text("Arrived")
     expect(page.locator("#timeline")).to_contain_text("Routed")
-    _shoot(page, "lead")
+    shoot(page, "lead")
 
 
 def test_browser__assigning_a_lead_by_clicking_takes_it_out_of_the_queue(page: Page):
@@ -149,7 +62,7 @@ def test_browser__assigning_a_lead_by_clicking_takes_it_out_of_the_queue(page: P
     first.get_by_role("combobox").select_option("bob")
     first.get_by_role("button", name="Assign").click()
     expect(page.get_by_role("status")).to_contain_text("assigned to bob")
-    _shoot(page, "queue-assigned")
+    shoot(page, "queue-assigned")
     page.reload()
     expect(page.locator(f"#{lead_id}")).to_have_count(0)
     assert rows.count() == before - 1
@@ -161,8 +74,8 @@ def test_browser__simulating_a_policy_version_sends_the_csrf_token_with_htmx(pag
     expect(page.locator("#simulation")).to_contain_text("latest leads would go elsewhere")
 
 
-def test_browser__signing_out_ends_the_session_on_the_server(page: Page, server):
-    base, _ = server
+def test_browser__signing_out_ends_the_session_on_the_server(page: Page, server: Served):
+    base = server.base
     cookie = next(c for c in page.context.cookies() if c["name"] == "leadrouter_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     page.get_by_role("button", name="Sign out").click()
@@ -171,3 +84,46 @@ def test_browser__signing_out_ends_the_session_on_the_server(page: Page, server)
         f"{base}/queue", cookies={cookie["name"]: cookie["value"]}, follow_redirects=False
     )
     assert answer.status_code == 303 and answer.headers["location"] == "/login"
+
+
+def test_browser__the_breached_sla_figure_opens_a_breached_lead(page: Page):
+    page.goto("/")
+    figure = page.locator("#sla-breached")
+    count = int("".join(ch for ch in figure.inner_text() if ch.isdigit()))
+    assert count > 0
+    figure.click()
+    expect(page.locator("#total")).to_have_text(str(count))
+    expect(page.get_by_label("First-touch SLA")).to_have_value("breached")
+    shoot(page, "explorer-breached")
+    page.locator("#results tbody a").first.click()
+    expect(page.locator("#timeline")).to_contain_text("Arrived")
+
+
+def test_browser__explorer_filters_and_the_reps_table_sorts_by_clicking(page: Page):
+    page.goto("/leads")
+    page.get_by_label("Period").select_option("30d")
+    page.get_by_label("Rep").select_option("bob")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#summary")).to_contain_text("the period before")
+    rows = page.locator("#results tbody tr")
+    for i in range(min(rows.count(), 10)):
+        expect(rows.nth(i).locator("td[data-label='Now with']")).to_have_text("bob")
+    page.goto("/reps")
+    page.locator("#reps thead").get_by_role("button", name="Rep").click()
+    names = page.locator("#reps tbody td[data-label='Rep'] a").all_inner_texts()
+    assert names == sorted(names)
+    page.locator("#reps thead").get_by_role("button", name="Rep").click()
+    names = page.locator("#reps tbody td[data-label='Rep'] a").all_inner_texts()
+    assert names == sorted(names, reverse=True)
+
+
+def test_browser__charts_have_a_table_and_tables_fit_a_phone(page: Page):
+    page.goto("/")
+    page.locator("#trend-table summary").click()
+    expect(page.locator("#trend-table table")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/queue?list=breached", "/reps", "/leads?period=30d"):
+        page.goto(path)
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= 400, (path, wide)
+    shoot(page, "phone-explorer")

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.dashboard.demo import FALLBACK_QUEUE
-from leadrouter.dashboard.router import _duration, _percent
 from leadrouter.dashboard.views import WINDOW
+from leadrouter.dashboard.web import duration as _duration
+from leadrouter.dashboard.web import percent as _percent
 from leadrouter.keys.schemas import Scope
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.reports.summary import DEFAULT_SLA, build_report
@@ -141,7 +142,7 @@ def test_assign__a_lead_no_longer_waiting_is_a_conflict(client, db):
     client.post(f"/queue/{lead_id}/assign", data={"rep": "bob"})
     response = client.post(f"/queue/{lead_id}/assign", data={"rep": "ana"})
     assert response.status_code == 409
-    assert "not waiting" in response.text
+    assert "already taken: bob has it" in response.text
 
 
 def test_assign__needs_a_key_that_may_change_leads(reader, db):

@@ -202,7 +202,8 @@ def test_headers__every_response_forbids_framing_sniffing_and_inline_script(clie
 
 
 def test_pages__hold_no_inline_script(client):
-    for path in ("/", "/queue", "/reps", "/rules", "/leads", "/policy", "/login"):
+    pages = ("/", "/queue", "/queue?list=breached", "/reps", "/reps/ana", "/team", "/rules")
+    for path in (*pages, "/leads", "/leads?period=30d", "/policy", "/login"):
         html = client.get(path).text
         for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S):
             assert "src=" in attributes or 'type="application/json"' in attributes, path

@@ -77,6 +77,7 @@ RUN_AS_WRITTEN = {
     ("README.md", "mkdir -p out"),
     ("experiments.md", "cp -r examples/acme draft"),
     ("experiments.md", "leadrouter whatif --workspace examples/acme"),
+    ("dashboard.md", "leadrouter db upgrade"),
 }
 SERVER_BLOCKS = {
     ("README.md", "./run serve"),
@@ -166,6 +167,15 @@ def test_experiments_whatif_block__shows_who_absorbs_the_holiday_leads(folder: P
     assert "Who absorbs the leads" in done.stdout
     assert "ooo amelia 2026-12-21..2027-01-01" in done.stdout
     assert "fatima" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_dashboard_users_commands__run_as_written(folder: Path):
+    block = shell_block("dashboard.md", "leadrouter db upgrade")
+    done = bash(block.body, folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "maria" in done.stdout and "viewer" in done.stdout
+    assert "Traceback" not in done.stderr
 
 
 # -------------------------------------------------------------------- policy examples

@@ -61,6 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("leadrouter.cli.db", "Manage the service's database."),
     "keys": ("leadrouter.cli.keys", "Manage API keys."),
     "crm": ("leadrouter.cli.crm", "Poll a CRM for leads; sign a test webhook as the CRM would."),
+    "users": ("leadrouter.cli.users", "Manage the people who sign in to the dashboard."),
 }
 
 

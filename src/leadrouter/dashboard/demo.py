@@ -41,6 +41,7 @@ REPS = (("ana", "Ana Souza"), ("bob", "Bob Stone"), ("lea", "Lea Kurz"), ("sam",
 POOL = "inbound"
 WEIGHTS = {"ana": 2, "bob": 1, "lea": 1, "sam": 1}
 FALLBACK_QUEUE = "unrouted"
+REVIEW_QUEUE = "deal_desk"
 HANDLED_AFTER = timedelta(days=7)  # fallback leads older than this were assigned by hand
 TRIAGE = "Dana (RevOps)"  # who works the fallback queue in the demo
 # (id, name, domain, segment, owner, type): customers route to their owner under 2026.11.2.
@@ -103,7 +104,9 @@ POLICY_V2 = POLICY_V1.replace('"2026.11.1"', '"2026.11.2"').replace(
     "rules:\n",
     "rules:\n  - id: existing-customer\n"
     '    when: account.matched and account.type == "customer"\n'
-    "    route: account owner\n    otherwise: pool inbound\n",
+    "    route: account owner\n    otherwise: pool inbound\n"
+    # The deal desk looks at the largest companies before a rep gets them.
+    "  - id: strategic-review\n    when: employees >= 10000\n    route: review deal_desk\n",
 )
 VERSIONS = (("2026.11.1", POLICY_V1, 30), ("2026.11.2", POLICY_V2, 7))  # (version, text, days ago)
 
@@ -123,6 +126,7 @@ def store_team(session: Session, now: datetime) -> None:
     )
     session.add(QueueRow(id=FALLBACK_QUEUE, name="Unrouted", fallback=True))
     session.add(QueueRow(id="marketing_nurture", name="Marketing nurture"))
+    session.add(QueueRow(id=REVIEW_QUEUE, name="Deal desk", description="manual review"))
     session.flush()
     session.add(PoolStateRow(pool_id=POOL))
     for account_id, name, domain, segment, owner, kind in ACCOUNTS:

@@ -1,12 +1,13 @@
 """Dashboard sign-in sessions: a random id in the browser's cookie, its hash in the database.
 
-Signing in with an API key opens a session that belongs to that key: the cookie holds a fresh
-random token (never the key), the table holds only the token's SHA-256, and every request looks
-the session up with its key, so a session ends when it expires, when its holder signs out, or
-when its key is revoked, on every server process at once. A session belongs to a key now and
-may belong to a user later (`user_id`, for the named users a later version adds): exactly one of
-the two is set. The CSRF token of a session is derived from its secret token (an HMAC), so it
-needs no storage and nobody without the cookie can compute it. Never stores a raw token.
+Signing in (a named user with a password or OpenID Connect, or an API key) opens a session that
+belongs to that user or key: the cookie holds a fresh random token (never a password or key),
+the table holds only the token's SHA-256, and every request looks the session up with its
+holder, so a session ends when it expires, when its holder signs out, or when the key is revoked
+or the user deactivated (their role read afresh each time), on every server process at once.
+Exactly one of `key_id` and `user_id` is set. The CSRF token of a session is derived from its
+secret token (an HMAC), so it needs no storage and nobody without the cookie can compute it.
+Never stores a raw token.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from leadrouter.keys.models import ApiKeyRow
 from leadrouter.keys.service import Principal, hash_token, principal_of
 from leadrouter.store import Base
+from leadrouter.users.models import UserRow
+from leadrouter.users.service import principal_of as user_principal
 
 STALE = timedelta(days=7)  # ended sessions are deleted this long after their end
 
@@ -48,6 +51,7 @@ class SignedIn:
 
     principal: Principal
     token: str
+    login: str | None = None  # a named user's login; None for an API key
 
     @property
     def csrf(self) -> str:
@@ -67,33 +71,55 @@ def open_(
     key = session.scalar(select(ApiKeyRow).where(ApiKeyRow.token_hash == hash_token(key_token)))
     if key is None or key.revoked_at is not None:
         return None
+    return _open(session, now, lifetime, key_id=key.id), principal_of(key)
+
+
+def open_for_user(session: Session, *, user_id: int, now: datetime, lifetime: timedelta) -> str:
+    """A new session for a user who just proved who they are; its cookie token."""
+    return _open(session, now, lifetime, user_id=user_id)
+
+
+def _open(
+    session: Session,
+    now: datetime,
+    lifetime: timedelta,
+    *,
+    key_id: int | None = None,
+    user_id: int | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         SessionRow(
             token_hash=hash_token(token),
-            key_id=key.id,
+            key_id=key_id,
+            user_id=user_id,
             created_at=now,
             expires_at=now + lifetime,
         )
     )
     session.execute(delete(SessionRow).where(SessionRow.expires_at < now - STALE))
-    return token, principal_of(key)
+    return token
 
 
 def find(session: Session, *, token: str, now: datetime) -> SignedIn | None:
-    """The live session whose cookie holds `token`, or None (unknown, expired, signed out, or
-    its key revoked)."""
+    """The live session whose cookie holds `token`, or None (unknown, expired, signed out, its
+    key revoked or its user deactivated)."""
     row = session.execute(
-        select(SessionRow, ApiKeyRow)
-        .join(ApiKeyRow, ApiKeyRow.id == SessionRow.key_id)
+        select(SessionRow, ApiKeyRow, UserRow)
+        .outerjoin(ApiKeyRow, ApiKeyRow.id == SessionRow.key_id)
+        .outerjoin(UserRow, UserRow.id == SessionRow.user_id)
         .where(SessionRow.token_hash == hash_token(token))
     ).first()
     if row is None:
         return None
-    live, key = row
-    if live.revoked_at is not None or live.expires_at <= now or key.revoked_at is not None:
+    live, key, user = row
+    if live.revoked_at is not None or live.expires_at <= now:
         return None
-    return SignedIn(principal_of(key), token)
+    if key is not None:
+        return None if key.revoked_at is not None else SignedIn(principal_of(key), token)
+    if user is not None and user.active:
+        return SignedIn(user_principal(user), token, user.login)
+    return None
 
 
 def close(session: Session, *, token: str, now: datetime) -> None:

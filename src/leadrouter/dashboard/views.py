@@ -323,3 +323,95 @@ def policy_page(session: Session) -> PolicyPage:
     active = active_version(session)
     text = next((r.text for r in rows if r.version == active), "")
     return PolicyPage(active, text, tuple(reversed(versions)))
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    """The values the explorer's filters offer: known rules, reps, pools, queues, sources."""
+
+    rules: tuple[str, ...]
+    reps: tuple[tuple[str, str], ...]
+    pools: tuple[str, ...]
+    queues: tuple[str, ...]
+    segments: tuple[str, ...]
+
+
+def filter_choices(session: Session) -> FilterChoices:
+    """Rules come from the policy versions (cheap, unlike scanning leads); the rest from the
+    team tables."""
+    from leadrouter.accounts.models import AccountRow
+    from leadrouter.pools.models import PoolRow
+    from leadrouter.queues.models import QueueRow
+
+    rules: list[str] = []
+    for text in session.scalars(select(PolicyVersionRow.text)):
+        rules += [r for r in policy_rules(text) if r not in rules]
+    segments = session.scalars(select(AccountRow.segment).distinct())
+    return FilterChoices(
+        tuple(sorted({*rules, "manual"})),
+        tuple((r.id, r.name) for r in session.scalars(select(RepRow).order_by(RepRow.name))),
+        tuple(session.scalars(select(PoolRow.id).order_by(PoolRow.id))),
+        tuple(session.scalars(select(QueueRow.id).order_by(QueueRow.id))),
+        tuple(sorted(s for s in segments if s)),
+    )
+
+
+REP_CSV_HEADER = (
+    "rep",
+    "name",
+    "open_leads",
+    "capacity",
+    "available_now",
+    "why_not",
+    "received_30d",
+    "fair_share_30d",
+    "sla_met",
+    "sla_breached",
+    "qualification_rate",
+    "win_rate",
+)
+
+
+def rep_csv_row(line: RepLine) -> tuple[object, ...]:
+    return (
+        line.id,
+        line.name,
+        line.open,
+        "" if line.capacity is None else line.capacity,
+        "yes" if line.available else "no",
+        line.why_not,
+        line.share.received if line.share else "",
+        round(line.share.fair_share, 2) if line.share else "",
+        line.sla.met if line.sla else "",
+        line.sla.breached if line.sla else "",
+        _rate(line.conversion.qualification_rate if line.conversion else None),
+        _rate(line.conversion.win_rate if line.conversion else None),
+    )
+
+
+RULE_CSV_HEADER = (
+    "rule",
+    "in_active_policy",
+    "leads_30d",
+    "median_seconds_to_first_touch",
+    "qualification_rate",
+    "win_rate",
+    "look_at",
+)
+
+
+def rule_csv_row(line: RuleLine) -> tuple[object, ...]:
+    median = line.speed.median if line.speed else None
+    return (
+        line.rule,
+        "yes" if line.in_policy else "no",
+        line.conversion.leads,
+        "" if median is None else round(median),
+        _rate(line.conversion.qualification_rate),
+        _rate(line.conversion.win_rate),
+        "; ".join(line.stands_out),
+    )
+
+
+def _rate(value: float | None) -> object:
+    return "" if value is None else round(value, 4)

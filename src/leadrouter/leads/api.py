@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
+from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
 from leadrouter.api.limits import PathKey
-from leadrouter.leads import service
+from leadrouter.leads import manual, service
 from leadrouter.leads.schemas import (
+    AssignCreate,
     ChangeRead,
     DecisionRead,
     DecisionSummary,
@@ -123,6 +125,28 @@ def reroute(lead_id: PathKey, svc: Svc, who: LeadsWrite) -> DecisionSummary:
     return service.reroute(
         db=svc.db, cache=svc.cache, lead_id=lead_id, now=svc.clock.now(), actor=who.name
     )
+
+
+@router.post("/{lead_id}/assign")
+def assign(lead_id: PathKey, assign_in: AssignCreate, svc: Svc, who: LeadsWrite) -> LeadRead:
+    """Give a lead waiting in a fallback or manual-review queue to a rep by hand (or, with
+    `from_owner`, take it from that rep); 409 when it moved meanwhile (saying who has it) or
+    when the rep is unavailable and `confirm` is not set. Audited; a decision records it."""
+    now = svc.clock.now()
+
+    def work(session: Session) -> LeadRead:
+        manual.assign_lead(
+            session,
+            lead_id=lead_id,
+            rep_id=assign_in.rep,
+            now=now,
+            actor=who.name,
+            confirmed=assign_in.confirm,
+            from_owner=assign_in.from_owner,
+        )
+        return service.read(session=session, lead_id=lead_id)
+
+    return svc.db.write(work)
 
 
 @router.post("/{lead_id}/touches", status_code=status.HTTP_201_CREATED)

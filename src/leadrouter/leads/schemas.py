@@ -271,3 +271,22 @@ class ChangeRead(BaseModel):
     rerouted: bool
     reason: str
     decision: DecisionSummary | None = None
+
+
+class AssignCreate(BaseModel):
+    """A person's assignment of a lead: from a fallback or review queue, or, with `from_owner`,
+    away from the rep who has it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rep: str = Field(min_length=1, max_length=100, description="the rep to give the lead to")
+    confirm: bool = Field(
+        default=False,
+        description="assign even though the rep is unavailable now (inactive, out of office, "
+        "outside working hours or at capacity); without it such an assignment is a 409",
+    )
+    from_owner: str | None = Field(
+        default=None,
+        max_length=100,
+        description="reassign: the rep the lead must still be with (a 409 names who has it)",
+    )

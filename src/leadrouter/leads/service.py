@@ -496,8 +496,10 @@ def assign(
     queue: str | None,
     now: datetime,
     cause: str,
+    kind: Kind = Kind.QUEUE,
 ) -> None:
-    """Move the lead to `rep` (or, with rep None, to `queue`) outside routing, keeping rep loads.
+    """Move the lead to `rep` (or, with rep None, to `queue`, as `kind`: a queue, or review)
+    outside routing, keeping rep loads.
 
     The old owner gets one open lead fewer and the new one one more, unless the lead is closed
     (won or lost already released it). `cause` (an actor's name, or `sla`) goes into the audit
@@ -509,7 +511,7 @@ def assign(
     if rep is not None:
         lead.kind, lead.owner, lead.queue = Kind.REP.value, rep, None
     else:
-        lead.kind, lead.owner, lead.queue = Kind.QUEUE.value, None, queue
+        lead.kind, lead.owner, lead.queue = kind.value, None, queue
     if lead.outcome not in CLOSED and old != rep:
         routing.move_load(session, old, rep)
     audit.record(

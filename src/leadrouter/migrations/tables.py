@@ -20,5 +20,6 @@ from leadrouter.reps import models as reps  # noqa: F401
 from leadrouter.sla import models as sla  # noqa: F401
 from leadrouter.store import config_version  # noqa: F401
 from leadrouter.store.base import Base
+from leadrouter.users import models as users  # noqa: F401
 
 metadata = Base.metadata

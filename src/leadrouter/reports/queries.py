@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
 from leadrouter.codec import pool_state_of
-from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads.models import LeadRow
 from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports.figures import QUALIFIED_OUTCOMES, WON_OUTCOME, QueueAge, queue_age
@@ -226,14 +226,11 @@ def pool_calibration(session: Session) -> dict[str, dict[str, int]]:
 
 
 def fallback_queues(session: Session, now: datetime) -> tuple[QueueAge, ...]:
-    """Each fallback queue's waiting leads and how long they have waited since landing there."""
+    """Each fallback queue's waiting leads and how long they have waited since they arrived (a
+    reroute that left a lead in the queue does not restart its wait)."""
     names = session.scalars(select(QueueRow.id).where(QueueRow.fallback).order_by(QueueRow.id))
     waiting: dict[str, list[datetime]] = {name: [] for name in names}
-    rows = session.execute(
-        select(LeadRow.queue, DecisionRow.at)
-        .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
-        .where(waiting_in_fallback())
-    )
+    rows = session.execute(select(LeadRow.queue, LeadRow.received_at).where(waiting_in_fallback()))
     for queue, at in rows:
         waiting[queue].append(at)
     return tuple(queue_age(queue, since, now) for queue, since in waiting.items())

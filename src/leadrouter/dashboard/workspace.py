@@ -1,0 +1,172 @@
+"""The policy workspace: edit the policy's YAML in the browser, checked as you type (every
+problem with its file:line:column), its own test cases run, the diff against the active version;
+then save it as a new version, activate it (refused while its tests fail unless forced) or roll
+back. Saving, activating and rolling back go through `policies.service`, which audits them under
+the signed-in person's name and bumps the config version so every process recompiles.
+
+The backtest of a change belongs to the experiments (`leadrouter experiment`, `/v1/experiments`);
+this page links there rather than running its own. Checking writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadrouter.api.auth import Svc
+from leadrouter.dashboard.web import SecureRoute, Viewer, action_result, refuse, templates
+from leadrouter.errors import FieldProblem, LeadRouterError, PolicyError, PolicyTestsFailed
+from leadrouter.keys.schemas import Scope
+from leadrouter.policies import service as policies
+from leadrouter.policies.models import PolicyVersionRow
+from leadrouter.policies.snapshot import POLICY_SOURCE, active_version, load_team
+from leadrouter.policy import compile_policy
+
+router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
+MAX_TEXT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    version: str | None  # None: it does not compile
+    problems: tuple[str, ...]  # "policy.yaml:12:5: ..." each
+    failures: tuple[FieldProblem, ...]  # its own test cases' unmet expectations
+    cases: int  # how many test cases it has
+    diff: tuple[str, ...]  # against the active version
+    active: str | None
+
+
+def check(session: Session, text: str) -> Checked:
+    """Compile `text` against the stored team, run its test cases, diff it with the active
+    version. Reads only."""
+    active = active_version(session)
+    current = session.scalar(
+        select(PolicyVersionRow.text).where(PolicyVersionRow.version == active)
+    )
+    diff = tuple(
+        difflib.unified_diff(
+            (current or "").splitlines(),
+            text.splitlines(),
+            fromfile=f"active {active}",
+            tofile="this text",
+            lineterm="",
+        )
+    )
+    team = load_team(session)
+    try:
+        policy = compile_policy(text, POLICY_SOURCE, team)
+    except PolicyError as error:
+        return Checked(None, tuple(str(e) for e in error.errors), (), 0, diff, active)
+    failures = policies.test_failures(policy, team, policies._accounts(session))
+    cases = len(policy.tests)
+    return Checked(policy.version, (), tuple(failures), cases, diff, active)
+
+
+@router.post("/policy/check", response_class=HTMLResponse)
+def check_text(
+    request: Request,
+    svc: Svc,
+    who: Viewer,
+    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
+        return refused
+    with svc.db.read() as session:
+        checked = check(session, text)
+    return templates.TemplateResponse(request, "policy_check.html", {"checked": checked})
+
+
+@router.post("/policy/save", response_class=HTMLResponse)
+def save(
+    request: Request,
+    svc: Svc,
+    who: Viewer,
+    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
+    activate: Annotated[str, Form()] = "",
+    force: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the text as a new version; with `activate`, make it the routing policy too."""
+    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
+        return refused
+    assert who is not None
+    now, actor = svc.clock.now(), who.principal.name
+
+    def work(session: Session) -> str:
+        row = policies.upload(session=session, text=text, actor=actor, now=now)
+        if activate:
+            policies.activate(
+                session=session, version=row.version, actor=actor, now=now, force=force == "yes"
+            )
+        return row.version
+
+    try:
+        version = svc.db.write(work)
+    except PolicyTestsFailed as error:
+        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
+        return _answer(request, f"Not activated: {error} ({lines}). Nothing was saved.", 409)
+    except LeadRouterError as error:
+        return _answer(request, f"Not saved: {error}", 409)
+    done = "saved and activated" if activate else "saved (not active)"
+    return _answer(request, f"Version {version} {done}. The audit log names {actor}.")
+
+
+@router.post("/policy/activate", response_class=HTMLResponse)
+def activate(
+    request: Request,
+    svc: Svc,
+    who: Viewer,
+    version: Annotated[str, Form()] = "",
+    force: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
+        return refused
+    assert who is not None
+    now, actor = svc.clock.now(), who.principal.name
+    try:
+        svc.db.write(
+            lambda session: policies.activate(
+                session=session, version=version, actor=actor, now=now, force=force == "yes"
+            )
+        )
+    except PolicyTestsFailed as error:
+        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
+        return _answer(request, f"Not activated: {error} ({lines})", 409)
+    except LeadRouterError as error:
+        return _answer(request, f"Not activated: {error}", 409)
+    return _answer(request, f"Version {version} is now active.")
+
+
+@router.post("/policy/rollback", response_class=HTMLResponse)
+def rollback(
+    request: Request,
+    svc: Svc,
+    who: Viewer,
+    force: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
+        return refused
+    assert who is not None
+    now, actor = svc.clock.now(), who.principal.name
+    try:
+        version = svc.db.write(
+            lambda session: policies.rollback(
+                session=session, actor=actor, now=now, force=force == "yes"
+            )
+        )
+    except LeadRouterError as error:
+        return _answer(request, f"Not rolled back: {error}", 409)
+    return _answer(request, f"Rolled back: version {version} is active again.")
+
+
+def _answer(request: Request, message: str, status: int = 200) -> Response:
+    return action_result(request, message, status, inline=True)

@@ -1,0 +1,1 @@
+"""Named people who sign in to the dashboard, with a role (viewer, manager, admin)."""

@@ -1,0 +1,131 @@
+"""Users: create, list, change role or password, deactivate, and check a password at sign-in.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults) and a hash is upgraded when the
+parameters move on; a sign-in with an unknown login still spends one hash, so timing does not
+tell which logins exist. Every change is audited with who made it. A user's `Principal` carries
+the scopes of their role, so the dashboard gates pages and buttons as the API gates keys.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadrouter.api.scopes import IMPLIED, Principal
+from leadrouter.audit import service as audit
+from leadrouter.errors import Conflict, NotFound
+from leadrouter.users.models import UserRow
+from leadrouter.users.schemas import SCOPES_OF, Role, UserCreate
+
+_hasher = PasswordHasher()
+_DUMMY = _hasher.hash("not a password anyone has")
+
+
+def get_by_login(*, session: Session, login: str) -> UserRow | None:
+    return session.scalar(select(UserRow).where(UserRow.login == login))
+
+
+def get_or_raise(*, session: Session, login: str) -> UserRow:
+    row = get_by_login(session=session, login=login)
+    if row is None:
+        raise NotFound(f"no user '{login}'")
+    return row
+
+
+def list_(*, session: Session) -> list[UserRow]:
+    return list(session.scalars(select(UserRow).order_by(UserRow.login)))
+
+
+def create(*, session: Session, user_in: UserCreate, actor: str, now: datetime) -> UserRow:
+    """Add a user (with a password, or none for OpenID Connect only), audited."""
+    if get_by_login(session=session, login=user_in.login) is not None:
+        raise Conflict(f"user '{user_in.login}' already exists")
+    row = UserRow(
+        login=user_in.login,
+        name=user_in.name,
+        email=user_in.email,
+        role=user_in.role.value,
+        password_hash=_hasher.hash(user_in.password) if user_in.password else None,
+        active=True,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    _audit(session, row, "create", actor, now, None, {"role": row.role, "name": row.name})
+    return row
+
+
+def set_role(*, session: Session, login: str, role: Role, actor: str, now: datetime) -> UserRow:
+    row = get_or_raise(session=session, login=login)
+    before = row.role
+    row.role = role.value
+    _audit(session, row, "update", actor, now, {"role": before}, {"role": row.role})
+    return row
+
+
+def set_password(
+    *, session: Session, login: str, password: str, actor: str, now: datetime
+) -> UserRow:
+    row = get_or_raise(session=session, login=login)
+    UserCreate(login=row.login, name=row.name, password=password)  # the length rule
+    row.password_hash = _hasher.hash(password)
+    _audit(session, row, "update", actor, now, None, {"password": "changed"})
+    return row
+
+
+def set_active(*, session: Session, login: str, active: bool, actor: str, now: datetime) -> UserRow:
+    """Let a user sign in again, or stop them (their open sessions end at their next request)."""
+    row = get_or_raise(session=session, login=login)
+    before = row.active
+    row.active = active
+    _audit(session, row, "update", actor, now, {"active": before}, {"active": active})
+    return row
+
+
+def check_password(*, session: Session, login: str, password: str) -> UserRow | None:
+    """The active user whose password this is, or None. Rehashes an outdated hash in the
+    caller's (write) transaction."""
+    row = get_by_login(session=session, login=login)
+    stored = row.password_hash if row is not None and row.active else None
+    try:
+        _hasher.verify(stored or _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or stored is None or not row.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        row.password_hash = _hasher.hash(password)
+    return row
+
+
+def principal_of(row: UserRow) -> Principal:
+    """The user as a caller: their name (for the audit log) and their role's scopes."""
+    scopes = set(SCOPES_OF[Role(row.role)])
+    for scope in list(scopes):
+        scopes |= IMPLIED.get(scope, frozenset())
+    return Principal(row.name, frozenset(scopes))
+
+
+def _audit(
+    session: Session,
+    row: UserRow,
+    action: str,
+    actor: str,
+    now: datetime,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    audit.record(
+        session=session,
+        actor=actor,
+        action=action,
+        entity="user",
+        entity_id=row.login,
+        at=now,
+        before=before,
+        after=after,
+    )
