@@ -384,6 +384,9 @@ class Fairness:
     credit: Mapping[str, tuple[float, float]] = field(default_factory=lambda: EMPTY)
     away: frozenset[str] = frozenset()  # members last seen inactive or out of office
     splits: Mapping[str, int] = field(default_factory=lambda: EMPTY)  # split id -> leads taken
+    # The pool's `members` (the very tuple) this record was last checked against: while it is
+    # the same and nobody is away, no member can be new (not stored; checked again after a load).
+    known: tuple[str, ...] = field(default=(), compare=False)
 
     def share(self, rep_id: str) -> int:
         """The rep's fair-share count: leads received plus leads credited by calibration."""

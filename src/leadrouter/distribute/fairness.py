@@ -45,13 +45,7 @@ def member_ids(pool: Pool) -> frozenset[str]:
 def settled(pool: Pool, fairness: Fairness) -> bool:
     """Whether the record needs no update before a pick: the pool has had leads, its members are
     the ones it knows, and nobody was away (the common case, one set comparison)."""
-    baseline = fairness.baseline
-    return (
-        fairness.picks > 0
-        and not fairness.away
-        and len(baseline) == len(pool.members)
-        and member_ids(pool) <= baseline.keys()
-    )
+    return fairness.known is pool.members and not fairness.away
 
 
 def _absent(roster: Roster, index: int) -> bool:
@@ -63,6 +57,14 @@ def _absent(roster: Roster, index: int) -> bool:
 
 
 def calibrate(
+    roster: Roster, fairness: Fairness, strategy: Strategy, enabled: bool
+) -> tuple[Fairness, tuple[Note, ...]]:
+    """`_calibrate`, the record then marked as checked against the pool's members."""
+    checked, notes = _calibrate(roster, fairness, strategy, enabled)
+    return replace(checked, known=roster.pool.members), notes
+
+
+def _calibrate(
     roster: Roster, fairness: Fairness, strategy: Strategy, enabled: bool
 ) -> tuple[Fairness, tuple[Note, ...]]:
     """The record with newcomers and returning members calibrated (a Note for each), and the

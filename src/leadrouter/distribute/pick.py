@@ -56,7 +56,7 @@ def pick_rep(
         return Pick(None, (), pool_state)
     seats = seats_of(pool, team)
     roster = Roster(pool, seats, state.loads, instant)
-    rules = distribution.pools.get(pool.id)
+    rules = distribution.pools.get(pool.id) if distribution.pools else None
     fairness = pool_state.fairness
     notes: tuple[Note, ...] = ()
     if not settled(pool, fairness):

@@ -26,4 +26,7 @@ def tallied(fairness: Fairness, chosen: str, checks: tuple[RepCheck, ...]) -> Fa
     gone = [check.rep for check in checks if check.reason in ABSENT] if len(checks) > 1 else ()
     if gone or chosen in away:
         away = (away | frozenset(gone)) - {chosen}
-    return Fairness(picks, last, counts, fairness.baseline, fairness.credit, away, fairness.splits)
+    return Fairness(
+        picks, last, counts, fairness.baseline, fairness.credit, away, fairness.splits,
+        fairness.known,
+    )  # fmt: skip
