@@ -3,22 +3,27 @@ recount of everything; and /metrics itself, for a metrics:read key only (SQLite 
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from leadrouter.app import create_app
 from leadrouter.dashboard.demo import FALLBACK_QUEUE, Routed, store_routed, store_team
+from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
-from leadrouter.leads.models import DecisionRow
+from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, Trace
+from leadrouter.pools.models import PoolRow
 from leadrouter.reports import counters
 from leadrouter.reports.counters import BREACHES, LATENCY, ROUTED, SETTLE
+from leadrouter.reports.fairness import pool_fairness
+from leadrouter.reports.queries import pool_weights
 from leadrouter.settings import Settings
 from leadrouter.sla.models import SlaEventRow
 from leadrouter.store import Database
@@ -180,3 +185,44 @@ def test_metrics__needs_a_key_with_metrics_read(team: Database) -> None:
             assert f"{LATENCY}_count 3" in response.text
             assert f'{ROUTED}{{rule="smb",kind="rep"}} 2' in response.text
             assert f'leadrouter_queue_leads{{queue="{FALLBACK_QUEUE}"}} 1' in response.text
+
+
+def test_render_metrics__nothing_new_is_one_select_and_fairness_follows_a_weight_edit(
+    team: Database,
+) -> None:
+    route(team, 0, [1.0, 1.0, 1.0, 1.0], at=NOW - SETTLE)
+    with team.session() as session:
+        session.execute(update(LeadRow).values(pool="inbound"))
+    render_metrics(team, NOW)  # folds the four decisions
+    selects: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(team.engine, "before_cursor_execute", seen)
+    try:
+        body = render_metrics(team, NOW)
+    finally:
+        event.remove(team.engine, "before_cursor_execute", seen)
+    assert len(selects) == 1  # counters, marks, gauges and pool weights in one statement
+
+    def deviation(text: str) -> float:
+        found = re.search(
+            r'^leadrouter_pool_fairness_max_deviation\{pool="inbound"\} (\S+)$', text, re.M
+        )
+        assert found
+        return float(found[1])
+
+    with team.read() as session:
+        weights = pool_weights(session)["inbound"]
+    assert deviation(body) == round(pool_fairness("inbound", weights, {"ana": 2}).max_deviation, 4)
+    with team.session() as session:
+        pool = session.get(PoolRow, "inbound")
+        pool.weights = {rep: 1 for rep in pool.members} | {"ana": 5}
+        weights = {rep: int(pool.weights.get(rep, 1)) for rep in pool.members}
+    edited = render_metrics(team, NOW)
+    assert deviation(edited) == round(
+        pool_fairness("inbound", weights, {"ana": 2}).max_deviation, 4
+    )
+    assert deviation(edited) != deviation(body)

@@ -10,18 +10,19 @@ whatever the number of leads, and every server process reports the same numbers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import Float, cast, func, literal, select
+from sqlalchemy import Float, String, cast, func, literal, select
 
 from leadrouter.leads.models import LeadRow
 from leadrouter.notify.models import PENDING, OutboxRow
+from leadrouter.pools.models import PoolRow
 from leadrouter.queues.models import QueueRow
 from leadrouter.reports import counters
 from leadrouter.reports.counters import BREACHES, LATENCY, POOL_LEADS, ROUTED, label
 from leadrouter.reports.fairness import pool_fairness
-from leadrouter.reports.queries import pool_weights
 from leadrouter.store import Database
 
 
@@ -52,7 +53,11 @@ def _gauges() -> tuple[counters.Part, ...]:
         .where(OutboxRow.state == PENDING)
         .group_by(OutboxRow.channel)
     )
-    return waiting, backlog
+    # The pools' members and weights, for the fairness gauges: read in the same statement, so a
+    # scrape stays one round trip when nothing is new.
+    members = select(literal("members"), PoolRow.id, cast(PoolRow.members, String), literal(0.0))
+    weights = select(literal("weights"), PoolRow.id, cast(PoolRow.weights, String), literal(0.0))
+    return waiting, backlog, members, weights
 
 
 GAUGES = _gauges()  # built once; a scrape runs them in the counters' statement
@@ -69,7 +74,7 @@ def render_metrics(db: Database, now: datetime) -> str:
         return sorted((labels, v) for (n, labels), v in samples.items() if n == name)
 
     buckets = sorted(of(f"{LATENCY}_bucket"), key=lambda s: _bound(s[0]))
-    fairness = _fairness(db, of(POOL_LEADS))
+    fairness = _fairness(of(POOL_LEADS), _pool_weights(reading.rows))
     lines = [
         *_family(
             ROUTED,
@@ -136,16 +141,30 @@ def render_metrics(db: Database, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fairness(db: Database, samples: list[tuple[str, float]]) -> list[tuple[str, float, float]]:
+def _pool_weights(rows: Iterable[tuple[str, str, str, float]]) -> dict[str, dict[str, int]]:
+    """Each pool's members and their weights (1 where none is given), by pool id, from the rows
+    of the `members` and `weights` parts (as `reports.queries.pool_weights` reads them)."""
+    members: dict[str, list[str]] = {}
+    weights: dict[str, dict[str, int]] = {}
+    for part, pool, text, _ in rows:
+        if part == "members":
+            members[pool] = list(json.loads(text) or [])
+        elif part == "weights":
+            weights[pool] = dict(json.loads(text) or {})
+    return {
+        pool: {rep: int(weights.get(pool, {}).get(rep, 1)) for rep in reps}
+        for pool, reps in sorted(members.items())
+    }
+
+
+def _fairness(
+    samples: list[tuple[str, float]], weights: dict[str, dict[str, int]]
+) -> list[tuple[str, float, float]]:
     """(pool, max deviation, Gini) of every pool that took leads, from the pool-leads counter."""
     received: dict[str, dict[str, int]] = {}
     for labels, value in samples:
         pool, rep = (part.split("=", 1)[1].strip('"') for part in labels.split('",', 1))
         received.setdefault(pool, {})[rep.rstrip('"')] = int(value)
-    if not received:
-        return []
-    with db.read() as session:
-        weights = pool_weights(session)
     found = []
     for pool, counts in sorted(received.items()):
         if pool in weights:

@@ -20,14 +20,18 @@ ROUTED = "routed"
 
 class LeadRow(Base):
     __tablename__ = "leads"
-    # Created by migration 0003 for the fallback-queue pages.
-    __table_args__ = (Index("ix_leads_kind_queue", "kind", "queue"),)
+    # Created by migration 0003 for the fallback-queue pages; the arrival index carries the first
+    # touch (migration 0008_metrics) so SLA counts over a period read the index alone.
+    __table_args__ = (
+        Index("ix_leads_kind_queue", "kind", "queue"),
+        Index("ix_leads_received_at_touch", "received_at", "first_touch_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     raw: Mapped[dict[str, Any]]
-    received_at: Mapped[datetime] = mapped_column(index=True)
+    received_at: Mapped[datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default=RECEIVED)
     # Current routing, copied from the latest decision for cheap reads.
     kind: Mapped[str | None] = mapped_column(String(20))

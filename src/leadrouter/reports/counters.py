@@ -160,39 +160,35 @@ _ROUTED: dict[bool, Any] = {}  # the query below, built once per dialect (postgr
 
 
 def _routed_query(session: Session) -> Any:
-    """New first decisions by rule and kind: count, latency sum, and how many fell in each
-    bucket, for the ids in (`:after`, `:upto`]."""
+    """New first decisions by rule, kind, pool and owner: count, latency sum, and how many fell
+    in each bucket, for the ids in (`:after`, `:upto`]. One pass over the decisions and their
+    leads serves both the routed counters and the pool-leads counter (the join is what a fold
+    costs)."""
     postgres = queries.is_postgres(session)
     if postgres in _ROUTED:
         return _ROUTED[postgres]
     seconds = queries.seconds_between(DecisionRow.at, LeadRow.received_at, session)
     buckets = [func.sum(case((seconds <= b, 1), else_=0)) for b in LATENCY_BUCKETS]
     _ROUTED[postgres] = query = (
-        select(DecisionRow.rule, DecisionRow.kind, func.count(), func.sum(seconds), *buckets)
+        select(
+            DecisionRow.rule,
+            DecisionRow.kind,
+            LeadRow.pool,
+            DecisionRow.owner,
+            func.count(),
+            func.sum(seconds),
+            *buckets,
+        )
         .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
         .where(
             DecisionRow.id > bindparam("after"),
             DecisionRow.id <= bindparam("upto"),
             DecisionRow.cause == "new",
         )
-        .group_by(DecisionRow.rule, DecisionRow.kind)
+        .group_by(DecisionRow.rule, DecisionRow.kind, LeadRow.pool, DecisionRow.owner)
     )
     return query
 
-
-# Leads each rep took through each pool (first decisions): what fairness is judged from.
-_POOL_LEADS = (
-    select(LeadRow.pool, DecisionRow.owner, func.count())
-    .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
-    .where(
-        DecisionRow.id > bindparam("after"),
-        DecisionRow.id <= bindparam("upto"),
-        DecisionRow.cause == "new",
-        DecisionRow.kind == "rep",
-        LeadRow.pool.is_not(None),
-    )
-    .group_by(LeadRow.pool, DecisionRow.owner)
-)
 
 _BREACHES = select(func.count()).where(
     SlaEventRow.id > bindparam("after"),
@@ -209,15 +205,16 @@ def _routed(session: Session, after: int, upto: int) -> dict[tuple[str, str], fl
     def add(name: str, labels: str, value: float) -> None:
         delta[name, labels] = delta.get((name, labels), 0.0) + value
 
-    for rule, kind, count, total, *within in rows:
+    for rule, kind, pool, owner, count, total, *within in rows:
         add(ROUTED, f'rule="{label(rule or "")}",kind="{label(kind)}"', count)
         add(f"{LATENCY}_count", "", count)
         add(f"{LATENCY}_sum", "", float(total or 0.0))
         add(f"{LATENCY}_bucket", 'le="+Inf"', count)
         for bound, n in zip(LATENCY_BUCKETS, within, strict=True):
             add(f"{LATENCY}_bucket", _bucket(bound), n or 0)
-    for pool, owner, count in session.execute(_POOL_LEADS, {"after": after, "upto": upto}):
-        add(POOL_LEADS, f'pool="{label(pool)}",rep="{label(owner or "")}"', count)
+        # Leads each rep took through each pool: what fairness is judged from.
+        if kind == "rep" and pool is not None:
+            add(POOL_LEADS, f'pool="{label(pool)}",rep="{label(owner or "")}"', count)
     return delta
 
 
