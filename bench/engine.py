@@ -246,11 +246,12 @@ def make_unseen_lead(rng: random.Random, i: int) -> dict[str, str]:
 def cold_memos() -> None:
     """Forget what normalization remembered of earlier values, so nothing is read from a memo."""
     from leadrouter.normalize import lead as module
+    from leadrouter.normalize import readers
 
     for readings in getattr(module, "_readings", {}).values():
         readings.clear()
-    if hasattr(module, "_read_text"):
-        module._read_text.cache_clear()
+    if hasattr(readers, "read_text"):
+        readers.read_text.cache_clear()
 
 
 # ---------------------------------------------------------------- rule-count sweep

@@ -13,12 +13,20 @@ from leadrouter.model import Shift
 from leadrouter.policy.hours import (
     add_business_time,
     business_time_between,
-    is_working,
     working_intervals,
 )
 
 NINE_TO_FIVE = tuple(Shift(d, time(9), time(17)) for d in range(5))
 NY = "America/New_York"
+
+
+def is_working(moment: datetime, shifts: tuple[Shift, ...] | None, tz: str) -> bool:
+    """True when `moment` falls inside a working interval (always, when `shifts` is None)."""
+    if shifts is None:
+        return True
+    moment = moment.astimezone(UTC)
+    begin, _ = next(working_intervals(moment, shifts, tz))
+    return begin == moment
 
 
 def at(text: str, tz: str = "UTC") -> datetime:

@@ -62,18 +62,7 @@ def add_config_row(
     (unless `bump` is False: the caller bumped once for many rows)."""
     session.add(row)
     session.flush()
-    after = as_json(row)
-    record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity=entity,
-        entity_id=str(after[_key(row)]),
-        at=now,
-        after=after,
-    )
-    if bump:
-        _bump(session, entity)
+    _record_config(session, row, "create", None, entity=entity, actor=actor, now=now, bump=bump)
 
 
 def change_config_row(
@@ -92,15 +81,31 @@ def change_config_row(
     for name, value in changes.items():
         setattr(row, name, value)
     session.flush()
+    _record_config(session, row, "update", before, entity=entity, actor=actor, now=now, bump=bump)
+
+
+def _record_config(
+    session: Session,
+    row: Base,
+    action: str,
+    before: dict[str, Any] | None,
+    *,
+    entity: str,
+    actor: str,
+    now: datetime,
+    bump: bool,
+) -> None:
+    """Audit a configuration row as it now is (after `before`), then mark its part changed."""
+    after = as_json(row)
     record(
         session=session,
         actor=actor,
-        action="update",
+        action=action,
         entity=entity,
-        entity_id=str(before[_key(row)]),
+        entity_id=str((before or after)[_key(row)]),
         at=now,
         before=before,
-        after=as_json(row),
+        after=after,
     )
     if bump:
         _bump(session, entity)

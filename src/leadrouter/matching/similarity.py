@@ -18,14 +18,14 @@ Pure: reads an index's tables, never changes them; no I/O.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
+from leadrouter.matching.containment import contained_score
 from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, STOPWORDS
-from leadrouter.matching.places import PLACE_COUNTRIES, PLACE_PHRASES
+from leadrouter.matching.places import PLACE_COUNTRIES
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -45,34 +45,6 @@ _ABBREVIATION_CREDIT = 0.8
 _INFLECTION_CREDIT = 0.9
 _JOINED_CREDIT = 0.97  # "scottishpower" / "scottish power"
 _INITIALS_CREDIT = 0.85  # "cmu" / "carnegie mellon university": grey on its own
-
-# Containment. The contained name must be distinctive: its words together weigh at least the
-# weight of a word that this many names carry (a name of one word that four accounts share is
-# not evidence when it appears inside a longer one).
-_CONTAINED_SHARE = 4.0
-_CONTAINED = 0.97  # a contained name with no extra words (cannot happen: then the names agree)
-_EXTRA_PLACE = 0.01  # a place
-_EXTRA_HOME = 0.005  # a place that names the account's country: supports it
-_EXTRA_GENERIC = 0.015  # "group", "software", "division"
-_EXTRA_RARE = 0.03  # any other word, plus up to _EXTRA_RARE_WEIGHT as rare as a word can be
-_EXTRA_RARE_WEIGHT = 0.07
-_EXTRA_MORE = 0.05  # per other word after the first: a long tail is another organisation
-# A contained name that other names also hold whole is a family's: a lead that adds words to it
-# stays grey when a few names hold it, and is no containment when more do (or when its rarest
-# word is in more than _FAMILY_SCAN names).
-_FAMILY_GREY = 3
-# A name of this many words or more, written whole with a rare word more (or less), names a more
-# specific entity: "Allianz Europe Equity Growth Select" is not "Allianz Europe Equity Growth",
-# where "Capgemini Portugal" is Capgemini's.
-_SPECIFIC = 3
-_FAMILY_SCORE = 0.86
-# A contained name must also carry a brand: a word at most _FAMILY_SCAN names carry ("Allianz" in
-# a book of a thousand Allianz funds is no brand: a lead that adds a word to a fund's name is
-# another fund).
-_FAMILY_SCAN = 24
-_EXTRA_PART = 0.03  # at most, for the words of another part of the typed text: "HR, Acme"
-_PREFIX_COST = 0.1  # at most, for the words after a lead that is an account name's start: grey
-_ACCOUNT_EXTRA = 0.01  # the lead shorter than the account: a little less sure than the reverse
 _RELATED = 0.8  # a name that differs and scores below this is another entity of its family
 _MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
@@ -264,7 +236,7 @@ def compare(
             entry_words,
         )
     if not entry_extra or not lead_extra:
-        contained = _contained(
+        contained = contained_score(
             index,
             lead,
             tokens,
@@ -417,133 +389,3 @@ def _initials_run(text: str, tokens: tuple[str, ...], taken: list[bool]) -> tupl
         if k == len(text) and len(run) >= 2:
             return tuple(run)
     return ()
-
-
-def _contained(
-    index: AccountIndex,
-    lead: list[Word],
-    tokens: tuple[str, ...],
-    entry_weights: list[float],
-    paired_at: dict[int, int],
-    extra_at: list[int],
-    entry_extra: list[int],
-    country: str | None,
-    parts: tuple[int, ...],
-    similar: dict[tuple[str, str], float],
-) -> float | None:
-    """The score of one name wholly inside the other in one run, or None when it is not.
-
-    `extra_at` are the positions of the lead's extra words, `parts` the part of the typed text
-    each lead word is in (see `names.CompanyName.parts`).
-    """
-    # The contained name, in weight, against what one name in _CONTAINED_SHARE weighs.
-    core = sum(entry_weights[j] for j in paired_at if j >= 0)
-    if core < index._unknown_weight - math.log(_CONTAINED_SHARE):
-        return None
-    named = {tokens[j] for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS}
-    if not named:
-        return None
-    # Names compared for one lead share their contained words: their family is counted once.
-    key = ("\0family", " ".join(sorted(named)))
-    family = similar.get(key)
-    if family is None:
-        family = similar[key] = _family(index, named)
-    if family > _FAMILY_GREY:
-        return None
-    top = index._unknown_weight
-    if entry_extra:  # the lead inside the account: the account's paired words in one run
-        positions = [j for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS]
-        if not _one_run(positions, tokens):
-            return None
-        extras = [(tokens[j], entry_weights[j]) for j in entry_extra]
-        if len(named) >= _SPECIFIC and _any_rare(extras):
-            return None
-        cost = _extra_cost(extras, country, top)
-        if min(positions) == 0:  # the first words of a long name ("Three6five" / "... Network")
-            cost = min(cost, _PREFIX_COST)
-        score = _CONTAINED - _ACCOUNT_EXTRA - cost
-        return score if family == 1 else min(score, _FAMILY_SCORE)
-    positions = [p for p in paired_at.values() if lead[p][0] not in STOPWORDS]
-    if not _one_run(positions, tuple(word[0] for word in lead)):
-        return None
-    home = {parts[p] for p in positions} if parts else set()
-    same = [(lead[p][0], lead[p][1]) for p in extra_at if not parts or parts[p] in home]
-    if len(named) >= _SPECIFIC and _any_rare(same):
-        return None
-    cost = _extra_cost(same, country, top)
-    for part in sorted({parts[p] for p in extra_at} - home) if parts else ():
-        # A note in its own part ("Human Resources, Swedbank"): one small cost for all its words.
-        words = [(lead[p][0], lead[p][1]) for p in extra_at if parts[p] == part]
-        cost += min(_extra_cost(words, country, top), _EXTRA_PART)
-    return _CONTAINED - cost if family == 1 else min(_CONTAINED - cost, _FAMILY_SCORE)
-
-
-def _family(index: AccountIndex, named: set[str]) -> int:
-    """How many names hold all these words (more than _FAMILY_GREY: _FAMILY_GREY + 1).
-
-    A name that is the start of others ("Allianz Europe Equity" in "Allianz Europe Equity Growth"
-    and "... Value") names a family; a lead that adds a word to it is likely another member.
-    """
-    vocab, postings = index._vocab, index._postings
-    lists = sorted((postings[vocab[word]] for word in named), key=len)
-    if len(lists[0]) > _FAMILY_SCAN:
-        return _FAMILY_GREY + 1
-    entry_account, entry_tokens = index._entry_account, index._entry_tokens
-    found = 0
-    for entry in lists[0]:
-        if entry_account[entry] >= 0 and named.issubset(entry_tokens[entry]):
-            found += 1
-            if found > _FAMILY_GREY:
-                break
-    return found
-
-
-def _one_run(positions: list[int], words: tuple[str, ...]) -> bool:
-    """True when the positions are one run of words, but for stopwords between them."""
-    if not positions:
-        return False
-    first, last = min(positions), max(positions)
-    inside = set(positions)
-    return all(words[k] in STOPWORDS for k in range(first, last + 1) if k not in inside)
-
-
-def _any_rare(extras: list[tuple[str, float]]) -> bool:
-    """True when a word among the extras is neither a place nor a generic word nor a stopword."""
-    words = [word for word, _ in extras]
-    k = 0
-    while k < len(words):
-        size = next((n for n in (3, 2) if tuple(words[k : k + n]) in PLACE_PHRASES), 0)
-        if size:
-            k += size
-            continue
-        word = words[k]
-        k += 1
-        if word not in PLACE_COUNTRIES and word not in GENERIC_WORDS and word not in STOPWORDS:
-            return True
-    return False
-
-
-def _extra_cost(extras: list[tuple[str, float]], country: str | None, top: float) -> float:
-    """What extra words (word, weight), in the order written, cost a contained name."""
-    cost = 0.0
-    rare = k = 0
-    while k < len(extras):
-        word, weight = extras[k]
-        phrase = next(
-            (size for size in (3, 2) if tuple(w for w, _ in extras[k : k + size]) in PLACE_PHRASES),
-            0,
-        )
-        if phrase:  # "sao paulo", "north america": one place
-            code = PLACE_PHRASES[tuple(w for w, _ in extras[k : k + phrase])]
-            cost += _EXTRA_HOME if country and code == country else _EXTRA_PLACE
-            k += phrase
-            continue
-        k += 1
-        if word in PLACE_COUNTRIES:
-            cost += _EXTRA_HOME if country and PLACE_COUNTRIES[word] == country else _EXTRA_PLACE
-        elif word in GENERIC_WORDS:
-            cost += _EXTRA_GENERIC
-        else:
-            cost += _EXTRA_RARE + _EXTRA_RARE_WEIGHT * min(weight / top, 1.0)
-            rare += 1
-    return cost + _EXTRA_MORE * max(rare - 1, 0)

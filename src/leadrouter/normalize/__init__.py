@@ -6,6 +6,7 @@ reads the clock or uses randomness; lookup tables are built once at import.
 """
 
 from leadrouter.normalize.fields import STANDARD_FIELDS
-from leadrouter.normalize.lead import CATEGORICAL_FIELDS, normalize_lead
+from leadrouter.normalize.lead import normalize_lead
+from leadrouter.normalize.readers import CATEGORICAL_FIELDS
 
 __all__ = ["CATEGORICAL_FIELDS", "STANDARD_FIELDS", "normalize_lead"]

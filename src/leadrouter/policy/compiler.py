@@ -20,7 +20,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from leadrouter.model import DERIVED_FIELDS, FieldType, Kind, Team
 from leadrouter.normalize import STANDARD_FIELDS
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, PolicyTest, Route
-from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
+from leadrouter.policy.condition_tests import all_of
+from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef
 from leadrouter.policy.distribution_section import compile_distribution, split_ids
 from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant

@@ -1,30 +1,48 @@
 """Conditions: type-checking a parsed `when:` and compiling it into closures over the lead context.
 
 Each top-level conjunct becomes a `Clause` whose test is a small closure chain specialized per
-operator and operand type, with every literal prepared at compile time (casefolded, countries and
-states turned into ISO codes, lists into frozensets, regexes compiled), so evaluating a lead only
-looks values up and compares them. A comparison with a field the lead lacks is false, whatever
-the operator. Beside each closure it writes the same test as a Python expression for
+operator and operand type, with every literal prepared at compile time (casefolded, countries
+and states turned into ISO codes, lists into frozensets, regexes compiled), so evaluating a lead
+only looks values up and compares them. A comparison with a field the lead lacks is false,
+whatever the operator. Beside each closure it writes the same test as a Python expression for
 `policy/codegen.py`, over identifiers that codegen names and binds (values, literals, sets):
-never a piece of the user's text. The closures stay the reference the generated code is tested
-against. This module must never eval or exec anything, and never raises for a bad condition: it
-reports the problem, at its position in the text, to the Document.
+never a piece of the user's text (the factories live in `policy/condition_tests.py`). The
+closures stay the reference the generated code is tested against. This module must never eval or
+exec anything, and never raises for a bad condition: it reports the problem, at its position in
+the text, to the Document.
 """
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from leadrouter.model import TIME_FIELDS, FieldType
 from leadrouter.normalize import CATEGORICAL_FIELDS
 from leadrouter.normalize.text import category
 from leadrouter.policy import places
-from leadrouter.policy.compiled import Clause, Condition, Context
+from leadrouter.policy.compiled import Clause, Condition
+from leadrouter.policy.condition_tests import (
+    COMPARE,
+    TEXT_CODE,
+    TEXT_TESTS,
+    VALUE_CODE,
+    VALUE_TESTS,
+    Built,
+    both,
+    called,
+    chain,
+    either,
+    list_contains,
+    list_holds,
+    member,
+    pair_test,
+    text_emit,
+    value_emit,
+)
 from leadrouter.policy.expression import (
     ORDERING,
     And,
@@ -42,14 +60,9 @@ from leadrouter.policy.expression import (
 from leadrouter.policy.source import Document, Node, describe, did_you_mean
 from leadrouter.policy.territories import Territory, Test
 
-if TYPE_CHECKING:
-    from leadrouter.policy.codegen import Emit
-
 # Computed from the score itself: a scoring condition may not read them.
 SCORE_FIELDS = frozenset({"score", "fit_score", "behavior_score", "mql"})
 
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_COMPARE = {"==": operator.eq, "!=": operator.ne, **_ORDER}
 _TYPE_OF = {str: FieldType.STRING, float: FieldType.NUMBER, bool: FieldType.BOOL}
 _WORDS = {
     FieldType.STRING: "text",
@@ -62,169 +75,8 @@ _WORDS = {
 _ORDERED = frozenset({FieldType.NUMBER, FieldType.DATETIME, FieldType.DURATION})
 _TIMES = frozenset({FieldType.DATETIME, FieldType.DURATION})
 
-
-# One closure factory per (operator, value type): the closure does the least work the pair needs.
-# Text values are casefolded at evaluation; literals were casefolded at compile time.
-_TEXT_TESTS: dict[str, Callable[[str, str], Test]] = {
-    "==": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v.casefold() == x,
-    "!=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v.casefold() != x,
-    "contains": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and x in v.casefold(),
-    "starts with": lambda f, x: (
-        lambda ctx: (v := ctx.get(f)) is not None and v.casefold().startswith(x)
-    ),
-    "ends with": lambda f, x: (
-        lambda ctx: (v := ctx.get(f)) is not None and v.casefold().endswith(x)
-    ),
-}
-# Numbers and true/false compare as they are.
-_VALUE_TESTS: dict[str, Callable[[str, Any], Test]] = {
-    "==": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v == x,
-    "!=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v != x,
-    "<": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v < x,
-    "<=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v <= x,
-    ">": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v > x,
-    ">=": lambda f, x: lambda ctx: (v := ctx.get(f)) is not None and v >= x,
-}
-# The same tests as Python expressions for generated code: {f} is the field's casefolded text
-# (None when missing), {v} its value (None when missing), {x} the prepared literal.
-_TEXT_CODE = {
-    "==": "({f} == {x})",
-    "!=": "({f} is not None and {f} != {x})",
-    "contains": "({f} is not None and {x} in {f})",
-    "starts with": "({f} is not None and {f}.startswith({x}))",
-    "ends with": "({f} is not None and {f}.endswith({x}))",
-}
-_VALUE_CODE = {op: f"({{v}} is not None and {{v}} {op} {{x}})" for op in _VALUE_TESTS}
-
-
-class _Built(NamedTuple):
-    """A compiled test, the same test as generated code, and what it demands of one field."""
-
-    test: Test
-    emit: Emit
-    # (field, casefolded values): the test can hold only when the field's casefolded text is one
-    # of them, so generated code may skip the rule for other values (see codegen's dispatch).
-    allows: tuple[str, frozenset[str]] | None = None
-
-
-def _called(test: Test) -> Emit:
-    """Generated code that calls the closure itself: for the tests not worth writing out."""
-    return lambda names: names.call(test)
-
-
-def _text_emit(template: str, field: str, literal: Any) -> Emit:
-    return lambda names: template.format(f=names.folded(field), x=names.const(literal))
-
-
-def _value_emit(template: str, field: str, literal: Any) -> Emit:
-    return lambda names: template.format(v=names.value(field), x=names.const(literal))
-
-
 # Operators whose text literal must equal a value, so countries and states become ISO codes.
 _EXACT = frozenset({"==", "!=", "in", "not in"})
-
-
-def _member(field: str, negate: bool, kind: FieldType, members: frozenset[Any]) -> _Built:
-    test = _member_test(field, negate, kind, members)
-    if kind is FieldType.NUMBER:
-        template = (
-            "({v} is not None and {v} not in {x})" if negate else "({v} is not None and {v} in {x})"
-        )
-        return _Built(test, _value_emit(template, field, members))
-    if kind is FieldType.STRING:
-        if negate:
-            return _Built(test, _text_emit("({f} is not None and {f} not in {x})", field, members))
-        return _Built(test, _text_emit("({f} in {x})", field, members), (field, members))
-    return _Built(test, _called(test))
-
-
-def _member_test(field: str, negate: bool, kind: FieldType, members: frozenset[Any]) -> Test:
-    if kind is FieldType.NUMBER:
-        if negate:
-            return lambda ctx: (v := ctx.get(field)) is not None and v not in members
-        return lambda ctx: (v := ctx.get(field)) is not None and v in members
-    if kind is FieldType.STRING:
-        if negate:
-            return lambda ctx: (v := ctx.get(field)) is not None and v.casefold() not in members
-        return lambda ctx: (v := ctx.get(field)) is not None and v.casefold() in members
-
-    # A list field is "in" a list when any of its items is.
-    def overlaps(ctx: Context) -> bool:
-        items = ctx.get(field)
-        if items is None:
-            return False
-        for item in items:
-            if item.casefold() in members:
-                return not negate
-        return negate
-
-    return overlaps
-
-
-def _list_contains(field: str, lit: str) -> Test:
-    def contains(ctx: Context) -> bool:
-        items = ctx.get(field)
-        if items is None:
-            return False
-        for item in items:  # noqa: SIM110 - a loop allocates less than any() here
-            if item.casefold() == lit:
-                return True
-        return False
-
-    return contains
-
-
-def _list_holds(items_field: str, text_field: str) -> Test:
-    """A list field holds another field's text (case-insensitive); false when either is missing."""
-
-    def holds(ctx: Context) -> bool:
-        items = ctx.get(items_field)
-        text = ctx.get(text_field)
-        if items is None or text is None:
-            return False
-        folded = text.casefold()
-        for item in items:  # noqa: SIM110 - a loop allocates less than any() here
-            if item.casefold() == folded:
-                return True
-        return False
-
-    return holds
-
-
-def _pair_test(left: str, right: str, op: str, kind: FieldType) -> Test:
-    """Two fields compared with each other; false when either is missing."""
-    compare = _COMPARE[op]
-    if kind is FieldType.STRING:
-        return lambda ctx: (
-            (a := ctx.get(left)) is not None
-            and (b := ctx.get(right)) is not None
-            and compare(a.casefold(), b.casefold())
-        )
-    return lambda ctx: (
-        (a := ctx.get(left)) is not None and (b := ctx.get(right)) is not None and compare(a, b)
-    )
-
-
-def all_of(tests: Iterable[Test]) -> Test:
-    """One test that holds when every one of `tests` does (the always-true test for none)."""
-    found = tuple(tests)
-    return _chain(_both, found) if found else (lambda ctx: True)
-
-
-def _chain(join: Callable[[Test, Test], Test], tests: tuple[Test, ...]) -> Test:
-    # Nested from the right, so evaluation short-circuits left to right as written.
-    combined = tests[-1]
-    for test in reversed(tests[:-1]):
-        combined = join(test, combined)
-    return combined
-
-
-def _both(first: Test, second: Test) -> Test:
-    return lambda ctx: first(ctx) and second(ctx)
-
-
-def _either(first: Test, second: Test) -> Test:
-    return lambda ctx: first(ctx) or second(ctx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,23 +196,23 @@ class _Check:
     def error(self, offset: int, message: str) -> None:
         self.owner.doc.error_inside(self.node, offset, message)
 
-    def build(self, expr: Expr, reads: list[str]) -> _Built | None:
+    def build(self, expr: Expr, reads: list[str]) -> Built | None:
         if isinstance(expr, And | Or):
             built = [self.build(operand, reads) for operand in expr.operands]
             parts = tuple(part for part in built if part is not None)
             if len(parts) < len(built):
                 return None
-            both = isinstance(expr, And)
-            test = _chain(_both if both else _either, tuple(part.test for part in parts))
-            joiner = " and " if both else " or "
+            conjunction = isinstance(expr, And)
+            test = chain(both if conjunction else either, tuple(part.test for part in parts))
+            joiner = " and " if conjunction else " or "
             emits = tuple(part.emit for part in parts)
-            return _Built(test, lambda names: f"({joiner.join(emit(names) for emit in emits)})")
+            return Built(test, lambda names: f"({joiner.join(emit(names) for emit in emits)})")
         if isinstance(expr, Not):
             inner = self.build(expr.operand, reads)
             if inner is None:
                 return None
             inner_test, inner_emit = inner.test, inner.emit
-            return _Built(lambda ctx: not inner_test(ctx), lambda n: f"(not {inner_emit(n)})")
+            return Built(lambda ctx: not inner_test(ctx), lambda n: f"(not {inner_emit(n)})")
         if isinstance(expr, Name):
             return self.bare(expr, reads)
         if isinstance(expr, Presence):
@@ -369,11 +221,11 @@ class _Check:
                 return None
             field = expr.name.name
             if expr.present:
-                return _Built(
+                return Built(
                     lambda ctx: ctx.get(field) is not None,
                     lambda names: f"({names.value(field)} is not None)",
                 )
-            return _Built(
+            return Built(
                 lambda ctx: ctx.get(field) is None, lambda names: f"({names.value(field)} is None)"
             )
         return self.compare(expr, reads)
@@ -402,7 +254,7 @@ class _Check:
             self.error(name.start, f"unknown field '{word}'{did_you_mean(word, self.scope.fields)}")
         return None
 
-    def bare(self, name: Name, reads: list[str]) -> _Built | None:
+    def bare(self, name: Name, reads: list[str]) -> Built | None:
         """A name alone: a territory, or a true/false field."""
         word = name.name
         territory = self.scope.territories.get(word)
@@ -410,11 +262,11 @@ class _Check:
             reads.extend(territory.fields)
             countries = territory.countries
             emit = (
-                _text_emit("({f} in {x})", "country", countries)
+                text_emit("({f} in {x})", "country", countries)
                 if territory.countries_only
-                else _called(territory.test)
+                else called(territory.test)
             )
-            return _Built(territory.test, emit, ("country", countries) if countries else None)
+            return Built(territory.test, emit, ("country", countries) if countries else None)
         if word in self.scope.sets:
             self.error(name.start, f"'{word}' is a set, not a condition: write '<field> in {word}'")
             return None
@@ -432,11 +284,11 @@ class _Check:
                 f" or write '{word} is present'",
             )
             return None
-        return _Built(
+        return Built(
             lambda ctx: ctx.get(word) is True, lambda names: f"({names.value(word)} is True)"
         )
 
-    def compare(self, expr: Compare, reads: list[str]) -> _Built | None:
+    def compare(self, expr: Compare, reads: list[str]) -> Built | None:
         kind = self.field(expr.left, reads)
         right = expr.right
         if isinstance(right, Name) and expr.op not in ("in", "not in"):
@@ -476,19 +328,17 @@ class _Check:
         if literal is None:
             return None
         if kind is FieldType.LIST:
-            contains = _list_contains(field, literal)
-            return _Built(contains, _called(contains))
+            contains = list_contains(field, literal)
+            return Built(contains, called(contains))
         if kind is FieldType.STRING:
             allows = (field, frozenset({literal})) if op == "==" else None
-            emit = _text_emit(_TEXT_CODE[op], field, literal)
-            return _Built(_TEXT_TESTS[op](field, literal), emit, allows)
-        return _Built(
-            _VALUE_TESTS[op](field, literal), _value_emit(_VALUE_CODE[op], field, literal)
-        )
+            emit = text_emit(TEXT_CODE[op], field, literal)
+            return Built(TEXT_TESTS[op](field, literal), emit, allows)
+        return Built(VALUE_TESTS[op](field, literal), value_emit(VALUE_CODE[op], field, literal))
 
     def compare_fields(
         self, expr: Compare, kind: FieldType | None, right: Name, reads: list[str]
-    ) -> _Built | None:
+    ) -> Built | None:
         if right.name not in self.scope.fields:
             known = did_you_mean(right.name, self.scope.fields)
             self.error(
@@ -500,9 +350,9 @@ class _Check:
             return None
         if expr.op == "contains" and kind is FieldType.LIST and other is FieldType.STRING:
             # `rep.languages contains language`: a list field holding another field's text.
-            held = _list_holds(expr.left.name, right.name)
-            return _Built(held, _called(held))
-        if expr.op not in _COMPARE:
+            held = list_holds(expr.left.name, right.name)
+            return Built(held, called(held))
+        if expr.op not in COMPARE:
             self.error(
                 right.start, f"'{expr.op}' needs a value in quotes, not the name '{right.name}'"
             )
@@ -520,10 +370,10 @@ class _Check:
                 f"'{expr.op}' compares numbers, and '{expr.left.name}' holds {_kind(kind)}",
             )
             return None
-        pair = _pair_test(expr.left.name, right.name, expr.op, kind)
-        return _Built(pair, _called(pair))
+        pair = pair_test(expr.left.name, right.name, expr.op, kind)
+        return Built(pair, called(pair))
 
-    def membership(self, expr: Compare, kind: FieldType, reads: list[str]) -> _Built | None:
+    def membership(self, expr: Compare, kind: FieldType, reads: list[str]) -> Built | None:
         field, right = expr.left.name, expr.right
         if kind is FieldType.BOOL or kind in _TIMES:
             self.error(expr.op_start, f"'{expr.op}' does not apply to {_kind(kind)} ('{field}')")
@@ -534,13 +384,13 @@ class _Check:
                 self.error(expr.op_start, f"'{field}' must hold text to be looked up in a list")
                 return None
             reads.append(right.name)
-            items, held = right.name, _list_holds(right.name, field)
+            items, held = right.name, list_holds(right.name, field)
             if expr.op == "not in":
                 lacks: Test = lambda ctx: (  # noqa: E731
                     ctx.get(items) is not None and ctx.get(field) is not None and not held(ctx)
                 )
-                return _Built(lacks, _called(lacks))
-            return _Built(held, _called(held))
+                return Built(lacks, called(lacks))
+            return Built(held, called(held))
         if isinstance(right, Name):
             definition = self.scope.sets.get(right.name)
             if definition is None:
@@ -562,12 +412,12 @@ class _Check:
             return None
         if members is None:
             return None
-        return _member(field, expr.op == "not in", kind, members)
+        return member(field, expr.op == "not in", kind, members)
 
-    def time_compare(self, expr: Compare, kind: FieldType) -> _Built | None:
+    def time_compare(self, expr: Compare, kind: FieldType) -> Built | None:
         """A time field compared with a time: `age < 7 days`, `created_at >= "2026-01-01"`."""
         field, op, right = expr.left.name, expr.op, expr.right
-        if op not in _COMPARE:
+        if op not in COMPARE:
             self.error(expr.op_start, f"'{op}' does not apply to {_kind(kind)} ('{field}')")
             return None
         assert isinstance(right, Literal)  # names and lists are handled before
@@ -589,9 +439,9 @@ class _Check:
                     ' "2026-01-31" or "2026-01-31T09:00:00Z" (UTC unless a zone is given)',
                 )
                 return None
-        return _Built(_VALUE_TESTS[op](field, value), _value_emit(_VALUE_CODE[op], field, value))
+        return Built(VALUE_TESTS[op](field, value), value_emit(VALUE_CODE[op], field, value))
 
-    def regex(self, expr: Compare, right: Literal) -> _Built | None:
+    def regex(self, expr: Compare, right: Literal) -> Built | None:
         if not isinstance(right.value, str):
             self.error(right.start, "'matches' needs a regular expression in quotes")
             return None
@@ -603,9 +453,9 @@ class _Check:
             self.error(right.start + 1 + (e.pos or 0), f"invalid regular expression: {e.msg}")
             return None
         field = expr.left.name
-        return _Built(
+        return Built(
             lambda ctx: (v := ctx.get(field)) is not None and search(v) is not None,
-            _value_emit("({v} is not None and {x}({v}) is not None)", field, search),
+            value_emit("({v} is not None and {x}({v}) is not None)", field, search),
         )
 
 

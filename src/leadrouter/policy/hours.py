@@ -245,15 +245,6 @@ def business_time_between(
     return total
 
 
-def is_working(at: datetime, shifts: tuple[Shift, ...] | None, tz: str) -> bool:
-    """True when `at` falls inside a working interval (always, when `shifts` is None)."""
-    if shifts is None:
-        return True
-    at = aware(at).astimezone(UTC)
-    begin, _ = next(working_intervals(at, shifts, tz))
-    return begin == at
-
-
 # ---------------------------------------------------------------- team.yaml
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
