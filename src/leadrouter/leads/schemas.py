@@ -271,6 +271,7 @@ class ChangeRead(BaseModel):
     rerouted: bool
     reason: str
     decision: DecisionSummary | None = None
+    trigger: str | None = None  # the policy's reroute trigger that moved it (None: built-in)
 
 
 class AssignCreate(BaseModel):

@@ -26,6 +26,7 @@ from leadrouter.policy.expression import KEYWORDS
 from leadrouter.policy.hours import instant
 from leadrouter.policy.lead_time import compile_grace
 from leadrouter.policy.net_new import compile_net_new
+from leadrouter.policy.reroute import CHANGED, compile_reroute
 from leadrouter.policy.routes import always_decides, otherwise_problem, owner_terms, parse_route
 from leadrouter.policy.sla import compile_sla
 from leadrouter.policy.source import Document, Node, describe, plain, read_source
@@ -35,7 +36,7 @@ from leadrouter.scoring import ScoringClause, ScoringModel
 _REQUIRED = ("version", "fallback_queue", "rules")
 _OPTIONAL = (
     "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
-    "net_new_companies", "distribution",
+    "net_new_companies", "distribution", "reroute",
 )  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
@@ -101,6 +102,15 @@ class _PolicyCompiler:
             lambda when: conditions.compile(when) if when else Condition("always"),
         )
         company_window = compile_net_new(doc, top.get("net_new_companies"))
+        # Triggers read the changed lead plus `changed`, the names of the fields that moved.
+        changes = ConditionCompiler(
+            doc, Scope({**fields, CHANGED: FieldType.LIST}, sets, territories)
+        )
+        reroute = compile_reroute(
+            doc,
+            top.get("reroute"),
+            lambda when: changes.compile(when) if when else Condition("always"),
+        )
         tests = self.tests(top.get("tests"), rule_ids)
         if doc.errors:
             return None
@@ -121,6 +131,7 @@ class _PolicyCompiler:
             reads_time=conditions.reads_time or grace is not None,
             grace=grace,
             company_window=company_window,
+            reroute=reroute,
         )
 
     def fallback_queue(self, node: Node | None) -> str | None:
