@@ -274,6 +274,25 @@ class ChangeRead(BaseModel):
     trigger: str | None = None  # the policy's reroute trigger that moved it (None: built-in)
 
 
+class StageCreate(BaseModel):
+    """A lead's new sales stage (`meeting_booked`, `qualified`, ...): the policy's `handoffs:`
+    say which stages hand it to the next role."""
+
+    stage: str = Field(min_length=1, max_length=60)
+
+
+class HandoffRead(BaseModel):
+    """What a hand-off did: the owners per role, and the decision that gave it to the next."""
+
+    lead_id: str
+    stage: str
+    from_role: str
+    to_role: str
+    reason: str
+    owners: dict[str, str | None]
+    decision: DecisionSummary
+
+
 class AssignCreate(BaseModel):
     """A person's assignment of a lead: from a fallback or review queue, or, with `from_owner`,
     away from the rep who has it."""

@@ -23,6 +23,7 @@ from leadrouter.scoring import ScoringModel
 
 if TYPE_CHECKING:
     from leadrouter.policy.codegen import Emit
+    from leadrouter.policy.handoffs import Handoff
     from leadrouter.policy.lead_time import Grace
     from leadrouter.policy.reroute import ReroutePolicy
 
@@ -169,6 +170,8 @@ class CompiledPolicy:
     # `net_new_companies: {window}`: a company with no account stays with one rep this long.
     company_window: timedelta | None = None
     reroute: ReroutePolicy | None = None  # `reroute:`: which changes route a lead again
+    # `handoffs:` by stage: on a stage change, the next role's rules (policy/handoffs.py).
+    handoffs: Mapping[str, Handoff] = field(default_factory=lambda: EMPTY)
     _scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, 
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef, all_of
 from leadrouter.policy.distribution_section import compile_distribution, split_ids
 from leadrouter.policy.expression import KEYWORDS
+from leadrouter.policy.handoffs import compile_handoffs
 from leadrouter.policy.hours import instant
 from leadrouter.policy.lead_time import compile_grace
 from leadrouter.policy.net_new import compile_net_new
@@ -36,7 +37,7 @@ from leadrouter.scoring import ScoringClause, ScoringModel
 _REQUIRED = ("version", "fallback_queue", "rules")
 _OPTIONAL = (
     "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
-    "net_new_companies", "distribution", "reroute",
+    "net_new_companies", "distribution", "reroute", "handoffs",
 )  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
@@ -111,6 +112,10 @@ class _PolicyCompiler:
             top.get("reroute"),
             lambda when: changes.compile(when) if when else Condition("always"),
         )
+        # Each hand-off's rules are checked like the policy's (every lead placed).
+        handoffs = compile_handoffs(
+            doc, top.get("handoffs"), lambda node: self.rules(node, conditions)[0]
+        )
         tests = self.tests(top.get("tests"), rule_ids)
         if doc.errors:
             return None
@@ -132,6 +137,7 @@ class _PolicyCompiler:
             grace=grace,
             company_window=company_window,
             reroute=reroute,
+            handoffs=handoffs,
         )
 
     def fallback_queue(self, node: Node | None) -> str | None:

@@ -134,9 +134,12 @@ def timeline(
 
 
 def _reroute_reasons(session: Session, lead_id: str) -> dict[int, dict[str, Any]]:
-    """Why a change routed the lead again, by the decision it caused (`leads.service.change`)."""
+    """Why a change or a hand-off routed the lead again, by the decision it caused
+    (`leads.service.change`, `leads.handoffs`)."""
     query = select(AuditRow).where(
-        AuditRow.entity == "lead", AuditRow.entity_id == lead_id, AuditRow.action == "reroute"
+        AuditRow.entity == "lead",
+        AuditRow.entity_id == lead_id,
+        AuditRow.action.in_(("reroute", "handoff")),
     )
     return {
         row.after["decision"]: row.after
