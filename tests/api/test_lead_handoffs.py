@@ -54,7 +54,8 @@ def test_stage__meeting_booked_hands_the_lead_to_an_ae_keeping_the_sdr(seeded, d
     body = answer.json()
     assert body["stage"] == "meeting_booked" and body["decision"]["rule"] == "ae-any"
     assert body["owners"] == {"sdr": sdr, "ae": "carl"}
-    assert seeded.get(f"/v1/leads/{first['lead_id']}").json()["owner"] == "carl"
+    lead = seeded.get(f"/v1/leads/{first['lead_id']}").json()
+    assert lead["owner"] == "carl" and lead["owners"] == {"sdr": sdr, "ae": "carl"}
     timeline = seeded.get(f"/v1/leads/{first['lead_id']}/timeline").json()
     chain = [e["data"]["cause"] for e in timeline if e["kind"] == "decision"]
     assert chain == ["new", "handoff"]

@@ -216,6 +216,8 @@ class LeadRead(BaseModel):
     outcome: str | None
     amount: float | None
     first_touch_at: datetime | None
+    # Owners by role once a hand-off moved it on (`handoffs:`): {"sdr": ..., "ae": ...}.
+    owners: dict[str, str | None] = Field(default_factory=dict)
 
 
 class Channel(StrEnum):

@@ -36,7 +36,7 @@ from leadrouter.codec import decision_from_dict
 from leadrouter.errors import Conflict, NotFound
 from leadrouter.explain import describe
 from leadrouter.leads import changes as changes_
-from leadrouter.leads import routing
+from leadrouter.leads import roles, routing
 from leadrouter.leads.models import (
     RECEIVED,
     ROUTED,
@@ -546,7 +546,8 @@ def assign(
 
 def read(*, session: Session, lead_id: str) -> LeadRead:
     row = get_or_raise(session=session, lead_id=lead_id)
-    return LeadRead.model_validate(as_json(row) | {"raw": row.raw})
+    owners = roles.owners(session, lead_id)
+    return LeadRead.model_validate(as_json(row) | {"raw": row.raw, "owners": owners})
 
 
 def current_decision(*, session: Session, lead_id: str) -> DecisionRead:
