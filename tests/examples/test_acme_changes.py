@@ -1,12 +1,13 @@
-"""The Acme policy's `reroute:` triggers: a nurtured lead whose score crosses the MQL threshold
-is routed again; a change that leaves it below stays put; an owned lead keeps its owner."""
+"""The Acme policy's `reroute:` triggers and `handoffs:`: a nurtured lead whose score crosses the
+MQL threshold is routed again, an owned lead keeps its owner; a booked meeting goes to an AE."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadrouter.engine import Snapshot, context
+from leadrouter.engine import Snapshot, context, route
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy import load_policy, load_team
 from leadrouter.policy.reroute import CHANGED, changed_fields, verdict
@@ -49,3 +50,18 @@ def test_acme_reroute__an_owned_lead_keeps_its_owner():
     judged = _judge("owned", before, {**before, "employees": 5000})
 
     assert not judged.reroute and "dana" in judged.reason
+
+
+def test_acme_handoff__a_booked_meeting_goes_to_an_enterprise_ae_by_region():
+    team = load_team(ACME / "team.yaml")
+    policy = load_policy(ACME / "policy.yaml", team)
+    handoff = policy.handoffs["meeting_booked"]
+    ae_policy = replace(policy, rules=handoff.rules)
+    snapshot = Snapshot(policy=ae_policy, team=team)
+
+    emea = route({"email": "jo@bmw.de", "country": "Germany", "employees": 50}, snapshot, NOW)
+    na = route({"email": "jo@tiny.io", "country": "US", "employees": 50}, snapshot, NOW)
+
+    assert (handoff.from_role, handoff.to_role) == ("sdr", "ae")
+    assert (emea.rule, emea.pool) == ("ae-emea", "emea_enterprise")
+    assert (na.rule, na.pool) == ("ae-na", "na_enterprise")
