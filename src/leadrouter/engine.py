@@ -197,6 +197,18 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     return _decision(run, lead, score, None, fallback)
 
 
+def context(lead: Lead, snapshot: Snapshot, now: datetime) -> dict[str, Any]:
+    """What the rules would read for `lead` (its fields, account, enrichment, time and score),
+    without routing it: a change's reroute triggers read it (`policy/reroute.py`)."""
+    run = _Run(snapshot, now, plain_dict(lead.fields))
+    _add_account(run, lead)
+    enrich(run.ctx, lead.raw, run.match)
+    if snapshot.policy.reads_time:
+        add_time_fields(run.ctx, lead, now)
+    _add_score(run.ctx, snapshot.policy.scoring.score(run.ctx))
+    return run.ctx
+
+
 def _add_account(run: _Run, lead: Lead) -> None:
     ctx = run.ctx
     matcher = run.snapshot.accounts

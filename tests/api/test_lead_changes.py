@@ -52,6 +52,7 @@ def test_change__with_nothing_new_changes_nothing(seeded):
         "rerouted": False,
         "reason": "nothing changed",
         "decision": None,
+        "trigger": None,
     }
 
 

@@ -10,16 +10,18 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
 from leadrouter.api.limits import PathKey
-from leadrouter.leads import manual, service
+from leadrouter.leads import handoffs, manual, service
 from leadrouter.leads.schemas import (
     AssignCreate,
     ChangeRead,
     DecisionRead,
     DecisionSummary,
+    HandoffRead,
     LeadChange,
     LeadCreate,
     LeadRead,
     OutcomeCreate,
+    StageCreate,
     TouchCreate,
     TouchRead,
 )
@@ -115,6 +117,21 @@ def patch_lead(lead_id: PathKey, change: LeadChange, svc: Svc, who: LeadsWrite) 
         cache=svc.cache,
         lead_id=lead_id,
         changes=change.lead,
+        now=svc.clock.now(),
+        actor=who.name,
+    )
+
+
+@router.post("/{lead_id}/stage")
+def post_stage(lead_id: PathKey, stage_in: StageCreate, svc: Svc, who: LeadsWrite) -> HandoffRead:
+    """A stage change (`meeting_booked`, `qualified`): the policy's hand-off for the stage routes
+    the lead to the next role (an AE), keeping its owner in the previous role (the SDR); 409
+    when the policy has no hand-off on the stage or the lead was handed off on it already."""
+    return handoffs.hand_off(
+        db=svc.db,
+        cache=svc.cache,
+        lead_id=lead_id,
+        stage=stage_in.stage,
         now=svc.clock.now(),
         actor=who.name,
     )

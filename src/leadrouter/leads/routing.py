@@ -20,7 +20,7 @@ cannot lose twice. On SQLite `BEGIN IMMEDIATE` serializes writers. Nothing here 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -200,6 +200,7 @@ def decide(
     *,
     cause: str,
     lock: bool,
+    rules_of: Callable[[CompiledPolicy], CompiledPolicy] | None = None,
 ) -> list[Routed | GraceHeld]:
     """Route `leads` one after another, record their decisions and apply their effects; nothing
     committed. New leads the policy's grace delay holds come back as `GraceHeld` instead.
@@ -252,7 +253,9 @@ def decide(
     if policy.company_window is not None:  # the net-new companies of this batch, and their reps
         claims = companies.read_claims(connection, _company_domains(normalized))
         state = RoutingState(state.pools, state.loads, claims)
-    snapshot = Snapshot(policy=policy, team=config.team, accounts=accounts, state=state)
+    # A hand-off routes by its own rules: the policy with them in place of its rules.
+    routing_policy = rules_of(policy) if rules_of is not None else policy
+    snapshot = Snapshot(policy=routing_policy, team=config.team, accounts=accounts, state=state)
     sequence = LeadSequence(snapshot, _BatchKnown(leads, stored), split=config.split)
     decided = [
         (lead, sequence.route(fields, now, lead_keys))

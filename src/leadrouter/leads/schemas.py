@@ -216,6 +216,8 @@ class LeadRead(BaseModel):
     outcome: str | None
     amount: float | None
     first_touch_at: datetime | None
+    # Owners by role once a hand-off moved it on (`handoffs:`): {"sdr": ..., "ae": ...}.
+    owners: dict[str, str | None] = Field(default_factory=dict)
 
 
 class Channel(StrEnum):
@@ -271,6 +273,26 @@ class ChangeRead(BaseModel):
     rerouted: bool
     reason: str
     decision: DecisionSummary | None = None
+    trigger: str | None = None  # the policy's reroute trigger that moved it (None: built-in)
+
+
+class StageCreate(BaseModel):
+    """A lead's new sales stage (`meeting_booked`, `qualified`, ...): the policy's `handoffs:`
+    say which stages hand it to the next role."""
+
+    stage: str = Field(min_length=1, max_length=60)
+
+
+class HandoffRead(BaseModel):
+    """What a hand-off did: the owners per role, and the decision that gave it to the next."""
+
+    lead_id: str
+    stage: str
+    from_role: str
+    to_role: str
+    reason: str
+    owners: dict[str, str | None]
+    decision: DecisionSummary
 
 
 class AssignCreate(BaseModel):

@@ -35,7 +35,8 @@ from leadrouter.audit import service as audit
 from leadrouter.codec import decision_from_dict
 from leadrouter.errors import Conflict, NotFound
 from leadrouter.explain import describe
-from leadrouter.leads import routing
+from leadrouter.leads import changes as changes_
+from leadrouter.leads import roles, routing
 from leadrouter.leads.models import (
     RECEIVED,
     ROUTED,
@@ -441,10 +442,10 @@ def change(
     now: datetime,
     actor: str,
 ) -> ChangeRead:
-    """Apply new field values (None removes a field) and re-route the lead when a change may
-    move it: a lead waiting in a queue, nurture or review (its score may now cross the MQL
-    threshold, its country may now have a territory) is routed again, a new decision with cause
-    `change`; a lead a rep owns keeps its owner (reroute it by hand if it must move)."""
+    """Apply new field values (None removes a field) and re-route the lead when the policy's
+    `reroute:` triggers say the change moves it (`leads/changes.py`; without them, a lead waiting
+    in a queue, nurture or review is routed again and an owned lead keeps its owner): a new
+    decision with cause `change`, its reason in the audit log. A touched lead never moves."""
 
     def work(session: Session, lock: bool) -> ChangeRead:
         lead = _lock(session, lead_id)
@@ -466,22 +467,39 @@ def change(
         session.flush()
         if lead.status != ROUTED:
             return ChangeRead(lead_id=lead_id, rerouted=False, reason="not routed yet")
-        if lead.kind == Kind.REP:
-            touched = "touched" if lead.first_touch_at is not None else "owned"
-            return ChangeRead(
-                lead_id=lead_id,
-                rerouted=False,
-                reason=f"{touched} by {lead.owner}, who keeps it (a change never moves an owned "
-                "lead; POST /v1/leads/{id}/reroute does)",
-            )
-        was = f"{lead.kind} {lead.queue}" if lead.queue else str(lead.kind)
+        judged = changes_.judge(session, cache, lead, before, now)
+        if not judged.reroute:
+            return ChangeRead(lead_id=lead_id, rerouted=False, reason=judged.reason)
+        was = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
+        if lead.kind == Kind.REP and lead.outcome not in CLOSED:  # an untouched owner lets it go
+            routing.move_load(session, lead.owner, None)
         (routed,) = routing.decide(
             session.connection(), cache, [routing.stored(lead)], now, cause="change", lock=lock
+        )
+        decision = routed.decision
+        # The reason goes on the timeline with the decision it caused.
+        audit.record(
+            session=session,
+            actor=actor,
+            action="reroute",
+            entity="lead",
+            entity_id=lead_id,
+            at=now,
+            before=was,
+            after={
+                "kind": decision.kind.value,
+                "owner": decision.owner,
+                "queue": decision.queue,
+                "decision": routed.decision_id,
+                "trigger": judged.trigger,
+                "reason": judged.reason,
+            },
         )
         return ChangeRead(
             lead_id=lead_id,
             rerouted=True,
-            reason=f"routed again: it was waiting in {was}, and its fields changed",
+            reason=judged.reason,
+            trigger=judged.trigger,
             decision=_summary(routed),
         )
 
@@ -528,7 +546,8 @@ def assign(
 
 def read(*, session: Session, lead_id: str) -> LeadRead:
     row = get_or_raise(session=session, lead_id=lead_id)
-    return LeadRead.model_validate(as_json(row) | {"raw": row.raw})
+    owners = roles.owners(session, lead_id)
+    return LeadRead.model_validate(as_json(row) | {"raw": row.raw, "owners": owners})
 
 
 def current_decision(*, session: Session, lead_id: str) -> DecisionRead:

@@ -10,6 +10,7 @@ from leadrouter.dashboard import sessions as dashboard_sessions  # noqa: F401
 from leadrouter.keys import models as keys  # noqa: F401
 from leadrouter.leads import companies as company_claims  # noqa: F401
 from leadrouter.leads import models as leads  # noqa: F401
+from leadrouter.leads import roles as lead_roles  # noqa: F401
 from leadrouter.notify import models as notify  # noqa: F401
 from leadrouter.policies import models as policies  # noqa: F401
 from leadrouter.policies import splits as policy_splits  # noqa: F401

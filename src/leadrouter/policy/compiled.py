@@ -23,7 +23,9 @@ from leadrouter.scoring import ScoringModel
 
 if TYPE_CHECKING:
     from leadrouter.policy.codegen import Emit
+    from leadrouter.policy.handoffs import Handoff
     from leadrouter.policy.lead_time import Grace
+    from leadrouter.policy.reroute import ReroutePolicy
 
 Context = Mapping[str, Any]
 
@@ -167,6 +169,9 @@ class CompiledPolicy:
     grace: Grace | None = None  # `grace:`: young leads wait (policy/lead_time.py)
     # `net_new_companies: {window}`: a company with no account stays with one rep this long.
     company_window: timedelta | None = None
+    reroute: ReroutePolicy | None = None  # `reroute:`: which changes route a lead again
+    # `handoffs:` by stage: on a stage change, the next role's rules (policy/handoffs.py).
+    handoffs: Mapping[str, Handoff] = field(default_factory=lambda: EMPTY)
     _scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -24,9 +24,11 @@ from leadrouter.policy.condition_tests import all_of
 from leadrouter.policy.conditions import ConditionCompiler, Scope, SetDef
 from leadrouter.policy.distribution_section import compile_distribution, split_ids
 from leadrouter.policy.expression import KEYWORDS
+from leadrouter.policy.handoffs import compile_handoffs
 from leadrouter.policy.hours import instant
 from leadrouter.policy.lead_time import compile_grace
 from leadrouter.policy.net_new import compile_net_new
+from leadrouter.policy.reroute import CHANGED, compile_reroute
 from leadrouter.policy.routes import always_decides, otherwise_problem, owner_terms, parse_route
 from leadrouter.policy.sla import compile_sla
 from leadrouter.policy.source import Document, Node, describe, plain, read_source
@@ -36,7 +38,7 @@ from leadrouter.scoring import ScoringClause, ScoringModel
 _REQUIRED = ("version", "fallback_queue", "rules")
 _OPTIONAL = (
     "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
-    "net_new_companies", "distribution",
+    "net_new_companies", "distribution", "reroute", "handoffs",
 )  # fmt: skip
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
@@ -102,6 +104,19 @@ class _PolicyCompiler:
             lambda when: conditions.compile(when) if when else Condition("always"),
         )
         company_window = compile_net_new(doc, top.get("net_new_companies"))
+        # Triggers read the changed lead plus `changed`, the names of the fields that moved.
+        changes = ConditionCompiler(
+            doc, Scope({**fields, CHANGED: FieldType.LIST}, sets, territories)
+        )
+        reroute = compile_reroute(
+            doc,
+            top.get("reroute"),
+            lambda when: changes.compile(when) if when else Condition("always"),
+        )
+        # Each hand-off's rules are checked like the policy's (every lead placed).
+        handoffs = compile_handoffs(
+            doc, top.get("handoffs"), lambda node: self.rules(node, conditions)[0]
+        )
         tests = self.tests(top.get("tests"), rule_ids)
         if doc.errors:
             return None
@@ -122,6 +137,8 @@ class _PolicyCompiler:
             reads_time=conditions.reads_time or grace is not None,
             grace=grace,
             company_window=company_window,
+            reroute=reroute,
+            handoffs=handoffs,
         )
 
     def fallback_queue(self, node: Node | None) -> str | None:

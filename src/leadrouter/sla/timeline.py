@@ -74,7 +74,8 @@ def timeline(
             )
     if DECISION in kinds:
         query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.id)
-        entries += [_decision(row) for row in session.scalars(query)]
+        why = _reroute_reasons(session, lead_id)
+        entries += [_decision(row, why.get(row.id)) for row in session.scalars(query)]
     if TOUCH in kinds:
         for t in session.scalars(select(TouchRow).where(TouchRow.lead_id == lead_id)):
             who = t.rep or "someone"
@@ -132,18 +133,32 @@ def timeline(
     return sorted(entries, key=lambda e: e.at)
 
 
-def _decision(row: DecisionRow) -> TimelineEntry:
+def _reroute_reasons(session: Session, lead_id: str) -> dict[int, dict[str, Any]]:
+    """Why a change or a hand-off routed the lead again, by the decision it caused
+    (`leads.service.change`, `leads.handoffs`)."""
+    query = select(AuditRow).where(
+        AuditRow.entity == "lead",
+        AuditRow.entity_id == lead_id,
+        AuditRow.action.in_(("reroute", "handoff")),
+    )
+    return {
+        row.after["decision"]: row.after
+        for row in session.scalars(query)
+        if isinstance(row.after, dict) and row.after.get("decision") is not None
+    }
+
+
+def _decision(row: DecisionRow, reroute: Mapping[str, Any] | None = None) -> TimelineEntry:
     decision = decision_from_dict(row.body)
     data = {"decision": row.id, "cause": row.cause, "owner": row.owner, "queue": row.queue}
     title = "Routed" if row.cause == "new" else f"Routed again ({row.cause})"
+    message, lines = headline(decision), tuple(describe(decision))
+    if reroute is not None:  # a change's reroute trigger: its reason leads the entry
+        data |= {"reason": reroute.get("reason"), "trigger": reroute.get("trigger")}
+        message = f"{message} ({reroute.get('reason')})"
+        lines = (str(reroute.get("reason")), *lines)
     return TimelineEntry(
-        row.at,
-        DECISION,
-        row.kind,
-        headline(decision),
-        {**data, "rule": row.rule},
-        title,
-        tuple(describe(decision)),
+        row.at, DECISION, row.kind, message, {**data, "rule": row.rule}, title, lines
     )
 
 
