@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_conn2_lead_roles"
-down_revision: str | Sequence[str] | None = "0007_dash_users"
+down_revision: str | Sequence[str] | None = "0008_metrics_touch_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
