@@ -94,8 +94,11 @@ def compare(
     `replay.replay`)."""
     prepared = Prepared(arrivals)
     known = list(known)
-    before = replay(prepared, current, known, open_for=open_for, on_each=on_each)
-    after = replay(prepared, draft, known, open_for=open_for, on_each=on_each)
+    # The report reads where each lead went, never its propensity: not computed.
+    before = replay(
+        prepared, current, known, open_for=open_for, on_each=on_each, propensities=False
+    )
+    after = replay(prepared, draft, known, open_for=open_for, on_each=on_each, propensities=False)
     return Comparison(arrivals, current, draft, before, after)
 
 
