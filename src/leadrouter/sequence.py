@@ -60,17 +60,25 @@ class LeadSequence:
     the snapshot between leads (another policy version from a given time, capacity freed as
     leads close). With a `split` (an A/B test), the split's arm for each lead decides it while
     the split is active, every arm sharing the one rotation state. Every decision records its
-    propensity (`propensity.py`).
+    propensity (`propensity.py`), unless `propensities` is False: a backtest, which reads only
+    where each lead went, leaves it None (it never moves the state, so decisions are otherwise
+    the same).
     """
 
-    __slots__ = ("known", "snapshot", "split")
+    __slots__ = ("known", "propensities", "snapshot", "split")
 
     def __init__(
-        self, snapshot: Snapshot, known: KnownLeads | None = None, split: Split | None = None
+        self,
+        snapshot: Snapshot,
+        known: KnownLeads | None = None,
+        split: Split | None = None,
+        *,
+        propensities: bool = True,
     ) -> None:
         self.known: KnownLeads = known if known is not None else LeadIndex()
         self.snapshot = replace(snapshot, known_leads=self.known)
         self.split = split
+        self.propensities = propensities
 
     @property
     def state(self) -> RoutingState:
@@ -90,10 +98,11 @@ class LeadSequence:
             chance = propensity(
                 decision, snapshot, now, share=arm.share, arm=arm.name, experiment=split.id
             )
+            decision = replace(decision, propensity=chance)
         else:
             decision = route(lead, snapshot, now, lead_id=lead.id, dedupe_keys=keys)
-            chance = propensity(decision, snapshot, now)
-        decision = replace(decision, propensity=chance)
+            if self.propensities:
+                decision = replace(decision, propensity=propensity(decision, snapshot, now))
         state = apply_effects(self.snapshot.state, decision)
         self.snapshot = self.snapshot.with_state(state)
         known = remembered(lead.id or "", keys, decision)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from leadrouter.distribute import unavailable
+from leadrouter.distribute.availability import takes_no_leads
 from leadrouter.engine import Snapshot
 from leadrouter.experiments import speed
 from leadrouter.experiments.history import Arrival
@@ -37,8 +37,9 @@ from leadrouter.experiments.schemas import (
     SpeedToLead,
 )
 from leadrouter.matching import KnownLead
-from leadrouter.model import Decision, Kind, Reason, RepLoad, Team
+from leadrouter.model import Decision, Kind, Reason, Rep, RepLoad, Team
 from leadrouter.policy.compiled import RouteKind
+from leadrouter.policy.hours import Instant, week_of
 from leadrouter.policy_cases import run_cases
 from leadrouter.reports.fairness import pool_fairness
 from leadrouter.sequence import Routed
@@ -94,8 +95,11 @@ def compare(
     `replay.replay`)."""
     prepared = Prepared(arrivals)
     known = list(known)
-    before = replay(prepared, current, known, open_for=open_for, on_each=on_each)
-    after = replay(prepared, draft, known, open_for=open_for, on_each=on_each)
+    # The report reads where each lead went, never its propensity: not computed.
+    before = replay(
+        prepared, current, known, open_for=open_for, on_each=on_each, propensities=False
+    )
+    after = replay(prepared, draft, known, open_for=open_for, on_each=on_each, propensities=False)
     return Comparison(arrivals, current, draft, before, after)
 
 
@@ -131,8 +135,11 @@ def backtest(
                     to=speed.destination(now),
                 )
             )
-    current = side_figures(comparison.current, comparison.before, arrivals)
-    candidate = side_figures(comparison.draft, comparison.after, arrivals)
+    idle: dict[tuple[str, datetime], bool] = {}
+    current = side_figures(comparison.current, comparison.before, arrivals, idle)
+    # Whether a pool's members work at an instant depends on the team alone.
+    shared = idle if comparison.draft.team is comparison.current.team else {}
+    candidate = side_figures(comparison.draft, comparison.after, arrivals, shared)
     history = speed.histories(arrivals, before)
     overall, recorded_rules, recorded_reps = speed.recorded(arrivals, before)
     return Backtest(
@@ -187,9 +194,14 @@ def absorbed(before: Sequence[Decision], after: Sequence[Decision]) -> list[Abso
 
 
 def side_figures(
-    setup: Setup, routed: Sequence[Routed], arrivals: Sequence[Arrival]
+    setup: Setup,
+    routed: Sequence[Routed],
+    arrivals: Sequence[Arrival],
+    idle: dict[tuple[str, datetime], bool] | None = None,
 ) -> SideFigures:
-    """Leads per rule, rep and pool, fairness, capacity breaches and off-hours of one side."""
+    """Leads per rule, rep and pool, fairness, capacity breaches and off-hours of one side.
+    `idle`: whether nobody in a pool works at an instant, by (pool, instant), remembered across
+    calls for the same team."""
     team = setup.team
     rule_pool = {
         rule.id: rule.route.target
@@ -204,7 +216,7 @@ def side_figures(
     off_hours: Counter[str] = Counter()
     overflowed: Counter[str] = Counter()
     fallback: Counter[str] = Counter()
-    idle: dict[tuple[str, datetime], bool] = {}
+    idle = {} if idle is None else idle
     for arrival, done in zip(arrivals, routed, strict=True):
         decision = done.decision
         by_rule[decision.rule or "(none)"] += 1
@@ -289,11 +301,22 @@ def _breach(team: Team, rep_id: str, load: RepLoad) -> bool:
 
 def _nobody_working(team: Team, pool_id: str, at: datetime) -> bool:
     """Whether no member of the pool is at work at `at` (away, inactive or off hours)."""
-    reps, empty = team.reps, RepLoad()
-    return all(
-        member not in reps or unavailable(reps[member], empty, at, capacity=False) is not None
-        for member in team.pools[pool_id].members
-    )
+    reps, now = team.reps, Instant(at)
+    for member in team.pools[pool_id].members:
+        rep = reps.get(member)
+        if rep is not None and _at_work(rep, now):
+            return False
+    return True
+
+
+def _at_work(rep: Rep, now: Instant) -> bool:
+    """`unavailable(rep, RepLoad(), now, capacity=False) is None`, without wording the reason."""
+    if not rep.active or takes_no_leads(rep) is not None:
+        return False
+    if any(absence.start <= now.utc < absence.end for absence in rep.out_of_office):
+        return False
+    hours = rep.working_hours
+    return hours is None or week_of(hours).covers(now.local(rep.timezone))
 
 
 def policy_tests(setup: Setup) -> PolicyTests:

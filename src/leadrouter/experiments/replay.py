@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from leadrouter.engine import AccountMatcher, Snapshot
@@ -74,15 +74,17 @@ def replay(
     *,
     open_for: timedelta | None = None,
     on_each: Callable[[int], None] | None = None,
+    propensities: bool = True,
 ) -> list[Routed]:
     """Each arrival routed at its own time through `setup`, from an empty rotation state and
     the `known` earlier leads (oldest first). `open_for`: how long a lead without a recorded
-    close keeps its rep's slot (None: for good)."""
+    close keeps its rep's slot (None: for good). `propensities=False` leaves each decision's
+    propensity unset (see `LeadSequence`): for reports that read only where leads went."""
     index = LeadIndex()
     for earlier in known:
         index.add(earlier)
     snapshot = Snapshot(policy=setup.policy, team=setup.team, accounts=setup.accounts)
-    sequence = LeadSequence(snapshot, index)
+    sequence = LeadSequence(snapshot, index, propensities=propensities)
     leads, keys = prepared.leads(setup.policy)
     closes: list[tuple[datetime, int, str]] = []  # (closed at, order, rep)
     routed = []
@@ -109,10 +111,11 @@ def replay(
 def _release(
     state: RoutingState, closes: list[tuple[datetime, int, str]], now: datetime
 ) -> RoutingState:
-    """`state` with one open lead fewer for each rep whose lead closed by `now`."""
+    """`state` with one open lead fewer for each rep whose lead closed by `now` (their period
+    counts and the company claims unchanged: closing a lead frees a slot, nothing else)."""
     loads = dict(state.loads)
     while closes and closes[0][0] <= now:
         _, _, rep = heapq.heappop(closes)
         load = loads.get(rep) or RepLoad()
-        loads[rep] = RepLoad(max(load.open - 1, 0), load.today, load.day)
-    return RoutingState(state.pools, loads)
+        loads[rep] = replace(load, open=max(load.open - 1, 0))
+    return RoutingState(state.pools, loads, state.companies)

@@ -134,7 +134,10 @@ def _weighted_quantiles(
 
 
 def _resample(rng: np.random.Generator, history: np.ndarray) -> np.ndarray:
-    return rng.choice(history, size=len(history), replace=True) if len(history) else history
+    """`history` drawn with replacement: the very draws of `rng.choice(history, len(history))`
+    (the same indices from the same stream), without its per-call checks."""
+    size = len(history)
+    return history[rng.integers(0, size, size=size)] if size else history
 
 
 def estimate(
@@ -182,12 +185,7 @@ def estimate(
         rng = np.random.default_rng(seed)
         draws = []
         for _ in range(resamples):
-            resampled = [
-                rng.choice(sources[n], size=len(sources[n]), replace=True)
-                if len(sources[n])
-                else sources[n]
-                for n in names
-            ]
+            resampled = [_resample(rng, sources[n]) for n in names]
             found = _weighted_quantiles(resampled, [weights[n] for n in names], (0.5, 0.9))
             if found is not None:
                 draws.append(found)
