@@ -283,7 +283,7 @@ def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
     with svc.db.read() as session:
         row, events = views.timeline(session, lead_id)
     if row is None:
-        return page(request, who, "leads.html", q=lead_id, found=(), missing=lead_id)
+        return page(request, who, "not_found.html", 404, missing=f"lead {lead_id}")
     return page(request, who, "lead.html", lead=row, events=events)
 
 
