@@ -23,6 +23,7 @@ from leadrouter.settings import Settings
 from leadrouter.store import Database
 from leadrouter.users import service as users
 
+from .conftest import sign_in
 from .server import dashboard_app
 
 CLIENT_ID, SECRET = "leadrouter-dash", "s3cret-never-shown-anywhere"
@@ -215,3 +216,20 @@ def test_oidc__the_client_secret_is_never_echoed(db, provider):
     assert SECRET not in client.get("/login").text
     settings = Settings(oidc_client_secret=SECRET)
     assert SECRET not in repr(settings)
+
+
+def test_oidc__a_person_an_admin_added_by_email_without_a_password_gets_in(db, provider):
+    admin = TestClient(dashboard_app(Settings(db=db.url), db))
+    sign_in(admin, login="ada")
+    added = admin.post(
+        "/people",
+        data={"login": "kim", "name": "Kim Lee", "role": "manager", "email": "kim@acme.example"},
+    )
+    assert added.status_code == 200, added.text
+    provider.person = {"sub": "s-9", "email": "kim@acme.example"}
+    client = _client(db, provider)
+    assert _sign_in(client).status_code == 303
+    assert "Kim Lee" in client.get("/queue").text
+    with db.read() as session:
+        kim = users.get_or_raise(session=session, login="kim")
+        assert (kim.role, kim.oidc_subject, kim.password_hash) == ("manager", "s-9", None)
