@@ -23,6 +23,7 @@ SECRETS = (
     "salesforce_shared_secret",
     "salesforce_client_secret",
     "enrichment_token",
+    "oidc_client_secret",
 )  # each has a `_file` twin
 
 
@@ -101,6 +102,18 @@ class Settings(BaseSettings):
     # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
     enrichment_token: str | None = Field(default=None, repr=False)
     enrichment_token_file: Path | None = None
+    # Dashboard sign-in with an OpenID Connect provider (docs/dashboard.md): on when the issuer,
+    # the client id and the secret are set. A person's role comes from `oidc_role_claim` when the
+    # token carries one, else `oidc_default_role` (none: only people already on the People page).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = Field(default=None, repr=False)
+    oidc_client_secret_file: Path | None = None
+    oidc_redirect_url: str | None = None  # default: <this site>/login/oidc/callback
+    oidc_provider_name: str = "single sign-on"
+    oidc_scopes: str = "openid email profile"
+    oidc_role_claim: str | None = None
+    oidc_default_role: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -229,3 +229,9 @@ def test_simulate__an_unknown_version_is_reported_not_raised(client):
     response = client.post("/policy/simulate", data={"version": "nope"})
     assert response.status_code == 409
     assert "nope" in response.text
+
+
+def test_lead_page__unknown_lead_answers_404_with_a_page(client):
+    answer = client.get("/leads/no-such-lead")
+    assert answer.status_code == 404
+    assert "There is no lead no-such-lead" in answer.text

@@ -56,6 +56,7 @@ def add_person(
     login: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "viewer",
+    email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -63,7 +64,13 @@ def add_person(
         return refused
     assert who is not None
     try:
-        user_in = UserCreate(login=login, name=name, role=role, password=password)
+        user_in = UserCreate(
+            login=login,
+            name=name,
+            role=role,
+            email=email.strip() or None,
+            password=password or None,  # none: single sign-on only
+        )
     except ValidationError as error:
         errors = {str(e["loc"][0]): e["msg"] for e in error.errors()}
         return _people(request, svc, who, errors)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from leadrouter.api.auth import MetricsRead, Svc
 from leadrouter.api.scopes import Principal
 from leadrouter.dashboard import explorer as explorer_rows
-from leadrouter.dashboard import people, sessions, team, views, work, workspace
+from leadrouter.dashboard import oidc, people, sessions, team, views, work, workspace
 from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
@@ -86,7 +86,13 @@ def _sign_in_form(
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"error": error, "csrf": nonce, "nav": (), "login": login},
+        {
+            "error": error,
+            "csrf": nonce,
+            "nav": (),
+            "login": login,
+            "oidc": svc.settings.oidc_provider_name if oidc.configured(svc.settings) else "",
+        },
         status_code=status_code,
     )
     response.set_cookie(
@@ -151,6 +157,77 @@ def login(
     if opened is None:  # revoked between the two transactions
         return _sign_in_form(request, svc, "That key was revoked.", 401)
     return signed_in(request, svc, *opened, lifetime)
+
+
+def _oidc_redirect(request: Request, svc: Svc) -> str:
+    return svc.settings.oidc_redirect_url or str(request.base_url).rstrip("/") + oidc.CALLBACK
+
+
+@router.get("/login/oidc")
+def oidc_start(request: Request, svc: Svc) -> Response:
+    """Off to the OpenID Connect provider, with a fresh state and nonce kept in a cookie."""
+    if not oidc.configured(svc.settings):
+        return _sign_in_form(request, svc, "Single sign-on is not set up here.", 404)
+    try:
+        url, kept = oidc.start(svc.settings, _oidc_redirect(request, svc))
+    except oidc.OidcError as error:
+        return _sign_in_form(request, svc, f"Cannot sign in: {error}.", 502)
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        oidc.OIDC_COOKIE,
+        kept,
+        max_age=600,
+        path="/login/oidc",
+        httponly=True,
+        samesite="lax",  # the provider's redirect back is a top-level GET from its site
+        secure=secure(request, svc),
+    )
+    return response
+
+
+@router.get(oidc.CALLBACK)
+def oidc_callback(
+    request: Request,
+    svc: Svc,
+    kept: Annotated[str, Cookie(alias=oidc.OIDC_COOKIE)] = "",
+) -> Response:
+    """Back from the provider: check state and nonce, then sign the person in."""
+    if not oidc.configured(svc.settings):
+        return _sign_in_form(request, svc, "Single sign-on is not set up here.", 404)
+    params = dict(request.query_params)
+    try:
+        identity = oidc.finish(svc.settings, _oidc_redirect(request, svc), kept, params)
+    except oidc.OidcError as error:
+        response = _sign_in_form(request, svc, f"Cannot sign in: {error}.", 403)
+        response.delete_cookie(oidc.OIDC_COOKIE, path="/login/oidc")
+        return response
+    now = svc.clock.now()
+    lifetime = timedelta(hours=svc.settings.dashboard_session_hours)
+    actor = f"oidc:{svc.settings.oidc_provider_name}"
+
+    def enter(session: Session) -> tuple[str, Principal] | None:
+        user = users.sign_in_oidc(
+            session=session,
+            subject=identity.subject,
+            email=identity.email,
+            name=identity.name,
+            role=identity.role,
+            actor=actor,
+            now=now,
+        )
+        if user is None:
+            return None
+        opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
+        return opened, users.principal_of(user)
+
+    signed = svc.db.write(enter)
+    if signed is None:
+        error = "You have no access to this dashboard yet: ask an admin to add you on People."
+        response = _sign_in_form(request, svc, error, 403)
+    else:
+        response = signed_in(request, svc, *signed, lifetime)
+    response.delete_cookie(oidc.OIDC_COOKIE, path="/login/oidc")
+    return response
 
 
 def signed_in(
@@ -283,7 +360,7 @@ def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
     with svc.db.read() as session:
         row, events = views.timeline(session, lead_id)
     if row is None:
-        return page(request, who, "leads.html", q=lead_id, found=(), missing=lead_id)
+        return page(request, who, "not_found.html", 404, missing=f"lead {lead_id}")
     return page(request, who, "lead.html", lead=row, events=events)
 
 

@@ -8,11 +8,12 @@ the scopes of their role, so the dashboard gates pages and buttons as the API ga
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.api.scopes import IMPLIED, Principal
@@ -100,6 +101,55 @@ def check_password(*, session: Session, login: str, password: str) -> UserRow | 
     if _hasher.check_needs_rehash(stored):
         row.password_hash = _hasher.hash(password)
     return row
+
+
+def sign_in_oidc(
+    *,
+    session: Session,
+    subject: str,
+    email: str | None,
+    name: str | None,
+    role: Role | None,
+    actor: str,
+    now: datetime,
+) -> UserRow | None:
+    """The active user an OpenID Connect provider vouched for, or None: matched by subject, else
+    by (verified) email, which links the subject; created when `role` says what they may do.
+    A `role` differing from the user's replaces it (the provider is the source of truth)."""
+    row = session.scalars(select(UserRow).where(UserRow.oidc_subject == subject)).first()
+    if row is None and email:
+        row = session.scalars(
+            select(UserRow).where(
+                func.lower(UserRow.email) == email.lower(), UserRow.oidc_subject.is_(None)
+            )
+        ).first()
+        if row is not None:
+            row.oidc_subject = subject
+            _audit(session, row, "update", actor, now, None, {"oidc_subject": subject})
+    if row is None:
+        if role is None:
+            return None
+        login = _free_login(session, email or subject)
+        row = create(
+            session=session,
+            user_in=UserCreate(login=login, name=name or login, email=email, role=role),
+            actor=actor,
+            now=now,
+        )
+        row.oidc_subject = subject
+    elif role is not None and row.role != role.value:
+        set_role(session=session, login=row.login, role=role, actor=actor, now=now)
+    return row if row.active else None
+
+
+def _free_login(session: Session, wanted: str) -> str:
+    """A login made of the allowed characters, numbered when already taken."""
+    base = re.sub(r"[^A-Za-z0-9._@+-]", "-", wanted)[:190] or "user"
+    login, n = base, 1
+    while get_by_login(session=session, login=login) is not None:
+        n += 1
+        login = f"{base}-{n}"
+    return login
 
 
 def principal_of(row: UserRow) -> Principal:
