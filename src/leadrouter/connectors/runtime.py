@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from leadrouter.connectors.enrichment import Enricher
-from leadrouter.connectors.hubspot.client import HubSpot
-from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
 from leadrouter.policy.crm import CRM_FILE, Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
+
+if TYPE_CHECKING:
+    # The vendors' clients are imported only where credentials are set: most services run
+    # without a CRM and should not pay their import at start-up.
+    from leadrouter.connectors.hubspot.client import HubSpot
+    from leadrouter.connectors.salesforce.client import SalesforceOrg
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,8 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
     config = load_crm(path) if path is not None else None
     hubspot = None
     if settings.hubspot_access_token:
+        from leadrouter.connectors.hubspot.client import HubSpot
+
         hubspot = HubSpot(
             settings.hubspot_access_token,
             base_url=settings.hubspot_base_url,
@@ -62,6 +69,8 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
         )
     salesforce = None
     if settings.salesforce_client_id and settings.salesforce_client_secret:
+        from leadrouter.connectors.salesforce.client import SalesforceOrg
+
         salesforce = SalesforceOrg(
             client_id=settings.salesforce_client_id,
             client_secret=settings.salesforce_client_secret,

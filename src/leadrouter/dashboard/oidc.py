@@ -13,21 +13,23 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
-from authlib.jose import JsonWebKey, JsonWebToken
-from authlib.jose.errors import JoseError
 
 from leadrouter.settings import Settings
 from leadrouter.users.schemas import Role
 
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import OAuth2Client
+
+# authlib is imported by the two legs of a sign-in only: a dashboard without single sign-on (and
+# every service start) should not pay for it, nor print its deprecation warnings.
+
 OIDC_COOKIE = "leadrouter_oidc"  # state, nonce and PKCE verifier between the two legs
 CALLBACK = "/login/oidc/callback"
 TIMEOUT = 10.0
-_jwt = JsonWebToken(["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"])
+_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
 
 
 class OidcError(Exception):
@@ -58,6 +60,8 @@ def _discover(settings: Settings) -> dict[str, Any]:
 
 
 def _client(settings: Settings, redirect: str) -> OAuth2Client:
+    from authlib.integrations.httpx_client import OAuth2Client
+
     return OAuth2Client(
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
@@ -71,6 +75,8 @@ def _client(settings: Settings, redirect: str) -> OAuth2Client:
 def start(settings: Settings, redirect: str) -> tuple[str, str]:
     """The provider's authorization URL to send the browser to, and the cookie value to keep."""
     meta = _discover(settings)
+    from authlib.common.security import generate_token
+
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(48)
     with _client(settings, redirect) as client:
         url, _ = client.create_authorization_url(
@@ -88,6 +94,9 @@ def finish(settings: Settings, redirect: str, kept: str, params: dict[str, str])
     if len(parts) != 3 or not state or not secrets.compare_digest(state, parts[0]):
         raise OidcError("the sign-in expired or did not start here: try again")
     _, nonce, verifier = parts
+    from authlib.jose import JsonWebKey, JsonWebToken
+    from authlib.jose.errors import JoseError
+
     meta = _discover(settings)
     try:
         with _client(settings, redirect) as client:
@@ -95,7 +104,7 @@ def finish(settings: Settings, redirect: str, kept: str, params: dict[str, str])
                 meta["token_endpoint"], code=params.get("code", ""), code_verifier=verifier
             )
         keys = JsonWebKey.import_key_set(httpx.get(meta["jwks_uri"], timeout=TIMEOUT).json())
-        claims = _jwt.decode(
+        claims = JsonWebToken(_ALGORITHMS).decode(
             token["id_token"],
             keys,
             claims_options={

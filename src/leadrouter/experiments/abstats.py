@@ -12,18 +12,18 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import stats
-from statsmodels.stats.power import NormalIndPower, TTestIndPower
-from statsmodels.stats.proportion import (
-    proportion_confint,
-    proportion_effectsize,
-    proportions_ztest,
-)
 
 from leadrouter.reports.figures import percentile
+
+if TYPE_CHECKING:
+    from statsmodels.stats.power import NormalIndPower, TTestIndPower
+
+# scipy and statsmodels are imported where a test runs: together they take seconds to import,
+# and the service, the worker and every CLI command load this module without reporting.
 
 ALPHA = 0.05
 POWER = 0.8
@@ -96,6 +96,8 @@ def _finite(value: float) -> float | None:
 def rate(successes: int, leads: int) -> Rate:
     if leads == 0:
         return Rate(successes=0, leads=0, rate=None, interval=None)
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(successes, leads, alpha=ALPHA, method="wilson")
     return Rate(
         successes=successes,
@@ -107,6 +109,9 @@ def rate(successes: int, leads: int) -> Rate:
 
 def two_proportions(metric: str, a: tuple[int, int], b: tuple[int, int]) -> RateTest:
     """Rates `(successes, leads)` of both arms compared with statsmodels' two-proportion z-test."""
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
+
     left, right = rate(*a), rate(*b)
     p_value = needed = difference = None
     if left.leads and right.leads:
@@ -131,6 +136,8 @@ def two_proportions(metric: str, a: tuple[int, int], b: tuple[int, int]) -> Rate
 def times(seconds: Sequence[float], *, seed: int = 20) -> Times:
     median_interval = None
     if len(seconds) >= 2 and len(set(seconds)) > 1:
+        from scipy import stats
+
         found = stats.bootstrap(
             (np.asarray(seconds, dtype=float),),
             np.median,
@@ -154,6 +161,9 @@ def compare_times(a: Sequence[float], b: Sequence[float]) -> TimeTest:
     """Times to first touch of both arms compared with scipy's Mann-Whitney U test."""
     p_value = needed = None
     if a and b:
+        from scipy import stats
+        from statsmodels.stats.power import TTestIndPower
+
         p_value = _finite(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
         logs_a, logs_b = np.log1p(np.asarray(a)), np.log1p(np.asarray(b))
         spread = (
