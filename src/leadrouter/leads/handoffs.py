@@ -10,12 +10,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict
 from leadrouter.leads import roles, routing
 from leadrouter.leads import service as leads
 from leadrouter.leads.models import ROUTED
-from leadrouter.leads.schemas import CLOSED, HandoffRead
+from leadrouter.leads.schemas import HandoffRead
 from leadrouter.model import Kind
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.policy.handoffs import stage_key
@@ -47,54 +46,44 @@ def hand_off(
                 f"lead '{lead_id}' was handed off to its {handoff.to_role} already "
                 f"({held[handoff.to_role]})"
             )
-        was = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
         from_owner = lead.owner if lead.kind == Kind.REP else None
         if handoff.from_role not in held:  # the owner it has now, kept in the `from` role
             roles.set_owner(session, lead_id, handoff.from_role, from_owner, now, lead.decision_id)
-        if from_owner is not None and lead.outcome not in CLOSED:
-            routing.move_load(session, from_owner, None)
-        (routed,) = routing.decide(
-            session.connection(),
+
+        noted: dict[str, object] = {"stage": key, "trigger": f"handoff {key}"}
+
+        def note(routed: routing.Routed) -> dict[str, object]:
+            decision = routed.decision
+            owner = decision.owner if decision.kind == Kind.REP else None
+            where = owner or f"{decision.kind.value} {decision.queue}"
+            noted["decision"] = routed.decision_id
+            noted["reason"] = (
+                f"hand-off on {key}: {handoff.from_role} {from_owner or '(none)'} keeps the lead"
+                f" as its {handoff.from_role}; routed to its {handoff.to_role} by rule"
+                f" '{decision.rule}': {where}"
+            )
+            return noted
+
+        routed = leads.route_again(
+            session,
             cache,
-            [routing.stored(lead)],
+            lead,
             now,
             cause="handoff",
             lock=lock,
-            rules_of=lambda p: replace(p, rules=handoff.rules),
-        )
-        decision = routed.decision
-        to_owner = decision.owner if decision.kind == Kind.REP else None
-        roles.set_owner(session, lead_id, handoff.to_role, to_owner, now, routed.decision_id)
-        where = to_owner or f"{decision.kind.value} {decision.queue}"
-        reason = (
-            f"hand-off on {key}: {handoff.from_role} {from_owner or '(none)'} keeps the lead as "
-            f"its {handoff.from_role}; routed to its {handoff.to_role} by rule "
-            f"'{decision.rule}': {where}"
-        )
-        audit.record(
-            session=session,
             actor=actor,
             action="handoff",
-            entity="lead",
-            entity_id=lead_id,
-            at=now,
-            before=was,
-            after={
-                "kind": decision.kind.value,
-                "owner": decision.owner,
-                "queue": decision.queue,
-                "decision": routed.decision_id,
-                "stage": key,
-                "trigger": f"handoff {key}",
-                "reason": reason,
-            },
+            noted=note,
+            rules_of=lambda p: replace(p, rules=handoff.rules),
         )
+        to_owner = routed.decision.owner if routed.decision.kind == Kind.REP else None
+        roles.set_owner(session, lead_id, handoff.to_role, to_owner, now, routed.decision_id)
         return HandoffRead(
             lead_id=lead_id,
             stage=key,
             from_role=handoff.from_role,
             to_role=handoff.to_role,
-            reason=reason,
+            reason=str(noted["reason"]),
             owners=roles.owners(session, lead_id),
             decision=leads._summary(routed),
         )

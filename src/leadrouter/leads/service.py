@@ -58,6 +58,7 @@ from leadrouter.leads.schemas import (
 )
 from leadrouter.model import Kind
 from leadrouter.policies.snapshot import ConfigCache
+from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.store import Database
 from leadrouter.store.rows import as_json, require_row
 
@@ -411,26 +412,54 @@ def reroute(
 
     def work(session: Session, lock: bool) -> routing.Routed:
         lead = _lock(session, lead_id)
-        before = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
-        if lead.status == ROUTED and lead.kind == Kind.REP and lead.outcome not in CLOSED:
-            routing.move_load(session, lead.owner, None)
-        (routed,) = routing.decide(
-            session.connection(), cache, [routing.stored(lead)], now, cause="reroute", lock=lock
+        return route_again(
+            session, cache, lead, now, cause="reroute", lock=lock, actor=actor, action="reroute"
         )
-        decision = routed.decision
-        audit.record(
-            session=session,
-            actor=actor,
-            action="reroute",
-            entity="lead",
-            entity_id=lead_id,
-            at=now,
-            before=before,
-            after={"kind": decision.kind.value, "owner": decision.owner, "queue": decision.queue},
-        )
-        return routed
 
     return _summary(_write_routed(db.write, work, _refresher(db, cache)))
+
+
+def route_again(
+    session: Session,
+    cache: ConfigCache,
+    lead: LeadRow,
+    now: datetime,
+    *,
+    cause: str,
+    lock: bool,
+    actor: str,
+    action: str,
+    noted: Callable[[routing.Routed], dict[str, Any]] = lambda _: {},
+    rules_of: Callable[[CompiledPolicy], CompiledPolicy] | None = None,
+) -> routing.Routed:
+    """Route a locked lead again (a reroute, a change, a hand-off): its owner's open lead freed
+    unless closed, a new decision with `cause`, and an `action` audit entry from its old place to
+    its new one, with what `noted` adds for the timeline."""
+    was = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
+    if lead.status == ROUTED and lead.kind == Kind.REP and lead.outcome not in CLOSED:
+        routing.move_load(session, lead.owner, None)
+    (routed,) = routing.decide(
+        session.connection(),
+        cache,
+        [routing.stored(lead)],
+        now,
+        cause=cause,
+        lock=lock,
+        rules_of=rules_of,
+    )
+    decision = routed.decision
+    audit.record(
+        session=session,
+        actor=actor,
+        action=action,
+        entity="lead",
+        entity_id=lead.id,
+        at=now,
+        before=was,
+        after={"kind": decision.kind.value, "owner": decision.owner, "queue": decision.queue}
+        | noted(routed),
+    )
+    return routed
 
 
 def change(
@@ -470,27 +499,18 @@ def change(
         judged = changes_.judge(session, cache, lead, before, now)
         if not judged.reroute:
             return ChangeRead(lead_id=lead_id, rerouted=False, reason=judged.reason)
-        was = {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
-        if lead.kind == Kind.REP and lead.outcome not in CLOSED:  # an untouched owner lets it go
-            routing.move_load(session, lead.owner, None)
-        (routed,) = routing.decide(
-            session.connection(), cache, [routing.stored(lead)], now, cause="change", lock=lock
-        )
-        decision = routed.decision
-        # The reason goes on the timeline with the decision it caused.
-        audit.record(
-            session=session,
+        # An untouched owner lets it go; the reason goes on the timeline with its decision.
+        routed = route_again(
+            session,
+            cache,
+            lead,
+            now,
+            cause="change",
+            lock=lock,
             actor=actor,
             action="reroute",
-            entity="lead",
-            entity_id=lead_id,
-            at=now,
-            before=was,
-            after={
-                "kind": decision.kind.value,
-                "owner": decision.owner,
-                "queue": decision.queue,
-                "decision": routed.decision_id,
+            noted=lambda r: {
+                "decision": r.decision_id,
                 "trigger": judged.trigger,
                 "reason": judged.reason,
             },
