@@ -272,12 +272,7 @@ class _PolicyCompiler:
     def check_rule_id(self, rule_id: str, node: Node, first_line: dict[str, int]) -> None:
         if not _RULE_ID.fullmatch(rule_id):
             self.doc.error(node, "rule ids use only letters, digits, '_', '.' and '-'")
-        if rule_id in first_line:
-            self.doc.error(
-                node, f"duplicate rule id '{rule_id}' (first at line {first_line[rule_id]})"
-            )
-        else:
-            first_line[rule_id] = node.line
+        self.doc.first_use(node, rule_id, first_line, "rule id")
 
     def otherwise(self, node: Node | None, route: Route | None) -> Route | None:
         if node is None:

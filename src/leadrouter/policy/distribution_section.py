@@ -9,9 +9,9 @@ the Document with its position; nothing is returned for a section with problems 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from leadrouter.model import FieldType, Team
 from leadrouter.policy.compiled import Condition
@@ -31,6 +31,7 @@ _TOP = ("seed", "pools", "reps", "splits")
 _POOL_KEYS = ("eligible", "otherwise_eligible", "priority", "calibrate")
 _REP_KEYS = ("takes", "prefers")
 _EVERYONE, _NOBODY = "everyone", "nobody"
+T = TypeVar("T")
 _TYPE_OF = {str: FieldType.STRING, float: FieldType.NUMBER, int: FieldType.NUMBER}
 
 
@@ -68,16 +69,20 @@ def compile_distribution(
         doc, Scope({**lead_fields, **rep_scope_fields(team)}, scope.sets, scope.territories)
     )
     seed = doc.count(top["seed"], minimum=0) if "seed" in top else 0
-    pools = {
-        pool_id: rules
-        for pool_id, child in doc.entries(top.get("pools"), "pool ids to their rules")
-        if (rules := _pool(doc, pool_id, child, team, candidate)) is not None
-    }
-    reps = {
-        rep_id: rules
-        for rep_id, child in doc.entries(top.get("reps"), "rep ids to their rules")
-        if (rules := _rep(doc, rep_id, child, team, candidate)) is not None
-    }
+    pools = _entries(
+        doc,
+        top.get("pools"),
+        ("pool", team.pools, _POOL_KEYS),
+        lambda pool_id, keys: _pool(doc, pool_id, keys, team, candidate),
+    )
+    reps = _entries(
+        doc,
+        top.get("reps"),
+        ("rep", team.reps, _REP_KEYS),
+        lambda _, keys: RepRules(
+            _optional(keys, "takes", candidate), _optional(keys, "prefers", candidate)
+        ),
+    )
     splits = {
         split_id: split
         for split_id, child in doc.entries(top.get("splits"), "split ids to teams")
@@ -90,16 +95,37 @@ def compile_distribution(
     )
 
 
+def _entries(
+    doc: Document,
+    node: Node | None,
+    kind: tuple[str, Mapping[str, Any], tuple[str, ...]],
+    build: Callable[[str, dict[str, Node]], T],
+) -> dict[str, T]:
+    """The rules of each entry under `node` that names a known pool or rep (`kind`: what it
+    names, the known ones, the keys it may have); an entry with problems is left out."""
+    what, known, allowed = kind
+    built: dict[str, T] = {}
+    for entry_id, child in doc.entries(node, f"{what} ids to their rules"):
+        if not doc.reference(child.key(entry_id), entry_id, known, what):
+            continue
+        keys = doc.mapping(child, optional=allowed)
+        if keys is None:
+            continue
+        mark = doc.mark()
+        rules = build(entry_id, keys)
+        if not doc.failed_since(mark):
+            built[entry_id] = rules
+    return built
+
+
+def _optional(keys: dict[str, Node], key: str, compiler: ConditionCompiler) -> Condition | None:
+    return compiler.compile(keys[key]) if key in keys else None
+
+
 def _pool(
-    doc: Document, pool_id: str, node: Node, team: Team, compiler: ConditionCompiler
-) -> PoolRules | None:
-    if not doc.reference(node.key(pool_id), pool_id, team.pools, "pool"):
-        return None
-    keys = doc.mapping(node, optional=_POOL_KEYS)
-    if keys is None:
-        return None
-    mark = doc.mark()
-    eligible = compiler.compile(keys["eligible"]) if "eligible" in keys else None
+    doc: Document, pool_id: str, keys: dict[str, Node], team: Team, compiler: ConditionCompiler
+) -> PoolRules:
+    eligible = _optional(keys, "eligible", compiler)
     otherwise: Condition | None = None
     if "otherwise_eligible" in keys:
         child = keys["otherwise_eligible"]
@@ -118,25 +144,7 @@ def _pool(
         if member and tier is not None:
             priority[rep_id] = tier
     calibrate = doc.flag(keys["calibrate"]) if "calibrate" in keys else True
-    if doc.failed_since(mark):
-        return None
     return PoolRules(eligible, otherwise, MappingProxyType(priority), bool(calibrate))
-
-
-def _rep(
-    doc: Document, rep_id: str, node: Node, team: Team, compiler: ConditionCompiler
-) -> RepRules | None:
-    if not doc.reference(node.key(rep_id), rep_id, team.reps, "rep"):
-        return None
-    keys = doc.mapping(node, optional=_REP_KEYS)
-    if keys is None:
-        return None
-    mark = doc.mark()
-    takes = compiler.compile(keys["takes"]) if "takes" in keys else None
-    prefers = compiler.compile(keys["prefers"]) if "prefers" in keys else None
-    if doc.failed_since(mark):
-        return None
-    return RepRules(takes, prefers)
 
 
 def _split(doc: Document, split_id: str, node: Node, team: Team) -> Split | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from leadrouter.model import Lead
 from leadrouter.policy.compiled import Condition
-from leadrouter.policy.sla import parse_duration
+from leadrouter.policy.sla import positive_duration
 from leadrouter.policy.source import Document, Node
 
 # Raw keys (casefolded, stripped) that hold the lead's creation time, first found wins.
@@ -88,28 +88,16 @@ def compile_grace(
     if node is None:
         return None
     if isinstance(node.value, str):
-        delay = _delay(doc, node)
+        delay = positive_duration(doc, node, "10m")
         return Grace(delay, line=node.line) if delay is not None else None
     keys = doc.mapping(node, required=("delay",), optional=_GRACE_KEYS)
     if keys is None or "delay" not in keys:
         return None
-    delay = _delay(doc, keys["delay"])
+    delay = positive_duration(doc, keys["delay"], "10m")
     condition = compile_when(keys.get("when"))
     if delay is None or condition is None:
         return None
     return Grace(delay, condition, node.line)
-
-
-def _delay(doc: Document, node: Node) -> timedelta | None:
-    try:
-        delay = parse_duration(node.value)
-    except ValueError as error:
-        doc.error(node, str(error))
-        return None
-    if delay <= timedelta(0):
-        doc.error(node, "a positive duration such as 10m")
-        return None
-    return delay
 
 
 def _words(delay: timedelta) -> str:

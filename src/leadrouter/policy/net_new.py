@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from leadrouter.policy.sla import parse_duration
+from leadrouter.policy.sla import positive_duration
 from leadrouter.policy.source import Document, Node
 
 
@@ -19,12 +19,4 @@ def compile_net_new(doc: Document, node: Node | None) -> timedelta | None:
     keys = doc.mapping(node, required=("window",))
     if keys is None or "window" not in keys:
         return None
-    try:
-        window = parse_duration(keys["window"].value)
-    except ValueError as error:
-        doc.error(keys["window"], str(error))
-        return None
-    if window <= timedelta(0):
-        doc.error(keys["window"], "a positive duration such as 30d")
-        return None
-    return window
+    return positive_duration(doc, keys["window"], "30d")

@@ -142,13 +142,8 @@ def compile_reroute(
         if trigger_id is not None:
             if not _ID.fullmatch(trigger_id):
                 doc.error(keys["id"], "trigger ids use only letters, digits, '_', '.' and '-'")
-            elif trigger_id in seen:
-                doc.error(
-                    keys["id"],
-                    f"duplicate reroute trigger '{trigger_id}' (first at line {seen[trigger_id]})",
-                )
             else:
-                seen[trigger_id] = keys["id"].line
+                doc.first_use(keys["id"], trigger_id, seen, "reroute trigger")
         condition = compile_when(keys.get("when"))
         states = _states(doc, keys.get("from"))
         if trigger_id is not None and condition is not None and states is not None:

@@ -152,6 +152,19 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def positive_duration(doc: Document, node: Node, example: str) -> timedelta | None:
+    """The positive duration `node` holds, or None with the problem reported to `doc`."""
+    try:
+        duration = parse_duration(node.value)
+    except ValueError as error:
+        doc.error(node, str(error))
+        return None
+    if duration <= timedelta(0):
+        doc.error(node, f"a positive duration such as {example}")
+        return None
+    return duration
+
+
 def compile_sla(
     doc: Document, node: Node | None, team: Team, compile_when: CompileWhen
 ) -> SlaPolicy:
@@ -164,15 +177,11 @@ def compile_sla(
             continue
         sla_id = doc.text(keys["id"], "an SLA id") if "id" in keys else None
         if sla_id is not None:
-            if sla_id in first_line:
-                doc.error(
-                    keys["id"],
-                    f"duplicate SLA id '{sla_id}' (first at line {first_line[sla_id]})",
-                )
-            else:
-                first_line[sla_id] = keys["id"].line
+            doc.first_use(keys["id"], sla_id, first_line, "SLA id")
         condition = compile_when(keys.get("when"))
-        first_touch = _first_touch(doc, keys["first_touch"]) if "first_touch" in keys else None
+        first_touch = (
+            positive_duration(doc, keys["first_touch"], "5m") if "first_touch" in keys else None
+        )
         clock = ClockMode.BUSINESS
         if "clock" in keys:
             written = doc.choice(keys["clock"], tuple(ClockMode))
@@ -181,18 +190,6 @@ def compile_sla(
         if sla_id is not None and condition is not None and first_touch is not None:
             rules.append(SlaRule(sla_id, condition, first_touch, clock, steps, item.line))
     return SlaPolicy(tuple(rules))
-
-
-def _first_touch(doc: Document, node: Node) -> timedelta | None:
-    try:
-        first_touch = parse_duration(node.value)
-    except ValueError as error:
-        doc.error(node, str(error))
-        return None
-    if first_touch <= timedelta(0):
-        doc.error(node, "a positive duration such as 5m")
-        return None
-    return first_touch
 
 
 def _ladder(doc: Document, node: Node | None, team: Team) -> tuple[Escalation, ...]:

@@ -163,6 +163,15 @@ class Document:
     def failed_since(self, mark: int) -> bool:
         return len(self.errors) > mark
 
+    def first_use(self, node: Node, value: str, seen: dict[str, int], what: str) -> bool:
+        """Whether `value` (an id) is used here first, noting its line in `seen`; a second use
+        is reported with the line of the first."""
+        if value in seen:
+            self.error(node, f"duplicate {what} '{value}' (first at line {seen[value]})")
+            return False
+        seen[value] = node.line
+        return True
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise PolicyError(sorted(self.errors, key=lambda e: (e.line, e.column)))

@@ -128,19 +128,13 @@ def _records(
             ident = doc.text(keys["id"], f"a {what} id") if keys and "id" in keys else None
             if keys is not None and ident is not None:
                 found.append(_Record(ident, keys["id"], keys))
-    first: dict[str, Node] = {}
+    first_line: dict[str, int] = {}
     unique = []
     for record in found:
         if not _ID.fullmatch(record.id):
             doc.error(record.node, f"{what} ids use only a-z, 0-9, '_', '.' and '-'")
-        if record.id in first:
-            doc.error(
-                record.node,
-                f"duplicate {what} id '{record.id}' (first at line {first[record.id].line})",
-            )
-            continue
-        first[record.id] = record.node
-        unique.append(record)
+        if doc.first_use(record.node, record.id, first_line, f"{what} id"):
+            unique.append(record)
     return unique
 
 
