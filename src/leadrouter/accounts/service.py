@@ -23,10 +23,6 @@ from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
 
-def get(*, session: Session, account_id: str) -> AccountRow | None:
-    return session.get(AccountRow, account_id)
-
-
 def get_or_raise(*, session: Session, account_id: str) -> AccountRow:
     return require_row(session, AccountRow, account_id, "account")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -47,15 +48,7 @@ def create(*, session: Session, key_in: KeyCreate, actor: str, now: datetime) ->
     session.flush()
     after = as_json(row)
     del after["token_hash"]
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="key",
-        entity_id=row.name,
-        at=now,
-        after=after,
-    )
+    _audit(session, row, "create", after, actor=actor, now=now)
     return KeyCreated(**KeyRead.model_validate(row).model_dump(), token=token)
 
 
@@ -67,18 +60,31 @@ def revoke(*, session: Session, key_id: int, actor: str, now: datetime) -> ApiKe
     row = require_row(session, ApiKeyRow, key_id, "API key")
     if row.revoked_at is None:
         row.revoked_at = now
-        audit.record(
-            session=session,
-            actor=actor,
-            action="revoke",
-            entity="key",
-            entity_id=row.name,
-            at=now,
-            after={"revoked_at": now.isoformat()},
-        )
+        _audit(session, row, "revoke", {"revoked_at": now.isoformat()}, actor=actor, now=now)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_notify(REVOKED_CHANNEL, row.name)))
     return row
+
+
+def _audit(
+    session: Session,
+    row: ApiKeyRow,
+    action: str,
+    after: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """A key's change in the audit log, named by the key's name (its token never appears)."""
+    audit.record(
+        session=session,
+        actor=actor,
+        action=action,
+        entity="key",
+        entity_id=row.name,
+        at=now,
+        after=after,
+    )
 
 
 def verify(*, session: Session, token: str) -> Principal | None:

@@ -10,28 +10,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.api.patch import apply_patch
-from leadrouter.audit import service as audit
 from leadrouter.codec import pool_state_of
-from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
+from leadrouter.config_table import ConfigTable
+from leadrouter.errors import FieldProblem, LeadValidationError
 from leadrouter.model import Fairness, Overflow, Pool, Strategy, WhenFull
 from leadrouter.pools.models import PoolRow, PoolStateRow
 from leadrouter.pools.schemas import PoolCreate, PoolRead, PoolUpdate
 from leadrouter.queues.models import QueueRow
 from leadrouter.reps.models import RepRow
-from leadrouter.store.rows import as_json, require_row
-
-
-def get(*, session: Session, pool_id: str) -> PoolRow | None:
-    return session.get(PoolRow, pool_id)
+from leadrouter.store.rows import as_json
 
 
 def get_or_raise(*, session: Session, pool_id: str) -> PoolRow:
-    return require_row(session, PoolRow, pool_id, "pool")
+    return _POOLS.get_or_raise(session, pool_id)
 
 
 def list_(*, session: Session) -> list[PoolRow]:
-    return list(session.scalars(select(PoolRow).order_by(PoolRow.id)))
+    return _POOLS.list_(session)
 
 
 def create(
@@ -40,12 +35,7 @@ def create(
     """Add a pool (with a fresh round-robin state), audited. `whole_team`: one of a team file's
     pools, whose references the team loader checked against the whole file (an overflow pool
     may come later in it)."""
-    if session.get(PoolRow, pool_in.id) is not None:
-        raise Conflict(f"pool '{pool_in.id}' already exists")
-    if not whole_team:
-        _check_references(session, pool_in)
-    row = PoolRow(**pool_in.model_dump(mode="json"))
-    audit.add_config_row(session=session, row=row, entity="pool", actor=actor, now=now)
+    row = _POOLS.create(session, pool_in, actor=actor, now=now, check=not whole_team)
     session.add(PoolStateRow(pool_id=row.id))
     return row
 
@@ -55,13 +45,7 @@ def update(
 ) -> PoolRow:
     """Change the fields given in `pool_in`, audited. The pool as changed must pass every rule
     of creation, its references included."""
-    row = get_or_raise(session=session, pool_id=pool_id)
-    merged, changes = apply_patch(PoolCreate, as_json(row), pool_in)
-    _check_references(session, merged)
-    audit.change_config_row(
-        session=session, row=row, changes=changes, entity="pool", actor=actor, now=now
-    )
-    return row
+    return _POOLS.update(session, pool_id, pool_in, actor=actor, now=now)
 
 
 def read(*, session: Session, row: PoolRow) -> PoolRead:
@@ -120,6 +104,9 @@ def _overflow_loop(session: Session, pool: PoolCreate) -> str:
     if following != pool.id:
         return ""
     return " -> ".join(f"pool {p}" for p in [*path, pool.id])
+
+
+_POOLS = ConfigTable(PoolRow, PoolCreate, "pool", check=_check_references)
 
 
 def to_pool(row: PoolRow) -> Pool:

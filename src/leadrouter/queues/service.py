@@ -4,49 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.api.patch import apply_patch
-from leadrouter.audit import service as audit
-from leadrouter.errors import Conflict
+from leadrouter.config_table import ConfigTable
 from leadrouter.model import Queue
 from leadrouter.queues.models import QueueRow
 from leadrouter.queues.schemas import QueueCreate, QueueUpdate
-from leadrouter.store.rows import as_json, require_row
 
-
-def get(*, session: Session, queue_id: str) -> QueueRow | None:
-    return session.get(QueueRow, queue_id)
-
-
-def get_or_raise(*, session: Session, queue_id: str) -> QueueRow:
-    return require_row(session, QueueRow, queue_id, "queue")
+_QUEUES = ConfigTable(QueueRow, QueueCreate, "queue")
 
 
 def list_(*, session: Session) -> list[QueueRow]:
-    return list(session.scalars(select(QueueRow).order_by(QueueRow.id)))
+    return _QUEUES.list_(session)
 
 
 def create(*, session: Session, queue_in: QueueCreate, actor: str, now: datetime) -> QueueRow:
     """Add a queue, audited."""
-    if session.get(QueueRow, queue_in.id) is not None:
-        raise Conflict(f"queue '{queue_in.id}' already exists")
-    row = QueueRow(**queue_in.model_dump())
-    audit.add_config_row(session=session, row=row, entity="queue", actor=actor, now=now)
-    return row
+    return _QUEUES.create(session, queue_in, actor=actor, now=now)
 
 
 def update(
     *, session: Session, queue_id: str, queue_in: QueueUpdate, actor: str, now: datetime
 ) -> QueueRow:
     """Change the fields given in `queue_in`, audited."""
-    row = get_or_raise(session=session, queue_id=queue_id)
-    _, changes = apply_patch(QueueCreate, as_json(row), queue_in)
-    audit.change_config_row(
-        session=session, row=row, changes=changes, entity="queue", actor=actor, now=now
-    )
-    return row
+    return _QUEUES.update(session, queue_id, queue_in, actor=actor, now=now)
 
 
 def to_queue(row: QueueRow) -> Queue:

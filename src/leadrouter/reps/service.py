@@ -9,28 +9,22 @@ from datetime import datetime, time
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.api.patch import apply_patch
-from leadrouter.audit import service as audit
-from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
+from leadrouter.config_table import ConfigTable
+from leadrouter.errors import FieldProblem, LeadValidationError
 from leadrouter.model import Absence, Rep, Shift
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.schemas import RepCreate, RepRead, RepUpdate
-from leadrouter.store.rows import as_json, require_row
-
-
-def get(*, session: Session, rep_id: str) -> RepRow | None:
-    return session.get(RepRow, rep_id)
+from leadrouter.store.rows import as_json
 
 
 def get_or_raise(*, session: Session, rep_id: str) -> RepRow:
-    return require_row(session, RepRow, rep_id, "rep")
+    return _REPS.get_or_raise(session, rep_id)
 
 
 def list_(*, session: Session) -> list[RepRow]:
-    return list(session.scalars(select(RepRow).order_by(RepRow.id)))
+    return _REPS.list_(session)
 
 
 def create(
@@ -39,12 +33,7 @@ def create(
     """Add a rep (with an empty load row), audited. `whole_team`: one of a team file's reps,
     whose references the team loader checked against the whole file (a manager may come later
     in it)."""
-    if session.get(RepRow, rep_in.id) is not None:
-        raise Conflict(f"rep '{rep_in.id}' already exists")
-    if not whole_team:
-        _check_colleagues(session, rep_in)
-    row = RepRow(**rep_in.model_dump(mode="json"))
-    audit.add_config_row(session=session, row=row, entity="rep", actor=actor, now=now)
+    row = _REPS.create(session, rep_in, actor=actor, now=now, check=not whole_team)
     session.add(RepLoadRow(rep_id=row.id))
     return row
 
@@ -54,13 +43,7 @@ def update(
 ) -> RepRow:
     """Change the fields given in `rep_in` (absent fields stay as they are), audited. The rep
     as changed must pass every rule of creation."""
-    row = get_or_raise(session=session, rep_id=rep_id)
-    merged, changes = apply_patch(RepCreate, as_json(row), rep_in)
-    _check_colleagues(session, merged)
-    audit.change_config_row(
-        session=session, row=row, changes=changes, entity="rep", actor=actor, now=now
-    )
-    return row
+    return _REPS.update(session, rep_id, rep_in, actor=actor, now=now)
 
 
 def _check_colleagues(session: Session, rep: RepCreate) -> None:
@@ -76,6 +59,9 @@ def _check_colleagues(session: Session, rep: RepCreate) -> None:
             problems.append(FieldProblem(f"body.{key}", f"unknown rep '{other}'"))
     if problems:
         raise LeadValidationError(problems)
+
+
+_REPS = ConfigTable(RepRow, RepCreate, "rep", check=_check_colleagues)
 
 
 def read(*, session: Session, row: RepRow) -> RepRead:
