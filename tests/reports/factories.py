@@ -22,8 +22,9 @@ from leadrouter.dashboard.demo import (
 from leadrouter.matching import KnownLead
 from leadrouter.matching.dedupe import email_key
 from leadrouter.model import Decision, Kind, Note, Reason, RepCheck, RuleCheck, Trace
-from leadrouter.reports.figures import LeadFact
 from leadrouter.store import Database
+
+from .reference import LeadFact
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 START = NOW - timedelta(days=30)

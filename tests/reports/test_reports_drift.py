@@ -11,10 +11,10 @@ from leadrouter.dashboard.demo import POOL, store_team
 from leadrouter.notify.message import Channel
 from leadrouter.notify.models import OutboxRow
 from leadrouter.reports.drift import alert_drift, daily_fairness
-from leadrouter.reports.figures import LeadFact
 from leadrouter.store import Database
 
 from .factories import NOW, StoredLead, store_leads
+from .reference import LeadFact
 
 CHANNELS = {Channel.SLACK, Channel.WEBHOOK, Channel.EMAIL}
 

@@ -1,38 +1,22 @@
-"""The figures RevOps asks for, as pure functions over plain rows: speed-to-lead (time to first
-touch), SLA compliance, distribution fairness, conversion by any dimension, fallback queue age.
+"""The figures RevOps asks for, as values: speed-to-lead (time to first touch), SLA compliance,
+distribution fairness, conversion by any dimension, fallback queue age; and the pure pieces the
+queries share (`percentile`, `fair_shares`, `queue_age`).
 
-These functions define what each figure means; the SQL in `reports.queries` must give the same
-answers and is tested against them. Nothing here reads a database, the clock or the environment:
-`now` is always an argument.
+The SQL in `reports.queries` computes the figures; what each one means is written once more,
+plainly over one row per lead, in `tests/reports/reference.py`, and the queries are tested
+against it. Nothing here reads a database, the clock or the environment: `now` is an argument.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 # Outcomes that count as qualified: a lost deal was still a qualified opportunity.
 QUALIFIED_OUTCOMES = frozenset({"qualified", "won", "lost"})
 WON_OUTCOME = "won"
-
-
-@dataclass(frozen=True, slots=True)
-class LeadFact:
-    """One lead as the reports see it: when it came and was first touched, where it went, how it
-    ended. `due_at` is its first-touch SLA deadline (None: no SLA applies)."""
-
-    id: str
-    received_at: datetime
-    first_touch_at: datetime | None = None
-    due_at: datetime | None = None
-    owner: str | None = None
-    queue: str | None = None
-    rule: str | None = None
-    source: str | None = None
-    segment: str | None = None
-    outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,37 +101,6 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def touch_seconds(fact: LeadFact) -> float | None:
-    """Seconds from arrival to first touch, None when not touched yet."""
-    if fact.first_touch_at is None:
-        return None
-    return (fact.first_touch_at - fact.received_at).total_seconds()
-
-
-def speed_to_lead(facts: Iterable[LeadFact]) -> SpeedToLead:
-    """Median and p90 time to first touch over the touched leads."""
-    seconds = [s for s in map(touch_seconds, facts) if s is not None]
-    return SpeedToLead(len(seconds), percentile(seconds, 0.5), percentile(seconds, 0.9))
-
-
-def sla_compliance(facts: Iterable[LeadFact], now: datetime) -> SlaCompliance:
-    """Met, breached and pending first-touch deadlines as of `now`."""
-    met = breached = pending = 0
-    for fact in facts:
-        if fact.due_at is None:
-            continue
-        if fact.first_touch_at is not None:
-            if fact.first_touch_at <= fact.due_at:
-                met += 1
-            else:
-                breached += 1
-        elif now > fact.due_at:
-            breached += 1
-        else:
-            pending += 1
-    return SlaCompliance(met, breached, pending)
-
-
 def fair_shares(
     received: Mapping[str, int],
     weights: Mapping[str, int],
@@ -171,22 +124,6 @@ def fair_shares(
         )
         for rep, weight in sorted(weights.items())
     )
-
-
-def conversion_by(
-    facts: Iterable[LeadFact], key: Callable[[LeadFact], str | None]
-) -> tuple[Conversion, ...]:
-    """Leads, qualified and won per value of `key` (leads with no value are left out), by key."""
-    groups: dict[str, list[int]] = {}
-    for fact in facts:
-        value = key(fact)
-        if value is None:
-            continue
-        counts = groups.setdefault(value, [0, 0, 0])
-        counts[0] += 1
-        counts[1] += fact.outcome in QUALIFIED_OUTCOMES
-        counts[2] += fact.outcome == WON_OUTCOME
-    return tuple(Conversion(k, *counts) for k, counts in sorted(groups.items()))
 
 
 def queue_age(queue: str, waiting_since: Sequence[datetime], now: datetime) -> QueueAge:

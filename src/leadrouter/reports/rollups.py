@@ -196,23 +196,27 @@ def _apply(
             day += DAY
 
 
+# What a stored rollup row and a window's Group hold alike, by the same names (the day and the
+# touch times change type between them).
+_SHARED = (
+    "rule",
+    "owner",
+    "pool",
+    "kind",
+    "segment",
+    "source",
+    "leads",
+    "qualified",
+    "won",
+    "sla_met",
+    "sla_breached",
+    "sla_pending",
+)
+
+
 def _row(day: date, g: Group) -> FigureRow:
-    return FigureRow(
-        day=day,
-        rule=g.rule,
-        owner=g.owner,
-        pool=g.pool,
-        kind=g.kind,
-        segment=g.segment,
-        source=g.source,
-        leads=g.leads,
-        qualified=g.qualified,
-        won=g.won,
-        sla_met=g.sla_met,
-        sla_breached=g.sla_breached,
-        sla_pending=g.sla_pending,
-        touch_seconds=list(g.touch_seconds),
-    )
+    shared = {name: getattr(g, name) for name in _SHARED}
+    return FigureRow(day=day, touch_seconds=list(g.touch_seconds), **shared)
 
 
 def refresh(db: Database, now: datetime, since: timedelta, target: timedelta) -> int:
@@ -316,19 +320,5 @@ def load_window(
 
 
 def _group(row: Any) -> Group:
-    return Group(
-        day=row.day.isoformat(),
-        rule=row.rule,
-        owner=row.owner,
-        pool=row.pool,
-        kind=row.kind,
-        segment=row.segment,
-        source=row.source,
-        leads=row.leads,
-        qualified=row.qualified,
-        won=row.won,
-        sla_met=row.sla_met,
-        sla_breached=row.sla_breached,
-        sla_pending=row.sla_pending,
-        touch_seconds=tuple(row.touch_seconds),
-    )
+    shared = {name: getattr(row, name) for name in _SHARED}
+    return Group(day=row.day.isoformat(), touch_seconds=tuple(row.touch_seconds), **shared)
