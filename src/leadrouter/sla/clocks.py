@@ -80,21 +80,19 @@ def among(session: Session, column: Any, values: Collection[Any]) -> ColumnEleme
 # ---------------------------------------------------------------- clocks and timers
 
 
+# What a clock row and an SlaClock hold alike, by the same names (the rest changes type).
+_ROW_AND_CLOCK = ("lead_id", "sla", "owner", "pool", "started_at", "deadline", "timezone")
+
+
 def save_clock(session: Session, clock: SlaClock, decision_id: int) -> None:
     """A started clock: its row and one pending timer per step."""
     clock_row = SlaClockRow(
         decision_id=decision_id,
-        lead_id=clock.lead_id,
-        sla=clock.sla,
-        owner=clock.owner,
-        pool=clock.pool,
-        started_at=clock.started_at,
-        deadline=clock.deadline,
         first_touch_seconds=clock.first_touch.total_seconds(),
         clock=str(clock.clock),
         shifts=_shifts_json(clock.shifts),
-        timezone=clock.timezone,
         state=RUNNING,
+        **{name: getattr(clock, name) for name in _ROW_AND_CLOCK},
     )
     session.add(clock_row)
     session.flush()
@@ -116,17 +114,11 @@ def save_clock(session: Session, clock: SlaClock, decision_id: int) -> None:
 def clock_of(row: SlaClockRow | Row[Any], steps: Iterable[TimedStep]) -> SlaClock:
     """The clock a clock row (or a row with its columns) holds, with the given steps."""
     return SlaClock(
-        lead_id=row.lead_id,
-        sla=row.sla,
-        owner=row.owner,
-        pool=row.pool,
-        started_at=row.started_at,
-        deadline=row.deadline,
         first_touch=timedelta(seconds=row.first_touch_seconds),
         clock=ClockMode(row.clock),
         shifts=_shifts_from_json(row.shifts),
-        timezone=row.timezone,
         steps=tuple(sorted(steps, key=lambda s: s.index)),
+        **{name: getattr(row, name) for name in _ROW_AND_CLOCK},
     )
 
 
