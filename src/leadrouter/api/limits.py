@@ -87,6 +87,16 @@ def text(max_length: int, min_length: int = 0) -> Any:
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
 RowId = Annotated[int, Path(ge=1, le=INT32_MAX, description="a row id")]
 PathKey = Annotated[str, Path(max_length=200, pattern=NO_NUL), AfterValidator(_storable)]
+
+
+def path_key(name: str) -> Any:
+    """PathKey for the path parameter `name`, whatever the handler's own parameter is called
+    (one handler serving several tables: `api/config_routes.py`)."""
+    return Annotated[
+        str, Path(alias=name, max_length=200, pattern=NO_NUL), AfterValidator(_storable)
+    ]
+
+
 QueryKey = Annotated[str | None, Query(max_length=200, pattern=NO_NUL), AfterValidator(_storable)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="at most this many items")]
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="skip this many items first")]

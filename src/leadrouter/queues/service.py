@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from leadrouter.config_table import ConfigTable
 from leadrouter.model import Queue
 from leadrouter.queues.models import QueueRow
-from leadrouter.queues.schemas import QueueCreate, QueueUpdate
+from leadrouter.queues.schemas import QueueCreate, QueueRead, QueueUpdate
 
 _QUEUES = ConfigTable(QueueRow, QueueCreate, "queue")
 
@@ -28,6 +28,10 @@ def update(
 ) -> QueueRow:
     """Change the fields given in `queue_in`, audited."""
     return _QUEUES.update(session, queue_id, queue_in, actor=actor, now=now)
+
+
+def read(*, session: Session, row: QueueRow) -> QueueRead:
+    return QueueRead.model_validate(row)
 
 
 def to_queue(row: QueueRow) -> Queue:
