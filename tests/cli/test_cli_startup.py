@@ -21,7 +21,7 @@ try:
 except SystemExit:
     pass
 heavy = ("numpy", "sqlalchemy", "fastapi", "uvicorn", "alembic", "tldextract", "requests",
-         "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
+         "yaml", "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
 print("imported:", " ".join(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 
@@ -41,5 +41,5 @@ def test_help__imports_no_engine_service_yaml_or_rich_help_library() -> None:
 def test_policy_check__imports_no_service_stack() -> None:
     imported = _imported("policy", "check", str(ACME))
 
-    assert "ruamel.yaml" in imported  # it does read the YAML
+    assert "yaml" in imported  # it does read the YAML
     assert not imported & {"sqlalchemy", "fastapi", "uvicorn", "alembic", "scipy", "statsmodels"}
