@@ -65,7 +65,7 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     With `index=False` the accounts are read and checked but not indexed for matching (the
     workspace then matches no lead to an account).
     """
-    from leadrouter.matching import AccountIndex, load_accounts_csv
+    from leadrouter.matching import load_accounts_csv
 
     policy_path, root = policy_paths(path)
     team_path = root / TEAM_FILE
@@ -79,7 +79,11 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     accounts_path = root / ACCOUNTS_FILE
     if accounts_path.is_file():
         accounts, problems = load_accounts_csv(accounts_path)
-    built = AccountIndex.build(accounts) if accounts and index else None
+    built = None
+    if accounts and index:
+        from leadrouter.matching import AccountIndex  # numpy, which only the index uses
+
+        built = AccountIndex.build(accounts)
     crm = None
     if (root / CRM_FILE).is_file():
         crm = load_crm(root / CRM_FILE)
