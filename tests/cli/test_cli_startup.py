@@ -6,6 +6,7 @@ modules it left in `sys.modules`.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +39,18 @@ def test_help__imports_no_engine_service_yaml_or_rich_help_library() -> None:
     assert _imported("--help") == set()
 
 
-def test_policy_check__imports_no_service_stack() -> None:
-    imported = _imported("policy", "check", str(ACME))
+def test_policy_check__imports_no_matcher_or_service_stack(tmp_path: Path) -> None:
+    workspace = shutil.copytree(ACME, tmp_path / "acme", ignore=shutil.ignore_patterns(".*"))
+
+    imported = _imported("policy", "check", str(workspace))
 
     assert "yaml" in imported  # it does read the YAML
-    assert not imported & {"sqlalchemy", "fastapi", "uvicorn", "alembic", "scipy", "statsmodels"}
+    assert not imported & {"numpy", "ruamel.yaml", "sqlalchemy", "fastapi", "uvicorn", "alembic"}
+    assert not imported & {"scipy", "statsmodels"}
+
+
+def test_policy_check__of_files_checked_before_imports_no_compiler_library(tmp_path: Path) -> None:
+    workspace = shutil.copytree(ACME, tmp_path / "acme", ignore=shutil.ignore_patterns(".*"))
+    _imported("policy", "check", str(workspace))
+
+    assert _imported("policy", "check", str(workspace)) == set()
