@@ -11,20 +11,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadrouter.errors import PolicyError, SourceError
-from leadrouter.model import Account, RoutingState, Team
-from leadrouter.policy import load_policy, load_team
-from leadrouter.policy.compiled import CompiledPolicy
-from leadrouter.policy.crm import CRM_FILE, CrmConfig, check_crm, load_crm
 
 if TYPE_CHECKING:
     # Imported where used: `policy check` loads a workspace without routing or matching a lead,
-    # and should not pay for the engine and the matcher's libraries at start-up.
+    # and should not pay for the engine and the matcher's libraries at start-up; nor, when it
+    # has checked the same files before, for the compiler (cli/check_cache.py).
     from leadrouter.engine import Snapshot
     from leadrouter.matching import AccountIndex, LeadIndex, RowProblem
+    from leadrouter.model import Account, RoutingState, Team
+    from leadrouter.policy.compiled import CompiledPolicy
+    from leadrouter.policy.crm import CrmConfig
 
 POLICY_FILE = "policy.yaml"
 TEAM_FILE = "team.yaml"
 ACCOUNTS_FILE = "accounts.csv"
+CRM_FILE = "crm.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Workspace:
     ) -> Snapshot:
         """A snapshot for routing, with fresh rotation state unless one is given."""
         from leadrouter.engine import Snapshot
+        from leadrouter.model import RoutingState
 
         return Snapshot(
             policy=self.policy,
@@ -59,16 +61,24 @@ def policy_paths(path: Path) -> tuple[Path, Path]:
     return path, path.parent
 
 
+def workspace_files(path: Path) -> tuple[Path, Path, Path, Path]:
+    """(policy, team, accounts, crm): every file `load_workspace(path)` reads, present or not."""
+    policy_path, root = policy_paths(path)
+    return policy_path, root / TEAM_FILE, root / ACCOUNTS_FILE, root / CRM_FILE
+
+
 def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     """Load and compile a workspace; raises PolicyError listing every problem in its files.
 
     With `index=False` the accounts are read and checked but not indexed for matching (the
     workspace then matches no lead to an account).
     """
-    from leadrouter.matching import AccountIndex, load_accounts_csv
+    from leadrouter.matching import load_accounts_csv
+    from leadrouter.policy import load_policy, load_team
+    from leadrouter.policy.crm import check_crm, load_crm
 
-    policy_path, root = policy_paths(path)
-    team_path = root / TEAM_FILE
+    policy_path, team_path, accounts_path, crm_path = workspace_files(path)
+    root = policy_paths(path)[1]
     missing = [p for p in (policy_path, team_path) if not p.is_file()]
     if missing:
         raise PolicyError([SourceError(str(p), 0, 0, "file not found") for p in missing])
@@ -76,12 +86,15 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     policy = load_policy(policy_path, team)
     accounts: list[Account] = []
     problems: list[RowProblem] = []
-    accounts_path = root / ACCOUNTS_FILE
     if accounts_path.is_file():
         accounts, problems = load_accounts_csv(accounts_path)
-    built = AccountIndex.build(accounts) if accounts and index else None
+    built = None
+    if accounts and index:
+        from leadrouter.matching import AccountIndex  # numpy, which only the index uses
+
+        built = AccountIndex.build(accounts)
     crm = None
-    if (root / CRM_FILE).is_file():
-        crm = load_crm(root / CRM_FILE)
+    if crm_path.is_file():
+        crm = load_crm(crm_path)
         check_crm(crm, team, [rule.id for rule in policy.rules])
     return Workspace(root, policy, team, tuple(accounts), tuple(problems), built, crm)

@@ -6,6 +6,7 @@ modules it left in `sys.modules`.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ try:
 except SystemExit:
     pass
 heavy = ("numpy", "sqlalchemy", "fastapi", "uvicorn", "alembic", "tldextract", "requests",
-         "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
+         "yaml", "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
 print("imported:", " ".join(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 
@@ -38,8 +39,18 @@ def test_help__imports_no_engine_service_yaml_or_rich_help_library() -> None:
     assert _imported("--help") == set()
 
 
-def test_policy_check__imports_no_service_stack() -> None:
-    imported = _imported("policy", "check", str(ACME))
+def test_policy_check__imports_no_matcher_or_service_stack(tmp_path: Path) -> None:
+    workspace = shutil.copytree(ACME, tmp_path / "acme", ignore=shutil.ignore_patterns(".*"))
 
-    assert "ruamel.yaml" in imported  # it does read the YAML
-    assert not imported & {"sqlalchemy", "fastapi", "uvicorn", "alembic", "scipy", "statsmodels"}
+    imported = _imported("policy", "check", str(workspace))
+
+    assert "yaml" in imported  # it does read the YAML
+    assert not imported & {"numpy", "ruamel.yaml", "sqlalchemy", "fastapi", "uvicorn", "alembic"}
+    assert not imported & {"scipy", "statsmodels"}
+
+
+def test_policy_check__of_files_checked_before_imports_no_compiler_library(tmp_path: Path) -> None:
+    workspace = shutil.copytree(ACME, tmp_path / "acme", ignore=shutil.ignore_patterns(".*"))
+    _imported("policy", "check", str(workspace))
+
+    assert _imported("policy", "check", str(workspace)) == set()

@@ -42,22 +42,40 @@ def check(
 ) -> None:
     """Validate a policy and its `sla:` section against its team.yaml; print ok or every problem
     with file:line:column."""
+    from leadrouter.cli.check_cache import check_key, remember, remembered
+    from leadrouter.workspace import policy_paths, workspace_files
+
+    root = policy_paths(path)[1]
+    key = check_key(workspace_files(path))
+    lines = remembered(root, key)
+    if lines is None:
+        lines = _checked(path)
+        remember(root, key, lines)
+    for line in lines:
+        console.print(line)
+
+
+def _checked(path: Path) -> list[str]:
+    """What a full check of the workspace prints when it passes."""
     workspace = load_or_exit(path, index=False)  # checks the accounts, matches no lead
     policy, team = workspace.policy, workspace.team
-    console.print(
+    lines = [
         f"[bold green]ok[/]: {policy.name} version {policy.version}: {len(policy.rules)} rules, "
         f"{len(team.reps)} reps, {len(team.pools)} pools, {len(team.queues)} queues, "
         f"{len(policy.tests)} test cases"
-    )
+    ]
     if workspace.crm is not None:
-        for crm, side in workspace.crm.sides.items():
-            console.print(
-                f"[bold green]ok[/]: crm.yaml {crm}: {len(side.fields)} fields, "
-                f"{len(side.owners)} reps mapped to users, {len(side.queues)} queues, "
-                f"{len(side.tasks)} tasks"
-            )
-    for problem in workspace.account_problems:
-        console.print(f"[yellow]accounts.csv row {problem.row}: {problem.field}: {problem.message}")
+        lines += [
+            f"[bold green]ok[/]: crm.yaml {crm}: {len(side.fields)} fields, "
+            f"{len(side.owners)} reps mapped to users, {len(side.queues)} queues, "
+            f"{len(side.tasks)} tasks"
+            for crm, side in workspace.crm.sides.items()
+        ]
+    lines += [
+        f"[yellow]accounts.csv row {problem.row}: {problem.field}: {problem.message}"
+        for problem in workspace.account_problems
+    ]
+    return lines
 
 
 @policy_app.command("test")

@@ -15,8 +15,9 @@ import httpx
 
 from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
-from leadrouter.policy.crm import CRM_FILE, Crm, CrmConfig, load_crm
+from leadrouter.policy.crm import Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
+from leadrouter.workspace import CRM_FILE
 
 if TYPE_CHECKING:
     # The vendors' clients are imported only where credentials are set: most services run

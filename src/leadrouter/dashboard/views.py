@@ -11,19 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_from_dict
 from leadrouter.distribute import unavailable
+from leadrouter.errors import PolicyError
 from leadrouter.explain import why
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import RepLoad
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.snapshot import active_version
+from leadrouter.policy.yaml_values import read_yaml
 from leadrouter.reports import queries
 from leadrouter.reports.figures import Conversion, FairShare, SlaCompliance, SpeedToLead
 from leadrouter.reports.rollups import load_window
@@ -199,8 +199,8 @@ def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLin
 def policy_rules(text: str) -> tuple[str, ...]:
     """The rule ids of a policy's text, in order (none when it cannot be read)."""
     try:
-        document = YAML(typ="safe").load(text)
-    except YAMLError:
+        document = read_yaml(text, "policy")
+    except PolicyError:
         return ()
     rules = document.get("rules", []) if isinstance(document, dict) else []
     return tuple(str(r["id"]) for r in rules if isinstance(r, dict) and "id" in r)

@@ -36,12 +36,9 @@ def _error(change: str, message: str) -> PolicyError:
 
 def read_changes(text: str, source: str) -> list[str]:
     """The changes a YAML file lists (under `changes:`, or as a top-level list of strings)."""
-    from ruamel.yaml import YAML, YAMLError
+    from leadrouter.policy.yaml_values import read_yaml
 
-    try:
-        doc = YAML(typ="safe").load(text)
-    except YAMLError as error:
-        raise PolicyError([SourceError(source, 0, 0, f"not YAML: {error}")]) from None
+    doc = read_yaml(text, source)
     items = doc.get("changes") if isinstance(doc, dict) else doc
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise PolicyError(

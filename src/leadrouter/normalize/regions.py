@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache, lru_cache
+from typing import Any
 
 import pycountry
 
@@ -101,43 +102,61 @@ def _names(name: str) -> tuple[str, ...]:
     return (main.strip(), alternative.strip())
 
 
-def _build() -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    by_country: dict[str, dict[str, str]] = defaultdict(dict)
-    everywhere: dict[str, set[str]] = defaultdict(set)
-    # Top-level subdivisions first, so that "setdefault" lets them win over lower levels.
-    ordered = sorted(pycountry.subdivisions, key=lambda s: s.parent_code is not None)
-    for sub in ordered:
-        table = by_country[sub.country_code]
-        table.setdefault(fold(sub.code), sub.code)
-        table.setdefault(fold(sub.code.split("-", 1)[1]), sub.code)
-    for sub in ordered:
-        for name in _names(sub.name):
-            by_country[sub.country_code].setdefault(fold(name), sub.code)
-            everywhere[fold(name)].add(sub.code)
-    for code, aliases in _ALIASES.items():
-        for alias in aliases:
-            by_country[code[:2]][fold(alias)] = code
-            everywhere[fold(alias)].add(code)
-    unique = {key: next(iter(codes)) for key, codes in everywhere.items() if len(codes) == 1}
-    return dict(by_country), unique
+@cache
+def _subdivisions() -> dict[str, list[Any]]:
+    """pycountry's subdivisions by country, top levels first (so "setdefault" lets them win)."""
+    by_country: dict[str, list[Any]] = defaultdict(list)
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.parent_code is not None):
+        by_country[sub.country_code].append(sub)
+    return dict(by_country)
 
 
 @cache
-def _tables() -> tuple[dict[str, dict[str, str]], dict[str, str], frozenset[str]]:
-    """The tables, built at the first state read, not at import (a CLI command that reads no
-    lead does not pay for pycountry's 5,000 subdivisions)."""
-    by_country, unique = _build()
-    return by_country, unique, frozenset(s.code for s in pycountry.subdivisions)
+def _country_table(country: str) -> dict[str, str]:
+    """Folded codes, names and aliases to codes, for one country: built for the countries that
+    are asked about (a policy's territories name a few), not for all 5,000 subdivisions."""
+    subs = _subdivisions().get(country, [])
+    table: dict[str, str] = {}
+    for sub in subs:
+        table.setdefault(fold(sub.code), sub.code)
+        table.setdefault(fold(sub.code.split("-", 1)[1]), sub.code)
+    for sub in subs:
+        for name in _names(sub.name):
+            table.setdefault(fold(name), sub.code)
+    for code, aliases in _ALIASES.items():
+        if code[:2] == country:
+            table.update((fold(alias), code) for alias in aliases)
+    return table
+
+
+@cache
+def _unique_names() -> dict[str, str]:
+    """Folded names and aliases found in exactly one country's subdivisions, to their codes."""
+    everywhere: dict[str, set[str]] = defaultdict(set)
+    for subs in _subdivisions().values():
+        for sub in subs:
+            for name in _names(sub.name):
+                everywhere[fold(name)].add(sub.code)
+    for code, aliases in _ALIASES.items():
+        for alias in aliases:
+            everywhere[fold(alias)].add(code)
+    return {key: next(iter(codes)) for key, codes in everywhere.items() if len(codes) == 1}
+
+
+@cache
+def _all_codes() -> frozenset[str]:
+    """Every subdivision code; built at the first state read, not at import (a CLI command that
+    reads no lead does not pay for pycountry's 5,000 subdivisions)."""
+    return frozenset(sub.code for subs in _subdivisions().values() for sub in subs)
 
 
 @lru_cache(maxsize=4096)
 def subdivision_code(text: str, country: str | None) -> str | None:
     """ISO 3166-2 code of a state or province, within `country` (alpha-2) when given."""
-    by_country, unique_names, all_codes = _tables()
     upper = text.strip().upper()
-    if upper in all_codes:
+    if upper in _all_codes():
         return upper if country is None or upper.startswith(country + "-") else None
     key = fold(text)
     if country is None:
-        return unique_names.get(key)
-    return by_country.get(country, {}).get(key)
+        return _unique_names().get(key)
+    return _country_table(country).get(key)

@@ -15,8 +15,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from leadrouter.model import DERIVED_FIELDS, FieldType, Kind, Team
 from leadrouter.normalize import STANDARD_FIELDS
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Condition, PolicyTest, Route
@@ -181,7 +179,7 @@ class _PolicyCompiler:
                 if isinstance(value, str) or (
                     isinstance(value, int | float) and not isinstance(value, bool)
                 ):
-                    members.append((plain(value) if isinstance(value, str) else float(value), item))
+                    members.append((value if isinstance(value, str) else float(value), item))
                 else:
                     self.doc.error(item, f"set members are text or numbers, not {describe(value)}")
             if self.new_name(name, child, "set", fields):
@@ -322,8 +320,8 @@ class _PolicyCompiler:
         mark = self.doc.mark()
         pairs = self.doc.entries(node, "lead fields to values")
         for _, child in pairs:
-            values = child.value if isinstance(child.value, CommentedSeq) else [child.value]
-            if any(isinstance(value, CommentedMap | CommentedSeq) for value in values):
+            values = child.value if isinstance(child.value, list) else [child.value]
+            if any(isinstance(value, dict | list) for value in values):
                 self.doc.error(child, "lead values are text, numbers, true/false or lists of them")
         if self.doc.failed_since(mark):
             return None

@@ -21,7 +21,6 @@ from leadrouter.errors import PolicyError, SourceError
 from leadrouter.model import EMPTY, Team
 from leadrouter.policy.source import Document, Node, did_you_mean, read_source
 
-CRM_FILE = "crm.yaml"
 _SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _HUBSPOT_ID = re.compile(r"^[0-9]{1,20}$")
 _PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")

@@ -18,11 +18,9 @@ from types import MappingProxyType
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from leadrouter.errors import PolicyError, SourceError
+from leadrouter.policy.yaml_values import YamlList, YamlMap, read_yaml
 
 # Below this similarity (0-100) a suggestion is more likely noise than help.
 _SUGGESTION_CUTOFF = 65
@@ -79,9 +77,11 @@ def describe(value: Any) -> str:
         return f"the number {int(value) if float(value).is_integer() else value}"
     if isinstance(value, str):
         return f"the text '{value}'"
-    if isinstance(value, CommentedMap | dict):
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'"
+    if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, CommentedSeq | list):
+    if isinstance(value, list):
         return "a list"
     return f"'{value}'"
 
@@ -92,15 +92,9 @@ def plain(value: Any) -> Any:
         return MappingProxyType({str(k): plain(v) for k, v in value.items()})
     if isinstance(value, list):
         return tuple(plain(v) for v in value)
-    if isinstance(value, bool):
-        return bool(value)
     if isinstance(value, date):
         # Leads arrive as JSON or CSV text, so a YAML date in a test lead is given as text too.
         return value.isoformat()
-    # ruamel returns subclasses (ScalarFloat, ScalarInt, ScalarString) that carry formatting.
-    for kind in (str, int, float):
-        if isinstance(value, kind):
-            return kind(value)
     return value
 
 
@@ -115,17 +109,9 @@ class Document:
 
     def _load(self, text: str) -> Node | None:
         try:
-            data = YAML(typ="rt").load(text)
-        except MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            problem = e.problem or e.context or "cannot be read"
-            if "\\t" in problem:
-                problem += " (YAML indents with spaces, never tabs)"
-            self.errors.append(SourceError(self.source, line, column, f"invalid YAML: {problem}"))
-            return None
-        except YAMLError as e:
-            self.errors.append(SourceError(self.source, 0, 0, f"invalid YAML: {e}"))
+            data = read_yaml(text, self.source)
+        except PolicyError as e:
+            self.errors.extend(e.errors)
             return None
         return Node(data, "", 1, 1, 1, 1)
 
@@ -186,7 +172,7 @@ class Document:
 
     def _pairs(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
         value = node.value
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, YamlMap):
             self.error(node, f"expected a mapping of {what}, got {describe(value)}")
             return None
         found: list[tuple[str, Node]] = []
@@ -198,14 +184,14 @@ class Document:
             found.append((key, child))
         return found
 
-    def _child(self, node: Node, mapping: CommentedMap, key: Any) -> Node:
+    def _child(self, node: Node, mapping: YamlMap, key: Any) -> Node:
         # Keys pulled in by a YAML merge (<<: *anchor) have no position of their own.
-        kl, kc, vl, vc = mapping.lc.data.get(key, (node.line - 1, node.column - 1) * 2)
+        kl, kc, vl, vc = mapping.where.get(key, (node.line, node.column) * 2)
         child_value = mapping[key]
         if child_value is None:
             # An empty value's recorded position is wherever the next token starts.
             vl, vc = kl, kc
-        return Node(child_value, node.child(str(key)), vl + 1, vc + 1, kl + 1, kc + 1)
+        return Node(child_value, node.child(str(key)), vl, vc, kl, kc)
 
     def mapping(
         self, node: Node, *, required: Collection[str] = (), optional: Collection[str] = ()
@@ -231,16 +217,13 @@ class Document:
         if node is None:
             return []
         value = node.value
-        if not isinstance(value, CommentedSeq):
+        if not isinstance(value, YamlList):
             self.error(node, f"expected a list of {what}, got {describe(value)}")
             return []
-        found = []
-        for i, item in enumerate(value):
-            line, column = value.lc.data.get(i, (node.line - 1, node.column - 1))
-            found.append(
-                Node(item, f"{node.path}[{i}]", line + 1, column + 1, line + 1, column + 1)
-            )
-        return found
+        return [
+            Node(item, f"{node.path}[{i}]", line, column, line, column)
+            for i, (item, (line, column)) in enumerate(zip(value, value.where, strict=True))
+        ]
 
     # ------------------------------------------------------------ scalars
 

@@ -17,8 +17,6 @@ from types import MappingProxyType
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from ruamel.yaml.comments import CommentedMap
-
 from leadrouter.model import Overflow, Pool, Queue, Rep, Strategy, Team, WhenFull
 from leadrouter.policy.hours import out_of_office, working_hours
 from leadrouter.policy.source import Document, Node, did_you_mean, read_source
@@ -117,7 +115,7 @@ def _records(
     if node is None:
         return []
     found: list[_Record] = []
-    if isinstance(node.value, CommentedMap):
+    if isinstance(node.value, dict):
         for ident, child in doc.entries(node, f"{what} ids to their fields"):
             keys = doc.mapping(child, required=required, optional=optional)
             if keys is not None:
@@ -274,7 +272,7 @@ def _pool(doc: Document, record: _Record, ids: _Ids) -> Pool | None:
     strategy = _read(keys, "strategy", lambda n: doc.choice(n, _STRATEGIES), None)
     if "members" in keys:
         node = keys["members"]
-        if isinstance(node.value, CommentedMap):
+        if isinstance(node.value, dict):
             # Weights as a mapping imply the weighted strategy unless another one is named;
             # load-balanced pools use them too (open leads per unit of weight for uncapped reps).
             if strategy == Strategy.ROUND_ROBIN.value:
