@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.normalize import domains, phones, ranges
@@ -26,6 +26,26 @@ def test_e164__an_international_number_reads_as_the_library_reads_it(
     digits = f"+{code}{national}"
 
     assert e164(digits, country) == phones._parse(digits, country)
+
+
+@given(
+    st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    st.text(alphabet="0123456789", min_size=0, max_size=15),
+)
+@settings(max_examples=5000, deadline=None)
+def test_e164__a_national_number_reads_as_the_library_reads_it(region: str, digits: str) -> None:
+    assume(not digits.startswith("00"))  # read as "+" before the library sees it
+
+    assert e164(digits, region) == phones._parse(digits, region)
+
+
+def test_e164__takes_clean_national_numbers_without_the_library() -> None:
+    assert phones._national("301234567", "DE") == "+49301234567"
+    assert phones._national("2125550199", "GB") == "+442125550199"
+    assert phones._national("030123456", "DE") is None  # national prefix: the library decides
+    assert phones._national("4930123456", "DE") is None  # the country code: the library decides
+    assert phones._national("1", "DE") == ""  # too short: not a number
+    assert phones._national("301234567", "ZZ") is None  # no metadata
 
 
 def test_e164__takes_clean_international_numbers_without_the_library() -> None:
