@@ -6,7 +6,7 @@ import phonenumbers
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from leadrouter.normalize import domains, phones, ranges
+from leadrouter.normalize import domains, phones, ranges, readers
 from leadrouter.normalize.domains import registrable_domain
 from leadrouter.normalize.phones import e164
 from leadrouter.normalize.ranges import parse_range
@@ -74,3 +74,40 @@ def test_registrable_domain__of_name_dot_suffix_is_what_the_public_suffix_list_s
 @settings(max_examples=500, deadline=None)
 def test_parse_range__reads_a_plain_integer_as_the_full_reader_does(text: str, money: bool) -> None:
     assert parse_range(text, money) == ranges._parse_range(text, money)
+
+
+_DIRECT_READERS = [
+    ("company", readers._Builder.plain_text),
+    ("first_name", readers._Builder.person_name),
+    ("industry", readers._Builder.categorical),
+    ("employees", readers._Builder.employees),
+    ("revenue", readers._Builder.revenue),
+    ("estimated_value", readers._Builder.number),
+]
+
+
+@given(
+    st.sampled_from(_DIRECT_READERS),
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=1, max_size=12),
+        st.text(alphabet="0123456789 ,.$kKmM-+aZé_", min_size=1, max_size=12),
+        st.text(min_size=1, max_size=12),
+    ),
+)
+@settings(max_examples=3000, deadline=None)
+def test_read_text_value__a_direct_reading_is_the_builders(
+    reader: tuple[str, readers.Reader], value: str
+) -> None:
+    field, read = reader
+    text, placeholder = readers.read_text(value)
+    builder = readers._Builder("US")
+    if not text:
+        expected: readers.Reading = ({}, {}, ())
+    elif placeholder:
+        builder.placeholder(field, text)
+        expected = builder.reading()
+    else:
+        read(builder, field, text)
+        expected = builder.reading()
+
+    assert readers.read_text_value(read, field, value, "US") == expected

@@ -361,6 +361,8 @@ _DIRECT: dict[Reader, Callable[[str], Any]] = {
     _Builder.categorical: category,
 }
 _NO_DEFAULTS: dict[str, Any] = {}  # shared by direct readings: never mutated
+# Readers of amounts, which read plain digits without a builder too.
+_AMOUNTS = frozenset({_Builder.number, _Builder.employees, _Builder.revenue})
 # Fields whose values are categories ("Demo Request" -> "demo_request"); the policy compiler
 # writes the literals compared with them the same way.
 CATEGORICAL_FIELDS: frozenset[str] = frozenset(
@@ -392,7 +394,8 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
 
     Called when `normalize.lead` has no reading of the value remembered, so mostly for values
     never seen: the text is cleaned afresh rather than through `read_text`'s cache, which such
-    values would only fill, and the readers that only set the field give their reading directly.
+    values would only fill, and the readers that only set the field, and plain whole amounts, give
+    their reading directly (tests hold it equal to the builder's).
     """
     text = clean(value)
     if not text:
@@ -404,6 +407,13 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
     direct = _DIRECT.get(reader)
     if direct is not None:
         return {field: direct(text)}, _NO_DEFAULTS, ()
+    if text.isdigit() and text.isascii() and reader in _AMOUNTS:
+        # "1200", the commonest amount: exactly what `number` and `_range` make of it.
+        value = float(text)
+        if reader is _Builder.number:
+            return {field: value}, _NO_DEFAULTS, ()
+        low, high = _BOUNDS[field]
+        return {field: value}, {low: value, high: value}, ()
     reading = _Builder(country)
     reader(reading, field, text)
     return reading.reading()
