@@ -111,3 +111,13 @@ def test_read_text_value__a_direct_reading_is_the_builders(
         expected = builder.reading()
 
     assert readers.read_text_value(read, field, value, "US") == expected
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_is_placeholder__first_letter_shortcut_agrees_with_the_search(text: str) -> None:
+    from leadrouter.normalize import text as module
+
+    expected = text.casefold() in module.PLACEHOLDERS or module._ALPHANUMERIC.search(text) is None
+
+    assert module.is_placeholder(text) == expected
