@@ -409,11 +409,11 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
         return {field: direct(text)}, _NO_DEFAULTS, ()
     if text.isdigit() and text.isascii() and reader in _AMOUNTS:
         # "1200", the commonest amount: exactly what `number` and `_range` make of it.
-        value = float(text)
+        amount = float(text)
         if reader is _Builder.number:
-            return {field: value}, _NO_DEFAULTS, ()
+            return {field: amount}, _NO_DEFAULTS, ()
         low, high = _BOUNDS[field]
-        return {field: value}, {low: value, high: value}, ()
+        return {field: amount}, {low: amount, high: amount}, ()
     reading = _Builder(country)
     reader(reading, field, text)
     return reading.reading()
