@@ -33,3 +33,22 @@ def test_read_rows__reports_the_field_that_is_not_utf8(tmp_path: Path) -> None:
 
     assert [number for number, _ in rows] == [2]
     assert bad == [BadRow(1, 2, "company", "not valid UTF-8 text")]
+
+
+def test_with_propensity__is_replace_with_every_other_field_kept() -> None:
+    from dataclasses import fields, replace
+    from datetime import UTC, datetime
+
+    from leadrouter.model import Decision, Effects, Kind, Propensity, Trace
+    from leadrouter.sequence import _with_propensity
+
+    decision = Decision(
+        Kind.REP, "rep1", "q", "r1", "v1", datetime(2026, 1, 1, tzinfo=UTC), Trace(),
+        Effects(assigned_rep="rep1"), True, "pool1", Propensity(0.5, ("rep2",), "a", "x"),
+    )  # fmt: skip
+    chance = Propensity(1.0, ("rep1",), None, None)
+
+    made = _with_propensity(decision, chance)
+
+    assert made == replace(decision, propensity=chance)
+    assert [f.name for f in fields(Decision)][-1] == "propensity"

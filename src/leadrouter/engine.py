@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from leadrouter.distribute import least_loaded, local_day, pick_rep, unavailable
-from leadrouter.distribute.companies import claim_within, company_domain, sticky_rep
+from leadrouter.distribute import local_day, unavailable
+from leadrouter.distribute.companies import company_domain
 from leadrouter.distribute.owner import met, owner_blocker
 from leadrouter.distribute.periods import counted
-from leadrouter.distribute.split import team_order, took
 from leadrouter.enrichment import enrich
 from leadrouter.grace import grace_notes
 from leadrouter.model import (
@@ -30,19 +29,18 @@ from leadrouter.model import (
     Kind,
     Lead,
     Note,
-    Pool,
-    PoolState,
     Reason,
     RepCheck,
     RoutingState,
-    RuleCheck,
     Score,
     Team,
     Trace,
-    WhenFull,
     plain_dict,
 )
 from leadrouter.normalize import normalize_lead
+from leadrouter.placing import Outcome as _Outcome
+from leadrouter.placing import Run as _Run
+from leadrouter.placing import from_pool, from_split
 from leadrouter.policy.compiled import CompiledPolicy, CompiledRule, Route, RouteKind
 from leadrouter.policy.lead_time import add_time_fields
 from leadrouter.policy.owner_terms import OwnerTerms
@@ -78,40 +76,6 @@ class Snapshot:
         """This snapshot with another routing state: `replace(self, state=state)`, but cheaper,
         as batches move the state forward lead by lead."""
         return Snapshot(self.policy, self.team, self.accounts, state, self.known_leads)
-
-
-class _Run:
-    """Mutable scratchpad of one routing run; never leaves this module.
-
-    A plain class: a dataclass's __init__ tests a sentinel per defaulted field, once per lead.
-    """
-
-    __slots__ = (
-        "company", "ctx", "match", "new_lead", "notes", "now", "pools", "reps", "rules", "snapshot",
-    )  # fmt: skip
-
-    def __init__(self, snapshot: Snapshot, now: datetime, ctx: dict[str, Any]) -> None:
-        self.snapshot = snapshot
-        self.now = now
-        self.ctx = ctx
-        self.match: AccountMatch | None = None
-        self.rules: tuple[RuleCheck, ...] = ()
-        self.reps: list[RepCheck] = []
-        self.notes: list[Note] = []
-        self.pools: dict[str, PoolState] = {}
-        self.new_lead = True  # counts toward the owner's new-lead caps
-        # The lead's net-new company domain, when the policy keeps such companies with one rep.
-        self.company: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """Where a route sent the lead; built positionally (kind, owner, queue, pool), once per lead."""
-
-    kind: Kind
-    owner: str | None = None
-    queue: str | None = None
-    pool: str | None = None
 
 
 def route(
@@ -274,10 +238,10 @@ def _take(run: _Run, route_: Route, rule: CompiledRule, *, primary: bool) -> _Ou
         assert route_.target is not None
         # A rule's `otherwise` replaces the pool's own overflow.
         overflow = primary and rule.otherwise is None
-        return _from_pool(run, route_.target, overflow=overflow, seen=set())
+        return from_pool(run, route_.target, overflow=overflow, seen=set())
     if kind is RouteKind.SPLIT:
         assert route_.target is not None
-        return _from_split(run, route_.target, overflow=primary and rule.otherwise is None)
+        return from_split(run, route_.target, overflow=primary and rule.otherwise is None)
     if kind in (RouteKind.BACKUP, RouteKind.MANAGER):
         return _from_owner_contact(run, rule, kind)
     rep_id, why = _named_rep(run, route_)
@@ -355,128 +319,6 @@ def _from_owner_contact(run: _Run, rule: CompiledRule, kind: RouteKind) -> _Outc
         run.notes.append(Note(Reason.OWNER_MISSING, f"no {kind} for the owner {owner or '(none)'}"))
         return None
     return _to_rep(run, stand_in, f"{kind} of {rep.name if rep else owner}")
-
-
-def _from_pool(run: _Run, pool_id: str, *, overflow: bool, seen: set[str]) -> _Outcome | None:
-    team = run.snapshot.team
-    pool = team.pools[pool_id]
-    seen.add(pool_id)
-    state = run.snapshot.state
-    if run.company is not None:
-        sticky = _same_company(run, pool)
-        if sticky is not None:
-            return sticky
-    distribution = run.snapshot.policy.distribution
-    pick = pick_rep(pool, team, state, run.now, ctx=run.ctx, distribution=distribution)
-    before = state.pool(pool_id).period if pool.reset is not None else None
-    if before is not None and pick.pool_state.period != before:
-        run.notes.append(
-            Note(
-                Reason.FAIRNESS_RESET,
-                f"pool {pool.name}: fairness counts start afresh for the {pool.reset} period"
-                f" {pick.pool_state.period}",
-            )
-        )
-    run.reps.extend(pick.checks)
-    if pick.notes:
-        run.notes.extend(pick.notes)
-    if pick.rep is not None:
-        run.pools[pool_id] = pick.pool_state
-        return _Outcome(Kind.REP, pick.rep, None, pool_id)
-    run.notes.append(
-        Note(Reason.POOL_EXHAUSTED, f"nobody in pool {pool.name} can take the lead now")
-    )
-    if not overflow:
-        return None
-    return _overflow(run, pool, seen, pick.eligible)
-
-
-def _same_company(run: _Run, pool: Pool) -> _Outcome | None:
-    """The rep of the lead's net-new company, when they may take it in `pool`: no turn used."""
-    policy, state = run.snapshot.policy, run.snapshot.state
-    assert run.company is not None and policy.company_window is not None
-    claim = claim_within(state, run.company, policy.company_window, run.now)
-    if claim is None:
-        return None
-    rep_id, why_not = sticky_rep(pool, run.snapshot.team, state, claim, run.now)
-    since = claim.at.isoformat().replace("+00:00", "Z")
-    if rep_id is None:
-        run.notes.append(
-            Note(
-                Reason.COMPANY_STICKY,
-                f"net-new company {run.company} went to {claim.rep} on {since}, who cannot take"
-                f" this lead in pool {pool.name} ({why_not}): the pool's rotation decides",
-            )
-        )
-        return None
-    detail = (
-        f"same net-new company ({run.company}) as the lead assigned on {since}: same rep,"
-        " no rotation turn used"
-    )
-    run.reps.append(RepCheck(rep_id, pool.id, Reason.COMPANY_STICKY, detail))
-    run.notes.append(Note(Reason.COMPANY_STICKY, f"{detail} (pool {pool.name})"))
-    return _Outcome(Kind.REP, rep_id, None, pool.id)
-
-
-def _from_split(run: _Run, split_id: str, *, overflow: bool) -> _Outcome | None:
-    """`route: split <id>`: the team furthest behind its capacity share that can take the lead
-    (distribute/split.py); when none can, the first team's own overflow (if allowed)."""
-    split = run.snapshot.policy.distribution.splits[split_id]
-    order = team_order(split, run.snapshot.state)
-    outcome = None
-    for pool_id, why in order:
-        outcome = _from_pool(run, pool_id, overflow=False, seen=set())
-        if outcome is not None:
-            run.notes.append(
-                Note(
-                    Reason.TEAM_SPLIT,
-                    f"split {split_id}: team {pool_id} ({why})",
-                    {"split": split_id, "team": pool_id},
-                )
-            )
-            break
-    if outcome is None and overflow and order:
-        first = run.snapshot.team.pools[order[0][0]]
-        outcome = _overflow(run, first, {pool for pool, _ in order}, None)
-    if outcome is not None and outcome.pool is not None and outcome.kind is Kind.REP:
-        before = run.pools.get(outcome.pool) or run.snapshot.state.pool(outcome.pool)
-        run.pools[outcome.pool] = took(before, split_id)
-    return outcome
-
-
-def _overflow(
-    run: _Run, pool: Pool, seen: set[str], allowed: frozenset[str] | None
-) -> _Outcome | None:
-    spill = pool.overflow
-    if spill.kind is WhenFull.QUEUE:
-        run.notes.append(Note(Reason.FALLBACK, f"pool {pool.name} is full: queue {spill.target}"))
-        return _Outcome(Kind.QUEUE, None, spill.target, pool.id)
-    if spill.kind is WhenFull.POOL:
-        assert spill.target is not None
-        if spill.target in seen:  # validation rejects cycles; this guards hand-built teams
-            return None
-        run.notes.append(
-            Note(Reason.FALLBACK, f"pool {pool.name} is full: trying pool {spill.target}")
-        )
-        return _from_pool(run, spill.target, overflow=True, seen=seen)
-    anyway = least_loaded(pool, run.snapshot.team, run.snapshot.state, run.now, allowed)
-    if anyway is None:
-        # Availability is never relaxed: with nobody available at all, people must look at it.
-        queue = run.snapshot.policy.fallback_queue
-        run.notes.append(
-            Note(
-                Reason.FALLBACK,
-                f"pool {pool.name} is full and no member is available even ignoring hours and "
-                f"caps (inactive, out of office, a cap of 0 or not eligible): fallback queue"
-                f" {queue}",
-            )
-        )
-        return _Outcome(Kind.QUEUE, None, queue, pool.id)
-    run.reps.append(RepCheck(anyway.rep, pool.id, Reason.ASSIGNED_ANYWAY, anyway.detail))
-    run.notes.append(
-        Note(Reason.ASSIGNED_ANYWAY, f"pool {pool.name} is full: least-loaded {anyway.rep}")
-    )
-    return _Outcome(Kind.REP, anyway.rep, None, pool.id)
 
 
 def _decision(run: _Run, lead: Lead, score: Score, rule: str | None, outcome: _Outcome) -> Decision:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import phonenumbers
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from leadrouter.normalize import domains, phones, ranges
+from leadrouter.normalize import domains, phones, ranges, readers
 from leadrouter.normalize.domains import registrable_domain
 from leadrouter.normalize.phones import e164
 from leadrouter.normalize.ranges import parse_range
@@ -26,6 +26,26 @@ def test_e164__an_international_number_reads_as_the_library_reads_it(
     digits = f"+{code}{national}"
 
     assert e164(digits, country) == phones._parse(digits, country)
+
+
+@given(
+    st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    st.text(alphabet="0123456789", min_size=0, max_size=15),
+)
+@settings(max_examples=5000, deadline=None)
+def test_e164__a_national_number_reads_as_the_library_reads_it(region: str, digits: str) -> None:
+    assume(not digits.startswith("00"))  # read as "+" before the library sees it
+
+    assert e164(digits, region) == phones._parse(digits, region)
+
+
+def test_e164__takes_clean_national_numbers_without_the_library() -> None:
+    assert phones._national("301234567", "DE") == "+49301234567"
+    assert phones._national("2125550199", "GB") == "+442125550199"
+    assert phones._national("030123456", "DE") is None  # national prefix: the library decides
+    assert phones._national("4930123456", "DE") is None  # the country code: the library decides
+    assert phones._national("1", "DE") == ""  # too short: not a number
+    assert phones._national("301234567", "ZZ") is None  # no metadata
 
 
 def test_e164__takes_clean_international_numbers_without_the_library() -> None:
@@ -54,3 +74,50 @@ def test_registrable_domain__of_name_dot_suffix_is_what_the_public_suffix_list_s
 @settings(max_examples=500, deadline=None)
 def test_parse_range__reads_a_plain_integer_as_the_full_reader_does(text: str, money: bool) -> None:
     assert parse_range(text, money) == ranges._parse_range(text, money)
+
+
+_DIRECT_READERS = [
+    ("company", readers._Builder.plain_text),
+    ("first_name", readers._Builder.person_name),
+    ("industry", readers._Builder.categorical),
+    ("employees", readers._Builder.employees),
+    ("revenue", readers._Builder.revenue),
+    ("estimated_value", readers._Builder.number),
+]
+
+
+@given(
+    st.sampled_from(_DIRECT_READERS),
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=1, max_size=12),
+        st.text(alphabet="0123456789 ,.$kKmM-+aZé_", min_size=1, max_size=12),
+        st.text(min_size=1, max_size=12),
+    ),
+)
+@settings(max_examples=3000, deadline=None)
+def test_read_text_value__a_direct_reading_is_the_builders(
+    reader: tuple[str, readers.Reader], value: str
+) -> None:
+    field, read = reader
+    text, placeholder = readers.read_text(value)
+    builder = readers._Builder("US")
+    if not text:
+        expected: readers.Reading = ({}, {}, ())
+    elif placeholder:
+        builder.placeholder(field, text)
+        expected = builder.reading()
+    else:
+        read(builder, field, text)
+        expected = builder.reading()
+
+    assert readers.read_text_value(read, field, value, "US") == expected
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_is_placeholder__first_letter_shortcut_agrees_with_the_search(text: str) -> None:
+    from leadrouter.normalize import text as module
+
+    expected = text.casefold() in module.PLACEHOLDERS or module._ALPHANUMERIC.search(text) is None
+
+    assert module.is_placeholder(text) == expected

@@ -7,7 +7,10 @@ area code and exchange start with 2-9 are exactly what phonenumbers accepts as p
 So do numbers written with "+" and a country code the library knows, whose national part has no
 national prefix it would strip: possible exactly when the library deems its length possible (then
 already E.164), read from its own metadata, the library's answer without its 20-60 µs (tests
-compare the two on random numbers).
+compare the two on random numbers). Numbers written without a country code, in a region whose
+metadata the library has, are read the same way when nothing in them could be an international
+prefix, the region's own country code or a national prefix: then the library keeps the digits as
+the national number, and only their length decides.
 Extensions are dropped (E.164 has none); the raw text keeps them. This module must never invent
 a country for a number written without one.
 """
@@ -42,6 +45,10 @@ def e164(text: str, country: str | None) -> str | None:
         known = _international(digits[1:])
         if known is not None:
             return digits if known else None
+    elif country is not None:
+        national = _national(digits, country)
+        if national is not None:
+            return national or None
     return _parse(digits, country)
 
 
@@ -64,6 +71,39 @@ def _international(number: str) -> bool | None:
             # when its length is (a number of the wrong length is None either way).
             return len(national) in lengths
     return None
+
+
+def _national(number: str, region: str) -> str | None:
+    """The E.164 form phonenumbers would give `number`, written without a country code, in
+    `region` ("" when it would deem it impossible); None when only the library can tell."""
+    plan = _region_plan(region)
+    if plan is None or not (number.isdigit() and number.isascii()) or number.startswith("0"):
+        return None
+    code, international, strips, lengths = plan
+    if number.startswith(code) or international(number) is not None:
+        return None  # the library may read a country code in it
+    if strips is not None and strips(number) is not None:
+        return None  # a national prefix the library may strip
+    return f"+{code}{number}" if len(number) in lengths else ""
+
+
+@cache  # one per region a lead names, a few hundred at most
+def _region_plan(
+    region: str,
+) -> tuple[str, Callable[[str], object], Callable[[str], object] | None, frozenset[int]] | None:
+    """How the library reads a number without country code in `region`: the region's country
+    code, its international prefix and national prefix (matches at the start), and the lengths
+    it deems possible there; None if it has no metadata for the region."""
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.international_prefix is None:
+        return None
+    rule = _rule(metadata.country_code)
+    if rule is None:
+        return None
+    prefix = metadata.national_prefix_for_parsing
+    strips = re.compile(prefix).match if prefix else None
+    international = re.compile(metadata.international_prefix).match
+    return str(metadata.country_code), international, strips, rule[1]
 
 
 @cache  # one per country code, a few hundred at most

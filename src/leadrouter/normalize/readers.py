@@ -354,6 +354,15 @@ _CUSTOM_READERS: dict[FieldType, Reader] = {
     FieldType.DATETIME: _Builder.moment,
 }
 _LIST_READERS: dict[str, _ListReader] = {"product_interest": _Builder.categorical_list}
+# Readers that only set the field to a function of its text, never warn: read without a builder.
+_DIRECT: dict[Reader, Callable[[str], Any]] = {
+    _Builder.person_name: fix_name_case,
+    _Builder.plain_text: str,
+    _Builder.categorical: category,
+}
+_NO_DEFAULTS: dict[str, Any] = {}  # shared by direct readings: never mutated
+# Readers of amounts, which read plain digits without a builder too.
+_AMOUNTS = frozenset({_Builder.number, _Builder.employees, _Builder.revenue})
 # Fields whose values are categories ("Demo Request" -> "demo_request"); the policy compiler
 # writes the literals compared with them the same way.
 CATEGORICAL_FIELDS: frozenset[str] = frozenset(
@@ -381,15 +390,32 @@ def _list_items(value: Any) -> tuple[str, ...] | None:
 
 
 def read_text_value(reader: Reader, field: str, value: str, country: str | None) -> Reading:
-    """What reading one raw text value of `field` adds to a lead of that country."""
-    text, placeholder = read_text(value)
+    """What reading one raw text value of `field` adds to a lead of that country.
+
+    Called when `normalize.lead` has no reading of the value remembered, so mostly for values
+    never seen: the text is cleaned afresh rather than through `read_text`'s cache, which such
+    values would only fill, and the readers that only set the field, and plain whole amounts, give
+    their reading directly (tests hold it equal to the builder's).
+    """
+    text = clean(value)
     if not text:
         return _NOTHING
-    reading = _Builder(country)
-    if placeholder:
+    if is_placeholder(text):
+        reading = _Builder(country)
         reading.placeholder(field, text)
-    else:
-        reader(reading, field, text)
+        return reading.reading()
+    direct = _DIRECT.get(reader)
+    if direct is not None:
+        return {field: direct(text)}, _NO_DEFAULTS, ()
+    if text.isdigit() and text.isascii() and reader in _AMOUNTS:
+        # "1200", the commonest amount: exactly what `number` and `_range` make of it.
+        amount = float(text)
+        if reader is _Builder.number:
+            return {field: amount}, _NO_DEFAULTS, ()
+        low, high = _BOUNDS[field]
+        return {field: amount}, {low: amount, high: amount}, ()
+    reading = _Builder(country)
+    reader(reading, field, text)
     return reading.reading()
 
 

@@ -51,6 +51,8 @@ def is_placeholder(text: str) -> bool:
     """True for cleaned text that stands for "no value": "n/a", "unknown", "-", "?", ..."""
     if len(text) <= _LONGEST_PLACEHOLDER and text.casefold() in PLACEHOLDERS:
         return True
+    if text[:1].isalnum():  # a letter or digit first, as in most values: no search needed
+        return False
     return _ALPHANUMERIC.search(text) is None
 
 
