@@ -81,3 +81,28 @@ def test_workspace__a_viewer_may_check_but_not_save(demo):
     assert "readonly" in html and "Save and activate" not in html
     assert viewer.post("/policy/check", data={"text": V3}).status_code == 200
     assert viewer.post("/policy/save", data={"text": V3}).status_code == 403
+
+
+SMB_TO_NURTURE = V3.replace(
+    "  - id: smb\n    when: employees < 1000\n    route: pool inbound",
+    "  - id: smb\n    when: employees < 1000\n    route: queue marketing_nurture",
+)
+
+
+def test_backtest__shows_what_an_unsaved_edit_changes_on_stored_leads(manager, db):
+    assert SMB_TO_NURTURE != V3
+    answer = manager.post("/policy/backtest", data={"text": SMB_TO_NURTURE, "period": "90d"})
+    assert answer.status_code == 200, answer.text
+    page = answer.text
+    assert 'id="backtest-changes"' in page and "queue:marketing_nurture" in page
+    assert 'href="/leads/' in page  # example leads open their lead pages
+    assert "reshuffle" in page and 'id="backtest-pools"' in page and "Fair share" in page
+    assert "time to first touch" in page
+    with db.read() as session:  # nothing saved
+        assert active_version(session) == "2026.11.2"
+
+
+def test_backtest__of_a_text_that_does_not_compile_says_so(manager):
+    broken = V3.replace("route: pool inbound", "route: pool nowhere", 1)
+    answer = manager.post("/policy/backtest", data={"text": broken})
+    assert answer.status_code == 200 and "does not compile" in answer.text
