@@ -4,6 +4,8 @@ stored leads, saves and activates the new version, then rolls back."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -61,4 +63,21 @@ def test_browser__edit_a_rule_see_its_backtest_activate_and_roll_back(
     page.goto("/policy")
     expect(page.locator("#active-version")).to_have_text("2026.11.2")
     assert problems == []
+    page.context.close()
+
+
+def test_browser__the_flow_view_opens_the_leads_behind_a_branch(browser: Browser, server: Served):
+    page = new_page(browser, server)
+    sign_in_as(page, "maria", PASSWORD)
+    page.goto("/policy")
+    page.get_by_role("link", name="See the flow of the active policy").click()
+    page.get_by_label("Period").select_option("90d")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("svg.flow path.edge").first).to_be_visible()
+    shoot(page, "policy-flow")
+    branch = page.get_by_role("link", name="leads from smb to pool inbound")
+    count = branch.inner_text().split()[0]
+    branch.click()
+    expect(page).to_have_url(re.compile(r"/leads\?.*rule=smb.*pool=inbound"))
+    expect(page.locator("#total")).to_have_text(count)  # the same leads the branch counted
     page.context.close()

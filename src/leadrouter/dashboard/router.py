@@ -32,6 +32,7 @@ from leadrouter.api.auth import MetricsRead, Svc
 from leadrouter.api.scopes import Principal
 from leadrouter.dashboard import (
     draft_backtest,
+    flow,
     oidc,
     people,
     sessions,
@@ -87,6 +88,7 @@ router.include_router(team.router)
 router.include_router(people.router)
 router.include_router(workspace.router)
 router.include_router(draft_backtest.router)
+router.include_router(flow.router)
 
 
 def _sign_in_form(
