@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.web import SecureRoute, Viewer, refuse, templates
+from leadrouter.dashboard.workspace import MAX_TEXT
 from leadrouter.errors import LeadRouterError, PolicyError
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import known_before, stored_arrivals
@@ -33,7 +34,6 @@ PERIODS = {"7d": "last 7 days", "30d": "last 30 days", "90d": "last 90 days"}
 DEFAULT_PERIOD = "30d"
 MAX_LEADS = 2_000  # the latest leads of the period replayed: an answer within seconds
 EXAMPLES = 3
-MAX_TEXT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
