@@ -29,7 +29,7 @@ from leadrouter.errors import LeadRouterError
 from leadrouter.keys.schemas import Scope
 from leadrouter.leads.models import ROUTED, LeadRow
 from leadrouter.policies.models import PolicyVersionRow
-from leadrouter.policies.snapshot import active_version, compile_version, load_team
+from leadrouter.policies.snapshot import active_version, compile_version
 from leadrouter.policy.compiled import CompiledPolicy, Route, RouteKind
 from leadrouter.reports.queries import is_postgres, seconds_between
 
@@ -213,7 +213,12 @@ def flow_page(
         if chosen is None:
             return page(request, who, "not_found.html", 404, missing="an active policy")
         try:
-            policy = compile_version(session, chosen, load_team(session))
+            config = svc.cache.get(session)  # the active policy is compiled once, there
+            policy = (
+                config.require_policy()
+                if chosen == config.active
+                else compile_version(session, chosen, config.team)
+            )
         except LeadRouterError:
             return page(request, who, "not_found.html", 404, missing=f"policy version {chosen}")
         drawn = build(policy, counts(session, start, end), period)
