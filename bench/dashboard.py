@@ -63,6 +63,8 @@ PAGES = (
     "/leads?period=7d&rep=bob&sort=rule",
     "/leads/L0000042",
     "/policy",
+    "/policy/flow",
+    "/policy/flow?period=90d",
     "/metrics",
 )
 

@@ -29,6 +29,7 @@ PAGES = (
     "/leads",
     "/leads?q=corp&sort=-arrived",
     "/policy",
+    "/policy/flow?period=90d",
     "/people",
     "/leads/no-such-lead",
 )
@@ -66,6 +67,9 @@ def test_axe__no_serious_or_critical_violation_on_any_page(browser: Browser, ser
         page.get_by_role("button", name="Simulate").first.click()
         expect(page.locator("#simulation")).to_contain_text("latest leads would go elsewhere")
         problems += _violations(axe, page, "/policy after a simulation")
+        page.get_by_label("Replay the stored leads of the").select_option("90d")
+        expect(page.locator("#backtest-summary")).to_be_visible(timeout=30_000)
+        problems += _violations(axe, page, "/policy with a backtest")
     finally:
         page.context.close()
     assert problems == []

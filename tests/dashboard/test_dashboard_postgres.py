@@ -6,6 +6,7 @@ policy."""
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from leadrouter.dashboard.demo import POLICY_V2, REVIEW_QUEUE
+from leadrouter.dashboard.flow import counts
 from leadrouter.dashboard.views import WINDOW
 from leadrouter.keys.schemas import Scope
 from leadrouter.leads.models import LeadRow
@@ -109,3 +111,25 @@ def test_postgres__policy_activate_and_roll_back(manager, pg):
     assert manager.post("/policy/rollback").status_code == 200
     with db.read() as session:
         assert active_version(session) == "2026.11.2"
+
+
+def test_postgres__flow_medians_match_sqlites_and_the_backtest_runs(manager, pg):
+    db, _ = pg
+    with db.read() as session:
+        found = counts(session, None, None)
+        touches = [
+            (row.first_touch_at - row.received_at).total_seconds()
+            for row in session.scalars(
+                select(LeadRow).where(LeadRow.rule == "smb", LeadRow.pool == "inbound")
+            )
+            if row.first_touch_at is not None
+        ]
+    leads, touched, median = found[("smb", "pool:inbound")]
+    assert leads >= touched == len(touches)
+    assert median == pytest.approx(statistics.median(touches), abs=1)
+    assert "leads from smb to pool inbound" in manager.get("/policy/flow?period=90d").text
+    text = POLICY_V2.replace(
+        "route: pool inbound\n  - id: catch-all", "route: queue unrouted\n  - id: catch-all"
+    )
+    answer = manager.post("/policy/backtest", data={"text": text, "period": "90d"})
+    assert answer.status_code == 200 and 'id="backtest-summary"' in answer.text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.dashboard.demo import POLICY_V2
+from leadrouter.dashboard.flow import counts
 from leadrouter.policies.snapshot import active_version
 from leadrouter.settings import Settings
 
@@ -81,3 +82,48 @@ def test_workspace__a_viewer_may_check_but_not_save(demo):
     assert "readonly" in html and "Save and activate" not in html
     assert viewer.post("/policy/check", data={"text": V3}).status_code == 200
     assert viewer.post("/policy/save", data={"text": V3}).status_code == 403
+
+
+SMB_TO_NURTURE = V3.replace(
+    "  - id: smb\n    when: employees < 1000\n    route: pool inbound",
+    "  - id: smb\n    when: employees < 1000\n    route: queue marketing_nurture",
+)
+
+
+def test_backtest__shows_what_an_unsaved_edit_changes_on_stored_leads(manager, db):
+    assert SMB_TO_NURTURE != V3
+    answer = manager.post("/policy/backtest", data={"text": SMB_TO_NURTURE, "period": "90d"})
+    assert answer.status_code == 200, answer.text
+    page = answer.text
+    assert 'id="backtest-changes"' in page and "queue:marketing_nurture" in page
+    assert 'href="/leads/' in page  # example leads open their lead pages
+    assert "reshuffle" in page and 'id="backtest-pools"' in page and "Fair share" in page
+    assert "time to first touch" in page
+    with db.read() as session:  # nothing saved
+        assert active_version(session) == "2026.11.2"
+
+
+def test_backtest__of_a_text_that_does_not_compile_says_so(manager):
+    broken = V3.replace("route: pool inbound", "route: pool nowhere", 1)
+    answer = manager.post("/policy/backtest", data={"text": broken})
+    assert answer.status_code == 200 and "does not compile" in answer.text
+
+
+def test_flow__each_rule_branches_to_where_its_leads_went_with_links(manager):
+    answer = manager.get("/policy/flow?period=90d")
+    assert answer.status_code == 200, answer.text
+    page = answer.text
+    assert "<svg" in page and 'id="flow-table"' in page
+    assert 'href="/leads?period=90d&amp;rule=smb&amp;pool=inbound"' in page
+    assert "leads from strategic-review to queue deal_desk" in page
+    older = manager.get("/policy/flow?version=2026.11.1").text
+    assert "existing-customer" in older  # its leads are listed under rules of other versions
+    assert "(not in this version)" in older
+    assert manager.get("/policy/flow?version=nope").status_code == 404
+
+
+def test_flow__counts_and_medians_come_from_one_grouped_query(db):
+    with db.read() as session:
+        found = counts(session, None, None)
+    leads, touched, median = found[("smb", "pool:inbound")]
+    assert leads >= touched > 0 and median is not None and median > 0

@@ -30,8 +30,18 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import MetricsRead, Svc
 from leadrouter.api.scopes import Principal
+from leadrouter.dashboard import (
+    draft_backtest,
+    flow,
+    oidc,
+    people,
+    sessions,
+    team,
+    views,
+    work,
+    workspace,
+)
 from leadrouter.dashboard import explorer as explorer_rows
-from leadrouter.dashboard import oidc, people, sessions, team, views, work, workspace
 from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.dashboard.web import (
@@ -77,6 +87,8 @@ router.include_router(work.router)
 router.include_router(team.router)
 router.include_router(people.router)
 router.include_router(workspace.router)
+router.include_router(draft_backtest.router)
+router.include_router(flow.router)
 
 
 def _sign_in_form(
@@ -373,7 +385,16 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
         versions = views.policy_page(session)
         checked = workspace.check(session, versions.text) if versions.text else None
     can_edit = who.principal.can(Scope.CONFIG_WRITE)
-    return page(request, who, "policy.html", page=versions, checked=checked, can_edit=can_edit)
+    return page(
+        request,
+        who,
+        "policy.html",
+        page=versions,
+        checked=checked,
+        can_edit=can_edit,
+        periods=draft_backtest.PERIODS,
+        period=draft_backtest.DEFAULT_PERIOD,
+    )
 
 
 @router.post("/policy/simulate", response_class=HTMLResponse)

@@ -4,8 +4,8 @@ then save it as a new version, activate it (refused while its tests fail unless 
 back. Saving, activating and rolling back go through `policies.service`, which audits them under
 the signed-in person's name and bumps the config version so every process recompiles.
 
-The backtest of a change belongs to the experiments (`leadrouter experiment`, `/v1/experiments`);
-this page links there rather than running its own. Checking writes nothing.
+The backtest of the text being edited is `draft_backtest.py` (the experiments' own backtest);
+the flow of a version is `flow.py`. Checking writes nothing.
 """
 
 from __future__ import annotations
