@@ -28,7 +28,7 @@ from pathlib import Path
 
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import csv_arrivals
-from leadrouter.experiments.replay import MatchOnce, Prepared, Setup, replay
+from leadrouter.experiments.replay import MatchOnce, Prepared, Setup, collection_paused, replay
 from leadrouter.policy import compile_policy
 from leadrouter.workspace import load_workspace
 from machine import reference_ms
@@ -88,9 +88,11 @@ def main() -> None:
     print(f"reference, same run: one replay through one policy: {plain:.1f} s ({len(one):,} leads)")
 
     start = clock()
-    comparison = compare(arrivals, current, draft, open_for=timedelta(days=7))
-    replayed = clock() - start
-    result = backtest(comparison)
+    with collection_paused():  # as `backtest.run` does for the CLI and the service
+        comparison = compare(arrivals, current, draft, open_for=timedelta(days=7))
+        replayed = clock() - start
+        result = backtest(comparison)
+        del comparison
     total = clock() - start
     print(
         f"backtest: both replays {replayed:.1f} s, report {total - replayed:.1f} s, "

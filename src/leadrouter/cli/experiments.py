@@ -236,7 +236,7 @@ def _run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from leadrouter.cli.report import _duration
-    from leadrouter.experiments.backtest import backtest, compare
+    from leadrouter.experiments.backtest import run
     from leadrouter.experiments.replay import MatchOnce
 
     if current.accounts is not None and current.accounts is draft.accounts:
@@ -253,8 +253,16 @@ def _run(
                 bar.update(task, completed=done[0])
 
         held = _duration("--open-for", open_for) if open_for is not None else None
-        comparison = compare(arrivals, current, draft, known, open_for=held, on_each=tick)
-    return backtest(comparison, examples=examples, changes_applied=list(changes))
+        return run(
+            arrivals,
+            current,
+            draft,
+            known,
+            open_for=held,
+            on_each=tick,
+            examples=examples,
+            changes_applied=list(changes),
+        )
 
 
 def _same_file(draft: Path, current: Path | None) -> bool:

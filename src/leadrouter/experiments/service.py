@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from leadrouter.experiments.backtest import backtest, compare
+from leadrouter.experiments.backtest import run
 from leadrouter.experiments.history import Arrival, known_before, shifted, stored_arrivals
 from leadrouter.experiments.replay import MatchOnce, Setup
 from leadrouter.experiments.roster import apply_changes
@@ -49,14 +49,14 @@ def backtest_version(
     arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
-    comparison = compare(
+    return run(
         arrivals,
         Setup("current", active, config.team, matcher),
         Setup("draft", draft, config.team, matcher),
         known,
         open_for=open_for,
+        examples=examples,
     )
-    return backtest(comparison, examples=examples)
 
 
 def whatif(
@@ -82,11 +82,12 @@ def whatif(
     arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
-    comparison = compare(
+    return run(
         arrivals,
         Setup("before", active, config.team, matcher),
         Setup("after", policy, team, matcher),
         known,
         open_for=open_for,
+        examples=examples,
+        changes_applied=changes,
     )
-    return backtest(comparison, examples=examples, changes_applied=changes)
