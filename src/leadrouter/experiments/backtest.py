@@ -21,7 +21,7 @@ from leadrouter.distribute.availability import takes_no_leads
 from leadrouter.engine import Snapshot
 from leadrouter.experiments import speed
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Prepared, Setup, collection_paused, replay_sides
+from leadrouter.experiments.replay import Prepared, Setup, replay_sides
 from leadrouter.experiments.schemas import (
     Absorbed,
     Backtest,
@@ -103,26 +103,6 @@ def compare(
         propensities=False,
     )
     return Comparison(arrivals, current, draft, before, after)
-
-
-def run(
-    arrivals: Sequence[Arrival],
-    current: Setup,
-    draft: Setup,
-    known: Iterable[KnownLead] = (),
-    *,
-    open_for: timedelta | None = None,
-    on_each: Callable[[int], None] | None = None,
-    examples: int = EXAMPLES,
-    changes_applied: Sequence[str] = (),
-) -> Backtest:
-    """`backtest(compare(...))`, with Python's cycle collector paused until the comparison is
-    gone (`replay.collection_paused`): what the CLI and the service run."""
-    with collection_paused():
-        comparison = compare(arrivals, current, draft, known, open_for=open_for, on_each=on_each)
-        result = backtest(comparison, examples=examples, changes_applied=changes_applied)
-        del comparison  # freed by reference counts before the collector resumes: nothing to walk
-    return result
 
 
 def backtest(

@@ -113,8 +113,9 @@ def collection_paused() -> Iterator[None]:
     """Python's cycle collector off for a replay and its report. A replay keeps millions of
     objects until its report is done (decisions, traces, states), in no cycle (reference counts
     free them), and each full collection walked them all again, the more often the longer the
-    replay: a third of a 100,000-lead backtest. Drop them inside the block: the collector,
-    restored after (left alone if it was off already), then has nothing new to walk."""
+    replay: a third of a 100,000-lead backtest. Drop them inside the block (`return
+    backtest(compare(...))` frees the comparison before the block ends): the collector, restored
+    after (left alone if it was off already), then has nothing new to walk."""
     if not gc.isenabled():
         yield
         return
