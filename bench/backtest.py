@@ -6,7 +6,8 @@ Generates the leads with examples/generate_acme.py (seeded; about 7 % repeats, d
 times spread over four weeks) and gives every third lead a first touch so the speed estimate has
 histories. Prints, from the same run: the reference loop (bench/machine.py) before and after,
 and one plain replay of the same leads through the batch path `leadrouter route --replay` uses
-(one policy, decisions written nowhere), which a backtest must cost about twice of.
+(one policy, decisions written nowhere, the cycle collector on, as before the backtest paused
+it): a backtest routes each lead twice, but normalizes it once and scores it once.
 Leaves out: account matching (the accounts file is not loaded unless --accounts: with it,
 matching is the larger part of the time and is shared by both sides), reading the leads from the
 database (`--db`: one indexed scan), and rendering the table. Asserts nothing.
