@@ -153,3 +153,23 @@ def test_abtest__of_strategies_refuses_an_unknown_pool_or_strategy_and_equal_arm
     assert start(pool="smb", strategy_b="fastest") == 422
     assert start(pool="smb", strategy_b="round_robin") == 409
     assert seeded.get("/v1/abtests").json() == []
+
+
+def test_abtest__of_strategies_routes_both_arms_with_the_team_as_it_changes(
+    seeded: TestClient, clock: FakeClock
+):
+    test = {"id": "s", "version_a": "t1", "pool": "smb", "strategy_b": "load_balanced"}
+    assert seeded.post("/v1/abtests", json={**test, "strategy_a": "round_robin"}).status_code == 201
+    for n in range(6):  # the service holds the split, its arms' teams with it
+        clock.advance(timedelta(minutes=1))
+        seeded.post("/v1/leads", json=lead(n)).raise_for_status()
+    seeded.patch("/v1/reps/ana", json={"active": False}).raise_for_status()
+
+    owners, arms = set(), set()
+    for n in range(6, 26):
+        clock.advance(timedelta(minutes=1))
+        body = seeded.post("/v1/leads", json=lead(n)).json()
+        decision = seeded.get(f"/v1/leads/{body['lead_id']}/decision").json()
+        owners.add(decision["owner"])
+        arms.add(decision["propensity"]["arm"])
+    assert arms == {"a", "b"} and owners == {"bob", "carl"}
