@@ -94,6 +94,8 @@ class LeadSequence:
             arm = split.arm_for(identity(lead, keys))
             if arm.policy is not snapshot.policy:
                 snapshot = replace(snapshot, policy=arm.policy)
+            if arm.team is not None:
+                snapshot = replace(snapshot, team=arm.team)
             decision = route(lead, snapshot, now, lead_id=lead.id, dedupe_keys=keys)
             chance = propensity(
                 decision, snapshot, now, share=arm.share, arm=arm.name, experiment=split.id

@@ -1,4 +1,5 @@
-"""An A/B split of live routing: which arm (policy version) decides a lead.
+"""An A/B split of live routing: which arm (policy version, or team with a pool's strategy) decides
+a lead.
 
 The arm is a deterministic hash of the experiment id and the lead's identity (its email, else
 its phone, else its name at its company, else its id), so a retry or a duplicate of a lead lands
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadrouter.matching import DedupeKeys
-from leadrouter.model import Lead
+from leadrouter.model import Lead, Team
 from leadrouter.policy.compiled import CompiledPolicy
 
 _SCALE = float(1 << 64)
@@ -25,6 +26,7 @@ class Arm:
     name: str  # "a", "b", ...
     share: float  # 0 < share <= 1; the shares of a split add up to 1
     policy: CompiledPolicy
+    team: Team | None = None  # another team to route with (a pool's strategy): None, the live one
 
 
 @dataclass(frozen=True, slots=True)

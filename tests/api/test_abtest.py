@@ -97,3 +97,79 @@ def test_abtest__a_second_test_while_one_runs_is_a_conflict_and_stop_ends_it(
 def test_abtest__of_a_version_not_stored_is_refused(seeded: TestClient):
     answer = seeded.post("/v1/abtests", json={"id": "x", "version_a": "t1", "version_b": "nope"})
     assert answer.status_code in (404, 409)
+
+
+def _selected(decision: dict) -> str:
+    """How the pool picked the rep, as its trace words it."""
+    (chosen,) = (c for c in decision["trace"]["reps"] if c["reason"] == "REP_SELECTED")
+    return chosen["detail"]
+
+
+def test_abtest__of_two_strategies_of_one_pool_splits_one_policy_version_by_arm(
+    seeded: TestClient, clock: FakeClock
+):
+    answer = seeded.post(
+        "/v1/abtests",
+        json={
+            "id": "smb-strategy",
+            "version_a": "t1",
+            "pool": "smb",
+            "strategy_a": "round_robin",
+            "strategy_b": "load_balanced",
+            "share_b": 0.5,
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    test = answer.json()
+    assert (test["version_b"], test["pool"], test["strategy_b"]) == ("t1", "smb", "load_balanced")
+
+    arms = {}
+    for n in range(40):
+        clock.advance(timedelta(minutes=1))
+        body = seeded.post("/v1/leads", json=lead(n)).json()
+        decision = seeded.get(f"/v1/leads/{body['lead_id']}/decision").json()
+        chance = decision["propensity"]
+        assert chance["experiment"] == "smb-strategy" and decision["policy_version"] == "t1"
+        # Each arm's pick is its strategy's: load-balanced names the lowest load.
+        assert ("lowest load" in _selected(decision)) == (chance["arm"] == "b")
+        arms[n] = chance["arm"]
+    assert 8 < sum(arm == "b" for arm in arms.values()) < 32
+
+    report = seeded.get("/v1/abtests/smb-strategy/report").json()
+    assert {a["arm"]: (a["strategy"], a["leads"]) for a in report["arms"]} == {
+        "a": ("round_robin", sum(arm == "a" for arm in arms.values())),
+        "b": ("load_balanced", sum(arm == "b" for arm in arms.values())),
+    }
+
+
+def test_abtest__of_strategies_refuses_an_unknown_pool_or_strategy_and_equal_arms(
+    seeded: TestClient,
+):
+    def start(**body) -> int:
+        test = {"id": "s", "version_a": "t1", "strategy_a": "round_robin", **body}
+        return seeded.post("/v1/abtests", json=test).status_code
+
+    assert start(pool="nope", strategy_b="weighted") == 422
+    assert start(pool="smb", strategy_b="fastest") == 422
+    assert start(pool="smb", strategy_b="round_robin") == 409
+    assert seeded.get("/v1/abtests").json() == []
+
+
+def test_abtest__of_strategies_routes_both_arms_with_the_team_as_it_changes(
+    seeded: TestClient, clock: FakeClock
+):
+    test = {"id": "s", "version_a": "t1", "pool": "smb", "strategy_b": "load_balanced"}
+    assert seeded.post("/v1/abtests", json={**test, "strategy_a": "round_robin"}).status_code == 201
+    for n in range(6):  # the service holds the split, its arms' teams with it
+        clock.advance(timedelta(minutes=1))
+        seeded.post("/v1/leads", json=lead(n)).raise_for_status()
+    seeded.patch("/v1/reps/ana", json={"active": False}).raise_for_status()
+
+    owners, arms = set(), set()
+    for n in range(6, 26):
+        clock.advance(timedelta(minutes=1))
+        body = seeded.post("/v1/leads", json=lead(n)).json()
+        decision = seeded.get(f"/v1/leads/{body['lead_id']}/decision").json()
+        owners.add(decision["owner"])
+        arms.add(decision["propensity"]["arm"])
+    assert arms == {"a", "b"} and owners == {"bob", "carl"}

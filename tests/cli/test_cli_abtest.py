@@ -57,3 +57,23 @@ def test_abtest__start_report_and_stop(tmp_path: Path):
     assert again.exit_code == 1 and "running" in again.stderr
     stopped = runner.invoke(app, ["abtest", "stop", "demo-ab", "--db", url])
     assert stopped.exit_code == 0 and "the test stopped" in stopped.stdout
+
+
+def test_abtest__of_two_strategies_of_one_pool_reports_each_arms_strategy(tmp_path: Path):
+    url = _demo(tmp_path)
+    args = ["--pool", "inbound", "--strategy-a", "round_robin", "--strategy-b", "load_balanced"]
+    started = runner.invoke(
+        app, ["abtest", "start", "inbound-rr-lb", "--a", "2026.11.2", *args, "--db", url]
+    )
+    assert started.exit_code == 0, started.output
+    assert "round_robin takes 50%, load_balanced takes 50%" in started.stdout
+
+    as_json = json.loads(
+        runner.invoke(app, ["abtest", "report", "inbound-rr-lb", "--json", "--db", url]).stdout
+    )
+    assert [(a["version"], a["strategy"]) for a in as_json["arms"]] == [
+        ("2026.11.2", "round_robin"),
+        ("2026.11.2", "load_balanced"),
+    ]
+    shown = runner.invoke(app, ["abtest", "report", "inbound-rr-lb", "--db", url])
+    assert "inbound strategy" in shown.stdout and "round_robin" in shown.stdout

@@ -85,6 +85,7 @@ SERVER_BLOCKS = {
     ("README.md", "leadrouter serve --demo"),
     ("notifications.md", "python -m aiosmtpd"),
     ("metrics.md", "curl -s -X POST http://127.0.0.1:8000/v1/keys"),
+    ("experiments.md", "leadrouter serve --db sqlite:///ab-demo.db"),
     ("connectors.md", "leadrouter policy check examples/acme"),
     ("connectors.md", "export LEADROUTER_HUBSPOT_CLIENT_SECRET_FILE"),
     ("connectors.md", "export LEADROUTER_SALESFORCE_SHARED_SECRET_FILE"),
@@ -416,6 +417,20 @@ def test_metrics_block__gives_prometheus_a_key_that_scrapes_and_nothing_else(fol
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.endswith("200 403"), done.stdout
+
+
+def test_experiments_abtest_of_strategies_block__reports_both_arms_of_the_pool(folder: Path):
+    body = shell_block("experiments.md", "leadrouter serve --db sqlite:///ab-demo.db").body
+    serve_line = next(line for line in body.splitlines() if line.startswith("leadrouter serve"))
+    port = free_port()
+    with server(serve_line, folder, port):
+        done = bash(lines_after(body, serve_line).replace(":8000", f":{port}"), folder)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "round_robin takes 50%, load_balanced takes 50%" in done.stdout
+    assert "global_follow_the_sun strategy" in done.stdout
+    leads = re.search(r"leads \(share\)\D*([\d,]+) \(50%\)\D*([\d,]+) \(50%\)", done.stdout)
+    assert leads and int(leads[1]) + int(leads[2]) == 30, done.stdout
 
 
 # -------------------------------------------------------------------- CRM connectors

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,12 +15,13 @@ from leadrouter.experiments.backtest import (
     CHANGE,
     RESHUFFLE,
     SAME,
+    Comparison,
     backtest,
     classify,
     compare,
 )
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Setup
+from leadrouter.experiments.replay import Prepared, Setup, replay, sharing_scores
 from leadrouter.model import Decision, Kind, Trace
 from leadrouter.policy import compile_policy, parse_team
 
@@ -201,3 +203,38 @@ def test_backtest__of_any_leads_against_the_same_setup_changes_nothing(leads):
     result = backtest(compare(arrivals, setup("current"), setup("draft")), examples=0)
     assert (result.changed, result.reshuffled) == (0, 0)
     assert result.unchanged == len(arrivals)
+
+
+@pytest.mark.parametrize(
+    ("draft_text", "scored_once"),
+    [
+        (POLICY.replace("route: rep lea", "route: pool na"), True),
+        # Demo requests score 10, under the MQL threshold: the draft nurtures them.
+        (POLICY.replace("points: 40}", "points: 10}"), False),
+    ],
+)
+def test_compare__sharing_work_between_the_sides_decides_as_replaying_each_alone(
+    draft_text: str, scored_once: bool
+):
+    # The same people again (their earlier owner differs between the sides once EMEA moves).
+    leads = [
+        replace(a, raw={**a.raw, "email": f"person{n % 9}@company{n % 9}.com"})
+        for n, a in enumerate(arrivals())
+    ]
+    current, draft = setup("current"), setup("draft", draft_text)
+    shared = compare(leads, current, draft)
+    prepared = Prepared(leads)
+    alone = Comparison(
+        leads,
+        current,
+        draft,
+        replay(prepared, current, propensities=False),
+        replay(prepared, draft, propensities=False),
+    )
+
+    sides = sharing_scores([current, draft])
+    assert (sides[0].policy.scoring is sides[1].policy.scoring) is scored_once
+    assert [r.decision for r in shared.before] == [r.decision for r in alone.before]
+    assert [r.decision for r in shared.after] == [r.decision for r in alone.after]
+    assert backtest(shared).model_dump() == backtest(alone).model_dump()
+    assert backtest(shared).changed > 0

@@ -25,7 +25,12 @@ app.add_typer(abtest_app, name="abtest")
 def start(
     test_id: str = typer.Argument(..., help="an id for the test, e.g. apac-japan"),
     a: str = typer.Option(..., "--a", help="stored policy version of arm a (usually the active)"),
-    b: str = typer.Option(..., "--b", help="stored policy version of arm b"),
+    b: str | None = typer.Option(None, "--b", help="stored policy version of arm b (default: a)"),
+    pool: str | None = typer.Option(
+        None, help="test two strategies of this pool, one policy version (--a) in both arms"
+    ),
+    strategy_a: str | None = typer.Option(None, help="the pool's strategy in arm a"),
+    strategy_b: str | None = typer.Option(None, help="the pool's strategy in arm b"),
     share_b: float = typer.Option(0.5, min=0.01, max=0.99, help="share of leads arm b decides"),
     end: str | None = typer.Option(None, help="when the test ends (ISO time; default: never)"),
     guard_margin: float = typer.Option(
@@ -33,7 +38,8 @@ def start(
     ),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Start splitting live leads between two stored policy versions, from now."""
+    """Start splitting live leads between two stored policy versions (or two strategies of one
+    pool), from now."""
     from leadrouter.cli.route import parse_at
     from leadrouter.errors import LeadRouterError
     from leadrouter.experiments import abtest
@@ -47,16 +53,24 @@ def start(
                     id=test_id,
                     name=test_id,
                     version_a=a,
-                    version_b=b,
+                    version_b=b or a,
                     share_b=share_b,
                     start=now,
                     end=parse_at(end) if end else None,
                     guard_margin=guard_margin,
                     now=now,
+                    pool=pool,
+                    strategy_a=strategy_a,
+                    strategy_b=strategy_b,
                 )
         except LeadRouterError as error:
             fail(str(error))
-    console.print(f"A/B test {test_id}: {a} takes {1 - share_b:.0%}, {b} takes {share_b:.0%}")
+    arm_a, arm_b = (a, b or a) if pool is None else (strategy_a, strategy_b)
+    what = "" if pool is None else f" (pool {pool}, policy {a})"
+    console.print(
+        f"A/B test {test_id}{what}: {arm_a} takes {1 - share_b:.0%}, {arm_b} takes {share_b:.0%}",
+        soft_wrap=True,
+    )
 
 
 @abtest_app.command("report")
@@ -90,6 +104,8 @@ def report(
         table.add_column(column, justify="left" if not column else "right")
     a, b = found.arms
     table.add_row("policy version", a.version, b.version, "", "")
+    if found.test.pool is not None:
+        table.add_row(f"{found.test.pool} strategy", a.strategy, b.strategy, "", "")
     table.add_row(
         "leads (share)", f"{a.leads:,} ({a.share:.0%})", f"{b.leads:,} ({b.share:.0%})", "", ""
     )

@@ -237,7 +237,7 @@ def _run(
 
     from leadrouter.cli.report import _duration
     from leadrouter.experiments.backtest import backtest, compare
-    from leadrouter.experiments.replay import MatchOnce
+    from leadrouter.experiments.replay import MatchOnce, collection_paused
 
     if current.accounts is not None and current.accounts is draft.accounts:
         shared = MatchOnce(current.accounts)
@@ -253,8 +253,12 @@ def _run(
                 bar.update(task, completed=done[0])
 
         held = _duration("--open-for", open_for) if open_for is not None else None
-        comparison = compare(arrivals, current, draft, known, open_for=held, on_each=tick)
-    return backtest(comparison, examples=examples, changes_applied=list(changes))
+        with collection_paused():
+            return backtest(
+                compare(arrivals, current, draft, known, open_for=held, on_each=tick),
+                examples=examples,
+                changes_applied=list(changes),
+            )
 
 
 def _same_file(draft: Path, current: Path | None) -> bool:

@@ -1,11 +1,13 @@
 """A/B tests of live routing as the service runs them: start one, report per arm, stop an arm
 by hand or by the SLA guard rail. The split itself happens in the one routing loop
 (`sequence.py`, from `policies/splits.py`); each decision records its arm (`propensity`), and the
-arm of a lead is the policy version of its first decision. Statistics: `abstats.py`."""
+arm of a lead is that of its first decision: its policy version, or in a test of two pool
+strategies (one version) the arm its propensity records. Statistics: `abstats.py`."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -33,6 +35,7 @@ DEFAULT_SLA = timedelta(minutes=15)  # first touch within this counts as SLA met
 class ArmRead(BaseModel):
     arm: str
     version: str
+    strategy: str | None = None  # in a test of two pool strategies: the pool's, in this arm
     share: float  # the share it was set to take
     leads: int
     observed_share: float | None
@@ -50,6 +53,9 @@ class AbTestRead(BaseModel):
     stopped_arm: str | None
     stopped_at: datetime | None
     stop_reason: str | None
+    pool: str | None = None  # a test of two strategies of this pool (one policy version)
+    strategy_a: str | None = None
+    strategy_b: str | None = None
 
 
 class AbReport(BaseModel):
@@ -95,11 +101,17 @@ def start(
     end: datetime | None,
     guard_margin: float,
     now: datetime,
+    pool: str | None = None,
+    strategy_a: str | None = None,
+    strategy_b: str | None = None,
 ) -> AbTestRow:
-    """Store a test after checking both versions compile against the team as it is."""
+    """Store a test after checking both versions compile against the team as it is (in a test
+    of two pool strategies, with each arm's strategy for the pool)."""
     team = load_team(session)
-    for version in (version_a, version_b):
-        compile_version(session, version, team)
+    for version, strategy in ((version_a, strategy_a), (version_b, strategy_b)):
+        compile_version(
+            session, version, team if pool is None else splits.with_strategy(team, pool, strategy)
+        )
     return splits.create(
         session,
         id=id,
@@ -111,6 +123,9 @@ def start(
         end=end,
         guard_margin=guard_margin,
         now=now,
+        pool=pool,
+        strategy_a=strategy_a,
+        strategy_b=strategy_b,
     )
 
 
@@ -124,6 +139,8 @@ def arm_leads(session: Session, row: AbTestRow, now: datetime, target: timedelta
             LeadRow.received_at,
             LeadRow.first_touch_at,
             LeadRow.outcome,
+            # One version, two strategies: the arm is only in the decision's propensity.
+            DecisionRow.body if row.pool is not None else DecisionRow.id,
         )
         .join(LeadRow, LeadRow.id == DecisionRow.lead_id)
         .where(
@@ -135,18 +152,24 @@ def arm_leads(session: Session, row: AbTestRow, now: datetime, target: timedelta
         )
     )
     found = []
-    for version, received, touched, outcome in session.execute(query):
+    for version, received, touched, outcome, body in session.execute(query):
+        arm = arm_of[version] if row.pool is None else _recorded_arm(body, row.id)
+        if arm is None:  # decided while the split was off (an arm that no longer compiled)
+            continue
         seconds = None if touched is None else max((touched - received).total_seconds(), 0.0)
         if seconds is not None:
             sla = "met" if seconds <= target.total_seconds() else "breached"
         else:
             sla = "breached" if now > received + target else "pending"
         found.append(
-            ArmLead(
-                arm_of[version], seconds, sla, outcome in QUALIFIED_OUTCOMES, outcome == WON_OUTCOME
-            )
+            ArmLead(arm, seconds, sla, outcome in QUALIFIED_OUTCOMES, outcome == WON_OUTCOME)
         )
     return found
+
+
+def _recorded_arm(body: dict[str, Any], test_id: str) -> str | None:
+    chance = body.get("propensity") or {}
+    return chance.get("arm") if chance.get("experiment") == test_id else None
 
 
 def report(session: Session, row: AbTestRow, now: datetime, target: timedelta) -> AbReport:
@@ -169,6 +192,7 @@ def report(session: Session, row: AbTestRow, now: datetime, target: timedelta) -
             ArmRead(
                 arm=arm,
                 version=row.version_a if arm == "a" else row.version_b,
+                strategy=row.strategy_a if arm == "a" else row.strategy_b,
                 share=round(row.share_b if arm == "b" else 1 - row.share_b, 6),
                 leads=len(by_arm[arm]),
                 observed_share=round(len(by_arm[arm]) / total, 6) if total else None,

@@ -147,7 +147,14 @@ class AbTestCreate(BaseModel):
     id: str = Field(..., min_length=1, max_length=100, pattern=r"^[a-z0-9_.-]+$")
     name: str = Field("", max_length=200)
     version_a: str = Field(..., max_length=100, description="stored policy version of arm a")
-    version_b: str = Field(..., max_length=100, description="stored policy version of arm b")
+    version_b: str | None = Field(
+        None, max_length=100, description="stored policy version of arm b (default: version_a)"
+    )
+    pool: str | None = Field(
+        None, max_length=100, description="test two strategies of this pool (one policy version)"
+    )
+    strategy_a: str | None = Field(None, max_length=40, description="the pool's strategy in arm a")
+    strategy_b: str | None = Field(None, max_length=40, description="the pool's strategy in arm b")
     share_b: float = Field(0.5, gt=0, lt=1, description="share of leads arm b decides")
     start: datetime | None = Field(None, description="default: now")
     end: datetime | None = None
@@ -180,8 +187,8 @@ def _target(text: str) -> timedelta:
 
 @router.post("/abtests", status_code=201)
 def start_abtest(body: AbTestCreate, svc: Svc, _: ConfigWrite) -> abtest.AbTestRead:
-    """Split live routing between two stored policy versions by a hash of each lead, from
-    `start` to `end`; every decision records its arm."""
+    """Split live routing between two stored policy versions, or two strategies of one pool, by
+    a hash of each lead, from `start` to `end`; every decision records its arm."""
     now = svc.clock.now()
     with svc.db.session() as session:
         row = abtest.start(
@@ -189,12 +196,15 @@ def start_abtest(body: AbTestCreate, svc: Svc, _: ConfigWrite) -> abtest.AbTestR
             id=body.id,
             name=body.name,
             version_a=body.version_a,
-            version_b=body.version_b,
+            version_b=body.version_b or body.version_a,
             share_b=body.share_b,
             start=body.start or now,
             end=body.end,
             guard_margin=body.guard_margin,
             now=now,
+            pool=body.pool,
+            strategy_a=body.strategy_a,
+            strategy_b=body.strategy_b,
         )
         return abtest.read(row)
 

@@ -21,7 +21,7 @@ from leadrouter.distribute.availability import takes_no_leads
 from leadrouter.engine import Snapshot
 from leadrouter.experiments import speed
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Prepared, Setup, replay
+from leadrouter.experiments.replay import Prepared, Setup, replay_sides
 from leadrouter.experiments.schemas import (
     Absorbed,
     Backtest,
@@ -93,13 +93,15 @@ def compare(
 ) -> Comparison:
     """Replay `arrivals` through both setups from the same starting state (`open_for`: see
     `replay.replay`)."""
-    prepared = Prepared(arrivals)
-    known = list(known)
     # The report reads where each lead went, never its propensity: not computed.
-    before = replay(
-        prepared, current, known, open_for=open_for, on_each=on_each, propensities=False
+    before, after = replay_sides(
+        Prepared(arrivals),
+        (current, draft),
+        known,
+        open_for=open_for,
+        on_each=on_each,
+        propensities=False,
     )
-    after = replay(prepared, draft, known, open_for=open_for, on_each=on_each, propensities=False)
     return Comparison(arrivals, current, draft, before, after)
 
 

@@ -4,22 +4,28 @@ Every side of a comparison starts from the same state: an empty rotation, the sa
 for duplicates, and each lead at its own arrival time. A lead's recorded close (its first
 outcome) frees its rep's open-lead slot from then on, as it did live, so a month of leads does
 not pile up against `max_open`. Leads are normalized, keyed and matched to accounts once and
-shared by every side that reads them the same way. Pure apart from the values it is given.
+shared by every side that reads them the same way; sides replayed together route each lead in
+turn and score it once when their policies score alike. Pure apart from the values it is given
+(and `collection_paused`, which only changes how soon Python collects garbage).
 """
 
 from __future__ import annotations
 
+import gc
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from leadrouter.engine import AccountMatcher, Snapshot
 from leadrouter.experiments.history import Arrival
 from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
-from leadrouter.model import Lead, RepLoad, RoutingState, Team
+from leadrouter.model import Lead, RepLoad, RoutingState, Score, Team
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.compiled import CompiledPolicy
+from leadrouter.scoring import ScoringModel
 from leadrouter.sequence import LeadSequence, Routed
 
 
@@ -67,6 +73,124 @@ class Prepared:
         return self._leads[key]
 
 
+class ScoreOnce:
+    """A scoring model shared by the sides of a replay whose policies score alike (equal
+    `scoring_source`), which route each lead in turn: a side whose context equals the one scored
+    last takes its score (a Score depends on the context alone), so a lead is scored once unless
+    the sides see it differently (another earlier owner, another account)."""
+
+    __slots__ = ("_ctx", "_model", "_score")
+
+    def __init__(self, model: ScoringModel) -> None:
+        self._model = model
+        self._ctx: dict[str, Any] | None = None
+        self._score: Score | None = None
+
+    def score(self, ctx: dict[str, Any]) -> Score:
+        if self._score is not None and ctx == self._ctx:
+            return self._score
+        score = self._score = self._model.score(ctx)
+        self._ctx = dict(ctx)  # the engine adds to `ctx` after scoring
+        return score
+
+
+def sharing_scores(setups: Sequence[Setup]) -> list[Setup]:
+    """`setups`, those whose policies score as the first's do sharing one `ScoreOnce` (the
+    others unchanged). For the replay only: the report reads the setups as given."""
+    source = setups[0].policy.scoring_source if setups else None
+    alike = [source is not None and s.policy.scoring_source == source for s in setups]
+    if sum(alike) < 2:
+        return list(setups)
+    shared: Any = ScoreOnce(setups[0].policy.scoring)  # does what a ScoringModel does for routing
+    return [
+        replace(s, policy=replace(s.policy, scoring=shared)) if same else s
+        for s, same in zip(setups, alike, strict=True)
+    ]
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for a replay and its report. A replay keeps millions of
+    objects until its report is done (decisions, traces, states), in no cycle (reference counts
+    free them), and each full collection walked them all again, the more often the longer the
+    replay: a third of a 100,000-lead backtest. Drop them inside the block (`return
+    backtest(compare(...))` frees the comparison before the block ends): the collector, restored
+    after (left alone if it was off already), then has nothing new to walk."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class _Side:
+    """One setup's replay: its sequence, its leads as its policy reads them, and the closes of
+    the leads it assigned, soonest first."""
+
+    __slots__ = ("closes", "keys", "leads", "open_for", "routed", "sequence")
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        setup: Setup,
+        known: Iterable[KnownLead],
+        open_for: timedelta | None,
+        propensities: bool,
+    ) -> None:
+        index = LeadIndex()
+        for earlier in known:
+            index.add(earlier)
+        snapshot = Snapshot(policy=setup.policy, team=setup.team, accounts=setup.accounts)
+        self.sequence = LeadSequence(snapshot, index, propensities=propensities)
+        self.leads, self.keys = prepared.leads(setup.policy)
+        self.open_for = open_for
+        self.closes: list[tuple[datetime, int, str]] = []  # (closed at, order, rep)
+        self.routed: list[Routed] = []
+
+    def route(self, n: int, arrival: Arrival) -> None:
+        sequence, closes = self.sequence, self.closes
+        if closes and closes[0][0] <= arrival.at:
+            sequence.snapshot = sequence.snapshot.with_state(
+                _release(sequence.state, closes, arrival.at)
+            )
+        done = sequence.route(self.leads[n], arrival.at, self.keys[n])
+        self.routed.append(done)
+        rep = done.decision.effects.assigned_rep
+        closed = arrival.closed_at
+        if closed is None and self.open_for is not None:
+            closed = arrival.at + self.open_for
+        if rep is not None and closed is not None:
+            heapq.heappush(closes, (closed, n, rep))
+
+
+def replay_sides(
+    prepared: Prepared,
+    setups: Sequence[Setup],
+    known: Iterable[KnownLead] = (),
+    *,
+    open_for: timedelta | None = None,
+    on_each: Callable[[int], None] | None = None,
+    propensities: bool = True,
+) -> list[list[Routed]]:
+    """Each arrival routed at its own time through each of `setups`, each from an empty
+    rotation state and the `known` earlier leads (oldest first), every side deciding a lead
+    before any decides the next, so that they share its score (`sharing_scores`). `open_for`:
+    how long a lead without a recorded close keeps its rep's slot (None: for good).
+    `propensities=False` leaves each decision's propensity unset (see `LeadSequence`): for
+    reports that read only where leads went. `on_each(n)`: after each side's lead n."""
+    known = list(known)
+    sides = [_Side(prepared, s, known, open_for, propensities) for s in sharing_scores(setups)]
+    for n, arrival in enumerate(prepared.arrivals):
+        for side in sides:
+            side.route(n, arrival)
+            if on_each is not None:
+                on_each(n)
+    return [side.routed for side in sides]
+
+
 def replay(
     prepared: Prepared,
     setup: Setup,
@@ -76,35 +200,10 @@ def replay(
     on_each: Callable[[int], None] | None = None,
     propensities: bool = True,
 ) -> list[Routed]:
-    """Each arrival routed at its own time through `setup`, from an empty rotation state and
-    the `known` earlier leads (oldest first). `open_for`: how long a lead without a recorded
-    close keeps its rep's slot (None: for good). `propensities=False` leaves each decision's
-    propensity unset (see `LeadSequence`): for reports that read only where leads went."""
-    index = LeadIndex()
-    for earlier in known:
-        index.add(earlier)
-    snapshot = Snapshot(policy=setup.policy, team=setup.team, accounts=setup.accounts)
-    sequence = LeadSequence(snapshot, index, propensities=propensities)
-    leads, keys = prepared.leads(setup.policy)
-    closes: list[tuple[datetime, int, str]] = []  # (closed at, order, rep)
-    routed = []
-    for n, (arrival, lead, lead_keys) in enumerate(
-        zip(prepared.arrivals, leads, keys, strict=True)
-    ):
-        if closes and closes[0][0] <= arrival.at:
-            sequence.snapshot = sequence.snapshot.with_state(
-                _release(sequence.state, closes, arrival.at)
-            )
-        done = sequence.route(lead, arrival.at, lead_keys)
-        routed.append(done)
-        rep = done.decision.effects.assigned_rep
-        closed = arrival.closed_at
-        if closed is None and open_for is not None:
-            closed = arrival.at + open_for
-        if rep is not None and closed is not None:
-            heapq.heappush(closes, (closed, n, rep))
-        if on_each is not None:
-            on_each(n)
+    """The arrivals replayed through one setup (see `replay_sides`)."""
+    (routed,) = replay_sides(
+        prepared, (setup,), known, open_for=open_for, on_each=on_each, propensities=propensities
+    )
     return routed
 
 

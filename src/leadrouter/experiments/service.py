@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import Arrival, known_before, shifted, stored_arrivals
-from leadrouter.experiments.replay import MatchOnce, Setup
+from leadrouter.experiments.replay import MatchOnce, Setup, collection_paused
 from leadrouter.experiments.roster import apply_changes
 from leadrouter.experiments.schemas import Backtest
 from leadrouter.matching import KnownLead
@@ -49,14 +49,14 @@ def backtest_version(
     arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
-    comparison = compare(
-        arrivals,
+    current, candidate = (
         Setup("current", active, config.team, matcher),
         Setup("draft", draft, config.team, matcher),
-        known,
-        open_for=open_for,
     )
-    return backtest(comparison, examples=examples)
+    with collection_paused():
+        return backtest(
+            compare(arrivals, current, candidate, known, open_for=open_for), examples=examples
+        )
 
 
 def whatif(
@@ -82,11 +82,13 @@ def whatif(
     arrivals, known = _window(session, now, since, last, cap)
     if as_if is not None:
         arrivals = shifted(arrivals, as_if)
-    comparison = compare(
-        arrivals,
+    before, after = (
         Setup("before", active, config.team, matcher),
         Setup("after", policy, team, matcher),
-        known,
-        open_for=open_for,
     )
-    return backtest(comparison, examples=examples, changes_applied=changes)
+    with collection_paused():
+        return backtest(
+            compare(arrivals, before, after, known, open_for=open_for),
+            examples=examples,
+            changes_applied=changes,
+        )

@@ -109,8 +109,10 @@ def _update(session: Session, held: Config | None, version: ConfigVersions) -> t
         large = True
     else:
         active, policy, large = held.active, held.policy, False
-    # A test's arms are compiled with the policy: both move with the policy's counter.
-    split = _split(session, team, active, policy) if large or held is None else held.split
+    # A test's arms are compiled with the policy: both move with the policy's counter; arms
+    # with their own team (a pool's strategy) move with the team too.
+    moved = held is not None and team is not held.team and _has_teams(held.split)
+    split = _split(session, team, active, policy) if large or held is None or moved else held.split
     if held is not None and held.version.accounts == version.accounts:
         accounts, count = held.accounts, held.account_count
     else:
@@ -134,11 +136,15 @@ def _split(
         return compile_version(session, version, team)
 
     try:
-        return splits.split_of(row, compiled)
+        return splits.split_of(row, compiled, team)
     except LeadRouterError:
         # An arm that no longer compiles (a rep it names left the team) never stops routing:
         # the active policy routes every lead, as without a test.
         return None
+
+
+def _has_teams(split: Split | None) -> bool:
+    return split is not None and any(arm.team is not None for arm in split.arms)
 
 
 def _ids(team: Team) -> tuple[frozenset[str], ...]:

@@ -1,4 +1,5 @@
-"""The A/B tests of live routing: two stored policy versions splitting the leads by share.
+"""The A/B tests of live routing: two stored policy versions splitting the leads by share, or one
+version with two strategies for one pool (`pool`, `strategy_a`, `strategy_b`).
 
 A test runs from `start` to `end` (or until stopped); stopping one arm (`stopped_arm`, by hand
 or by the SLA guard rail) sends every lead of the rest of the period to the other arm. Every
@@ -9,12 +10,14 @@ the new split at once (`policies/snapshot.py` builds it with the configuration).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from leadrouter.errors import Conflict
+from leadrouter.errors import Conflict, FieldProblem, LeadValidationError
+from leadrouter.model import Strategy, Team
 from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.split import Arm, Split
 from leadrouter.store import Base
@@ -39,6 +42,10 @@ class AbTestRow(Base):
     stopped_at: Mapped[datetime | None]
     stop_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime]
+    # A test of two pool strategies: the pool, and the strategy each arm routes it with.
+    pool: Mapped[str | None] = mapped_column(String(100))
+    strategy_a: Mapped[str | None] = mapped_column(String(40))
+    strategy_b: Mapped[str | None] = mapped_column(String(40))
 
 
 def running(session: Session) -> AbTestRow | None:
@@ -51,16 +58,39 @@ def running(session: Session) -> AbTestRow | None:
     return session.scalars(query.limit(1)).first()
 
 
-def split_of(row: AbTestRow, compile_version: Callable[[str], CompiledPolicy]) -> Split:
-    """The split a stored test routes with; a stopped arm leaves the whole share to the other."""
+def split_of(row: AbTestRow, compile_version: Callable[[str], CompiledPolicy], team: Team) -> Split:
+    """The split a stored test routes with; a stopped arm leaves the whole share to the other.
+    A test of two pool strategies gives each arm `team` with its strategy for the pool."""
     shares = {"a": 1.0 - row.share_b, "b": row.share_b}
     if row.stopped_arm is not None:
         shares = {arm: 0.0 if arm == row.stopped_arm else 1.0 for arm in ARMS}
     versions = {"a": row.version_a, "b": row.version_b}
+    strategies = {"a": row.strategy_a, "b": row.strategy_b}
     arms = tuple(
-        Arm(arm, shares[arm], compile_version(versions[arm])) for arm in ARMS if shares[arm] > 0
+        Arm(
+            arm,
+            shares[arm],
+            compile_version(versions[arm]),
+            with_strategy(team, row.pool, strategies[arm]) if row.pool is not None else None,
+        )
+        for arm in ARMS
+        if shares[arm] > 0
     )
     return Split(row.id, arms, row.start, row.end)
+
+
+def with_strategy(team: Team, pool_id: str, strategy: str | None) -> Team:
+    """`team` with pool `pool_id` distributing by `strategy`; LeadValidationError when the team
+    has no such pool or there is no such strategy."""
+    pool = team.pools.get(pool_id)
+    if pool is None:
+        raise LeadValidationError([FieldProblem("pool", f"the team has no pool '{pool_id}'")])
+    if strategy not in {s.value for s in Strategy}:
+        choices = ", ".join(s.value for s in Strategy)
+        problem = FieldProblem("strategy", f"no strategy '{strategy}' (one of: {choices})")
+        raise LeadValidationError([problem])
+    pools = {**team.pools, pool_id: replace(pool, strategy=Strategy(strategy))}
+    return replace(team, pools=pools)
 
 
 def create(
@@ -75,14 +105,19 @@ def create(
     end: datetime | None,
     guard_margin: float,
     now: datetime,
+    pool: str | None = None,
+    strategy_a: str | None = None,
+    strategy_b: str | None = None,
 ) -> AbTestRow:
     """Store a new test (one at a time: a running one must be stopped first)."""
     if running(session) is not None:
         raise Conflict("an A/B test is running: stop it first")
     if session.get(AbTestRow, id) is not None:
         raise Conflict(f"an A/B test '{id}' exists already")
-    if version_a == version_b:
+    if pool is None and version_a == version_b:
         raise Conflict("the two arms must be two different policy versions")
+    if pool is not None and (version_a != version_b or strategy_a == strategy_b):
+        raise Conflict("the two arms of a pool test are one policy version, two strategies")
     if end is not None and end <= start:
         raise Conflict("an A/B test ends after it starts")
     row = AbTestRow(
@@ -95,6 +130,9 @@ def create(
         end=end,
         guard_margin=guard_margin,
         created_at=now,
+        pool=pool,
+        strategy_a=strategy_a,
+        strategy_b=strategy_b,
     )
     session.add(row)
     bump_config_version(session, Part.POLICY)

@@ -172,6 +172,10 @@ class CompiledPolicy:
     reroute: ReroutePolicy | None = None  # `reroute:`: which changes route a lead again
     # `handoffs:` by stage: on a stage change, the next role's rules (policy/handoffs.py).
     handoffs: Mapping[str, Handoff] = field(default_factory=lambda: EMPTY)
+    # The sections scoring depends on as written (`scoring`, `mql_threshold` and the `fields`,
+    # `sets` and `territories` its conditions may name): two policies with equal ones score
+    # every context alike, so a replay of both scores each lead once. None: unknown.
+    scoring_source: tuple[Any, ...] | None = field(default=None, compare=False)
     _scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

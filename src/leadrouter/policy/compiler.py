@@ -38,6 +38,8 @@ _OPTIONAL = (
     "name", "mql_threshold", "fields", "sets", "territories", "scoring", "tests", "sla", "grace",
     "net_new_companies", "distribution", "reroute", "handoffs",
 )  # fmt: skip
+# What scoring reads as written: its own sections and the fields, sets and territories it names.
+_SCORING_SCOPE = ("scoring", "mql_threshold", "fields", "sets", "territories")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _RULE_KEYS = ("when", "otherwise", "owner")
@@ -137,6 +139,9 @@ class _PolicyCompiler:
             company_window=company_window,
             reroute=reroute,
             handoffs=handoffs,
+            scoring_source=tuple(
+                plain(top[key].value) if key in top else None for key in _SCORING_SCOPE
+            ),
         )
 
     def fallback_queue(self, node: Node | None) -> str | None:
