@@ -83,5 +83,5 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     crm = None
     if (root / CRM_FILE).is_file():
         crm = load_crm(root / CRM_FILE)
-        check_crm(crm, team, [rule.id for rule in policy.rules])
+        check_crm(crm, team, [rule.id for rule in policy.rules], policy.handoffs)
     return Workspace(root, policy, team, tuple(accounts), tuple(problems), built, crm)

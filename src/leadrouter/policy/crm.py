@@ -25,7 +25,8 @@ CRM_FILE = "crm.yaml"
 _SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _HUBSPOT_ID = re.compile(r"^[0-9]{1,20}$")
 _PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-_SIDE_KEYS = ("fields", "owners", "queues", "tasks", "owner_property")
+_SIDE_KEYS = ("fields", "owners", "queues", "tasks", "owner_property", "stages", "stage_property")
+_STAGE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TASK_KEYS = ("rule", "pool", "subject", "due_in_hours")
 
 
@@ -57,11 +58,17 @@ class CrmSide:
     queues: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # queue id -> CRM queue id
     tasks: tuple[TaskAction, ...] = ()
     owner_property: str = ""  # the CRM's owner field: hubspot_owner_id, OwnerId
+    stages: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # CRM value -> stage
+    stage_property: str = ""  # the CRM's stage field: lifecyclestage, Status
     where: Mapping[str, tuple[int, int]] = field(default_factory=lambda: EMPTY, repr=False)
 
     def rep_of(self, crm_user: str) -> str | None:
         """The rep a CRM user id belongs to, or None."""
         return next((rep for rep, user in self.owners.items() if user == crm_user), None)
+
+    def stage_of(self, value: object) -> str | None:
+        """The hand-off stage a value of the stage property maps to, or None."""
+        return self.stages.get(value) if isinstance(value, str) else None
 
     def lead_fields(self, properties: Mapping[str, object]) -> dict[str, str | float | bool]:
         """The lead as leadrouter reads it, from the CRM record's mapped properties (empty and
@@ -100,6 +107,7 @@ class CrmConfig:
 
 
 _OWNER_PROPERTY = {Crm.HUBSPOT: "hubspot_owner_id", Crm.SALESFORCE: "OwnerId"}
+_STAGE_PROPERTY = {Crm.HUBSPOT: "lifecyclestage", Crm.SALESFORCE: "Status"}
 
 
 def load_crm(path: Path) -> CrmConfig:
@@ -176,6 +184,17 @@ def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:
     owner_property = _OWNER_PROPERTY[crm]
     if "owner_property" in keys:
         owner_property = doc.text(keys["owner_property"], "a CRM property name") or owner_property
+    stage_property = _STAGE_PROPERTY[crm]
+    if "stage_property" in keys:
+        stage_property = doc.text(keys["stage_property"], "a CRM property name") or stage_property
+    stages: dict[str, str] = {}
+    for value, child in doc.entries(keys.get("stages"), f"{stage_property} values to stages"):
+        stage = doc.text(child, "a hand-off stage such as qualified")
+        if stage is not None and not _STAGE.match(stage):
+            doc.error(child, f"'{stage}' is not a stage name (lower case, digits, _)")
+        elif stage is not None:
+            stages[value] = stage
+            where.setdefault(f"stage.{stage}", (child.line, child.column))
     for item in doc.items(keys.get("tasks"), "tasks"):
         for ref in ("rule", "pool"):
             if isinstance(item.value, Mapping) and ref in item.value:
@@ -187,6 +206,8 @@ def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:
         MappingProxyType(queues),
         tasks,
         owner_property,
+        MappingProxyType(stages),
+        stage_property,
         MappingProxyType(where),
     )
 
@@ -234,9 +255,12 @@ def _task(doc: Document, node: Node) -> TaskAction | None:
     return TaskAction(subject, rule, pool, due)
 
 
-def check_crm(config: CrmConfig, team: Team, rules: Collection[str]) -> None:
-    """Raise PolicyError for every reference of crm.yaml that the team or policy lacks, and for
-    every rep who can receive leads but has no user in a CRM the file configures."""
+def check_crm(
+    config: CrmConfig, team: Team, rules: Collection[str], stages: Collection[str] = ()
+) -> None:
+    """Raise PolicyError for every reference of crm.yaml that the team or policy lacks (a rep, a
+    queue, a rule, a pool, a hand-off stage), and for every rep who can receive leads but has no
+    user in a CRM the file configures."""
     errors: list[SourceError] = []
 
     def error(at: tuple[int, int], message: str) -> None:
@@ -265,6 +289,12 @@ def check_crm(config: CrmConfig, team: Team, rules: Collection[str]) -> None:
             if task.pool is not None and task.pool not in team.pools:
                 at = side.where.get(f"task.pool.{task.pool}", (0, 0))
                 error(at, f"{crm}.tasks: unknown pool '{task.pool}'")
+        for stage in sorted(set(side.stages.values()) - set(stages)):
+            known = ", ".join(sorted(stages)) or "none: add a handoffs: section"
+            error(
+                side.where[f"stage.{stage}"],
+                f"{crm}.stages: the policy has no hand-off on stage '{stage}' (it has: {known})",
+            )
         for rep in sorted(members):
             rep_ = team.reps.get(rep)
             if rep not in side.owners and rep_ is not None and rep_.active:

@@ -6,7 +6,8 @@ answer). The callout authenticates with the shared secret in `X-Leadrouter-Secre
 Credential's custom header), compared in constant time; none or a wrong one is a 401 that
 never echoes it. A Lead not seen before is routed (its Id the external id: a retried callout
 changes nothing); one seen before whose `OwnerId` differs from what leadrouter wrote back is an
-override (a Flow on Lead update sends it).
+override, and one whose `Status` crm.yaml's `stages:` maps is handed off (a Flow on Lead update
+sends both; `connectors/stages.py`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from leadrouter.api.auth import Svc
 from leadrouter.api.errors import problem
 from leadrouter.connectors.intake import known, take_in
-from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
+from leadrouter.connectors.stages import record_again
 from leadrouter.connectors.writeback import external_id
 from leadrouter.policy.crm import Crm
 
@@ -97,19 +98,20 @@ async def salesforce_leads(request: Request, svc: Svc) -> JSONResponse:
     results: list[dict[str, Any]] = []
     for record in records:
         lead_id = record["Id"]
-        seen = await run_in_threadpool(known, svc, external_id(Crm.SALESFORCE, lead_id))
-        owner = record.get(side.owner_property)
-        if seen is not None and isinstance(owner, str):
-            override = await run_in_threadpool(
-                lambda: svc.db.write(
-                    lambda s: record_owner_change(s, side, lead_id, owner, now)  # noqa: B023
+        seen = await run_in_threadpool(known, svc.db, external_id(Crm.SALESFORCE, lead_id))
+        if seen is None:
+            taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
+            results.append(taken.to_dict())
+            continue
+        results.append(
+            await run_in_threadpool(
+                lambda: record_again(
+                    db=svc.db,
+                    cache=svc.cache,
+                    side=side,
+                    record=record,  # noqa: B023
+                    now=now,
                 )
             )
-            if override is not None:
-                results.append(
-                    {"record": lead_id, "lead_id": seen.lead_id, "note": "override recorded"}
-                )
-                continue
-        taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
-        results.append(taken.to_dict())
+        )
     return JSONResponse({"results": results})
