@@ -23,6 +23,7 @@ SECRETS = (
     "salesforce_shared_secret",
     "salesforce_client_secret",
     "enrichment_token",
+    "sequence_webhook_secret",
     "oidc_client_secret",
 )  # each has a `_file` twin
 
@@ -102,6 +103,9 @@ class Settings(BaseSettings):
     # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
     enrichment_token: str | None = Field(default=None, repr=False)
     enrichment_token_file: Path | None = None
+    # The secret signing (HMAC-SHA256) the POSTs of crm.yaml's `sequence_webhooks:`.
+    sequence_webhook_secret: str | None = Field(default=None, repr=False)
+    sequence_webhook_secret_file: Path | None = None
     # Dashboard sign-in with an OpenID Connect provider (docs/dashboard.md): on when the issuer,
     # the client id and the secret are set. A person's role comes from `oidc_role_claim` when the
     # token carries one, else `oidc_default_role` (none: only people already on the People page).
