@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     salesforce_client_secret: str | None = Field(default=None, repr=False)
     salesforce_client_secret_file: Path | None = None
     salesforce_api_version: str = "59.0"
+    # The org (00D..., Setup > Company Information) whose Outbound Messages are taken in.
+    salesforce_organization_id: str | None = Field(
+        default=None, pattern=r"^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$"
+    )
     crm_timeout_seconds: float = Field(default=10.0, gt=0)
     # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
     enrichment_token: str | None = Field(default=None, repr=False)

@@ -36,6 +36,7 @@ class Connectors:
     public_url: str | None = None
     enricher: Enricher | None = None
     sequence_webhook: SequenceWebhook | None = None
+    salesforce_organization_id: str | None = None  # whose Outbound Messages are taken
 
     def writer(self) -> CrmWriter | None:
         """The outbox's `crm` sender, when a CRM's client or the sequence webhooks are
@@ -102,4 +103,5 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
         settings.public_url,
         enricher,
         sequence_webhook,
+        settings.salesforce_organization_id,
     )
