@@ -91,7 +91,7 @@ def test_outbound_message_with_a_dtd__is_refused_before_any_expansion(crm_api, d
         (b"{not xml", 400, "not XML"),
         (b"<a/>", 400, "expected a SOAP 1.1 Envelope"),
         (EXAMPLE.replace(b'"sf:Lead"', b'"sf:Account"'), 400, "a Account, not a Lead"),
-        (EXAMPLE.replace(b"00Q5e00000OutMsEAV", b"0015e00000OutMsEAV"), 422, "Lead id"),
+        (EXAMPLE.replace(b"00Q5e00000OutMsEAV", b"0015e00000OutMsEAV"), 400, "Lead id"),
     ],
 )
 def test_outbound_message_that_is_not_a_lead_envelope__is_a_fault_saying_why(
@@ -112,7 +112,7 @@ def test_outbound_message_lead_with_no_mapped_value__is_not_acknowledged(crm_api
 
     answer = crm_api.post(URL, content=empty, headers=XML)
 
-    assert answer.status_code == 422 and "none of the properties crm.yaml maps" in answer.text
+    assert answer.status_code == 400 and "none of the properties crm.yaml maps" in answer.text
 
 
 def test_outbound_message_without_an_org_configured__is_a_404(crm_api, monkeypatch):

@@ -126,13 +126,20 @@ def _soap(status: int, text: str) -> Response:
     return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
 
 
+_XML = {"text/xml": {"schema": {"type": "string"}}}
+
+
 @router.post(
     "/outbound",
+    response_class=Response,
     responses={
-        400: {"description": "not a SOAP notifications envelope (a DTD is refused)"},
-        403: {"description": "sent by another Salesforce organization"},
-        404: {"description": "the Salesforce connector is not configured"},
-        422: {"description": "a Lead that cannot be taken in (it is not acknowledged)"},
+        200: {"description": "`<Ack>true</Ack>`: every Lead stored", "content": _XML},
+        400: {
+            "description": "not a SOAP notifications envelope (a DTD is refused)",
+            "content": _XML,
+        },
+        403: {"description": "sent by another Salesforce organization", "content": _XML},
+        404: {"description": "the Salesforce connector is not configured", "content": _XML},
     },
 )
 async def salesforce_outbound(request: Request, svc: Svc) -> Response:
@@ -155,7 +162,7 @@ async def salesforce_outbound(request: Request, svc: Svc) -> Response:
         return _soap(403, f"rejected: OrganizationId {message.organization_id} is not this org's")
     records = leads_in(list(message.leads))
     if isinstance(records, str):
-        return _soap(422, records.replace("records[", "Notification["))
+        return _soap(400, records.replace("records[", "Notification["))
     now = svc.clock.now()
     problems: list[str] = []
     for record in records:
@@ -163,5 +170,5 @@ async def salesforce_outbound(request: Request, svc: Svc) -> Response:
         if "error" in taken:
             problems.append(f"Lead {record['Id']}: {taken['error']}")
     if problems:  # not acknowledged: Salesforce shows the fault and delivers again
-        return _soap(422, "; ".join(problems))
+        return _soap(400, "; ".join(problems))
     return _soap(200, "")
