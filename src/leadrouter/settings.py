@@ -23,6 +23,7 @@ SECRETS = (
     "salesforce_shared_secret",
     "salesforce_client_secret",
     "enrichment_token",
+    "sequence_webhook_secret",
     "oidc_client_secret",
 )  # each has a `_file` twin
 
@@ -98,10 +99,17 @@ class Settings(BaseSettings):
     salesforce_client_secret: str | None = Field(default=None, repr=False)
     salesforce_client_secret_file: Path | None = None
     salesforce_api_version: str = "59.0"
+    # The org (00D..., Setup > Company Information) whose Outbound Messages are taken in.
+    salesforce_organization_id: str | None = Field(
+        default=None, pattern=r"^00D[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$"
+    )
     crm_timeout_seconds: float = Field(default=10.0, gt=0)
     # The bearer token of the enrichment provider crm.yaml's `enrichment:` names.
     enrichment_token: str | None = Field(default=None, repr=False)
     enrichment_token_file: Path | None = None
+    # The secret signing (HMAC-SHA256) the POSTs of crm.yaml's `sequence_webhooks:`.
+    sequence_webhook_secret: str | None = Field(default=None, repr=False)
+    sequence_webhook_secret_file: Path | None = None
     # Dashboard sign-in with an OpenID Connect provider (docs/dashboard.md): on when the issuer,
     # the client id and the secret are set. A person's role comes from `oidc_role_claim` when the
     # token carries one, else `oidc_default_role` (none: only people already on the People page).

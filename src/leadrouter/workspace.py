@@ -96,5 +96,5 @@ def load_workspace(path: Path, *, index: bool = True) -> Workspace:
     crm = None
     if crm_path.is_file():
         crm = load_crm(crm_path)
-        check_crm(crm, team, [rule.id for rule in policy.rules])
+        check_crm(crm, team, [rule.id for rule in policy.rules], policy.handoffs)
     return Workspace(root, policy, team, tuple(accounts), tuple(problems), built, crm)

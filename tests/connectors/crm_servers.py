@@ -1,8 +1,9 @@
 """Local CRMs on 127.0.0.1 implementing the documented endpoints the connectors call, so the
 vendors' own clients (hubspot-api-client, simple-salesforce) run unchanged against them.
 
-HubSpot (HTTP): CRM v3 contacts `GET|PATCH /crm/v3/objects/contacts/{id}` and tasks
-`POST /crm/v3/objects/tasks`, bearer-token auth, errors in HubSpot's JSON shape. Salesforce
+HubSpot (HTTP): CRM v3 contacts `GET|PATCH /crm/v3/objects/contacts/{id}`, tasks
+`POST /crm/v3/objects/tasks` and sequence enrollments (`POST /automation/v4/sequences/
+enrollments`), bearer-token auth, errors in HubSpot's JSON shape. Salesforce
 (HTTPS with a self-signed certificate, as simple-salesforce only speaks https): the OAuth
 token endpoint `POST /services/oauth2/token` (client credentials), `GET|PATCH
 /services/data/vXX.X/sobjects/Lead/{id}`, `POST .../sobjects/Task/` and `GET .../query/`
@@ -46,6 +47,7 @@ class CrmState:
     token: str
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    enrollments: list[dict[str, Any]] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -161,7 +163,44 @@ class HubSpotHandler(_Handler):
             self.state.tasks.append({**task, "associations": body.get("associations")})
             self._send(201, task)
             return
+        if path == "/automation/v4/sequences/enrollments" and method == "POST":
+            self._enroll(query, body or {})
+            return
         self._send(404, {"status": "error", "message": f"no route {method} {path}"})
+
+    def _enroll(self, query: dict[str, list[str]], body: dict[str, Any]) -> None:
+        """The Sequences API v4: `userId` in the query, contactId, sequenceId and senderEmail
+        in the body (all required); the enrollment as its reference documents it."""
+        missing = [k for k in ("contactId", "sequenceId", "senderEmail") if not body.get(k)]
+        if not query.get("userId") or missing:
+            what = ", ".join([*(["userId"] if not query.get("userId") else []), *missing])
+            self._send(
+                400,
+                {"status": "error", "message": f"missing {what}", "category": "VALIDATION_ERROR"},
+            )
+            return
+        if body["contactId"] not in self.state.records:
+            self._send(404, {"status": "error", "message": "Contact not found."})
+            return
+        enrollment = {
+            "id": str(3000 + len(self.state.enrollments)),
+            "toEmail": self.state.records[body["contactId"]]["properties"].get("email"),
+            "enrolledAt": "2026-11-24T15:00:00Z",
+            "updatedAt": "2026-11-24T15:00:00Z",
+        }
+        self.state.enrollments.append({**body, "userId": query["userId"][0], **enrollment})
+        self._send(200, enrollment)
+
+
+class HookHandler(_Handler):
+    """Any tool's webhook receiver (Outreach, Salesloft, a Zapier hook): keeps each POST's raw
+    body and headers (to check the signature) and answers 200."""
+
+    def _body(self) -> Any:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def route(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> None:
+        self._send(200, {"ok": True})
 
 
 class SalesforceHandler(_Handler):

@@ -81,7 +81,8 @@ def poll_salesforce(
                     raise typer.Exit(1) from None
             else:
                 console.print(
-                    f"routed {done.routed} new Leads, {done.overrides} overrides; "
+                    f"routed {done.routed} new Leads, {done.overrides} overrides, "
+                    f"{done.handoffs} hand-offs; "
                     f"next poll from {done.cursor}"
                 )
             if every is None:

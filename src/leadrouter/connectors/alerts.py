@@ -26,10 +26,14 @@ def alert_failed_writeback(
 ) -> int:
     """Enqueue the team's alert for the dead write-back `row_id`; how many messages."""
     data = message.data
-    what = "owner" if message.event == "owner" else f"task '{message.subject}'"
+    what = {"owner": "owner", "task": f"task '{message.subject}'"}.get(
+        message.event, f"enrollment in {message.subject}"
+    )
+    # A sequence webhook's URL may be its credential (a Zapier hook): never in an alert.
+    where = f"{data['crm']} record {data.get('record')}" if "crm" in data else "its webhook"
     detail = (
-        f"Writing the {what} of lead {data.get('lead_id')} to {data.get('crm')} record "
-        f"{data.get('record')} failed: {error}. Dead letter {row_id}."
+        f"Writing the {what} of lead {data.get('lead_id')} to {where} failed: {error}. "
+        f"Dead letter {row_id}."
     )
     notification = Notification(
         event="crm_writeback_failed",

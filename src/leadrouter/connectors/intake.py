@@ -24,6 +24,7 @@ from leadrouter.leads import service
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import DecisionSummary, LeadCreate
 from leadrouter.policy.crm import CrmSide
+from leadrouter.store import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,9 @@ class Taken:
 _WAITING = "stored, not routed yet: routed once a policy is active"
 
 
-def known(svc: Services, external: str) -> service.Answer | None:
+def known(db: Database, external: str) -> service.Answer | None:
     """The current answer for the lead stored with `external` id, or None."""
-    with svc.db.read() as session:
+    with db.read() as session:
         row = session.scalar(select(LeadRow).where(LeadRow.external_id == external))
         if row is None:
             return None
@@ -74,7 +75,7 @@ async def take_in(
     """Store and route the CRM record as a lead (or answer with the lead it already is),
     enriched first when a provider is configured."""
     external = external_id(side.crm, record)
-    seen = await run_in_threadpool(known, svc, external)
+    seen = await run_in_threadpool(known, svc.db, external)
     if seen is not None:
         return Taken(record, seen.lead_id, False, seen)
     lead = side.lead_fields(properties)
@@ -92,7 +93,7 @@ async def take_in(
     try:
         answer, created = await svc.intake.submit(service.Intake(lead_in, None, now))
     except Conflict:  # the same record raced in through another request: its lead stands
-        seen = await run_in_threadpool(known, svc, external)
+        seen = await run_in_threadpool(known, svc.db, external)
         if seen is None:
             raise
         return Taken(record, seen.lead_id, False, seen)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from leadrouter.connectors.enrichment import Enricher
+from leadrouter.connectors.sequences import SequenceWebhook
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
 from leadrouter.policy.crm import Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
@@ -35,15 +36,20 @@ class Connectors:
     salesforce_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None
     enricher: Enricher | None = None
+    sequence_webhook: SequenceWebhook | None = None
+    salesforce_organization_id: str | None = None  # whose Outbound Messages are taken
 
     def writer(self) -> CrmWriter | None:
-        """The outbox's `crm` sender, when a CRM's client is configured."""
+        """The outbox's `crm` sender, when a CRM's client or the sequence webhooks are
+        configured."""
         clients: dict[Crm, CrmClient] = {}
         if self.hubspot is not None:
             clients[Crm.HUBSPOT] = self.hubspot
         if self.salesforce is not None:
             clients[Crm.SALESFORCE] = self.salesforce
-        return CrmWriter(clients) if clients else None
+        if not clients and self.sequence_webhook is None:
+            return None
+        return CrmWriter(clients, self.sequence_webhook)
 
 
 def crm_path(settings: Settings) -> Path | None:
@@ -83,6 +89,12 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
     enricher = None
     if config is not None and config.enrichment is not None:
         enricher = Enricher(config.enrichment, httpx.Client(), settings.enrichment_token)
+    sequence_webhook = None
+    if config is not None and config.sequence_webhooks and settings.sequence_webhook_secret:
+        timeout = httpx.Timeout(settings.crm_timeout_seconds)
+        sequence_webhook = SequenceWebhook(
+            httpx.Client(timeout=timeout), settings.sequence_webhook_secret
+        )
     return Connectors(
         config,
         hubspot,
@@ -91,4 +103,6 @@ def from_settings(settings: Settings, *, verify: str | bool = True) -> Connector
         settings.salesforce_shared_secret,
         settings.public_url,
         enricher,
+        sequence_webhook,
+        settings.salesforce_organization_id,
     )

@@ -5,7 +5,9 @@ transaction: for a lead whose external id names a CRM record, one outbox message
 owner (a rep's CRM user; in Salesforce a queue's id for a lead left in a mapped queue) and one
 per matching `tasks:` entry creates a task for the owner. The message carries the CRM user id
 resolved from crm.yaml at that moment; a rep without one still gets a message, which fails for
-good with that reason and alerts (no write-back is silently dropped). `CrmWriter` is the
+good with that reason and alerts (no write-back is silently dropped). Sequence enrollments
+(`sequences.py`) ride along: HubSpot's per matching `sequences:` entry, and the signed
+`sequence_webhooks:` POSTs for every lead a rep gets. `CrmWriter` is the
 outbox's sender for the `crm` channel: the worker delivers these with its backoff and dead
 letters, honouring the CRM's Retry-After.
 """
@@ -20,12 +22,21 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadrouter.connectors.sequences import (
+    ENROLL,
+    SEQUENCE_WEBHOOK,
+    SequenceWebhook,
+    enroll_with,
+    hubspot_enrollments,
+    webhook_enrollments,
+)
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import Decision, Kind
 from leadrouter.notify.message import Channel, DeliveryFailed, Message
 from leadrouter.notify.models import DEAD, PENDING, SENT, OutboxRow
 from leadrouter.notify.outbox import enqueue
 from leadrouter.policy.crm import Crm, CrmConfig
+from leadrouter.reps.models import RepRow
 
 OWNER = "owner"
 TASK = "task"
@@ -103,6 +114,7 @@ def writebacks(
                         data | {"due_at": due.isoformat()},
                     )
                 )
+        messages += hubspot_enrollments(side, key, data, decision)
     return messages
 
 
@@ -114,12 +126,24 @@ def enqueue_writebacks(
     decision: Decision,
     now: datetime,
 ) -> int:
-    """Put the decision's CRM messages in the outbox, in the caller's transaction."""
+    """Put the decision's CRM messages and sequence webhooks in the outbox, in the caller's
+    transaction."""
     if config is None:
         return 0
-    return enqueue(
-        session, writebacks(config, row, lead_row, decision), lead_id=lead_row.id, now=now
-    )
+    messages = writebacks(config, row, lead_row, decision)
+    hooks = config.sequence_webhooks
+    rep = session.get(RepRow, decision.owner) if hooks and decision.owner else None
+    if rep is not None:
+        found = crm_record(lead_row.external_id)
+        lead = {
+            "id": lead_row.id,
+            "decision_id": row.id,
+            "fields": lead_row.raw if isinstance(lead_row.raw, dict) else {},
+            "record": {"crm": str(found[0]), "id": found[1]} if found else None,
+        }
+        owner = {"id": rep.id, "name": rep.name, "email": rep.email}
+        messages += webhook_enrollments(config, f"decision:{row.id}:crm", lead, owner, decision)
+    return enqueue(session, messages, lead_id=lead_row.id, now=now)
 
 
 class CrmClient(Protocol):
@@ -140,13 +164,23 @@ class CrmWriter:
     """The outbox's sender for the `crm` channel: one client per configured CRM."""
 
     clients: Mapping[Crm, CrmClient]
+    sequence_webhook: SequenceWebhook | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for client in self.clients.values() for s in client.secrets)
+        hook = (self.sequence_webhook.secret,) if self.sequence_webhook else ()
+        return (*(s for client in self.clients.values() for s in client.secrets), *hook)
 
     def send(self, message: Message, now: datetime) -> None:
         data = message.data
+        if message.event == SEQUENCE_WEBHOOK:
+            if self.sequence_webhook is None:
+                raise DeliveryFailed(
+                    "sequence webhooks need LEADROUTER_SEQUENCE_WEBHOOK_SECRET on this worker",
+                    retryable=False,
+                )
+            self.sequence_webhook.send(message, now)
+            return
         crm = Crm(data["crm"])
         client = self.clients.get(crm)
         if client is None:
@@ -163,6 +197,8 @@ class CrmWriter:
         elif message.event == TASK:
             due = datetime.fromisoformat(data["due_at"])
             client.create_task(data["record"], owner, message.subject, message.text, due)
+        elif message.event == ENROLL:
+            enroll_with(client, message)
         else:
             raise DeliveryFailed(f"unknown CRM action '{message.event}'", retryable=False)
 
@@ -213,7 +249,7 @@ def failing(session: Session, *, limit: int = 100) -> list[Writeback]:
         Writeback(
             row.id,
             row.lead_id,
-            str(row.payload["data"].get("crm", "")),
+            str(row.payload["data"].get("crm", "webhook")),
             str(row.payload.get("event", "")),
             row.state,
             row.attempts,

@@ -9,7 +9,7 @@ message commits or rolls back with the event that caused it.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -69,11 +69,20 @@ def claim(
     return [(row.id, Message.from_dict(row.payload)) for row in rows]
 
 
-def mark_sent(session: Session, row_id: int, *, worker: str, now: datetime) -> bool:
-    """Record a delivery; False when the lease was lost (another worker took the row over)."""
+def mark_sent(
+    session: Session, row_ids: Collection[int], *, worker: str, now: datetime
+) -> set[int]:
+    """Record deliveries in one statement; the ids recorded (a row whose lease was lost, taken
+    over by another worker, is not)."""
+    if not row_ids:
+        return set()
     result = session.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == row_id, OutboxRow.state == PENDING, OutboxRow.claimed_by == worker)
+        .where(
+            OutboxRow.id.in_(list(row_ids)),
+            OutboxRow.state == PENDING,
+            OutboxRow.claimed_by == worker,
+        )
         .values(
             state=SENT,
             sent_at=now,
@@ -82,8 +91,9 @@ def mark_sent(session: Session, row_id: int, *, worker: str, now: datetime) -> b
             claimed_by=None,
             claimed_until=None,
         )
+        .returning(OutboxRow.id)
     )
-    return result.rowcount == 1
+    return set(result.scalars())
 
 
 def mark_failed(

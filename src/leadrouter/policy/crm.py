@@ -11,7 +11,7 @@ could never be written back. Pure: no I/O beyond reading the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -24,8 +24,16 @@ from leadrouter.policy.source import Document, Node, did_you_mean, read_source
 _SALESFORCE_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 _HUBSPOT_ID = re.compile(r"^[0-9]{1,20}$")
 _PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-_SIDE_KEYS = ("fields", "owners", "queues", "tasks", "owner_property")
+_SIDE_KEYS = (
+    *("fields", "owners", "queues", "tasks", "owner_property", "stages", "stage_property"),
+    "sequences",
+)
+_SENDER_KEYS = ("id", "user_id", "email")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_STAGE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TASK_KEYS = ("rule", "pool", "subject", "due_in_hours")
+_SEQUENCE_KEYS = ("rule", "pool", "sequence_id")
+_HOOK_KEYS = ("rule", "pool", "url", "sequence")
 
 
 class Crm(StrEnum):
@@ -47,6 +55,28 @@ class TaskAction:
 
 
 @dataclass(frozen=True, slots=True)
+class SequenceAction:
+    """Enroll the lead in a sequence when it is assigned by `rule` or from `pool`: HubSpot's
+    sequence `sequence_id`, or a signed POST to `url` naming `sequence` (any other tool)."""
+
+    sequence: str  # HubSpot's sequence id, or the name the webhook's receiver knows
+    rule: str | None = None
+    pool: str | None = None
+    url: str | None = None  # a generic webhook's; None for HubSpot's API
+
+    def applies(self, rule: str | None, pool: str | None) -> bool:
+        return (self.rule is None or self.rule == rule) and (self.pool is None or self.pool == pool)
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """A rep as a HubSpot sequence's sender: the user id and the email HubSpot knows them by."""
+
+    user_id: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class CrmSide:
     """One CRM's part of crm.yaml, with the positions `check_crm` reports problems at."""
 
@@ -56,11 +86,19 @@ class CrmSide:
     queues: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # queue id -> CRM queue id
     tasks: tuple[TaskAction, ...] = ()
     owner_property: str = ""  # the CRM's owner field: hubspot_owner_id, OwnerId
+    stages: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # CRM value -> stage
+    stage_property: str = ""  # the CRM's stage field: lifecyclestage, Status
+    sequences: tuple[SequenceAction, ...] = ()
+    senders: Mapping[str, Sender] = field(default_factory=lambda: EMPTY)  # rep id -> sender
     where: Mapping[str, tuple[int, int]] = field(default_factory=lambda: EMPTY, repr=False)
 
     def rep_of(self, crm_user: str) -> str | None:
         """The rep a CRM user id belongs to, or None."""
         return next((rep for rep, user in self.owners.items() if user == crm_user), None)
+
+    def stage_of(self, value: object) -> str | None:
+        """The hand-off stage a value of the stage property maps to, or None."""
+        return self.stages.get(value) if isinstance(value, str) else None
 
     def lead_fields(self, properties: Mapping[str, object]) -> dict[str, str | float | bool]:
         """The lead as leadrouter reads it, from the CRM record's mapped properties (empty and
@@ -93,12 +131,15 @@ class CrmConfig:
     source: str
     sides: Mapping[Crm, CrmSide]
     enrichment: EnrichmentProvider | None = None
+    sequence_webhooks: tuple[SequenceAction, ...] = ()  # for every lead, from a CRM or not
+    where: Mapping[str, tuple[int, int]] = field(default_factory=lambda: EMPTY, repr=False)
 
     def get(self, crm: Crm) -> CrmSide | None:
         return self.sides.get(crm)
 
 
 _OWNER_PROPERTY = {Crm.HUBSPOT: "hubspot_owner_id", Crm.SALESFORCE: "OwnerId"}
+_STAGE_PROPERTY = {Crm.HUBSPOT: "lifecyclestage", Crm.SALESFORCE: "Status"}
 
 
 def load_crm(path: Path) -> CrmConfig:
@@ -110,17 +151,22 @@ def parse_crm(text: str, source: str) -> CrmConfig:
     doc = Document(text, source)
     sides: dict[Crm, CrmSide] = {}
     provider = None
+    hooks: tuple[SequenceAction, ...] = ()
+    where: dict[str, tuple[int, int]] = {}
     if doc.root is not None:
-        top = doc.mapping(doc.root, optional=(*Crm, "enrichment"))
+        top = doc.mapping(doc.root, optional=(*Crm, "enrichment", "sequence_webhooks"))
         for name, node in (top or {}).items():
             if name == "enrichment":
                 provider = _provider(doc, node)
+                continue
+            if name == "sequence_webhooks":
+                hooks = _sequences(doc, node, _HOOK_KEYS, where)
                 continue
             side = _side(doc, Crm(name), node)
             if side is not None:
                 sides[Crm(name)] = side
     doc.raise_if_any()
-    return CrmConfig(source, MappingProxyType(sides), provider)
+    return CrmConfig(source, MappingProxyType(sides), provider, hooks, MappingProxyType(where))
 
 
 def _provider(doc: Document, node: Node) -> EnrichmentProvider | None:
@@ -165,7 +211,8 @@ def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:
             fields[prop] = name
     if "fields" in keys and "email" not in fields.values():
         doc.error(keys["fields"], "no property maps to the lead's 'email': leads need one")
-    owners = _ids(doc, crm, keys.get("owners"), "rep", "005", where)
+    senders: dict[str, Sender] = {}
+    owners = _ids(doc, crm, keys.get("owners"), "rep", "005", where, senders)
     if "owners" in keys:
         where["owners"] = (keys["owners"].key_line, keys["owners"].key_column)
     queues = _ids(doc, crm, keys.get("queues"), "queue", "00G", where)
@@ -175,10 +222,24 @@ def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:
     owner_property = _OWNER_PROPERTY[crm]
     if "owner_property" in keys:
         owner_property = doc.text(keys["owner_property"], "a CRM property name") or owner_property
+    stage_property = _STAGE_PROPERTY[crm]
+    if "stage_property" in keys:
+        stage_property = doc.text(keys["stage_property"], "a CRM property name") or stage_property
+    stages: dict[str, str] = {}
+    for value, child in doc.entries(keys.get("stages"), f"{stage_property} values to stages"):
+        stage = doc.text(child, "a hand-off stage such as qualified")
+        if stage is not None and not _STAGE.match(stage):
+            doc.error(child, f"'{stage}' is not a stage name (lower case, digits, _)")
+        elif stage is not None:
+            stages[value] = stage
+            where.setdefault(f"stage.{stage}", (child.line, child.column))
     for item in doc.items(keys.get("tasks"), "tasks"):
-        for ref in ("rule", "pool"):
-            if isinstance(item.value, Mapping) and ref in item.value:
-                where[f"task.{ref}.{item.value[ref]}"] = (item.line, item.column)
+        _where_refs(item, "task", where)
+    sequences: tuple[SequenceAction, ...] = ()
+    if "sequences" in keys and crm is not Crm.HUBSPOT:
+        doc.error(keys["sequences"], "sequences: HubSpot only (use sequence_webhooks: instead)")
+    elif "sequences" in keys:
+        sequences = _sequences(doc, keys["sequences"], _SEQUENCE_KEYS, where)
     return CrmSide(
         crm,
         MappingProxyType(fields),
@@ -186,8 +247,45 @@ def _side(doc: Document, crm: Crm, node: Node) -> CrmSide | None:
         MappingProxyType(queues),
         tasks,
         owner_property,
+        MappingProxyType(stages),
+        stage_property,
+        sequences,
+        MappingProxyType(senders),
         MappingProxyType(where),
     )
+
+
+def _where_refs(item: Node, what: str, where: dict[str, tuple[int, int]]) -> None:
+    """Remember where an action names a rule or a pool, for `check_crm`'s positions."""
+    for ref in ("rule", "pool"):
+        if isinstance(item.value, Mapping) and ref in item.value:
+            where[f"{what}.{ref}.{item.value[ref]}"] = (item.line, item.column)
+
+
+def _sequences(
+    doc: Document, node: Node, allowed: tuple[str, ...], where: dict[str, tuple[int, int]]
+) -> tuple[SequenceAction, ...]:
+    """`sequences:` (HubSpot's, by `sequence_id`) or `sequence_webhooks:` (by `url`)."""
+    found: list[SequenceAction] = []
+    for item in doc.items(node, "sequence enrollments"):
+        required = ("url", "sequence") if "url" in allowed else ("sequence_id",)
+        keys = doc.mapping(item, required=required, optional=allowed)
+        if keys is None or not set(required) <= set(keys):
+            continue
+        _where_refs(item, "sequence", where)
+        url = doc.text(keys["url"], "an https URL") if "url" in keys else None
+        if url is not None and not url.startswith(("https://", "http://")):
+            doc.error(keys["url"], f"expected an http(s) URL, got '{url}'")
+            continue
+        value = keys.get("sequence_id") or keys["sequence"]
+        sequence = str(value.value) if isinstance(value.value, int | str) else None
+        if sequence is None or ("sequence_id" in keys and not _HUBSPOT_ID.match(sequence)):
+            doc.error(value, f"expected a HubSpot sequence id (digits), got '{value.value}'")
+            continue
+        rule = doc.text(keys["rule"], "a rule id") if "rule" in keys else None
+        pool = doc.text(keys["pool"], "a pool id") if "pool" in keys else None
+        found.append(SequenceAction(sequence, rule, pool, url))
+    return tuple(found)
 
 
 def _ids(
@@ -197,10 +295,13 @@ def _ids(
     what: str,
     prefix: str,
     where: dict[str, tuple[int, int]],
+    senders: dict[str, Sender] | None = None,
 ) -> dict[str, str]:
     found: dict[str, str] = {}
     for ident, child in doc.entries(node, f"{what} ids to {crm} ids"):
         value = child.value
+        if isinstance(value, Mapping) and crm is Crm.HUBSPOT and senders is not None:
+            value = _sender(doc, ident, child, senders)
         crm_id = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
         if crm is Crm.HUBSPOT and not _HUBSPOT_ID.match(crm_id):
             doc.error(child, f"expected a HubSpot owner id (digits), got '{value}'")
@@ -220,6 +321,24 @@ def _ids(
     return found
 
 
+def _sender(doc: Document, rep: str, node: Node, senders: dict[str, Sender]) -> object:
+    """An owner written `{id: ..., user_id: ..., email: ...}`: its owner id, and the rep as a
+    sequence sender (`senders`) when the user id and email are given."""
+    keys = doc.mapping(node, required=("id",), optional=_SENDER_KEYS) or {}
+    user = keys.get("user_id")
+    email = doc.text(keys["email"], "an email") if "email" in keys else None
+    if email is not None and not _EMAIL.match(email):
+        doc.error(keys["email"], f"expected the user's email address, got '{email}'")
+    elif user is not None and email is not None:
+        if not _HUBSPOT_ID.match(str(user.value)):
+            doc.error(user, f"expected a HubSpot user id (digits), got '{user.value}'")
+        else:
+            senders[rep] = Sender(str(user.value), email)
+    elif user is not None or email is not None:
+        doc.error(node, "a sequence sender needs both user_id and email")
+    return keys["id"].value if "id" in keys else None
+
+
 def _task(doc: Document, node: Node) -> TaskAction | None:
     keys = doc.mapping(node, required=("subject",), optional=_TASK_KEYS)
     if keys is None:
@@ -233,9 +352,12 @@ def _task(doc: Document, node: Node) -> TaskAction | None:
     return TaskAction(subject, rule, pool, due)
 
 
-def check_crm(config: CrmConfig, team: Team, rules: Collection[str]) -> None:
-    """Raise PolicyError for every reference of crm.yaml that the team or policy lacks, and for
-    every rep who can receive leads but has no user in a CRM the file configures."""
+def check_crm(
+    config: CrmConfig, team: Team, rules: Collection[str], stages: Collection[str] = ()
+) -> None:
+    """Raise PolicyError for every reference of crm.yaml that the team or policy lacks (a rep, a
+    queue, a rule, a pool, a hand-off stage), and for every rep who can receive leads but has no
+    user in a CRM the file configures."""
     errors: list[SourceError] = []
 
     def error(at: tuple[int, int], message: str) -> None:
@@ -255,15 +377,21 @@ def check_crm(config: CrmConfig, team: Team, rules: Collection[str]) -> None:
                     side.where[f"queue.{queue}"],
                     f"{crm}.queues: unknown queue '{queue}'{did_you_mean(queue, team.queues)}",
                 )
-        for task in side.tasks:
-            if task.rule is not None and task.rule not in rules:
-                at = side.where.get(f"task.rule.{task.rule}", (0, 0))
-                error(
-                    at, f"{crm}.tasks: unknown rule '{task.rule}'{did_you_mean(task.rule, rules)}"
-                )
-            if task.pool is not None and task.pool not in team.pools:
-                at = side.where.get(f"task.pool.{task.pool}", (0, 0))
-                error(at, f"{crm}.tasks: unknown pool '{task.pool}'")
+        refs = side.where
+        _check_refs(side.tasks, refs, "task", f"{crm}.tasks", team, rules, error)
+        _check_refs(side.sequences, refs, "sequence", f"{crm}.sequences", team, rules, error)
+        for rep in sorted(_enrolling(side.sequences, team) - set(side.senders)):
+            error(
+                side.where.get("owners", (0, 0)),
+                f"{crm}.owners: rep '{rep}' receives leads a sequence enrolls but has no "
+                "user_id and email (write it as {id: ..., user_id: ..., email: ...})",
+            )
+        for stage in sorted(set(side.stages.values()) - set(stages)):
+            known = ", ".join(sorted(stages)) or "none: add a handoffs: section"
+            error(
+                side.where[f"stage.{stage}"],
+                f"{crm}.stages: the policy has no hand-off on stage '{stage}' (it has: {known})",
+            )
         for rep in sorted(members):
             rep_ = team.reps.get(rep)
             if rep not in side.owners and rep_ is not None and rep_.active:
@@ -272,5 +400,36 @@ def check_crm(config: CrmConfig, team: Team, rules: Collection[str]) -> None:
                     f"{crm}.owners: rep '{rep}' receives leads but has no {crm} user: "
                     "a lead routed to them could not be written back",
                 )
+    hooks = config.sequence_webhooks
+    _check_refs(hooks, config.where, "sequence", "sequence_webhooks", team, rules, error)
     if errors:
         raise PolicyError(sorted(errors, key=lambda e: (e.line, e.column)))
+
+
+def _check_refs(
+    actions: Collection[TaskAction | SequenceAction],
+    where: Mapping[str, tuple[int, int]],
+    kind: str,
+    what: str,
+    team: Team,
+    rules: Collection[str],
+    error: Callable[[tuple[int, int], str], None],
+) -> None:
+    """Report the rules and pools that actions at assignment name and the policy lacks."""
+    for action in actions:
+        if action.rule is not None and action.rule not in rules:
+            at = where.get(f"{kind}.rule.{action.rule}", (0, 0))
+            error(at, f"{what}: unknown rule '{action.rule}'{did_you_mean(action.rule, rules)}")
+        if action.pool is not None and action.pool not in team.pools:
+            at = where.get(f"{kind}.pool.{action.pool}", (0, 0))
+            hint = did_you_mean(action.pool, team.pools)
+            error(at, f"{what}: unknown pool '{action.pool}'{hint}")
+
+
+def _enrolling(actions: Collection[SequenceAction], team: Team) -> set[str]:
+    """The active reps a lead enrolled in one of `actions` can be assigned to."""
+    pools = {a.pool for a in actions}
+    if None in pools:  # a rule's action: any pool's member may get the lead
+        pools = set(team.pools)
+    members = {rep for p in pools if p in team.pools for rep in team.pools[p].members}
+    return {rep for rep in members if (r := team.reps.get(rep)) is not None and r.active}

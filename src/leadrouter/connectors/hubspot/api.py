@@ -3,9 +3,11 @@
 Each request carries up to 100 events, signed (`signature.py`). A contact's creation fetches
 its properties through the CRM v3 API and routes it as a lead (its contact id the external id,
 so HubSpot's redeliveries change nothing); a change of the owner property after leadrouter
-wrote it is recorded as an override. An unsigned or badly signed request is a 401 that says
-why; a HubSpot that cannot be read (rate limit, outage, a revoked token) is a 503 with
-Retry-After, which HubSpot answers by delivering the events again later: no lead is lost.
+wrote it is recorded as an override; a change of the stage property (`lifecyclestage`) to a
+value crm.yaml's `stages:` maps hands the lead off (`connectors/stages.py`). An unsigned or
+badly signed request is a 401 that says why; a HubSpot that cannot be read (rate limit, outage,
+a revoked token) is a 503 with Retry-After, which HubSpot answers by delivering the events
+again later: no lead is lost.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from leadrouter.connectors.hubspot.signature import BadSignature, verify
 from leadrouter.connectors.intake import Taken, known, take_in
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
+from leadrouter.connectors.stages import change_stage
 from leadrouter.connectors.writeback import external_id
 from leadrouter.leads import service
 from leadrouter.notify.message import DeliveryFailed
@@ -109,6 +112,19 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
         if event.objectTypeId not in (None, CONTACT_TYPE) or kind is None:
             results.append(_note(event, "ignored: not a contact creation or property change"))
             continue
+        if kind == "change" and side.stages and event.propertyName == side.stage_property:
+            changed = await run_in_threadpool(
+                lambda: change_stage(
+                    db=svc.db,
+                    cache=svc.cache,
+                    side=side,
+                    record=str(event.objectId),  # noqa: B023
+                    value=event.propertyValue,  # noqa: B023
+                    now=now,
+                )
+            )
+            results.append({"eventId": event.eventId, **changed.to_dict()})
+            continue
         if kind == "change" and event.propertyName in side.fields:
             results.append(await _field_changed(svc, side.fields[event.propertyName], event, now))
             continue
@@ -161,7 +177,7 @@ async def _field_changed(
 ) -> dict[str, Any]:
     """A mapped property changed: the lead's field too, and the lead re-routed if it waits in a
     queue or nurture (an owned lead keeps its owner: `leads.service.change`)."""
-    seen = await run_in_threadpool(known, svc, external_id(Crm.HUBSPOT, str(event.objectId)))
+    seen = await run_in_threadpool(known, svc.db, external_id(Crm.HUBSPOT, str(event.objectId)))
     if seen is None:
         return _note(event, "ignored: not a lead leadrouter took in")
     changed = await run_in_threadpool(

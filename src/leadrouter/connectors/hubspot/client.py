@@ -1,5 +1,7 @@
 """HubSpot's CRM v3 API through the official `hubspot-api-client`: read a contact's properties,
-write its owner (`hubspot_owner_id`), create a task for the owner associated with the contact.
+write its owner (`hubspot_owner_id`), create a task for the owner associated with the contact,
+enroll the contact in a sequence (the Sequences API v4, which the client has no module for:
+sent through the contacts API's own HTTP client, its auth, pool and errors).
 
 `base_url` is https://api.hubapi.com for a live portal; tests point it at a local server that
 implements the same endpoints. Every failure leaves as a DeliveryFailed (retryable or not, with
@@ -23,6 +25,7 @@ from leadrouter.notify.message import DeliveryFailed
 
 # HubSpot-defined association type of a task to a contact (CRM associations v4 reference).
 TASK_TO_CONTACT = 204
+ENROLLMENTS = "/automation/v4/sequences/enrollments"
 
 
 class HubSpot:
@@ -88,6 +91,30 @@ class HubSpot:
             lambda: self._tasks.create(task, _request_timeout=self.timeout),
         )
         return str(created.id)
+
+    def enroll(self, contact_id: str, sequence_id: str, user_id: str, sender_email: str) -> str:
+        """Enroll the contact in the sequence, sent by the user (`userId`, their connected
+        inbox `senderEmail`); the enrollment's id."""
+        api = self._contacts.api_client
+        created = self._call(
+            "enroll in sequence",
+            lambda: api.call_api(
+                ENROLLMENTS,
+                "POST",
+                query_params=[("userId", user_id)],
+                header_params={"Content-Type": "application/json", "Accept": "application/json"},
+                body={
+                    "contactId": contact_id,
+                    "sequenceId": sequence_id,
+                    "senderEmail": sender_email,
+                },
+                response_types_map={200: "object", 201: "object"},
+                auth_settings=["oauth2"],
+                _return_http_data_only=True,
+                _request_timeout=self.timeout,
+            ),
+        )
+        return str(created.get("id", "")) if isinstance(created, dict) else ""
 
     def _call(self, action: str, call: Any) -> Any:
         try:

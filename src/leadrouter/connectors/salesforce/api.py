@@ -1,4 +1,6 @@
-"""`POST /connectors/salesforce/leads`: Leads sent by a Flow or Apex HTTP callout.
+"""`POST /connectors/salesforce/leads`: Leads sent by a Flow or Apex HTTP callout;
+`POST /connectors/salesforce/outbound`: Leads sent by an Outbound Message (SOAP, `outbound.py`),
+authenticated by the sending organization's id, acknowledged once stored.
 
 The body is a Lead as Salesforce serializes an sObject (`{"attributes": {...}, "Id": "00Q...",
 "Email": ...}`), a list of them, or `{"records": [...]}` (a Flow's collection, a query's
@@ -6,7 +8,8 @@ answer). The callout authenticates with the shared secret in `X-Leadrouter-Secre
 Credential's custom header), compared in constant time; none or a wrong one is a 401 that
 never echoes it. A Lead not seen before is routed (its Id the external id: a retried callout
 changes nothing); one seen before whose `OwnerId` differs from what leadrouter wrote back is an
-override (a Flow on Lead update sends it).
+override, and one whose `Status` crm.yaml's `stages:` maps is handed off (a Flow on Lead update
+sends both; `connectors/stages.py`).
 """
 
 from __future__ import annotations
@@ -14,19 +17,23 @@ from __future__ import annotations
 import hmac
 import json
 import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.auth import Svc
+from leadrouter.api.context import Services
 from leadrouter.api.errors import problem
 from leadrouter.connectors.intake import known, take_in
-from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
+from leadrouter.connectors.salesforce import outbound
+from leadrouter.connectors.stages import record_again
 from leadrouter.connectors.writeback import external_id
-from leadrouter.policy.crm import Crm
+from leadrouter.policy.crm import Crm, CrmSide
 
 router = APIRouter(prefix="/connectors/salesforce", tags=["connectors"])
 SECRET_HEADER = "X-Leadrouter-Secret"
@@ -96,20 +103,72 @@ async def salesforce_leads(request: Request, svc: Svc) -> JSONResponse:
     now = svc.clock.now()
     results: list[dict[str, Any]] = []
     for record in records:
-        lead_id = record["Id"]
-        seen = await run_in_threadpool(known, svc, external_id(Crm.SALESFORCE, lead_id))
-        owner = record.get(side.owner_property)
-        if seen is not None and isinstance(owner, str):
-            override = await run_in_threadpool(
-                lambda: svc.db.write(
-                    lambda s: record_owner_change(s, side, lead_id, owner, now)  # noqa: B023
-                )
-            )
-            if override is not None:
-                results.append(
-                    {"record": lead_id, "lead_id": seen.lead_id, "note": "override recorded"}
-                )
-                continue
-        taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
-        results.append(taken.to_dict())
+        results.append(await _take(svc, connectors, side, record, now))
     return JSONResponse({"results": results})
+
+
+async def _take(
+    svc: Services, connectors: Connectors, side: CrmSide, record: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A Lead into leadrouter: routed when new, else an override and/or a hand-off."""
+    lead_id = record["Id"]
+    seen = await run_in_threadpool(known, svc.db, external_id(Crm.SALESFORCE, lead_id))
+    if seen is None:
+        taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
+        return taken.to_dict()
+    return await run_in_threadpool(
+        lambda: record_again(db=svc.db, cache=svc.cache, side=side, record=record, now=now)
+    )
+
+
+def _soap(status: int, text: str) -> Response:
+    body = outbound.ACK if status == 200 else outbound.fault(text)
+    return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
+
+
+_XML = {"text/xml": {"schema": {"type": "string"}}}
+
+
+@router.post(
+    "/outbound",
+    response_class=Response,
+    responses={
+        200: {"description": "`<Ack>true</Ack>`: every Lead stored", "content": _XML},
+        400: {
+            "description": "not a SOAP notifications envelope (a DTD is refused)",
+            "content": _XML,
+        },
+        403: {"description": "sent by another Salesforce organization", "content": _XML},
+        404: {"description": "the Salesforce connector is not configured", "content": _XML},
+    },
+)
+async def salesforce_outbound(request: Request, svc: Svc) -> Response:
+    """A Salesforce Outbound Message: its Leads stored and routed, then `<Ack>true</Ack>`; any
+    other answer and Salesforce delivers the message again."""
+    connectors: Connectors = request.app.state.connectors
+    side = connectors.config.get(Crm.SALESFORCE) if connectors.config else None
+    organization = connectors.salesforce_organization_id
+    if not organization or side is None:
+        return _soap(
+            404,
+            "the Salesforce outbound message endpoint is not configured: set "
+            "LEADROUTER_SALESFORCE_ORGANIZATION_ID and a salesforce: section in crm.yaml",
+        )
+    try:
+        message = outbound.parse(await request.body())
+    except (outbound.BadMessage, ET.ParseError) as error:
+        return _soap(400, f"rejected: {error}")
+    if not outbound.same_organization(message.organization_id, organization):
+        return _soap(403, f"rejected: OrganizationId {message.organization_id} is not this org's")
+    records = leads_in(list(message.leads))
+    if isinstance(records, str):
+        return _soap(400, records.replace("records[", "Notification["))
+    now = svc.clock.now()
+    problems: list[str] = []
+    for record in records:
+        taken = await _take(svc, connectors, side, record, now)
+        if "error" in taken:
+            problems.append(f"Lead {record['Id']}: {taken['error']}")
+    if problems:  # not acknowledged: Salesforce shows the fault and delivers again
+        return _soap(400, "; ".join(problems))
+    return _soap(200, "")

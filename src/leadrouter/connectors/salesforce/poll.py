@@ -2,7 +2,8 @@
 modified since the cursor, through the REST API's query endpoint.
 
 A Lead not seen before is stored and routed through the service's intake (its Id the external
-id); one seen before whose OwnerId differs from what leadrouter wrote back is an override. The
+id); one seen before whose OwnerId differs from what leadrouter wrote back is an override, one
+whose Status crm.yaml's `stages:` maps is handed off (`connectors/stages.py`). The
 cursor (the last LastModifiedDate taken in) is kept in `crm_cursors` and moves only after the
 Leads up to it are stored, so a crash re-reads them, which the external id makes harmless.
 """
@@ -15,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from leadrouter.connectors.models import CrmCursorRow, CrmOverrideRow
-from leadrouter.connectors.overrides import record_owner_change
+from leadrouter.connectors.models import CrmCursorRow
 from leadrouter.connectors.salesforce.client import SalesforceOrg
+from leadrouter.connectors.stages import record_again
 from leadrouter.connectors.writeback import external_id
 from leadrouter.leads import service
 from leadrouter.leads.models import LeadRow
@@ -35,6 +36,7 @@ class Polled:
     routed: int
     overrides: int
     cursor: str
+    handoffs: int = 0
 
 
 def _soql_time(at: datetime) -> str:
@@ -54,8 +56,9 @@ def poll_once(
     with db.read() as session:
         row = session.get(CrmCursorRow, CURSOR)
         since = row.value if row is not None else _soql_time(now - FIRST_LOOK_BACK)
-    records = org.changed_leads(sorted(side.fields), since, limit)
-    routed = overrides = 0
+    wanted = [*side.fields, *([side.stage_property] if side.stages else [])]
+    records = org.changed_leads(sorted(set(wanted)), since, limit)
+    routed = overrides = handoffs = 0
     intakes: list[service.Intake] = []
     for record in records:
         lead_id = str(record["Id"])
@@ -63,12 +66,9 @@ def poll_once(
         with db.read() as session:
             seen = session.scalar(select(LeadRow.id).where(LeadRow.external_id == external))
         if seen is not None:
-            owner = record.get(side.owner_property)
-            if isinstance(owner, str):
-                found: CrmOverrideRow | None = db.write(
-                    lambda s: record_owner_change(s, side, lead_id, owner, now)  # noqa: B023
-                )
-                overrides += found is not None
+            again = record_again(db=db, cache=cache, side=side, record=record, now=now)
+            overrides += "override recorded" in again.get("note", "")
+            handoffs += "handoff" in again
             continue
         lead = side.lead_fields(record)
         if lead:
@@ -91,4 +91,4 @@ def poll_once(
             stored.value, stored.updated_at = cursor, now
 
     db.write(save)
-    return Polled(routed, overrides, cursor)
+    return Polled(routed, overrides, cursor, handoffs)
