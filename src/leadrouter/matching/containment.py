@@ -88,6 +88,12 @@ def contained_score(
         extras = [(tokens[j], entry_weights[j]) for j in entry_extra]
         if len(named) >= _SPECIFIC and _any_rare(extras):
             return None
+        # A brand before the lead's words, as distinctive as any of them: "Hays Solar" inside
+        # "Ber Hays Solar Holdings" is one of Ber's companies ("Deere" is John Deere's name).
+        rarest = max(entry_weights[j] for j in positions)
+        before = [(tokens[j], entry_weights[j]) for j in entry_extra if j < min(positions)]
+        if _any_rare([(word, weight) for word, weight in before if weight >= rarest]):
+            return None
         cost = _extra_cost(extras, country, top)
         if min(positions) == 0:  # the first words of a long name ("Three6five" / "... Network")
             cost = min(cost, _PREFIX_COST)
