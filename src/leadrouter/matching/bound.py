@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from leadrouter.matching.names import STOPWORDS
-from leadrouter.matching.similarity import Word, word_similarity
+from leadrouter.matching.similarity import DIFFERS_CAP, Word, word_similarity
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -103,8 +103,10 @@ def may_reach(
 
     A bound, much cheaper than the comparison, for the names a lead finds through one shared
     word and nothing else: after the equal words pair up, a name can reach the bar only when one
-    side's remaining words may all pair with the other's (containment, or the names agree), or
-    when its Dice coefficient could, every word that may pair pairing at full credit. A word may
+    side's remaining words may all pair with the other's (containment, or the names agree); else
+    the names differ, and `compare` scores them `DIFFERS_CAP` at most, or (for a floor below
+    that) when its Dice coefficient could reach the floor, every word that may pair pairing at
+    full credit. A word may
     pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
     words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
     """
@@ -161,6 +163,8 @@ def may_reach(
     lone_words = free_lead & ~union
     if entry_whole or not lone_words & drawn.lone_bits:
         return True
+    if floor > DIFFERS_CAP:  # words on both sides that pair with nothing: the names differ
+        return False
     paired = lone = 0.0
     lead_may = drawn.repeated  # a word written twice: its second time may pair
     # An unknown lead word that pairs weighs as the account word it pairs with.

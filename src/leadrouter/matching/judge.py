@@ -114,8 +114,8 @@ def judge(
     as often as the account's office abroad, for review: it stays in the grey zone, unless
     the lead also writes another legal form ("Acme GmbH" in Germany is not "Acme Ltd" in
     Brazil: two registers, two companies) or the account's name places it in its own country
-    ("Agfa Healthcare India"), which puts it below the weak bar; a distinctive
-    name (`_DISTINCTIVE`) or an agreeing phone keeps it in the grey zone all the same.
+    ("Agfa Healthcare India"), which puts it below the weak bar; a distinctive name
+    (`_DISTINCTIVE`) keeps it grey despite the legal form, an agreeing phone in either case.
     """
     if name is None:
         company = None
