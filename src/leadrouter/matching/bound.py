@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from leadrouter.matching.names import STOPWORDS
-from leadrouter.matching.similarity import DIFFERS_CAP, Word, word_similarity
+from leadrouter.matching.similarity import DIFFERS_CAP, MIN_TYPO_LENGTH, Word, word_similarity
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -201,7 +201,14 @@ def _pairs(
         tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
     for b, word in tried:
         text = word[0]
-        if text[0] != first and not -3 < size - len(text) < 3:
+        length = len(text)
+        # What `word_similarity` needs of two words before it reads them: a typo (or another
+        # ending) keeps the length within three and both words of MIN_TYPO_LENGTH letters, a
+        # typo across the first letter within two and nine letters; an abbreviation is longer.
+        if text[0] != first:
+            if not -3 < size - length < 3 or max(size, length) < 9 or min(size, length) < 5:
+                continue
+        elif size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
             continue
         score = similar.get((text, other))
         if score is None:

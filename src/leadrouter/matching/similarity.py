@@ -52,7 +52,7 @@ _RELATED = 0.8  # a name that differs and scores below this is another entity of
 # "Agility Global Fixed Income" / "Agility Fixed Income"). At 354,000 GLEIF accounts the names
 # that differs let into the grey zone were the lead's account 9 times in 78.
 DIFFERS_CAP = 0.7
-_MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
+MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def word_similarity(word: str, other: str, known: bool) -> float:
     score = 0.0
     size, other_size = len(word), len(other)
     longest = max(size, other_size)
-    if min(size, other_size) >= _MIN_TYPO_LENGTH and (word[0] == other[0] or longest >= 9):
+    if min(size, other_size) >= MIN_TYPO_LENGTH and (word[0] == other[0] or longest >= 9):
         limit = 1 if longest < 10 else 2
         edits = OSA.distance(word, other, score_cutoff=limit)
         plural = edits == 1 and (word == other + "s" or other == word + "s")
