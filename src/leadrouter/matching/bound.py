@@ -116,9 +116,9 @@ def may_reach(
     side's remaining words may all pair with the other's (containment, or the names agree); else
     the names differ, and `compare` scores them `DIFFERS_CAP` at most, or (for a floor below
     that) when its Dice coefficient could reach the floor, every word that may pair pairing at
-    full credit. A word may
-    pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
-    words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
+    full credit; a contained name must also pass containment's first tests (`may_contain`). A
+    word may pair when `compare` could pair it in any way: a typo, an abbreviation, a split
+    word, joined words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
     """
     tokens = index._entry_tokens[entry]
     bit = drawn.bit
@@ -227,7 +227,11 @@ def _pairs(
         # ending) keeps the length within three and both words of MIN_TYPO_LENGTH letters, a
         # typo across the first letter within two and nine letters; an abbreviation is longer.
         if text[0] != first:
-            if not -3 < size - length < 3 or max(size, length) < 9 or min(size, length) < 5:
+            if (
+                not -3 < size - length < 3
+                or max(size, length) < 9
+                or min(size, length) < MIN_TYPO_LENGTH
+            ):
                 continue
         elif size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
             continue
