@@ -188,8 +188,8 @@ def test_match__a_common_name_in_another_country_with_another_legal_form_is_no_m
 
     assert result.match is None
     assert (
-        "Acme Ltd (br) has a name like company 'Acme GmbH' but is in BR, not DE, with another "
-        "legal form" in messages(result)
+        "Acme Ltd (br) has a name like company 'Acme GmbH' but is in BR, not DE, and legal form "
+        "'gmbh' differs from the account's 'ltd'" in messages(result)
     )
 
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from leadrouter.matching.containment import distinctive, may_contain
 from leadrouter.matching.names import STOPWORDS
-from leadrouter.matching.similarity import Word, word_similarity
+from leadrouter.matching.similarity import DIFFERS_CAP, MIN_TYPO_LENGTH, Word, word_similarity
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
+
+
+_ROUNDING = 1e-9  # sums of the same weights in another order may differ in the last bit
 
 
 class Sketch:
@@ -38,11 +42,13 @@ class Sketch:
         "known",
         "lone_bits",
         "long",
+        "named",
         "pairs",
         "repeated",
         "repeated_unknown",
         "short",
         "splits",
+        "weight",
         "words",
     )
 
@@ -60,6 +66,10 @@ class Sketch:
         self.words = words = list(distinct.values())
         self.bit = bit = {word[0]: 1 << p for p, word in enumerate(words)}
         self.all = (1 << len(words)) - 1
+        # The lead's distinct words but stopwords, and what all its distinct words weigh: the
+        # contained name when the lead is inside an account name word for word.
+        self.named = {word[0] for word in words if word[0] not in STOPWORDS}
+        self.weight = sum(word[1] for word in words)
         self.known = sum(1 << p for p, word in enumerate(words) if word[3])
         # Lead words whose pairing decides containment: all but stopwords.
         self.lone_bits = sum(1 << p for p, word in enumerate(words) if word[0] not in STOPWORDS)
@@ -103,10 +113,12 @@ def may_reach(
 
     A bound, much cheaper than the comparison, for the names a lead finds through one shared
     word and nothing else: after the equal words pair up, a name can reach the bar only when one
-    side's remaining words may all pair with the other's (containment, or the names agree), or
-    when its Dice coefficient could, every word that may pair pairing at full credit. A word may
-    pair when `compare` could pair it in any way: a typo, an abbreviation, a split word, joined
-    words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
+    side's remaining words may all pair with the other's (containment, or the names agree); else
+    the names differ, and `compare` scores them `DIFFERS_CAP` at most, or (for a floor below
+    that) when its Dice coefficient could reach the floor, every word that may pair pairing at
+    full credit; a contained name must also pass containment's first tests (`may_contain`). A
+    word may pair when `compare` could pair it in any way: a typo, an abbreviation, a split
+    word, joined words, initials. `drawn` is the lead's `Sketch`, `similar` `compare`'s memo.
     """
     tokens = index._entry_tokens[entry]
     bit = drawn.bit
@@ -119,8 +131,12 @@ def may_reach(
             used |= b
     free_lead = drawn.all & ~used
     free = len(tokens) - used.bit_count()
-    if not free_lead or not free:
+    if not free:
         return True
+    if not free_lead:  # the lead inside the name, word for word: they agree, or containment
+        if floor <= DIFFERS_CAP or all(t in bit or t in STOPWORDS for t in tokens):
+            return True
+        return may_contain(index, drawn.weight + _ROUNDING, drawn.named, similar)
     weights, vocab = index._weights, index._vocab
     pairs, initials = drawn.pairs, drawn.initials
     # The short lead words whose every letter starts a free account word: maybe initials.
@@ -159,7 +175,16 @@ def may_reach(
         else:
             entry_whole = False
     lone_words = free_lead & ~union
-    if entry_whole or not lone_words & drawn.lone_bits:
+    lead_whole = not lone_words & drawn.lone_bits  # every lead word (but stopwords) may pair
+    if floor > DIFFERS_CAP:
+        if entry_whole and lead_whole:  # the names may agree
+            return True
+        if not (entry_whole or lead_whole):  # words on both sides pair with nothing: they differ
+            return False
+        # One name inside the other, or they differ: the contained name must be distinctive.
+        core = entry_may + sum(word[1] for p, word in enumerate(drawn.words) if used >> p & 1)
+        return distinctive(index, core + _ROUNDING)
+    if entry_whole or lead_whole:
         return True
     paired = lone = 0.0
     lead_may = drawn.repeated  # a word written twice: its second time may pair
@@ -197,7 +222,18 @@ def _pairs(
         tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
     for b, word in tried:
         text = word[0]
-        if text[0] != first and not -3 < size - len(text) < 3:
+        length = len(text)
+        # What `word_similarity` needs of two words before it reads them: a typo (or another
+        # ending) keeps the length within three and both words of MIN_TYPO_LENGTH letters, a
+        # typo across the first letter within two and nine letters; an abbreviation is longer.
+        if text[0] != first:
+            if (
+                not -3 < size - length < 3
+                or max(size, length) < 9
+                or min(size, length) < MIN_TYPO_LENGTH
+            ):
+                continue
+        elif size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
             continue
         score = similar.get((text, other))
         if score is None:

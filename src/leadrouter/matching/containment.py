@@ -66,18 +66,12 @@ def contained_score(
     `extra_at` are the positions of the lead's extra words, `parts` the part of the typed text
     each lead word is in (see `names.CompanyName.parts`).
     """
-    # The contained name, in weight, against what one name in _CONTAINED_SHARE weighs.
-    core = sum(entry_weights[j] for j in paired_at if j >= 0)
-    if core < index._unknown_weight - math.log(_CONTAINED_SHARE):
+    if not distinctive(index, sum(entry_weights[j] for j in paired_at if j >= 0)):
         return None
     named = {tokens[j] for j in paired_at if j >= 0 and tokens[j] not in STOPWORDS}
     if not named:
         return None
-    # Names compared for one lead share their contained words: their family is counted once.
-    key = ("\0family", " ".join(sorted(named)))
-    family = similar.get(key)
-    if family is None:
-        family = similar[key] = _family(index, named)
+    family = family_size(index, named, similar)
     if family > _FAMILY_GREY:
         return None
     top = index._unknown_weight
@@ -87,6 +81,12 @@ def contained_score(
             return None
         extras = [(tokens[j], entry_weights[j]) for j in entry_extra]
         if len(named) >= _SPECIFIC and _any_rare(extras):
+            return None
+        # A brand before the lead's words, as distinctive as any of them: "Hays Solar" inside
+        # "Ber Hays Solar Holdings" is one of Ber's companies ("Deere" is John Deere's name).
+        rarest = max(entry_weights[j] for j in positions)
+        before = [(tokens[j], entry_weights[j]) for j in entry_extra if j < min(positions)]
+        if _any_rare([(word, weight) for word, weight in before if weight >= rarest]):
             return None
         cost = _extra_cost(extras, country, top)
         if min(positions) == 0:  # the first words of a long name ("Three6five" / "... Network")
@@ -106,6 +106,34 @@ def contained_score(
         words = [(lead[p][0], lead[p][1]) for p in extra_at if parts[p] == part]
         cost += min(_extra_cost(words, country, top), _EXTRA_PART)
     return _CONTAINED - cost if family == 1 else min(_CONTAINED - cost, _FAMILY_SCORE)
+
+
+def distinctive(index: AccountIndex, core: float) -> bool:
+    """Whether a contained name whose words weigh `core` together may be evidence: at least what
+    one name in _CONTAINED_SHARE weighs (`bound.may_reach` rules out the others before)."""
+    return core >= index._unknown_weight - math.log(_CONTAINED_SHARE)
+
+
+def may_contain(
+    index: AccountIndex, core: float, named: set[str], similar: dict[tuple[str, str], float]
+) -> bool:
+    """Whether a contained name made of the words `named`, weighing `core`, may be evidence: the
+    first tests of `contained_score`, for `bound.may_reach` to rule out the others at once."""
+    return (
+        bool(named)
+        and distinctive(index, core)
+        and family_size(index, named, similar) <= _FAMILY_GREY
+    )
+
+
+def family_size(index: AccountIndex, named: set[str], similar: dict[tuple[str, str], float]) -> int:
+    """`_family`, counted once for all the names compared for one lead (they share their
+    contained words), in `compare`'s memo `similar`."""
+    key = ("\0family", " ".join(sorted(named)))
+    family = similar.get(key)
+    if family is None:
+        family = similar[key] = _family(index, named)
+    return int(family)
 
 
 def _family(index: AccountIndex, named: set[str]) -> int:

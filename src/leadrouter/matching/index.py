@@ -205,9 +205,10 @@ class AccountIndex:
             if conflicts:
                 c = max(conflicts, key=lambda c: (c.name_score, -c.index))
                 account = self._accounts[c.index]
+                why = c.evidence.form if c.evidence is not None else None
                 evidence.append(
                     f"{account.name} ({account.id}) has a name like company {company!r} but is in "
-                    f"{account.country}, not {fields.get('country')}, with another legal form: "
+                    f"{account.country}, not {fields.get('country')}, and {why}: "
                     "another company of the same name"
                 )
             elif name is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.matching.lookup import Hit
 from leadrouter.matching.names import CompanyName, read_company_name
+from leadrouter.matching.places import PLACE_COUNTRIES
 from leadrouter.model import AccountMatch, AccountType, Note, Reason
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 # name that resembles the account 0.99, without a usable company name 0.95, with one that does not
 # resemble 0.91. A name can be shared by unrelated companies, so a name alone scores its similarity
 # capped at 0.97. Then the country adds 0.02 when it agrees and, for name matches, takes 0.15 when
-# it differs, or 0.2 when the legal forms differ too (see `judge`); an agreeing phone adds 0.05;
+# it differs, or 0.2 when the legal forms differ too or the account's name places it in its own
+# country (see `judge`); an agreeing phone adds 0.05;
 # nothing exceeds 0.99.
 _DOMAIN_AND_NAME = 0.99
 _DOMAIN_ONLY = 0.95
@@ -91,7 +93,7 @@ class _Evidence:
     name_hit: Hit | None
     company: str | None
     lead_country: str | None
-    form: str | None  # why the lead is another company (legal form), see `_other_legal_form`
+    form: str | None  # why the lead is another company: `_placed_elsewhere`, `_other_legal_form`
     phone: str | None  # the phone that agrees
     lead_form: str | None = None  # the legal form the lead's company is written with
 
@@ -111,8 +113,9 @@ def judge(
     A name match in another country than the account's is another company of the same name
     as often as the account's office abroad, for review: it stays in the grey zone, unless
     the lead also writes another legal form ("Acme GmbH" in Germany is not "Acme Ltd" in
-    Brazil: two registers, two companies), which puts it below the weak bar; a distinctive
-    name (`_DISTINCTIVE`) or an agreeing phone keeps it in the grey zone all the same.
+    Brazil: two registers, two companies) or the account's name places it in its own country
+    ("Agfa Healthcare India"), which puts it below the weak bar; a distinctive name
+    (`_DISTINCTIVE`) keeps it grey despite the legal form, an agreeing phone in either case.
     """
     if name is None:
         company = None
@@ -135,7 +138,10 @@ def judge(
         confidence += _COUNTRY_AGREES
     elif lead_country and country and domain is None:
         # A global company's staff write from everywhere: only a name match pays for this.
-        form = _other_legal_form(index, name_hit, name) if name_hit and name else None
+        if name_hit and name:
+            form = _placed_elsewhere(name_hit, country, lead_country) or _other_legal_form(
+                index, name_hit, name
+            )
         if form is None:
             confidence -= _COUNTRY_DIFFERS
         else:
@@ -198,6 +204,21 @@ def explain(index: AccountIndex, c: Candidate) -> tuple[str, ...]:
     if why.phone is not None:
         reasons.append(f"phone {why.phone} agrees")
     return tuple(reasons)
+
+
+def _placed_elsewhere(name_hit: Hit, country: str, lead_country: str) -> str | None:
+    """Why the lead is another company than the account of a name match, or None: the account's
+    name holds a place of its own country that the lead leaves out, and the lead is elsewhere.
+
+    "Agfa Healthcare" written from Belgium is not "Agfa Healthcare India": a group names its
+    companies abroad by their country; the lead's is the group's company in its own country.
+    """
+    for word in name_hit[0].account_extra:
+        if PLACE_COUNTRIES.get(word) == country:
+            return (
+                f"the account's name places it in {country} ({word!r}), the lead in {lead_country}"
+            )
+    return None
 
 
 def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> str | None:

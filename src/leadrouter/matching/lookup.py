@@ -20,8 +20,8 @@ from rapidfuzz.distance import OSA
 
 from leadrouter.matching.bound import may_reach, sketch
 from leadrouter.matching.names import CompanyName, is_identifier
-from leadrouter.matching.similarity import Comparison, Word, compare
-from leadrouter.matching.tables import MIN_TYPO_LENGTH, typo_variants
+from leadrouter.matching.similarity import MIN_TYPO_LENGTH, Comparison, Word, compare
+from leadrouter.matching.tables import typo_variants
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex

@@ -25,14 +25,13 @@ from leadrouter.matching.names import (
     name_key,
     name_tokens,
 )
-from leadrouter.matching.similarity import COMMON_FACTOR
+from leadrouter.matching.similarity import COMMON_FACTOR, MIN_TYPO_LENGTH
 from leadrouter.model import Account
 from leadrouter.normalize.domains import registrable_domain
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
 
-MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 MIN_INITIALS = 3  # initials of names of three words or more ("cmu"); two letters say too little
 
 
