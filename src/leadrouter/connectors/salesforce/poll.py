@@ -19,7 +19,7 @@ from leadrouter.connectors.models import CrmCursorRow, CrmOverrideRow
 from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.connectors.writeback import external_id
-from leadrouter.leads import service
+from leadrouter.leads import intake
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.policies.snapshot import ConfigCache
@@ -56,7 +56,7 @@ def poll_once(
         since = row.value if row is not None else _soql_time(now - FIRST_LOOK_BACK)
     records = org.changed_leads(sorted(side.fields), since, limit)
     routed = overrides = 0
-    intakes: list[service.Intake] = []
+    intakes: list[intake.Intake] = []
     for record in records:
         lead_id = str(record["Id"])
         external = external_id(side.crm, lead_id)
@@ -72,9 +72,9 @@ def poll_once(
             continue
         lead = side.lead_fields(record)
         if lead:
-            intakes.append(service.Intake(LeadCreate(lead=lead, external_id=external), None, now))
+            intakes.append(intake.Intake(LeadCreate(lead=lead, external_id=external), None, now))
     if intakes:
-        taken = service.intake(db=db, cache=cache, intakes=intakes)
+        taken = intake.store_and_route(db=db, cache=cache, intakes=intakes)
         routed = sum(not isinstance(t, Exception) for t in taken)
     cursor = since
     if records:
