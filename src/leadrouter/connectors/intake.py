@@ -17,7 +17,6 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.context import Services
-from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.writeback import external_id
 from leadrouter.errors import Conflict
 from leadrouter.leads import intake, service
@@ -69,10 +68,9 @@ async def take_in(
     record: str,
     properties: dict[str, Any],
     now: datetime,
-    enricher: Enricher | None = None,
 ) -> Taken:
-    """Store and route the CRM record as a lead (or answer with the lead it already is),
-    enriched first when a provider is configured."""
+    """Store and route the CRM record as a lead (or answer with the lead it already is); the
+    intake enriches it first when a provider is configured."""
     external = external_id(side.crm, record)
     seen = await run_in_threadpool(known, svc, external)
     if seen is not None:
@@ -80,8 +78,6 @@ async def take_in(
     lead = side.lead_fields(properties)
     if not lead:
         return Taken(record, error="none of the properties crm.yaml maps has a value")
-    if enricher is not None:  # bounded by the provider's timeout; stored with the lead
-        lead |= await run_in_threadpool(enricher.enrich, lead, now)
     try:
         lead_in = LeadCreate(lead=lead, external_id=external)
     except ValidationError as error:

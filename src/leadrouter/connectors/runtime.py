@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
+from leadrouter.leads.provider import Enricher
 from leadrouter.policy.crm import CRM_FILE, Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
 

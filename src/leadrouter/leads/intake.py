@@ -31,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from leadrouter.enrichment import PREFIX as ENRICHED_PREFIX
 from leadrouter.errors import Conflict
 from leadrouter.leads import routing, unit_of_work
 from leadrouter.leads.decisions import summary, summary_of
@@ -361,9 +362,15 @@ def _same(session: Session, lead_in: LeadCreate, key: str | None) -> routing.Sto
     row = session.scalar(select(LeadRow).where(or_(*conditions)).limit(1))
     if row is None:
         raise Conflict("the lead conflicts with another one being stored; retry")
-    if row.raw != lead_in.lead:
+    if _as_sent(row.raw) != _as_sent(lead_in.lead):
         raise Conflict(
             f"lead '{row.id}' was received with this idempotency key or external id "
             "and a different payload"
         )
     return routing.stored(row)
+
+
+def _as_sent(raw: dict[str, Any]) -> dict[str, Any]:
+    """A lead's fields without what enrichment stored with them: a retry, enriched again, may
+    have found the provider's answer cached, or its budget spent."""
+    return {k: v for k, v in raw.items() if not k.startswith(ENRICHED_PREFIX)}

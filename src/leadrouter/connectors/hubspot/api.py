@@ -151,7 +151,7 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
             text = redact(str(error), connectors.hubspot.secrets)
             results.append(_note(event, f"skipped: {text}"))
             continue
-        taken: Taken = await take_in(svc, side, record, properties, now, connectors.enricher)
+        taken: Taken = await take_in(svc, side, record, properties, now)
         results.append({"eventId": event.eventId, **taken.to_dict()})
     return JSONResponse({"results": results})
 

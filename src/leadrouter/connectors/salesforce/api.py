@@ -110,6 +110,6 @@ async def salesforce_leads(request: Request, svc: Svc) -> JSONResponse:
                     {"record": lead_id, "lead_id": seen.lead_id, "note": "override recorded"}
                 )
                 continue
-        taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
+        taken = await take_in(svc, side, lead_id, record, now)
         results.append(taken.to_dict())
     return JSONResponse({"results": results})
