@@ -42,6 +42,8 @@ ACCOUNT_COLUMNS = (
     "aliases",
     "phone",
     "last_activity",
+    "employees",
+    "industry",
 )
 LIST_SEPARATOR = ";"  # inside the `domains` and `aliases` cells
 
@@ -59,10 +61,10 @@ class AccountRow:
     aliases: tuple[str, ...] = ()
     phone: str = ""
     last_activity: str = ""
-    # Not written: what leads of this account look like.
+    # Firmographics, as a CRM's account records carry them; leads of the account look alike.
     employees: int = 50
     industry: str = "Software"
-    state: str = ""
+    state: str = ""  # not written: where the account's leads say they are
 
     def cells(self) -> list[str]:
         return [
@@ -77,6 +79,8 @@ class AccountRow:
             LIST_SEPARATOR.join(self.aliases),
             self.phone,
             self.last_activity,
+            str(self.employees),
+            self.industry,
         ]
 
 

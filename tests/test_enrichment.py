@@ -56,3 +56,13 @@ def test_provider_timeout__is_a_note_and_the_lead_routes_with_what_it_has():
     assert note.message == (
         "provider clearbit: no answer within 0.5 s; routed with what the lead had"
     )
+
+
+def test_account__fills_a_missing_head_count_and_industry_with_their_bounds():
+    ctx = {"email": "jo@globex.com", "industry": "retail"}
+
+    (note,) = enrich(ctx, {}, matched(employees=308.0, industry="software"))
+
+    assert (ctx["employees"], ctx["employees_min"], ctx["employees_max"]) == (308.0, 308.0, 308.0)
+    assert ctx["industry"] == "retail"  # the lead's own value stands
+    assert note.message == "filled from account Globex (a1): employees = 308"

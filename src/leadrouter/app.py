@@ -79,6 +79,8 @@ def create_app(
     )
     db = database or Database(settings.db)
     cache = ConfigCache(on_build=warmup.settle if serving else None)
+    # CRM webhooks and callouts (`connectors/`); tests pass clients pointed at local servers.
+    crm = crm if crm is not None else connectors.from_settings(settings)
     app.state.services = Services(
         settings=settings,
         db=db,
@@ -86,10 +88,10 @@ def create_app(
         clock=clock or SystemClock(),
         keys=VerifiedKeys(settings.key_cache_seconds, database_url=db.url),
         verify_key=lambda session, token: keys.verify(session=session, token=token),
-        intake=IntakePipeline(db, cache, max_batch=settings.intake_batch),
+        # Every lead, posted or from a CRM, is enriched by crm.yaml's provider on its way in.
+        intake=IntakePipeline(db, cache, max_batch=settings.intake_batch, enricher=crm.enricher),
     )
-    # CRM webhooks and callouts (`connectors/`); tests pass clients pointed at local servers.
-    app.state.connectors = crm if crm is not None else connectors.from_settings(settings)
+    app.state.connectors = crm
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,7 +1,7 @@
 """Enrichment before routing (pure): fill the fields a lead lacks, first from its matched account,
 then from what an enrichment provider answered, and say in the trace what was filled from where.
 
-The provider is called in the shell before routing (`connectors/enrichment.py`), never here: its
+The provider is called in the shell before routing (`leads/provider.py`), never here: its
 answer travels with the stored lead as `enrichment.*` keys of the raw payload (a field's value,
 `enrichment.source`, `enrichment.status`), so a lead routed later (a sweep, a reroute) is decided
 from the same data. A field the lead has is never overwritten; a provider that timed out or had
@@ -20,9 +20,9 @@ PREFIX = "enrichment."
 SOURCE = PREFIX + "source"
 STATUS = PREFIX + "status"
 DETAIL = PREFIX + "detail"
-# Fields the account book can fill, as (lead field, account attribute): the account book holds a
-# country today; employees and industry join here once accounts carry them.
-ACCOUNT_FIELDS = (("country", "country"),)
+# Fields the account book fills, as (lead field, account attribute); its values are normalized
+# when the book is loaded (`matching/accounts_file.py`), so nothing is parsed per lead.
+ACCOUNT_FIELDS = (("country", "country"), ("employees", "employees"), ("industry", "industry"))
 # What normalization derives from a field, filled with it.
 _DERIVED = {
     "employees": ("employees_min", "employees_max"),
@@ -38,10 +38,12 @@ def enrich(ctx: dict[str, Any], raw: Mapping[str, Any], match: AccountMatch | No
         account = match.account
         filled = {}
         for name, attribute in ACCOUNT_FIELDS:
-            value = getattr(account, attribute, None)
+            value = getattr(account, attribute)
             if name not in ctx and value is not None:
                 ctx[name] = value
                 filled[name] = value
+                for derived in _DERIVED.get(name, ()):  # one head count: both bounds
+                    ctx.setdefault(derived, value)
         if filled:
             notes.append(_note(f"account {account.name} ({account.id})", filled))
     if SOURCE not in raw:

@@ -43,7 +43,7 @@ def remembered(lead_id: str, keys: DedupeKeys, decision: Decision) -> KnownLead:
 
 class KnownLeads(Protocol):
     """Earlier leads that a sequence asks for duplicates and tells of every lead it routes: a
-    `LeadIndex`, or the service's view of stored leads (`leads/routing.py`)."""
+    `LeadIndex`, or the service's view of stored leads (`leads/known_leads.py`)."""
 
     def find(
         self, lead: Lead, account_id: str | None, keys: DedupeKeys | None = None

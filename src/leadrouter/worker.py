@@ -10,7 +10,7 @@ run a week of SLA time in milliseconds. Never sends outside `deliver`.
 
 It also sweeps: a lead still `received` a little while after it arrived (its intake failed on
 the database, or it came while no policy was active) is routed through the service's own intake
-path (`leads.service.sweep`), so none is left unrouted for good; routing itself stays there.
+path (`leads.intake.sweep`), so none is left unrouted for good; routing itself stays there.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from leadrouter.clock import Clock
 from leadrouter.connectors.alerts import alert_failed_writeback
 from leadrouter.errors import LeadRouterError
 from leadrouter.experiments import abtest
-from leadrouter.leads import service as leads
+from leadrouter.leads import intake as leads
 from leadrouter.notify import outbox
 from leadrouter.notify.deliver import Deliverer
 from leadrouter.notify.message import Channel, DeliveryFailed, Message

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, delete
 
 from leadrouter.accounts.models import AccountRow
-from leadrouter.leads import routing, service
+from leadrouter.leads import intake, routing
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.normalize import normalize_lead
 from leadrouter.policies.snapshot import Config, ConfigCache
@@ -122,8 +122,8 @@ def test_account_deleted_by_hand__is_gone_after_a_full_build(
 
 def intake_one(database: Database, cache: ConfigCache, n: int) -> str | None:
     body = LeadCreate.model_validate(lead(n))
-    ((summary, _),) = service.intake(
-        db=database, cache=cache, intakes=[service.Intake(body, None, TUESDAY_3PM)]
+    ((summary, _),) = intake.store_and_route(
+        db=database, cache=cache, intakes=[intake.Intake(body, None, TUESDAY_3PM)]
     )
     return summary.owner
 
@@ -148,9 +148,9 @@ def test_decide__with_the_configuration_moved_builds_it_only_when_locking(
     cache = ConfigCache()
     intake_one(database, cache, 0)
     seeded.patch("/v1/reps/ana", json={"max_per_day": 5}).raise_for_status()
-    stored = service.store(
+    stored = intake.store(
         db=database,
-        intakes=[service.Intake(LeadCreate.model_validate(lead(1)), None, TUESDAY_3PM)],
+        intakes=[intake.Intake(LeadCreate.model_validate(lead(1)), None, TUESDAY_3PM)],
     )
     leads = [stored[0][0]]
     stale = cache.latest()

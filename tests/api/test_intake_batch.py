@@ -11,7 +11,8 @@ from sqlalchemy import Connection, func, select, text
 
 from leadrouter import sequence
 from leadrouter.errors import Conflict
-from leadrouter.leads import routing, service
+from leadrouter.leads import intake as leads_intake
+from leadrouter.leads import rotation, routing
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.matching import AccountIndex
@@ -39,10 +40,10 @@ def intake(database: Database, *bodies: dict, keys: tuple[str | None, ...] = ())
     """Store and route the bodies as one batch, as the pipeline of a server process does when
     they arrive together; (summary, created) or a Conflict for each."""
     batch = [
-        service.Intake(LeadCreate.model_validate(body), key, TUESDAY_3PM)
+        leads_intake.Intake(LeadCreate.model_validate(body), key, TUESDAY_3PM)
         for body, key in zip(bodies, keys or (None,) * len(bodies), strict=True)
     ]
-    return service.intake(db=database, cache=ConfigCache(), intakes=batch)
+    return leads_intake.store_and_route(db=database, cache=ConfigCache(), intakes=batch)
 
 
 def count(database: Database, table: type) -> int:
@@ -132,17 +133,11 @@ def test_batch__retry_of_a_routed_lead_answers_with_its_decision(
 
 def received(database: Database, *numbers: int) -> list[routing.StoredLead]:
     """Leads stored and not routed yet, as a routing batch holds them."""
-    ids = [
-        service.receive(
-            db=database,
-            lead_in=LeadCreate.model_validate(lead(n)),
-            idempotency_key=None,
-            now=TUESDAY_3PM,
-        )[0]
-        for n in numbers
+    batch = [
+        leads_intake.Intake(LeadCreate.model_validate(lead(n)), None, TUESDAY_3PM) for n in numbers
     ]
-    with database.read() as session:
-        return [routing.stored(session.get(LeadRow, lead_id)) for lead_id in ids]
+    stored = leads_intake.store(db=database, intakes=batch)
+    return [s[0] for s in stored if not isinstance(s, Exception)]
 
 
 def test_claiming_a_lead_routed_meanwhile__raises_already_routed(
@@ -209,14 +204,14 @@ def test_load_moved_by_an_outcome_meanwhile__the_batch_is_routed_again_locking(
             closed.append(seeded.post(f"/v1/leads/{earlier.lead_id}/outcome", json=LOST))
         return route(*args, **kwargs)
 
-    reading, locked = routing._reading, []
+    reading, locked = rotation.reading, []
 
     def reading_noting_locks(connection: Connection, *, lock: bool) -> object:
         locked.append(lock)
         return reading(connection, lock=lock)
 
     monkeypatch.setattr(sequence, "route", route_after_an_outcome)
-    monkeypatch.setattr(routing, "_reading", reading_noting_locks)
+    monkeypatch.setattr(rotation, "reading", reading_noting_locks)
     batch = intake(database, lead(1), lead(2), lead(3))
     assert closed[0].status_code == 200
     assert locked == [False, True]  # the batch, then the batch again locking
@@ -232,7 +227,7 @@ def test_routing_transactions__take_turns_on_postgresql(
         pytest.skip("SQLite's writers take turns by BEGIN IMMEDIATE")
     decided: list[list] = []
     with database.engine.connect() as other:  # another server process in the middle of routing
-        run(other, routing._reading(other, lock=False))  # its turn taken, the state read
+        run(other, rotation.reading(other, lock=False))  # its turn taken, the state read
         waiting = threading.Thread(target=lambda: decided.append(intake(database, lead(1))))
         waiting.start()
         with database.engine.connect() as observer:
@@ -248,10 +243,10 @@ def test_batch_with_a_lead_routed_meanwhile__routes_the_others_and_keeps_its_dec
     seeded: TestClient, database: Database
 ) -> None:
     stored = received(database, 1, 2, 3)
-    (first,) = service.route_stored(
+    (first,) = leads_intake.route_stored(
         db=database, cache=ConfigCache(), leads=stored[:1], now=TUESDAY_3PM
     )
-    summaries = service.route_stored(
+    summaries = leads_intake.route_stored(
         db=database, cache=ConfigCache(), leads=stored, now=TUESDAY_3PM
     )
     assert summaries[0].decision_id == first.decision_id

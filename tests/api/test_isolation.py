@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from leadrouter.leads import service
+from leadrouter.leads import intake
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.policies.snapshot import ConfigCache
@@ -160,10 +160,10 @@ def test_intake__an_email_too_long_for_its_column_falls_back_alone(
     # column, varchar(320) on PostgreSQL, refuses it when routing records the lead.
     long_email = f"{'x' * 330}@company.com"
     batch = [
-        service.Intake(LeadCreate.model_construct(lead=body["lead"]), None, TUESDAY_3PM)
+        intake.Intake(LeadCreate.model_construct(lead=body["lead"]), None, TUESDAY_3PM)
         for body in [lead(0), lead(1), lead(99, email=long_email), lead(2), lead(3)]
     ]
-    taken = service.intake(db=database, cache=ConfigCache(), intakes=batch)
+    taken = intake.store_and_route(db=database, cache=ConfigCache(), intakes=batch)
 
     summaries = [t[0] for t in taken]
     assert [s.kind for s in summaries] == ["rep", "rep", "queue", "rep", "rep"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from leadrouter.leads import service
+from leadrouter.leads import intake, placement
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.reps.models import RepLoadRow
@@ -90,12 +90,10 @@ def test_post_lead__stored_but_unrouted_lead_is_routed_by_its_retry(
     seeded: TestClient, database: Database, clock: FakeClock
 ) -> None:
     # As after a crash between storing and routing: the lead exists, with no decision.
-    lead_id, _ = service.receive(
-        db=database,
-        lead_in=LeadCreate.model_validate(lead(1)),
-        idempotency_key="k",
-        now=clock.now(),
+    ((stored, _),) = intake.store(
+        db=database, intakes=[intake.Intake(LeadCreate.model_validate(lead(1)), "k", clock.now())]
     )
+    lead_id = stored.id
     assert seeded.get(f"/v1/leads/{lead_id}").json()["status"] == "received"
     response = seeded.post("/v1/leads", json=lead(1), headers={"Idempotency-Key": "k"})
     assert response.status_code == 200
@@ -203,7 +201,7 @@ def test_assign__moves_the_lead_and_its_open_count_to_the_new_rep(
     first = seeded.post("/v1/leads", json=lead(1)).json()
     other = next(r for r in REPS if r != first["owner"])
     with database.session() as session:
-        service.assign(
+        placement.assign(
             session=session,
             lead_id=first["lead_id"],
             rep=other,
@@ -223,7 +221,7 @@ def test_assign__to_a_queue_frees_the_owner_and_keeps_the_decisions(
 ) -> None:
     first = seeded.post("/v1/leads", json=lead(1)).json()
     with database.session() as session:
-        service.assign(
+        placement.assign(
             session=session,
             lead_id=first["lead_id"],
             rep=None,
@@ -244,7 +242,7 @@ def test_assign__a_closed_lead_changes_no_open_count(
     seeded.post(f"/v1/leads/{first['lead_id']}/outcome", json={"outcome": "lost"})
     other = next(r for r in REPS if r != first["owner"])
     with database.session() as session:
-        service.assign(
+        placement.assign(
             session=session,
             lead_id=first["lead_id"],
             rep=other,

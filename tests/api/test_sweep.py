@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
-from leadrouter.leads import service
+from leadrouter.leads import intake
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.notify.deliver import Deliverer, Endpoints
@@ -38,12 +38,8 @@ def worker(database: Database, clock: FakeClock) -> Iterator[Worker]:
 def stored_only(database: Database, *bodies: dict) -> list[str]:
     """Leads stored as an intake stores them, whose routing never happened (a crash, or the
     database failing between the two transactions)."""
-    return [
-        service.receive(
-            db=database, lead_in=LeadCreate.model_validate(b), idempotency_key=None, now=TUESDAY_3PM
-        )[0]
-        for b in bodies
-    ]
+    batch = [intake.Intake(LeadCreate.model_validate(b), None, TUESDAY_3PM) for b in bodies]
+    return [s[0].id for s in intake.store(db=database, intakes=batch) if isinstance(s, tuple)]
 
 
 def statuses(database: Database, ids: list[str]) -> list[tuple[str, str | None]]:
@@ -79,7 +75,7 @@ def test_sweep__holds_leads_while_no_policy_is_active_then_routes_them(
     clock.advance(SWEEP_AFTER * 2)
     assert worker.run_once().swept == 0
     with database.read() as session:
-        assert [h.lead_id for h in service.waiting(session=session, limit=10)] != []
+        assert [h.lead_id for h in intake.waiting(session=session, limit=10)] != []
 
     with database.session() as session:
         policies.activate(session=session, version="t1", actor="test", now=clock.now())

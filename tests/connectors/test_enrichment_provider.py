@@ -1,86 +1,29 @@
-"""Enrichment from an HTTP provider before a CRM record is routed, against a local provider on
-127.0.0.1 answering like Clearbit's company API: fields filled and in the trace, a timeout that
-routes anyway and says so, a cache by domain, a per-day budget."""
+"""Enrichment from an HTTP provider before a CRM record is routed (the intake every lead goes
+through, `leads/pipeline.py`): fields filled and in the trace, a timeout that routes anyway and
+says so."""
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import MappingProxyType
 
-import httpx
 import pytest
 
-from leadrouter.connectors.enrichment import Enricher
-from leadrouter.policy.crm import EnrichmentProvider, parse_crm
+from leadrouter.leads.provider import Enricher
+from leadrouter.policy.crm import parse_crm
 
+from ..leads.provider_server import Provider, enricher, serving
 from .conftest import add_contact, signed_post
 from .crm_servers import fixture
-
-COMPANY = {  # the shape of Clearbit's Company API answer (a few of its fields)
-    "name": "Northwind Traders",
-    "domain": "northwind-traders.com",
-    "category": {"industry": "Retail", "sector": "Consumer Discretionary"},
-    "geo": {"countryCode": "US", "state": "California"},
-    "metrics": {"employees": 1200, "annualRevenue": 250000000},
-}
-
-
-class Provider:
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-        self.delay = 0.0
 
 
 @pytest.fixture
 def provider() -> Iterator[tuple[Provider, str]]:
-    state = Provider()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            state.calls.append(self.path)
-            time.sleep(state.delay)
-            body = json.dumps(COMPANY).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def enricher(url: str, **options: object) -> Enricher:
-    config = EnrichmentProvider(
-        "clearbit",
-        url + "/v2/companies/find?domain={domain}",
-        MappingProxyType(
-            {
-                "metrics.employees": "employees",
-                "category.industry": "industry",
-                "geo.countryCode": "country",
-            }
-        ),
-        **options,  # type: ignore[arg-type]
-    )
-    return Enricher(config, httpx.Client(), token="provider-token")
+    with serving() as running:
+        yield running
 
 
 def with_enricher(api, e: Enricher) -> None:
-    api.app.state.connectors = replace(api.app.state.connectors, enricher=e)
+    api.app.state.services.intake.enricher = e
 
 
 def test_provider__fills_what_the_contact_lacks_and_the_trace_says_so(
@@ -128,36 +71,6 @@ def test_provider_timeout__routes_with_what_it_has_and_says_so(
         "provider clearbit: no answer within 0.2 s; routed with what the lead had" in line
         for line in decision["explanation"]
     )
-
-
-def test_provider__is_asked_once_per_domain_and_within_its_budget(provider, clock):
-    state, url = provider
-    e = enricher(url, daily_budget=1)
-    lead = {"email": "a@northwind-traders.com"}
-
-    first = e.enrich(lead, clock.now())
-    second = e.enrich({"email": "b@northwind-traders.com"}, clock.now())
-    third = e.enrich({"email": "c@globex-corp.com"}, clock.now())
-    next_day = e.enrich({"email": "c@globex-corp.com"}, clock.now() + timedelta(days=1))
-
-    assert first["enrichment.status"] == "ok" and second["enrichment.status"] == "cached"
-    assert second["enrichment.employees"] == 1200
-    assert third == {
-        "enrichment.source": "clearbit",
-        "enrichment.status": "budget",
-        "enrichment.detail": "the day's budget of 1 calls is spent",
-    }
-    assert next_day["enrichment.status"] == "ok" and len(state.calls) == 2
-
-
-def test_free_email_or_complete_lead__asks_nothing(provider, clock):
-    state, url = provider
-    e = enricher(url)
-
-    assert e.enrich({"email": "jo@gmail.com"}, clock.now()) == {}
-    full = {"email": "a@northwind-traders.com", "employees": 5, "industry": "x", "country": "US"}
-    assert e.enrich(full, clock.now()) == {}
-    assert state.calls == []
 
 
 def test_crm_yaml_enrichment_section__is_validated():

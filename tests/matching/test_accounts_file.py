@@ -132,3 +132,21 @@ def test_load__a_file_without_id_or_name_columns_is_an_error(tmp_path: Path) -> 
 def test_load__a_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="cannot read accounts"):
         load_accounts_csv(tmp_path / "nope.csv")
+
+
+def test_load__reads_firmographics_as_a_leads_fields_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        id,name,employees,industry
+        a1,Acme Ltd,"1,000-5,000",Medical Devices
+        a2,Beta Ltd,a few,
+        """,
+    )
+
+    accounts, problems = load_accounts_csv(path)
+
+    acme, beta = accounts
+    assert (acme.employees, acme.industry) == (3000.0, "medical_devices")
+    assert beta.employees is None
+    assert problems == [RowProblem(3, "employees", "'a few' is not a head count: ignored")]

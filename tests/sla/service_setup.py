@@ -14,6 +14,7 @@ import httpx
 # Imported for their tables: `wipe` empties every table registered on the metadata.
 import leadrouter.notify.models
 import leadrouter.sla.models  # noqa: F401
+from leadrouter.leads import intake
 from leadrouter.leads import service as leads
 from leadrouter.leads.schemas import Channel as TouchChannel
 from leadrouter.leads.schemas import LeadCreate, TouchCreate
@@ -113,11 +114,10 @@ class Service:
         body = {"email": "jo@tiny.io", "name": "Jo Park", "company": "Tiny IO", "employees": "50"}
         body.update(fields)
         now = self.clock.now()
-        lead_id, _ = leads.receive(
-            db=self.db, lead_in=LeadCreate(lead=body), idempotency_key=None, now=now
+        ((answer, _),) = intake.store_and_route(
+            db=self.db, cache=self.cache, intakes=[intake.Intake(LeadCreate(lead=body), None, now)]
         )
-        leads.route(db=self.db, cache=self.cache, lead_id=lead_id, now=now)
-        return lead_id
+        return answer.lead_id
 
     def touch(self, lead_id: str) -> None:
         with self.db.session() as session:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from leadrouter.leads import service as leads
+from leadrouter.leads import intake
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.notify.models import SENT, OutboxRow
 from leadrouter.policies.snapshot import ConfigCache
@@ -75,10 +75,9 @@ def test_kill__sigkilled_worker_loses_nothing_and_nothing_is_recorded_twice(db: 
     cache = ConfigCache()
     for n in range(LEADS):
         body = {"email": f"p{n}@c{n}.com", "name": f"P {n}", "employees": "50"}
-        lead_id, _ = leads.receive(
-            db=db, lead_in=LeadCreate(lead=body), idempotency_key=None, now=then
+        intake.store_and_route(
+            db=db, cache=cache, intakes=[intake.Intake(LeadCreate(lead=body), None, then)]
         )
-        leads.route(db=db, cache=cache, lead_id=lead_id, now=then)
     with http_receiver() as receiver:
         receiver.delay = 0.002
         first = start_worker(db.url, receiver)

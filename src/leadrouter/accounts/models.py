@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadrouter.store import Base
@@ -25,6 +25,9 @@ class AccountRow(Base):
     aliases: Mapped[list[Any]] = mapped_column(default=list)
     phone: Mapped[str | None] = mapped_column(String(40))
     last_activity: Mapped[datetime | None]
+    # Firmographics enrichment fills a lead with when it lacks them (`enrichment.py`).
+    employees: Mapped[float | None] = mapped_column(Float)
+    industry: Mapped[str | None] = mapped_column(String(100))
     # The accounts counter (store/config_version.py) of the change that last wrote this row:
     # processes holding the account index as of counter n read only the rows above n.
     changed_in: Mapped[int] = mapped_column(default=0, server_default="0", index=True)

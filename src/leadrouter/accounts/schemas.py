@@ -34,6 +34,8 @@ class AccountIn(BaseModel):
     aliases: list[Alias] = Field(default=[], max_length=1000)
     phone: Phone | None = None
     last_activity: AwareDatetime | None = None
+    employees: float | None = Field(default=None, ge=0, le=10_000_000)
+    industry: Ref | None = None
 
 
 class AccountRead(BaseModel):
@@ -50,6 +52,8 @@ class AccountRead(BaseModel):
     aliases: list[str]
     phone: str | None
     last_activity: datetime | None
+    employees: float | None = None
+    industry: str | None = None
 
 
 class ImportResult(BaseModel):

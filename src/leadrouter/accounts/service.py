@@ -19,6 +19,7 @@ from leadrouter.accounts.schemas import AccountIn, ImportResult
 from leadrouter.audit import service as audit
 from leadrouter.matching import load_accounts_csv
 from leadrouter.model import Account, AccountType
+from leadrouter.normalize.text import category
 from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
@@ -92,6 +93,9 @@ def to_account(row: AccountRow) -> Account:
         aliases=tuple(row.aliases),
         phone=row.phone,
         last_activity=row.last_activity,
+        employees=row.employees,
+        # As a lead's industry reads: an account sent as JSON may spell it any way.
+        industry=category(row.industry) if row.industry else None,
     )
 
 
@@ -108,4 +112,6 @@ def from_account(account: Account) -> AccountIn:
         aliases=list(account.aliases),
         phone=account.phone,
         last_activity=account.last_activity,
+        employees=account.employees,
+        industry=account.industry,
     )

@@ -16,6 +16,8 @@ from leadrouter.cli.policy import load_or_exit
 
 if TYPE_CHECKING:
     from leadrouter.batch import BadRow, Summary
+    from leadrouter.leads.provider import Enricher
+    from leadrouter.workspace import Workspace
 
 _PROGRESS_EVERY = 256  # rows between progress bar updates
 
@@ -95,6 +97,9 @@ def route(
     ):
         task = bar.add_task("routing", total=total)
         rows = read_rows(leads, summary.bad_rows.append)
+        enricher = provider(ws)
+        if enricher is not None:  # as the service does for every lead on its way in
+            rows = ((number, row | enricher.enrich(row, when)) for number, row in rows)
         routing = route_rows(
             rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
         )
@@ -114,6 +119,19 @@ def route(
         console.print(f"state carried to the next run → {state}", soft_wrap=True)
     if rejects is not None:
         write_rejects(rejects, summary.bad_rows)
+
+
+def provider(ws: Workspace) -> Enricher | None:
+    """The enrichment provider the workspace's crm.yaml names, with the token the settings
+    hold; None without one."""
+    if ws.crm is None or ws.crm.enrichment is None:
+        return None
+    import httpx
+
+    from leadrouter.leads.provider import Enricher
+    from leadrouter.settings import get_settings
+
+    return Enricher(ws.crm.enrichment, httpx.Client(), get_settings().enrichment_token)
 
 
 def print_summary(summary: Summary, out: Path, rejects: Path | None = None) -> None:

@@ -17,10 +17,9 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from leadrouter.api.context import Services
-from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.writeback import external_id
 from leadrouter.errors import Conflict
-from leadrouter.leads import service
+from leadrouter.leads import intake, service
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import DecisionSummary, LeadCreate
 from leadrouter.policy.crm import CrmSide
@@ -34,7 +33,7 @@ class Taken:
     record: str
     lead_id: str | None = None
     created: bool = False
-    answer: service.Answer | None = None
+    answer: intake.Answer | None = None
     error: str | None = None
     note: str | None = None
 
@@ -52,14 +51,14 @@ class Taken:
 _WAITING = "stored, not routed yet: routed once a policy is active"
 
 
-def known(db: Database, external: str) -> service.Answer | None:
+def known(db: Database, external: str) -> intake.Answer | None:
     """The current answer for the lead stored with `external` id, or None."""
     with db.read() as session:
         row = session.scalar(select(LeadRow).where(LeadRow.external_id == external))
         if row is None:
             return None
         if row.decision_id is None:
-            return service.Held(lead_id=row.id, received_at=row.received_at, message=_WAITING)
+            return intake.Held(lead_id=row.id, received_at=row.received_at, message=_WAITING)
         current = service.current_decision(session=session, lead_id=row.id)
         return DecisionSummary(**current.model_dump(exclude={"cause", "trace"}))
 
@@ -70,10 +69,9 @@ async def take_in(
     record: str,
     properties: dict[str, Any],
     now: datetime,
-    enricher: Enricher | None = None,
 ) -> Taken:
-    """Store and route the CRM record as a lead (or answer with the lead it already is),
-    enriched first when a provider is configured."""
+    """Store and route the CRM record as a lead (or answer with the lead it already is); the
+    intake enriches it first when a provider is configured."""
     external = external_id(side.crm, record)
     seen = await run_in_threadpool(known, svc.db, external)
     if seen is not None:
@@ -81,8 +79,6 @@ async def take_in(
     lead = side.lead_fields(properties)
     if not lead:
         return Taken(record, error="none of the properties crm.yaml maps has a value")
-    if enricher is not None:  # bounded by the provider's timeout; stored with the lead
-        lead |= await run_in_threadpool(enricher.enrich, lead, now)
     try:
         lead_in = LeadCreate(lead=lead, external_id=external)
     except ValidationError as error:
@@ -91,7 +87,7 @@ async def take_in(
         )
         return Taken(record, error=f"the mapped lead is invalid: {problems}")
     try:
-        answer, created = await svc.intake.submit(service.Intake(lead_in, None, now))
+        answer, created = await svc.intake.submit(intake.Intake(lead_in, None, now))
     except Conflict:  # the same record raced in through another request: its lead stands
         seen = await run_in_threadpool(known, svc.db, external)
         if seen is None:

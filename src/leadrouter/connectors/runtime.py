@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from leadrouter.connectors.enrichment import Enricher
 from leadrouter.connectors.sequences import SequenceWebhook
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
+from leadrouter.leads.provider import Enricher
 from leadrouter.policy.crm import Crm, CrmConfig, load_crm
 from leadrouter.settings import Settings
 from leadrouter.workspace import CRM_FILE

@@ -5,7 +5,7 @@ minute, reroute.
 A button's answer lands where it was clicked: an error or a question (confirm an unavailable
 rep) fills the row's message cell and keeps its controls; a success replaces the row (the
 `HX-Retarget` header) with what happened and an Undo button. Changes go through `actions` and
-`leads.service`, which audit them under the signed-in person's name.
+`leads.placement`, which audit them under the signed-in person's name.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from leadrouter.dashboard.web import (
 from leadrouter.dashboard.worklists import TITLES, Worklist
 from leadrouter.errors import LeadRouterError
 from leadrouter.keys.schemas import Scope
-from leadrouter.leads import service as leads
+from leadrouter.leads import placement
 from leadrouter.reports.summary import DEFAULT_SLA
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
@@ -204,7 +204,7 @@ def reroute(
         return refused
     assert who is not None
     try:
-        result = leads.reroute(
+        result = placement.reroute(
             db=svc.db,
             cache=svc.cache,
             lead_id=lead_id,

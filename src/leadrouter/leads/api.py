@@ -1,5 +1,5 @@
 """HTTP routes for leads: intake and routing, reads, reroute, touches, outcome. Thin: parse,
-call `leads.service`, shape the answer."""
+call `leads.service`, `leads.intake`, `leads.placement`, shape the answer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import LeadsRead, LeadsWrite, Svc
 from leadrouter.api.limits import PathKey
-from leadrouter.leads import handoffs, manual, service
+from leadrouter.leads import handoffs, intake, manual, placement, service
 from leadrouter.leads.schemas import (
     AssignCreate,
     ChangeRead,
@@ -37,7 +37,7 @@ IDEMPOTENCY_KEY_MAX = 200
     responses={
         200: {"description": "a retry: the lead and decision stored before"},
         202: {
-            "model": service.Held,
+            "model": intake.Held,
             "description": "stored, not routed: no policy is active; routed once one is",
         },
     },
@@ -54,17 +54,17 @@ async def post_lead(
     # Most requests never reach here: `leads/lane.py` answers them the same way, with less CPU.
     # Async: the request waits on the event loop and its batch runs in one worker thread.
     decision, created = await svc.intake.submit(
-        service.Intake(lead_in, idempotency_key, svc.clock.now())
+        intake.Intake(lead_in, idempotency_key, svc.clock.now())
     )
     return answer(decision, created)
 
 
-def answer(decision: service.Answer, created: bool) -> Response:
+def answer(decision: intake.Answer, created: bool) -> Response:
     """The answer to an intake: 201 for a new lead, 200 for a retry, the decision as JSON; 202
     for a lead held while no policy is active."""
     # Encoded here: the summary was just built and validated, and FastAPI would validate it
     # again and encode it twice over on the hot path.
-    if isinstance(decision, service.Held):
+    if isinstance(decision, intake.Held):
         code = status.HTTP_202_ACCEPTED
     else:
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -81,11 +81,11 @@ def get_waiting(
     svc: Svc,
     _: LeadsRead,
     limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
-) -> list[service.Held]:
+) -> list[intake.Held]:
     """Leads stored and not routed yet, oldest first: held while no policy is active, or left
     behind by a failed intake until the worker's sweep routes them."""
     with svc.db.read() as session:
-        return service.waiting(session=session, limit=limit)
+        return intake.waiting(session=session, limit=limit)
 
 
 @router.get("/{lead_id}")
@@ -112,7 +112,7 @@ def get_decisions(lead_id: PathKey, svc: Svc, _: LeadsRead) -> list[DecisionRead
 def patch_lead(lead_id: PathKey, change: LeadChange, svc: Svc, who: LeadsWrite) -> ChangeRead:
     """Change some of the lead's fields; a lead waiting in a queue or nurture is routed again (a
     new decision on its timeline), a lead a rep owns keeps its owner."""
-    return service.change(
+    return placement.change(
         db=svc.db,
         cache=svc.cache,
         lead_id=lead_id,
@@ -139,7 +139,7 @@ def post_stage(lead_id: PathKey, stage_in: StageCreate, svc: Svc, who: LeadsWrit
 
 @router.post("/{lead_id}/reroute")
 def reroute(lead_id: PathKey, svc: Svc, who: LeadsWrite) -> DecisionSummary:
-    return service.reroute(
+    return placement.reroute(
         db=svc.db, cache=svc.cache, lead_id=lead_id, now=svc.clock.now(), actor=who.name
     )
 

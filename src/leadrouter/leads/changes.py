@@ -1,6 +1,6 @@
 """Whether a change to a routed lead routes it again: reads the lead before and after the change
 as the rules would, and asks the active policy's `reroute:` triggers (`policy/reroute.py`; the
-built-in rule when it has none). Reads only: `leads.service.change` writes what follows."""
+built-in rule when it has none). Reads only: `leads.placement.change` writes what follows."""
 
 from __future__ import annotations
 

@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from leadrouter.errors import Conflict
-from leadrouter.leads import roles, routing
-from leadrouter.leads import service as leads
+from leadrouter.leads import roles, routing, unit_of_work
+from leadrouter.leads.decisions import summary_of
 from leadrouter.leads.models import ROUTED
+from leadrouter.leads.placement import route_again
 from leadrouter.leads.schemas import HandoffRead
 from leadrouter.model import Kind
 from leadrouter.policies.snapshot import ConfigCache
@@ -29,7 +30,7 @@ def hand_off(
     key = stage_key(stage)
 
     def work(session: Session, lock: bool) -> HandoffRead:
-        lead = leads._lock(session, lead_id)
+        lead = unit_of_work.lock_lead(session, lead_id)
         policy = cache.get(session).policy
         handoff = policy.handoffs.get(key) if policy is not None else None
         if handoff is None:
@@ -64,7 +65,7 @@ def hand_off(
             )
             return noted
 
-        routed = leads.route_again(
+        routed = route_again(
             session,
             cache,
             lead,
@@ -85,7 +86,7 @@ def hand_off(
             to_role=handoff.to_role,
             reason=str(noted["reason"]),
             owners=roles.owners(session, lead_id),
-            decision=leads._summary(routed),
+            decision=summary_of(routed),
         )
 
-    return leads._write_routed(db.write, work, leads._refresher(db, cache))
+    return unit_of_work.write(db=db, cache=cache, work=work)

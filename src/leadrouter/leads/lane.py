@@ -23,7 +23,7 @@ from leadrouter.api.errors import conflict
 from leadrouter.api.limits import loads_unique, within
 from leadrouter.errors import Conflict
 from leadrouter.keys.schemas import Scope as KeyScope
-from leadrouter.leads import service
+from leadrouter.leads import intake
 from leadrouter.leads.api import IDEMPOTENCY_KEY_MAX, answer
 from leadrouter.leads.schemas import LeadCreate
 
@@ -51,12 +51,12 @@ class IntakeLane:
             return
         body, receive = await _read(receive)
         svc: Services = scope["app"].state.services
-        intake = _intake(svc, headers, body) if body is not None else None
-        if intake is None:
+        request = _intake(svc, headers, body) if body is not None else None
+        if request is None:
             await self.app(scope, receive, send)
             return
         try:
-            decision, created = await svc.intake.submit(intake)
+            decision, created = await svc.intake.submit(request)
         except Conflict as error:
             response = conflict(error)
         else:
@@ -95,7 +95,7 @@ async def _read(receive: Receive) -> tuple[bytes | None, Receive]:
     return body, replay
 
 
-def _intake(svc: Services, headers: dict[bytes, bytes], body: bytes) -> service.Intake | None:
+def _intake(svc: Services, headers: dict[bytes, bytes], body: bytes) -> intake.Intake | None:
     """The intake of an ordinary request, or None for one the route must answer."""
     content_type = headers.get(b"content-type", b"application/json")
     if content_type.split(b";")[0].strip().lower() != b"application/json":
@@ -117,4 +117,4 @@ def _intake(svc: Services, headers: dict[bytes, bytes], body: bytes) -> service.
         lead_in = LeadCreate.model_validate(loads_unique(body))
     except (ValueError, ValidationError):  # DuplicateKey and malformed JSON are ValueErrors
         return None
-    return service.Intake(lead_in, idempotency_key, svc.clock.now())
+    return intake.Intake(lead_in, idempotency_key, svc.clock.now())

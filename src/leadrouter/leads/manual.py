@@ -4,11 +4,11 @@ and undo that within a minute.
 
 A manual assignment is recorded as a decision (cause "manual", reason MANUAL_ASSIGNMENT, the
 person named in the trace) so the lead's timeline and the queue's history show it, and the move
-itself goes through `leads.service.assign`, which keeps rep loads right and writes the audit
+itself goes through `leads.placement.assign`, which keeps rep loads right and writes the audit
 log; all in one transaction. A rep who cannot take leads now (inactive, out of office, outside
 working hours, at capacity) is given one only when the person confirmed it (`NeedsConfirmation`
 otherwise). When the lead moved meanwhile, the Conflict says who has it and who moved it.
-Rerouting is not here: the button calls `leads.service.reroute`.
+Rerouting is not here: the button calls `leads.placement.reroute`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from leadrouter.audit.models import AuditRow
 from leadrouter.codec import decision_to_dict
 from leadrouter.distribute import unavailable
 from leadrouter.errors import Conflict, NotFound
-from leadrouter.leads import service as leads
+from leadrouter.leads import placement
 from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads.unit_of_work import lock_lead
 from leadrouter.model import Decision, Effects, Kind, Note, Reason, RepLoad, Trace
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.service import to_rep
@@ -90,9 +91,7 @@ def assign_lead(
     (fallback or review), or, with `from_owner`, still be with that rep; Conflict otherwise,
     naming who has it. An unavailable rep needs `confirmed` (NeedsConfirmation)."""
     # Locked first, so two people clicking at once cannot both take it.
-    lead = session.scalar(select(LeadRow).where(LeadRow.id == lead_id).with_for_update())
-    if lead is None:
-        raise NotFound(f"lead '{lead_id}' not found")
+    lead = lock_lead(session, lead_id)
     if from_owner is None and lead.kind not in WAITING:
         raise Conflict(taken_by(session, lead))
     if from_owner is not None and (lead.kind != Kind.REP.value or lead.owner != from_owner):
@@ -107,7 +106,7 @@ def assign_lead(
     _record(session, lead, decision, MANUAL, now)
     lead.pool = None
     # The audit log names who did it, as for every other change a person makes.
-    leads.assign(session=session, lead_id=lead_id, rep=rep_id, queue=None, now=now, cause=actor)
+    placement.assign(session=session, lead_id=lead_id, rep=rep_id, queue=None, now=now, cause=actor)
     return Assigned(lead_id, rep.id, rep.name, came_from)
 
 
@@ -148,9 +147,7 @@ def undo(*, db: Database, lead_id: str, now: datetime, actor: str) -> str:
 def undo_assignment(session: Session, *, lead_id: str, now: datetime, actor: str) -> str:
     """`undo` in the caller's transaction: a new decision (cause "undo") repeating the one
     before the manual assignment, so the history keeps both."""
-    lead = session.scalar(select(LeadRow).where(LeadRow.id == lead_id).with_for_update())
-    if lead is None:
-        raise NotFound(f"lead '{lead_id}' not found")
+    lead = lock_lead(session, lead_id)
     manual = session.get(DecisionRow, lead.decision_id) if lead.decision_id else None
     if manual is None or manual.cause != MANUAL or lead.owner != manual.owner:
         raise Conflict(f"Nothing to undo: {taken_by(session, lead)}")
@@ -181,7 +178,7 @@ def undo_assignment(session: Session, *, lead_id: str, now: datetime, actor: str
     lead.decision_id, lead.rule = row.id, before.rule
     lead.pool = before.body.get("pool") if before.kind == Kind.REP.value else None
     kind = Kind(before.kind)
-    leads.assign(
+    placement.assign(
         session=session,
         lead_id=lead_id,
         rep=before.owner if kind == Kind.REP else None,

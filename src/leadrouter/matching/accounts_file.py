@@ -3,9 +3,10 @@
 Columns (header names matched case-insensitively, spaces and dashes read as underscores): id,
 name, domains (or domain / website / websites; several separated by ";", "," or spaces), country,
 owner, parent (or parent_id), type (customer / prospect / partner / other), segment, aliases
-(";"-separated), phone, last_activity (ISO date or date-time). A row without an id or a name, or
-with an id seen before, is skipped; a bad value (domain, country, phone, type, date, unknown or
-cyclic parent) is dropped from its account and reported, and the rest of the row imported. Row 1
+(";"-separated), phone, last_activity (ISO date or date-time), employees (or headcount) and
+industry, both read as a lead's are. A row without an id or a name, or with an id seen before, is
+skipped; a bad value (domain, country, phone, type, date, head count, unknown or cyclic parent) is
+dropped from its account and reported, and the rest of the row imported. Row 1
 is the header, so the first account is row 2. Only the file named is read; this module must never
 guess a value it could not parse.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from leadrouter.errors import DataFileError, SourceError
 from leadrouter.matching.hierarchy import cyclic_ids
 from leadrouter.model import Account, AccountType
+from leadrouter.normalize import normalize_lead
 from leadrouter.normalize.countries import country_code
 from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
 from leadrouter.normalize.phones import e164
@@ -56,6 +58,9 @@ _COLUMNS = {
     "aliases": "aliases",
     "phone": "phone",
     "last_activity": "last_activity",
+    "employees": "employees",
+    "headcount": "employees",
+    "industry": "industry",
 }
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
 _DOMAIN_SEPARATORS = re.compile(r"[;,\s]+")
@@ -162,6 +167,13 @@ def _account(
         except ValueError:
             problem("last_activity", f"{values['last_activity']!r} is not an ISO date: ignored")
     aliases = tuple(a.strip() for a in values.get("aliases", "").split(";") if a.strip())
+    # Read by the leads' own normalizer, so a filled field compares as the lead's would have.
+    given = {k: values[k] for k in ("employees", "industry") if k in values}
+    firmographics = normalize_lead(given).fields if given else {}
+    if "employees" in given and "employees" not in firmographics:
+        problem("employees", f"{values['employees']!r} is not a head count: ignored")
+    employees = firmographics.get("employees")
+    industry = firmographics.get("industry")
     return Account(
         id=account_id,
         name=name,
@@ -174,6 +186,8 @@ def _account(
         aliases=aliases,
         phone=phone,
         last_activity=last_activity,
+        employees=employees if isinstance(employees, float) else None,
+        industry=industry if isinstance(industry, str) else None,
     )
 
 

@@ -27,6 +27,10 @@ class Account:
     aliases: tuple[str, ...] = ()
     phone: str | None = None
     last_activity: datetime | None = None
+    # Firmographics from the account book, normalized as a lead's fields are: what enrichment
+    # fills in a lead that lacks them (`enrichment.py`).
+    employees: float | None = None
+    industry: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

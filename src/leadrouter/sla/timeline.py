@@ -135,7 +135,7 @@ def timeline(
 
 def _reroute_reasons(session: Session, lead_id: str) -> dict[int, dict[str, Any]]:
     """Why a change or a hand-off routed the lead again, by the decision it caused
-    (`leads.service.change`, `leads.handoffs`)."""
+    (`leads.placement.change`, `leads.handoffs`)."""
     query = select(AuditRow).where(
         AuditRow.entity == "lead",
         AuditRow.entity_id == lead_id,

@@ -25,7 +25,7 @@ from leadrouter.escalation import (
     fire_step,
     next_in_pool,
 )
-from leadrouter.leads import service as leads
+from leadrouter.leads import placement
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.model import Decision
 from leadrouter.policy.sla import StepKind, TargetKind
@@ -176,7 +176,7 @@ def _apply(
         move = outcome.move
         rep = move.id if move.kind is TargetKind.REP else None
         queue = None if rep is not None else move.id
-        leads.assign(
+        placement.assign(
             session=session, lead_id=lead_row.id, rep=rep, queue=queue, now=ctx.now, cause="sla"
         )
         if outcome.move.kind is TargetKind.QUEUE:

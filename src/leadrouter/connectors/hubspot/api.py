@@ -30,7 +30,7 @@ from leadrouter.connectors.overrides import record_owner_change
 from leadrouter.connectors.runtime import Connectors
 from leadrouter.connectors.stages import change_stage
 from leadrouter.connectors.writeback import external_id
-from leadrouter.leads import service
+from leadrouter.leads import placement
 from leadrouter.notify.message import DeliveryFailed
 from leadrouter.notify.redact import redact
 from leadrouter.policy.crm import Crm
@@ -167,7 +167,7 @@ async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
             text = redact(str(error), connectors.hubspot.secrets)
             results.append(_note(event, f"skipped: {text}"))
             continue
-        taken: Taken = await take_in(svc, side, record, properties, now, connectors.enricher)
+        taken: Taken = await take_in(svc, side, record, properties, now)
         results.append({"eventId": event.eventId, **taken.to_dict()})
     return JSONResponse({"results": results})
 
@@ -176,12 +176,12 @@ async def _field_changed(
     svc: Services, field: str, event: HubSpotEvent, now: datetime
 ) -> dict[str, Any]:
     """A mapped property changed: the lead's field too, and the lead re-routed if it waits in a
-    queue or nurture (an owned lead keeps its owner: `leads.service.change`)."""
+    queue or nurture (an owned lead keeps its owner: `leads.placement.change`)."""
     seen = await run_in_threadpool(known, svc.db, external_id(Crm.HUBSPOT, str(event.objectId)))
     if seen is None:
         return _note(event, "ignored: not a lead leadrouter took in")
     changed = await run_in_threadpool(
-        lambda: service.change(
+        lambda: placement.change(
             db=svc.db,
             cache=svc.cache,
             lead_id=seen.lead_id,

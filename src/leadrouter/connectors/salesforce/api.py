@@ -114,7 +114,7 @@ async def _take(
     lead_id = record["Id"]
     seen = await run_in_threadpool(known, svc.db, external_id(Crm.SALESFORCE, lead_id))
     if seen is None:
-        taken = await take_in(svc, side, lead_id, record, now, connectors.enricher)
+        taken = await take_in(svc, side, lead_id, record, now)
         return taken.to_dict()
     return await run_in_threadpool(
         lambda: record_again(db=svc.db, cache=svc.cache, side=side, record=record, now=now)

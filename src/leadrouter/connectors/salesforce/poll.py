@@ -20,7 +20,7 @@ from leadrouter.connectors.models import CrmCursorRow
 from leadrouter.connectors.salesforce.client import SalesforceOrg
 from leadrouter.connectors.stages import record_again
 from leadrouter.connectors.writeback import external_id
-from leadrouter.leads import service
+from leadrouter.leads import intake
 from leadrouter.leads.models import LeadRow
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.policies.snapshot import ConfigCache
@@ -59,7 +59,7 @@ def poll_once(
     wanted = [*side.fields, *([side.stage_property] if side.stages else [])]
     records = org.changed_leads(sorted(set(wanted)), since, limit)
     routed = overrides = handoffs = 0
-    intakes: list[service.Intake] = []
+    intakes: list[intake.Intake] = []
     for record in records:
         lead_id = str(record["Id"])
         external = external_id(side.crm, lead_id)
@@ -72,9 +72,9 @@ def poll_once(
             continue
         lead = side.lead_fields(record)
         if lead:
-            intakes.append(service.Intake(LeadCreate(lead=lead, external_id=external), None, now))
+            intakes.append(intake.Intake(LeadCreate(lead=lead, external_id=external), None, now))
     if intakes:
-        taken = service.intake(db=db, cache=cache, intakes=intakes)
+        taken = intake.store_and_route(db=db, cache=cache, intakes=intakes)
         routed = sum(not isinstance(t, Exception) for t in taken)
     cursor = since
     if records:
