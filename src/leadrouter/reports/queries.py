@@ -46,6 +46,9 @@ def utc_day(column: Any, session: Session) -> ColumnElement[Any]:
     return func.date(column)
 
 
+KEYS = 8  # a group's key: day, rule, owner, pool, kind, queue, segment, source
+
+
 def _keys(session: Session) -> list[ColumnElement[Any]]:
     return [
         utc_day(LeadRow.received_at, session).label("day"),
@@ -53,6 +56,7 @@ def _keys(session: Session) -> list[ColumnElement[Any]]:
         LeadRow.owner,
         LeadRow.pool,
         LeadRow.kind,
+        LeadRow.queue,
         AccountRow.segment,
         func.lower(LeadRow.raw["source"].as_string()).label("source"),
     ]
@@ -123,12 +127,12 @@ def live_groups(
     clocks = _clock_counts(session, start, end, now, keys) if by_clocks else {}
     groups = []
     for row in session.execute(query):
-        key = tuple(row[:7])  # day, rule, owner, pool, kind, segment, source
-        leads, qualified, won, touch_list_value = row[7:11]
+        key = tuple(row[:KEYS])
+        leads, qualified, won, touch_list_value = row[KEYS : KEYS + 4]
         if by_clocks:
             met, breached, pending_count, recheck = clocks.get(key, (0, 0, 0, None))
         else:
-            met, breached, pending_count, first_pending = row[11:15]
+            met, breached, pending_count, first_pending = row[KEYS + 4 : KEYS + 8]
             recheck = None if first_pending is None else _aware(first_pending) + target
         groups.append(
             Group(
@@ -180,11 +184,11 @@ def _clock_counts(
         .group_by(*keys)
     )
     return {
-        tuple(row[:7]): (
-            int(row[7]),
-            int(row[8]),
-            int(row[9]),
-            None if row[10] is None else _aware(row[10]),
+        tuple(row[:KEYS]): (
+            int(row[KEYS]),
+            int(row[KEYS + 1]),
+            int(row[KEYS + 2]),
+            None if row[KEYS + 3] is None else _aware(row[KEYS + 3]),
         )
         for row in session.execute(query)
     }
