@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Interval, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
@@ -37,6 +37,20 @@ def seconds_between(later: Any, earlier: Any, session: Session) -> ColumnElement
         return func.round(func.extract("epoch", later - earlier), 3)
     # SQLite stores timestamps as ISO text; julianday reads it as fractional days.
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
+
+
+def touched_late(target: timedelta, session: Session) -> ColumnElement[bool]:
+    """A lead first touched more than `target` after it arrived, its seconds counted to the
+    millisecond as `seconds_between` gives them (untouched leads: NULL, never true)."""
+    if not is_postgres(session):
+        seconds = seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
+        return seconds > target.total_seconds()
+    # The same test on the timestamps themselves, not on the rounded seconds, so that counting a
+    # month's leads from the arrival index computes no number per lead: rounded to the
+    # millisecond (half up), the seconds exceed the target from the next whole millisecond on.
+    next_ms = timedelta(milliseconds=target // timedelta(milliseconds=1) + 1)
+    edge = literal(next_ms - timedelta(microseconds=500), Interval())
+    return LeadRow.first_touch_at >= LeadRow.received_at + edge
 
 
 def utc_day(column: Any, session: Session) -> ColumnElement[Any]:
@@ -99,14 +113,14 @@ def live_groups(
     if by_clocks:
         sla_columns: list[ColumnElement[Any]] = []
     else:
-        limit = target.total_seconds()
+        late = touched_late(target, session)
         # A lead is overdue once now > received_at + target, i.e. received_at < now - target.
         overdue = LeadRow.received_at < now - target
         untouched = LeadRow.first_touch_at.is_(None)
         pending = and_(untouched, ~overdue)
         sla_columns = [
-            _count_if(and_(touched, seconds <= limit)),
-            _count_if(or_(and_(touched, seconds > limit), and_(untouched, overdue))),
+            _count_if(and_(touched, ~late)),
+            _count_if(or_(and_(touched, late), and_(untouched, overdue))),
             _count_if(pending),
             func.min(case((pending, LeadRow.received_at))),
         ]
