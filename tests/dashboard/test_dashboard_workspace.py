@@ -4,17 +4,20 @@ every change audited under who made it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.dashboard.demo import POLICY_V2
-from leadrouter.dashboard.flow import counts
 from leadrouter.policies.snapshot import active_version
+from leadrouter.reports.models import FigureDayRow
 from leadrouter.settings import Settings
 
-from .conftest import FixedClock, sign_in
+from .conftest import NOW, FixedClock, sign_in
+from .flow_reference import assert_same, by_lead, from_rollups
 from .server import dashboard_app
 
 V3 = POLICY_V2.replace('"2026.11.2"', '"2026.11.3"')
@@ -122,8 +125,12 @@ def test_flow__each_rule_branches_to_where_its_leads_went_with_links(manager):
     assert manager.get("/policy/flow?version=nope").status_code == 404
 
 
-def test_flow__counts_and_medians_come_from_one_grouped_query(db):
-    with db.read() as session:
-        found = counts(session, None, None)
+def test_flow__figures_from_the_rollups_equal_the_leads_own_exactly(db):
+    period = timedelta(days=90)
+    found = from_rollups(db, NOW, period)
+    assert_same(found, by_lead(db, NOW - period, NOW))
+    with db.read() as session:  # whole days came from stored rollups, not from the leads
+        assert session.scalar(select(func.count()).select_from(FigureDayRow)) == 89
     leads, touched, median = found[("smb", "pool:inbound")]
     assert leads >= touched > 0 and median is not None and median > 0
+    assert any(key.startswith("queue:") for _, key in found)

@@ -180,3 +180,23 @@ def test_sla__uses_the_clocks_once_they_run_and_the_target_before(db, read):
     assert read().sla() == {ALL: SlaCompliance(5, 6, 1)}
     store_clocks(db)
     assert read().sla() == {ALL: SlaCompliance(1, 3, 1)}
+
+
+@pytest.mark.parametrize("target", [SLA, SLA + timedelta(microseconds=250)])
+def test_touched_late__agrees_with_the_rounded_seconds_at_the_millisecond_edges(db, target):
+    delays = [-1, 0, 499, 500, 501, 999, 1000, 1499, 1500, 1501, 2500]  # µs past the target
+    with db.session() as session:
+        session.add_all(
+            LeadRow(
+                id=f"E{n}",
+                raw={},
+                received_at=START,
+                first_touch_at=START + target + timedelta(microseconds=delay),
+            )
+            for n, delay in enumerate(delays)
+        )
+    with db.read() as session:
+        seconds = queries.seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
+        late = set(session.scalars(select(LeadRow.id).where(queries.touched_late(target, session))))
+        rounded = set(session.scalars(select(LeadRow.id).where(seconds > target.total_seconds())))
+    assert late == rounded and 0 < len(late) < len(delays)

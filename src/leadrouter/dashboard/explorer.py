@@ -22,7 +22,7 @@ from leadrouter.accounts.models import AccountRow
 from leadrouter.dashboard.worklists import sla_condition
 from leadrouter.leads.models import LeadRow
 from leadrouter.model import Kind
-from leadrouter.reports.queries import has_sla_clocks, seconds_between
+from leadrouter.reports.queries import has_sla_clocks, touched_late
 from leadrouter.sla.models import ENDED, LATE, MET, RUNNING, SlaClockRow
 from leadrouter.sla.queue_alerts import waiting_in_fallback
 
@@ -174,14 +174,13 @@ def _sla(session: Session, state: str, now: datetime, target: timedelta) -> Colu
             "pending": and_(clock.state == RUNNING, clock.deadline >= now),
         }
         return exists().where(clock.lead_id == LeadRow.id, states[state])
-    limit = target.total_seconds()
-    seconds = seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
+    late = touched_late(target, session)
     touched = LeadRow.first_touch_at.is_not(None)
     untouched = LeadRow.first_touch_at.is_(None)
     overdue = LeadRow.received_at < now - target
     return {
-        "met": and_(touched, seconds <= limit),
-        "breached": or_(and_(touched, seconds > limit), and_(untouched, overdue)),
+        "met": and_(touched, ~late),
+        "breached": or_(and_(touched, late), and_(untouched, overdue)),
         "pending": and_(untouched, ~overdue),
     }[state]
 

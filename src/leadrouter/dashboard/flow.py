@@ -3,23 +3,22 @@
 and every rule, branch and destination a link to the leads behind it. Drawn as inline SVG by the
 server (no chart library) with the same figures as a table under it.
 
-The counts come from one aggregate query over the stored leads (grouped by rule and
-destination), so the page costs the same whatever the policy's size. They are where the leads
-went under the policy active at the time: a rule that a stored, not yet active, version adds has
-no leads yet. Reads only.
+The counts come from the daily rollups (`reports.rollups`: whole days stored, the partial first
+day and today read live), which keep every group's exact first-touch times: the medians are
+exact, as a percentile over the leads themselves, and the page costs a few hundred small rows
+whatever the period's leads or the policy's size. They are where the leads went under the policy
+active at the time: a rule that a stored, not yet active, version adds has no leads yet. Reads
+only, apart from bringing the period's rollups up to date.
 """
 
 from __future__ import annotations
 
-import statistics
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import ColumnElement, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.explorer import PERIODS, LeadFilter
@@ -27,11 +26,13 @@ from leadrouter.dashboard.flow_drawing import layout
 from leadrouter.dashboard.web import SecureRoute, Viewer, gate, page
 from leadrouter.errors import LeadRouterError
 from leadrouter.keys.schemas import Scope
-from leadrouter.leads.models import ROUTED, LeadRow
 from leadrouter.policies.models import PolicyVersionRow
 from leadrouter.policies.snapshot import active_version, compile_version
 from leadrouter.policy.compiled import CompiledPolicy, Route, RouteKind
-from leadrouter.reports.queries import is_postgres, seconds_between
+from leadrouter.reports import rollups
+from leadrouter.reports.figures import percentile
+from leadrouter.reports.summary import DEFAULT_SLA
+from leadrouter.reports.window import Group, Window
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 DEFAULT_PERIOD = "30d"
@@ -88,51 +89,29 @@ class Flow:
     destinations: tuple[tuple[Destination, int, str], ...]  # with its leads and link
 
 
-def _destination_key() -> ColumnElement[str]:
-    """Where a stored lead went, as a `Destination.key`, in SQL."""
-    return case(
-        (LeadRow.kind != "rep", literal("queue:") + func.coalesce(LeadRow.queue, "")),
-        (LeadRow.pool.is_not(None), literal("pool:") + LeadRow.pool),
-        else_=literal("rep:") + func.coalesce(LeadRow.owner, ""),
-    )
+def _destination_key(group: Group) -> str:
+    """Where a group's leads went, as a `Destination.key`."""
+    if group.kind != "rep":
+        return f"queue:{group.queue or ''}"
+    if group.pool is not None:
+        return f"pool:{group.pool}"
+    return f"rep:{group.owner or ''}"
 
 
-def counts(
-    session: Session, start: datetime | None, end: datetime | None
-) -> dict[tuple[str, str], tuple[int, int, float | None]]:
-    """(rule, destination key) -> (leads, touched, median seconds to first touch), in one
-    grouped query (PostgreSQL computes the medians; SQLite hands the touches back)."""
-    destination = _destination_key().label("destination")
-    seconds = seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
-    postgres = is_postgres(session)
-    middle: ColumnElement[Any] = (
-        func.percentile_cont(0.5).within_group(seconds)
-        if postgres
-        else func.group_concat(seconds)  # NULL (untouched) values are skipped
-    )
-    query = (
-        select(
-            LeadRow.rule,
-            destination,
-            func.count(),
-            func.count(LeadRow.first_touch_at),
-            middle,
-        )
-        .where(LeadRow.status == ROUTED)
-        .group_by(LeadRow.rule, destination)
-    )
-    if start is not None:
-        query = query.where(LeadRow.received_at >= start)
-    if end is not None:
-        query = query.where(LeadRow.received_at < end)
-    found = {}
-    for rule, key, leads, touched, value in session.execute(query):
-        if postgres or value is None:
-            median = None if value is None else float(value)
-        else:
-            median = statistics.median(float(s) for s in str(value).split(","))
-        found[(rule or NO_RULE, key)] = (leads, touched, median)
-    return found
+def counts(window: Window) -> dict[tuple[str, str], tuple[int, int, float | None]]:
+    """(rule, destination key) -> (leads, touched, median seconds to first touch) of the routed
+    leads of a window (a lead not routed yet has no kind)."""
+    leads: dict[tuple[str, str], int] = defaultdict(int)
+    touches: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for group in window.groups:
+        if group.kind is None:
+            continue
+        edge = (group.rule or NO_RULE, _destination_key(group))
+        leads[edge] += group.leads
+        touches[edge].extend(group.touch_seconds)
+    return {
+        edge: (n, len(touches[edge]), percentile(touches[edge], 0.5)) for edge, n in leads.items()
+    }
 
 
 def _declared(route: Route | None) -> Destination | None:
@@ -201,7 +180,10 @@ def flow_page(
         return refused
     assert who is not None
     period = period if period in PERIODS else DEFAULT_PERIOD
-    start, end = LeadFilter(period=period).span(svc.clock.now())
+    now = svc.clock.now()
+    start, end = LeadFilter(period=period).span(now)
+    assert start is not None and end is not None  # a period always has both ends
+    rollups.refresh(svc.db, now, now - start, DEFAULT_SLA)
     with svc.db.read() as session:
         versions = tuple(
             session.scalars(
@@ -221,7 +203,8 @@ def flow_page(
             )
         except LeadRouterError:
             return page(request, who, "not_found.html", 404, missing=f"policy version {chosen}")
-        drawn = build(policy, counts(session, start, end), period)
+        window = rollups.load_window(session, start, end, now, DEFAULT_SLA)
+        drawn = build(policy, counts(window), period)
     return page(
         request,
         who,

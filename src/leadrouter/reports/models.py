@@ -19,7 +19,8 @@ from leadrouter.store import Base
 
 
 class FigureRow(Base):
-    """One group of one day's leads: same rule, owner, pool, kind, account segment and source."""
+    """One group of one day's leads: same rule, owner, pool, kind, queue, account segment and
+    source."""
 
     __tablename__ = "lead_figures_daily"
     __table_args__ = (Index("ix_lead_figures_daily_day", "day"),)
@@ -30,6 +31,7 @@ class FigureRow(Base):
     owner: Mapped[str | None] = mapped_column(String(100))
     pool: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str | None] = mapped_column(String(20))
+    queue: Mapped[str | None] = mapped_column(String(100))  # migration 0009_flow2
     segment: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(200))
     leads: Mapped[int]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Interval, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
@@ -39,11 +39,28 @@ def seconds_between(later: Any, earlier: Any, session: Session) -> ColumnElement
     return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
 
 
+def touched_late(target: timedelta, session: Session) -> ColumnElement[bool]:
+    """A lead first touched more than `target` after it arrived, its seconds counted to the
+    millisecond as `seconds_between` gives them (untouched leads: NULL, never true)."""
+    if not is_postgres(session):
+        seconds = seconds_between(LeadRow.first_touch_at, LeadRow.received_at, session)
+        return seconds > target.total_seconds()
+    # The same test on the timestamps themselves, not on the rounded seconds, so that counting a
+    # month's leads from the arrival index computes no number per lead: rounded to the
+    # millisecond (half up), the seconds exceed the target from the next whole millisecond on.
+    next_ms = timedelta(milliseconds=target // timedelta(milliseconds=1) + 1)
+    edge = literal(next_ms - timedelta(microseconds=500), Interval())
+    return LeadRow.first_touch_at >= LeadRow.received_at + edge
+
+
 def utc_day(column: Any, session: Session) -> ColumnElement[Any]:
     """The UTC date of a timestamp column as YYYY-MM-DD text."""
     if is_postgres(session):
         return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
     return func.date(column)
+
+
+KEYS = 8  # a group's key: day, rule, owner, pool, kind, queue, segment, source
 
 
 def _keys(session: Session) -> list[ColumnElement[Any]]:
@@ -53,6 +70,7 @@ def _keys(session: Session) -> list[ColumnElement[Any]]:
         LeadRow.owner,
         LeadRow.pool,
         LeadRow.kind,
+        LeadRow.queue,
         AccountRow.segment,
         func.lower(LeadRow.raw["source"].as_string()).label("source"),
     ]
@@ -95,14 +113,14 @@ def live_groups(
     if by_clocks:
         sla_columns: list[ColumnElement[Any]] = []
     else:
-        limit = target.total_seconds()
+        late = touched_late(target, session)
         # A lead is overdue once now > received_at + target, i.e. received_at < now - target.
         overdue = LeadRow.received_at < now - target
         untouched = LeadRow.first_touch_at.is_(None)
         pending = and_(untouched, ~overdue)
         sla_columns = [
-            _count_if(and_(touched, seconds <= limit)),
-            _count_if(or_(and_(touched, seconds > limit), and_(untouched, overdue))),
+            _count_if(and_(touched, ~late)),
+            _count_if(or_(and_(touched, late), and_(untouched, overdue))),
             _count_if(pending),
             func.min(case((pending, LeadRow.received_at))),
         ]
@@ -123,12 +141,12 @@ def live_groups(
     clocks = _clock_counts(session, start, end, now, keys) if by_clocks else {}
     groups = []
     for row in session.execute(query):
-        key = tuple(row[:7])  # day, rule, owner, pool, kind, segment, source
-        leads, qualified, won, touch_list_value = row[7:11]
+        key = tuple(row[:KEYS])
+        leads, qualified, won, touch_list_value = row[KEYS : KEYS + 4]
         if by_clocks:
             met, breached, pending_count, recheck = clocks.get(key, (0, 0, 0, None))
         else:
-            met, breached, pending_count, first_pending = row[11:15]
+            met, breached, pending_count, first_pending = row[KEYS + 4 : KEYS + 8]
             recheck = None if first_pending is None else _aware(first_pending) + target
         groups.append(
             Group(
@@ -180,11 +198,11 @@ def _clock_counts(
         .group_by(*keys)
     )
     return {
-        tuple(row[:7]): (
-            int(row[7]),
-            int(row[8]),
-            int(row[9]),
-            None if row[10] is None else _aware(row[10]),
+        tuple(row[:KEYS]): (
+            int(row[KEYS]),
+            int(row[KEYS + 1]),
+            int(row[KEYS + 2]),
+            None if row[KEYS + 3] is None else _aware(row[KEYS + 3]),
         )
         for row in session.execute(query)
     }

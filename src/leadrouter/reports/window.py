@@ -1,8 +1,8 @@
 """Every windowed figure computed from grouped leads: the shape both the live SQL and the daily
 rollups produce, so a 30-day figure is the same sum whether its days were read live or rolled up.
 
-A `Group` is the leads of one UTC day that share rule, owner, pool, kind, account segment and
-source; figures add groups up (counts) or merge their sorted first-touch times (percentiles,
+A `Group` is the leads of one UTC day that share rule, owner, pool, kind, queue, account segment
+and source; figures add groups up (counts) or merge their sorted first-touch times (percentiles,
 exact). Pure: no database, no clock.
 """
 
@@ -45,6 +45,7 @@ class Group:
     owner: str | None
     pool: str | None
     kind: str | None
+    queue: str | None
     segment: str | None
     source: str | None
     leads: int
