@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from leadrouter.migrations import make_config, upgrade
 from leadrouter.store import Database
 
-BEFORE = "0008_conn2_lead_roles"
+BEFORE = "0009_leads_account_firmographics"
 FIGURE = """
 INSERT INTO lead_figures_daily (day, rule, kind, leads, qualified, won, sla_met, sla_breached,
                                 sla_pending, touch_seconds)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_flow2_figures_queue"
-down_revision: str | Sequence[str] | None = "0008_conn2_lead_roles"
+down_revision: str | Sequence[str] | None = "0009_leads_account_firmographics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

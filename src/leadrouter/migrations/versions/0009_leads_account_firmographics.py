@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_leads_account_firmographics"
-down_revision: str | Sequence[str] | None = "0008_conn2_lead_roles"
+down_revision: str | Sequence[str] | None = "0009_backtest_ab_pool_strategy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
