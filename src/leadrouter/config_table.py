@@ -51,7 +51,7 @@ class ConfigTable(Generic[RowT, CreateT]):
     ) -> RowT:
         """Add the row `row_in` describes, audited; `check` False skips the domain's check (a
         team file's rows, checked against the whole file by its loader)."""
-        key = row_in.id  # noqa: B009: every create model has an id; the type does not say so
+        key = row_in.id  # every create model has an id; the type variable does not say so
         if session.get(self.row, key) is not None:
             raise Conflict(f"{self.entity} '{key}' already exists")
         if check and self.check is not None:
