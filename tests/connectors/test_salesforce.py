@@ -15,6 +15,7 @@ from leadrouter.leads.models import LeadRow
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.policy.crm import Crm
 
+from ..leads.provider_server import enricher, serving
 from .conftest import OWNERS, SALESFORCE_SECRET, add_lead
 from .crm_servers import fixture
 
@@ -162,3 +163,33 @@ def test_polling__takes_in_new_leads_once(crm_api, salesforce_server, connectors
     assert ids == {"salesforce:00Q5e00000Poll1EAV", "salesforce:00Q5e00000Poll2EAV"}
     query = next(s for s in salesforce_server.state.seen if "/query" in s.path)
     assert "LastModifiedDate" in query.path
+
+
+def test_polling__new_leads_are_enriched_by_the_provider_first(
+    salesforce_server, connectors, database, clock
+):
+    add_lead(
+        salesforce_server,
+        "00Q5e00000Poll3EAV",
+        Email="ann@northwind-traders.com",
+        NumberOfEmployees=None,
+    )
+    side = connectors.config.get(Crm.SALESFORCE)
+
+    with serving() as (provider, url):
+        polled = poll_once(
+            db=database,
+            cache=ConfigCache(),
+            org=connectors.salesforce,
+            side=side,
+            now=clock.now(),
+            enricher=enricher(url),
+        )
+
+    assert polled.routed == 1
+    assert provider.calls == ["/v2/companies/find?domain=northwind-traders.com"]
+    with database.read() as session:
+        raw = session.scalar(
+            select(LeadRow.raw).where(LeadRow.external_id == "salesforce:00Q5e00000Poll3EAV")
+        )
+    assert raw["enrichment.employees"] == 1200 and raw["enrichment.status"] == "ok"

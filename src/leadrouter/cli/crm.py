@@ -74,6 +74,7 @@ def poll_salesforce(
                     side=side,
                     now=datetime.now(UTC),
                     limit=limit,
+                    enricher=connectors.enricher,
                 )
             except IntegrationError as error:
                 console.print(f"[yellow]poll failed: {error}")

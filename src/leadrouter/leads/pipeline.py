@@ -43,7 +43,7 @@ class IntakePipeline:
         newly created). Raises Conflict when its idempotency key or external id came with
         another payload, and what stopped this lead alone from being stored or routed."""
         if self.enricher is not None:
-            request = await run_in_threadpool(_enriched, self.enricher, request)
+            request = await run_in_threadpool(enriched, self.enricher, request)
         taken = await self._intake.submit(request)
         if isinstance(taken, Exception):
             raise taken
@@ -55,7 +55,7 @@ class IntakePipeline:
         return intake.sweep(db=self._db, cache=self._cache, received_by=received_by, now=now)
 
 
-def _enriched(enricher: Enricher, request: intake.Intake) -> intake.Intake:
+def enriched(enricher: Enricher, request: intake.Intake) -> intake.Intake:
     """The request with what the provider found stored with its lead (see `enrichment.py`)."""
     found = enricher.enrich(request.lead_in.lead, request.now)
     if not found:

@@ -22,6 +22,8 @@ from leadrouter.connectors.stages import record_again
 from leadrouter.connectors.writeback import external_id
 from leadrouter.leads import intake
 from leadrouter.leads.models import LeadRow
+from leadrouter.leads.pipeline import enriched
+from leadrouter.leads.provider import Enricher
 from leadrouter.leads.schemas import LeadCreate
 from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.policy.crm import CrmSide
@@ -51,8 +53,10 @@ def poll_once(
     side: CrmSide,
     now: datetime,
     limit: int = 200,
+    enricher: Enricher | None = None,
 ) -> Polled:
-    """Take in the Leads modified since the cursor (at most `limit`); what it did."""
+    """Take in the Leads modified since the cursor (at most `limit`); what it did. New Leads
+    are enriched by the provider first, as every lead the API takes in is."""
     with db.read() as session:
         row = session.get(CrmCursorRow, CURSOR)
         since = row.value if row is not None else _soql_time(now - FIRST_LOOK_BACK)
@@ -72,7 +76,8 @@ def poll_once(
             continue
         lead = side.lead_fields(record)
         if lead:
-            intakes.append(intake.Intake(LeadCreate(lead=lead, external_id=external), None, now))
+            request = intake.Intake(LeadCreate(lead=lead, external_id=external), None, now)
+            intakes.append(request if enricher is None else enriched(enricher, request))
     if intakes:
         taken = intake.store_and_route(db=db, cache=cache, intakes=intakes)
         routed = sum(not isinstance(t, Exception) for t in taken)
