@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pycountry
 import pytest
 
-from leadrouter.normalize.regions import subdivision_code
+from leadrouter.normalize.regions import _subdivisions, subdivision_code
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,13 @@ def test_subdivision_code__rejects_a_code_of_another_country() -> None:
 @pytest.mark.parametrize(("text", "country"), [("Narnia", "US"), ("Bavaria", "US"), ("", "US")])
 def test_subdivision_code__is_none_for_unknown_states(text: str, country: str) -> None:
     assert subdivision_code(text, country) is None
+
+
+def test_subdivisions__read_from_the_file_are_pycountrys_in_its_order() -> None:
+    expected: dict[str, list[tuple[str, str]]] = {}
+    for sub in sorted(pycountry.subdivisions, key=lambda sub: sub.parent_code is not None):
+        expected.setdefault(sub.country_code, []).append((sub.code, sub.name))
+
+    read = {country: [tuple(sub) for sub in subs] for country, subs in _subdivisions().items()}
+
+    assert read == expected
