@@ -22,7 +22,8 @@ try:
 except SystemExit:
     pass
 heavy = ("numpy", "sqlalchemy", "fastapi", "uvicorn", "alembic", "tldextract", "requests",
-         "yaml", "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels")
+         "yaml", "ruamel.yaml", "rich.markdown", "markdown_it", "rapidfuzz", "scipy", "statsmodels",
+         "rich._emoji_codes")
 print("imported:", " ".join(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
 
@@ -47,6 +48,7 @@ def test_policy_check__imports_no_matcher_or_service_stack(tmp_path: Path) -> No
     assert "yaml" in imported  # it does read the YAML
     assert not imported & {"numpy", "ruamel.yaml", "sqlalchemy", "fastapi", "uvicorn", "alembic"}
     assert not imported & {"scipy", "statsmodels"}
+    assert "rich._emoji_codes" not in imported  # its messages print ":name:" as written
 
 
 def test_policy_check__of_files_checked_before_imports_no_compiler_library(tmp_path: Path) -> None:
