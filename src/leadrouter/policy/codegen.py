@@ -173,7 +173,7 @@ class _Planner:
         if len(indices) > DISPATCH_AT and depth < _DEPTH:
             split = self.split(indices, used)
         if split is not None:
-            return self.dispatch(*split, indices, indent, depth, used)
+            return self.dispatch(*split, indent, depth, used)
         lines = []
         for i in indices:
             test = condition(self.rules[i], self.names)
@@ -196,7 +196,7 @@ class _Planner:
                     counts[field] = counts.get(field, 0) + 1
         if not counts:
             return None
-        field = max(counts, key=counts.__getitem__)
+        field = self.field(counts, indices)
         if counts[field] * 4 < len(indices):
             return None
         free, groups, copies = groups_of(self.pinned, indices, field)
@@ -205,36 +205,58 @@ class _Planner:
         self.written += copies
         return field, free, groups
 
+    def field(self, counts: dict[str, int], indices: tuple[int, ...]) -> str:
+        """The field to split `indices` on, of those `counts` says how many rules pin."""
+        return max(counts, key=counts.__getitem__)
+
     def dispatch(
         self,
         field: str,
         free: tuple[int, ...],
         groups: dict[str, tuple[int, ...]],
-        indices: tuple[int, ...],
         indent: str,
         depth: int,
         used: frozenset[str],
     ) -> list[str]:
-        # Values meeting the same rules share one block; block 0 is for values no rule pins.
-        blocks: dict[tuple[int, ...], int] = {free: 0}
-        table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
-        order = sorted(blocks, key=blocks.__getitem__)
-        chosen = f"b{depth}"
-        lines = [f"{indent}{chosen} = {self.names.const(table)}.get({self.names.folded(field)}, 0)"]
         fields = used | {field}
+        return dispatch_code(
+            self.names,
+            (field, free, groups),
+            indent,
+            depth,
+            lambda group, at: self.block(group, at, depth + 1, fields),
+        )
 
-        def tree(low: int, high: int, at: str) -> list[str]:
-            if high - low == 1:
-                return self.block(order[low], at, depth + 1, fields)
-            middle = (low + high) // 2
-            return [
-                f"{at}if {chosen} < {middle}:",
-                *tree(low, middle, at + "    "),
-                f"{at}else:",
-                *tree(middle, high, at + "    "),
-            ]
 
-        return lines + tree(0, len(order), indent)
+def dispatch_code(
+    names: Names,
+    split: tuple[str, tuple[int, ...], dict[str, tuple[int, ...]]],
+    indent: str,
+    depth: int,
+    block: Callable[[tuple[int, ...], str], list[str]],
+) -> list[str]:
+    """Code looking the lead's value of the split's field up in a table, then choosing by a tree
+    of `if`s the code `block(rules, indent)` for the rules that value can meet."""
+    field, free, groups = split
+    # Values meeting the same rules share one block; block 0 is for values no rule pins.
+    blocks: dict[tuple[int, ...], int] = {free: 0}
+    table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
+    order = sorted(blocks, key=blocks.__getitem__)
+    chosen = f"b{depth}"
+    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.folded(field)}, 0)"]
+
+    def tree(low: int, high: int, at: str) -> list[str]:
+        if high - low == 1:
+            return block(order[low], at)
+        middle = (low + high) // 2
+        return [
+            f"{at}if {chosen} < {middle}:",
+            *tree(low, middle, at + "    "),
+            f"{at}else:",
+            *tree(middle, high, at + "    "),
+        ]
+
+    return lines + tree(0, len(order), indent)
 
 
 # A frozen dataclass sets its fields through `object.__setattr__`, a few times the cost of the
@@ -260,7 +282,11 @@ def _miss_entry(
 
 
 class Miss:
-    """A rule's trace entry when one of its clauses is false, remembered per values it read."""
+    """A rule's trace entry when one of its clauses is false, remembered per values it read.
+
+    A clause reading one field keys its entries by that field's value (None: missing), and
+    `entries[value]` makes the entry of a value not seen yet: generated code subscripts it.
+    """
 
     __slots__ = ("clause", "entries", "rule", "single")
 
@@ -268,17 +294,24 @@ class Miss:
         self.rule = rule
         self.clause = clause
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
-        self.entries: dict[Any, RuleCheck] = {}
+        self.entries: dict[Any, RuleCheck] = _Entries(self) if self.single is not None else {}
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
+        if self.single is not None:
+            return self.of_value(key)
+        fields = self.clause.fields
+        missing = tuple(f for f in fields if f not in ctx)
+        values = tuple((f, ctx[f]) for f in fields if f in ctx)
+        return self._kept(key, _miss_entry(self.rule, self.clause.source, missing, values))
+
+    def of_value(self, value: Any) -> RuleCheck:
+        """The entry of a clause reading one field, whose value is `value` (None: missing)."""
         single = self.single
-        if single is not None:  # the key is the value itself (None: missing)
-            missing, values = ((single,), ()) if key is None else ((), ((single, key),))
-        else:
-            fields = self.clause.fields
-            missing = tuple(f for f in fields if f not in ctx)
-            values = tuple((f, ctx[f]) for f in fields if f in ctx)
-        entry = _miss_entry(self.rule, self.clause.source, missing, values)
+        assert single is not None
+        missing, values = ((single,), ()) if value is None else ((), ((single, value),))
+        return self._kept(value, _miss_entry(self.rule, self.clause.source, missing, values))
+
+    def _kept(self, key: Any, entry: RuleCheck) -> RuleCheck:
         if len(self.entries) >= ENTRIES_PER_CLAUSE:
             self.entries.clear()  # a clause over values that never repeat keeps the latest
         self.entries[key] = entry
@@ -288,6 +321,26 @@ class Miss:
         if self.single is not None:
             return ctx.get(self.single)
         return tuple([ctx.get(f) for f in self.clause.fields])
+
+
+class _Entries(dict[Any, RuleCheck]):
+    """The entries of a Miss over one field: a value not seen yet makes its entry."""
+
+    __slots__ = ("miss",)
+
+    def __init__(self, miss: Miss) -> None:
+        super().__init__()
+        self.miss = miss
+
+    def __missing__(self, value: Any) -> RuleCheck:
+        return self.miss.of_value(value)
+
+
+def lookup(miss: Miss, key: str, names: Names) -> str:
+    """An expression giving the entry of `miss` for the values `key` (an expression) reads."""
+    if miss.single is not None:
+        return f"{names.const(miss.entries)}[{key}]"
+    return f"({names.const(miss.entries)}.get({key}) or {names.const(miss)}(ctx, {key}))"
 
 
 # Rule tests the generated code may hold, per rule of the policy (and at least MIN_CODE): bounds
@@ -328,12 +381,7 @@ def why_functions(
             miss = misses(i, j)
             test = emit(clauses[j], names)
             key = _key_of(miss.clause.fields, names)
-            entries, build = names.const(miss.entries), names.const(miss)
-            body += [
-                *names.reads(),
-                f"if not {test}:",
-                f"    return {entries}.get({key}) or {build}(ctx, {key})",
-            ]
+            body += [*names.reads(), f"if not {test}:", f"    return {lookup(miss, key, names)}"]
         body.append(f"return {names.const(hits[i])}")
         if names.calls:
             body.insert(0, "if s is None: s = {}")
