@@ -294,24 +294,17 @@ class Miss:
         self.rule = rule
         self.clause = clause
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
-        self.entries: dict[Any, RuleCheck] = _Entries(self) if self.single is not None else {}
+        self.entries: dict[Any, RuleCheck] = (
+            _Entries(rule, clause.source, self.single) if self.single is not None else {}
+        )
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
         if self.single is not None:
-            return self.of_value(key)
+            return self.entries[key]
         fields = self.clause.fields
         missing = tuple(f for f in fields if f not in ctx)
         values = tuple((f, ctx[f]) for f in fields if f in ctx)
-        return self._kept(key, _miss_entry(self.rule, self.clause.source, missing, values))
-
-    def of_value(self, value: Any) -> RuleCheck:
-        """The entry of a clause reading one field, whose value is `value` (None: missing)."""
-        single = self.single
-        assert single is not None
-        missing, values = ((single,), ()) if value is None else ((), ((single, value),))
-        return self._kept(value, _miss_entry(self.rule, self.clause.source, missing, values))
-
-    def _kept(self, key: Any, entry: RuleCheck) -> RuleCheck:
+        entry = _miss_entry(self.rule, self.clause.source, missing, values)
         if len(self.entries) >= ENTRIES_PER_CLAUSE:
             self.entries.clear()  # a clause over values that never repeat keeps the latest
         self.entries[key] = entry
@@ -324,16 +317,30 @@ class Miss:
 
 
 class _Entries(dict[Any, RuleCheck]):
-    """The entries of a Miss over one field: a value not seen yet makes its entry."""
+    """The entries of a Miss over one field, per value (None: missing): a value not seen yet
+    makes its entry, in one call (the path of every value that never repeats)."""
 
-    __slots__ = ("miss",)
+    __slots__ = ("clause", "field", "rule")
 
-    def __init__(self, miss: Miss) -> None:
+    def __init__(self, rule: str, clause: str, field: str) -> None:
         super().__init__()
-        self.miss = miss
+        self.rule, self.clause, self.field = rule, clause, field
 
     def __missing__(self, value: Any) -> RuleCheck:
-        return self.miss.of_value(value)
+        entry = _new(RuleCheck)
+        _set_rule(entry, self.rule)
+        _set_matched(entry, False)
+        _set_clause(entry, self.clause)
+        if value is None:
+            _set_missing(entry, (self.field,))
+            _set_values(entry, ())
+        else:
+            _set_missing(entry, ())
+            _set_values(entry, ((self.field, value),))
+        if len(self) >= ENTRIES_PER_CLAUSE:
+            self.clear()  # a clause over values that never repeat keeps the latest
+        self[value] = entry
+        return entry
 
 
 def lookup(miss: Miss, key: str, names: Names) -> str:
