@@ -9,9 +9,9 @@ order, that `CompiledRule.check` gives rule by rule (tests hold them equal). Whe
 on past a match (a rule that matched but could not place the lead), the rules after it are
 checked one by one: that is rare, and `CompiledRule.check` is the reference.
 
-Leads whose entries are the very same objects get the very same trace tuple, so whoever encodes
-traces can remember each one whole. The only state is bounded memos. Nothing here does I/O or
-reads the clock.
+Leads whose entries are the very same objects get the very same trace tuple while traces recur
+(see PROBE), so whoever encodes traces can remember each one whole. The only state is bounded
+memos. Nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
