@@ -173,7 +173,7 @@ class _Planner:
         if len(indices) > DISPATCH_AT and depth < _DEPTH:
             split = self.split(indices, used)
         if split is not None:
-            return self.dispatch(*split, indices, indent, depth, used)
+            return self.dispatch(*split, indent, depth, used)
         lines = []
         for i in indices:
             test = condition(self.rules[i], self.names)
@@ -196,7 +196,7 @@ class _Planner:
                     counts[field] = counts.get(field, 0) + 1
         if not counts:
             return None
-        field = max(counts, key=counts.__getitem__)
+        field = self.field(counts, indices)
         if counts[field] * 4 < len(indices):
             return None
         free, groups, copies = groups_of(self.pinned, indices, field)
@@ -205,36 +205,58 @@ class _Planner:
         self.written += copies
         return field, free, groups
 
+    def field(self, counts: dict[str, int], indices: tuple[int, ...]) -> str:
+        """The field to split `indices` on, of those `counts` says how many rules pin."""
+        return max(counts, key=counts.__getitem__)
+
     def dispatch(
         self,
         field: str,
         free: tuple[int, ...],
         groups: dict[str, tuple[int, ...]],
-        indices: tuple[int, ...],
         indent: str,
         depth: int,
         used: frozenset[str],
     ) -> list[str]:
-        # Values meeting the same rules share one block; block 0 is for values no rule pins.
-        blocks: dict[tuple[int, ...], int] = {free: 0}
-        table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
-        order = sorted(blocks, key=blocks.__getitem__)
-        chosen = f"b{depth}"
-        lines = [f"{indent}{chosen} = {self.names.const(table)}.get({self.names.folded(field)}, 0)"]
         fields = used | {field}
+        return dispatch_code(
+            self.names,
+            (field, free, groups),
+            indent,
+            depth,
+            lambda group, at: self.block(group, at, depth + 1, fields),
+        )
 
-        def tree(low: int, high: int, at: str) -> list[str]:
-            if high - low == 1:
-                return self.block(order[low], at, depth + 1, fields)
-            middle = (low + high) // 2
-            return [
-                f"{at}if {chosen} < {middle}:",
-                *tree(low, middle, at + "    "),
-                f"{at}else:",
-                *tree(middle, high, at + "    "),
-            ]
 
-        return lines + tree(0, len(order), indent)
+def dispatch_code(
+    names: Names,
+    split: tuple[str, tuple[int, ...], dict[str, tuple[int, ...]]],
+    indent: str,
+    depth: int,
+    block: Callable[[tuple[int, ...], str], list[str]],
+) -> list[str]:
+    """Code looking the lead's value of the split's field up in a table, then choosing by a tree
+    of `if`s the code `block(rules, indent)` for the rules that value can meet."""
+    field, free, groups = split
+    # Values meeting the same rules share one block; block 0 is for values no rule pins.
+    blocks: dict[tuple[int, ...], int] = {free: 0}
+    table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
+    order = sorted(blocks, key=blocks.__getitem__)
+    chosen = f"b{depth}"
+    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.folded(field)}, 0)"]
+
+    def tree(low: int, high: int, at: str) -> list[str]:
+        if high - low == 1:
+            return block(order[low], at)
+        middle = (low + high) // 2
+        return [
+            f"{at}if {chosen} < {middle}:",
+            *tree(low, middle, at + "    "),
+            f"{at}else:",
+            *tree(middle, high, at + "    "),
+        ]
+
+    return lines + tree(0, len(order), indent)
 
 
 # A frozen dataclass sets its fields through `object.__setattr__`, a few times the cost of the
@@ -260,7 +282,11 @@ def _miss_entry(
 
 
 class Miss:
-    """A rule's trace entry when one of its clauses is false, remembered per values it read."""
+    """A rule's trace entry when one of its clauses is false, remembered per values it read.
+
+    A clause reading one field keys its entries by that field's value (None: missing), and
+    `entries[value]` makes the entry of a value not seen yet: generated code subscripts it.
+    """
 
     __slots__ = ("clause", "entries", "rule", "single")
 
@@ -268,16 +294,16 @@ class Miss:
         self.rule = rule
         self.clause = clause
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
-        self.entries: dict[Any, RuleCheck] = {}
+        self.entries: dict[Any, RuleCheck] = (
+            _Entries(rule, clause.source, self.single) if self.single is not None else {}
+        )
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
-        single = self.single
-        if single is not None:  # the key is the value itself (None: missing)
-            missing, values = ((single,), ()) if key is None else ((), ((single, key),))
-        else:
-            fields = self.clause.fields
-            missing = tuple(f for f in fields if f not in ctx)
-            values = tuple((f, ctx[f]) for f in fields if f in ctx)
+        if self.single is not None:
+            return self.entries[key]
+        fields = self.clause.fields
+        missing = tuple(f for f in fields if f not in ctx)
+        values = tuple((f, ctx[f]) for f in fields if f in ctx)
         entry = _miss_entry(self.rule, self.clause.source, missing, values)
         if len(self.entries) >= ENTRIES_PER_CLAUSE:
             self.entries.clear()  # a clause over values that never repeat keeps the latest
@@ -288,6 +314,40 @@ class Miss:
         if self.single is not None:
             return ctx.get(self.single)
         return tuple([ctx.get(f) for f in self.clause.fields])
+
+
+class _Entries(dict[Any, RuleCheck]):
+    """The entries of a Miss over one field, per value (None: missing): a value not seen yet
+    makes its entry, in one call (the path of every value that never repeats)."""
+
+    __slots__ = ("clause", "field", "rule")
+
+    def __init__(self, rule: str, clause: str, field: str) -> None:
+        super().__init__()
+        self.rule, self.clause, self.field = rule, clause, field
+
+    def __missing__(self, value: Any) -> RuleCheck:
+        entry = _new(RuleCheck)
+        _set_rule(entry, self.rule)
+        _set_matched(entry, False)
+        _set_clause(entry, self.clause)
+        if value is None:
+            _set_missing(entry, (self.field,))
+            _set_values(entry, ())
+        else:
+            _set_missing(entry, ())
+            _set_values(entry, ((self.field, value),))
+        if len(self) >= ENTRIES_PER_CLAUSE:
+            self.clear()  # a clause over values that never repeat keeps the latest
+        self[value] = entry
+        return entry
+
+
+def lookup(miss: Miss, key: str, names: Names) -> str:
+    """An expression giving the entry of `miss` for the values `key` (an expression) reads."""
+    if miss.single is not None:
+        return f"{names.const(miss.entries)}[{key}]"
+    return f"({names.const(miss.entries)}.get({key}) or {names.const(miss)}(ctx, {key}))"
 
 
 # Rule tests the generated code may hold, per rule of the policy (and at least MIN_CODE): bounds
@@ -328,12 +388,7 @@ def why_functions(
             miss = misses(i, j)
             test = emit(clauses[j], names)
             key = _key_of(miss.clause.fields, names)
-            entries, build = names.const(miss.entries), names.const(miss)
-            body += [
-                *names.reads(),
-                f"if not {test}:",
-                f"    return {entries}.get({key}) or {build}(ctx, {key})",
-            ]
+            body += [*names.reads(), f"if not {test}:", f"    return {lookup(miss, key, names)}"]
         body.append(f"return {names.const(hits[i])}")
         if names.calls:
             body.insert(0, "if s is None: s = {}")

@@ -9,9 +9,9 @@ order, that `CompiledRule.check` gives rule by rule (tests hold them equal). Whe
 on past a match (a rule that matched but could not place the lead), the rules after it are
 checked one by one: that is rare, and `CompiledRule.check` is the reference.
 
-Leads whose entries are the very same objects get the very same trace tuple, so whoever encodes
-traces can remember each one whole. The only state is bounded memos. Nothing here does I/O or
-reads the clock.
+Leads whose entries are the very same objects get the very same trace tuple while traces recur
+(see PROBE), so whoever encodes traces can remember each one whole. The only state is bounded
+memos. Nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 # Whole traces of small policies remembered, a few hundred bytes each; cleared whole when full.
 TRACES = 16_384
+# Remembering costs about as much as the scan itself (a key of every entry's id, a lookup, an
+# insert) and pays only downstream (a trace met again is encoded once): worth it when traces
+# recur, as on leads whose values repeat, not when half of them are new, as on leads with values
+# never seen. When fewer than three in four of PROBE scans find their trace remembered, the next
+# SKIP scans do not look.
+PROBE, SKIP = 1_024, 16_384
 
 
 class Generated:
@@ -48,6 +54,7 @@ class Generated:
             # Traces by the identities of their entries: safe keys, as each trace keeps its
             # entries alive for as long as it is remembered.
             self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
+            self._tried = self._found = self._skip = 0
         else:
             self._first, self.source = first_match(rules)
             self._first_calls = CALLS in self.source
@@ -69,24 +76,31 @@ class Generated:
     def scan(self, ctx: Context) -> tuple[int, tuple[RuleCheck, ...]]:
         """The first rule that holds and the trace up to and including it."""
         if self.inline is not None:
-            found, entries = self.inline.scan(ctx)
-            if found < len(self.rules):
-                entries.append(self.hits[found])
-            return found, self._remembered(entries)
+            found, trace = self.inline.scan(ctx)
+            if self._skip:
+                self._skip -= 1
+                return found, trace
+            return found, self._remembered(trace)
         assert self.tracer is not None and self._first is not None
         s: dict[int, bool] | None = {} if self.closures else None  # shared by both steps
         found = self._first(ctx, s)
         return found, self.tracer.trace(ctx, found, s)
 
-    def _remembered(self, entries: list[RuleCheck]) -> tuple[RuleCheck, ...]:
-        key = tuple(map(id, entries))
-        trace = self._traces.get(key)
-        if trace is None:
-            trace = tuple(entries)
+    def _remembered(self, trace: tuple[RuleCheck, ...]) -> tuple[RuleCheck, ...]:
+        key = tuple(map(id, trace))
+        known = self._traces.get(key)
+        if known is None:
             if len(self._traces) >= TRACES:
                 self._traces.clear()
-            self._traces[key] = trace
-        return trace
+            self._traces[key] = known = trace
+        else:
+            self._found += 1
+        self._tried += 1
+        if self._tried == PROBE:
+            if self._found * 4 < PROBE * 3:
+                self._skip = SKIP
+            self._tried = self._found = 0
+        return known
 
 
 class RuleScan:
