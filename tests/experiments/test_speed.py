@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from leadrouter.experiments.speed import estimate
+import numpy as np
+
+from leadrouter.experiments.speed import _bootstrap, _weighted_quantiles, estimate
 from leadrouter.model import Decision, Kind, Trace
 
 AT = datetime(2026, 11, 24, tzinfo=UTC)
@@ -45,3 +47,24 @@ def test_estimate__a_rep_without_history_borrows_the_pool_then_everyone():
 def test_estimate__without_any_history_says_nothing():
     found = estimate("d", _to("ana", 3), {}, {})
     assert found.median_seconds is None and found.median_interval is None
+
+
+def test_bootstrap__gives_the_quantiles_of_each_resampling_sorted_afresh():
+    # Ties within and across histories, one history of one value, uneven weights.
+    source = np.random.default_rng(3)
+    histories = [
+        source.integers(0, 30, size=40).astype(float),
+        np.array([7.0]),
+        source.integers(10, 50, size=25).astype(float),
+        np.array([7.0, 7.0, 12.0]),
+    ]
+    weights = [5.0, 1.0, 12.0, 2.0]
+    rng = np.random.default_rng(20)
+    expected = []
+    for _ in range(50):
+        drawn = [h[rng.integers(0, len(h), size=len(h))] for h in histories]
+        expected.append(_weighted_quantiles(drawn, weights, (0.1, 0.5, 0.9)))
+
+    found = _bootstrap(np.random.default_rng(20), histories, weights, (0.1, 0.5, 0.9), 50)
+
+    assert found == expected

@@ -133,11 +133,41 @@ def _weighted_quantiles(
     return [float(values[min(np.searchsorted(cumulative, q), len(values) - 1)]) for q in qs]
 
 
-def _resample(rng: np.random.Generator, history: np.ndarray) -> np.ndarray:
-    """`history` drawn with replacement: the very draws of `rng.choice(history, len(history))`
-    (the same indices from the same stream), without its per-call checks."""
-    size = len(history)
-    return history[rng.integers(0, size, size=size)] if size else history
+def _bootstrap(
+    rng: np.random.Generator,
+    samples: Sequence[np.ndarray],
+    weights: Sequence[float],
+    qs: Sequence[float],
+    resamples: int,
+) -> list[list[float]]:
+    """`_weighted_quantiles` of `resamples` resamplings of `samples`, each history drawn with
+    replacement: the very draws of `rng.choice(history, len(history))` (the same indices from the
+    same stream) and the very quantiles, without sorting each resampling (the bootstrap was a
+    third of a 100,000-lead backtest's report). The histories are merged into one stable order
+    once; a resampling is then how often each value was drawn, and laying the merged values out
+    that many times gives the order a stable sort of the resampling would, ties included (values
+    of one history carry one mass; across histories the earlier comes first)."""
+    parts = [(s, w / len(s)) for s, w in zip(samples, weights, strict=True) if len(s) and w > 0]
+    if not parts:
+        return []
+    merged = np.argsort(np.concatenate([s for s, _ in parts]), kind="stable")
+    values = np.concatenate([s for s, _ in parts])[merged]
+    mass = np.concatenate([np.full(len(s), w) for s, w in parts])[merged]
+    at = np.empty(len(merged), dtype=np.intp)  # where each history's values sit once merged
+    at[merged] = np.arange(len(merged))
+    starts = np.cumsum([0] + [len(s) for s, _ in parts])
+    places = [at[start : start + len(s)] for start, (s, _) in zip(starts, parts, strict=False)]
+    draws = []
+    for _ in range(resamples):
+        picked = [place[rng.integers(0, len(place), size=len(place))] for place in places]
+        counts = np.bincount(np.concatenate(picked), minlength=len(values))
+        cumulative = np.cumsum(np.repeat(mass, counts))
+        cumulative /= cumulative[-1]
+        drawn = np.repeat(values, counts)
+        draws.append(
+            [float(drawn[min(np.searchsorted(cumulative, q), len(drawn) - 1)]) for q in qs]
+        )
+    return draws
 
 
 def estimate(
@@ -183,12 +213,9 @@ def estimate(
     intervals = None
     if point is not None and resamples > 0:
         rng = np.random.default_rng(seed)
-        draws = []
-        for _ in range(resamples):
-            resampled = [_resample(rng, sources[n]) for n in names]
-            found = _weighted_quantiles(resampled, [weights[n] for n in names], (0.5, 0.9))
-            if found is not None:
-                draws.append(found)
+        draws = _bootstrap(
+            rng, [sources[n] for n in names], [weights[n] for n in names], (0.5, 0.9), resamples
+        )
         if draws:
             table = np.array(draws)
             intervals = [
