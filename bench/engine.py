@@ -516,7 +516,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=100_000)
     parser.add_argument("--latency-leads", type=int, default=20_000)
-    parser.add_argument("--sweep-leads", type=int, default=5_000)
+    parser.add_argument(
+        "--sweep-leads", type=int, default=5_000, help="leads per sweep pass (0: no sweep)"
+    )
     parser.add_argument("--sizes", default="50,200,1000", help="rule counts of the sweep")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cpu", action="store_true", help="time CPU use, not wall-clock time")
@@ -566,7 +568,7 @@ def main() -> None:
         )
 
     sizes = [int(size) for size in args.sizes.split(",") if size]
-    if sizes:
+    if sizes and args.sweep_leads > 0:
         sweep(sizes, team, args.sweep_leads, args.seed, now, clock)
 
     if args.leads:
