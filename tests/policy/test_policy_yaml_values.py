@@ -70,3 +70,10 @@ def test_alias_inside_its_own_anchor__is_reported() -> None:
 
 def test_empty_text__is_nothing() -> None:
     assert read_yaml("# only a comment\n", "f.yaml") is None
+
+
+def test_deep_nesting__is_an_error_naming_the_file_not_a_recursion_traceback() -> None:
+    with pytest.raises(PolicyError) as raised:
+        read_yaml("a: " + "[" * 600 + "]" * 600, "policy.yaml")
+
+    assert "nested too deeply" in str(raised.value) and "policy.yaml" in str(raised.value)

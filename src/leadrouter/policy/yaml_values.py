@@ -129,6 +129,8 @@ def read_yaml(text: str, source: str) -> Any:
         raise PolicyError(
             [SourceError(source, e.line, e.column, f"invalid YAML: {e.message}")]
         ) from e
+    except RecursionError as e:  # libyaml nests 1,000 levels deep; building them takes more
+        raise PolicyError([SourceError(source, 0, 0, "invalid YAML: nested too deeply")]) from e
 
 
 def _in_words(problem: str, text: str, mark: Any) -> str:
