@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import Arrival, known_before, shifted, stored_arrivals
-from leadrouter.experiments.replay import MatchOnce, Setup, collection_paused
+from leadrouter.experiments.replay import MatchOnce, Setup
 from leadrouter.experiments.roster import apply_changes
 from leadrouter.experiments.schemas import Backtest
 from leadrouter.matching import KnownLead
@@ -53,10 +53,11 @@ def backtest_version(
         Setup("current", active, config.team, matcher),
         Setup("draft", draft, config.team, matcher),
     )
-    with collection_paused():
-        return backtest(
-            compare(arrivals, current, candidate, known, open_for=open_for), examples=examples
-        )
+    # No `collection_paused` here: in a server the collector is the whole process's, and other
+    # requests' garbage must not wait for a backtest.
+    return backtest(
+        compare(arrivals, current, candidate, known, open_for=open_for), examples=examples
+    )
 
 
 def whatif(
@@ -86,9 +87,8 @@ def whatif(
         Setup("before", active, config.team, matcher),
         Setup("after", policy, team, matcher),
     )
-    with collection_paused():
-        return backtest(
-            compare(arrivals, before, after, known, open_for=open_for),
-            examples=examples,
-            changes_applied=changes,
-        )
+    return backtest(
+        compare(arrivals, before, after, known, open_for=open_for),
+        examples=examples,
+        changes_applied=changes,
+    )
