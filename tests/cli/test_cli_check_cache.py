@@ -62,3 +62,13 @@ def test_check__that_fails_keeps_nothing(workspace: Path) -> None:
 
     assert check(workspace)[0] == 1
     assert not (workspace / CACHE_DIR).exists()
+
+
+def test_check__never_writes_through_a_cache_folder_that_is_a_link(
+    workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (workspace / CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
+
+    assert check(workspace)[0] == 0
+    assert list(elsewhere.iterdir()) == []

@@ -43,6 +43,8 @@ def check_key(files: Sequence[Path]) -> str:
 
 def remembered(root: Path, key: str) -> list[str] | None:
     """The lines a passed check printed under `key`, or None."""
+    if (root / CACHE_DIR).is_symlink():  # nor let one stand in for a check that never ran
+        return None
     try:
         kept = json.loads((root / CACHE_DIR / _FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -56,6 +58,8 @@ def remembered(root: Path, key: str) -> list[str] | None:
 def remember(root: Path, key: str, lines: Sequence[str]) -> None:
     """Keep the lines of a passed check; a workspace that cannot be written keeps nothing."""
     folder = root / CACHE_DIR
+    if folder.is_symlink():  # a link committed in a workspace must not aim our writes elsewhere
+        return
     try:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").write_text("# Made by leadrouter policy check.\n*\n")
