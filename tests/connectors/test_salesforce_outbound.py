@@ -14,9 +14,9 @@ from sqlalchemy import select
 from leadrouter.connectors.runtime import Connectors
 from leadrouter.leads.models import LeadRow
 
-from .conftest import OWNERS, add_lead
+from .conftest import OWNERS, SALESFORCE_SECRET, add_lead
 
-URL = "/connectors/salesforce/outbound"
+URL = f"/connectors/salesforce/outbound?token={SALESFORCE_SECRET}"
 ORG = "00D5e000000KQ2eEAG"
 EXAMPLE = (Path(__file__).parent / "fixtures" / "salesforce_outbound_lead.xml").read_bytes()
 XML = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
@@ -126,3 +126,15 @@ def test_outbound_message_without_an_org_configured__is_a_404(crm_api, monkeypat
     answer = crm_api.post(URL, content=EXAMPLE, headers=XML)
 
     assert answer.status_code == 404 and "LEADROUTER_SALESFORCE_ORGANIZATION_ID" in answer.text
+
+
+@pytest.mark.parametrize("query", ["", "?token=", "?token=guessed"])
+def test_outbound_message_without_the_url_token__is_a_401_and_takes_nothing(
+    crm_api, database, query
+):
+    answer = crm_api.post("/connectors/salesforce/outbound" + query, content=EXAMPLE, headers=XML)
+
+    assert answer.status_code == 401 and "token" in answer.text
+    assert SALESFORCE_SECRET not in answer.text
+    with database.read() as session:
+        assert session.scalars(select(LeadRow)).all() == []

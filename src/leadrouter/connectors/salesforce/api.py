@@ -138,6 +138,7 @@ _XML = {"text/xml": {"schema": {"type": "string"}}}
             "description": "not a SOAP notifications envelope (a DTD is refused)",
             "content": _XML,
         },
+        401: {"description": "the URL's `token` is not the shared secret", "content": _XML},
         403: {"description": "sent by another Salesforce organization", "content": _XML},
         404: {"description": "the Salesforce connector is not configured", "content": _XML},
     },
@@ -148,12 +149,19 @@ async def salesforce_outbound(request: Request, svc: Svc) -> Response:
     connectors: Connectors = request.app.state.connectors
     side = connectors.config.get(Crm.SALESFORCE) if connectors.config else None
     organization = connectors.salesforce_organization_id
-    if not organization or side is None:
+    secret = connectors.salesforce_secret
+    if not organization or not secret or side is None:
         return _soap(
             404,
             "the Salesforce outbound message endpoint is not configured: set "
-            "LEADROUTER_SALESFORCE_ORGANIZATION_ID and a salesforce: section in crm.yaml",
+            "LEADROUTER_SALESFORCE_ORGANIZATION_ID, LEADROUTER_SALESFORCE_SHARED_SECRET and a "
+            "salesforce: section in crm.yaml",
         )
+    # An Outbound Message carries no header of ours and its org id is no secret: the shared
+    # secret rides in the endpoint URL the org is given (`?token=`), over HTTPS.
+    token = request.query_params.get("token", "")
+    if not hmac.compare_digest(token.encode("utf-8", "replace"), secret.encode()):
+        return _soap(401, "rejected: the endpoint URL's token is missing or wrong")
     try:
         message = outbound.parse(await request.body())
     except (outbound.BadMessage, ET.ParseError) as error:
