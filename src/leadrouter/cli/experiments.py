@@ -52,25 +52,33 @@ _OPEN_HELP = (
 _SINCE_HELP = "with --db: replay the leads received in this long before --at (e.g. 7d, 30d)"
 
 
+# The replay's options, the same for a backtest and a what-if.
+_LEADS = typer.Option(None, "--leads", exists=True, dir_okay=False, help=_LEADS_HELP)
+_DB = typer.Option(None, "--db", help=DB_HELP)
+_SINCE = typer.Option("30d", help=_SINCE_HELP)
+_AT = typer.Option(None, help="with --db: end of the window (ISO time; default now)")
+_FORMAT = typer.Option(Format.TABLE, "--format", help="table, json or csv")
+_OUT = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdout")
+_EXAMPLES = typer.Option(5, min=0, help="example leads per rule change")
+_OPEN_FOR = typer.Option(None, help=_OPEN_HELP)
+_AS_IF = typer.Option(None, "--as-if", help=_AS_IF_HELP)
+
+
 @app.command("backtest")
 def backtest_command(
     workspace: Path = typer.Option(..., "--workspace", "-w", help="the draft workspace folder"),
     against: Path | None = typer.Option(
         None, help="the current workspace folder (default with --db: the database's active setup)"
     ),
-    leads: Path | None = typer.Option(
-        None, "--leads", exists=True, dir_okay=False, help=_LEADS_HELP
-    ),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    since: str = typer.Option("30d", help=_SINCE_HELP),
-    at: str | None = typer.Option(
-        None, help="with --db: end of the window (ISO time; default now)"
-    ),
-    format: Format = typer.Option(Format.TABLE, "--format", help="table, json or csv"),
-    out: Path | None = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdout"),
-    examples: int = typer.Option(5, min=0, help="example leads per rule change"),
-    open_for: str | None = typer.Option(None, help=_OPEN_HELP),
-    as_if: str | None = typer.Option(None, "--as-if", help=_AS_IF_HELP),
+    leads: Path | None = _LEADS,
+    db: str | None = _DB,
+    since: str = _SINCE,
+    at: str | None = _AT,
+    format: Format = _FORMAT,
+    out: Path | None = _OUT,
+    examples: int = _EXAMPLES,
+    open_for: str | None = _OPEN_FOR,
+    as_if: str | None = _AS_IF,
 ) -> None:
     """Replay past leads through a draft policy and the current one: what changes, for whom."""
     from leadrouter.experiments.replay import Setup
@@ -98,19 +106,15 @@ def whatif_command(
     workspace: Path | None = typer.Option(
         None, "--workspace", "-w", help="workspace folder (default with --db: the database's)"
     ),
-    leads: Path | None = typer.Option(
-        None, "--leads", exists=True, dir_okay=False, help=_LEADS_HELP
-    ),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    since: str = typer.Option("30d", help=_SINCE_HELP),
-    at: str | None = typer.Option(
-        None, help="with --db: end of the window (ISO time; default now)"
-    ),
-    format: Format = typer.Option(Format.TABLE, "--format", help="table, json or csv"),
-    out: Path | None = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdout"),
-    examples: int = typer.Option(5, min=0, help="example leads per rule change"),
-    open_for: str | None = typer.Option(None, help=_OPEN_HELP),
-    as_if: str | None = typer.Option(None, "--as-if", help=_AS_IF_HELP),
+    leads: Path | None = _LEADS,
+    db: str | None = _DB,
+    since: str = _SINCE,
+    at: str | None = _AT,
+    format: Format = _FORMAT,
+    out: Path | None = _OUT,
+    examples: int = _EXAMPLES,
+    open_for: str | None = _OPEN_FOR,
+    as_if: str | None = _AS_IF,
 ) -> None:
     """Replay past leads with the team as it is and with roster changes: who absorbs the leads."""
     from leadrouter.experiments.replay import Setup
