@@ -77,3 +77,14 @@ def test_deep_nesting__is_an_error_naming_the_file_not_a_recursion_traceback() -
         read_yaml("a: " + "[" * 600 + "]" * 600, "policy.yaml")
 
     assert "nested too deeply" in str(raised.value) and "policy.yaml" in str(raised.value)
+
+
+def test_duplicate_key_with_a_list_value__names_the_first_line_not_both_lists() -> None:
+    text = "rules:\n  - id: a\n  - id: b\nrules:\n  - id: c\n"
+
+    with pytest.raises(PolicyError) as raised:
+        read_yaml(text, "policy.yaml")
+
+    (error,) = raised.value.errors
+    assert (error.line, error.column) == (4, 1)
+    assert error.message == 'invalid YAML: found duplicate key "rules" (first at line 1)'

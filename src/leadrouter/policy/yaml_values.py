@@ -144,6 +144,15 @@ def _in_words(problem: str, text: str, mark: Any) -> str:
     return problem
 
 
+def _duplicate(key: Any, value: Any, first: Any, first_line: int) -> str:
+    """The duplicate-key message: both values when they are short scalars, else where the key
+    first stood (a repeated `rules:` must not print both rule lists whole)."""
+    shown = [v for v in (value, first) if not isinstance(v, YamlList | YamlMap)]
+    if len(shown) == 2 and all(len(str(v)) <= 60 for v in shown):
+        return f'found duplicate key "{key}" with value "{value}" (original value: "{first}")'
+    return f'found duplicate key "{key}" (first at line {first_line})'
+
+
 class _Builder:
     """Values from composed nodes; an alias is the value built for its anchor."""
 
@@ -187,11 +196,7 @@ class _Builder:
                 raise _Problem(key_node, "a key must be a single value, not a list or a mapping")
             value = self.value(value_node)
             if key in found:
-                raise _Problem(
-                    key_node,
-                    f'found duplicate key "{key}" with value "{value}" '
-                    f'(original value: "{found[key]}")',
-                )
+                raise _Problem(key_node, _duplicate(key, value, found[key], found.where[key][0]))
             found[key] = value
             found.where[key] = (*_at(key_node), *_at(value_node))
         for mapping in merged:  # the first mapping merged wins, and keys written here win
