@@ -43,13 +43,13 @@ def start(
     from leadrouter.cli.route import parse_at
     from leadrouter.errors import LeadRouterError
     from leadrouter.experiments import abtest
+    from leadrouter.policies.splits import NewTest
 
     now = datetime.now(UTC)
     with opened(settings_with(db=db)) as database:
         try:
             with database.session() as session:
-                abtest.start(
-                    session,
+                test = NewTest(
                     id=test_id,
                     name=test_id,
                     version_a=a,
@@ -58,11 +58,11 @@ def start(
                     start=now,
                     end=parse_at(end) if end else None,
                     guard_margin=guard_margin,
-                    now=now,
                     pool=pool,
                     strategy_a=strategy_a,
                     strategy_b=strategy_b,
                 )
+                abtest.start(session, test, now=now)
         except LeadRouterError as error:
             fail(str(error))
     arm_a, arm_b = (a, b or a) if pool is None else (strategy_a, strategy_b)

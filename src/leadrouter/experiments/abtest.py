@@ -89,44 +89,16 @@ def get_or_raise(session: Session, test_id: str) -> AbTestRow:
     return row
 
 
-def start(
-    session: Session,
-    *,
-    id: str,
-    name: str,
-    version_a: str,
-    version_b: str,
-    share_b: float,
-    start: datetime,
-    end: datetime | None,
-    guard_margin: float,
-    now: datetime,
-    pool: str | None = None,
-    strategy_a: str | None = None,
-    strategy_b: str | None = None,
-) -> AbTestRow:
+def start(session: Session, test: splits.NewTest, *, now: datetime) -> AbTestRow:
     """Store a test after checking both versions compile against the team as it is (in a test
     of two pool strategies, with each arm's strategy for the pool)."""
     team = load_team(session)
-    for version, strategy in ((version_a, strategy_a), (version_b, strategy_b)):
+    pool = test.pool
+    for version, strategy in ((test.version_a, test.strategy_a), (test.version_b, test.strategy_b)):
         compile_version(
             session, version, team if pool is None else splits.with_strategy(team, pool, strategy)
         )
-    return splits.create(
-        session,
-        id=id,
-        name=name,
-        version_a=version_a,
-        version_b=version_b,
-        share_b=share_b,
-        start=start,
-        end=end,
-        guard_margin=guard_margin,
-        now=now,
-        pool=pool,
-        strategy_a=strategy_a,
-        strategy_b=strategy_b,
-    )
+    return splits.create(session, test, now=now)
 
 
 def arm_leads(session: Session, row: AbTestRow, now: datetime, target: timedelta) -> list[ArmLead]:

@@ -15,6 +15,7 @@ from leadrouter.errors import FieldProblem, LeadValidationError
 from leadrouter.experiments import abtest, service
 from leadrouter.experiments import simulate as simulation
 from leadrouter.experiments.schemas import Backtest, Simulation
+from leadrouter.policies import splits
 from leadrouter.policy.sla import parse_duration
 
 router = APIRouter(prefix="/v1", tags=["policies"])
@@ -191,8 +192,7 @@ def start_abtest(body: AbTestCreate, svc: Svc, _: ConfigWrite) -> abtest.AbTestR
     a hash of each lead, from `start` to `end`; every decision records its arm."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        row = abtest.start(
-            session,
+        test = splits.NewTest(
             id=body.id,
             name=body.name,
             version_a=body.version_a,
@@ -201,12 +201,11 @@ def start_abtest(body: AbTestCreate, svc: Svc, _: ConfigWrite) -> abtest.AbTestR
             start=body.start or now,
             end=body.end,
             guard_margin=body.guard_margin,
-            now=now,
             pool=body.pool,
             strategy_a=body.strategy_a,
             strategy_b=body.strategy_b,
         )
-        return abtest.read(row)
+        return abtest.read(abtest.start(session, test, now=now))
 
 
 @router.get("/abtests")

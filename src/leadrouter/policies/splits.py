@@ -10,7 +10,7 @@ the new split at once (`policies/snapshot.py` builds it with the configuration).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import String, select
@@ -93,47 +93,38 @@ def with_strategy(team: Team, pool_id: str, strategy: str | None) -> Team:
     return replace(team, pools=pools)
 
 
-def create(
-    session: Session,
-    *,
-    id: str,
-    name: str,
-    version_a: str,
-    version_b: str,
-    share_b: float,
-    start: datetime,
-    end: datetime | None,
-    guard_margin: float,
-    now: datetime,
-    pool: str | None = None,
-    strategy_a: str | None = None,
-    strategy_b: str | None = None,
-) -> AbTestRow:
+@dataclass(frozen=True, slots=True)
+class NewTest:
+    """What starting an A/B test names: two policy versions, or one version and two strategies
+    of `pool`."""
+
+    id: str
+    name: str
+    version_a: str
+    version_b: str
+    share_b: float
+    start: datetime
+    end: datetime | None
+    guard_margin: float
+    pool: str | None = None
+    strategy_a: str | None = None
+    strategy_b: str | None = None
+
+
+def create(session: Session, test: NewTest, *, now: datetime) -> AbTestRow:
     """Store a new test (one at a time: a running one must be stopped first)."""
+    id, version_a, version_b, pool = test.id, test.version_a, test.version_b, test.pool
     if running(session) is not None:
         raise Conflict("an A/B test is running: stop it first")
     if session.get(AbTestRow, id) is not None:
         raise Conflict(f"an A/B test '{id}' exists already")
     if pool is None and version_a == version_b:
         raise Conflict("the two arms must be two different policy versions")
-    if pool is not None and (version_a != version_b or strategy_a == strategy_b):
+    if pool is not None and (version_a != version_b or test.strategy_a == test.strategy_b):
         raise Conflict("the two arms of a pool test are one policy version, two strategies")
-    if end is not None and end <= start:
+    if test.end is not None and test.end <= test.start:
         raise Conflict("an A/B test ends after it starts")
-    row = AbTestRow(
-        id=id,
-        name=name,
-        version_a=version_a,
-        version_b=version_b,
-        share_b=share_b,
-        start=start,
-        end=end,
-        guard_margin=guard_margin,
-        created_at=now,
-        pool=pool,
-        strategy_a=strategy_a,
-        strategy_b=strategy_b,
-    )
+    row = AbTestRow(**{f.name: getattr(test, f.name) for f in fields(test)}, created_at=now)
     session.add(row)
     bump_config_version(session, Part.POLICY)
     return row
