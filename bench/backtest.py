@@ -27,9 +27,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from leadrouter.collector import collection_paused
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import csv_arrivals
-from leadrouter.experiments.replay import MatchOnce, Prepared, Setup, collection_paused, replay
+from leadrouter.experiments.replay import MatchOnce, Prepared, Setup, replay
 from leadrouter.policy import compile_policy
 from leadrouter.workspace import load_workspace
 from machine import reference_ms

@@ -240,8 +240,9 @@ def _run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from leadrouter.cli.report import _duration
+    from leadrouter.collector import collection_paused
     from leadrouter.experiments.backtest import backtest, compare
-    from leadrouter.experiments.replay import MatchOnce, collection_paused
+    from leadrouter.experiments.replay import MatchOnce
 
     if current.accounts is not None and current.accounts is draft.accounts:
         shared = MatchOnce(current.accounts)

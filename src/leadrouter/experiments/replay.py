@@ -5,16 +5,14 @@ for duplicates, and each lead at its own arrival time. A lead's recorded close (
 outcome) frees its rep's open-lead slot from then on, as it did live, so a month of leads does
 not pile up against `max_open`. Leads are normalized, keyed and matched to accounts once and
 shared by every side that reads them the same way; sides replayed together route each lead in
-turn and score it once when their policies score alike. Pure apart from the values it is given
-(and `collection_paused`, which only changes how soon Python collects garbage).
+turn and score it once when their policies score alike. Pure: it reads only the values it is
+given.
 """
 
 from __future__ import annotations
 
-import gc
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -106,24 +104,6 @@ def sharing_scores(setups: Sequence[Setup]) -> list[Setup]:
         replace(s, policy=replace(s.policy, scoring=shared)) if same else s
         for s, same in zip(setups, alike, strict=True)
     ]
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collector off for a replay and its report. A replay keeps millions of
-    objects until its report is done (decisions, traces, states), in no cycle (reference counts
-    free them), and each full collection walked them all again, the more often the longer the
-    replay: a third of a 100,000-lead backtest. Drop them inside the block (`return
-    backtest(compare(...))` frees the comparison before the block ends): the collector, restored
-    after (left alone if it was off already), then has nothing new to walk."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class _Side:

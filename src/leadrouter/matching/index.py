@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from leadrouter.collector import collection_paused
 from leadrouter.matching import lookup
 from leadrouter.matching.judge import MOST_ADDED, TIE_BREAKERS, MatchResult, decide, judge
 from leadrouter.matching.names import company_name
-from leadrouter.matching.tables import Tables, no_cycle_collection, tops
+from leadrouter.matching.tables import Tables, tops
 from leadrouter.model import Account, Lead, Note, Reason
 from leadrouter.normalize.domains import is_free_email_domain
 
@@ -73,7 +74,7 @@ class AccountIndex:
             raise ValueError(
                 f"thresholds must satisfy 0 < weak <= strong <= 1, got {weak}, {strong}"
             )
-        with no_cycle_collection():
+        with collection_paused():
             latest = {account.id: account for account in accounts}
             ordered = tuple(latest.values())
             by_id = {account.id: i for i, account in enumerate(ordered)}

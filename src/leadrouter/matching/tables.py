@@ -8,12 +8,10 @@ the index it started from. Pure: no I/O.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from array import array
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -47,24 +45,6 @@ def initials(tokens: tuple[str, ...]) -> set[str]:
     every = "".join(t[0] for t in tokens)
     kept = "".join(t[0] for t in tokens if t not in STOPWORDS)
     return {a for a in (every, kept) if len(a) >= MIN_INITIALS and a.isalpha()}
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector, as for a bulk load.
-
-    A build allocates a few million tuples, lists and sets that all live on and form no cycles;
-    the collector would walk them, and everything else the process holds, again and again to find
-    nothing: a fifth of the build of a large account book in a process that holds little else,
-    more in one that holds more. Reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def tops(accounts: tuple[Account, ...], by_id: dict[str, int]) -> array:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from leadrouter.normalize.text import fold
 
@@ -166,6 +164,11 @@ def match_country(text: str) -> CountryMatch | None:
         return CountryMatch(code, corrected=False)
     if len(key) < _FUZZY_MIN_LENGTH:
         return None
+    # Imported here: only a name that is no country's spelling needs it, and `policy check`
+    # or a clean lead stream should not pay rapidfuzz's import.
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
     candidates = process.extract(
         key,
         _FUZZY_CHOICES,

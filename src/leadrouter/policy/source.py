@@ -17,8 +17,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from leadrouter.errors import PolicyError, SourceError
 from leadrouter.policy.yaml_values import YamlList, YamlMap, read_yaml
 
@@ -56,6 +54,8 @@ def read_source(path: Path) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
+    from rapidfuzz import fuzz, process  # only a policy with a mistake needs it
+
     best = process.extractOne(
         word,
         list(choices),
