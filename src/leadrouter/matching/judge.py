@@ -141,11 +141,11 @@ def judge(
     elif lead_country and country and domain is None:
         # A global company's staff write from everywhere: only a name match pays for this.
         if name_hit and name:
-            form = (
-                _placed_elsewhere(name_hit, country, lead_country)
-                or _other_legal_form(index, name_hit, name)
-                or _other_word_order(index, name_hit, name)
-            )
+            form = _placed_elsewhere(name_hit, country, lead_country)
+            if form is None and index._entry_weight[name_hit[1]] < _DISTINCTIVE:
+                form = _other_legal_form(index, name_hit, name) or _other_word_order(
+                    index, name_hit, name
+                )
         if form is None:
             confidence -= _COUNTRY_DIFFERS
         else:
@@ -229,10 +229,10 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     """Why the lead is another company than the account of a name match, or None.
 
     Both names written with a legal form and the forms sharing no word ("GmbH" / "Ltd", but
-    not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA"), for a name that is not distinctive.
+    not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA").
     """
     entry = name_hit[1]
-    if not name.legal_form or index._entry_weight[entry] >= _DISTINCTIVE:
+    if not name.legal_form:
         return None
     # The account's legal form is read again only here: a build keeps no form per name.
     written = _legal_form(index._entry_text[entry])
@@ -245,8 +245,7 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
 
 def _other_word_order(index: AccountIndex, name_hit: Hit, name: CompanyName) -> str | None:
     """Why the lead is another company than the account of a name match, or None: the lead writes
-    the account's words, all of them and no other, in another order, for a name that is not
-    distinctive.
+    the account's words, all of them and no other, in another order.
 
     Read with the other country: a company's own staff write its name in its own order, while
     registers abroad hold many names built from the same two or three common words ("Alpine
@@ -254,8 +253,6 @@ def _other_word_order(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     ("Bank of Tokyo" / "Tokyo Bank").
     """
     entry = name_hit[1]
-    if index._entry_weight[entry] >= _DISTINCTIVE:
-        return None
     lead = [w for w in name.tokens if w not in STOPWORDS]
     account = [w for w in index._entry_tokens[entry] if w not in STOPWORDS]
     if lead == account or sorted(lead) != sorted(account):
