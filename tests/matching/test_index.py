@@ -211,6 +211,62 @@ def test_match__a_distinctive_name_in_another_country_is_grey() -> None:
     assert (result.match.account.id, result.match.strong) == ("us", False)
 
 
+def test_match__a_common_name_from_another_country_in_another_word_order_is_no_match() -> None:
+    # Registers abroad hold many names made of the same few common words.
+    index = _abroad(account("lu", "Alpine Summit", country="LU"))
+
+    result = index.match(lead(company="Summit Alpine Limited", country="Ireland"))
+
+    assert result.match is None
+    assert (
+        "Alpine Summit (lu) has a name like company 'Summit Alpine Limited' but is in LU, not "
+        "IE, and the lead writes the same words in another order ('summit alpine' / 'alpine "
+        "summit'): another company of the same name" in messages(result)
+    )
+
+
+def test_match__another_word_order_leaves_out_words_such_as_of() -> None:
+    index = _abroad(account("jp", "Bank of Tokyo", country="JP"))
+
+    result = index.match(lead(company="Tokyo Bank", country="Germany"))
+
+    assert result.match is None
+    assert "the same words in another order ('tokyo bank' / 'bank of tokyo')" in messages(result)
+
+
+def test_match__a_name_in_another_word_order_from_the_accounts_country_still_matches() -> None:
+    index = _abroad(account("lu", "Alpine Summit", country="LU"))
+
+    result = index.match(lead(company="Summit Alpine", country="Luxembourg"))
+
+    assert result.match is not None
+    assert result.match.account.id == "lu"
+
+
+def test_match__a_name_in_another_word_order_and_another_country_says_so_when_grey() -> None:
+    # An agreeing phone keeps it for review, with both reasons in the trace.
+    index = _abroad(account("lu", "Alpine Summit", country="LU", phone="+35227000000"))
+
+    result = index.match(lead(company="Summit Alpine", country="Ireland", phone="+352 2700 0000"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("lu", False)
+    assert (
+        "country IE differs from the account's LU; the lead writes the same words in another "
+        "order ('summit alpine' / 'alpine summit')" in result.match.reason
+    )
+
+
+def test_match__a_distinctive_name_in_another_word_order_and_another_country_is_grey() -> None:
+    index = _abroad(account("us", "Zorblax Quantum Widget Foundry", country="US"))
+
+    result = index.match(lead(company="Widget Foundry Zorblax Quantum", country="Germany"))
+
+    assert result.match is not None
+    assert (result.match.account.id, result.match.strong) == ("us", False)
+    assert "another order" not in result.match.reason
+
+
 @pytest.mark.parametrize(
     "company", ["Helsinki Steel Oy", "Helsinki Steel", "Helsinki Steel Osakeyhtiö"]
 )

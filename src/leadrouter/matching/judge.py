@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.matching.lookup import Hit
-from leadrouter.matching.names import CompanyName, read_company_name
+from leadrouter.matching.names import STOPWORDS, CompanyName, read_company_name
 from leadrouter.matching.places import PLACE_COUNTRIES
 from leadrouter.model import AccountMatch, AccountType, Note, Reason
 
@@ -93,7 +93,7 @@ class _Evidence:
     name_hit: Hit | None
     company: str | None
     lead_country: str | None
-    form: str | None  # why the lead is another company: `_placed_elsewhere`, `_other_legal_form`
+    form: str | None  # why the lead is another company (`_placed_elsewhere` and the like)
     phone: str | None  # the phone that agrees
     lead_form: str | None = None  # the legal form the lead's company is written with
 
@@ -113,9 +113,11 @@ def judge(
     A name match in another country than the account's is another company of the same name
     as often as the account's office abroad, for review: it stays in the grey zone, unless
     the lead also writes another legal form ("Acme GmbH" in Germany is not "Acme Ltd" in
-    Brazil: two registers, two companies) or the account's name places it in its own country
-    ("Agfa Healthcare India"), which puts it below the weak bar; a distinctive name
-    (`_DISTINCTIVE`) keeps it grey despite the legal form, an agreeing phone in either case.
+    Brazil: two registers, two companies), writes the account's words in another order
+    ("Summit Alpine" in Ireland is not "Alpine Summit" in Luxembourg) or the account's name
+    places it in its own country ("Agfa Healthcare India"), which puts it below the weak bar;
+    a distinctive name (`_DISTINCTIVE`) keeps it grey despite the legal form or the order, an
+    agreeing phone in every case.
     """
     if name is None:
         company = None
@@ -139,9 +141,11 @@ def judge(
     elif lead_country and country and domain is None:
         # A global company's staff write from everywhere: only a name match pays for this.
         if name_hit and name:
-            form = _placed_elsewhere(name_hit, country, lead_country) or _other_legal_form(
-                index, name_hit, name
-            )
+            form = _placed_elsewhere(name_hit, country, lead_country)
+            if form is None and index._entry_weight[name_hit[1]] < _DISTINCTIVE:
+                form = _other_legal_form(index, name_hit, name) or _other_word_order(
+                    index, name_hit, name
+                )
         if form is None:
             confidence -= _COUNTRY_DIFFERS
         else:
@@ -225,10 +229,10 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     """Why the lead is another company than the account of a name match, or None.
 
     Both names written with a legal form and the forms sharing no word ("GmbH" / "Ltd", but
-    not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA"), for a name that is not distinctive.
+    not "Pvt Ltd" / "Ltd" or "SA de CV" / "SA").
     """
     entry = name_hit[1]
-    if not name.legal_form or index._entry_weight[entry] >= _DISTINCTIVE:
+    if not name.legal_form:
         return None
     # The account's legal form is read again only here: a build keeps no form per name.
     written = _legal_form(index._entry_text[entry])
@@ -237,6 +241,24 @@ def _other_legal_form(index: AccountIndex, name_hit: Hit, name: CompanyName) -> 
     if (set(name.legal_form.split()) & set(written.split())) - {"&"}:
         return None
     return f"legal form {name.legal_form!r} differs from the account's {written!r}"
+
+
+def _other_word_order(index: AccountIndex, name_hit: Hit, name: CompanyName) -> str | None:
+    """Why the lead is another company than the account of a name match, or None: the lead writes
+    the account's words, all of them and no other, in another order.
+
+    Read with the other country: a company's own staff write its name in its own order, while
+    registers abroad hold many names built from the same two or three common words ("Alpine
+    Summit" in Luxembourg, "Summit Alpine" in Ireland); "of", "and" and the like are left out
+    ("Bank of Tokyo" / "Tokyo Bank").
+    """
+    entry = name_hit[1]
+    lead = [w for w in name.tokens if w not in STOPWORDS]
+    account = [w for w in index._entry_tokens[entry] if w not in STOPWORDS]
+    if lead == account or sorted(lead) != sorted(account):
+        return None
+    written, own = " ".join(name.tokens), " ".join(index._entry_tokens[entry])
+    return f"the lead writes the same words in another order ({written!r} / {own!r})"
 
 
 @lru_cache(maxsize=4096)
