@@ -138,14 +138,16 @@ def test_matches__stops_where_the_caller_stops() -> None:
     assert [c.rule for c in checks] == ["big-emea", "small-emea", "fintech", "us"]
 
 
-def test_matches__leads_with_the_same_values_share_one_trace() -> None:
+def test_matches__leads_with_the_same_values_share_one_trace_once_they_recur() -> None:
+    # Entries are kept from their values' second appearance: from then on the trace is shared.
     policy = compile_(POLICY)
     ctx = {"country": "DE", "employees": 10.0}
 
     first = scanned(policy, ctx)
     second = scanned(policy, dict(ctx))
+    third = scanned(policy, dict(ctx))
 
-    assert first[0] is second[0]
+    assert first == second and second[0] is third[0]
 
 
 def test_matches__past_its_memo_bounds_gives_the_same_trace(monkeypatch: Any) -> None:
