@@ -15,7 +15,9 @@ seeded RNG, then measures
 Prints figures; asserts nothing. Leaves out: account matching (no accounts file), the store,
 the API; categorical values (country, industry, form) come from small lists even when "unseen",
 as they do in life. Usage: python bench/engine.py [--leads 100000] [--seed 7] [--cpu]
-[--keep PATH] [--sizes 50,200,1000]
+[--keep PATH] [--sizes 50,200,1000] [--trace-hashes]
+With --trace-hashes, prints instead a hash of the first match and trace of each of the sweep's
+leads at each size, in the sweep's order, to show two versions byte-identical.
 With --cpu, times are this thread's CPU time instead of wall-clock time: on a machine that other
 processes keep busy, wall-clock figures mostly measure waiting for a core.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import random
 import resource
 import shutil
@@ -485,6 +488,22 @@ def sweep(sizes: list[int], team: Any, leads: int, seed: int, now: datetime, clo
         )
 
 
+def trace_hashes(sizes: list[int], team: Any, leads: int, seed: int) -> None:
+    """Per size, a hash of the first match and its trace for each of the sweep's leads, in the
+    sweep's order: equal hashes from two versions mean the same matches and traces, entry for
+    entry (the matches after the first are `CompiledRule.check`'s, the reference, left out)."""
+    for size in sizes:
+        text, _ = sweep_policy(size, len(team.pools), seed)
+        policy = compile_policy(text, f"sweep-{size}.yaml", team)
+        rng = random.Random(seed + size)
+        digest = hashlib.sha256()
+        for i in range(3 * leads):
+            ctx = context(policy, sweep_lead(rng, 1_000_000 * size + i))
+            rule, trace = next(policy.matches(ctx))
+            digest.update(repr((rule and rule.id, trace)).encode())
+        print(f"traces of {3 * leads} leads at {size} rules: sha256 {digest.hexdigest()}")
+
+
 def batch(
     leads: int, make: Any, snapshot: Snapshot, now: datetime, clock: Any, keep: Path | None
 ) -> tuple[int, float, float]:
@@ -528,11 +547,22 @@ def main() -> None:
         help="copy the repeated batch's decisions JSONL here (PATH) and the unseen batch's to "
         "PATH.unseen, to compare runs of two versions byte for byte",
     )
+    parser.add_argument(
+        "--trace-hashes",
+        action="store_true",
+        help="print a hash of the sweep's traces per size (nothing else), to compare versions",
+    )
     args = parser.parse_args()
     clock = time.thread_time_ns if args.cpu else time.perf_counter_ns
     kind = "CPU" if args.cpu else "wall-clock"
     rng = random.Random(args.seed)
     now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    if args.trace_hashes:
+        team = parse_team(team_yaml(200, 20), "bench-team.yaml")
+        trace_hashes(sizes, team, args.sweep_leads, args.seed)
+        return
 
     before = reference_ms()
     started = time.perf_counter()
@@ -567,7 +597,6 @@ def main() -> None:
             f"| {name} | {p50:.1f} | {p99:.1f} | {mean:.1f} | {alone[len(alone) // 2] / 1000:.1f} |"
         )
 
-    sizes = [int(size) for size in args.sizes.split(",") if size]
     if sizes and args.sweep_leads > 0:
         sweep(sizes, team, args.sweep_leads, args.seed, now, clock)
 

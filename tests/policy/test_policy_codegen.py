@@ -105,14 +105,16 @@ def random_policy(draw: Any) -> str:
     return PREAMBLE + "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("inline_up_to", [300, 0])  # one inline function; plans
+# One inline function (its trace in locals, then in a list past a few entries); plans.
+@pytest.mark.parametrize(("inline_up_to", "held_in_locals"), [(300, 48), (300, 3), (0, 48)])
 @given(data=st.data())
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_generated_scan__agrees_with_the_closures_on_random_policies_and_leads(
-    inline_up_to: int, data: Any
+    inline_up_to: int, held_in_locals: int, data: Any
 ) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(inline_scan, "INLINE_UP_TO", inline_up_to)
+        patch.setattr(inline_scan, "HELD_IN_LOCALS", held_in_locals)
         policy = compile_policy(random_policy(data.draw), "policy.yaml", team())
         for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
             assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy import codegen, inline_scan, scan
+from leadrouter.policy import codegen, inline_scan, recurrence
 from leadrouter.policy.compiled import Clause, CompiledPolicy, CompiledRule, Condition, Route
 from leadrouter.policy.compiled import RouteKind as Kind
 from tests.policy.factories import compile_
@@ -138,14 +138,16 @@ def test_matches__stops_where_the_caller_stops() -> None:
     assert [c.rule for c in checks] == ["big-emea", "small-emea", "fintech", "us"]
 
 
-def test_matches__leads_with_the_same_values_share_one_trace() -> None:
+def test_matches__leads_with_the_same_values_share_one_trace_once_they_recur() -> None:
+    # Entries are kept from their values' second appearance: from then on the trace is shared.
     policy = compile_(POLICY)
     ctx = {"country": "DE", "employees": 10.0}
 
     first = scanned(policy, ctx)
     second = scanned(policy, dict(ctx))
+    third = scanned(policy, dict(ctx))
 
-    assert first[0] is second[0]
+    assert first == second and second[0] is third[0]
 
 
 def test_matches__past_its_memo_bounds_gives_the_same_trace(monkeypatch: Any) -> None:
@@ -203,8 +205,8 @@ def test_matches__traces_are_the_same_while_the_memo_of_whole_traces_is_skipped(
     monkeypatch: Any,
 ) -> None:
     # Leads whose traces rarely recur (values never seen) skip the memo for a while.
-    monkeypatch.setattr(scan, "PROBE", 4)
-    monkeypatch.setattr(scan, "SKIP", 3)
+    monkeypatch.setattr(recurrence, "PROBE", 4)
+    monkeypatch.setattr(recurrence, "SKIP", 3)
     policy = compile_(POLICY)
     contexts: list[dict[str, Any]] = [
         {"country": country, "employees": float(employees), "industry": "fintech"}
@@ -215,5 +217,5 @@ def test_matches__traces_are_the_same_while_the_memo_of_whole_traces_is_skipped(
     for ctx in contexts + contexts:
         assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
         code = policy._scan.code
-        skipped += code.inline is not None and code._skip > 0
-    assert skipped > 0 or policy._scan.code.inline is None
+        skipped += (code._recurrence if code.tracer is None else code.tracer._recurrence)._skip > 0
+    assert skipped > 0

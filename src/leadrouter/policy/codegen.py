@@ -318,13 +318,17 @@ class Miss:
 
 class _Entries(dict[Any, RuleCheck]):
     """The entries of a Miss over one field, per value (None: missing): a value not seen yet
-    makes its entry, in one call (the path of every value that never repeats)."""
+    makes its entry, in one call (the path of every value that never repeats). An entry is kept
+    from its value's second appearance on: most values of a field such as a head count never
+    repeat, and keeping their entries costs an insert and, until cleared, the garbage
+    collector's walks over them."""
 
-    __slots__ = ("clause", "field", "rule")
+    __slots__ = ("clause", "field", "once", "rule")
 
     def __init__(self, rule: str, clause: str, field: str) -> None:
         super().__init__()
         self.rule, self.clause, self.field = rule, clause, field
+        self.once: set[Any] = set()  # values met once, whose entries were not kept
 
     def __missing__(self, value: Any) -> RuleCheck:
         entry = _new(RuleCheck)
@@ -337,9 +341,15 @@ class _Entries(dict[Any, RuleCheck]):
         else:
             _set_missing(entry, ())
             _set_values(entry, ((self.field, value),))
-        if len(self) >= ENTRIES_PER_CLAUSE:
-            self.clear()  # a clause over values that never repeat keeps the latest
-        self[value] = entry
+        once = self.once
+        if value in once:
+            if len(self) >= ENTRIES_PER_CLAUSE:
+                self.clear()  # a clause over values that never repeat keeps the latest
+            self[value] = entry
+        else:
+            if len(once) >= ENTRIES_PER_CLAUSE:
+                once.clear()
+            once.add(value)
         return entry
 
 

@@ -177,13 +177,15 @@ class CompiledPolicy:
     # every context alike, so a replay of both scores each lead once. None: unknown.
     scoring_source: tuple[Any, ...] | None = field(default=None, compare=False)
     _scan: RuleScan = field(init=False, repr=False, compare=False)
+    # `matches(ctx)`: each rule that holds for `ctx`, in order, with the trace entry of every
+    # rule tried up to it (`rule.check(ctx)` of each, with shared clauses evaluated once); last,
+    # when no rule is left, (None, the trace entry of every rule). The scan's own method, bound
+    # once here: the engine calls it for every lead.
+    matches: Callable[[Context], Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]] = (
+        field(init=False, repr=False, compare=False)
+    )
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_scan", RuleScan(self.rules))
-
-    def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
-        """Each rule that holds for `ctx`, in order, with the trace entry of every rule tried up
-        to it: `rule.check(ctx)` of each, with shared clauses evaluated once. Last, when no rule
-        is left, (None, the trace entry of every rule).
-        """
-        return self._scan.matches(ctx)
+        scan = RuleScan(self.rules)
+        object.__setattr__(self, "_scan", scan)
+        object.__setattr__(self, "matches", scan.matches)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 # Policies of up to this many rules are scanned and traced by one generated function.
 INLINE_UP_TO = 300
 TRACES_PER_RULE = 2
+# Trace entries a walk holds in locals before it appends the rest to a list (each return names
+# them all, so more would write code growing with the square of the rules).
+HELD_IN_LOCALS = 48
 
 
 class _Planner(codegen._Planner):
@@ -85,19 +88,25 @@ class _Planner(codegen._Planner):
         holds: `return m, trace`, its entry last (m = len(rules) when none does). `excluded`
         names, for each rule the dispatch ruled out, the field that did."""
         names = self.names
-        lines = [f"{indent}out = []", f"{indent}app = out.append"]
+        lines: list[str] = []
+        trace = _Trace()
         run: list[int] = []
 
         def flush() -> None:
             # Rules the dispatch ruled out by their first clause: their entries depend only on
             # the values that clause read, so a run of them is one lookup.
+            if not run:
+                return
+            lines.extend(indent + line for line in trace.adding(len(run)))
             if len(run) == 1:
-                lines.append(indent + self.entry(run[0], 0))
-            elif run:
+                lines.append(indent + trace.add(self.entry(self.miss(run[0], 0)), 1))
+            else:
                 joined = _Run(tuple(self.miss(i, 0) for i in run))
                 key = _key_of(joined.fields, names)
                 entries, build = names.const(joined.entries), names.const(joined)
-                lines.append(f"{indent}out += {entries}.get({key}) or {build}(ctx, {key})")
+                lookup_ = f"{entries}.get({key}) or {build}(ctx, {key})"
+                lines.append(indent + trace.add(lookup_, len(run)))
+            trace.added(len(run))
             run.clear()
 
         for i, rule in enumerate(self.rules):
@@ -106,18 +115,20 @@ class _Planner(codegen._Planner):
                 continue
             flush()
             clauses = rule.condition.clauses
-            found = f"return {i}, (*out, {names.const(self.hits[i])})"
+            found = f"return {i}, {trace.joined(names.const(self.hits[i]))}"
             if not clauses:
                 lines.append(indent + found)
                 return lines  # the rules after it are never tried
+            lines.extend(indent + line for line in trace.adding(1))
             for j, clause in enumerate(clauses):
                 lines += [
                     f"{indent}{'if' if j == 0 else 'elif'} not {emit(clause, names)}:",
-                    f"{indent}    {self.entry(i, j)}",
+                    f"{indent}    {trace.add(self.entry(self.miss(i, j)), 1)}",
                 ]
             lines += [f"{indent}else:", f"{indent}    {found}"]
+            trace.added(1)
         flush()
-        lines.append(f"{indent}return {len(self.rules)}, tuple(out)")
+        lines.append(f"{indent}return {len(self.rules)}, {trace.joined()}")
         return lines
 
     def traces(
@@ -156,10 +167,47 @@ class _Planner(codegen._Planner):
             miss = self.misses[i, j] = Miss(rule.id, rule.condition.clauses[j])
         return miss
 
-    def entry(self, i: int, j: int) -> str:
-        """A statement adding the trace entry of rule i stopped by its clause j."""
-        miss = self.miss(i, j)
-        return f"app({lookup(miss, _key_of(miss.clause.fields, self.names), self.names)})"
+    def entry(self, miss: Miss) -> str:
+        """An expression giving the trace entry of `miss` for the lead."""
+        return lookup(miss, _key_of(miss.clause.fields, self.names), self.names)
+
+
+class _Trace:
+    """The trace entries a walk has added so far, as its generated code holds them: the first
+    HELD_IN_LOCALS in locals `t0`, `t1`, ... (a tuple of locals is built in one step, where a
+    list costs a call per entry and a copy at the end), the rest in a list `out`."""
+
+    def __init__(self) -> None:
+        self.held = 0  # entries in locals
+        self.listed = False  # whether later entries go to `out`
+
+    def adding(self, count: int) -> list[str]:
+        """Statements to run before adding `count` entries: making `out` when they would pass
+        the bound of locals (before any branch that adds them, so that each finds it made)."""
+        if self.listed or self.held + count <= HELD_IN_LOCALS:
+            return []
+        self.listed = True
+        return ["out = []", "app = out.append"]
+
+    def add(self, entries: str, count: int) -> str:
+        """A statement adding the entry `entries` gives (count 1) or its tuple of `count`."""
+        if self.listed:
+            return f"app({entries})" if count == 1 else f"out += {entries}"
+        return f"{', '.join(f't{self.held + k}' for k in range(count))} = {entries}"
+
+    def added(self, count: int) -> None:
+        """Counts the `count` entries the statements of `add` since `adding` have added."""
+        if not self.listed:
+            self.held += count
+
+    def joined(self, last: str | None = None) -> str:
+        """An expression giving the entries added so far as a tuple, then `last` if given."""
+        items = [f"t{k}" for k in range(self.held)]
+        if self.listed:
+            items.append("*out")
+        if last is not None:
+            items.append(last)
+        return "(" + "".join(item + ", " for item in items) + ")"
 
 
 class _Run:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import RuleCheck
 from leadrouter.policy.codegen import Miss, Why, why_functions
+from leadrouter.policy.recurrence import Recurrence
 
 if TYPE_CHECKING:
     from leadrouter.policy.compiled import CompiledRule, Context
@@ -109,6 +110,7 @@ class RuleTrace:
         self._serial = 0
         self._traces: dict[tuple[int, ...], tuple[tuple[RuleCheck, ...], list[Any]]] = {}
         self._traces_size = min(TRACES, max(MIN_TRACES, TRACE_BUDGET // max(len(rules), 1)))
+        self._recurrence = Recurrence()
         self._key_on(_key_fields(rules))
 
     def _key_on(self, fields: tuple[str, ...]) -> None:
@@ -130,47 +132,47 @@ class RuleTrace:
     def trace(
         self, ctx: Context, m: int, s: dict[int, bool] | None = None
     ) -> tuple[RuleCheck, ...]:
-        """The trace up to and including rule `m` (when there is one), remembered whole."""
+        """The trace up to and including rule `m` (when there is one), remembered whole while
+        traces recur."""
         plan = self._plans.get(self._key(ctx)) or self._made(ctx)
-        open_, runs = plan.open, plan.runs
-        if not open_ or m <= open_[0]:
-            run = runs[0]
-            if type(run) is tuple:  # the key decides every rule before the match
-                key = (plan.serial, m)
-                known = self._traces.get(key)
-                if known is not None:
-                    return known[0]
-            n = 0
-        else:
-            n = bisect_left(open_, m)
+        open_, runs, whys = plan.open, plan.runs, plan.whys
+        n = bisect_left(open_, m)
         # Each run's entries, then the open rule's entry after it, ..., the last run.
         parts: list[Any] = []
         add = parts.append
-        whys = plan.whys
         for k in range(n):
             run = runs[k]
             add(run if type(run) is tuple else run(ctx))
             add(whys[k](ctx, s))
         run = runs[n]
         add(run if type(run) is tuple else run(ctx))
+        if self._recurrence.skipping():
+            return self._joined(parts, n, m, open_)
         key = (plan.serial, m, *map(id, parts))
         known = self._traces.get(key)
+        self._recurrence.met(known is not None)
         if known is not None:
             return known[0]
-        out: list[RuleCheck] = []
-        for k in range(n):
-            out += parts[2 * k]
-            out.append(parts[2 * k + 1])
-        start = open_[n - 1] + 1 if n else 0
-        out += parts[2 * n][: m - start]
-        if m < len(self._rules):
-            out.append(self._hits[m])
-        trace = tuple(out)
+        trace = self._joined(parts, n, m, open_)
         if len(self._traces) >= self._traces_size:
             self._traces.clear()
         # Kept with the parts their ids name, so no other object takes those ids meanwhile.
         self._traces[key] = (trace, parts)
         return trace
+
+    def _joined(
+        self, parts: list[Any], n: int, m: int, open_: tuple[int, ...]
+    ) -> tuple[RuleCheck, ...]:
+        """The trace of `parts` (runs and open rules' entries, alternating) up to rule m."""
+        out: list[RuleCheck] = []
+        for k in range(0, 2 * n, 2):
+            out += parts[k]
+            out.append(parts[k + 1])
+        start = open_[n - 1] + 1 if n else 0
+        out += parts[2 * n][: m - start]
+        if m < len(self._rules):
+            out.append(self._hits[m])
+        return tuple(out)
 
     def _made(self, ctx: Context) -> _Plan:
         if len(self._plans) >= self._size:

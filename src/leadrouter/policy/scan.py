@@ -10,8 +10,8 @@ on past a match (a rule that matched but could not place the lead), the rules af
 checked one by one: that is rare, and `CompiledRule.check` is the reference.
 
 Leads whose entries are the very same objects get the very same trace tuple while traces recur
-(see PROBE), so whoever encodes traces can remember each one whole. The only state is bounded
-memos. Nothing here does I/O or reads the clock.
+(see `policy/recurrence.py`), so whoever encodes traces can remember each one whole. The only
+state is bounded memos. Nothing here does I/O or reads the clock.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from leadrouter.model import RuleCheck
 from leadrouter.policy import inline_scan
 from leadrouter.policy.codegen import CALLS, FirstMatch, first_match
+from leadrouter.policy.recurrence import Recurrence
 from leadrouter.policy.rule_trace import RuleTrace
 
 if TYPE_CHECKING:
@@ -29,12 +30,6 @@ if TYPE_CHECKING:
 
 # Whole traces of small policies remembered, a few hundred bytes each; cleared whole when full.
 TRACES = 16_384
-# Remembering costs about as much as the scan itself (a key of every entry's id, a lookup, an
-# insert) and pays only downstream (a trace met again is encoded once): worth it when traces
-# recur, as on leads whose values repeat, not when half of them are new, as on leads with values
-# never seen. When fewer than three in four of PROBE scans find their trace remembered, the next
-# SKIP scans do not look.
-PROBE, SKIP = 1_024, 16_384
 
 
 class Generated:
@@ -54,7 +49,7 @@ class Generated:
             # Traces by the identities of their entries: safe keys, as each trace keeps its
             # entries alive for as long as it is remembered.
             self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
-            self._tried = self._found = self._skip = 0
+            self._recurrence = Recurrence()
         else:
             self._first, self.source = first_match(rules)
             self._first_calls = CALLS in self.source
@@ -77,8 +72,7 @@ class Generated:
         """The first rule that holds and the trace up to and including it."""
         if self.inline is not None:
             found, trace = self.inline.scan(ctx)
-            if self._skip:
-                self._skip -= 1
+            if self._recurrence.skipping():
                 return found, trace
             return found, self._remembered(trace)
         assert self.tracer is not None and self._first is not None
@@ -89,17 +83,11 @@ class Generated:
     def _remembered(self, trace: tuple[RuleCheck, ...]) -> tuple[RuleCheck, ...]:
         key = tuple(map(id, trace))
         known = self._traces.get(key)
+        self._recurrence.met(known is not None)
         if known is None:
             if len(self._traces) >= TRACES:
                 self._traces.clear()
             self._traces[key] = known = trace
-        else:
-            self._found += 1
-        self._tried += 1
-        if self._tried == PROBE:
-            if self._found * 4 < PROBE * 3:
-                self._skip = SKIP
-            self._tried = self._found = 0
         return known
 
 
