@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
-from leadrouter.dashboard.web import SecureRoute, Viewer, refuse, templates
+from leadrouter.dashboard.web import SecureRoute, Viewer, admit_action, templates
 from leadrouter.dashboard.workspace import MAX_TEXT
 from leadrouter.errors import LeadRouterError, PolicyError
 from leadrouter.experiments.backtest import backtest, compare
@@ -113,8 +113,7 @@ def draft_backtest(
     period: Annotated[str, Form()] = DEFAULT_PERIOD,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
+    admit_action(request, who, Scope.CONFIG_READ, csrf_token)
     context: dict[str, object] = {"period": PERIODS.get(period, PERIODS[DEFAULT_PERIOD])}
     try:
         with svc.db.read() as session:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.explorer import PERIODS, LeadFilter
 from leadrouter.dashboard.flow_drawing import layout
-from leadrouter.dashboard.web import SecureRoute, Viewer, gate, page
+from leadrouter.dashboard.web import SecureRoute, Viewer, admit_to_page, page
 from leadrouter.errors import LeadRouterError
 from leadrouter.keys.schemas import Scope
 from leadrouter.policies.models import PolicyVersionRow
@@ -176,9 +176,7 @@ def build(
 def flow_page(
     request: Request, svc: Svc, who: Viewer, period: str = DEFAULT_PERIOD, version: str = ""
 ) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     period = period if period in PERIODS else DEFAULT_PERIOD
     now = svc.clock.now()
     start, end = LeadFilter(period=period).span(now)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.sessions import SignedIn
-from leadrouter.dashboard.web import SecureRoute, Viewer, gate, page, refuse
+from leadrouter.dashboard.web import SecureRoute, Viewer, admit_action, admit_to_page, page
 from leadrouter.errors import LeadRouterError
 from leadrouter.keys.schemas import Scope
 from leadrouter.users import service as users
@@ -42,9 +42,7 @@ def _people(
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.ADMIN)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.ADMIN)
     return _people(request, svc, who)
 
 
@@ -60,9 +58,7 @@ def add_person(
     password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.ADMIN, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.ADMIN, csrf_token)
     try:
         user_in = UserCreate(
             login=login,
@@ -95,9 +91,7 @@ def change_person(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """A new role, or access stopped (active "no") or restored (active "yes")."""
-    if (refused := refuse(request, who, Scope.ADMIN, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.ADMIN, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
     if login == who.login and (active == "no" or (role and role != Role.ADMIN)):
         return _people(request, svc, who, {"_": "You cannot lock yourself out: ask another admin."})

@@ -55,12 +55,12 @@ from leadrouter.dashboard.web import (
     SecureRoute,
     Viewer,
     action_result,
+    admit_action,
+    admit_post,
+    admit_to_page,
     csv_response,
-    forged,
     fresh,
-    gate,
     page,
-    refuse,
     same_origin,
     secure,
     templates,
@@ -267,8 +267,7 @@ def logout(
     request: Request, svc: Svc, who: Viewer, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     if who is not None:
-        if (refused := forged(request, who, csrf_token)) is not None:
-            return refused
+        admit_post(request, who, csrf_token)
         now = svc.clock.now()
         svc.db.write(lambda session: sessions.close(session, token=who.token, now=now))
     response = RedirectResponse("/login", status_code=303)
@@ -278,9 +277,7 @@ def logout(
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.LEADS_READ)
     fresh(svc)
     with svc.db.read() as session:
         data = views.overview(session, svc.clock.now(), DEFAULT_SLA)
@@ -296,9 +293,7 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 @router.get("/reps", response_class=HTMLResponse)
 def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     fresh(svc)
     with svc.db.read() as session:
         lines = views.reps(session, svc.clock.now(), DEFAULT_SLA)
@@ -309,9 +304,7 @@ def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     fresh(svc)
     with svc.db.read() as session:
         lines = views.rules(session, svc.clock.now(), DEFAULT_SLA)
@@ -324,9 +317,7 @@ def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response
 def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
     """The lead explorer: filters (`explorer.LeadFilter`), sorted, with the count against the
     period before; `format=csv` exports every row."""
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.LEADS_READ)
     wanted = LeadFilter.of(request.query_params)
     now = svc.clock.now()
     if format == "csv":
@@ -366,9 +357,7 @@ def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Respo
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
 def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.LEADS_READ)
     with svc.db.read() as session:
         row, events = views.timeline(session, lead_id)
     if row is None:
@@ -378,9 +367,7 @@ def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
 
 @router.get("/policy", response_class=HTMLResponse)
 def policy(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     with svc.db.read() as session:
         versions = views.policy_page(session)
         checked = workspace.check(session, versions.text) if versions.text else None
@@ -405,8 +392,7 @@ def simulate(
     version: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
+    admit_action(request, who, Scope.CONFIG_READ, csrf_token)
     try:
         with svc.db.read() as session:
             result = simulation.simulate(

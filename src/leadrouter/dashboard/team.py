@@ -21,7 +21,7 @@ from leadrouter.api.patch import invalid
 from leadrouter.dashboard import roster
 from leadrouter.dashboard.team_forms import FormErrors, RepForm, field_errors, hours_text
 from leadrouter.dashboard.team_forms import rep_changes as read_rep_form
-from leadrouter.dashboard.web import SecureRoute, Viewer, fresh, gate, page, refuse
+from leadrouter.dashboard.web import SecureRoute, Viewer, admit_action, admit_to_page, fresh, page
 from leadrouter.errors import LeadRouterError, LeadValidationError
 from leadrouter.keys.schemas import Scope
 from leadrouter.pools import service as pools
@@ -87,8 +87,7 @@ def _rep_view(
 
 @router.get("/reps/{rep_id}", response_class=HTMLResponse)
 def rep(request: Request, rep_id: str, svc: Svc, who: Viewer, saved: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     return _rep_view(request, svc, who, rep_id, saved=bool(saved))
 
 
@@ -114,9 +113,7 @@ def edit_rep(
     pool: Annotated[list[str] | None, Form()] = None,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     form = RepForm(
         name,
         email,
@@ -240,19 +237,14 @@ def _team_view(
 
 @router.get("/team", response_class=HTMLResponse)
 def team(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
     return _team_view(request, svc, who)
 
 
 @router.post("/team/pools/{pool_id}", response_class=HTMLResponse)
 async def edit_pool(request: Request, pool_id: str, svc: Svc, who: Viewer) -> Response:
     form = await request.form()
-    if (
-        refused := refuse(request, who, Scope.CONFIG_WRITE, str(form.get("csrf_token", "")))
-    ) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, str(form.get("csrf_token", "")))
     members = [str(m) for m in form.getlist("member")]
     strategy = str(form.get("strategy", "round_robin"))
     weights: dict[str, Any] = {}
@@ -305,9 +297,7 @@ def edit_queue(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a queue, or (without `queue_id`) add one."""
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     values = {"name": name, "description": description, "fallback": fallback == "on"}
     now, actor = svc.clock.now(), who.principal.name
     key = f"queue:{queue_id or 'new'}"

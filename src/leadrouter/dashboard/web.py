@@ -65,14 +65,26 @@ HEADERS = {
 }
 
 
+class Refused(Exception):
+    """A request the handler may not serve; `answer` says so (sign in, forbidden, forged)."""
+
+    def __init__(self, answer: Response) -> None:
+        super().__init__()
+        self.answer = answer
+
+
 class SecureRoute(APIRoute):
-    """A route whose every response, whatever the handler returns, carries `HEADERS`."""
+    """A route whose every response, whatever the handler returns, carries `HEADERS`; a handler
+    that raises `Refused` answers with its `answer`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def with_headers(request: Request) -> Response:
-            response = await handle(request)
+            try:
+                response = await handle(request)
+            except Refused as refused:
+                response = refused.answer
             response.headers.update(HEADERS)
             if response.media_type == "text/html":
                 response.headers["Cache-Control"] = "no-store"  # pages show a signed-in view
@@ -152,13 +164,13 @@ def page(
     )
 
 
-def gate(request: Request, who: SignedIn | None, scope: Scope) -> Response | None:
-    """The answer to a page request that may not see the page (None: it may)."""
+def admit_to_page(request: Request, who: SignedIn | None, scope: Scope) -> SignedIn:
+    """The viewer of a page that needs `scope`; else `Refused` (to sign in, or forbidden)."""
     if who is None:
-        return to_login()
+        raise Refused(to_login())
     if not who.principal.can(scope):
-        return page(request, who, "forbidden.html", 403, scope=scope)
-    return None
+        raise Refused(page(request, who, "forbidden.html", 403, scope=scope))
+    return who
 
 
 def same_origin(request: Request) -> bool:
@@ -180,28 +192,28 @@ def action_result(request: Request, message: str, status: int = 200, **context: 
     )
 
 
-def forged(request: Request, who: SignedIn | None, token: str) -> Response | None:
-    """The answer to a POST that may be forged (None: it is not): one from another site, with
-    no session, or without the session's CSRF token (a form field, or htmx's header)."""
+def admit_post(request: Request, who: SignedIn | None, token: str) -> SignedIn:
+    """The sender of a POST that is not forged; else `Refused`: one from another site, with no
+    session, or without the session's CSRF token (a form field, or htmx's header)."""
     if not same_origin(request):
-        return action_result(request, "Refused: the request came from another site.", 403)
+        raise Refused(action_result(request, "Refused: the request came from another site.", 403))
     if who is None:
-        return action_result(request, "Sign in first.", 401)
+        raise Refused(action_result(request, "Sign in first.", 401))
     sent = request.headers.get(CSRF_HEADER) or token
     if not secrets.compare_digest(sent.encode(), who.csrf.encode()):
-        return action_result(request, "This page has expired: reload it and try again.", 403)
-    return None
+        raise Refused(
+            action_result(request, "This page has expired: reload it and try again.", 403)
+        )
+    return who
 
 
-def refuse(request: Request, who: SignedIn | None, scope: Scope, token: str) -> Response | None:
-    """The answer to an action that may not run (None: it may): a forged request, or a
-    signed-in person or key without `scope`."""
-    if (answer := forged(request, who, token)) is not None:
-        return answer
-    assert who is not None
+def admit_action(request: Request, who: SignedIn | None, scope: Scope, token: str) -> SignedIn:
+    """The sender of an action that needs `scope` (`admit_post`, then the scope); else
+    `Refused`."""
+    who = admit_post(request, who, token)
     if not who.principal.can(scope):
-        return action_result(request, f"You cannot do this (it needs {scope}).", 403)
-    return None
+        raise Refused(action_result(request, f"You cannot do this (it needs {scope}).", 403))
+    return who
 
 
 def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

@@ -21,10 +21,10 @@ from leadrouter.dashboard.web import (
     SecureRoute,
     Viewer,
     action_result,
+    admit_action,
+    admit_to_page,
     csv_response,
-    gate,
     page,
-    refuse,
     templates,
 )
 from leadrouter.dashboard.worklists import TITLES, Worklist
@@ -44,9 +44,7 @@ def queue(
     list: str = "fallback",
     format: str = "",
 ) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+    who = admit_to_page(request, who, Scope.LEADS_READ)
     which = Worklist(list) if list in set(Worklist) else Worklist.FALLBACK
     now = svc.clock.now()
     with svc.db.read() as session:
@@ -106,9 +104,7 @@ def assign(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Assign one lead; `owner`: the rep the page showed it with (an SLA list's reassign)."""
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     try:
         done = actions.assign(
             db=svc.db,
@@ -136,9 +132,7 @@ def undo(
     who: Viewer,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     try:
         back = actions.undo(
             db=svc.db, lead_id=lead_id, now=svc.clock.now(), actor=who.principal.name
@@ -160,9 +154,7 @@ def bulk(
 ) -> Response:
     """Assign every ticked lead to one rep, each in its own transaction: one lead taken by a
     colleague meanwhile does not stop the others."""
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     chosen = lead or []
     if not chosen:
         return action_result(request, "Tick the leads to assign first.", 409, inline=True)
@@ -200,9 +192,7 @@ def reroute(
     who: Viewer,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     try:
         result = placement.reroute(
             db=svc.db,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
-from leadrouter.dashboard.web import SecureRoute, Viewer, action_result, refuse, templates
+from leadrouter.dashboard.web import SecureRoute, Viewer, action_result, admit_action, templates
 from leadrouter.errors import FieldProblem, LeadRouterError, PolicyError, PolicyTestsFailed
 from leadrouter.keys.schemas import Scope
 from leadrouter.policies import service as policies
@@ -76,8 +76,7 @@ def check_text(
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
+    admit_action(request, who, Scope.CONFIG_READ, csrf_token)
     with svc.db.read() as session:
         checked = check(session, text)
     return templates.TemplateResponse(request, "policy_check.html", {"checked": checked})
@@ -94,9 +93,7 @@ def save(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the text as a new version; with `activate`, make it the routing policy too."""
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
 
     def work(session: Session) -> str:
@@ -127,9 +124,7 @@ def activate(
     force: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
     try:
         svc.db.write(
@@ -153,9 +148,7 @@ def rollback(
     force: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
     try:
         version = svc.db.write(
