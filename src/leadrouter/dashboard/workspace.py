@@ -11,6 +11,7 @@ the flow of a version is `flow.py`. Checking writes nothing.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -27,6 +28,7 @@ from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyVersionRow
 from leadrouter.policies.snapshot import POLICY_SOURCE, active_version, load_team
 from leadrouter.policy import compile_policy
+from leadrouter.store import Database
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 MAX_TEXT = 200_000
@@ -104,15 +106,19 @@ def save(
             )
         return row.version
 
-    try:
-        version = svc.db.write(work)
-    except PolicyTestsFailed as error:
-        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
-        return _answer(request, f"Not activated: {error} ({lines}). Nothing was saved.", 409)
-    except LeadRouterError as error:
-        return _answer(request, f"Not saved: {error}", 409)
+    def not_saved(error: LeadRouterError) -> str:
+        if isinstance(error, PolicyTestsFailed):
+            return _not_activated(error) + ". Nothing was saved."
+        return f"Not saved: {error}"
+
     done = "saved and activated" if activate else "saved (not active)"
-    return _answer(request, f"Version {version} {done}. The audit log names {actor}.")
+    return _change(
+        request,
+        svc.db,
+        work,
+        not_saved,
+        lambda version: f"Version {version} {done}. The audit log names {actor}.",
+    )
 
 
 @router.post("/policy/activate", response_class=HTMLResponse)
@@ -126,18 +132,14 @@ def activate(
 ) -> Response:
     who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
-    try:
-        svc.db.write(
-            lambda session: policies.activate(
-                session=session, version=version, actor=actor, now=now, force=force == "yes"
-            )
+
+    def work(session: Session) -> str:
+        policies.activate(
+            session=session, version=version, actor=actor, now=now, force=force == "yes"
         )
-    except PolicyTestsFailed as error:
-        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
-        return _answer(request, f"Not activated: {error} ({lines})", 409)
-    except LeadRouterError as error:
-        return _answer(request, f"Not activated: {error}", 409)
-    return _answer(request, f"Version {version} is now active.")
+        return version
+
+    return _change(request, svc.db, work, _not_activated, lambda v: f"Version {v} is now active.")
 
 
 @router.post("/policy/rollback", response_class=HTMLResponse)
@@ -150,15 +152,39 @@ def rollback(
 ) -> Response:
     who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
+    return _change(
+        request,
+        svc.db,
+        lambda session: policies.rollback(
+            session=session, actor=actor, now=now, force=force == "yes"
+        ),
+        lambda error: f"Not rolled back: {error}",
+        lambda version: f"Rolled back: version {version} is active again.",
+    )
+
+
+def _change(
+    request: Request,
+    db: Database,
+    work: Callable[[Session], str],
+    not_done: Callable[[LeadRouterError], str],
+    done: Callable[[str], str],
+) -> Response:
+    """Run one policy change (it returns the version it concerns) in a write and say how it
+    went: `done(version)`, or `not_done(error)` with 409 and nothing written."""
     try:
-        version = svc.db.write(
-            lambda session: policies.rollback(
-                session=session, actor=actor, now=now, force=force == "yes"
-            )
-        )
+        version = db.write(work)
     except LeadRouterError as error:
-        return _answer(request, f"Not rolled back: {error}", 409)
-    return _answer(request, f"Rolled back: version {version} is active again.")
+        return _answer(request, not_done(error), 409)
+    return _answer(request, done(version))
+
+
+def _not_activated(error: LeadRouterError) -> str:
+    """Why a version was not activated; failing test cases each with what they expected."""
+    if isinstance(error, PolicyTestsFailed):
+        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
+        return f"Not activated: {error} ({lines})"
+    return f"Not activated: {error}"
 
 
 def _answer(request: Request, message: str, status: int = 200) -> Response:
