@@ -21,6 +21,7 @@ import typer
 from leadrouter.cli import app
 from leadrouter.cli.database import DB_HELP, opened, settings_with
 from leadrouter.cli.output import EXIT_USAGE, console, fail
+from leadrouter.reports.wording import duration
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -49,17 +50,7 @@ def _duration(option: str, text: str) -> timedelta:
 
 def human_seconds(seconds: float | None) -> str:
     """A duration as people write it: 42s, 4m 05s, 2h 16m, 6d 1h."""
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return duration(seconds, missing="-")
 
 
 def _percent(rate: float | None) -> str:

@@ -27,6 +27,7 @@ from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.keys.schemas import Scope
 from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA
+from leadrouter.reports.wording import duration
 
 HERE = Path(__file__).parent
 COOKIE = "leadrouter_session"
@@ -94,20 +95,6 @@ class SecureRoute(APIRoute):
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-
-
-def duration(seconds: float | None) -> str:
-    """A span of seconds as people read it: 3d 16h, 2h 05m, 4m 09s, 12s."""
-    if seconds is None:
-        return "–"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 def percent(rate: float | None) -> str:
