@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from leadrouter.api.auth import MetricsRead, Svc
+from leadrouter.api.auth import MetricsRead, Services, Svc
 from leadrouter.api.scopes import Principal
 from leadrouter.dashboard import (
     draft_backtest,
@@ -44,6 +45,7 @@ from leadrouter.dashboard import (
 from leadrouter.dashboard import explorer as explorer_rows
 from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
+from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.dashboard.web import (
     COOKIE,
     CSRF_FIELD,
@@ -81,6 +83,7 @@ STATIC = {
 }
 SIMULATE_LAST = 500  # leads replayed by the policy page's simulation
 MEDIA = {".js": "text/javascript", ".css": "text/css"}
+T = TypeVar("T")
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 router.include_router(work.router)
@@ -293,10 +296,7 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 @router.get("/reps", response_class=HTMLResponse)
 def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
-    fresh(svc)
-    with svc.db.read() as session:
-        lines = views.reps(session, svc.clock.now(), DEFAULT_SLA)
+    who, lines = _figures(request, svc, who, views.reps)
     if format == "csv":
         return csv_response("reps.csv", views.REP_CSV_HEADER, map(views.rep_csv_row, lines))
     return page(request, who, "reps.html", reps=lines)
@@ -304,13 +304,24 @@ def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
-    fresh(svc)
-    with svc.db.read() as session:
-        lines = views.rules(session, svc.clock.now(), DEFAULT_SLA)
+    who, lines = _figures(request, svc, who, views.rules)
     if format == "csv":
         return csv_response("rules.csv", views.RULE_CSV_HEADER, map(views.rule_csv_row, lines))
     return page(request, who, "rules.html", rules=lines)
+
+
+def _figures(
+    request: Request,
+    svc: Services,
+    who: SignedIn | None,
+    lines: Callable[[Session, datetime, timedelta], tuple[T, ...]],
+) -> tuple[SignedIn, tuple[T, ...]]:
+    """The viewer (with config:read) and the lines of a figures page (reps, rules), read from
+    fresh rollups."""
+    who = admit_to_page(request, who, Scope.CONFIG_READ)
+    fresh(svc)
+    with svc.db.read() as session:
+        return who, lines(session, svc.clock.now(), DEFAULT_SLA)
 
 
 @router.get("/leads", response_class=HTMLResponse)
