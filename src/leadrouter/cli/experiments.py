@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from leadrouter.cli import app
-from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.database import DB_HELP, reading
 from leadrouter.cli.output import EXIT_INVALID, EXIT_USAGE, console, errors, fail, fail_on
 from leadrouter.cli.report import human_seconds
 from leadrouter.errors import PolicyError
@@ -168,7 +168,7 @@ def _leads_and_current(
     from leadrouter.policies.snapshot import build_config
 
     window, now = _duration("--since", since), parse_at(at)
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         arrivals = stored_arrivals(session, now - window, now)
         known = known_before(session, arrivals[0].at) if arrivals else []
         if current is not None:
@@ -219,7 +219,7 @@ def _recompiled(current: Setup, team: Any, workspace: Path | None, db: str | Non
         return load_policy(policy_paths(workspace)[0], team)
     from leadrouter.policies.models import PolicyVersionRow
 
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         row = session.get(PolicyVersionRow, current.policy.version)
         if row is None:
             fail(f"policy version {current.policy.version} is not stored")
