@@ -73,6 +73,7 @@ from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import Scope
 from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.users import service as users
+from leadrouter.users.models import UserRow
 
 __all__ = ["COOKIE", "CSRF_FIELD", "CSRF_HEADER", "router"]
 
@@ -151,10 +152,7 @@ def login(
 
         def check(session: Session) -> tuple[str, Principal] | None:
             user = users.check_password(session=session, login=name, password=password)
-            if user is None:
-                return None
-            opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
-            return opened, users.principal_of(user)
+            return _open_for(session, user, now, lifetime)
 
         signed = svc.db.write(check)
         if signed is None:
@@ -200,6 +198,17 @@ def oidc_start(request: Request, svc: Svc) -> Response:
     return response
 
 
+def _open_for(
+    session: Session, user: UserRow | None, now: datetime, lifetime: timedelta
+) -> tuple[str, Principal] | None:
+    """A new session for a user who just proved who they are (None: nobody did): its cookie
+    token and the user as a caller."""
+    if user is None:
+        return None
+    opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
+    return opened, users.principal_of(user)
+
+
 @router.get(oidc.CALLBACK)
 def oidc_callback(
     request: Request,
@@ -230,10 +239,7 @@ def oidc_callback(
             actor=actor,
             now=now,
         )
-        if user is None:
-            return None
-        opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
-        return opened, users.principal_of(user)
+        return _open_for(session, user, now, lifetime)
 
     signed = svc.db.write(enter)
     if signed is None:
