@@ -12,7 +12,7 @@ import typer
 from leadrouter.cli import app
 from leadrouter.cli.database import DB_HELP, reading, writing
 from leadrouter.cli.output import EXIT_USAGE, console, fail
-from leadrouter.cli.report import human_seconds
+from leadrouter.cli.report import figures_table, human_seconds
 
 abtest_app = typer.Typer(
     help="Split live routing between two policy versions and compare them per arm.",
@@ -77,8 +77,6 @@ def report(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Per arm: leads, time to first touch, SLA met, qualification and win rates, with tests."""
-    from rich.table import Table
-
     from leadrouter.cli.report import _duration
     from leadrouter.errors import LeadRouterError
     from leadrouter.experiments import abtest
@@ -95,9 +93,9 @@ def report(
     if as_json:
         sys.stdout.write(json.dumps(found.model_dump(mode="json"), indent=1) + "\n")
         return
-    table = Table(title=f"A/B test {test_id}", title_justify="left", title_style="bold")
-    for column in ("", "arm a", "arm b", "p-value", "leads per arm needed"):
-        table.add_column(column, justify="left" if not column else "right")
+    table = figures_table(
+        f"A/B test {test_id}", "", "arm a", "arm b", "p-value", "leads per arm needed"
+    )
     a, b = found.arms
     table.add_row("policy version", a.version, b.version, "", "")
     if found.test.pool is not None:

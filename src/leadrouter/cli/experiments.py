@@ -21,7 +21,7 @@ import typer
 from leadrouter.cli import app
 from leadrouter.cli.database import DB_HELP, reading
 from leadrouter.cli.output import EXIT_INVALID, EXIT_USAGE, console, errors, fail, fail_on
-from leadrouter.cli.report import human_seconds
+from leadrouter.cli.report import figures_table, human_seconds
 from leadrouter.errors import PolicyError
 
 if TYPE_CHECKING:
@@ -361,16 +361,8 @@ def _csv_text(result: Backtest) -> str:
 
 
 def _tables(result: Backtest) -> None:
-    from rich.table import Table
-
-    def table(title: str, *columns: str) -> Table:
-        shown = Table(title=title, title_justify="left", title_style="bold")
-        for n, column in enumerate(columns):
-            shown.add_column(column, justify="left" if n == 0 else "right")
-        return shown
-
     cur, new = result.current, result.candidate
-    summary = table(
+    summary = figures_table(
         f"{new.label} {result.draft} against {cur.label} {result.against}: {result.leads:,} leads"
         + (f" ({result.start[:10]} – {result.end[:10]})" if result.start and result.end else ""),
         "",
@@ -385,7 +377,9 @@ def _tables(result: Backtest) -> None:
     console.print(summary)
 
     if result.changes:
-        changes = table("Routing changes by rule", "from rule → to rule", "leads", "examples")
+        changes = figures_table(
+            "Routing changes by rule", "from rule → to rule", "leads", "examples"
+        )
         for change in result.changes[:_SHOWN]:
             shown = ", ".join(f"{e.lead_id} ({e.from_} → {e.to})" for e in change.examples[:2])
             changes.add_row(f"{change.from_rule} → {change.to_rule}", f"{change.count:,}", shown)
@@ -394,7 +388,7 @@ def _tables(result: Backtest) -> None:
         console.print(changes)
 
     if result.absorbed:
-        absorbed = table("Who absorbs the leads", "rep", cur.label, new.label, "change")
+        absorbed = figures_table("Who absorbs the leads", "rep", cur.label, new.label, "change")
         for row in result.absorbed[:_SHOWN]:
             absorbed.add_row(row.rep, f"{row.before:,}", f"{row.after:,}", f"{row.delta:+,}")
         if len(result.absorbed) > _SHOWN:
@@ -402,7 +396,7 @@ def _tables(result: Backtest) -> None:
         console.print(absorbed)
 
     before = {p.pool: p for p in cur.pools}
-    pools = table(
+    pools = figures_table(
         f"Pools ({cur.label} → {new.label})",
         "pool",
         "leads by rule",
@@ -431,7 +425,7 @@ def _tables(result: Backtest) -> None:
     breaches = {r.rep: r.capacity_breaches for r in cur.reps}
     over = [r for r in new.reps if r.capacity_breaches or breaches.get(r.rep)]
     if over:
-        caps = table(
+        caps = figures_table(
             "Capacity exceeded (leads past max_open or max_per_day)", "rep", cur.label, new.label
         )
         for rep in over[:_SHOWN]:
@@ -439,7 +433,7 @@ def _tables(result: Backtest) -> None:
         console.print(caps)
 
     speed = result.speed
-    timing = table(
+    timing = figures_table(
         "Expected speed to lead", "", "median", "p90", "90 % interval (median)", "coverage"
     )
     timing.add_row(

@@ -65,7 +65,9 @@ def clean(value: float | int | None) -> float | int | None:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _table(title: str, *columns: str) -> Table:
+def figures_table(title: str, *columns: str) -> Table:
+    """A table of figures: its first column names each line (left), the others are figures
+    (right)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", title_style="bold")
@@ -77,7 +79,7 @@ def _table(title: str, *columns: str) -> Table:
 def _tables(report: Report) -> list[Table]:
     from leadrouter.reports.summary import pool_figures
 
-    summary = _table(
+    summary = figures_table(
         f"Leads received {report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC", "", ""
     )
     summary.add_row("leads received", f"{report.leads:,}")
@@ -97,7 +99,7 @@ def _tables(report: Report) -> list[Table]:
     summary.add_row("SLA compliance", _percent(report.sla.rate))
     tables = [summary]
 
-    queues = _table("Fallback queues", "queue", "waiting", "oldest", "median wait")
+    queues = figures_table("Fallback queues", "queue", "waiting", "oldest", "median wait")
     for queue in report.fallback:
         queues.add_row(
             queue.queue, f"{queue.size:,}", human_seconds(queue.oldest), human_seconds(queue.median)
@@ -106,7 +108,9 @@ def _tables(report: Report) -> list[Table]:
         queues.add_row("(none waiting)", "", "", "")
     tables.append(queues)
 
-    fairness = _table("Fairness by pool", "pool / rep", "weight", "received", "fair share", "ratio")
+    fairness = figures_table(
+        "Fairness by pool", "pool / rep", "weight", "received", "fair share", "ratio"
+    )
     for pool, shares in report.fairness.items():
         for share in shares:
             fairness.add_row(
@@ -119,13 +123,13 @@ def _tables(report: Report) -> list[Table]:
             )
     if report.fairness:
         tables.append(fairness)
-        pools = _table("Fairness per pool", "pool", "leads", "max deviation", "gini")
+        pools = figures_table("Fairness per pool", "pool", "leads", "max deviation", "gini")
         for pool, fair in pool_figures(report).items():
             pools.add_row(pool, f"{fair.leads:,}", f"{fair.max_deviation:.0%}", f"{fair.gini:.2f}")
         tables.append(pools)
 
     for dimension, rows in report.conversion.items():
-        table = _table(
+        table = figures_table(
             f"Conversion by {dimension.value}", dimension.value, "leads", "qualified", "won"
         )
         ordered = sorted(rows, key=lambda r: -r.leads)
@@ -145,7 +149,9 @@ def _tables(report: Report) -> list[Table]:
 
 def _overrides_table(rates: list[OverrideRate]) -> Table:
     """Routing accuracy as the CRM sees it: owners changed by hand after the write-back."""
-    table = _table("CRM owner overrides by rule", "rule", "written back", "overridden", "rate")
+    table = figures_table(
+        "CRM owner overrides by rule", "rule", "written back", "overridden", "rate"
+    )
     for rate in sorted(rates, key=lambda r: -r.written)[:_SHOWN]:
         table.add_row(rate.rule, f"{rate.written:,}", f"{rate.overridden:,}", _percent(rate.rate))
     return table
