@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
@@ -302,32 +302,37 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 @router.get("/reps", response_class=HTMLResponse)
 def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    who, lines = _figures(request, svc, who, views.reps)
-    if format == "csv":
-        return csv_response("reps.csv", views.REP_CSV_HEADER, map(views.rep_csv_row, lines))
-    return page(request, who, "reps.html", reps=lines)
+    return _figures_page(
+        request, svc, who, format, "reps", views.reps, views.REP_CSV_HEADER, views.rep_csv_row
+    )
 
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    who, lines = _figures(request, svc, who, views.rules)
-    if format == "csv":
-        return csv_response("rules.csv", views.RULE_CSV_HEADER, map(views.rule_csv_row, lines))
-    return page(request, who, "rules.html", rules=lines)
+    return _figures_page(
+        request, svc, who, format, "rules", views.rules, views.RULE_CSV_HEADER, views.rule_csv_row
+    )
 
 
-def _figures(
+def _figures_page(
     request: Request,
     svc: Services,
     who: SignedIn | None,
-    lines: Callable[[Session, datetime, timedelta], tuple[T, ...]],
-) -> tuple[SignedIn, tuple[T, ...]]:
-    """The viewer (with config:read) and the lines of a figures page (reps, rules), read from
-    fresh rollups."""
+    format: str,
+    name: str,
+    lines_of: Callable[[Session, datetime, timedelta], tuple[T, ...]],
+    csv_header: Sequence[str],
+    csv_row: Callable[[T], Sequence[object]],
+) -> Response:
+    """A page of figures by line (reps, rules) for a viewer with config:read, read from fresh
+    rollups: `name`.html, or with `format=csv` the lines as `name`.csv."""
     who = admit_to_page(request, who, Scope.CONFIG_READ)
     fresh(svc)
     with svc.db.read() as session:
-        return who, lines(session, svc.clock.now(), DEFAULT_SLA)
+        lines = lines_of(session, svc.clock.now(), DEFAULT_SLA)
+    if format == "csv":
+        return csv_response(f"{name}.csv", csv_header, map(csv_row, lines))
+    return page(request, who, f"{name}.html", **{name: lines})
 
 
 @router.get("/leads", response_class=HTMLResponse)
