@@ -10,13 +10,15 @@ rep) fills the row's message cell and keeps its controls; a success replaces the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from leadrouter.api.auth import Svc
+from leadrouter.api.auth import Services, Svc
 from leadrouter.dashboard import actions, worklists
+from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.dashboard.web import (
     SecureRoute,
     Viewer,
@@ -106,15 +108,7 @@ def assign(
     """Assign one lead; `owner`: the rep the page showed it with (an SLA list's reassign)."""
     who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     try:
-        done = actions.assign(
-            db=svc.db,
-            lead_id=lead_id,
-            rep_id=rep,
-            now=svc.clock.now(),
-            actor=who.principal.name,
-            confirmed=confirm == "yes",
-            from_owner=owner or None,
-        )
+        done = _assign(svc, who, lead_id, rep, confirm, owner, svc.clock.now())
     except actions.NeedsConfirmation as question:
         return action_result(
             request, str(question), 409, confirm=question, lead_id=lead_id, owner=owner, inline=True
@@ -122,6 +116,28 @@ def assign(
     except LeadRouterError as error:
         return action_result(request, str(error), 409, inline=True)
     return _assigned(request, done)
+
+
+def _assign(
+    svc: Services,
+    who: SignedIn,
+    lead_id: str,
+    rep: str,
+    confirm: str,
+    owner: str,
+    now: datetime,
+) -> actions.Assigned:
+    """Give a lead to `rep` (in a transaction of its own) as a form asked: `confirm` "yes" for an
+    unavailable rep, `owner` the rep the page showed it with (an SLA list's reassign)."""
+    return actions.assign(
+        db=svc.db,
+        lead_id=lead_id,
+        rep_id=rep,
+        now=now,
+        actor=who.principal.name,
+        confirmed=confirm == "yes",
+        from_owner=owner or None,
+    )
 
 
 @router.post("/queue/{lead_id}/undo", response_class=HTMLResponse)
@@ -166,17 +182,7 @@ def bulk(
         if owner == rep:
             continue  # already theirs
         try:
-            done.append(
-                actions.assign(
-                    db=svc.db,
-                    lead_id=lead_id,
-                    rep_id=rep,
-                    now=now,
-                    actor=who.principal.name,
-                    confirmed=confirm == "yes",
-                    from_owner=owner or None,
-                )
-            )
+            done.append(_assign(svc, who, lead_id, rep, confirm, owner, now))
         except actions.NeedsConfirmation as question:
             return action_result(request, str(question), 409, bulk_confirm=question, inline=True)
         except LeadRouterError as error:
