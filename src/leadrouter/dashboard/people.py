@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.sessions import SignedIn
-from leadrouter.dashboard.web import SecureRoute, Viewer, admit_action, admit_to_page, page
+from leadrouter.dashboard.web import (
+    AdminAction,
+    AdminPage,
+    SecureRoute,
+    page,
+)
 from leadrouter.errors import LeadRouterError
-from leadrouter.keys.schemas import Scope
 from leadrouter.users import service as users
 from leadrouter.users.schemas import SCOPES_OF, Role, UserCreate
 
@@ -41,8 +45,7 @@ def _people(
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, svc: Svc, who: Viewer) -> Response:
-    who = admit_to_page(request, who, Scope.ADMIN)
+def people(request: Request, svc: Svc, who: AdminPage) -> Response:
     return _people(request, svc, who)
 
 
@@ -50,15 +53,13 @@ def people(request: Request, svc: Svc, who: Viewer) -> Response:
 def add_person(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: AdminAction,
     login: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "viewer",
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    who = admit_action(request, who, Scope.ADMIN, csrf_token)
     try:
         user_in = UserCreate(
             login=login,
@@ -85,13 +86,11 @@ def change_person(
     request: Request,
     login: str,
     svc: Svc,
-    who: Viewer,
+    who: AdminAction,
     role: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """A new role, or access stopped (active "no") or restored (active "yes")."""
-    who = admit_action(request, who, Scope.ADMIN, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
     if login == who.login and (active == "no" or (role and role != Role.ADMIN)):
         return _people(request, svc, who, {"_": "You cannot lock yourself out: ask another admin."})

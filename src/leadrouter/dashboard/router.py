@@ -54,12 +54,13 @@ from leadrouter.dashboard.web import (
     LOGIN_COOKIE,
     PAGES,
     SIGN_IN_SCOPES,
+    ConfigReadAction,
+    ConfigReadPage,
+    LeadsReadPage,
     SecureRoute,
     Viewer,
     action_result,
-    admit_action,
     admit_post,
-    admit_to_page,
     csv_response,
     fresh,
     page,
@@ -285,8 +286,7 @@ def logout(
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, svc: Svc, who: Viewer) -> Response:
-    who = admit_to_page(request, who, Scope.LEADS_READ)
+def overview(request: Request, svc: Svc, who: LeadsReadPage) -> Response:
     fresh(svc)
     with svc.db.read() as session:
         data = views.overview(session, svc.clock.now(), DEFAULT_SLA)
@@ -301,14 +301,14 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 
 @router.get("/reps", response_class=HTMLResponse)
-def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
+def reps(request: Request, svc: Svc, who: ConfigReadPage, format: str = "") -> Response:
     return _figures_page(
         request, svc, who, format, "reps", views.reps, views.REP_CSV_HEADER, views.rep_csv_row
     )
 
 
 @router.get("/rules", response_class=HTMLResponse)
-def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
+def rules(request: Request, svc: Svc, who: ConfigReadPage, format: str = "") -> Response:
     return _figures_page(
         request, svc, who, format, "rules", views.rules, views.RULE_CSV_HEADER, views.rule_csv_row
     )
@@ -317,16 +317,15 @@ def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response
 def _figures_page(
     request: Request,
     svc: Services,
-    who: SignedIn | None,
+    who: SignedIn,
     format: str,
     name: str,
     lines_of: Callable[[Session, datetime, timedelta], tuple[T, ...]],
     csv_header: Sequence[str],
     csv_row: Callable[[T], Sequence[object]],
 ) -> Response:
-    """A page of figures by line (reps, rules) for a viewer with config:read, read from fresh
-    rollups: `name`.html, or with `format=csv` the lines as `name`.csv."""
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
+    """A page of figures by line (reps, rules), read from fresh rollups: `name`.html, or with
+    `format=csv` the lines as `name`.csv."""
     fresh(svc)
     with svc.db.read() as session:
         lines = lines_of(session, svc.clock.now(), DEFAULT_SLA)
@@ -336,10 +335,9 @@ def _figures_page(
 
 
 @router.get("/leads", response_class=HTMLResponse)
-def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
+def explorer(request: Request, svc: Svc, who: LeadsReadPage, format: str = "") -> Response:
     """The lead explorer: filters (`explorer.LeadFilter`), sorted, with the count against the
     period before; `format=csv` exports every row."""
-    who = admit_to_page(request, who, Scope.LEADS_READ)
     wanted = LeadFilter.of(request.query_params)
     now = svc.clock.now()
     if format == "csv":
@@ -378,8 +376,7 @@ def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Respo
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
-def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
-    who = admit_to_page(request, who, Scope.LEADS_READ)
+def lead(request: Request, lead_id: str, svc: Svc, who: LeadsReadPage) -> Response:
     with svc.db.read() as session:
         row, events = views.timeline(session, lead_id)
     if row is None:
@@ -388,8 +385,7 @@ def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
 
 
 @router.get("/policy", response_class=HTMLResponse)
-def policy(request: Request, svc: Svc, who: Viewer) -> Response:
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
+def policy(request: Request, svc: Svc, who: ConfigReadPage) -> Response:
     with svc.db.read() as session:
         versions = views.policy_page(session)
         checked = workspace.check(session, versions.text) if versions.text else None
@@ -410,11 +406,9 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
 def simulate(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    _: ConfigReadAction,
     version: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    admit_action(request, who, Scope.CONFIG_READ, csrf_token)
     try:
         with svc.db.read() as session:
             result = simulation.simulate(

@@ -21,7 +21,15 @@ from leadrouter.api.patch import invalid
 from leadrouter.dashboard import roster
 from leadrouter.dashboard.team_forms import FormErrors, RepForm, field_errors, hours_text
 from leadrouter.dashboard.team_forms import rep_changes as read_rep_form
-from leadrouter.dashboard.web import SecureRoute, Viewer, admit_action, admit_to_page, fresh, page
+from leadrouter.dashboard.web import (
+    ConfigReadPage,
+    ConfigWriteAction,
+    SecureRoute,
+    Viewer,
+    admit_action,
+    fresh,
+    page,
+)
 from leadrouter.errors import LeadRouterError, LeadValidationError
 from leadrouter.keys.schemas import Scope
 from leadrouter.pools import service as pools
@@ -86,8 +94,7 @@ def _rep_view(
 
 
 @router.get("/reps/{rep_id}", response_class=HTMLResponse)
-def rep(request: Request, rep_id: str, svc: Svc, who: Viewer, saved: str = "") -> Response:
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
+def rep(request: Request, rep_id: str, svc: Svc, who: ConfigReadPage, saved: str = "") -> Response:
     return _rep_view(request, svc, who, rep_id, saved=bool(saved))
 
 
@@ -96,7 +103,7 @@ def edit_rep(
     request: Request,
     rep_id: str,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     timezone: Annotated[str, Form()] = "UTC",
@@ -111,9 +118,7 @@ def edit_rep(
     absence_note: Annotated[str, Form()] = "",
     keep_absence: Annotated[list[int] | None, Form()] = None,
     pool: Annotated[list[str] | None, Form()] = None,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     form = RepForm(
         name,
         email,
@@ -236,8 +241,7 @@ def _team_view(
 
 
 @router.get("/team", response_class=HTMLResponse)
-def team(request: Request, svc: Svc, who: Viewer) -> Response:
-    who = admit_to_page(request, who, Scope.CONFIG_READ)
+def team(request: Request, svc: Svc, who: ConfigReadPage) -> Response:
     return _team_view(request, svc, who)
 
 
@@ -288,16 +292,14 @@ async def edit_pool(request: Request, pool_id: str, svc: Svc, who: Viewer) -> Re
 def edit_queue(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     queue_id: str = "",
     id: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     fallback: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a queue, or (without `queue_id`) add one."""
-    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     values = {"name": name, "description": description, "fallback": fallback == "on"}
     now, actor = svc.clock.now(), who.principal.name
     key = f"queue:{queue_id or 'new'}"

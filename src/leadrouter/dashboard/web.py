@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Cookie, Depends, Request, Response
+from fastapi import Cookie, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
@@ -201,6 +201,38 @@ def admit_action(request: Request, who: SignedIn | None, scope: Scope, token: st
     if not who.principal.can(scope):
         raise Refused(action_result(request, f"You cannot do this (it needs {scope}).", 403))
     return who
+
+
+def _viewing(scope: Scope) -> Any:
+    """The dependency that admits a page needing `scope` (`admit_to_page`)."""
+
+    def admit(request: Request, who: Viewer) -> SignedIn:
+        return admit_to_page(request, who, scope)
+
+    return Depends(admit)
+
+
+# The viewer of a page, signed in and admitted for the scope its name says.
+LeadsReadPage = Annotated[SignedIn, _viewing(Scope.LEADS_READ)]
+ConfigReadPage = Annotated[SignedIn, _viewing(Scope.CONFIG_READ)]
+AdminPage = Annotated[SignedIn, _viewing(Scope.ADMIN)]
+
+
+def _acting(scope: Scope) -> Any:
+    """The dependency that admits an action needing `scope` (`admit_action`), reading the CSRF
+    token from the form's `csrf_token` field (or htmx's header)."""
+
+    def admit(request: Request, who: Viewer, csrf_token: Annotated[str, Form()] = "") -> SignedIn:
+        return admit_action(request, who, scope, csrf_token)
+
+    return Depends(admit)
+
+
+# The sender of an action, signed in and admitted for the scope its name says.
+LeadsWriteAction = Annotated[SignedIn, _acting(Scope.LEADS_WRITE)]
+ConfigReadAction = Annotated[SignedIn, _acting(Scope.CONFIG_READ)]
+ConfigWriteAction = Annotated[SignedIn, _acting(Scope.CONFIG_WRITE)]
+AdminAction = Annotated[SignedIn, _acting(Scope.ADMIN)]
 
 
 def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

@@ -20,11 +20,10 @@ from leadrouter.api.auth import Services, Svc
 from leadrouter.dashboard import actions, worklists
 from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.dashboard.web import (
+    LeadsReadPage,
+    LeadsWriteAction,
     SecureRoute,
-    Viewer,
     action_result,
-    admit_action,
-    admit_to_page,
     csv_response,
     page,
     templates,
@@ -42,11 +41,10 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=Secu
 def queue(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: LeadsReadPage,
     list: str = "fallback",
     format: str = "",
 ) -> Response:
-    who = admit_to_page(request, who, Scope.LEADS_READ)
     which = Worklist(list) if list in set(Worklist) else Worklist.FALLBACK
     now = svc.clock.now()
     with svc.db.read() as session:
@@ -99,14 +97,12 @@ def assign(
     request: Request,
     lead_id: str,
     svc: Svc,
-    who: Viewer,
+    who: LeadsWriteAction,
     rep: Annotated[str, Form()] = "",
     confirm: Annotated[str, Form()] = "",
     owner: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Assign one lead; `owner`: the rep the page showed it with (an SLA list's reassign)."""
-    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     try:
         done = _assign(svc, who, lead_id, rep, confirm, owner, svc.clock.now())
     except actions.NeedsConfirmation as question:
@@ -141,14 +137,7 @@ def _assign(
 
 
 @router.post("/queue/{lead_id}/undo", response_class=HTMLResponse)
-def undo(
-    request: Request,
-    lead_id: str,
-    svc: Svc,
-    who: Viewer,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
+def undo(request: Request, lead_id: str, svc: Svc, who: LeadsWriteAction) -> Response:
     try:
         back = actions.undo(
             db=svc.db, lead_id=lead_id, now=svc.clock.now(), actor=who.principal.name
@@ -162,15 +151,13 @@ def undo(
 def bulk(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: LeadsWriteAction,
     lead: Annotated[list[str] | None, Form()] = None,
     rep: Annotated[str, Form()] = "",
     confirm: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Assign every ticked lead to one rep, each in its own transaction: one lead taken by a
     colleague meanwhile does not stop the others."""
-    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
     chosen = lead or []
     if not chosen:
         return action_result(request, "Tick the leads to assign first.", 409, inline=True)
@@ -191,14 +178,7 @@ def bulk(
 
 
 @router.post("/queue/{lead_id}/reroute", response_class=HTMLResponse)
-def reroute(
-    request: Request,
-    lead_id: str,
-    svc: Svc,
-    who: Viewer,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    who = admit_action(request, who, Scope.LEADS_WRITE, csrf_token)
+def reroute(request: Request, lead_id: str, svc: Svc, who: LeadsWriteAction) -> Response:
     try:
         result = placement.reroute(
             db=svc.db,

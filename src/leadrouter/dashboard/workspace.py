@@ -21,9 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
-from leadrouter.dashboard.web import SecureRoute, Viewer, action_result, admit_action, templates
+from leadrouter.dashboard.web import (
+    ConfigReadAction,
+    ConfigWriteAction,
+    SecureRoute,
+    action_result,
+    templates,
+)
 from leadrouter.errors import FieldProblem, LeadRouterError, PolicyError, PolicyTestsFailed
-from leadrouter.keys.schemas import Scope
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyVersionRow
 from leadrouter.policies.snapshot import POLICY_SOURCE, active_version, load_team
@@ -74,11 +79,9 @@ def check(session: Session, text: str) -> Checked:
 def check_text(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    _: ConfigReadAction,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    admit_action(request, who, Scope.CONFIG_READ, csrf_token)
     with svc.db.read() as session:
         checked = check(session, text)
     return templates.TemplateResponse(request, "policy_check.html", {"checked": checked})
@@ -88,14 +91,12 @@ def check_text(
 def save(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
     activate: Annotated[str, Form()] = "",
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the text as a new version; with `activate`, make it the routing policy too."""
-    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
 
     def work(session: Session) -> str:
@@ -125,12 +126,10 @@ def save(
 def activate(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     version: Annotated[str, Form()] = "",
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
 
     def work(session: Session) -> str:
@@ -146,11 +145,9 @@ def activate(
 def rollback(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    who = admit_action(request, who, Scope.CONFIG_WRITE, csrf_token)
     now, actor = svc.clock.now(), who.principal.name
     return _change(
         request,
