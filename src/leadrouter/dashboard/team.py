@@ -134,20 +134,7 @@ def edit_rep(
         absence_note,
         keep_absence or [],
     )
-    typed = {
-        "name": name,
-        "email": email,
-        "timezone": timezone,
-        "active": active == "on",
-        "max_open": max_open,
-        "max_per_day": max_per_day,
-        "skills": skills,
-        "languages": languages,
-        "hours": hours,
-        "absence_start": absence_start,
-        "absence_end": absence_end,
-        "absence_note": absence_note,
-    }
+    typed = form.as_typed()
     weights = {
         key.removeprefix("weight:"): value
         for key, value in (await_form(request)).items()
