@@ -100,18 +100,5 @@ def to_account(row: AccountRow) -> Account:
 
 
 def from_account(account: Account) -> AccountIn:
-    return AccountIn(
-        id=account.id,
-        name=account.name,
-        domains=list(account.domains),
-        country=account.country,
-        owner=account.owner,
-        parent=account.parent,
-        type=account.type,
-        segment=account.segment,
-        aliases=list(account.aliases),
-        phone=account.phone,
-        last_activity=account.last_activity,
-        employees=account.employees,
-        industry=account.industry,
-    )
+    # The two share every field by name: pydantic reads them off the dataclass.
+    return AccountIn.model_validate(account, from_attributes=True)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import typer
 
 from leadrouter.cli import app
-from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.database import DB_HELP, reading, writing
 from leadrouter.cli.output import EXIT_USAGE, console, fail
-from leadrouter.cli.report import human_seconds
+from leadrouter.cli.report import figures_table, human_seconds
 
 abtest_app = typer.Typer(
     help="Split live routing between two policy versions and compare them per arm.",
@@ -46,25 +46,21 @@ def start(
     from leadrouter.policies.splits import NewTest
 
     now = datetime.now(UTC)
-    with opened(settings_with(db=db)) as database:
-        try:
-            with database.session() as session:
-                test = NewTest(
-                    id=test_id,
-                    name=test_id,
-                    version_a=a,
-                    version_b=b or a,
-                    share_b=share_b,
-                    start=now,
-                    end=parse_at(end) if end else None,
-                    guard_margin=guard_margin,
-                    pool=pool,
-                    strategy_a=strategy_a,
-                    strategy_b=strategy_b,
-                )
-                abtest.start(session, test, now=now)
-        except LeadRouterError as error:
-            fail(str(error))
+    with writing(db, refused=LeadRouterError) as session:
+        test = NewTest(
+            id=test_id,
+            name=test_id,
+            version_a=a,
+            version_b=b or a,
+            share_b=share_b,
+            start=now,
+            end=parse_at(end) if end else None,
+            guard_margin=guard_margin,
+            pool=pool,
+            strategy_a=strategy_a,
+            strategy_b=strategy_b,
+        )
+        abtest.start(session, test, now=now)
     arm_a, arm_b = (a, b or a) if pool is None else (strategy_a, strategy_b)
     what = "" if pool is None else f" (pool {pool}, policy {a})"
     console.print(
@@ -81,15 +77,13 @@ def report(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Per arm: leads, time to first touch, SLA met, qualification and win rates, with tests."""
-    from rich.table import Table
-
     from leadrouter.cli.report import _duration
     from leadrouter.errors import LeadRouterError
     from leadrouter.experiments import abtest
     from leadrouter.experiments.abstats import Rate
 
     target = _duration("--sla", sla)
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         try:
             found = abtest.report(
                 session, abtest.get_or_raise(session, test_id), datetime.now(UTC), target
@@ -99,9 +93,9 @@ def report(
     if as_json:
         sys.stdout.write(json.dumps(found.model_dump(mode="json"), indent=1) + "\n")
         return
-    table = Table(title=f"A/B test {test_id}", title_justify="left", title_style="bold")
-    for column in ("", "arm a", "arm b", "p-value", "leads per arm needed"):
-        table.add_column(column, justify="left" if not column else "right")
+    table = figures_table(
+        f"A/B test {test_id}", "", "arm a", "arm b", "p-value", "leads per arm needed"
+    )
     a, b = found.arms
     table.add_row("policy version", a.version, b.version, "", "")
     if found.test.pool is not None:
@@ -154,13 +148,7 @@ def stop(
 
     if arm not in (None, "a", "b"):
         fail("--arm is a or b", EXIT_USAGE)
-    with opened(settings_with(db=db)) as database:
-        try:
-            with database.session() as session:
-                row = abtest.get_or_raise(session, test_id)
-                abtest.stop(
-                    session, row, arm=arm, reason="stopped from the CLI", now=datetime.now(UTC)
-                )
-        except LeadRouterError as error:
-            fail(str(error))
+    with writing(db, refused=LeadRouterError) as session:
+        row = abtest.get_or_raise(session, test_id)
+        abtest.stop(session, row, arm=arm, reason="stopped from the CLI", now=datetime.now(UTC))
     console.print(f"A/B test {test_id}: {'arm ' + arm if arm else 'the test'} stopped")

@@ -58,7 +58,7 @@ def poll_salesforce(
         connectors = from_settings(settings)
     except PolicyError as error:
         fail_on(error)
-    side = connectors.config.get(Crm.SALESFORCE) if connectors.config else None
+    side = connectors.side(Crm.SALESFORCE)
     if side is None:
         fail("no salesforce: section in crm.yaml (--crm-file, or LEADROUTER_CRM_FILE)")
     if connectors.salesforce is None:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from leadrouter.cli.output import EXIT_USAGE, errors, fail
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from leadrouter.settings import Settings
     from leadrouter.store import Database
 
@@ -66,6 +68,27 @@ def sqlite_path(url: str) -> Path:
     from sqlalchemy import make_url
 
     return Path(make_url(url).database or "").resolve()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Session]:
+    """A read session on the `--db` database (opened as `opened` does)."""
+    with opened(settings_with(db=db)) as database, database.read() as session:
+        yield session
+
+
+@contextmanager
+def writing(
+    db: str | None, *, refused: type[Exception] | tuple[type[Exception], ...] = ()
+) -> Iterator[Session]:
+    """One write transaction on the `--db` database, committed after the block; an error of a
+    `refused` type rolls it back and ends the command with its message."""
+    with opened(settings_with(db=db)) as database:
+        try:
+            with database.session() as session:
+                yield session
+        except refused as error:
+            fail(str(error))
 
 
 @contextmanager

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from leadrouter.cli import app
-from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.database import DB_HELP, reading
 from leadrouter.cli.output import EXIT_INVALID, EXIT_USAGE, console, errors, fail, fail_on
-from leadrouter.cli.report import human_seconds
+from leadrouter.cli.report import figures_table, human_seconds
 from leadrouter.errors import PolicyError
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def _leads_and_current(
     from leadrouter.policies.snapshot import build_config
 
     window, now = _duration("--since", since), parse_at(at)
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         arrivals = stored_arrivals(session, now - window, now)
         known = known_before(session, arrivals[0].at) if arrivals else []
         if current is not None:
@@ -219,7 +219,7 @@ def _recompiled(current: Setup, team: Any, workspace: Path | None, db: str | Non
         return load_policy(policy_paths(workspace)[0], team)
     from leadrouter.policies.models import PolicyVersionRow
 
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         row = session.get(PolicyVersionRow, current.policy.version)
         if row is None:
             fail(f"policy version {current.policy.version} is not stored")
@@ -362,16 +362,8 @@ def _csv_text(result: Backtest) -> str:
 
 
 def _tables(result: Backtest) -> None:
-    from rich.table import Table
-
-    def table(title: str, *columns: str) -> Table:
-        shown = Table(title=title, title_justify="left", title_style="bold")
-        for n, column in enumerate(columns):
-            shown.add_column(column, justify="left" if n == 0 else "right")
-        return shown
-
     cur, new = result.current, result.candidate
-    summary = table(
+    summary = figures_table(
         f"{new.label} {result.draft} against {cur.label} {result.against}: {result.leads:,} leads"
         + (f" ({result.start[:10]} – {result.end[:10]})" if result.start and result.end else ""),
         "",
@@ -386,7 +378,9 @@ def _tables(result: Backtest) -> None:
     console.print(summary)
 
     if result.changes:
-        changes = table("Routing changes by rule", "from rule → to rule", "leads", "examples")
+        changes = figures_table(
+            "Routing changes by rule", "from rule → to rule", "leads", "examples"
+        )
         for change in result.changes[:_SHOWN]:
             shown = ", ".join(f"{e.lead_id} ({e.from_} → {e.to})" for e in change.examples[:2])
             changes.add_row(f"{change.from_rule} → {change.to_rule}", f"{change.count:,}", shown)
@@ -395,7 +389,7 @@ def _tables(result: Backtest) -> None:
         console.print(changes)
 
     if result.absorbed:
-        absorbed = table("Who absorbs the leads", "rep", cur.label, new.label, "change")
+        absorbed = figures_table("Who absorbs the leads", "rep", cur.label, new.label, "change")
         for row in result.absorbed[:_SHOWN]:
             absorbed.add_row(row.rep, f"{row.before:,}", f"{row.after:,}", f"{row.delta:+,}")
         if len(result.absorbed) > _SHOWN:
@@ -403,7 +397,7 @@ def _tables(result: Backtest) -> None:
         console.print(absorbed)
 
     before = {p.pool: p for p in cur.pools}
-    pools = table(
+    pools = figures_table(
         f"Pools ({cur.label} → {new.label})",
         "pool",
         "leads by rule",
@@ -432,7 +426,7 @@ def _tables(result: Backtest) -> None:
     breaches = {r.rep: r.capacity_breaches for r in cur.reps}
     over = [r for r in new.reps if r.capacity_breaches or breaches.get(r.rep)]
     if over:
-        caps = table(
+        caps = figures_table(
             "Capacity exceeded (leads past max_open or max_per_day)", "rep", cur.label, new.label
         )
         for rep in over[:_SHOWN]:
@@ -440,7 +434,7 @@ def _tables(result: Backtest) -> None:
         console.print(caps)
 
     speed = result.speed
-    timing = table(
+    timing = figures_table(
         "Expected speed to lead", "", "median", "p90", "90 % interval (median)", "coverage"
     )
     timing.add_row(

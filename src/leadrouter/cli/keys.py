@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from leadrouter.cli import app
-from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.database import DB_HELP, reading, writing
 from leadrouter.cli.output import EXIT_USAGE, console, fail
 
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
@@ -38,17 +38,13 @@ def keys_create(
     unknown = [s for s in scope if s not in SCOPES]
     if unknown:
         fail(f"--scope {unknown[0]!r}: choose from {', '.join(SCOPES)}", EXIT_USAGE)
-    with opened(settings_with(db=db)) as database:
-        try:
-            with database.session() as session:
-                created = keys.create(
-                    session=session,
-                    key_in=KeyCreate(name=name, scopes=[Scope(s) for s in scope]),
-                    actor="cli",
-                    now=datetime.now(UTC),
-                )
-        except Conflict as error:
-            fail(str(error))
+    with writing(db, refused=Conflict) as session:
+        created = keys.create(
+            session=session,
+            key_in=KeyCreate(name=name, scopes=[Scope(s) for s in scope]),
+            actor="cli",
+            now=datetime.now(UTC),
+        )
     console.print(created.token, soft_wrap=True)
 
 
@@ -57,7 +53,7 @@ def keys_list(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None
     """List the API keys: id, name, scopes, token prefix, created, revoked."""
     from leadrouter.keys import service as keys
 
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         rows = keys.list_(session=session)
         table = Table(title=f"{len(rows)} API keys", title_justify="left")
         for column in ("id", "name", "scopes", "prefix", "created", "revoked"):
@@ -82,7 +78,7 @@ def keys_revoke(
     """Revoke an API key: it stops working within LEADROUTER_KEY_CACHE_SECONDS on every server."""
     from leadrouter.keys import service as keys
 
-    with opened(settings_with(db=db)) as database, database.session() as session:
+    with writing(db) as session:
         rows = keys.list_(session=session)
         found = [r for r in rows if str(r.id) == key or r.name == key]
         if not found:

@@ -21,6 +21,7 @@ import typer
 from leadrouter.cli import app
 from leadrouter.cli.database import DB_HELP, opened, settings_with
 from leadrouter.cli.output import EXIT_USAGE, console, fail
+from leadrouter.reports.wording import duration
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -49,17 +50,7 @@ def _duration(option: str, text: str) -> timedelta:
 
 def human_seconds(seconds: float | None) -> str:
     """A duration as people write it: 42s, 4m 05s, 2h 16m, 6d 1h."""
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return duration(seconds, missing="-")
 
 
 def _percent(rate: float | None) -> str:
@@ -74,7 +65,9 @@ def clean(value: float | int | None) -> float | int | None:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _table(title: str, *columns: str) -> Table:
+def figures_table(title: str, *columns: str) -> Table:
+    """A table of figures: its first column names each line (left), the others are figures
+    (right)."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", title_style="bold")
@@ -86,7 +79,7 @@ def _table(title: str, *columns: str) -> Table:
 def _tables(report: Report) -> list[Table]:
     from leadrouter.reports.summary import pool_figures
 
-    summary = _table(
+    summary = figures_table(
         f"Leads received {report.start:%Y-%m-%d %H:%M} – {report.end:%Y-%m-%d %H:%M} UTC", "", ""
     )
     summary.add_row("leads received", f"{report.leads:,}")
@@ -106,7 +99,7 @@ def _tables(report: Report) -> list[Table]:
     summary.add_row("SLA compliance", _percent(report.sla.rate))
     tables = [summary]
 
-    queues = _table("Fallback queues", "queue", "waiting", "oldest", "median wait")
+    queues = figures_table("Fallback queues", "queue", "waiting", "oldest", "median wait")
     for queue in report.fallback:
         queues.add_row(
             queue.queue, f"{queue.size:,}", human_seconds(queue.oldest), human_seconds(queue.median)
@@ -115,7 +108,9 @@ def _tables(report: Report) -> list[Table]:
         queues.add_row("(none waiting)", "", "", "")
     tables.append(queues)
 
-    fairness = _table("Fairness by pool", "pool / rep", "weight", "received", "fair share", "ratio")
+    fairness = figures_table(
+        "Fairness by pool", "pool / rep", "weight", "received", "fair share", "ratio"
+    )
     for pool, shares in report.fairness.items():
         for share in shares:
             fairness.add_row(
@@ -128,13 +123,13 @@ def _tables(report: Report) -> list[Table]:
             )
     if report.fairness:
         tables.append(fairness)
-        pools = _table("Fairness per pool", "pool", "leads", "max deviation", "gini")
+        pools = figures_table("Fairness per pool", "pool", "leads", "max deviation", "gini")
         for pool, fair in pool_figures(report).items():
             pools.add_row(pool, f"{fair.leads:,}", f"{fair.max_deviation:.0%}", f"{fair.gini:.2f}")
         tables.append(pools)
 
     for dimension, rows in report.conversion.items():
-        table = _table(
+        table = figures_table(
             f"Conversion by {dimension.value}", dimension.value, "leads", "qualified", "won"
         )
         ordered = sorted(rows, key=lambda r: -r.leads)
@@ -154,7 +149,9 @@ def _tables(report: Report) -> list[Table]:
 
 def _overrides_table(rates: list[OverrideRate]) -> Table:
     """Routing accuracy as the CRM sees it: owners changed by hand after the write-back."""
-    table = _table("CRM owner overrides by rule", "rule", "written back", "overridden", "rate")
+    table = figures_table(
+        "CRM owner overrides by rule", "rule", "written back", "overridden", "rate"
+    )
     for rate in sorted(rates, key=lambda r: -r.written)[:_SHOWN]:
         table.add_row(rate.rule, f"{rate.written:,}", f"{rate.overridden:,}", _percent(rate.rate))
     return table

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from leadrouter.cli import app
-from leadrouter.cli.database import DB_HELP, opened, settings_with
+from leadrouter.cli.database import DB_HELP, reading, writing
 from leadrouter.cli.output import EXIT_USAGE, console, fail
 
 users_app = typer.Typer(
@@ -58,12 +58,8 @@ def users_create(
         )
     except ValidationError as error:
         fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors()), EXIT_USAGE)
-    with opened(settings_with(db=db)) as database:
-        try:
-            with database.session() as session:
-                users.create(session=session, user_in=user_in, actor="cli", now=datetime.now(UTC))
-        except Conflict as error:
-            fail(str(error))
+    with writing(db, refused=Conflict) as session:
+        users.create(session=session, user_in=user_in, actor="cli", now=datetime.now(UTC))
     console.print(f"user '{login}' created as {role}")
 
 
@@ -72,7 +68,7 @@ def users_list(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> Non
     """List the people: login, name, role, active, created."""
     from leadrouter.users import service as users
 
-    with opened(settings_with(db=db)) as database, database.read() as session:
+    with reading(db) as session:
         rows = users.list_(session=session)
         table = Table(title=f"{len(rows)} users", title_justify="left")
         for column in ("login", "name", "role", "active", "created (UTC)"):
@@ -137,23 +133,16 @@ def _change(
     from leadrouter.users.schemas import Role
 
     now = datetime.now(UTC)
-    with opened(settings_with(db=db)) as database:
-        try:
-            with database.session() as session:
-                if role is not None:
-                    users.set_role(
-                        session=session, login=login, role=Role(role), actor="cli", now=now
-                    )
-                if password is not None:
-                    users.set_password(
-                        session=session, login=login, password=password, actor="cli", now=now
-                    )
-                if active is not None:
-                    users.set_active(
-                        session=session, login=login, active=active, actor="cli", now=now
-                    )
-        except NotFound as error:
-            fail(str(error))
-        except ValidationError as error:
-            fail("; ".join(e["msg"] for e in error.errors()), EXIT_USAGE)
+    try:
+        with writing(db, refused=NotFound) as session:
+            if role is not None:
+                users.set_role(session=session, login=login, role=Role(role), actor="cli", now=now)
+            if password is not None:
+                users.set_password(
+                    session=session, login=login, password=password, actor="cli", now=now
+                )
+            if active is not None:
+                users.set_active(session=session, login=login, active=active, actor="cli", now=now)
+    except ValidationError as error:
+        fail("; ".join(e["msg"] for e in error.errors()), EXIT_USAGE)
     console.print(f"user '{login}' updated")

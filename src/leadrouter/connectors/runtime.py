@@ -16,7 +16,7 @@ import httpx
 from leadrouter.connectors.sequences import SequenceWebhook
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
 from leadrouter.leads.provider import Enricher
-from leadrouter.policy.crm import Crm, CrmConfig, load_crm
+from leadrouter.policy.crm import Crm, CrmConfig, CrmSide, load_crm
 from leadrouter.settings import Settings
 from leadrouter.workspace import CRM_FILE
 
@@ -38,6 +38,10 @@ class Connectors:
     enricher: Enricher | None = None
     sequence_webhook: SequenceWebhook | None = None
     salesforce_organization_id: str | None = None  # whose Outbound Messages are taken
+
+    def side(self, crm: Crm) -> CrmSide | None:
+        """crm.yaml's section for `crm` (None: crm.yaml or that section is missing)."""
+        return self.config.get(crm) if self.config else None
 
     def writer(self) -> CrmWriter | None:
         """The outbox's `crm` sender, when a CRM's client or the sequence webhooks are

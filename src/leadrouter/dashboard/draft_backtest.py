@@ -18,14 +18,13 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
-from leadrouter.dashboard.web import SecureRoute, Viewer, refuse, templates
+from leadrouter.dashboard.web import ConfigReadAction, SecureRoute, templates
 from leadrouter.dashboard.workspace import MAX_TEXT
 from leadrouter.errors import LeadRouterError, PolicyError
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import known_before, stored_arrivals
 from leadrouter.experiments.replay import MatchOnce, Setup
 from leadrouter.experiments.schemas import Backtest, MemberFigures, PoolFigures
-from leadrouter.keys.schemas import Scope
 from leadrouter.policies.snapshot import POLICY_SOURCE, Config
 from leadrouter.policy import compile_policy
 
@@ -108,13 +107,10 @@ def breach_rows(result: Backtest) -> tuple[tuple[str, int, int], ...]:
 def draft_backtest(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    _: ConfigReadAction,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
     period: Annotated[str, Form()] = DEFAULT_PERIOD,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
     context: dict[str, object] = {"period": PERIODS.get(period, PERIODS[DEFAULT_PERIOD])}
     try:
         with svc.db.read() as session:

@@ -23,9 +23,8 @@ from sqlalchemy import select
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.explorer import PERIODS, LeadFilter
 from leadrouter.dashboard.flow_drawing import layout
-from leadrouter.dashboard.web import SecureRoute, Viewer, gate, page
+from leadrouter.dashboard.web import ConfigReadPage, SecureRoute, page
 from leadrouter.errors import LeadRouterError
-from leadrouter.keys.schemas import Scope
 from leadrouter.policies.models import PolicyVersionRow
 from leadrouter.policies.snapshot import active_version, compile_version
 from leadrouter.policy.compiled import CompiledPolicy, Route, RouteKind
@@ -174,11 +173,8 @@ def build(
 
 @router.get("/policy/flow", response_class=HTMLResponse)
 def flow_page(
-    request: Request, svc: Svc, who: Viewer, period: str = DEFAULT_PERIOD, version: str = ""
+    request: Request, svc: Svc, who: ConfigReadPage, period: str = DEFAULT_PERIOD, version: str = ""
 ) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
     period = period if period in PERIODS else DEFAULT_PERIOD
     now = svc.clock.now()
     start, end = LeadFilter(period=period).span(now)

@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.sessions import SignedIn
-from leadrouter.dashboard.web import SecureRoute, Viewer, gate, page, refuse
+from leadrouter.dashboard.web import (
+    AdminAction,
+    AdminPage,
+    SecureRoute,
+    page,
+)
 from leadrouter.errors import LeadRouterError
-from leadrouter.keys.schemas import Scope
 from leadrouter.users import service as users
 from leadrouter.users.schemas import SCOPES_OF, Role, UserCreate
 
@@ -41,10 +45,7 @@ def _people(
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.ADMIN)) is not None:
-        return refused
-    assert who is not None
+def people(request: Request, svc: Svc, who: AdminPage) -> Response:
     return _people(request, svc, who)
 
 
@@ -52,17 +53,13 @@ def people(request: Request, svc: Svc, who: Viewer) -> Response:
 def add_person(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: AdminAction,
     login: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "viewer",
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.ADMIN, csrf_token)) is not None:
-        return refused
-    assert who is not None
     try:
         user_in = UserCreate(
             login=login,
@@ -89,15 +86,11 @@ def change_person(
     request: Request,
     login: str,
     svc: Svc,
-    who: Viewer,
+    who: AdminAction,
     role: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """A new role, or access stopped (active "no") or restored (active "yes")."""
-    if (refused := refuse(request, who, Scope.ADMIN, csrf_token)) is not None:
-        return refused
-    assert who is not None
     now, actor = svc.clock.now(), who.principal.name
     if login == who.login and (active == "no" or (role and role != Role.ADMIN)):
         return _people(request, svc, who, {"_": "You cannot lock yourself out: ask another admin."})

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta
-from typing import Annotated
+from datetime import datetime, timedelta
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from leadrouter.api.auth import MetricsRead, Svc
+from leadrouter.api.auth import MetricsRead, Services, Svc
 from leadrouter.api.scopes import Principal
 from leadrouter.dashboard import (
     draft_backtest,
@@ -44,6 +45,7 @@ from leadrouter.dashboard import (
 from leadrouter.dashboard import explorer as explorer_rows
 from leadrouter.dashboard.explorer import LeadFilter
 from leadrouter.dashboard.metrics import render_metrics
+from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.dashboard.web import (
     COOKIE,
     CSRF_FIELD,
@@ -52,15 +54,16 @@ from leadrouter.dashboard.web import (
     LOGIN_COOKIE,
     PAGES,
     SIGN_IN_SCOPES,
+    ConfigReadAction,
+    ConfigReadPage,
+    LeadsReadPage,
     SecureRoute,
     Viewer,
     action_result,
+    admit_post,
     csv_response,
-    forged,
     fresh,
-    gate,
     page,
-    refuse,
     same_origin,
     secure,
     templates,
@@ -71,6 +74,7 @@ from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import Scope
 from leadrouter.reports.summary import DEFAULT_SLA
 from leadrouter.users import service as users
+from leadrouter.users.models import UserRow
 
 __all__ = ["COOKIE", "CSRF_FIELD", "CSRF_HEADER", "router"]
 
@@ -81,6 +85,7 @@ STATIC = {
 }
 SIMULATE_LAST = 500  # leads replayed by the policy page's simulation
 MEDIA = {".js": "text/javascript", ".css": "text/css"}
+T = TypeVar("T")
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 router.include_router(work.router)
@@ -148,10 +153,7 @@ def login(
 
         def check(session: Session) -> tuple[str, Principal] | None:
             user = users.check_password(session=session, login=name, password=password)
-            if user is None:
-                return None
-            opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
-            return opened, users.principal_of(user)
+            return _open_for(session, user, now, lifetime)
 
         signed = svc.db.write(check)
         if signed is None:
@@ -197,6 +199,17 @@ def oidc_start(request: Request, svc: Svc) -> Response:
     return response
 
 
+def _open_for(
+    session: Session, user: UserRow | None, now: datetime, lifetime: timedelta
+) -> tuple[str, Principal] | None:
+    """A new session for a user who just proved who they are (None: nobody did): its cookie
+    token and the user as a caller."""
+    if user is None:
+        return None
+    opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
+    return opened, users.principal_of(user)
+
+
 @router.get(oidc.CALLBACK)
 def oidc_callback(
     request: Request,
@@ -227,10 +240,7 @@ def oidc_callback(
             actor=actor,
             now=now,
         )
-        if user is None:
-            return None
-        opened = sessions.open_for_user(session, user_id=user.id, now=now, lifetime=lifetime)
-        return opened, users.principal_of(user)
+        return _open_for(session, user, now, lifetime)
 
     signed = svc.db.write(enter)
     if signed is None:
@@ -267,8 +277,7 @@ def logout(
     request: Request, svc: Svc, who: Viewer, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     if who is not None:
-        if (refused := forged(request, who, csrf_token)) is not None:
-            return refused
+        admit_post(request, who, csrf_token)
         now = svc.clock.now()
         svc.db.write(lambda session: sessions.close(session, token=who.token, now=now))
     response = RedirectResponse("/login", status_code=303)
@@ -277,10 +286,7 @@ def logout(
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+def overview(request: Request, svc: Svc, who: LeadsReadPage) -> Response:
     fresh(svc)
     with svc.db.read() as session:
         data = views.overview(session, svc.clock.now(), DEFAULT_SLA)
@@ -295,38 +301,43 @@ def overview(request: Request, svc: Svc, who: Viewer) -> Response:
 
 
 @router.get("/reps", response_class=HTMLResponse)
-def reps(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
-    fresh(svc)
-    with svc.db.read() as session:
-        lines = views.reps(session, svc.clock.now(), DEFAULT_SLA)
-    if format == "csv":
-        return csv_response("reps.csv", views.REP_CSV_HEADER, map(views.rep_csv_row, lines))
-    return page(request, who, "reps.html", reps=lines)
+def reps(request: Request, svc: Svc, who: ConfigReadPage, format: str = "") -> Response:
+    return _figures_page(
+        request, svc, who, format, "reps", views.reps, views.REP_CSV_HEADER, views.rep_csv_row
+    )
 
 
 @router.get("/rules", response_class=HTMLResponse)
-def rules(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+def rules(request: Request, svc: Svc, who: ConfigReadPage, format: str = "") -> Response:
+    return _figures_page(
+        request, svc, who, format, "rules", views.rules, views.RULE_CSV_HEADER, views.rule_csv_row
+    )
+
+
+def _figures_page(
+    request: Request,
+    svc: Services,
+    who: SignedIn,
+    format: str,
+    name: str,
+    lines_of: Callable[[Session, datetime, timedelta], tuple[T, ...]],
+    csv_header: Sequence[str],
+    csv_row: Callable[[T], Sequence[object]],
+) -> Response:
+    """A page of figures by line (reps, rules), read from fresh rollups: `name`.html, or with
+    `format=csv` the lines as `name`.csv."""
     fresh(svc)
     with svc.db.read() as session:
-        lines = views.rules(session, svc.clock.now(), DEFAULT_SLA)
+        lines = lines_of(session, svc.clock.now(), DEFAULT_SLA)
     if format == "csv":
-        return csv_response("rules.csv", views.RULE_CSV_HEADER, map(views.rule_csv_row, lines))
-    return page(request, who, "rules.html", rules=lines)
+        return csv_response(f"{name}.csv", csv_header, map(csv_row, lines))
+    return page(request, who, f"{name}.html", **{name: lines})
 
 
 @router.get("/leads", response_class=HTMLResponse)
-def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Response:
+def explorer(request: Request, svc: Svc, who: LeadsReadPage, format: str = "") -> Response:
     """The lead explorer: filters (`explorer.LeadFilter`), sorted, with the count against the
     period before; `format=csv` exports every row."""
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
     wanted = LeadFilter.of(request.query_params)
     now = svc.clock.now()
     if format == "csv":
@@ -365,10 +376,7 @@ def explorer(request: Request, svc: Svc, who: Viewer, format: str = "") -> Respo
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
-def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
+def lead(request: Request, lead_id: str, svc: Svc, who: LeadsReadPage) -> Response:
     with svc.db.read() as session:
         row, events = views.timeline(session, lead_id)
     if row is None:
@@ -377,10 +385,7 @@ def lead(request: Request, lead_id: str, svc: Svc, who: Viewer) -> Response:
 
 
 @router.get("/policy", response_class=HTMLResponse)
-def policy(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
-    assert who is not None
+def policy(request: Request, svc: Svc, who: ConfigReadPage) -> Response:
     with svc.db.read() as session:
         versions = views.policy_page(session)
         checked = workspace.check(session, versions.text) if versions.text else None
@@ -401,12 +406,9 @@ def policy(request: Request, svc: Svc, who: Viewer) -> Response:
 def simulate(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    _: ConfigReadAction,
     version: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
     try:
         with svc.db.read() as session:
             result = simulation.simulate(

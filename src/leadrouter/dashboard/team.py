@@ -21,7 +21,15 @@ from leadrouter.api.patch import invalid
 from leadrouter.dashboard import roster
 from leadrouter.dashboard.team_forms import FormErrors, RepForm, field_errors, hours_text
 from leadrouter.dashboard.team_forms import rep_changes as read_rep_form
-from leadrouter.dashboard.web import SecureRoute, Viewer, fresh, gate, page, refuse
+from leadrouter.dashboard.web import (
+    ConfigReadPage,
+    ConfigWriteAction,
+    SecureRoute,
+    Viewer,
+    admit_action,
+    fresh,
+    page,
+)
 from leadrouter.errors import LeadRouterError, LeadValidationError
 from leadrouter.keys.schemas import Scope
 from leadrouter.pools import service as pools
@@ -86,9 +94,7 @@ def _rep_view(
 
 
 @router.get("/reps/{rep_id}", response_class=HTMLResponse)
-def rep(request: Request, rep_id: str, svc: Svc, who: Viewer, saved: str = "") -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
+def rep(request: Request, rep_id: str, svc: Svc, who: ConfigReadPage, saved: str = "") -> Response:
     return _rep_view(request, svc, who, rep_id, saved=bool(saved))
 
 
@@ -97,7 +103,7 @@ def edit_rep(
     request: Request,
     rep_id: str,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     timezone: Annotated[str, Form()] = "UTC",
@@ -112,11 +118,7 @@ def edit_rep(
     absence_note: Annotated[str, Form()] = "",
     keep_absence: Annotated[list[int] | None, Form()] = None,
     pool: Annotated[list[str] | None, Form()] = None,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     form = RepForm(
         name,
         email,
@@ -132,20 +134,7 @@ def edit_rep(
         absence_note,
         keep_absence or [],
     )
-    typed = {
-        "name": name,
-        "email": email,
-        "timezone": timezone,
-        "active": active == "on",
-        "max_open": max_open,
-        "max_per_day": max_per_day,
-        "skills": skills,
-        "languages": languages,
-        "hours": hours,
-        "absence_start": absence_start,
-        "absence_end": absence_end,
-        "absence_note": absence_note,
-    }
+    typed = form.as_typed()
     weights = {
         key.removeprefix("weight:"): value
         for key, value in (await_form(request)).items()
@@ -239,20 +228,14 @@ def _team_view(
 
 
 @router.get("/team", response_class=HTMLResponse)
-def team(request: Request, svc: Svc, who: Viewer) -> Response:
-    if (refused := gate(request, who, Scope.CONFIG_READ)) is not None:
-        return refused
+def team(request: Request, svc: Svc, who: ConfigReadPage) -> Response:
     return _team_view(request, svc, who)
 
 
 @router.post("/team/pools/{pool_id}", response_class=HTMLResponse)
 async def edit_pool(request: Request, pool_id: str, svc: Svc, who: Viewer) -> Response:
     form = await request.form()
-    if (
-        refused := refuse(request, who, Scope.CONFIG_WRITE, str(form.get("csrf_token", "")))
-    ) is not None:
-        return refused
-    assert who is not None
+    who = admit_action(request, who, Scope.CONFIG_WRITE, str(form.get("csrf_token", "")))
     members = [str(m) for m in form.getlist("member")]
     strategy = str(form.get("strategy", "round_robin"))
     weights: dict[str, Any] = {}
@@ -296,18 +279,14 @@ async def edit_pool(request: Request, pool_id: str, svc: Svc, who: Viewer) -> Re
 def edit_queue(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     queue_id: str = "",
     id: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     fallback: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a queue, or (without `queue_id`) add one."""
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     values = {"name": name, "description": description, "fallback": fallback == "on"}
     now, actor = svc.clock.now(), who.principal.name
     key = f"queue:{queue_id or 'new'}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -105,6 +105,10 @@ class RepForm:
     absence_end: str
     absence_note: str
     keep_absences: Sequence[int]
+
+    def as_typed(self) -> dict[str, Any]:
+        """What was typed, shown again beside the problems (the kept absences are the rep's)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "keep_absences"}
 
 
 def rep_changes(form: RepForm, absences: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

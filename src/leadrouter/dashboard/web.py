@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import Cookie, Depends, Request, Response
+from fastapi import Cookie, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
@@ -27,6 +27,7 @@ from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.keys.schemas import Scope
 from leadrouter.reports import rollups
 from leadrouter.reports.summary import DEFAULT_SLA
+from leadrouter.reports.wording import duration
 
 HERE = Path(__file__).parent
 COOKIE = "leadrouter_session"
@@ -65,14 +66,26 @@ HEADERS = {
 }
 
 
+class Refused(Exception):
+    """A request the handler may not serve; `answer` says so (sign in, forbidden, forged)."""
+
+    def __init__(self, answer: Response) -> None:
+        super().__init__()
+        self.answer = answer
+
+
 class SecureRoute(APIRoute):
-    """A route whose every response, whatever the handler returns, carries `HEADERS`."""
+    """A route whose every response, whatever the handler returns, carries `HEADERS`; a handler
+    that raises `Refused` answers with its `answer`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def with_headers(request: Request) -> Response:
-            response = await handle(request)
+            try:
+                response = await handle(request)
+            except Refused as refused:
+                response = refused.answer
             response.headers.update(HEADERS)
             if response.media_type == "text/html":
                 response.headers["Cache-Control"] = "no-store"  # pages show a signed-in view
@@ -82,20 +95,6 @@ class SecureRoute(APIRoute):
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-
-
-def duration(seconds: float | None) -> str:
-    """A span of seconds as people read it: 3d 16h, 2h 05m, 4m 09s, 12s."""
-    if seconds is None:
-        return "–"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 def percent(rate: float | None) -> str:
@@ -152,13 +151,13 @@ def page(
     )
 
 
-def gate(request: Request, who: SignedIn | None, scope: Scope) -> Response | None:
-    """The answer to a page request that may not see the page (None: it may)."""
+def admit_to_page(request: Request, who: SignedIn | None, scope: Scope) -> SignedIn:
+    """The viewer of a page that needs `scope`; else `Refused` (to sign in, or forbidden)."""
     if who is None:
-        return to_login()
+        raise Refused(to_login())
     if not who.principal.can(scope):
-        return page(request, who, "forbidden.html", 403, scope=scope)
-    return None
+        raise Refused(page(request, who, "forbidden.html", 403, scope=scope))
+    return who
 
 
 def same_origin(request: Request) -> bool:
@@ -180,28 +179,60 @@ def action_result(request: Request, message: str, status: int = 200, **context: 
     )
 
 
-def forged(request: Request, who: SignedIn | None, token: str) -> Response | None:
-    """The answer to a POST that may be forged (None: it is not): one from another site, with
-    no session, or without the session's CSRF token (a form field, or htmx's header)."""
+def admit_post(request: Request, who: SignedIn | None, token: str) -> SignedIn:
+    """The sender of a POST that is not forged; else `Refused`: one from another site, with no
+    session, or without the session's CSRF token (a form field, or htmx's header)."""
     if not same_origin(request):
-        return action_result(request, "Refused: the request came from another site.", 403)
+        raise Refused(action_result(request, "Refused: the request came from another site.", 403))
     if who is None:
-        return action_result(request, "Sign in first.", 401)
+        raise Refused(action_result(request, "Sign in first.", 401))
     sent = request.headers.get(CSRF_HEADER) or token
     if not secrets.compare_digest(sent.encode(), who.csrf.encode()):
-        return action_result(request, "This page has expired: reload it and try again.", 403)
-    return None
+        raise Refused(
+            action_result(request, "This page has expired: reload it and try again.", 403)
+        )
+    return who
 
 
-def refuse(request: Request, who: SignedIn | None, scope: Scope, token: str) -> Response | None:
-    """The answer to an action that may not run (None: it may): a forged request, or a
-    signed-in person or key without `scope`."""
-    if (answer := forged(request, who, token)) is not None:
-        return answer
-    assert who is not None
+def admit_action(request: Request, who: SignedIn | None, scope: Scope, token: str) -> SignedIn:
+    """The sender of an action that needs `scope` (`admit_post`, then the scope); else
+    `Refused`."""
+    who = admit_post(request, who, token)
     if not who.principal.can(scope):
-        return action_result(request, f"You cannot do this (it needs {scope}).", 403)
-    return None
+        raise Refused(action_result(request, f"You cannot do this (it needs {scope}).", 403))
+    return who
+
+
+def _viewing(scope: Scope) -> Any:
+    """The dependency that admits a page needing `scope` (`admit_to_page`)."""
+
+    def admit(request: Request, who: Viewer) -> SignedIn:
+        return admit_to_page(request, who, scope)
+
+    return Depends(admit)
+
+
+# The viewer of a page, signed in and admitted for the scope its name says.
+LeadsReadPage = Annotated[SignedIn, _viewing(Scope.LEADS_READ)]
+ConfigReadPage = Annotated[SignedIn, _viewing(Scope.CONFIG_READ)]
+AdminPage = Annotated[SignedIn, _viewing(Scope.ADMIN)]
+
+
+def _acting(scope: Scope) -> Any:
+    """The dependency that admits an action needing `scope` (`admit_action`), reading the CSRF
+    token from the form's `csrf_token` field (or htmx's header)."""
+
+    def admit(request: Request, who: Viewer, csrf_token: Annotated[str, Form()] = "") -> SignedIn:
+        return admit_action(request, who, scope, csrf_token)
+
+    return Depends(admit)
+
+
+# The sender of an action, signed in and admitted for the scope its name says.
+LeadsWriteAction = Annotated[SignedIn, _acting(Scope.LEADS_WRITE)]
+ConfigReadAction = Annotated[SignedIn, _acting(Scope.CONFIG_READ)]
+ConfigWriteAction = Annotated[SignedIn, _acting(Scope.CONFIG_WRITE)]
+AdminAction = Annotated[SignedIn, _acting(Scope.ADMIN)]
 
 
 def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

@@ -10,21 +10,22 @@ rep) fills the row's message cell and keeps its controls; a success replaces the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from leadrouter.api.auth import Svc
+from leadrouter.api.auth import Services, Svc
 from leadrouter.dashboard import actions, worklists
+from leadrouter.dashboard.sessions import SignedIn
 from leadrouter.dashboard.web import (
+    LeadsReadPage,
+    LeadsWriteAction,
     SecureRoute,
-    Viewer,
     action_result,
     csv_response,
-    gate,
     page,
-    refuse,
     templates,
 )
 from leadrouter.dashboard.worklists import TITLES, Worklist
@@ -40,13 +41,10 @@ router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=Secu
 def queue(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: LeadsReadPage,
     list: str = "fallback",
     format: str = "",
 ) -> Response:
-    if (refused := gate(request, who, Scope.LEADS_READ)) is not None:
-        return refused
-    assert who is not None
     which = Worklist(list) if list in set(Worklist) else Worklist.FALLBACK
     now = svc.clock.now()
     with svc.db.read() as session:
@@ -99,26 +97,14 @@ def assign(
     request: Request,
     lead_id: str,
     svc: Svc,
-    who: Viewer,
+    who: LeadsWriteAction,
     rep: Annotated[str, Form()] = "",
     confirm: Annotated[str, Form()] = "",
     owner: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Assign one lead; `owner`: the rep the page showed it with (an SLA list's reassign)."""
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     try:
-        done = actions.assign(
-            db=svc.db,
-            lead_id=lead_id,
-            rep_id=rep,
-            now=svc.clock.now(),
-            actor=who.principal.name,
-            confirmed=confirm == "yes",
-            from_owner=owner or None,
-        )
+        done = _assign(svc, who, lead_id, rep, confirm, owner, svc.clock.now())
     except actions.NeedsConfirmation as question:
         return action_result(
             request, str(question), 409, confirm=question, lead_id=lead_id, owner=owner, inline=True
@@ -128,17 +114,30 @@ def assign(
     return _assigned(request, done)
 
 
-@router.post("/queue/{lead_id}/undo", response_class=HTMLResponse)
-def undo(
-    request: Request,
+def _assign(
+    svc: Services,
+    who: SignedIn,
     lead_id: str,
-    svc: Svc,
-    who: Viewer,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+    rep: str,
+    confirm: str,
+    owner: str,
+    now: datetime,
+) -> actions.Assigned:
+    """Give a lead to `rep` (in a transaction of its own) as a form asked: `confirm` "yes" for an
+    unavailable rep, `owner` the rep the page showed it with (an SLA list's reassign)."""
+    return actions.assign(
+        db=svc.db,
+        lead_id=lead_id,
+        rep_id=rep,
+        now=now,
+        actor=who.principal.name,
+        confirmed=confirm == "yes",
+        from_owner=owner or None,
+    )
+
+
+@router.post("/queue/{lead_id}/undo", response_class=HTMLResponse)
+def undo(request: Request, lead_id: str, svc: Svc, who: LeadsWriteAction) -> Response:
     try:
         back = actions.undo(
             db=svc.db, lead_id=lead_id, now=svc.clock.now(), actor=who.principal.name
@@ -152,17 +151,13 @@ def undo(
 def bulk(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: LeadsWriteAction,
     lead: Annotated[list[str] | None, Form()] = None,
     rep: Annotated[str, Form()] = "",
     confirm: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Assign every ticked lead to one rep, each in its own transaction: one lead taken by a
     colleague meanwhile does not stop the others."""
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     chosen = lead or []
     if not chosen:
         return action_result(request, "Tick the leads to assign first.", 409, inline=True)
@@ -174,17 +169,7 @@ def bulk(
         if owner == rep:
             continue  # already theirs
         try:
-            done.append(
-                actions.assign(
-                    db=svc.db,
-                    lead_id=lead_id,
-                    rep_id=rep,
-                    now=now,
-                    actor=who.principal.name,
-                    confirmed=confirm == "yes",
-                    from_owner=owner or None,
-                )
-            )
+            done.append(_assign(svc, who, lead_id, rep, confirm, owner, now))
         except actions.NeedsConfirmation as question:
             return action_result(request, str(question), 409, bulk_confirm=question, inline=True)
         except LeadRouterError as error:
@@ -193,16 +178,7 @@ def bulk(
 
 
 @router.post("/queue/{lead_id}/reroute", response_class=HTMLResponse)
-def reroute(
-    request: Request,
-    lead_id: str,
-    svc: Svc,
-    who: Viewer,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    if (refused := refuse(request, who, Scope.LEADS_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
+def reroute(request: Request, lead_id: str, svc: Svc, who: LeadsWriteAction) -> Response:
     try:
         result = placement.reroute(
             db=svc.db,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -135,14 +136,13 @@ def _waiting(session: Session, which: Worklist, now: datetime) -> tuple[WorkItem
         .limit(LIST_LIMIT)
     )
     return tuple(
-        WorkItem(
+        _item(
             lead_id,
-            str(raw.get("email", "")),
-            str(raw.get("company", "")),
+            raw,
             f"{kind} {queue}",
             None,
             received,
-            (now - received).total_seconds(),
+            now,
             None,
             why(decision_from_dict(body)),
         )
@@ -196,20 +196,35 @@ def _sla(
         deadline_at = due if clocks else received + target
         late = (now - deadline_at).total_seconds()
         note = f"{_span(late)} past the deadline" if late > 0 else f"due in {_span(-late)}"
+        why_late = (f"not touched yet: {note}", f"routed by rule {rule}")
         items.append(
-            WorkItem(
-                lead_id,
-                str(raw.get("email", "")),
-                str(raw.get("company", "")),
-                f"rep {owner}",
-                owner,
-                received,
-                (now - received).total_seconds(),
-                deadline_at,
-                (f"not touched yet: {note}", f"routed by rule {rule}"),
-            )
+            _item(lead_id, raw, f"rep {owner}", owner, received, now, deadline_at, why_late)
         )
     return tuple(items)
+
+
+def _item(
+    lead_id: str,
+    raw: dict[str, Any],
+    where: str,
+    owner: str | None,
+    received: datetime,
+    now: datetime,
+    due: datetime | None,
+    why: tuple[str, ...],
+) -> WorkItem:
+    """A list's line for a lead: its email and company as it arrived, its wait until `now`."""
+    return WorkItem(
+        lead_id,
+        str(raw.get("email", "")),
+        str(raw.get("company", "")),
+        where,
+        owner,
+        received,
+        (now - received).total_seconds(),
+        due,
+        why,
+    )
 
 
 def _span(seconds: float) -> str:

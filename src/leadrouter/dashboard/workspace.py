@@ -11,6 +11,7 @@ the flow of a version is `flow.py`. Checking writes nothing.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -20,13 +21,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
-from leadrouter.dashboard.web import SecureRoute, Viewer, action_result, refuse, templates
+from leadrouter.dashboard.web import (
+    ConfigReadAction,
+    ConfigWriteAction,
+    SecureRoute,
+    action_result,
+    templates,
+)
 from leadrouter.errors import FieldProblem, LeadRouterError, PolicyError, PolicyTestsFailed
-from leadrouter.keys.schemas import Scope
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyVersionRow
 from leadrouter.policies.snapshot import POLICY_SOURCE, active_version, load_team
 from leadrouter.policy import compile_policy
+from leadrouter.store import Database
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
 MAX_TEXT = 200_000
@@ -72,12 +79,9 @@ def check(session: Session, text: str) -> Checked:
 def check_text(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    _: ConfigReadAction,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_READ, csrf_token)) is not None:
-        return refused
     with svc.db.read() as session:
         checked = check(session, text)
     return templates.TemplateResponse(request, "policy_check.html", {"checked": checked})
@@ -87,16 +91,12 @@ def check_text(
 def save(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
     activate: Annotated[str, Form()] = "",
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the text as a new version; with `activate`, make it the routing policy too."""
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     now, actor = svc.clock.now(), who.principal.name
 
     def work(session: Session) -> str:
@@ -107,65 +107,81 @@ def save(
             )
         return row.version
 
-    try:
-        version = svc.db.write(work)
-    except PolicyTestsFailed as error:
-        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
-        return _answer(request, f"Not activated: {error} ({lines}). Nothing was saved.", 409)
-    except LeadRouterError as error:
-        return _answer(request, f"Not saved: {error}", 409)
+    def not_saved(error: LeadRouterError) -> str:
+        if isinstance(error, PolicyTestsFailed):
+            return _not_activated(error) + ". Nothing was saved."
+        return f"Not saved: {error}"
+
     done = "saved and activated" if activate else "saved (not active)"
-    return _answer(request, f"Version {version} {done}. The audit log names {actor}.")
+    return _change(
+        request,
+        svc.db,
+        work,
+        not_saved,
+        lambda version: f"Version {version} {done}. The audit log names {actor}.",
+    )
 
 
 @router.post("/policy/activate", response_class=HTMLResponse)
 def activate(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     version: Annotated[str, Form()] = "",
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     now, actor = svc.clock.now(), who.principal.name
-    try:
-        svc.db.write(
-            lambda session: policies.activate(
-                session=session, version=version, actor=actor, now=now, force=force == "yes"
-            )
+
+    def work(session: Session) -> str:
+        policies.activate(
+            session=session, version=version, actor=actor, now=now, force=force == "yes"
         )
-    except PolicyTestsFailed as error:
-        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
-        return _answer(request, f"Not activated: {error} ({lines})", 409)
-    except LeadRouterError as error:
-        return _answer(request, f"Not activated: {error}", 409)
-    return _answer(request, f"Version {version} is now active.")
+        return version
+
+    return _change(request, svc.db, work, _not_activated, lambda v: f"Version {v} is now active.")
 
 
 @router.post("/policy/rollback", response_class=HTMLResponse)
 def rollback(
     request: Request,
     svc: Svc,
-    who: Viewer,
+    who: ConfigWriteAction,
     force: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    if (refused := refuse(request, who, Scope.CONFIG_WRITE, csrf_token)) is not None:
-        return refused
-    assert who is not None
     now, actor = svc.clock.now(), who.principal.name
+    return _change(
+        request,
+        svc.db,
+        lambda session: policies.rollback(
+            session=session, actor=actor, now=now, force=force == "yes"
+        ),
+        lambda error: f"Not rolled back: {error}",
+        lambda version: f"Rolled back: version {version} is active again.",
+    )
+
+
+def _change(
+    request: Request,
+    db: Database,
+    work: Callable[[Session], str],
+    not_done: Callable[[LeadRouterError], str],
+    done: Callable[[str], str],
+) -> Response:
+    """Run one policy change (it returns the version it concerns) in a write and say how it
+    went: `done(version)`, or `not_done(error)` with 409 and nothing written."""
     try:
-        version = svc.db.write(
-            lambda session: policies.rollback(
-                session=session, actor=actor, now=now, force=force == "yes"
-            )
-        )
+        version = db.write(work)
     except LeadRouterError as error:
-        return _answer(request, f"Not rolled back: {error}", 409)
-    return _answer(request, f"Rolled back: version {version} is active again.")
+        return _answer(request, not_done(error), 409)
+    return _answer(request, done(version))
+
+
+def _not_activated(error: LeadRouterError) -> str:
+    """Why a version was not activated; failing test cases each with what they expected."""
+    if isinstance(error, PolicyTestsFailed):
+        lines = "; ".join(f"{f.path}: {f.message}" for f in error.failures)
+        return f"Not activated: {error} ({lines})"
+    return f"Not activated: {error}"
 
 
 def _answer(request: Request, message: str, status: int = 200) -> Response:

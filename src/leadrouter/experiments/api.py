@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, field_validator
 
-from leadrouter.api.auth import ConfigRead, ConfigWrite, Svc
+from leadrouter.api.auth import ConfigRead, ConfigWrite, Services, Svc
 from leadrouter.api.limits import INT32_MAX, PathKey
 from leadrouter.errors import FieldProblem, LeadValidationError
 from leadrouter.experiments import abtest, service
@@ -106,16 +106,7 @@ def backtest(version: PathKey, svc: Svc, _: ConfigRead, window: Window | None = 
     with svc.db.read() as session:
         config = svc.cache.get(session)
         return service.backtest_version(
-            session=session,
-            config=config,
-            version=version,
-            now=svc.clock.now(),
-            since=_length(window.since),
-            last=window.last,
-            examples=window.examples,
-            open_for=window.held(),
-            as_if=window.as_if,
-            cap=svc.settings.backtest_max_leads,
+            session=session, config=config, version=version, replay=_replay(window, svc)
         )
 
 
@@ -130,15 +121,22 @@ def whatif(body: WhatIf, svc: Svc, _: ConfigRead) -> Backtest:
             session=session,
             config=config,
             changes=body.changes,
-            now=svc.clock.now(),
-            since=_length(body.since),
-            last=body.last,
+            replay=_replay(body, svc),
             version=body.version,
-            examples=body.examples,
-            open_for=body.held(),
-            as_if=body.as_if,
-            cap=svc.settings.backtest_max_leads,
         )
+
+
+def _replay(window: Window, svc: Services) -> service.Replay:
+    """What a backtest or what-if request replays, at most the service's backtest cap."""
+    return service.Replay(
+        now=svc.clock.now(),
+        since=_length(window.since),
+        last=window.last,
+        examples=window.examples,
+        open_for=window.held(),
+        as_if=window.as_if,
+        cap=svc.settings.backtest_max_leads,
+    )
 
 
 # ---------------------------------------------------------------- A/B tests of live routing

@@ -78,7 +78,7 @@ def _uri(request: Request, public_url: str | None) -> str:
 async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
     """Contact creations (routed as leads) and owner changes (recorded as overrides)."""
     connectors: Connectors = request.app.state.connectors
-    side = connectors.config.get(Crm.HUBSPOT) if connectors.config else None
+    side = connectors.side(Crm.HUBSPOT)
     if not connectors.hubspot_secret or side is None:
         return problem(
             404,

@@ -79,7 +79,7 @@ def leads_in(document: Any) -> list[dict[str, Any]] | str:
 async def salesforce_leads(request: Request, svc: Svc) -> JSONResponse:
     """Route each new Lead; record an override for a Lead whose owner was changed by hand."""
     connectors: Connectors = request.app.state.connectors
-    side = connectors.config.get(Crm.SALESFORCE) if connectors.config else None
+    side = connectors.side(Crm.SALESFORCE)
     if not connectors.salesforce_secret or side is None:
         return problem(
             404,
@@ -147,7 +147,7 @@ async def salesforce_outbound(request: Request, svc: Svc) -> Response:
     """A Salesforce Outbound Message: its Leads stored and routed, then `<Ack>true</Ack>`; any
     other answer and Salesforce delivers the message again."""
     connectors: Connectors = request.app.state.connectors
-    side = connectors.config.get(Crm.SALESFORCE) if connectors.config else None
+    side = connectors.side(Crm.SALESFORCE)
     organization = connectors.salesforce_organization_id
     secret = connectors.salesforce_secret
     if not organization or not secret or side is None:
