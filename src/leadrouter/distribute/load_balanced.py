@@ -21,8 +21,10 @@ from leadrouter.distribute.availability import Block, blocker, instant_of
 from leadrouter.distribute.roster import NO_LOAD, Pick, Roster, Seat, seats_of
 from leadrouter.distribute.tally import tallied
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepLoad, RoutingState, Team
+from leadrouter.model.frozen import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Overflowed:
     """Who an "assign anyway" overflow picked, and the trace's sentence saying what it relaxed."""
