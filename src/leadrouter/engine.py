@@ -37,6 +37,7 @@ from leadrouter.model import (
     Trace,
     plain_dict,
 )
+from leadrouter.model.frozen import quick_init
 from leadrouter.normalize import normalize_lead
 from leadrouter.placing import Outcome as _Outcome
 from leadrouter.placing import Run as _Run
@@ -62,6 +63,7 @@ class DuplicateFinder(Protocol):
     def find(self, lead: Lead, account_id: str | None, keys: Any = None) -> Any: ...
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything a decision may depend on, frozen at the moment of routing."""

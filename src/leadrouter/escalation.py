@@ -24,6 +24,7 @@ from typing import Any
 
 from leadrouter.distribute import unavailable
 from leadrouter.model import EMPTY, Pool, Reason, Rep, RepLoad, Shift, Team
+from leadrouter.model.frozen import quick_init
 from leadrouter.policy.hours import add_business_time, business_time_between
 from leadrouter.policy.sla import ClockMode, SlaRule, StepKind, Target, TargetKind
 
@@ -94,6 +95,7 @@ class Move:
     id: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     events: tuple[SlaEvent, ...]

@@ -17,10 +17,12 @@ from typing import Protocol
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.matching import DedupeKeys, KnownLead, LeadIndex, dedupe_keys
 from leadrouter.model import Decision, Lead, Propensity, RoutingState
+from leadrouter.model.frozen import quick_init
 from leadrouter.propensity import propensity
 from leadrouter.split import Split, identity
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Routed:
     """One lead of a sequence, routed: as normalized, its dedupe keys, its decision, how later

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from leadrouter.experiments.replay import _release
 from leadrouter.model import CompanyClaim, RepLoad, RoutingState
 
-NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC).timestamp()
 
 
 def test_release__frees_one_slot_and_keeps_period_counts_and_company_claims() -> None:
     load = RepLoad(3, 2, date(2026, 12, 1), 5, date(2026, 11, 30), 9, date(2026, 12, 1), (1.0,))
-    claim = CompanyClaim("ana", NOW)
+    claim = CompanyClaim("ana", datetime(2026, 12, 1, 12, tzinfo=UTC))
     state = RoutingState({}, {"ana": load}, {"acme.com": claim})
     closes = [(NOW, 0, "ana")]
 
@@ -26,7 +26,7 @@ def test_release__frees_one_slot_and_keeps_period_counts_and_company_claims() ->
 
 
 def test_release__never_goes_below_zero_and_leaves_later_closes() -> None:
-    later = datetime(2026, 12, 2, tzinfo=UTC)
+    later = datetime(2026, 12, 2, tzinfo=UTC).timestamp()
     closes = [(NOW, 0, "ana"), (later, 1, "bo")]
 
     after = _release(RoutingState(), closes, NOW)

@@ -39,10 +39,25 @@ def test_e164__a_national_number_reads_as_the_library_reads_it(region: str, digi
     assert e164(digits, region) == phones._parse(digits, region)
 
 
+@given(
+    st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    st.text(alphabet="0123456789", min_size=0, max_size=14).map(lambda d: f"0{d}"),
+)
+@settings(max_examples=5000, deadline=None)
+def test_e164__a_number_written_with_a_national_prefix_reads_as_the_library_reads_it(
+    region: str, digits: str
+) -> None:
+    assume(not digits.startswith("00"))  # read as "+" before the library sees it
+
+    assert e164(digits, region) == phones._parse(digits, region)
+
+
 def test_e164__takes_clean_national_numbers_without_the_library() -> None:
     assert phones._national("301234567", "DE") == "+49301234567"
     assert phones._national("2125550199", "GB") == "+442125550199"
-    assert phones._national("030123456", "DE") is None  # national prefix: the library decides
+    assert phones._national("030123456", "DE") == "+4930123456"  # the national prefix "0"
+    assert phones._national("02079460193", "GB") is None  # another national prefix: the library
+    assert phones._national("0612345678", "IT") is None  # a leading zero kept: the library
     assert phones._national("4930123456", "DE") is None  # the country code: the library decides
     assert phones._national("1", "DE") == ""  # too short: not a number
     assert phones._national("301234567", "ZZ") is None  # no metadata

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadrouter.normalize import phones
 from leadrouter.normalize.phones import e164
 
 
@@ -56,3 +57,13 @@ def test_e164__north_american_shortcut_agrees_with_phonenumbers(
     except phonenumbers.NumberParseException:
         expected = None
     assert e164(digits, country) == expected
+
+
+@given(
+    st.from_regex(r"\+?1?[1-9][0-9]{9}(ext|x|X|EXT|#|xt|)[0-9]{0,22}", fullmatch=True),
+    st.sampled_from(["US", "CA", None, "GB"]),
+)
+def test_e164__north_american_numbers_with_an_extension_agree_with_phonenumbers(
+    digits: str, country: str | None
+) -> None:
+    assert e164(digits, country) == phones._parse(digits, country)

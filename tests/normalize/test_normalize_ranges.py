@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadrouter.model import NumberRange
+from leadrouter.normalize import ranges
 from leadrouter.normalize.ranges import USD_RATES, Unreadable, in_usd, parse_number, parse_range
 
 
@@ -96,3 +97,19 @@ def test_parse_range__closed_ranges_have_ordered_bounds_and_the_midpoint(
     parsed = parse_range(f"{a:,}{separator}{b:,}", False)
     assert parsed == NumberRange(min(a, b), max(a, b), None)
     assert isinstance(parsed, NumberRange) and parsed.value == (a + b) / 2
+
+
+@given(
+    st.from_regex(
+        r"(~|approx\.? ?|about |APPROX\. )?([$€£¥]|us\$|EUR )?[0-9][0-9,.]{0,8}"
+        r"(k|K|m|M|mm|mn|b|bn|B|bil| m|x)?( employees| EUR|\.)?",
+        fullmatch=True,
+    ),
+    st.booleans(),
+)
+def test_parse_range__plain_amounts_read_as_the_full_reading_reads_them(
+    text: str, money: bool
+) -> None:
+    assert ranges._parse_range.__wrapped__(text, money) == ranges._read_range(
+        ranges._SPACED_THOUSANDS.sub("", text.casefold()), money
+    )

@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 
 from leadrouter.distribute.periods import period_block
 from leadrouter.model import Absence, Reason, Rep, RepLoad
-from leadrouter.policy.hours import Instant, Week, local_time, wall_clock, week_of, zone
+from leadrouter.policy.hours import Instant, Week, instant_of, local_time, wall_clock, week_of, zone
 
 Block = tuple[Reason, str]
 
@@ -49,7 +49,7 @@ def unavailable(
     daily cap (an account owner keeps their leads however busy they are), except a cap of 0.
     """
     week = week_of(rep.working_hours) if hours and rep.working_hours is not None else None
-    return blocker(rep, week, load, Instant(now), capacity)
+    return blocker(rep, week, load, instant_of(now), capacity)
 
 
 def blocker(

@@ -21,12 +21,14 @@ from leadrouter.distribute.availability import Block
 from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.distribute.roster import Roster
 from leadrouter.model import Note, Reason, Rep
+from leadrouter.model.frozen import quick_init
 from leadrouter.policy.compiled import Condition
 from leadrouter.policy.distribution import Candidate, Distribution, PoolRules, rep_fields
 
 _rep_view: IdentityMemo[dict[str, Any]] = IdentityMemo(rep_fields, size=4096)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Screen:
     overrides: dict[int, Block]

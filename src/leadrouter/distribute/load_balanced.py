@@ -17,12 +17,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadrouter.distribute.availability import Block, Instant, blocker
+from leadrouter.distribute.availability import Block, blocker, instant_of
 from leadrouter.distribute.roster import NO_LOAD, Pick, Roster, Seat, seats_of
 from leadrouter.distribute.tally import tallied
 from leadrouter.model import Pool, PoolState, Reason, Rep, RepLoad, RoutingState, Team
+from leadrouter.model.frozen import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Overflowed:
     """Who an "assign anyway" overflow picked, and the trace's sentence saying what it relaxed."""
@@ -98,7 +100,7 @@ def least_loaded(
     the first in member order: a deterministic rule that needs no state. `allowed`: the members
     the policy's eligibility and the reps' own `takes` let take this lead (None: everyone).
     """
-    instant = Instant(now)
+    instant = instant_of(now)
     best: tuple[float, int] | None = None
     chosen: Seat | None = None
     for index, seat in enumerate(seats_of(pool, team)):

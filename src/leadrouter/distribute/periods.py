@@ -17,7 +17,7 @@ import math
 from datetime import date, datetime, timedelta
 
 from leadrouter.model import Effects, Reason, Rep, RepLoad
-from leadrouter.policy.hours import Instant
+from leadrouter.policy.hours import Instant, instant_of
 
 Block = tuple[Reason, str]
 _DAY = 86400.0
@@ -109,7 +109,7 @@ def counted(load: RepLoad, effects: Effects, at: datetime) -> RepLoad:
 
 def period_key(reset: str, now: datetime) -> str:
     """The UTC period of `now` for a pool's `reset`: 2026-12-07, 2026-W50 or 2026-12."""
-    day = Instant(now).utc.date()
+    day = instant_of(now).utc.date()
     if reset == "daily":
         return day.isoformat()
     if reset == "weekly":

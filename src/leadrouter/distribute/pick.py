@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from leadrouter.distribute import least_recent, load_balanced, round_robin, weighted
-from leadrouter.distribute.availability import Instant
+from leadrouter.distribute.availability import instant_of
 from leadrouter.distribute.eligibility import applies, screen
 from leadrouter.distribute.fairness import calibrate, credits, settled
 from leadrouter.distribute.periods import period_key
@@ -45,7 +45,7 @@ def pick_rep(
     """The member of `pool` who gets a lead arriving at `now` (None: nobody can), and why.
 
     `ctx` is the lead's evaluation context, which `distribution`'s conditions read."""
-    instant = Instant(now)  # checks `now` is aware, even for an empty pool
+    instant = instant_of(now)  # checks `now` is aware, even for an empty pool
     pool_state = state.pool(pool.id)
     period = None
     if pool.reset is not None:  # fairness counts start afresh each period

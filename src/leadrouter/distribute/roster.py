@@ -15,6 +15,7 @@ from typing import ClassVar
 from leadrouter.distribute.availability import Block, Instant, Week, blocker, week_of
 from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.model import Note, Pool, PoolState, Reason, Rep, RepCheck, RepLoad, Team
+from leadrouter.model.frozen import quick_init
 
 # Weighted and load-balanced pools up to this size list every member in the trace, the available
 # ones not chosen included (NOT_NEXT_IN_TURN / HIGHER_LOAD). Larger pools list only the skipped
@@ -26,6 +27,7 @@ NO_LOAD = RepLoad()
 _UNKNOWN: Block = (Reason.REP_UNKNOWN, "not on the team")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Pick:
     """Who gets the lead (None: nobody can now), why each member was taken or skipped, new state."""
@@ -70,6 +72,7 @@ def _blocker(seat: Seat, loads: Mapping[str, RepLoad], now: Instant) -> Block | 
     return blocker(seat.rep, seat.week, loads.get(seat.id, NO_LOAD), now, True)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Roster:
     pool: Pool
@@ -148,6 +151,7 @@ class Roster:
         return tuple(checks)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Narrowed(Roster):
     """A roster with the policy's `distribution:` applied to it for one lead."""

@@ -39,7 +39,7 @@ from leadrouter.experiments.schemas import (
 from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, Reason, Rep, RepLoad, Team
 from leadrouter.policy.compiled import RouteKind
-from leadrouter.policy.hours import Instant, week_of
+from leadrouter.policy.hours import Instant, instant_of, week_of
 from leadrouter.policy_cases import run_cases
 from leadrouter.reports.fairness import pool_fairness
 from leadrouter.sequence import Routed
@@ -303,7 +303,7 @@ def _breach(team: Team, rep_id: str, load: RepLoad) -> bool:
 
 def _nobody_working(team: Team, pool_id: str, at: datetime) -> bool:
     """Whether no member of the pool is at work at `at` (away, inactive or off hours)."""
-    reps, now = team.reps, Instant(at)
+    reps, now = team.reps, instant_of(at)
     for member in team.pools[pool_id].members:
         rep = reps.get(member)
         if rep is not None and _at_work(rep, now):

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from leadrouter.batch import BadRow, read_rows
 from leadrouter.leads.models import ROUTED, LeadRow, OutcomeRow
 from leadrouter.matching import KnownLead
+from leadrouter.model.frozen import quick_init
 from leadrouter.policy.lead_time import CREATED_AT_KEYS
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Arrival:
     """One past lead: its payload and arrival, and what was recorded of it afterwards."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from leadrouter.engine import AccountMatcher, Snapshot
@@ -127,15 +127,16 @@ class _Side:
         self.sequence = LeadSequence(snapshot, index, propensities=propensities)
         self.leads, self.keys = prepared.leads(setup.policy)
         self.open_for = open_for
-        self.closes: list[tuple[datetime, int, str]] = []  # (closed at, order, rep)
+        # (closed at, order, rep), the time in seconds since the epoch: aware datetimes compare
+        # through their UTC offsets, a tenth of the heap's speed.
+        self.closes: list[tuple[float, int, str]] = []
         self.routed: list[Routed] = []
 
-    def route(self, n: int, arrival: Arrival) -> None:
+    def route(self, n: int, arrival: Arrival, at: float) -> None:
+        """Route lead `n`, arriving at `at` (`arrival.at` in seconds since the epoch)."""
         sequence, closes = self.sequence, self.closes
-        if closes and closes[0][0] <= arrival.at:
-            sequence.snapshot = sequence.snapshot.with_state(
-                _release(sequence.state, closes, arrival.at)
-            )
+        if closes and closes[0][0] <= at:
+            sequence.snapshot = sequence.snapshot.with_state(_release(sequence.state, closes, at))
         done = sequence.route(self.leads[n], arrival.at, self.keys[n])
         self.routed.append(done)
         rep = done.decision.effects.assigned_rep
@@ -143,7 +144,7 @@ class _Side:
         if closed is None and self.open_for is not None:
             closed = arrival.at + self.open_for
         if rep is not None and closed is not None:
-            heapq.heappush(closes, (closed, n, rep))
+            heapq.heappush(closes, (closed.timestamp(), n, rep))
 
 
 def replay_sides(
@@ -164,8 +165,9 @@ def replay_sides(
     known = list(known)
     sides = [_Side(prepared, s, known, open_for, propensities) for s in sharing_scores(setups)]
     for n, arrival in enumerate(prepared.arrivals):
+        at = arrival.at.timestamp()
         for side in sides:
-            side.route(n, arrival)
+            side.route(n, arrival, at)
             if on_each is not None:
                 on_each(n)
     return [side.routed for side in sides]
@@ -187,9 +189,7 @@ def replay(
     return routed
 
 
-def _release(
-    state: RoutingState, closes: list[tuple[datetime, int, str]], now: datetime
-) -> RoutingState:
+def _release(state: RoutingState, closes: list[tuple[float, int, str]], now: float) -> RoutingState:
     """`state` with one open lead fewer for each rep whose lead closed by `now` (their period
     counts and the company claims unchanged: closing a lead frees a slot, nothing else)."""
     loads = dict(state.loads)

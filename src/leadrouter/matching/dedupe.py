@@ -15,12 +15,14 @@ from functools import lru_cache
 
 from leadrouter.matching.names import words
 from leadrouter.model import Lead
+from leadrouter.model.frozen import quick_init
 
 # Providers that ignore dots in the local part and share one mailbox between their domains.
 _GMAIL = "gmail.com"
 _DOMAIN_ALIASES = {"googlemail.com": _GMAIL}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class KnownLead:
     """An earlier lead as the store remembers it, with its dedupe keys."""
@@ -33,6 +35,7 @@ class KnownLead:
     account_id: str | None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DedupeKeys:
     email_key: str | None

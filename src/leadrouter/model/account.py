@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from leadrouter.model.frozen import quick_init
+
 
 class AccountType(StrEnum):
     CUSTOMER = "customer"
@@ -14,6 +16,7 @@ class AccountType(StrEnum):
     OTHER = "other"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Account:
     id: str

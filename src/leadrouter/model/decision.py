@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from leadrouter.model.account import AccountMatch
-from leadrouter.model.frozen import EMPTY
+from leadrouter.model.frozen import EMPTY, quick_init
 from leadrouter.model.lead import DataWarning
 from leadrouter.model.reasons import Reason
 from leadrouter.model.state import PoolState
@@ -35,6 +35,7 @@ class RuleCheck:
     values: tuple[tuple[str, Any], ...] = ()  # field values that clause looked at
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RepCheck:
     """One rep considered for the lead, and why taken or skipped."""
@@ -45,6 +46,7 @@ class RepCheck:
     detail: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Note:
     """Any other step worth telling a human: account match, owner fallback, overflow, errors."""
@@ -54,6 +56,7 @@ class Note:
     data: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ScoreLine:
     kind: str  # "fit" or "behavior"
@@ -61,6 +64,7 @@ class ScoreLine:
     points: float
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Score:
     total: float
@@ -70,6 +74,7 @@ class Score:
     mql: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Trace:
     warnings: tuple[DataWarning, ...] = ()
@@ -80,6 +85,7 @@ class Trace:
     notes: tuple[Note, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Effects:
     """State changes the store applies in the decision's transaction; the core never mutates."""
@@ -109,6 +115,7 @@ class Propensity:
     experiment: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     kind: Kind

@@ -1,4 +1,4 @@
-"""Read-only mappings for frozen values: the shared empty mapping and a fast copy.
+"""Frozen values made cheap: the shared empty mapping, a fast copy, and a fast `__init__`.
 
 Nothing in the `model` package does I/O, reads the clock or imports any other part of
 leadrouter.
@@ -7,13 +7,55 @@ leadrouter.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import MISSING, fields
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+T = TypeVar("T")
+_FACTORY = object()  # a parameter left to its default factory
 
 
 def plain_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """`mapping` as a new dict: a mapping proxy's copy() is its dict's, a tenth of dict(proxy),
     which reads it key by key (the engine and the codec do this for every lead)."""
     return mapping.copy() if type(mapping) is MappingProxyType else dict(mapping)
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """`cls`, a frozen slotted dataclass, with an `__init__` that stores each field through its
+    slot: the dataclass's own goes through `object.__setattr__` (frozen) field by field, twice
+    the cost, and the routing loop builds a score of these values per lead. Same parameters,
+    defaults and default factories; put it above `@dataclass`. A class it cannot serve as the
+    dataclass would (a `__post_init__`, keyword-only or init=False fields, no slots) is refused."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in cls.__dict__:
+        raise TypeError(f"quick_init: {cls.__qualname__} is not a frozen slotted dataclass")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"quick_init: {cls.__qualname__} has a __post_init__")
+    names: dict[str, Any] = {}
+    parameters, body = [], []
+    for f in fields(cls):
+        if not f.init or f.kw_only:
+            raise TypeError(f"quick_init: {cls.__qualname__}.{f.name} is not a plain parameter")
+        slot = next(k.__dict__[f.name] for k in cls.__mro__ if f.name in k.__dict__)
+        names[f"_set_{f.name}"] = slot.__set__
+        value = f.name
+        if f.default is not MISSING:
+            names[f"_default_{f.name}"] = f.default
+            parameters.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            names[f"_factory_{f.name}"] = f.default_factory
+            parameters.append(f"{f.name}=_FACTORY")
+            value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
+        else:
+            parameters.append(f.name)
+        body.append(f"    _set_{f.name}(self, {value})")
+    names["_FACTORY"] = _FACTORY
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"])
+    exec(source, names)  # from the field names alone, as dataclasses does
+    init = names["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[misc]
+    return cls

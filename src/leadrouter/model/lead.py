@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from leadrouter.model.frozen import quick_init
 from leadrouter.model.reasons import Reason
 
 
@@ -57,6 +58,7 @@ DERIVED_FIELDS: Mapping[str, FieldType] = MappingProxyType(
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NumberRange:
     """A numeric range parsed from text such as "1,000-5,000", "5k" or "1000+".
@@ -74,6 +76,7 @@ class NumberRange:
         return self.low if self.high is None else (self.low + self.high) / 2
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DataWarning:
     """Something in the input that was missing, corrected or could not be understood."""
@@ -84,6 +87,7 @@ class DataWarning:
     raw: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Lead:
     """A lead as it arrived (`raw`) and as normalization understood it (`fields`).

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from leadrouter.model.frozen import EMPTY
+from leadrouter.model.frozen import EMPTY, quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RepLoad:
     """A rep's open leads and the new leads received on `day` (in the rep's time zone), in
@@ -38,6 +39,7 @@ class RepLoad:
         return sum(1 for at in self.recent if at > since)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Fairness:
     """What a pool remembers of whom it gave leads, for every strategy (distribute/fairness.py).
@@ -66,6 +68,7 @@ class Fairness:
 NO_FAIRNESS = Fairness()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PoolState:
     """Distribution state of one pool: the round-robin cursor, smooth-weighted counters, and
@@ -85,6 +88,7 @@ class CompanyClaim:
     at: datetime
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RoutingState:
     pools: Mapping[str, PoolState] = field(default_factory=lambda: EMPTY)

@@ -3,14 +3,17 @@
 phonenumbers.parse costs 20-60 µs, more than the whole per-lead budget, so results are cached by
 the digits of the number and the region ("(415) 555-0100" and "415.555.0100" share an entry), and
 plain North American numbers, the commonest in B2B leads, skip the library: ten digits whose
-area code and exchange start with 2-9 are exactly what phonenumbers accepts as possible there.
+area code and exchange start with 2-9 are exactly what phonenumbers accepts as possible there,
+with or without an extension written "ext" (1-20 digits) or "x" (1-9), which it drops.
 So do numbers written with "+" and a country code the library knows, whose national part has no
 national prefix it would strip: possible exactly when the library deems its length possible (then
 already E.164), read from its own metadata, the library's answer without its 20-60 µs (tests
 compare the two on random numbers). Numbers written without a country code, in a region whose
 metadata the library has, are read the same way when nothing in them could be an international
 prefix, the region's own country code or a national prefix: then the library keeps the digits as
-the national number, and only their length decides.
+the national number, and only their length decides. In a region whose national prefix is a plain
+"0" (most of Europe), the digits after it are the national number whenever the library would strip
+it, which its metadata tells (`_without_trunk_zero`).
 Extensions are dropped (E.164 has none); the raw text keeps them. This module must never invent
 a country for a number written without one.
 """
@@ -28,7 +31,8 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 _PUNCTUATION = str.maketrans("", "", " -.()/\u00a0\t")
 # Regions of the North American Numbering Plan that leads mostly come from.
 _NANP_REGIONS = frozenset({"US", "CA"})
-_NANP = re.compile(r"(?:\+?1)?([2-9]\d\d[2-9]\d{6})")
+# The library's own limits on extension lengths: longer ones it reads otherwise.
+_NANP = re.compile(r"(?:\+?1)?([2-9]\d\d[2-9]\d{6})(?:ext\d{1,20}|x\d{1,9})?")
 
 
 def e164(text: str, country: str | None) -> str | None:
@@ -77,14 +81,58 @@ def _national(number: str, region: str) -> str | None:
     """The E.164 form phonenumbers would give `number`, written without a country code, in
     `region` ("" when it would deem it impossible); None when only the library can tell."""
     plan = _region_plan(region)
-    if plan is None or not (number.isdigit() and number.isascii()) or number.startswith("0"):
+    if plan is None or not (number.isdigit() and number.isascii()):
         return None
     code, international, strips, lengths = plan
     if number.startswith(code) or international(number) is not None:
         return None  # the library may read a country code in it
     if strips is not None and strips(number) is not None:
-        return None  # a national prefix the library may strip
+        national = _without_trunk_zero(number, region)
+        if national is None:
+            return None  # a national prefix the library may strip or keep: it decides
+        number = national
+    if number.startswith("0"):
+        return None  # a leading zero is kept apart by the library: let it decide
     return f"+{code}{number}" if len(number) in lengths else ""
+
+
+def _without_trunk_zero(number: str, region: str) -> str | None:
+    """`number`, written with the national prefix "0" ("020 7946 0193" in GB), as the library's
+    national number: without the "0" when it strips it, which it does unless the number is
+    viable as written and not without it, or its length without it is too short, local only or
+    invalid in `region`. None when the library would keep the "0", or the region's national prefix
+    is another ("8", "1", patterns): only the library can tell."""
+    trunk = _trunk_plan(region)
+    if trunk is None:
+        return None
+    viable, possible, local = trunk
+    national = number[1:]
+    if viable(number) and not viable(national):
+        return None
+    size = len(national)
+    if size in local or size < possible[0] or (size <= possible[-1] and size not in possible):
+        return None
+    return None if national.startswith("0") else national  # leading zeros: kept as written
+
+
+@cache  # one per region a lead names, a few hundred at most
+def _trunk_plan(
+    region: str,
+) -> tuple[Callable[[str], object], tuple[int, ...], frozenset[int]] | None:
+    """For a region whose national prefix is a plain "0": whether a number is viable there (its
+    general pattern), and its possible and local-only lengths, as the library tests them when it
+    strips the prefix; None for any other region."""
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None or metadata.national_prefix_for_parsing != "0":
+        return None
+    general = metadata.general_desc
+    possible = tuple(general.possible_length or ())
+    if metadata.national_prefix_transform_rule or not general.national_number_pattern:
+        return None
+    if not possible or possible[0] == -1:
+        return None
+    viable = re.compile(general.national_number_pattern).fullmatch
+    return viable, possible, frozenset(general.possible_length_local_only or ())
 
 
 @cache  # one per region a lead names, a few hundred at most

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from leadrouter.model.frozen import quick_init
+
 
 @dataclass(frozen=True, slots=True)
 class _Format:
@@ -48,6 +50,7 @@ _FORMATS: dict[str, _Format] = {
 _REMOVED = str.maketrans("", "", " -")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PostalCode:
     code: str

@@ -100,6 +100,13 @@ _SPACED_THOUSANDS = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?!\d))")
 _THOUSANDS_COMMAS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 _THOUSANDS_DOTS = re.compile(r"\d{1,3}(\.\d{3})+")
 
+# The commonest shapes by far ("$70.6M", "€163m", "~485", "approx. 33", "51 employees"), read
+# without the currency and number scans below, which cost 20 µs a value; a test holds the two to
+# the same results.
+_PLAIN_AMOUNT = re.compile(
+    r"(?:~|approx\.? ?|about )?([$€£¥]?)(\d[\d,.]*)(k|m|mm|mn|b|bn)?(?: employees)?"
+)
+
 # Words around the numbers that change nothing.
 _FILLER = frozenset(
     {
@@ -162,7 +169,19 @@ def parse_range(text: str, money: bool) -> NumberRange | Unreadable:
 
 @lru_cache(maxsize=4096)
 def _parse_range(text: str, money: bool) -> NumberRange | Unreadable:
-    lowered = _SPACED_THOUSANDS.sub("", text.casefold())
+    lowered = text.casefold()
+    plain = _PLAIN_AMOUNT.fullmatch(lowered)
+    if plain is not None and (money or not plain.group(1)):
+        symbol, number, multiplier = plain.groups()
+        value = parse_number(number)
+        if value is not None:  # else the reason in words, below
+            value *= _MULTIPLIERS[multiplier] if multiplier else 1.0
+            currency = _CURRENCY_WORDS[symbol] if symbol else "USD"
+            return NumberRange(value, value, currency if money else None)
+    return _read_range(_SPACED_THOUSANDS.sub("", lowered), money)
+
+
+def _read_range(lowered: str, money: bool) -> NumberRange | Unreadable:
     currencies = {_CURRENCY_WORDS[m] for m in _CURRENCY.findall(lowered)}
     if currencies and not money:
         return Unreadable("a headcount cannot have a currency")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -94,6 +94,20 @@ class Instant:
         return local
 
 
+_last_instant = [Instant(datetime(1970, 1, 1, tzinfo=UTC))]
+
+
+def instant_of(now: datetime) -> Instant:
+    """The `Instant` of `now`, the last one again when `now` is the very datetime it was made of:
+    a lead's pools, overflow pools and the sides of a replay ask about one arrival time, and
+    share its conversions into each zone instead of each converting again."""
+    last = _last_instant[0]
+    if last.utc is now:
+        return last
+    instant = _last_instant[0] = Instant(now)
+    return instant
+
+
 # ---------------------------------------------------------------- working weeks
 
 
@@ -117,6 +131,9 @@ class Week:
 
     spans: tuple[tuple[tuple[int, int], ...], ...]  # indexed by weekday, 0 = Monday
     that_day: tuple[str, ...]  # per weekday: "works 09:00-12:00, 13:00-17:00" or "off on Sun"
+    # `outside`'s sentences by (minute of the day, weekday, zone): the reps of a pool share their
+    # hours, and a lead asks about each of them on every side of a replay. A cache, not compared.
+    said: dict[tuple[int, int, str], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, shifts: tuple[Shift, ...]) -> Week:
@@ -148,8 +165,13 @@ class Week:
 
     def outside(self, local: LocalTime, zone_name: str) -> str:
         """Why `local` is outside working hours, in words, with that day's shifts."""
-        wall = f"{wall_clock(local.clock.time())} {_WEEKDAYS[local.weekday]} in {zone_name}"
-        return f"outside working hours: {wall}, {self.that_day[local.weekday]}"
+        key = (local.second // 60, local.weekday, zone_name)
+        sentence = self.said.get(key)
+        if sentence is None:
+            wall = f"{wall_clock(local.clock.time())} {_WEEKDAYS[local.weekday]} in {zone_name}"
+            sentence = f"outside working hours: {wall}, {self.that_day[local.weekday]}"
+            self.said[key] = sentence
+        return sentence
 
 
 # By value behind the identity memo: a team's shifts are the same tuple lead after lead (see
