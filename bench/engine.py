@@ -473,10 +473,10 @@ def sweep(sizes: list[int], team: Any, leads: int, seed: int, now: datetime, clo
         first = getattr(scan, "first", None)
         limit = per_lead(reference, passes, clock)
         fast = per_lead(first, passes, clock) if first is not None else None
-        matches = policy.matches
-        full = per_lead(lambda ctx, matches=matches: next(matches(ctx)), passes, clock)
+        # What the engine calls per lead: the first match and its exact trace.
+        full = per_lead(policy.first_match, passes, clock)
         positions = [reference(ctx) for ctx in contexts]
-        found = [policy.rules.index(next(matches(ctx))[0]) for ctx in contexts]
+        found = [policy.rules.index(policy.first_match(ctx)[0]) for ctx in contexts]
         wrong = sum(a != b for a, b in zip(positions, found, strict=True))
         cold_memos()
         p50, p99, _ = latency(raws[3 * leads :], Snapshot(policy=policy, team=team), now, clock)
@@ -499,7 +499,7 @@ def trace_hashes(sizes: list[int], team: Any, leads: int, seed: int) -> None:
         digest = hashlib.sha256()
         for i in range(3 * leads):
             ctx = context(policy, sweep_lead(rng, 1_000_000 * size + i))
-            rule, trace = next(policy.matches(ctx))
+            rule, trace = policy.first_match(ctx)
             digest.update(repr((rule and rule.id, trace)).encode())
         print(f"traces of {3 * leads} leads at {size} rules: sha256 {digest.hexdigest()}")
 

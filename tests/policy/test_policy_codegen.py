@@ -207,7 +207,7 @@ def test_generated_code__agrees_with_the_closures_on_every_rule_of_the_acme_poli
         for ctx in contexts:
             found, entries = alone.scan(ctx)
             expected = plain_check(rule, ctx)
-            assert (found == 0) is expected.matched, (rule.id, ctx)
+            assert (found is rule) is expected.matched, (rule.id, ctx)
             assert entries == (expected,)
     for ctx in contexts:
         assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

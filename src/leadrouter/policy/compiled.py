@@ -8,7 +8,7 @@ The only state is bounded memos of the trace entries of rules that did not match
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -177,15 +177,21 @@ class CompiledPolicy:
     # every context alike, so a replay of both scores each lead once. None: unknown.
     scoring_source: tuple[Any, ...] | None = field(default=None, compare=False)
     _scan: RuleScan = field(init=False, repr=False, compare=False)
-    # `matches(ctx)`: each rule that holds for `ctx`, in order, with the trace entry of every
-    # rule tried up to it (`rule.check(ctx)` of each, with shared clauses evaluated once); last,
-    # when no rule is left, (None, the trace entry of every rule). The scan's own method, bound
-    # once here: the engine calls it for every lead.
-    matches: Callable[[Context], Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]] = (
-        field(init=False, repr=False, compare=False)
+    # `first_match(ctx) -> (rule, trace)`: the first rule that holds for `ctx` (None for none)
+    # with the trace entry of every rule tried up to and including it (`rule.check(ctx)` of each,
+    # with shared clauses evaluated once). `match_after(ctx, trace)`: the same for the rules
+    # after the last one `trace` tried, `trace` grown (for a matched rule that could not place
+    # the lead; rare). The scan's own methods, bound once here: the engine calls `first_match`
+    # for every lead, a plain call (no generator left suspended after the first match).
+    first_match: Callable[[Context], tuple[CompiledRule | None, tuple[RuleCheck, ...]]] = field(
+        init=False, repr=False, compare=False
     )
+    match_after: Callable[
+        [Context, tuple[RuleCheck, ...]], tuple[CompiledRule | None, tuple[RuleCheck, ...]]
+    ] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         scan = RuleScan(self.rules)
         object.__setattr__(self, "_scan", scan)
-        object.__setattr__(self, "matches", scan.matches)
+        object.__setattr__(self, "first_match", scan.first)
+        object.__setattr__(self, "match_after", scan.after)

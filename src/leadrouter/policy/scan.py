@@ -16,7 +16,7 @@ state is bounded memos. Nothing here does I/O or reads the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from leadrouter.model import RuleCheck
@@ -33,27 +33,33 @@ TRACES = 16_384
 
 
 class Generated:
-    """The compiled functions of one policy's rules: `scan(ctx) -> (m, trace)`, the index of the
-    first rule that holds (len(rules) for none) and the trace up to and including it; `first`,
-    the first match alone."""
+    """The compiled functions of one policy's rules: `scan(ctx) -> (rule, trace)`, the first rule
+    that holds (None for none) and the trace up to and including it; `first`, the index of the
+    first match alone."""
 
     def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
         self.rules, self.hits = rules, hits
+        self._found: tuple[CompiledRule | None, ...] = (*rules, None)  # by the index found
         self.inline: inline_scan.InlineScan | None = None
         self.tracer: RuleTrace | None = None
         self._first: FirstMatch | None = None
         self._first_calls = False
+        self.scan: Callable[[Context], tuple[CompiledRule | None, tuple[RuleCheck, ...]]]
         if len(rules) <= inline_scan.INLINE_UP_TO:
             self.inline = inline_scan.InlineScan(rules, hits)
             self.source = self.inline.source
+            self._inline = self.inline.scan
             # Traces by the identities of their entries: safe keys, as each trace keeps its
             # entries alive for as long as it is remembered.
             self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
             self._recurrence = Recurrence()
+            # Swapped between the two as the recurrence decides: no test per lead of which.
+            self.scan = self._remembering
         else:
             self._first, self.source = first_match(rules)
             self._first_calls = CALLS in self.source
             self.tracer = RuleTrace(rules, hits)
+            self.scan = self._planned
 
     @property
     def first(self) -> FirstMatch:
@@ -68,27 +74,32 @@ class Generated:
         (the tracer's functions change when it re-keys its plans)."""
         return self._first_calls or (self.tracer is not None and self.tracer.closures)
 
-    def scan(self, ctx: Context) -> tuple[int, tuple[RuleCheck, ...]]:
-        """The first rule that holds and the trace up to and including it."""
-        if self.inline is not None:
-            found, trace = self.inline.scan(ctx)
-            if self._recurrence.skipping():
-                return found, trace
-            return found, self._remembered(trace)
-        assert self.tracer is not None and self._first is not None
-        s: dict[int, bool] | None = {} if self.closures else None  # shared by both steps
-        found = self._first(ctx, s)
-        return found, self.tracer.trace(ctx, found, s)
-
-    def _remembered(self, trace: tuple[RuleCheck, ...]) -> tuple[RuleCheck, ...]:
+    def _remembering(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        found, trace = self._inline(ctx)
         key = tuple(map(id, trace))
         known = self._traces.get(key)
-        self._recurrence.met(known is not None)
+        if self._recurrence.met(known is not None):
+            self.scan = self._skipping
         if known is None:
             if len(self._traces) >= TRACES:
                 self._traces.clear()
             self._traces[key] = known = trace
-        return known
+        return self._found[found], known
+
+    def _skipping(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        # `Recurrence.skipping` without its call: the last trace skipped swaps the memo back in.
+        recurrence = self._recurrence
+        recurrence.left -= 1
+        if not recurrence.left:
+            self.scan = self._remembering
+        found, trace = self._inline(ctx)
+        return self._found[found], trace
+
+    def _planned(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        assert self.tracer is not None and self._first is not None
+        s: dict[int, bool] | None = {} if self.closures else None  # shared by both steps
+        found = self._first(ctx, s)
+        return self._found[found], self.tracer.trace(ctx, found, s)
 
 
 class RuleScan:
@@ -109,19 +120,21 @@ class RuleScan:
             code = self._code = Generated(self._rules, self._hits)
         return code
 
-    def matches(self, ctx: Context) -> Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
-        """Each rule that holds for `ctx`, in policy order, with the trace entry of every rule
-        tried up to and including it; then (None, every entry) when no rule is left."""
-        found, trace = (self._code or self.code).scan(ctx)
-        rules = self._rules
-        if found == len(rules):
-            yield None, trace
-            return
-        yield rules[found], trace
+    def first(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        """The first rule that holds for `ctx` (None for none), with the trace entry of every
+        rule tried up to and including it."""
+        return (self._code or self.code).scan(ctx)
+
+    def after(
+        self, ctx: Context, trace: tuple[RuleCheck, ...]
+    ) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        """The next rule that holds after the last one `trace` tried, with `trace` grown by the
+        entry of every rule tried up to and including it (None and every entry when none is
+        left)."""
         checks = list(trace)
-        for rule in rules[found + 1 :]:
+        for rule in self._rules[len(trace) :]:
             check = rule.check(ctx)
             checks.append(check)
             if check.matched:
-                yield rule, tuple(checks)
-        yield None, tuple(checks)
+                return rule, tuple(checks)
+        return None, tuple(checks)
