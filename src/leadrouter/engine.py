@@ -135,8 +135,8 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
-    policy = snapshot.policy
-    rule, run.rules = policy.first_match(run.ctx)
+    scan = snapshot.policy.scan
+    rule, run.rules = scan.first(run.ctx)
     while rule is not None:  # None: no rule left to try
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
@@ -151,7 +151,7 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
                 Reason.FALLBACK, f"rule '{rule.id}' matched but could not place the lead; next rule"
             )
         )
-        rule, run.rules = policy.match_after(run.ctx, run.rules)
+        rule, run.rules = scan.after(run.ctx, run.rules)
 
     # Unreachable with a validated policy (the last rule is a catch-all), but never unassigned.
     run.notes.append(

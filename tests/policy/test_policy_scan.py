@@ -1,4 +1,4 @@
-"""CompiledPolicy.first_match and match_after: the rules tried for a lead, by generated code, with
+"""CompiledPolicy.scan, first and after: the rules tried for a lead, by generated code, with
 the same trace."""
 
 from __future__ import annotations
@@ -62,9 +62,9 @@ def matches(
     policy: CompiledPolicy, ctx: dict[str, Any]
 ) -> list[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]:
     """Each rule that holds, as the engine goes on past each, then (None, every entry)."""
-    found = [policy.first_match(ctx)]
+    found = [policy.scan.first(ctx)]
     while found[-1][0] is not None:
-        found.append(policy.match_after(ctx, found[-1][1]))
+        found.append(policy.scan.after(ctx, found[-1][1]))
     return found
 
 
@@ -113,10 +113,10 @@ def test_matches__a_big_policy_tries_only_the_rules_the_leads_country_can_meet()
     rules.append(_rule("catch-all"))
     big = CompiledPolicy("1", "p", tuple(rules), policy.scoring, "unrouted")
 
-    assert big._scan.code.first({"country": "c2"}) == 60
+    assert big.scan.code.first({"country": "c2"}) == 60
     assert sorted(calls) == sorted(f"late {i}" for i in range(60) if i % 6 == 2)
     calls.clear()
-    assert big._scan.code.first({"country": "elsewhere"}) == 60
+    assert big.scan.code.first({"country": "elsewhere"}) == 60
     assert calls == []
 
 
@@ -140,10 +140,10 @@ def test_matches__yields_every_matching_rule_in_order_with_the_rules_tried_befor
     assert checks[2] == RuleCheck("fintech", False, 'industry == "fintech"', ("industry",), ())
 
 
-def test_first_match__gives_the_first_rule_that_holds_and_the_rules_tried_before_it() -> None:
+def test_first__gives_the_first_rule_that_holds_and_the_rules_tried_before_it() -> None:
     policy = compile_(POLICY)
 
-    first, checks = policy.first_match({"country": "US"})
+    first, checks = policy.scan.first({"country": "US"})
 
     assert first is not None and first.id == "us"
     assert [c.rule for c in checks] == ["big-emea", "small-emea", "fintech", "us"]
@@ -183,7 +183,7 @@ def test_generated_code__holds_no_text_of_the_policy() -> None:
           - {id: catch-all, route: queue unrouted}
         """
     )
-    source = policy._scan.code.source
+    source = policy.scan.code.source
 
     for text in ("industry", "secret_field", "import", "a'b", "or(1", "odd-rule", "catch-all"):
         assert text not in source
@@ -227,6 +227,6 @@ def test_matches__traces_are_the_same_while_the_memo_of_whole_traces_is_skipped(
     skipped = 0
     for ctx in contexts + contexts:
         assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
-        code = policy._scan.code
-        skipped += (code._recurrence if code.tracer is None else code.tracer._recurrence).left > 0
+        code = policy.scan.code
+        skipped += code.scan is code._inline if code.tracer is None else code.tracer._skip > 0
     assert skipped > 0

@@ -176,22 +176,12 @@ class CompiledPolicy:
     # `sets` and `territories` its conditions may name): two policies with equal ones score
     # every context alike, so a replay of both scores each lead once. None: unknown.
     scoring_source: tuple[Any, ...] | None = field(default=None, compare=False)
-    _scan: RuleScan = field(init=False, repr=False, compare=False)
-    # `first_match(ctx) -> (rule, trace)`: the first rule that holds for `ctx` (None for none)
+    # `scan.first(ctx) -> (rule, trace)`: the first rule that holds for `ctx` (None for none)
     # with the trace entry of every rule tried up to and including it (`rule.check(ctx)` of each,
-    # with shared clauses evaluated once). `match_after(ctx, trace)`: the same for the rules
-    # after the last one `trace` tried, `trace` grown (for a matched rule that could not place
-    # the lead; rare). The scan's own methods, bound once here: the engine calls `first_match`
-    # for every lead, a plain call (no generator left suspended after the first match).
-    first_match: Callable[[Context], tuple[CompiledRule | None, tuple[RuleCheck, ...]]] = field(
-        init=False, repr=False, compare=False
-    )
-    match_after: Callable[
-        [Context, tuple[RuleCheck, ...]], tuple[CompiledRule | None, tuple[RuleCheck, ...]]
-    ] = field(init=False, repr=False, compare=False)
+    # with shared clauses evaluated once); `scan.after(ctx, trace)`: the same for the rules after
+    # the last one `trace` tried (for a matched rule that could not place the lead; rare). The
+    # engine calls `scan.first` for every lead: a plain call of the generated code.
+    scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        scan = RuleScan(self.rules)
-        object.__setattr__(self, "_scan", scan)
-        object.__setattr__(self, "first_match", scan.first)
-        object.__setattr__(self, "match_after", scan.after)
+        object.__setattr__(self, "scan", RuleScan(self.rules))

@@ -28,6 +28,9 @@ from leadrouter.policy.rule_trace import RuleTrace
 if TYPE_CHECKING:
     from leadrouter.policy.compiled import CompiledRule, Context
 
+# The first rule that holds for a context (None for none) and the trace up to and including it.
+Scan = Callable[["Context"], tuple["CompiledRule | None", tuple[RuleCheck, ...]]]
+
 # Whole traces of small policies remembered, a few hundred bytes each; cleared whole when full.
 TRACES = 16_384
 
@@ -37,14 +40,20 @@ class Generated:
     that holds (None for none) and the trace up to and including it; `first`, the index of the
     first match alone."""
 
-    def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
+    def __init__(
+        self,
+        rules: Sequence[CompiledRule],
+        hits: Sequence[RuleCheck],
+        publish: Callable[[Scan], None] | None = None,
+    ) -> None:
         self.rules, self.hits = rules, hits
-        self._found: tuple[CompiledRule | None, ...] = (*rules, None)  # by the index found
+        # Told each function `scan` becomes, so that callers can hold it and call it directly.
+        self._publish = publish
         self.inline: inline_scan.InlineScan | None = None
         self.tracer: RuleTrace | None = None
         self._first: FirstMatch | None = None
         self._first_calls = False
-        self.scan: Callable[[Context], tuple[CompiledRule | None, tuple[RuleCheck, ...]]]
+        self.scan: Scan
         if len(rules) <= inline_scan.INLINE_UP_TO:
             self.inline = inline_scan.InlineScan(rules, hits)
             self.source = self.inline.source
@@ -53,13 +62,15 @@ class Generated:
             # entries alive for as long as it is remembered.
             self._traces: dict[tuple[int, ...], tuple[RuleCheck, ...]] = {}
             self._recurrence = Recurrence()
-            # Swapped between the two as the recurrence decides: no test per lead of which.
-            self.scan = self._remembering
+            # Swapped with the bare generated function as the recurrence decides: no test per
+            # lead of which.
+            self._use(self._remembering)
         else:
             self._first, self.source = first_match(rules)
             self._first_calls = CALLS in self.source
             self.tracer = RuleTrace(rules, hits)
-            self.scan = self._planned
+            self._found: tuple[CompiledRule | None, ...] = (*rules, None)  # by index found
+            self._use(self._planned)
 
     @property
     def first(self) -> FirstMatch:
@@ -78,22 +89,26 @@ class Generated:
         found, trace = self._inline(ctx)
         key = tuple(map(id, trace))
         known = self._traces.get(key)
-        if self._recurrence.met(known is not None):
-            self.scan = self._skipping
+        skip = self._recurrence.met(known is not None)
+        if skip:
+            # The next `skip` leads get the generated function's traces as they are.
+            assert self.inline is not None
+            self.inline.counting(skip, self._wake)
+            self._use(self._inline)
         if known is None:
             if len(self._traces) >= TRACES:
                 self._traces.clear()
             self._traces[key] = known = trace
-        return self._found[found], known
+        return found, known
 
-    def _skipping(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
-        # `Recurrence.skipping` without its call: the last trace skipped swaps the memo back in.
-        recurrence = self._recurrence
-        recurrence.left -= 1
-        if not recurrence.left:
-            self.scan = self._remembering
-        found, trace = self._inline(ctx)
-        return self._found[found], trace
+    def _wake(self) -> None:
+        # Called by the generated function during the last lead it traces on its own.
+        self._use(self._remembering)
+
+    def _use(self, scan: Scan) -> None:
+        self.scan = scan
+        if self._publish is not None:
+            self._publish(scan)
 
     def _planned(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
         assert self.tracer is not None and self._first is not None
@@ -103,27 +118,35 @@ class Generated:
 
 
 class RuleScan:
-    """The rules of one policy, scanned in order by code generated on first use."""
+    """The rules of one policy, scanned in order by code generated on first use.
 
-    __slots__ = ("_code", "_hits", "_rules")
+    `first(ctx) -> (rule, trace)`: the first rule that holds for `ctx` (None for none), with the
+    trace entry of every rule tried up to and including it. An attribute, not a method: the
+    generated code's current function itself once made (callers look it up per lead, as it
+    changes), so a lead costs no call on top of it.
+    """
+
+    __slots__ = ("_code", "_hits", "_rules", "first")
 
     def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
         self._rules = rules
         self._hits = tuple(RuleCheck(rule.id, True) for rule in rules)
         self._code: Generated | None = None
+        self.first: Scan = self._first_use
 
     @property
     def code(self) -> Generated:
         """The generated functions (made once; a race makes them twice, harmlessly)."""
         code = self._code
         if code is None:
-            code = self._code = Generated(self._rules, self._hits)
+            code = self._code = Generated(self._rules, self._hits, self._published)
         return code
 
-    def first(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
-        """The first rule that holds for `ctx` (None for none), with the trace entry of every
-        rule tried up to and including it."""
-        return (self._code or self.code).scan(ctx)
+    def _first_use(self, ctx: Context) -> tuple[CompiledRule | None, tuple[RuleCheck, ...]]:
+        return self.code.scan(ctx)
+
+    def _published(self, scan: Scan) -> None:
+        self.first = scan
 
     def after(
         self, ctx: Context, trace: tuple[RuleCheck, ...]
