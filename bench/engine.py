@@ -481,19 +481,17 @@ def sweep(sizes: list[int], team: Any, leads: int, seed: int, now: datetime, clo
         raws = [sweep_lead(rng, 1_000_000 * size + i) for i in range(4 * leads)]
         contexts = [context(policy, raw) for raw in raws[: 3 * leads]]
         passes = [contexts[k * leads : (k + 1) * leads] for k in range(3)]
-        scan = getattr(getattr(policy, "scan", None), "code", None)
-        first = getattr(scan, "first", None)
         limit = per_lead(reference, passes, clock)
-        fast = per_lead(first, passes, clock) if first is not None else None
+        fast = per_lead(policy.scan.code.first, passes, clock)
         full = first_matches(policy.scan, passes, clock)
         positions = [reference(ctx) for ctx in contexts]
         found = [policy.rules.index(policy.scan.first(ctx)[0]) for ctx in contexts]
         wrong = sum(a != b for a, b in zip(positions, found, strict=True))
         cold_memos()
         p50, p99, _ = latency(raws[3 * leads :], Snapshot(policy=policy, team=team), now, clock)
-        fast_text = f"{fast:.2f} ({fast / limit:.1f}×)" if fast is not None else "n/a"
         print(
-            f"| {size} | {statistics.median(positions) + 1:.0f} | {limit:.2f} (1×) | {fast_text} "
+            f"| {size} | {statistics.median(positions) + 1:.0f} | {limit:.2f} (1×) "
+            f"| {fast:.2f} ({fast / limit:.1f}×) "
             f"| {full:.2f} ({full / limit:.1f}×) | {p50:.1f} / {p99:.1f} |"
             + (f" {wrong} leads disagree with the reference!" if wrong else "")
         )
