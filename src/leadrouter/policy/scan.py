@@ -5,9 +5,12 @@ and traced by one generated function (`policy/inline_scan.py`); a bigger one by 
 function (`policy/codegen.py`) that tests only the rules the lead's pinned values can meet, then
 `policy/rule_trace.py`, which names the first false clause of every rule before the match from
 plans per dispatched values. Either way the trace entries are the same `RuleCheck`s, in the same
-order, that `CompiledRule.check` gives rule by rule (tests hold them equal). When the caller goes
-on past a match (a rule that matched but could not place the lead), the rules after it are
-checked one by one: that is rare, and `CompiledRule.check` is the reference.
+order, that `CompiledRule.check` gives rule by rule (tests hold them equal). The engine calls
+`RuleScan.first` for every lead: a plain call giving the first match and its trace, which for a
+small policy on leads whose traces do not recur is the generated function itself (a generator
+and the Python layers that were on top cost about a fifth of a 50-rule scan). When the caller goes
+on past a match (a rule that matched but could not place the lead), `RuleScan.after` checks the
+rules after it one by one: that is rare, and `CompiledRule.check` is the reference.
 
 Leads whose entries are the very same objects get the very same trace tuple while traces recur
 (see `policy/recurrence.py`), so whoever encodes traces can remember each one whole. The only
