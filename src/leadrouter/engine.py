@@ -137,10 +137,9 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
     score = snapshot.policy.scoring.score(run.ctx)
     _add_score(run.ctx, score)
 
-    for rule, checks in snapshot.policy.matches(run.ctx):
-        run.rules = checks
-        if rule is None:  # no rule left to try
-            break
+    scan = snapshot.policy.scan
+    rule, run.rules = scan.first(run.ctx)
+    while rule is not None:  # None: no rule left to try
         outcome = _take(run, rule.route, rule, primary=True)
         if outcome is None and rule.otherwise is not None:
             run.notes.append(
@@ -154,6 +153,7 @@ def _route(lead: Lead, snapshot: Snapshot, now: datetime, dedupe_keys: Any) -> D
                 Reason.FALLBACK, f"rule '{rule.id}' matched but could not place the lead; next rule"
             )
         )
+        rule, run.rules = scan.after(run.ctx, run.rules)
 
     # Unreachable with a validated policy (the last rule is a catch-all), but never unassigned.
     run.notes.append(

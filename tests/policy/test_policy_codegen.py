@@ -119,7 +119,7 @@ def test_generated_scan__agrees_with_the_closures_on_random_policies_and_leads(
         for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
             assert scanned(policy, ctx) == rule_by_rule(policy, ctx)
             expected = next(i for i, r in enumerate(policy.rules) if plain_check(r, ctx).matched)
-            assert policy._scan.code.first(ctx) == expected
+            assert policy.scan.code.first(ctx) == expected
 
 
 @given(st.data())
@@ -152,7 +152,7 @@ def test_rule_trace__keys_on_the_most_pinned_fields_and_leaves_open_only_what_th
         "policy.yaml",
         team(),
     )
-    tracer = policy._scan.code.tracer
+    tracer = policy.scan.code.tracer
     assert tracer is not None
     assert tracer.fields == ("country", "segment")
 
@@ -207,7 +207,7 @@ def test_generated_code__agrees_with_the_closures_on_every_rule_of_the_acme_poli
         for ctx in contexts:
             found, entries = alone.scan(ctx)
             expected = plain_check(rule, ctx)
-            assert (found == 0) is expected.matched, (rule.id, ctx)
+            assert (found is rule) is expected.matched, (rule.id, ctx)
             assert entries == (expected,)
     for ctx in contexts:
         assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

@@ -8,7 +8,7 @@ The only state is bounded memos of the trace entries of rules that did not match
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -176,16 +176,12 @@ class CompiledPolicy:
     # `sets` and `territories` its conditions may name): two policies with equal ones score
     # every context alike, so a replay of both scores each lead once. None: unknown.
     scoring_source: tuple[Any, ...] | None = field(default=None, compare=False)
-    _scan: RuleScan = field(init=False, repr=False, compare=False)
-    # `matches(ctx)`: each rule that holds for `ctx`, in order, with the trace entry of every
-    # rule tried up to it (`rule.check(ctx)` of each, with shared clauses evaluated once); last,
-    # when no rule is left, (None, the trace entry of every rule). The scan's own method, bound
-    # once here: the engine calls it for every lead.
-    matches: Callable[[Context], Iterator[tuple[CompiledRule | None, tuple[RuleCheck, ...]]]] = (
-        field(init=False, repr=False, compare=False)
-    )
+    # `scan.first(ctx) -> (rule, trace)`: the first rule that holds for `ctx` (None for none)
+    # with the trace entry of every rule tried up to and including it (`rule.check(ctx)` of each,
+    # with shared clauses evaluated once); `scan.after(ctx, trace)`: the same for the rules after
+    # the last one `trace` tried (for a matched rule that could not place the lead; rare). The
+    # engine calls `scan.first` for every lead: a plain call of the generated code.
+    scan: RuleScan = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        scan = RuleScan(self.rules)
-        object.__setattr__(self, "_scan", scan)
-        object.__setattr__(self, "matches", scan.matches)
+        object.__setattr__(self, "scan", RuleScan(self.rules))

@@ -85,7 +85,7 @@ class _Planner(codegen._Planner):
 
     def walk(self, indent: str, excluded: dict[int, str]) -> list[str]:
         """The rules in order, each adding the trace entry of its first false clause, until one
-        holds: `return m, trace`, its entry last (m = len(rules) when none does). `excluded`
+        holds: `return rule, trace`, its entry last (None when none does). `excluded`
         names, for each rule the dispatch ruled out, the field that did."""
         names = self.names
         lines: list[str] = []
@@ -115,7 +115,7 @@ class _Planner(codegen._Planner):
                 continue
             flush()
             clauses = rule.condition.clauses
-            found = f"return {i}, {trace.joined(names.const(self.hits[i]))}"
+            found = f"return {names.const(rule)}, {trace.joined(names.const(self.hits[i]))}"
             if not clauses:
                 lines.append(indent + found)
                 return lines  # the rules after it are never tried
@@ -128,7 +128,7 @@ class _Planner(codegen._Planner):
             lines += [f"{indent}else:", f"{indent}    {found}"]
             trace.added(1)
         flush()
-        lines.append(f"{indent}return {len(self.rules)}, {trace.joined()}")
+        lines.append(f"{indent}return None, {trace.joined()}")
         return lines
 
     def traces(
@@ -233,13 +233,27 @@ class _Run:
 
 
 class InlineScan:
-    """`scan(ctx) -> (m, trace)`: the index of the first rule that holds (len(rules) for
-    none) and the trace entry of every rule up to and including it."""
+    """`scan(ctx) -> (rule, trace)`: the first rule that holds (None for none) and the trace entry
+    of every rule up to and including it. The function also counts down `skip`, the leads left
+    before it calls `wake` (once, at 0): a count in its own globals costs a few nanoseconds,
+    where a Python function around it to count would cost a call per lead."""
 
     def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
         self.rules = rules
         names = Names()
-        self.source = _module(names, "scan", _Planner(rules, names, hits).body())
-        self.scan: Callable[[Context], tuple[int, tuple[RuleCheck, ...]]] = _run(
+        body = ["global _skip", "_skip -= 1", "if not _skip:", "    _wake()"]
+        body += _Planner(rules, names, hits).body()
+        self.source = _module(names, "scan", body)
+        self.scan: Callable[[Context], tuple[CompiledRule | None, tuple[RuleCheck, ...]]] = _run(
             self.source, names.namespace, "scan"
         )
+        self._globals = self.scan.__globals__
+        self.counting(0, _nothing)  # below 0 from the first lead on: never wakes
+
+    def counting(self, leads: int, wake: Callable[[], None]) -> None:
+        """Calls `wake` during the `leads`-th scan from now (never for 0)."""
+        self._globals["_skip"], self._globals["_wake"] = leads, wake
+
+
+def _nothing() -> None:
+    pass

@@ -111,6 +111,7 @@ class RuleTrace:
         self._traces: dict[tuple[int, ...], tuple[tuple[RuleCheck, ...], list[Any]]] = {}
         self._traces_size = min(TRACES, max(MIN_TRACES, TRACE_BUDGET // max(len(rules), 1)))
         self._recurrence = Recurrence()
+        self._skip = 0  # traces still not to look up, as the recurrence said
         self._key_on(_key_fields(rules))
 
     def _key_on(self, fields: tuple[str, ...]) -> None:
@@ -146,11 +147,12 @@ class RuleTrace:
             add(whys[k](ctx, s))
         run = runs[n]
         add(run if type(run) is tuple else run(ctx))
-        if self._recurrence.skipping():
+        if self._skip:
+            self._skip -= 1
             return self._joined(parts, n, m, open_)
         key = (plan.serial, m, *map(id, parts))
         known = self._traces.get(key)
-        self._recurrence.met(known is not None)
+        self._skip = self._recurrence.met(known is not None)
         if known is not None:
             return known[0]
         trace = self._joined(parts, n, m, open_)
