@@ -81,8 +81,9 @@ class Sketch:
         self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
         # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
         # (a typo across the first letter, see `word_similarity`).
-        self.by_first: dict[str, list[tuple[int, Word]]] = {}
-        self.long: list[tuple[int, Word]] = []
+        # Each as (bit, text, length, known).
+        self.by_first: dict[str, list[tuple[int, str, int, bool]]] = {}
+        self.long: list[tuple[int, str, int, bool]] = []
         # The first letters of the lead words an account may write as two ("scottish power").
         self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
         for p, word in enumerate(words):
@@ -92,9 +93,10 @@ class Sketch:
                     self.initials[letter] = self.initials.get(letter, 0) | 1 << p
                 self.short.append((1 << p, len(text), frozenset(text)))
             if not word[4]:
-                self.by_first.setdefault(text[0], []).append((1 << p, word))
+                tried = (1 << p, text, len(text), word[3])
+                self.by_first.setdefault(text[0], []).append(tried)
                 if len(text) >= 7:
-                    self.long.append((1 << p, word))
+                    self.long.append(tried)
 
 
 def sketch(lead: list[Word]) -> Sketch:
@@ -217,27 +219,26 @@ def _pairs(
     if other in index._identifiers:
         return found
     first, size = other[0], len(other)
-    tried = drawn.by_first.get(first, [])
-    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
-        tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
-    for b, word in tried:
-        text = word[0]
-        length = len(text)
-        # What `word_similarity` needs of two words before it reads them: a typo (or another
-        # ending) keeps the length within three and both words of MIN_TYPO_LENGTH letters, a
-        # typo across the first letter within two and nine letters; an abbreviation is longer.
-        if text[0] != first:
-            if (
-                not -3 < size - length < 3
-                or max(size, length) < 9
-                or min(size, length) < MIN_TYPO_LENGTH
-            ):
-                continue
-        elif size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
+    # What `word_similarity` needs of two words before it reads them: a typo (or another ending)
+    # keeps the length within three and both words of MIN_TYPO_LENGTH letters, a typo across the
+    # first letter within two and nine letters; an abbreviation is longer.
+    for b, text, length, known in drawn.by_first.get(first, ()):
+        if size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
             continue
-        score = similar.get((text, other))
-        if score is None:
-            score = similar[text, other] = word_similarity(text, other, word[3])
-        if score > 0.0:
+        if _similar(text, other, known, similar):
             found |= b
+    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
+        for b, text, length, known in drawn.long:
+            if text[0] == first or not -3 < size - length < 3 or max(size, length) < 9:
+                continue
+            if _similar(text, other, known, similar):
+                found |= b
     return found
+
+
+def _similar(text: str, other: str, known: bool, similar: dict[tuple[str, str], float]) -> bool:
+    """Whether lead word `text` and account word `other` are similar, through `compare`'s memo."""
+    score = similar.get((text, other))
+    if score is None:
+        score = similar[text, other] = word_similarity(text, other, known)
+    return score > 0.0
