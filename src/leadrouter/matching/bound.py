@@ -47,6 +47,7 @@ class Sketch:
         "repeated",
         "repeated_unknown",
         "short",
+        "shortest",
         "splits",
         "weight",
         "words",
@@ -64,39 +65,49 @@ class Sketch:
             else:
                 self.repeated_unknown = True
         self.words = words = list(distinct.values())
-        self.bit = bit = {word[0]: 1 << p for p, word in enumerate(words)}
         self.all = (1 << len(words)) - 1
+        self.bit: dict[str, int] = {}
+        bit = self.bit
         # The lead's distinct words but stopwords, and what all its distinct words weigh: the
         # contained name when the lead is inside an account name word for word.
-        self.named = {word[0] for word in words if word[0] not in STOPWORDS}
-        self.weight = sum(word[1] for word in words)
-        self.known = sum(1 << p for p, word in enumerate(words) if word[3])
-        # Lead words whose pairing decides containment: all but stopwords.
-        self.lone_bits = sum(1 << p for p, word in enumerate(words) if word[0] not in STOPWORDS)
+        self.named: set[str] = set()
+        named = self.named
+        self.weight = 0.0
+        self.known = 0
+        self.lone_bits = 0  # lead words whose pairing decides containment: all but stopwords
         self.pairs: dict[str, int] = {}
         self.initials: dict[str, int] = {}
-        # The short lead words that may be initials: (bit, length, letters).
+        # The short lead words that may be initials: (bit, length, letters), and the shortest's.
         self.short: list[tuple[int, int, frozenset[str]]] = []
-        # Two lead words that an account writes as one ("scottish power" / "scottishpower").
-        self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
+        self.shortest = 9
         # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
-        # (a typo across the first letter, see `word_similarity`).
-        # Each as (bit, text, length, known).
+        # (a typo across the first letter, see `word_similarity`); each (bit, text, length, known).
         self.by_first: dict[str, list[tuple[int, str, int, bool]]] = {}
         self.long: list[tuple[int, str, int, bool]] = []
+        for p, (text, weight, _, known, identifier) in enumerate(words):
+            b = bit[text] = 1 << p
+            self.weight += weight
+            if known:
+                self.known |= b
+            if text not in STOPWORDS:
+                named.add(text)
+                self.lone_bits |= b
+            size = len(text)
+            if 2 <= size <= 8 and text.isalpha():
+                letters = frozenset(text)
+                for letter in letters:
+                    self.initials[letter] = self.initials.get(letter, 0) | b
+                self.short.append((b, size, letters))
+                self.shortest = min(self.shortest, size)
+            if not identifier:
+                tried = (b, text, size, known)
+                self.by_first.setdefault(text[0], []).append(tried)
+                if size >= 7:
+                    self.long.append(tried)
+        # Two lead words that an account writes as one ("scottish power" / "scottishpower").
+        self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
         # The first letters of the lead words an account may write as two ("scottish power").
         self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
-        for p, word in enumerate(words):
-            text = word[0]
-            if 2 <= len(text) <= 8 and text.isalpha():
-                for letter in set(text):
-                    self.initials[letter] = self.initials.get(letter, 0) | 1 << p
-                self.short.append((1 << p, len(text), frozenset(text)))
-            if not word[4]:
-                tried = (1 << p, text, len(text), word[3])
-                self.by_first.setdefault(text[0], []).append(tried)
-                if len(text) >= 7:
-                    self.long.append(tried)
 
 
 def sketch(lead: list[Word]) -> Sketch:
@@ -143,7 +154,7 @@ def may_reach(
     pairs, initials = drawn.pairs, drawn.initials
     # The short lead words whose every letter starts a free account word: maybe initials.
     fits = 0
-    if drawn.short:
+    if free >= drawn.shortest:
         firsts = {token[0] for token in tokens if token not in bit}
         for b, size, letters in drawn.short:
             if size <= free and letters <= firsts:
