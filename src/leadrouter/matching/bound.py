@@ -152,6 +152,7 @@ def may_reach(
         return may_contain(index, drawn.weight + _ROUNDING, drawn.named, similar)
     weights, vocab = index._weights, index._vocab
     pairs, initials = drawn.pairs, drawn.initials
+    by_first, splits, long = drawn.by_first, drawn.splits, drawn.long
     # The short lead words whose every letter starts a free account word: maybe initials.
     fits = 0
     if free >= drawn.shortest:
@@ -180,7 +181,12 @@ def may_reach(
                     joined |= 7 << j
         may = pairs.get(token)
         if may is None:
-            may = pairs[token] = _pairs(index, drawn, token, similar)
+            # Most account words share no first letter with a lead word and are not long: none.
+            if token[0] in by_first or token in splits or (long and len(token) >= 7):
+                may = _pairs(index, drawn, token, similar)
+            else:
+                may = 0
+            pairs[token] = may
         may = (may | initials.get(token[0], 0) & fits) & free_lead
         if may or joined >> j & 1 or token in STOPWORDS:
             union |= may
