@@ -47,6 +47,7 @@ class Sketch:
         "repeated",
         "repeated_unknown",
         "short",
+        "shortest",
         "splits",
         "weight",
         "words",
@@ -64,37 +65,49 @@ class Sketch:
             else:
                 self.repeated_unknown = True
         self.words = words = list(distinct.values())
-        self.bit = bit = {word[0]: 1 << p for p, word in enumerate(words)}
         self.all = (1 << len(words)) - 1
+        self.bit: dict[str, int] = {}
+        bit = self.bit
         # The lead's distinct words but stopwords, and what all its distinct words weigh: the
         # contained name when the lead is inside an account name word for word.
-        self.named = {word[0] for word in words if word[0] not in STOPWORDS}
-        self.weight = sum(word[1] for word in words)
-        self.known = sum(1 << p for p, word in enumerate(words) if word[3])
-        # Lead words whose pairing decides containment: all but stopwords.
-        self.lone_bits = sum(1 << p for p, word in enumerate(words) if word[0] not in STOPWORDS)
+        self.named: set[str] = set()
+        named = self.named
+        self.weight = 0.0
+        self.known = 0
+        self.lone_bits = 0  # lead words whose pairing decides containment: all but stopwords
         self.pairs: dict[str, int] = {}
         self.initials: dict[str, int] = {}
-        # The short lead words that may be initials: (bit, length, letters).
+        # The short lead words that may be initials: (bit, length, letters), and the shortest's.
         self.short: list[tuple[int, int, frozenset[str]]] = []
+        self.shortest = 9
+        # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
+        # (a typo across the first letter, see `word_similarity`); each (bit, text, length, known).
+        self.by_first: dict[str, list[tuple[int, str, int, bool]]] = {}
+        self.long: list[tuple[int, str, int, bool]] = []
+        for p, (text, weight, _, known, identifier) in enumerate(words):
+            b = bit[text] = 1 << p
+            self.weight += weight
+            if known:
+                self.known |= b
+            if text not in STOPWORDS:
+                named.add(text)
+                self.lone_bits |= b
+            size = len(text)
+            if 2 <= size <= 8 and text.isalpha():
+                letters = frozenset(text)
+                for letter in letters:
+                    self.initials[letter] = self.initials.get(letter, 0) | b
+                self.short.append((b, size, letters))
+                self.shortest = min(self.shortest, size)
+            if not identifier:
+                tried = (b, text, size, known)
+                self.by_first.setdefault(text[0], []).append(tried)
+                if size >= 7:
+                    self.long.append(tried)
         # Two lead words that an account writes as one ("scottish power" / "scottishpower").
         self.splits = {a[0] + b[0]: bit[a[0]] | bit[b[0]] for a, b in pairwise(lead)}
-        # The lead words a typo or an abbreviation may reach: by first letter, and the long ones
-        # (a typo across the first letter, see `word_similarity`).
-        self.by_first: dict[str, list[tuple[int, Word]]] = {}
-        self.long: list[tuple[int, Word]] = []
         # The first letters of the lead words an account may write as two ("scottish power").
         self.join_firsts = frozenset(word[0][0] for word in lead if len(word[0]) >= 2)
-        for p, word in enumerate(words):
-            text = word[0]
-            if 2 <= len(text) <= 8 and text.isalpha():
-                for letter in set(text):
-                    self.initials[letter] = self.initials.get(letter, 0) | 1 << p
-                self.short.append((1 << p, len(text), frozenset(text)))
-            if not word[4]:
-                self.by_first.setdefault(text[0], []).append((1 << p, word))
-                if len(text) >= 7:
-                    self.long.append((1 << p, word))
 
 
 def sketch(lead: list[Word]) -> Sketch:
@@ -139,9 +152,10 @@ def may_reach(
         return may_contain(index, drawn.weight + _ROUNDING, drawn.named, similar)
     weights, vocab = index._weights, index._vocab
     pairs, initials = drawn.pairs, drawn.initials
+    by_first, splits, long = drawn.by_first, drawn.splits, drawn.long
     # The short lead words whose every letter starts a free account word: maybe initials.
     fits = 0
-    if drawn.short:
+    if free >= drawn.shortest:
         firsts = {token[0] for token in tokens if token not in bit}
         for b, size, letters in drawn.short:
             if size <= free and letters <= firsts:
@@ -167,7 +181,12 @@ def may_reach(
                     joined |= 7 << j
         may = pairs.get(token)
         if may is None:
-            may = pairs[token] = _pairs(index, drawn, token, similar)
+            # Most account words share no first letter with a lead word and are not long: none.
+            if token[0] in by_first or token in splits or (long and len(token) >= 7):
+                may = _pairs(index, drawn, token, similar)
+            else:
+                may = 0
+            pairs[token] = may
         may = (may | initials.get(token[0], 0) & fits) & free_lead
         if may or joined >> j & 1 or token in STOPWORDS:
             union |= may
@@ -217,27 +236,26 @@ def _pairs(
     if other in index._identifiers:
         return found
     first, size = other[0], len(other)
-    tried = drawn.by_first.get(first, [])
-    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
-        tried = tried + [(b, w) for b, w in drawn.long if w[0][0] != first]
-    for b, word in tried:
-        text = word[0]
-        length = len(text)
-        # What `word_similarity` needs of two words before it reads them: a typo (or another
-        # ending) keeps the length within three and both words of MIN_TYPO_LENGTH letters, a
-        # typo across the first letter within two and nine letters; an abbreviation is longer.
-        if text[0] != first:
-            if (
-                not -3 < size - length < 3
-                or max(size, length) < 9
-                or min(size, length) < MIN_TYPO_LENGTH
-            ):
-                continue
-        elif size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
+    # What `word_similarity` needs of two words before it reads them: a typo (or another ending)
+    # keeps the length within three and both words of MIN_TYPO_LENGTH letters, a typo across the
+    # first letter within two and nine letters; an abbreviation is longer.
+    for b, text, length, known in drawn.by_first.get(first, ()):
+        if size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
             continue
-        score = similar.get((text, other))
-        if score is None:
-            score = similar[text, other] = word_similarity(text, other, word[3])
-        if score > 0.0:
+        if _similar(text, other, known, similar):
             found |= b
+    if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
+        for b, text, length, known in drawn.long:
+            if text[0] == first or not -3 < size - length < 3 or max(size, length) < 9:
+                continue
+            if _similar(text, other, known, similar):
+                found |= b
     return found
+
+
+def _similar(text: str, other: str, known: bool, similar: dict[tuple[str, str], float]) -> bool:
+    """Whether lead word `text` and account word `other` are similar, through `compare`'s memo."""
+    score = similar.get((text, other))
+    if score is None:
+        score = similar[text, other] = word_similarity(text, other, known)
+    return score > 0.0

@@ -104,7 +104,12 @@ def word_similarity(word: str, other: str, known: bool) -> float:
     longest = max(size, other_size)
     if min(size, other_size) >= MIN_TYPO_LENGTH and (word[0] == other[0] or longest >= 9):
         limit = 1 if longest < 10 else 2
-        edits = OSA.distance(word, other, score_cutoff=limit)
+        # Words that differ in length by more than the limit are that many edits apart at least.
+        edits = (
+            OSA.distance(word, other, score_cutoff=limit)
+            if -limit <= size - other_size <= limit
+            else limit + 1
+        )
         plural = edits == 1 and (word == other + "s" or other == word + "s")
         if plural and other not in GENERIC_WORDS:
             return 0.0
@@ -112,7 +117,7 @@ def word_similarity(word: str, other: str, known: bool) -> float:
             score = 1.0 - edits / longest
         elif (
             longest >= 7
-            and _shared_prefix(word, other) >= max(6, longest - 3)
+            and _share_prefix(word, other, max(6, longest - 3))
             and not (word.startswith(other) or other.startswith(word))  # "sethiaoil" / "sethia"
         ):
             score = _INFLECTION_CREDIT  # "technology" / "technologies", "industry" / "industries"
@@ -129,13 +134,9 @@ def word_similarity(word: str, other: str, known: bool) -> float:
     return score
 
 
-def _shared_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
+def _share_prefix(a: str, b: str, size: int) -> bool:
+    """Whether both words start with the same `size` letters."""
+    return len(a) >= size and len(b) >= size and a[:size] == b[:size]
 
 
 def compare(
