@@ -136,3 +136,47 @@ def test_is_placeholder__first_letter_shortcut_agrees_with_the_search(text: str)
     expected = text.casefold() in module.PLACEHOLDERS or module._ALPHANUMERIC.search(text) is None
 
     assert module.is_placeholder(text) == expected
+
+
+_ONE_LABEL = sorted(suffix for suffix in domains._suffixes() if "." not in suffix)
+_LABEL = st.text(alphabet="abcXYZ019-", min_size=1, max_size=8) | st.sampled_from(
+    ["xn--p1ai", "com", "github", "-acme", "acme-", "a" * 64]
+)
+_EMAILS = st.one_of(
+    st.emails(),
+    st.builds(
+        "{}{}{}.{}".format,
+        st.text(alphabet="aZ09._%+'-<>: ", min_size=0, max_size=6),
+        st.sampled_from(["@", "@@", "@mailto:", "", " @"]),
+        _LABEL,
+        _LABEL | st.sampled_from(_ONE_LABEL) | st.sampled_from(["co.uk", "github.io", "ck"]),
+    ),
+    st.text(alphabet="aé@.-_ <>", max_size=12),
+)
+
+
+@given(
+    st.sampled_from([("email", readers._Builder.email), ("phone", readers._Builder.phone)]),
+    st.one_of(
+        _EMAILS,
+        st.text(alphabet="+0123456789 ()-.x", min_size=1, max_size=16),
+    ),
+    st.sampled_from([None, "US", "DE", "GB", "JP"]),
+)
+@settings(max_examples=4000, deadline=None)
+def test_read_text_value__an_email_or_phone_read_directly_is_what_the_builder_reads(
+    reader: tuple[str, readers.Reader], value: str, country: str | None
+) -> None:
+    field, read = reader
+    text, placeholder = readers.read_text(value)
+    assume(text and not placeholder)
+    builder = readers._Builder(country)
+    read(builder, field, text)
+
+    assert readers.read_text_value(read, field, value, country) == builder.reading()
+
+
+def test_read_text_value__reads_a_plain_email_without_the_domain_extractor() -> None:
+    assert readers._PLAIN_EMAIL.fullmatch("jo.smith@acme.com")
+    assert not readers._PLAIN_EMAIL.fullmatch("jo@mail.acme.com")  # two names: the extractor
+    assert not readers._PLAIN_EMAIL.fullmatch("mailto:jo@acme.com")  # to unwrap: the builder
