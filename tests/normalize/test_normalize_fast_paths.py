@@ -180,3 +180,19 @@ def test_read_text_value__reads_a_plain_email_without_the_domain_extractor() -> 
     assert readers._PLAIN_EMAIL.fullmatch("jo.smith@acme.com")
     assert not readers._PLAIN_EMAIL.fullmatch("jo@mail.acme.com")  # two names: the extractor
     assert not readers._PLAIN_EMAIL.fullmatch("mailto:jo@acme.com")  # to unwrap: the builder
+
+
+@given(st.text(max_size=12) | st.text(alphabet=" \t\x1f\x85\u3000ab", max_size=8))
+@settings(max_examples=3000, deadline=None)
+def test_clean__printable_ascii_without_a_space_is_already_clean(text: str) -> None:
+    import unicodedata
+
+    from leadrouter.normalize import text as module
+
+    expected = " ".join(
+        unicodedata.normalize("NFKC", text).translate(module._INVISIBLE).split()
+        if not (text.isascii() and text.isprintable())
+        else text.split()
+    )
+
+    assert module.clean(text) == expected
