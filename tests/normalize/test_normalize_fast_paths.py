@@ -196,3 +196,17 @@ def test_clean__printable_ascii_without_a_space_is_already_clean(text: str) -> N
     )
 
     assert module.clean(text) == expected
+
+
+@given(
+    st.text(alphabet="0123456789 ()-.x+\uff0b;=:tel", min_size=0, max_size=16) | st.text(),
+    st.sampled_from([None, "ZZ", "XK", "EU"]),
+)
+@settings(max_examples=3000, deadline=None)
+def test_e164__a_number_without_a_known_region_reads_as_the_library_reads_it(
+    text: str, country: str | None
+) -> None:
+    digits = text.translate(phones._PUNCTUATION)
+    digits = "+" + digits[2:] if digits.startswith("00") else digits
+
+    assert e164(text, country) == phones._parse(digits, country)
