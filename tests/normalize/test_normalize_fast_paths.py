@@ -210,3 +210,9 @@ def test_e164__a_number_without_a_known_region_reads_as_the_library_reads_it(
     digits = "+" + digits[2:] if digits.startswith("00") else digits
 
     assert e164(text, country) == phones._parse(digits, country)
+
+
+@given(st.text(alphabet="+0123456789 -.()/\u00a0\t x", max_size=16) | st.text(max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_e164__strips_punctuation_as_the_character_table_does(text: str) -> None:
+    assert phones._without_punctuation(text) == text.translate(phones._PUNCTUATION)

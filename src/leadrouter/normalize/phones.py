@@ -29,7 +29,10 @@ import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, SUPPORTED_REGIONS, PhoneMetadata
 
 # Punctuation people put in phone numbers; removing it makes the cache key canonical.
-_PUNCTUATION = str.maketrans("", "", " -.()/\u00a0\t")
+_PUNCTUATION_CHARS = " -.()/\u00a0\t"
+_PUNCTUATION = str.maketrans("", "", _PUNCTUATION_CHARS)
+# The same, for ASCII text as bytes: bytes.translate deletes them at a third of the cost.
+_ASCII_PUNCTUATION = _PUNCTUATION_CHARS.encode("ascii", "ignore")
 # Regions of the North American Numbering Plan that leads mostly come from.
 _NANP_REGIONS = frozenset({"US", "CA"})
 # The library's own limits on extension lengths: longer ones it reads otherwise.
@@ -38,7 +41,7 @@ _NANP = re.compile(r"(?:\+?1)?([2-9]\d\d[2-9]\d{6})(?:ext\d{1,20}|x\d{1,9})?")
 
 def e164(text: str, country: str | None) -> str | None:
     """The number in E.164, or None when it is not a possible phone number."""
-    digits = text.translate(_PUNCTUATION)
+    digits = _without_punctuation(text)
     if digits.startswith("00"):
         # The international prefix of most of the world, written instead of "+".
         digits = "+" + digits[2:]
@@ -57,6 +60,12 @@ def e164(text: str, country: str | None) -> str | None:
     if country not in SUPPORTED_REGIONS and "+" not in digits and "\uff0b" not in digits:
         return None  # no region to read it in and no country code in it: the library gives up
     return _parse(digits, country)
+
+
+def _without_punctuation(text: str) -> str:
+    if text.isascii():
+        return text.encode().translate(None, _ASCII_PUNCTUATION).decode()
+    return text.translate(_PUNCTUATION)
 
 
 def _international(number: str) -> bool | None:
