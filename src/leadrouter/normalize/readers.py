@@ -408,12 +408,20 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
 
     Called when `normalize.lead` has no reading of the value remembered, so mostly for values
     never seen: the text is cleaned afresh rather than through `read_text`'s cache, which such
-    values would only fill, and the readers that only set the field, and plain whole amounts, give
-    their reading directly (tests hold it equal to the builder's).
+    values would only fill, and the readers that only set the field, plain whole amounts, phone
+    numbers and plain email addresses give their reading directly (tests hold it equal to the
+    builder's).
     """
     text = clean(value)
     if not text:
         return _NOTHING
+    if reader in _AMOUNTS and text.isdigit() and text.isascii():
+        # "1200", the commonest amount, never a placeholder: what `number` and `_range` make of it.
+        amount = float(text)
+        if reader is _Builder.number:
+            return {field: amount}, _NO_DEFAULTS, ()
+        low, high = _BOUNDS[field]
+        return {field: amount}, {low: amount, high: amount}, ()
     if is_placeholder(text):
         reading = _Builder(country)
         reading.placeholder(field, text)
@@ -435,13 +443,6 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
             # Then `registrable_domain(host)` is `host`, so the address is its free-mail test.
             free = host in FREE_MAIL
             return {field: address, "email_domain": host, "free_email": free}, _NO_DEFAULTS, ()
-    if text.isdigit() and text.isascii() and reader in _AMOUNTS:
-        # "1200", the commonest amount: exactly what `number` and `_range` make of it.
-        amount = float(text)
-        if reader is _Builder.number:
-            return {field: amount}, _NO_DEFAULTS, ()
-        low, high = _BOUNDS[field]
-        return {field: amount}, {low: amount, high: amount}, ()
     reading = _Builder(country)
     reader(reading, field, text)
     return reading.reading()
