@@ -56,7 +56,8 @@ def test_e164__takes_clean_national_numbers_without_the_library() -> None:
     assert phones._national("301234567", "DE") == "+49301234567"
     assert phones._national("2125550199", "GB") == "+442125550199"
     assert phones._national("030123456", "DE") == "+4930123456"  # the national prefix "0"
-    assert phones._national("02079460193", "GB") is None  # another national prefix: the library
+    assert phones._national("02079460193", "GB") == "+442079460193"  # "0" of "0|180020"
+    assert phones._national("18002012345", "GB") is None  # its other national prefix: the library
     assert phones._national("0612345678", "IT") is None  # a leading zero kept: the library
     assert phones._national("4930123456", "DE") is None  # the country code: the library decides
     assert phones._national("1", "DE") == ""  # too short: not a number
@@ -216,3 +217,25 @@ def test_e164__a_number_without_a_known_region_reads_as_the_library_reads_it(
 @settings(max_examples=2000, deadline=None)
 def test_e164__strips_punctuation_as_the_character_table_does(text: str) -> None:
     assert phones._without_punctuation(text) == text.translate(phones._PUNCTUATION)
+
+
+_PREFIXES_BESIDE_ZERO = sorted(
+    region
+    for region in phonenumbers.SUPPORTED_REGIONS
+    if phones._trunk_plan(region)
+    and phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix_for_parsing != "0"
+)
+
+
+@given(
+    st.sampled_from(_PREFIXES_BESIDE_ZERO),
+    st.text(alphabet="0123456789", min_size=0, max_size=14).map(lambda d: f"0{d}")
+    | st.text(alphabet="0123456789", min_size=0, max_size=15),
+)
+@settings(max_examples=5000, deadline=None)
+def test_e164__a_national_prefix_beside_others_reads_as_the_library_reads_it(
+    region: str, digits: str
+) -> None:
+    assume(not digits.startswith("00"))  # read as "+" before the library sees it
+
+    assert e164(digits, region) == phones._parse(digits, region)
