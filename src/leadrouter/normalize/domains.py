@@ -52,7 +52,7 @@ _MORE_FREE_MAIL = frozenset(
         "mac.com",
     }
 )
-_FREE_MAIL: frozenset[str] = frozenset(_FREE_MAIL_LIST) | _MORE_FREE_MAIL
+FREE_MAIL: frozenset[str] = frozenset(_FREE_MAIL_LIST) | _MORE_FREE_MAIL
 
 # What ends the host in a URL: port, path, query, fragment.
 _HOST_END = re.compile(r"[:/?#]")
@@ -76,18 +76,24 @@ def registrable_domain(text: str) -> str | None:
     host = _host(text)
     if host is None:
         return None
-    _name, dot, suffix = host.partition(".")
-    if dot and "." not in suffix and host.isascii() and "xn--" not in host:
-        # "acme.com", the common case: a name under a one-label suffix is the domain, unless
-        # the list makes the whole host a suffix (or every name under that suffix one). The list
-        # holds internationalized names decoded, so punycode goes the long way.
-        suffixes = _suffixes()
-        if suffix in suffixes and host not in suffixes and f"*.{suffix}" not in suffixes:
-            return host
+    if is_own_domain(host):
+        return host
     parts = _extract()(host)
     if not parts.suffix or not parts.domain or parts.ipv4:
         return None
     return f"{parts.domain}.{parts.suffix}"
+
+
+def is_own_domain(host: str) -> bool:
+    """True when `host`, as `_host` leaves it, is its own registrable domain by the shortcut:
+    "acme.com", the common case, a name under a one-label suffix, unless the list makes the whole
+    host a suffix (or every name under that suffix one). The list holds internationalized names
+    decoded, so punycode goes the long way."""
+    _name, dot, suffix = host.partition(".")
+    if dot and "." not in suffix and host.isascii() and "xn--" not in host:
+        suffixes = _suffixes()
+        return suffix in suffixes and host not in suffixes and f"*.{suffix}" not in suffixes
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +105,7 @@ def _suffixes() -> frozenset[str]:
 def is_free_email_domain(domain: str) -> bool:
     """True when addresses at `domain` (or its registrable domain) belong to a free-mail service."""
     domain = domain.strip().casefold()
-    if domain in _FREE_MAIL:
+    if domain in FREE_MAIL:
         return True
     registrable = registrable_domain(domain)
-    return registrable is not None and registrable in _FREE_MAIL
+    return registrable is not None and registrable in FREE_MAIL

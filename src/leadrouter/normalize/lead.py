@@ -102,6 +102,8 @@ def normalize_lead(
     for key, field, reader, readings, by_country in plan:
         value = values[key]
         if type(value) is str and reader is not None:  # the common case: text to read
+            if not value:
+                continue  # an empty cell, which reads as nothing
             memo_key = (value, fields.get("country")) if by_country else value
             reading = readings.get(memo_key)
             if reading is None:

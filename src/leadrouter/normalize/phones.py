@@ -12,8 +12,10 @@ compare the two on random numbers). Numbers written without a country code, in a
 metadata the library has, are read the same way when nothing in them could be an international
 prefix, the region's own country code or a national prefix: then the library keeps the digits as
 the national number, and only their length decides. In a region whose national prefix is a plain
-"0" (most of Europe), the digits after it are the national number whenever the library would strip
-it, which its metadata tells (`_without_trunk_zero`).
+"0" (most of Europe), or "0" beside others the library strips as it finds them (GB, AU, CN), the
+digits after the "0" are the national number whenever the library would strip it, which its
+metadata tells (`_without_trunk_zero`). A number with neither a "+" nor a region
+the library knows is none, as the library says after its 20-60 µs.
 Extensions are dropped (E.164 has none); the raw text keeps them. This module must never invent
 a country for a number written without one.
 """
@@ -25,10 +27,13 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, SUPPORTED_REGIONS, PhoneMetadata
 
 # Punctuation people put in phone numbers; removing it makes the cache key canonical.
-_PUNCTUATION = str.maketrans("", "", " -.()/\u00a0\t")
+_PUNCTUATION_CHARS = " -.()/\u00a0\t"
+_PUNCTUATION = str.maketrans("", "", _PUNCTUATION_CHARS)
+# The same, for ASCII text as bytes: bytes.translate deletes them at a third of the cost.
+_ASCII_PUNCTUATION = _PUNCTUATION_CHARS.encode("ascii", "ignore")
 # Regions of the North American Numbering Plan that leads mostly come from.
 _NANP_REGIONS = frozenset({"US", "CA"})
 # The library's own limits on extension lengths: longer ones it reads otherwise.
@@ -37,7 +42,7 @@ _NANP = re.compile(r"(?:\+?1)?([2-9]\d\d[2-9]\d{6})(?:ext\d{1,20}|x\d{1,9})?")
 
 def e164(text: str, country: str | None) -> str | None:
     """The number in E.164, or None when it is not a possible phone number."""
-    digits = text.translate(_PUNCTUATION)
+    digits = _without_punctuation(text)
     if digits.startswith("00"):
         # The international prefix of most of the world, written instead of "+".
         digits = "+" + digits[2:]
@@ -53,7 +58,15 @@ def e164(text: str, country: str | None) -> str | None:
         national = _national(digits, country)
         if national is not None:
             return national or None
+    if country not in SUPPORTED_REGIONS and "+" not in digits and "\uff0b" not in digits:
+        return None  # no region to read it in and no country code in it: the library gives up
     return _parse(digits, country)
+
+
+def _without_punctuation(text: str) -> str:
+    if text.isascii():
+        return text.encode().translate(None, _ASCII_PUNCTUATION).decode()
+    return text.translate(_PUNCTUATION)
 
 
 def _international(number: str) -> bool | None:
@@ -100,12 +113,15 @@ def _without_trunk_zero(number: str, region: str) -> str | None:
     """`number`, written with the national prefix "0" ("020 7946 0193" in GB), as the library's
     national number: without the "0" when it strips it, which it does unless the number is
     viable as written and not without it, or its length without it is too short, local only or
-    invalid in `region`. None when the library would keep the "0", or the region's national prefix
-    is another ("8", "1", patterns): only the library can tell."""
+    invalid in `region`. None when the library would keep the "0", or strip another prefix ("8",
+    "180020"), or transform the number (JP, BR): only the library can tell."""
     trunk = _trunk_plan(region)
     if trunk is None:
         return None
-    viable, possible, local = trunk
+    prefix, viable, possible, local = trunk
+    stripped = prefix(number)
+    if stripped is None or stripped.end() != 1 or not number.startswith("0"):
+        return None  # another of the region's prefixes (GB's "180020", RU's "8"): the library
     national = number[1:]
     if viable(number) and not viable(national):
         return None
@@ -118,12 +134,22 @@ def _without_trunk_zero(number: str, region: str) -> str | None:
 @cache  # one per region a lead names, a few hundred at most
 def _trunk_plan(
     region: str,
-) -> tuple[Callable[[str], object], tuple[int, ...], frozenset[int]] | None:
-    """For a region whose national prefix is a plain "0": whether a number is viable there (its
-    general pattern), and its possible and local-only lengths, as the library tests them when it
-    strips the prefix; None for any other region."""
+) -> (
+    tuple[
+        Callable[[str], re.Match[str] | None],
+        Callable[[str], object],
+        tuple[int, ...],
+        frozenset[int],
+    ]
+    | None
+):
+    """For a region whose national prefix the library strips as it finds it (no transform rule,
+    a plain "0" alone or beside others, as GB's "0|180020" or AU's "(183[12])|0"): the prefix
+    (a match at the start), whether a number is viable there (its general pattern), and its
+    possible and local-only lengths, as the library tests them when it strips the prefix; None
+    for any other region."""
     metadata = PhoneMetadata.metadata_for_region(region, None)
-    if metadata is None or metadata.national_prefix_for_parsing != "0":
+    if metadata is None or not metadata.national_prefix_for_parsing:
         return None
     general = metadata.general_desc
     possible = tuple(general.possible_length or ())
@@ -131,8 +157,9 @@ def _trunk_plan(
         return None
     if not possible or possible[0] == -1:
         return None
+    prefix = re.compile(metadata.national_prefix_for_parsing).match
     viable = re.compile(general.national_number_pattern).fullmatch
-    return viable, possible, frozenset(general.possible_length_local_only or ())
+    return prefix, viable, possible, frozenset(general.possible_length_local_only or ())
 
 
 @cache  # one per region a lead names, a few hundred at most

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -19,7 +20,12 @@ from typing import Any
 
 from leadrouter.model import DataWarning, FieldType, NumberRange, Reason
 from leadrouter.normalize.countries import country_name, match_country
-from leadrouter.normalize.domains import is_free_email_domain, registrable_domain
+from leadrouter.normalize.domains import (
+    FREE_MAIL,
+    is_free_email_domain,
+    is_own_domain,
+    registrable_domain,
+)
 from leadrouter.normalize.fields import STANDARD_FIELDS
 from leadrouter.normalize.languages import language_code
 from leadrouter.normalize.phones import e164
@@ -211,13 +217,16 @@ class _Builder:
         country = self.lead_country
         number = e164(text, country)
         if number is None:
-            if country is None and not text.startswith(("+", "00")):
-                why = "has no country code and the lead has no country"
-            else:
-                why = "is not a phone number"
-            self.unreadable(field, text, why)
+            self.not_a_phone(field, text)
             return
         self.fields[field] = number
+
+    def not_a_phone(self, field: str, text: str) -> None:
+        if self.lead_country is None and not text.startswith(("+", "00")):
+            why = "has no country code and the lead has no country"
+        else:
+            why = "is not a phone number"
+        self.unreadable(field, text, why)
 
     def person_name(self, field: str, text: str) -> None:
         self.fields[field] = fix_name_case(text)
@@ -361,6 +370,11 @@ _DIRECT: dict[Reader, Callable[[str], Any]] = {
     _Builder.categorical: category,
 }
 _NO_DEFAULTS: dict[str, Any] = {}  # shared by direct readings: never mutated
+# An address as forms send it, "jo.smith@acme.com": nothing to unwrap ("mailto:", "<...>"), and a
+# host of one name under one label that `registrable_domain` reads as it is written (the labels
+# of its `_HOST`, nothing its `_host` strips), so only the suffix list decides (`is_own_domain`).
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_PLAIN_EMAIL = re.compile(rf"[a-z0-9._%+'-]+@({_LABEL}\.{_LABEL})")
 # Readers of amounts, which read plain digits without a builder too.
 _AMOUNTS = frozenset({_Builder.number, _Builder.employees, _Builder.revenue})
 # Fields whose values are categories ("Demo Request" -> "demo_request"); the policy compiler
@@ -394,12 +408,20 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
 
     Called when `normalize.lead` has no reading of the value remembered, so mostly for values
     never seen: the text is cleaned afresh rather than through `read_text`'s cache, which such
-    values would only fill, and the readers that only set the field, and plain whole amounts, give
-    their reading directly (tests hold it equal to the builder's).
+    values would only fill, and the readers that only set the field, plain whole amounts, phone
+    numbers and plain email addresses give their reading directly (tests hold it equal to the
+    builder's).
     """
     text = clean(value)
     if not text:
         return _NOTHING
+    if reader in _AMOUNTS and text.isdigit() and text.isascii():
+        # "1200", the commonest amount, never a placeholder: what `number` and `_range` make of it.
+        amount = float(text)
+        if reader is _Builder.number:
+            return {field: amount}, _NO_DEFAULTS, ()
+        low, high = _BOUNDS[field]
+        return {field: amount}, {low: amount, high: amount}, ()
     if is_placeholder(text):
         reading = _Builder(country)
         reading.placeholder(field, text)
@@ -407,13 +429,20 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
     direct = _DIRECT.get(reader)
     if direct is not None:
         return {field: direct(text)}, _NO_DEFAULTS, ()
-    if text.isdigit() and text.isascii() and reader in _AMOUNTS:
-        # "1200", the commonest amount: exactly what `number` and `_range` make of it.
-        amount = float(text)
-        if reader is _Builder.number:
-            return {field: amount}, _NO_DEFAULTS, ()
-        low, high = _BOUNDS[field]
-        return {field: amount}, {low: amount, high: amount}, ()
+    if reader is _Builder.phone:
+        number = e164(text, country)
+        if number is not None:
+            return {field: number}, _NO_DEFAULTS, ()
+        reading = _Builder(country)
+        reading.not_a_phone(field, text)
+        return reading.reading()
+    elif reader is _Builder.email and text.isascii():
+        address = text.lower()  # what casefold gives ASCII
+        plain = _PLAIN_EMAIL.fullmatch(address)
+        if plain and is_own_domain(host := plain[1]):
+            # Then `registrable_domain(host)` is `host`, so the address is its free-mail test.
+            free = host in FREE_MAIL
+            return {field: address, "email_domain": host, "free_email": free}, _NO_DEFAULTS, ()
     reading = _Builder(country)
     reader(reading, field, text)
     return reading.reading()

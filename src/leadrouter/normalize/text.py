@@ -44,6 +44,8 @@ def clean(text: str) -> str:
     """Unicode-normalize, drop invisible characters and collapse whitespace."""
     if not text.isascii() or not text.isprintable():
         text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    elif " " not in text:
+        return text  # printable ASCII has no other whitespace: nothing to collapse
     return " ".join(text.split())
 
 
