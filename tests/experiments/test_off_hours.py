@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.distribute import unavailable
-from leadrouter.experiments.backtest import _nobody_working
+from leadrouter.experiments.backtest import _nobody_working, _workers
 from leadrouter.model import Absence, RepLoad, Team
 from leadrouter.workspace import load_workspace
 
@@ -44,4 +44,5 @@ def test_nobody_working__equals_unavailable_for_every_pool(minutes, away, inacti
     reps[capped] = replace(reps[capped], max_per_day=0)
     team = replace(TEAM, reps=reps)
     for pool_id in team.pools:
-        assert _nobody_working(team, pool_id, at) == _reference(team, pool_id, at), (pool_id, at)
+        found = _nobody_working(_workers(team, pool_id), at)
+        assert found == _reference(team, pool_id, at), (pool_id, at)

@@ -18,14 +18,15 @@ from datetime import date, datetime, time
 
 from leadrouter.distribute.periods import period_block
 from leadrouter.model import Absence, Reason, Rep, RepLoad
-from leadrouter.policy.hours import Instant, Week, instant_of, local_time, wall_clock, week_of, zone
+from leadrouter.policy.hours import Instant, Week, instant_of, wall_clock, week_of, zone
 
 Block = tuple[Reason, str]
 
 
 def local_day(rep: Rep, now: datetime) -> date:
     """The rep's local date at `now`: the day their daily lead counter belongs to."""
-    return local_time(now, rep.timezone).clock.date()
+    # Through the lead's `Instant`: its pools converted `now` into the rep's zone already.
+    return instant_of(now).local(rep.timezone).clock.date()
 
 
 def _away(rep: Rep, absence: Absence) -> str:

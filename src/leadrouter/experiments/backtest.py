@@ -39,7 +39,7 @@ from leadrouter.experiments.schemas import (
 from leadrouter.matching import KnownLead
 from leadrouter.model import Decision, Kind, Reason, Rep, RepLoad, Team
 from leadrouter.policy.compiled import RouteKind
-from leadrouter.policy.hours import Instant, instant_of, week_of
+from leadrouter.policy.hours import Week, instant_of, week_of
 from leadrouter.policy_cases import run_cases
 from leadrouter.reports.fairness import pool_fairness
 from leadrouter.sequence import Routed
@@ -219,15 +219,17 @@ def side_figures(
     overflowed: Counter[str] = Counter()
     fallback: Counter[str] = Counter()
     idle = {} if idle is None else idle
+    workers: dict[str, list[tuple[Rep, Week | None]]] = {}  # pool -> `_workers`
     for arrival, done in zip(arrivals, routed, strict=True):
         decision = done.decision
         by_rule[decision.rule or "(none)"] += 1
         owner = decision.owner
+        anyway = owner is not None and decision.pool is not None and _anyway(decision, owner)
         if owner is not None:
             rep_leads[owner] += 1
             if _breach(team, owner, done.state.load(owner)):
                 breaches[owner] += 1
-            if decision.pool is not None and not _anyway(decision, owner):
+            if decision.pool is not None and not anyway:
                 through[decision.pool][owner] += 1
         target = rule_pool.get(decision.rule or "")
         if target is None or target not in team.pools:
@@ -236,9 +238,11 @@ def side_figures(
         # Leads arrive in bursts at one instant only by accident; the check is per pool and time.
         key = (target, arrival.at)
         if key not in idle:
-            idle[key] = _nobody_working(team, target, arrival.at)
+            if target not in workers:
+                workers[target] = _workers(team, target)
+            idle[key] = _nobody_working(workers[target], arrival.at)
         off_hours[target] += idle[key]
-        if decision.pool != target or owner is None or _anyway(decision, owner):
+        if decision.pool != target or owner is None or anyway:
             overflowed[target] += 1
         fallback[target] += decision.fallback
     pools = []
@@ -301,24 +305,28 @@ def _breach(team: Team, rep_id: str, load: RepLoad) -> bool:
     return rep.max_per_day is not None and load.today > rep.max_per_day
 
 
-def _nobody_working(team: Team, pool_id: str, at: datetime) -> bool:
-    """Whether no member of the pool is at work at `at` (away, inactive or off hours)."""
-    reps, now = team.reps, instant_of(at)
+def _workers(team: Team, pool_id: str) -> list[tuple[Rep, Week | None]]:
+    """The pool's members who take leads at all (active, no cap of 0), each with their compiled
+    working week (None: always working): checked once per pool, not per instant."""
+    found = []
     for member in team.pools[pool_id].members:
-        rep = reps.get(member)
-        if rep is not None and _at_work(rep, now):
+        rep = team.reps.get(member)
+        if rep is not None and rep.active and takes_no_leads(rep) is None:
+            hours = rep.working_hours
+            found.append((rep, week_of(hours) if hours is not None else None))
+    return found
+
+
+def _nobody_working(workers: Sequence[tuple[Rep, Week | None]], at: datetime) -> bool:
+    """Whether none of a pool's `workers` is at work at `at` (away or off hours): for each,
+    `unavailable(rep, RepLoad(), at, capacity=False) is not None`, without wording the reason."""
+    now = instant_of(at)
+    for rep, week in workers:
+        if rep.out_of_office and any(a.start <= now.utc < a.end for a in rep.out_of_office):
+            continue
+        if week is None or week.covers(now.local(rep.timezone)):
             return False
     return True
-
-
-def _at_work(rep: Rep, now: Instant) -> bool:
-    """`unavailable(rep, RepLoad(), now, capacity=False) is None`, without wording the reason."""
-    if not rep.active or takes_no_leads(rep) is not None:
-        return False
-    if any(absence.start <= now.utc < absence.end for absence in rep.out_of_office):
-        return False
-    hours = rep.working_hours
-    return hours is None or week_of(hours).covers(now.local(rep.timezone))
 
 
 def policy_tests(setup: Setup) -> PolicyTests:

@@ -195,6 +195,5 @@ def _release(state: RoutingState, closes: list[tuple[float, int, str]], now: flo
     loads = dict(state.loads)
     while closes and closes[0][0] <= now:
         _, _, rep = heapq.heappop(closes)
-        load = loads.get(rep) or RepLoad()
-        loads[rep] = replace(load, open=max(load.open - 1, 0))
+        loads[rep] = (loads.get(rep) or RepLoad()).closed_one()
     return RoutingState(state.pools, loads, state.companies)

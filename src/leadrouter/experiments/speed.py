@@ -188,22 +188,30 @@ def estimate(
     weights: Counter[str] = Counter()
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     own = 0
+    # (destination, pool) -> (source label, whether the destination's own): a few dozen pairs
+    # for 100,000 decisions, each worked out once.
+    chosen: dict[tuple[str, str | None], tuple[str, bool]] = {}
     for decision in decisions:
-        where = destination(decision)
-        if len(history.get(where, ())) >= MIN_HISTORY:
-            source = where
-            own += 1
-        elif decision.pool is not None and len(pooled.get(decision.pool, ())) >= MIN_HISTORY:
-            source = f"pool:{decision.pool}"
-        else:
-            source = ALL
-        if source not in sources:
-            if source == ALL:
-                sources[source] = everyone
-            elif source.startswith("pool:"):
-                sources[source] = pooled[source[5:]]
+        where, pool = destination(decision), decision.pool
+        pick = chosen.get((where, pool))
+        if pick is None:
+            if len(history.get(where, ())) >= MIN_HISTORY:
+                pick = (where, True)
+            elif pool is not None and len(pooled.get(pool, ())) >= MIN_HISTORY:
+                pick = (f"pool:{pool}", False)
             else:
-                sources[source] = np.array(history[source], dtype=float)
+                pick = (ALL, False)
+            chosen[where, pool] = pick
+            source = pick[0]
+            if source not in sources:
+                if source == ALL:
+                    sources[source] = everyone
+                elif source.startswith("pool:"):
+                    sources[source] = pooled[source[5:]]
+                else:
+                    sources[source] = np.array(history[source], dtype=float)
+        source, mine = pick
+        own += mine
         weights[source] += 1
         by_rule[decision.rule or "(none)"][source] += 1
     names = sorted(weights)
