@@ -67,10 +67,10 @@ def clean(value: float | int | None) -> float | int | None:
 
 def figures_table(title: str, *columns: str) -> Table:
     """A table of figures: its first column names each line (left), the others are figures
-    (right)."""
+    (right). Columns all named "" make a table of named lines, drawn without a header row."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", title_style="bold")
+    table = Table(title=title, title_justify="left", title_style="bold", show_header=any(columns))
     for n, column in enumerate(columns):
         table.add_column(column, justify="left" if n == 0 else "right")
     return table
