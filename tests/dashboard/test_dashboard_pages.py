@@ -214,6 +214,9 @@ def test_reroute__routes_the_lead_again_with_the_active_policy(client, db):
     response = client.post(f"/queue/{lead_id}/reroute")
     assert response.status_code == 200
     assert f"{lead_id} rerouted" in response.text
+    # The answer replaces the lead's row, not only its message cell.
+    assert response.headers["HX-Retarget"] == f"#lead-{lead_id}"
+    assert response.headers["HX-Reswap"] == "outerHTML"
     with db.read() as session:
         causes = session.scalars(select(DecisionRow.cause).where(DecisionRow.lead_id == lead_id))
         assert list(causes) == ["new", "reroute"]

@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadrouter.errors import PolicyError
 from leadrouter.policy import compile_policy
-from leadrouter.policy.expression import And, Compare, Name, Not, Or, parse
+from leadrouter.policy.expression import (
+    And,
+    Compare,
+    ExpressionSyntaxError,
+    Name,
+    Not,
+    Or,
+    parse,
+)
 from tests.policy.factories import CATCH_ALL, HEADER, team
 
 
@@ -117,3 +126,12 @@ def test_compiled_condition__agrees_with_boolean_logic_under_the_precedence_rule
         )
         policy = compile_policy(text + CATCH_ALL, "policy.yaml", team())
         assert (policy.rules[0].condition.first_false(ctx) == -1) is tree.value(ctx), written
+
+
+def test_parse__nesting_at_the_limit_parses_and_past_it_is_a_syntax_error() -> None:
+    # Each level goes through `or`, `and` and `not` parsing: the depth check, not Python's
+    # recursion limit, must be what stops a deep condition.
+    deepest = parse("(" * 63 + "a == 1" + ")" * 63)
+    assert isinstance(deepest, Compare)
+    with pytest.raises(ExpressionSyntaxError, match="nested too deeply"):
+        parse("(" * 64 + "a == 1" + ")" * 64)

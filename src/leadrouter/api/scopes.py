@@ -5,6 +5,7 @@ import; it imports no domain.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -24,6 +25,14 @@ IMPLIED: dict[Scope, frozenset[Scope]] = {
     Scope.CONFIG_WRITE: frozenset({Scope.CONFIG_READ}),
     Scope.ADMIN: frozenset(Scope),
 }
+
+
+def granted(scopes: Iterable[Scope]) -> frozenset[Scope]:
+    """`scopes` with the ones each of them implies: what a key or a user's role may do."""
+    held = set(scopes)
+    for scope in list(held):
+        held |= IMPLIED.get(scope, frozenset())
+    return frozenset(held)
 
 
 @dataclass(frozen=True, slots=True)

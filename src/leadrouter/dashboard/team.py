@@ -9,6 +9,7 @@ services refuse comes back inline next to the field it concerns, with what was t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -264,14 +265,8 @@ async def edit_pool(request: Request, pool_id: str, svc: Svc, who: Viewer) -> Re
             raise invalid(error) from error
         return pools.update(session=session, pool_id=pool_id, pool_in=change, actor=actor, now=now)
 
-    try:
-        svc.db.write(work)
-    except LeadValidationError as error:
-        known = ("name", "members", "weights", "strategy", "when_full", "when_full_target")
-        return _team_view(request, svc, who, errors={f"pool:{pool_id}": field_errors(error, known)})
-    except LeadRouterError as error:
-        return _team_view(request, svc, who, errors={f"pool:{pool_id}": {"_": str(error)}})
-    return RedirectResponse(f"/team?saved=pool:{pool_id}", status_code=303)
+    known = ("name", "members", "weights", "strategy", "when_full", "when_full_target")
+    return _saved(request, svc, who, f"pool:{pool_id}", known, work)
 
 
 @router.post("/team/queues", response_class=HTMLResponse)
@@ -304,10 +299,23 @@ def edit_queue(
         except ValidationError as error:
             raise invalid(error) from error
 
+    return _saved(request, svc, who, key, ("id", "name", "description", "fallback"), work)
+
+
+def _saved(
+    request: Request,
+    svc: Svc,
+    who: Any,
+    key: str,
+    known: tuple[str, ...],
+    work: Callable[[Session], object],
+) -> Response:
+    """Run one change of the team page's form `key` (`pool:<id>`, `queue:<id>`) in a write: back
+    to the page saying it was saved, or the page again with what the services refused beside
+    that form (`known`: its fields, which get their own message)."""
     try:
         svc.db.write(work)
     except LeadValidationError as error:
-        known = ("id", "name", "description", "fallback")
         return _team_view(request, svc, who, errors={key: field_errors(error, known)})
     except LeadRouterError as error:
         return _team_view(request, svc, who, errors={key: {"_": str(error)}})

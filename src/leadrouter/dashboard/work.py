@@ -87,7 +87,12 @@ def _assigned(request: Request, done: actions.Assigned) -> Response:
         lead_id=done.lead_id,
         undo=True,
     )
-    answer.headers["HX-Retarget"] = f"#lead-{done.lead_id}"
+    return _replacing_row(answer, done.lead_id)
+
+
+def _replacing_row(answer: Response, lead_id: str) -> Response:
+    """A success's answer, set to replace the lead's whole row rather than its message cell."""
+    answer.headers["HX-Retarget"] = f"#lead-{lead_id}"
     answer.headers["HX-Reswap"] = "outerHTML"
     return answer
 
@@ -191,6 +196,4 @@ def reroute(request: Request, lead_id: str, svc: Svc, who: LeadsWriteAction) -> 
         return action_result(request, str(error), 409, inline=True)
     where = result.owner or f"{result.kind} {result.queue}"
     answer = action_result(request, f"{lead_id} rerouted: now {where}.", lead_id=lead_id)
-    answer.headers["HX-Retarget"] = f"#lead-{lead_id}"
-    answer.headers["HX-Reswap"] = "outerHTML"
-    return answer
+    return _replacing_row(answer, lead_id)

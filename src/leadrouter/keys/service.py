@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.api.scopes import IMPLIED, Principal, Scope
+from leadrouter.api.scopes import Principal, Scope, granted
 from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict
 from leadrouter.keys.models import ApiKeyRow
@@ -97,7 +97,4 @@ def verify(*, session: Session, token: str) -> Principal | None:
 
 def principal_of(row: ApiKeyRow) -> Principal:
     """The principal of a key row: its name and its scopes with the ones they imply."""
-    scopes = {Scope(s) for s in row.scopes}
-    for scope in list(scopes):
-        scopes |= IMPLIED.get(scope, frozenset())
-    return Principal(row.name, frozenset(scopes))
+    return Principal(row.name, granted(Scope(s) for s in row.scopes))

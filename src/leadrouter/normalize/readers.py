@@ -125,6 +125,10 @@ class _Builder:
             text,
         )
 
+    def corrected(self, field: str, text: str, how: str) -> None:
+        """The value was read, but not as written: the warning says how (`how`)."""
+        self.warn(field, Reason.DATA_CORRECTED, f"{label(field)} '{text}' {how}", text)
+
     # ---------------------------------------------------------- standard fields
 
     def country(self, field: str, text: str) -> None:
@@ -133,12 +137,7 @@ class _Builder:
             self.unreadable(field, text, "is not a country we know")
             return
         if found.corrected:
-            self.warn(
-                field,
-                Reason.DATA_CORRECTED,
-                f"country '{text}' read as {country_name(found.code)} ({found.code})",
-                text,
-            )
+            self.corrected(field, text, f"read as {country_name(found.code)} ({found.code})")
         self.fields[field] = found.code
 
     def state(self, field: str, text: str) -> None:
@@ -169,12 +168,7 @@ class _Builder:
             self.unreadable(field, text, f"does not look like a {name} postal code")
             return
         if found.corrected:
-            self.warn(
-                field,
-                Reason.DATA_CORRECTED,
-                f"postal code '{text}' read as '{found.code}' (leading zeros restored)",
-                text,
-            )
+            self.corrected(field, text, f"read as '{found.code}' (leading zeros restored)")
         self.fields[field] = found.code
 
     def email(self, field: str, text: str) -> None:
@@ -266,12 +260,11 @@ class _Builder:
             self.unreadable(field, text, f"cannot be read as an amount: {parsed.reason}")
             return
         if money and parsed.unit != "USD":
-            self.warn(
+            self.corrected(
                 field,
-                Reason.DATA_CORRECTED,
-                f"{label(field)} '{text}' converted from {parsed.unit} to USD at "
-                f"{USD_RATES[parsed.unit or 'USD']} USD per {parsed.unit} (approximate)",
                 text,
+                f"converted from {parsed.unit} to USD at "
+                f"{USD_RATES[parsed.unit or 'USD']} USD per {parsed.unit} (approximate)",
             )
             parsed = in_usd(parsed)
         self.set_range(field, parsed)
@@ -308,12 +301,7 @@ class _Builder:
             self.unreadable(field, text, f"is not a number: {parsed.reason}")
             return
         if parsed.high != parsed.low:
-            self.warn(
-                field,
-                Reason.DATA_CORRECTED,
-                f"{label(field)} '{text}' is a range; used {parsed.value:g}",
-                text,
-            )
+            self.corrected(field, text, f"is a range; used {parsed.value:g}")
         self.fields[field] = parsed.value
 
     def plain_list(self, field: str, items: tuple[str, ...]) -> None:

@@ -316,6 +316,21 @@ class Miss:
         return tuple([ctx.get(f) for f in self.clause.fields])
 
 
+def misses_of(rules: Sequence[CompiledRule]) -> Misses:
+    """The one Miss of rule i's clause j, made when first asked for, shared by every piece of
+    code that writes or looks up that clause's trace entries."""
+    made: dict[tuple[int, int], Miss] = {}
+
+    def miss(i: int, j: int) -> Miss:
+        found = made.get((i, j))
+        if found is None:
+            rule = rules[i]
+            found = made[i, j] = Miss(rule.id, rule.condition.clauses[j])
+        return found
+
+    return miss
+
+
 class _Entries(dict[Any, RuleCheck]):
     """The entries of a Miss over one field, per value (None: missing): a value not seen yet
     makes its entry, in one call (the path of every value that never repeats). An entry is kept

@@ -9,6 +9,7 @@ never evaluate anything: no eval, exec or compile of Python source, ever.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import NoReturn
 
@@ -253,22 +254,21 @@ class _Parser:
         return expr
 
     def disjunction(self) -> Expr:
-        operands = [self.conjunction()]
-        while self.peek().keyword == "or":
-            self.take()
-            operands.append(self.conjunction())
-        if len(operands) == 1:
-            return operands[0]
-        return Or(tuple(operands), operands[0].start, operands[-1].end)
+        return self.joined("or", self.conjunction, Or)
 
     def conjunction(self) -> Expr:
-        operands = [self.negation()]
-        while self.peek().keyword == "and":
+        return self.joined("and", self.negation, And)
+
+    def joined(self, keyword: str, operand: Callable[[], Expr], node: type[And] | type[Or]) -> Expr:
+        """Operands (each read by `operand`) separated by `keyword`: one alone is itself, two or
+        more one `node` spanning them all."""
+        operands = [operand()]
+        while self.peek().keyword == keyword:
             self.take()
-            operands.append(self.negation())
+            operands.append(operand())
         if len(operands) == 1:
             return operands[0]
-        return And(tuple(operands), operands[0].start, operands[-1].end)
+        return node(tuple(operands), operands[0].start, operands[-1].end)
 
     def negation(self) -> Expr:
         self.depth += 1

@@ -30,6 +30,7 @@ from leadrouter.policy.codegen import (
     dispatch_code,
     emit,
     lookup,
+    misses_of,
 )
 
 if TYPE_CHECKING:
@@ -53,8 +54,8 @@ class _Planner(codegen._Planner):
     ) -> None:
         super().__init__(rules, names)
         self.hits = hits
-        # One memo per rule's clause, shared by every block that writes its trace entry.
-        self.misses: dict[tuple[int, int], Miss] = {}
+        # Shared by every block that writes a clause's trace entry.
+        self.miss = misses_of(rules)
 
     def body(self) -> list[str]:
         """The code of `scan`: a dispatch whose blocks each walk the rules knowing which ones
@@ -159,13 +160,6 @@ class _Planner(codegen._Planner):
             for clause in self.rules[i].condition.clauses
         ]
         return bool(pins) and pins[0] and sum(pins) == 1
-
-    def miss(self, i: int, j: int) -> Miss:
-        miss = self.misses.get((i, j))
-        if miss is None:
-            rule = self.rules[i]
-            miss = self.misses[i, j] = Miss(rule.id, rule.condition.clauses[j])
-        return miss
 
     def entry(self, miss: Miss) -> str:
         """An expression giving the trace entry of `miss` for the lead."""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from leadrouter.model import RuleCheck
-from leadrouter.policy.codegen import Miss, Why, why_functions
+from leadrouter.policy.codegen import Miss, Why, misses_of, why_functions
 from leadrouter.policy.recurrence import Recurrence
 
 if TYPE_CHECKING:
@@ -103,7 +103,8 @@ class RuleTrace:
     def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
         self._rules = rules
         self._hits = hits
-        self._misses: dict[tuple[int, int], Miss] = {}
+        # Shared by plans and generated functions.
+        self.miss = misses_of(rules)
         self._plans: dict[tuple[Any, ...], _Plan] = {}
         self._size = min(MAX_PLANS, max(MIN_PLANS, PLAN_BUDGET // max(len(rules), 1)))
         self._refills = 0
@@ -121,14 +122,6 @@ class RuleTrace:
         self._starts = [_decided(rule, fields) for rule in self._rules]
         self._whys, self.closures = why_functions(self._rules, self._starts, self.miss, self._hits)
         self._plans.clear()
-
-    def miss(self, i: int, j: int) -> Miss:
-        """The one Miss of rule i's clause j, shared by plans and generated functions."""
-        miss = self._misses.get((i, j))
-        if miss is None:
-            rule = self._rules[i]
-            miss = self._misses[i, j] = Miss(rule.id, rule.condition.clauses[j])
-        return miss
 
     def trace(
         self, ctx: Context, m: int, s: dict[int, bool] | None = None

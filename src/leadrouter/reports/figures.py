@@ -19,6 +19,11 @@ QUALIFIED_OUTCOMES = frozenset({"qualified", "won", "lost"})
 WON_OUTCOME = "won"
 
 
+def _share(part: float, whole: float) -> float | None:
+    """part / whole, None when there is nothing to divide by (no leads, no fair share yet)."""
+    return part / whole if whole else None
+
+
 @dataclass(frozen=True, slots=True)
 class SpeedToLead:
     """Time to first touch, in seconds, over the leads that were touched."""
@@ -39,8 +44,7 @@ class SlaCompliance:
 
     @property
     def rate(self) -> float | None:
-        decided = self.met + self.breached
-        return self.met / decided if decided else None
+        return _share(self.met, self.met + self.breached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,7 @@ class FairShare:
     @property
     def ratio(self) -> float | None:
         """received / fair share: 1.0 is exactly fair, 1.5 means 50% more than their share."""
-        return self.received / self.fair_share if self.fair_share else None
+        return _share(self.received, self.fair_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +76,11 @@ class Conversion:
 
     @property
     def qualification_rate(self) -> float | None:
-        return self.qualified / self.leads if self.leads else None
+        return _share(self.qualified, self.leads)
 
     @property
     def win_rate(self) -> float | None:
-        return self.won / self.leads if self.leads else None
+        return _share(self.won, self.leads)
 
 
 @dataclass(frozen=True, slots=True)

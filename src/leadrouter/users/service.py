@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.api.scopes import IMPLIED, Principal
+from leadrouter.api.scopes import Principal, granted
 from leadrouter.audit import service as audit
 from leadrouter.errors import Conflict, NotFound
 from leadrouter.users.models import UserRow
@@ -154,10 +154,7 @@ def _free_login(session: Session, wanted: str) -> str:
 
 def principal_of(row: UserRow) -> Principal:
     """The user as a caller: their name (for the audit log) and their role's scopes."""
-    scopes = set(SCOPES_OF[Role(row.role)])
-    for scope in list(scopes):
-        scopes |= IMPLIED.get(scope, frozenset())
-    return Principal(row.name, frozenset(scopes))
+    return Principal(row.name, granted(SCOPES_OF[Role(row.role)]))
 
 
 def _audit(
