@@ -247,16 +247,8 @@ def _pairs(
     # keeps the length within three and both words of MIN_TYPO_LENGTH letters, a typo across the
     # first letter within two and nine letters; an abbreviation is longer.
     for b, text, length, known in drawn.by_first.get(first, ()):
-        if size > length:
-            # Longer: a typo, another ending, or an abbreviation ("ins" / "insurance"), which a
-            # word of the book must start ("port" / "properties" is none).
-            if not (
-                (size < length + 3 and length >= MIN_TYPO_LENGTH)
-                or (length >= 3 and (not known or other.startswith(text)))
-            ):
-                continue
-        elif size < MIN_TYPO_LENGTH or size < length - 2:
-            continue  # shorter: only a typo or another ending
+        if size < length - 3 or (size <= length and size < MIN_TYPO_LENGTH):
+            continue
         if _similar(text, other, known, similar):
             found |= b
     if size >= 7:  # `compare`'s filter: a typo across the first letter only in long words
