@@ -150,7 +150,6 @@ def may_reach(
         if floor <= DIFFERS_CAP or all(t in bit or t in STOPWORDS for t in tokens):
             return True
         return may_contain(index, drawn.weight + _ROUNDING, drawn.named, similar)
-    weights, vocab = index._weights, index._vocab
     pairs, initials = drawn.pairs, drawn.initials
     by_first, splits, long = drawn.by_first, drawn.splits, drawn.long
     # The short lead words whose every letter starts a free account word: maybe initials.
@@ -162,14 +161,15 @@ def may_reach(
                 fits |= b
     joins = drawn.join_firsts
     size = len(tokens)
-    entry_may = 0.0  # the free account words that may pair
     entry_whole = True  # every free account word (but stopwords) may pair
     joined = 0  # account words (bits by position) a lead word writes joined
     union = 0  # lead words that may pair
+    maybe: list[str] = []  # the free account words that may pair: weighed only when needed
     for j, token in enumerate(tokens):
         if token in bit:
             continue
-        if token[0] in joins and j + 1 < size:  # "scottishpower" / "scottish power"
+        first = token[0]
+        if first in joins and j + 1 < size:  # "scottishpower" / "scottish power"
             b = bit.get(token + tokens[j + 1])
             if b is not None:
                 union |= b
@@ -182,15 +182,17 @@ def may_reach(
         may = pairs.get(token)
         if may is None:
             # Most account words share no first letter with a lead word and are not long: none.
-            if token[0] in by_first or token in splits or (long and len(token) >= 7):
+            if first in by_first or token in splits or (long and len(token) >= 7):
                 may = _pairs(index, drawn, token, similar)
             else:
                 may = 0
             pairs[token] = may
-        may = (may | initials.get(token[0], 0) & fits) & free_lead
+        if fits:
+            may |= initials.get(first, 0) & fits
+        may &= free_lead
         if may or joined >> j & 1 or token in STOPWORDS:
             union |= may
-            entry_may += weights[vocab[token]]
+            maybe.append(token)
         else:
             entry_whole = False
     lone_words = free_lead & ~union
@@ -200,11 +202,16 @@ def may_reach(
             return True
         if not (entry_whole or lead_whole):  # words on both sides pair with nothing: they differ
             return False
+    elif entry_whole or lead_whole:
+        return True
+    weights, vocab = index._weights, index._vocab
+    entry_may = 0.0  # what the free account words that may pair weigh
+    for token in maybe:
+        entry_may += weights[vocab[token]]
+    if floor > DIFFERS_CAP:
         # One name inside the other, or they differ: the contained name must be distinctive.
         core = entry_may + sum(word[1] for p, word in enumerate(drawn.words) if used >> p & 1)
         return distinctive(index, core + _ROUNDING)
-    if entry_whole or lead_whole:
-        return True
     paired = lone = 0.0
     lead_may = drawn.repeated  # a word written twice: its second time may pair
     # An unknown lead word that pairs weighs as the account word it pairs with.

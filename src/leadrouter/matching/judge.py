@@ -17,6 +17,7 @@ from leadrouter.matching.lookup import Hit
 from leadrouter.matching.names import STOPWORDS, CompanyName, read_company_name
 from leadrouter.matching.places import PLACE_COUNTRIES
 from leadrouter.model import AccountMatch, AccountType, Note, Reason
+from leadrouter.model.frozen import quick_init
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -61,6 +62,7 @@ TIE_BREAKERS = (
 _TYPE_RANK = {AccountType.CUSTOMER: 0, AccountType.PROSPECT: 1, AccountType.PARTNER: 2}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     """The account a lead matched (None when none) and the notes that explain it."""
@@ -69,6 +71,7 @@ class MatchResult:
     notes: tuple[Note, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One account's evidence for a lead, weighed."""
@@ -85,6 +88,7 @@ class Candidate:
     evidence: _Evidence | None = field(default=None, compare=False)  # for `explain`
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Evidence:
     """What `explain` needs to put a candidate's weighing into words."""

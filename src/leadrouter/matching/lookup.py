@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from itertools import pairwise, repeat
-from operator import add
+from operator import add, truediv
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -159,9 +159,13 @@ def shortlist_few(index: AccountIndex, tids: list[int], lead_weight: float) -> l
                 strict=True,
             )
         )
-    entry_weight = index._entry_weight
-    estimate = {e: w / (lead_weight + entry_weight[e]) for e, w in found.items()}
-    return sorted(estimate, key=estimate.__getitem__, reverse=True)[:SHORTLIST]
+    # The estimates and their ranking worked out in C (map, sort by position): the same floats in
+    # the same order as w / (lead_weight + entry_weight[e]) name by name.
+    entries = list(found)
+    totals = map(add, repeat(lead_weight), map(index._entry_weight.__getitem__, entries))
+    estimates = list(map(truediv, found.values(), totals))
+    ranked = sorted(range(len(entries)), key=estimates.__getitem__, reverse=True)
+    return [entries[k] for k in ranked[:SHORTLIST]]
 
 
 def shortlist_many(index: AccountIndex, tids: list[int], lead_weight: float) -> list[int]:

@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 from leadrouter.matching.containment import contained_score
 from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, STOPWORDS
 from leadrouter.matching.places import PLACE_COUNTRIES
+from leadrouter.model.frozen import quick_init
 
 if TYPE_CHECKING:
     from leadrouter.matching.index import AccountIndex
@@ -55,6 +56,7 @@ DIFFERS_CAP = 0.7
 MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """A lead name against one account name: the score and what paired with what."""

@@ -36,6 +36,7 @@ class Account:
     industry: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AccountMatch:
     """The account a lead was matched to, how sure we are, and why."""
