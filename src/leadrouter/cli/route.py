@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,9 @@ def route(
     total = count_lines(leads)
     enricher = provider(ws)
     if enricher is None:  # read and normalized beside routing, before the bar's thread starts
+        # What is loaded lives as long as the run: the collector's full passes, which a long
+        # batch makes many of, need not walk it, nor the child's touch (and copy) its pages.
+        gc.freeze()
         custom = snapshot.policy.custom_fields
         normalized = read_leads(leads, custom, when, summary.bad_rows.append, replay=replay)
         routing = route_leads(normalized, snapshot, sequence=sequence, by_score=by_score)
