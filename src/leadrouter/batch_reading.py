@@ -4,8 +4,8 @@ Normalizing a lead is pure and needs nothing routing has decided, so on a machin
 to spare a forked child reads the rows, normalizes them and works out their dedupe keys, and
 sends them over a pipe in chunks; the parent routes them in file order, as `batch.route_rows`
 would. The leads, warnings and bad rows are the same either way (tests hold them equal); only
-the work moves. Where a fork is not possible or not safe (no "fork" start method, one core,
-threads already running in this process) the rows are read here, in this process.
+the work moves. Where a fork is not possible or not safe (not Linux, one core, threads already
+running in this process) the rows are read here, in this process.
 This module never routes and never writes decisions.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -62,7 +63,9 @@ def read_leads(
 def _can_fork() -> bool:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
-        "fork" in multiprocessing.get_all_start_methods()
+        # Linux only: macOS has fork, but its system libraries are not safe in a forked child.
+        sys.platform == "linux"
+        and "fork" in multiprocessing.get_all_start_methods()
         and (cores or 1) > 1
         # A fork copies the locks other threads hold, held, into a child that has no such thread.
         and threading.active_count() == 1
