@@ -688,8 +688,8 @@ def main() -> None:
     print(f"peak memory (max RSS): {peak:.0f} MB")
     after = reference_ms()
     print(
-        f"python {sys.version.split()[0]}, one process (one core); reference loop "
-        f"{before:.0f} ms before, {after:.0f} ms after (bench/machine.py)"
+        f"python {sys.version.split()[0]}, one process (one core) but for the batches' reader "
+        f"child; reference loop {before:.0f} ms before, {after:.0f} ms after (bench/machine.py)"
     )
 
 
