@@ -9,9 +9,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadrouter.codec import _rule_json, _rule_to_dict, decision_json, decision_to_dict, json_line
+from leadrouter.codec import decision_json, decision_to_dict, json_line
 from leadrouter.engine import route
-from leadrouter.model import RuleCheck
 from tests.factories import TUESDAY_15_UTC, snapshot
 
 _LEADS = st.fixed_dictionaries(
@@ -58,32 +57,3 @@ def test_decision_json__a_rule_check_seen_before_is_written_the_same() -> None:
     assert orjson.loads(json_line(decision_json(again)))["trace"]["rules"] == json.loads(
         json.dumps(decision_to_dict(first)["trace"]["rules"])
     )
-
-
-_NAMES = st.text(min_size=1, max_size=12)
-_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**63), 2**63 - 1)
-    | st.floats(allow_nan=False)
-    | st.text(max_size=8),
-    lambda inner: st.tuples(inner, inner) | st.lists(inner, max_size=3),
-    max_leaves=6,
-)
-_CHECKS = st.builds(
-    RuleCheck,
-    _NAMES,
-    st.booleans(),
-    st.none() | st.text(max_size=30),
-    st.lists(_NAMES, max_size=3).map(tuple),
-    st.lists(st.tuples(_NAMES, _VALUES), max_size=3).map(tuple),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_CHECKS, min_size=1, max_size=6))
-def test_rule_json__writes_the_bytes_orjson_writes_for_rule_to_dict(
-    checks: list[RuleCheck],
-) -> None:
-    for check in checks:  # several: later ones may reuse the head an earlier one left
-        assert _rule_json(check) == orjson.dumps(_rule_to_dict(check))

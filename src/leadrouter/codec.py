@@ -352,29 +352,7 @@ class _Encoded(IdentityMemo[Any, bytes]):
         return b"[" + joined + b"]"
 
 
-def _rule_json(check: RuleCheck) -> bytes:
-    """`orjson.dumps(_rule_to_dict(check))`, its head (all but the values) made once per rule,
-    clause and missing fields: most checks of unseen leads are new objects (the values a clause
-    read are new) over a clause met many times before."""
-    key = (check.rule, check.matched, check.clause, check.missing)
-    head = _heads.get(key)
-    if head is None:
-        if len(_heads) >= _HEADS:
-            _heads.clear()
-        # The JSON of the check with empty values, less its closing `{}}`: the keys in order.
-        head = _heads[key] = orjson.dumps(_rule_to_dict(RuleCheck(*key)))[:-3]
-    values = check.values
-    if not values:
-        return head + b"{}}"
-    return (
-        head + orjson.dumps({k: v if type(v) in _PLAIN else _jsonable(v) for k, v in values}) + b"}"
-    )
-
-
-# Rules × their clauses × the fields missing: a policy's worth, cleared whole past it.
-_HEADS = 8192
-_heads: dict[tuple[str, bool, str | None, tuple[str, ...]], bytes] = {}
-_encoded_rules = _Encoded(_rule_json, size=16384)
+_encoded_rules = _Encoded(lambda check: orjson.dumps(_rule_to_dict(check)), size=16384)
 # A few KB each: about as many as the policy's scan remembers at its busiest nodes.
 _encoded_traces = _Encoded(_encoded_rules.array, size=4096)
 _encoded_scores = _Encoded(lambda score: orjson.dumps(_score_to_dict(score)), size=4096)
