@@ -10,7 +10,11 @@ seeded RNG, then measures
      beside a generated if/elif over the same rules, in the same run (ratios), and the full
      decision at each size;
   3. batches of N leads (repeated, then unseen) from CSV to a decisions JSONL file, through the
-     same code as `leadrouter route` (read, normalize, route, apply effects, encode, write);
+     same code as `leadrouter route` (read, normalize, route, apply effects, encode, write): in
+     one process step by step (CPU and wall per step: the reference), then as the command runs
+     it, a child process reading and normalizing beside routing (wall, and CPU of both; on a
+     machine other processes keep busy the child waits for a core, and wall shows it). Not
+     covered: the command's start-up, workspace loading, progress bar and summary;
   4. peak memory of the process.
 Prints figures; asserts nothing. Leaves out: account matching (no accounts file), the store,
 the API; categorical values (country, industry, form) come from small lists even when "unseen",
@@ -34,11 +38,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from leadrouter.batch import json_record, open_decisions, read_rows, route_rows
+from leadrouter.batch import json_record, normalized_rows, open_decisions, read_rows, route_leads
+from leadrouter.batch_reading import read_leads
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.model import RoutingState
 from leadrouter.normalize import normalize_lead
@@ -248,6 +254,7 @@ def make_unseen_lead(rng: random.Random, i: int) -> dict[str, str]:
 
 def cold_memos() -> None:
     """Forget what normalization remembered of earlier values, so nothing is read from a memo."""
+    from leadrouter import codec
     from leadrouter.normalize import lead as module
     from leadrouter.normalize import readers
 
@@ -255,6 +262,9 @@ def cold_memos() -> None:
         readings.clear()
     if hasattr(readers, "read_text"):
         readers.read_text.cache_clear()
+    for encoded in (codec._encoded_rules, codec._encoded_traces, codec._encoded_scores):
+        encoded._made.clear()
+        encoded._kept.clear()
 
 
 # ---------------------------------------------------------------- rule-count sweep
@@ -514,8 +524,13 @@ def trace_hashes(sizes: list[int], team: Any, leads: int, seed: int) -> None:
 
 
 def batch(
-    leads: int, make: Any, snapshot: Snapshot, now: datetime, clock: Any, keep: Path | None
-) -> tuple[int, float, float]:
+    leads: int, make: Any, fresh: Callable[[], Snapshot], now: datetime, keep: Path | None
+) -> tuple[int, dict[str, tuple[float, float]], tuple[float, float, float], float]:
+    """CSV → JSONL of `leads` leads twice, from cold normalization memos each time: in this
+    process step by step (CPU and wall seconds per step: the reference, as the code ran before
+    the reader child), then as `leadrouter route` runs it (rows read and normalized by a child
+    process beside routing): wall, this process's CPU, the child's CPU. And the MB written.
+    Each from a `fresh()` snapshot, so that neither finds what the other left in its memos."""
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "leads.csv"
@@ -525,19 +540,56 @@ def batch(
             for i in range(leads):
                 writer.writerow(make(rng, i))
         target = Path(tmp) / "decisions.jsonl"
+        snapshot = fresh()
+        custom = snapshot.policy.custom_fields
+        steps = dict.fromkeys(("read", "normalize", "route", "encode+write"), (0.0, 0.0))
+
+        def timed(step: str, items: Any) -> Any:
+            """`items`, each one's making charged to `step` (CPU, wall)."""
+            cpu, wall = steps[step]
+            iterator = iter(items)
+            while True:
+                c0, w0 = time.thread_time(), time.perf_counter()
+                item = next(iterator, None)
+                cpu, wall = cpu + time.thread_time() - c0, wall + time.perf_counter() - w0
+                steps[step] = cpu, wall
+                if item is None:
+                    return
+                yield item
+
         cold_memos()
-        t0 = clock()
         routed = 0
         with open_decisions(target) as sink:
-            rows = read_rows(source, lambda bad: None)
-            for item in route_rows(rows, snapshot, now):
+            # Each step's clock stops while the next step runs: its figures are its own.
+            rows = timed("read", read_rows(source, lambda bad: None))
+            normalized = timed("normalize", normalized_rows(rows, custom, now))
+            for item in timed("route", route_leads(normalized, snapshot)):
+                c0, w0 = time.thread_time(), time.perf_counter()
                 sink.write(json_record(item))
+                cpu, wall = steps["encode+write"]
+                steps["encode+write"] = (
+                    cpu + time.thread_time() - c0,
+                    wall + time.perf_counter() - w0,
+                )
                 routed += 1
-        elapsed = (clock() - t0) / 1e9
+        # Inner steps ran inside the outer ones' clocks: each outer step less the inner ones.
+        for outer, inner in (("route", "normalize"), ("normalize", "read")):
+            steps[outer] = tuple(a - b for a, b in zip(steps[outer], steps[inner], strict=True))
+        snapshot = fresh()
+        cold_memos()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        c0, w0 = time.process_time(), time.perf_counter()
+        with open_decisions(target) as sink:
+            reading = read_leads(source, custom, now, lambda bad: None)
+            for item in route_leads(reading, snapshot):
+                sink.write(json_record(item))
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
         size = target.stat().st_size / 1e6
         if keep is not None:
             shutil.copyfile(target, keep)
-    return routed, elapsed, size
+    return routed, steps, (wall, cpu, child), size
 
 
 def main() -> None:
@@ -611,21 +663,33 @@ def main() -> None:
 
     if args.leads:
         print()
+
+        def fresh() -> Snapshot:
+            policy = compile_policy(policy_yaml(50, 20), "bench-policy.yaml", team)
+            return Snapshot(policy=policy, team=team)
+
         for name, make in (("repeated", make_lead), ("unseen", make_unseen_lead)):
             keep = args.keep
             if keep is not None and name == "unseen":
                 keep = keep.with_name(keep.name + ".unseen")
-            routed, elapsed, size = batch(args.leads, make, snapshot, now, clock, keep)
+            routed, steps, (wall, cpu, child), size = batch(args.leads, make, fresh, now, keep)
+            split = ", ".join(f"{name} {c:.2f} / {w:.2f}" for name, (c, w) in steps.items())
+            cpu_alone = sum(c for c, _ in steps.values())
+            wall_alone = sum(w for _, w in steps.values())
             print(
-                f"batch ({name} values): {routed} leads CSV → JSONL in {elapsed:.2f} s {kind} "
-                f"({routed / elapsed:,.0f} leads/s, {size:.0f} MB written)"
+                f"batch ({name} values), {routed} leads CSV → JSONL ({size:.0f} MB), s CPU / wall:"
+                f"\n  in one process, step by step (the reference): {split}; "
+                f"total {cpu_alone:.2f} / {wall_alone:.2f}"
+                f"\n  as `leadrouter route` runs it (a child reads and normalizes): wall "
+                f"{wall:.2f} s, CPU {cpu + child:.2f} s ({cpu:.2f} routing, encoding and writing "
+                f"+ {child:.2f} reading and normalizing; {routed / wall:,.0f} leads/s)"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MB")
     after = reference_ms()
     print(
-        f"python {sys.version.split()[0]}, one process (one core); reference loop "
-        f"{before:.0f} ms before, {after:.0f} ms after (bench/machine.py)"
+        f"python {sys.version.split()[0]}, one process (one core) but for the batches' reader "
+        f"child; reference loop {before:.0f} ms before, {after:.0f} ms after (bench/machine.py)"
     )
 
 

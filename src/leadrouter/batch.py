@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 
 from leadrouter.codec import decision_json, json_line
 from leadrouter.engine import Snapshot, route
-from leadrouter.matching import KnownLead
-from leadrouter.model import Decision, Kind, Lead
+from leadrouter.matching import DedupeKeys, KnownLead
+from leadrouter.model import Decision, FieldType, Kind, Lead
 from leadrouter.normalize import normalize_lead
 from leadrouter.policy.lead_time import created_at_of, grace_due
 from leadrouter.sequence import LeadSequence
@@ -136,6 +136,25 @@ def created_at(row: Mapping[str, Any]) -> datetime | None:
     return created_at_of(row)
 
 
+# A row read and normalized: its number, the lead, the time it routes at (before any grace
+# delay) and its dedupe keys when the reader worked them out already (None: the sequence will).
+Normalized = tuple[int, Lead, datetime, DedupeKeys | None]
+
+
+def normalized_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    custom: Mapping[str, FieldType],
+    at: datetime,
+    *,
+    replay: bool = False,
+) -> Iterator[Normalized]:
+    """Each row normalized, routed at `at` or, with `replay`, at its own creation time when it
+    has one. Pure and independent of routing, so `batch_reading` may run it in another process."""
+    for number, row in rows:
+        now = (created_at(row) or at) if replay else at
+        yield number, normalize_lead(row, custom, id=f"row-{number}", received_at=now), now, None
+
+
 def route_rows(
     rows: Iterable[tuple[int, dict[str, str]]],
     snapshot: Snapshot,
@@ -148,31 +167,45 @@ def route_rows(
     """Route rows in order through one `LeadSequence` (state and earlier leads carried).
 
     With `replay`, each lead is routed at its own creation time (when it has one), as it would
-    have been on arrival; otherwise every lead is routed at `at`. A lead the policy's grace delay
-    holds routes at its `created_at + delay` when that is later. `sequence`: one to continue (a
-    state carried over from earlier runs). With `by_score`, the leads are routed highest score
-    first (equal scores in file order), so scarce capacity goes to the best leads.
+    have been on arrival; otherwise every lead is routed at `at`. See `route_leads`.
+    """
+    leads = normalized_rows(rows, snapshot.policy.custom_fields, at, replay=replay)
+    return route_leads(leads, snapshot, sequence=sequence, by_score=by_score)
+
+
+def route_leads(
+    leads: Iterable[Normalized],
+    snapshot: Snapshot,
+    *,
+    sequence: LeadSequence | None = None,
+    by_score: bool = False,
+) -> Iterator[Routed]:
+    """Route normalized rows in order through one `LeadSequence`.
+
+    A lead the policy's grace delay holds routes at its `created_at + delay` when that is later.
+    `sequence`: one to continue (a state carried over from earlier runs). With `by_score`, the
+    leads are routed highest score first (equal scores in file order), so scarce capacity goes
+    to the best leads.
     """
     sequence = sequence if sequence is not None else LeadSequence(snapshot)
-    custom = snapshot.policy.custom_fields
     grace = snapshot.policy.grace
-    leads = []
-    for number, row in rows:
-        now = (created_at(row) or at) if replay else at
-        lead = normalize_lead(row, custom, id=f"row-{number}", received_at=now)
+    held = []
+    for number, lead, now, keys in leads:
         due = grace_due(lead, grace, now) if grace is not None else None
-        leads.append((number, lead, due if due is not None and due > now else now))
+        held.append((number, lead, due if due is not None and due > now else now, keys))
         if not by_score:
-            yield _routed(sequence, *leads.pop())
+            yield _routed(sequence, *held.pop())
     if by_score:
         start = sequence.snapshot
-        ranked = sorted(leads, key=lambda item: -_score(item[1], start, item[2]))
+        ranked = sorted(held, key=lambda item: -_score(item[1], start, item[2]))
         for item in ranked:
             yield _routed(sequence, *item)
 
 
-def _routed(sequence: LeadSequence, number: int, lead: Lead, now: datetime) -> Routed:
-    routed = sequence.route(lead, now)
+def _routed(
+    sequence: LeadSequence, number: int, lead: Lead, now: datetime, keys: DedupeKeys | None
+) -> Routed:
+    routed = sequence.route(lead, now, keys)
     return Routed(number, lead, routed.decision, routed.known)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,7 +73,15 @@ def route(
         TimeRemainingColumn,
     )
 
-    from leadrouter.batch import Summary, json_record, open_decisions, read_rows, route_rows
+    from leadrouter.batch import (
+        Summary,
+        json_record,
+        open_decisions,
+        read_rows,
+        route_leads,
+        route_rows,
+    )
+    from leadrouter.batch_reading import read_leads
     from leadrouter.batch_state import load_state, save_state
     from leadrouter.errors import DataFileError
     from leadrouter.sequence import LeadSequence
@@ -90,19 +99,28 @@ def route(
     sequence = LeadSequence(snapshot, carried.index() if carried is not None else None)
     known = list(carried.known) if carried is not None else []
     total = count_lines(leads)
+    enricher = provider(ws)
+    if enricher is None:  # read and normalized beside routing, before the bar's thread starts
+        # What is loaded lives as long as the run: the collector's full passes, which a long
+        # batch makes many of, need not walk it, nor the child's touch (and copy) its pages.
+        gc.freeze()
+        custom = snapshot.policy.custom_fields
+        normalized = read_leads(leads, custom, when, summary.bad_rows.append, replay=replay)
+        routing = route_leads(normalized, snapshot, sequence=sequence, by_score=by_score)
+    else:  # enriched as the service does every lead on its way in: one row at a time, here
+        rows = (
+            (number, row | enricher.enrich(row, when))
+            for number, row in read_rows(leads, summary.bad_rows.append)
+        )
+        routing = route_rows(
+            rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
+        )
     columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with (
         open_decisions(out) as sink,
         Progress(*columns, console=console, transient=True) as bar,
     ):
         task = bar.add_task("routing", total=total)
-        rows = read_rows(leads, summary.bad_rows.append)
-        enricher = provider(ws)
-        if enricher is not None:  # as the service does for every lead on its way in
-            rows = ((number, row | enricher.enrich(row, when)) for number, row in rows)
-        routing = route_rows(
-            rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
-        )
         for routed in routing:
             summary.add(routed)
             if state is not None and routed.known is not None:
