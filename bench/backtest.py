@@ -5,8 +5,8 @@ fairness, off hours, capacity, the speed-to-lead estimate and its bootstrap, the
 Generates the leads with examples/generate_acme.py (seeded; about 7 % repeats, dirty values,
 times spread over four weeks) and gives every third lead a first touch so the speed estimate has
 histories. Runs the backtest as `leadrouter backtest` does, with each `--jobs` (default 1 then 2:
-the two sides side by side in this process, then the draft's in a child process forked after
-the leads are normalized), and prints for each the wall-clock time and the CPU time of this
+the two sides side by side in this process, then the draft's in a forked child, each process
+normalizing half the leads), and prints for each the wall-clock time and the CPU time of this
 process and of the child, and whether the reports are the same to the byte. Prints, from the
 same run: the reference loop (bench/machine.py) before and after, and one plain replay of the
 same leads through the batch path `leadrouter route --replay` uses (one policy, decisions
