@@ -191,37 +191,44 @@ def test_whatif__a_bad_change_is_one_line_naming_it(leads: Path):
     assert "no rep 'nobody'" in result.stderr
 
 
-def test_backtest__from_a_service_database_with_touches(tmp_path: Path):
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A service database holding the dashboard's demo month: 200 leads, touches, outcomes."""
     from leadrouter.dashboard.demo import seed_demo
     from leadrouter.migrations import upgrade
     from leadrouter.store import Database
 
-    now = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'demo.db'}"
     db = Database(url)
     upgrade(db.engine)
     with db.session() as session:
-        seed_demo(session, now, count=200)
+        seed_demo(session, NOW, count=200)
     db.dispose()
-    folder = tmp_path / "same"
-    folder.mkdir()
+    return url
 
-    result = runner.invoke(
-        app,
-        [
-            "whatif",
-            "--db",
-            url,
-            "--since",
-            "30d",
-            "--at",
-            now.isoformat(),
-            "--change",
-            "ooo ana 2026-10-01..2026-12-31",
-            "--format",
-            "json",
-        ],
-    )
+
+def whatif_on(url: str, *more: str) -> list[str]:
+    return [
+        "whatif",
+        "--db",
+        url,
+        "--since",
+        "30d",
+        "--at",
+        NOW.isoformat(),
+        "--change",
+        "ooo ana 2026-10-01..2026-12-31",
+        "--format",
+        "json",
+        *more,
+    ]
+
+
+def test_backtest__from_a_service_database_with_touches(demo_db: str):
+    result = runner.invoke(app, whatif_on(demo_db))
 
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
@@ -229,3 +236,20 @@ def test_backtest__from_a_service_database_with_touches(tmp_path: Path):
     assert body["speed"]["recorded"]["touched"] > 50
     assert body["speed"]["candidate" if False else "draft"]["median_seconds"] is not None
     assert {r["rep"]: r["after"] for r in body["absorbed"]}.get("ana") == 0
+
+
+def test_whatif__from_a_service_database_with_two_jobs_is_the_report_of_one(demo_db: str):
+    one, two = (runner.invoke(app, whatif_on(demo_db, "--jobs", jobs)) for jobs in "12")
+
+    assert one.exit_code == two.exit_code == 0, one.output + two.output
+    assert two.stdout == one.stdout and json.loads(one.stdout)["absorbed"]
+
+
+def test_backtest__with_two_jobs_is_the_report_of_one(leads: Path, tmp_path: Path):
+    old = 'when: language == "ja" or country == "JP"\n    route: pool japan'
+    folder = draft(tmp_path, old, old.replace("pool japan", "pool apac"))
+    given = ["backtest", "-w", str(folder), "--against", str(ACME), "--leads", str(leads)]
+    one, two = (runner.invoke(app, [*given, "--format", "json", "--jobs", j]) for j in "12")
+
+    assert one.exit_code == two.exit_code == 1  # the draft fails its own tests: both say so
+    assert two.stdout == one.stdout and json.loads(one.stdout)["changed"] > 0

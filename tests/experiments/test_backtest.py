@@ -15,14 +15,13 @@ from leadrouter.experiments.backtest import (
     CHANGE,
     RESHUFFLE,
     SAME,
-    Comparison,
     backtest,
     classify,
     compare,
 )
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Prepared, Setup, replay, sharing_scores
-from leadrouter.model import Decision, Kind, Trace
+from leadrouter.experiments.replay import Prepared, Setup, replay, replay_sides, sharing_scores
+from leadrouter.model import Decision, Kind, Team, Trace
 from leadrouter.policy import compile_policy, parse_team
 
 from ..factories import POLICY, TEAM, dedent, snapshot
@@ -158,12 +157,17 @@ def test_backtest__counts_leads_arriving_while_nobody_in_the_pool_works():
     assert na.rule_leads == na.off_hours == us_or_ca > 0
 
 
-def test_backtest__counts_capacity_breaches_and_frees_slots_at_recorded_closes():
-    # A named rep keeps getting the leads their rule names, however many they hold.
-    team = parse_team(
+def lea_holding_two() -> Team:
+    """The factory team, Lea holding at most two open leads."""
+    return parse_team(
         dedent(TEAM).replace("id: lea, name: Lea Kurz,", "id: lea, name: Lea Kurz, max_open: 2,"),
         "team.yaml",
     )
+
+
+def test_backtest__counts_capacity_breaches_and_frees_slots_at_recorded_closes():
+    # A named rep keeps getting the leads their rule names, however many they hold.
+    team = lea_holding_two()
     policy = compile_policy(dedent(POLICY), "policy.yaml", team)
     sides = Setup("c", policy, team), Setup("d", policy, team)
     german = [
@@ -222,19 +226,38 @@ def test_compare__sharing_work_between_the_sides_decides_as_replaying_each_alone
         for n, a in enumerate(arrivals())
     ]
     current, draft = setup("current"), setup("draft", draft_text)
-    shared = compare(leads, current, draft)
     prepared = Prepared(leads)
-    alone = Comparison(
-        leads,
-        current,
-        draft,
-        replay(prepared, current, propensities=False),
-        replay(prepared, draft, propensities=False),
-    )
+    shared = replay_sides(prepared, (current, draft), propensities=False)
+    alone = [replay(prepared, s, propensities=False) for s in (current, draft)]
 
     sides = sharing_scores([current, draft])
     assert (sides[0].policy.scoring is sides[1].policy.scoring) is scored_once
-    assert [r.decision for r in shared.before] == [r.decision for r in alone.before]
-    assert [r.decision for r in shared.after] == [r.decision for r in alone.after]
-    assert backtest(shared).model_dump() == backtest(alone).model_dump()
-    assert backtest(shared).changed > 0
+    for together, apart in zip(shared, alone, strict=True):
+        assert [r.decision for r in together] == [r.decision for r in apart]
+    assert backtest(compare(leads, current, draft)).changed > 0
+
+
+@pytest.mark.parametrize("known", [0, 40])
+def test_compare__with_two_jobs_reports_exactly_what_one_job_does(known: int):
+    # A changed rule, reshuffles, earlier leads, capacity breaches and closes: every part of the
+    # report has something to say.
+    leads = [
+        replace(a, raw={**a.raw, "email": f"person{n % 13}@company{n % 13}.com"})
+        for n, a in enumerate(arrivals(200))
+    ]
+    before_them = [
+        replace(a, id=f"old-{n}", at=a.at - timedelta(days=2)) for n, a in enumerate(leads[:known])
+    ]
+    team = lea_holding_two()
+    draft_text = POLICY.replace("route: rep lea", "route: pool na")
+    current = Setup("current", compile_policy(dedent(POLICY), "policy.yaml", team), team)
+    draft = Setup("draft", compile_policy(dedent(draft_text), "policy.yaml", team), team)
+    earlier = [r.known for r in replay(Prepared(before_them), current)]
+    one = compare(leads, current, draft, earlier, open_for=timedelta(hours=3), jobs=1)
+    two = compare(leads, current, draft, earlier, open_for=timedelta(hours=3), jobs=2)
+
+    assert two.before == one.before and two.after == one.after
+    report = backtest(one)
+    assert backtest(two).model_dump_json() == report.model_dump_json()
+    assert report.changed > 0 and report.reshuffled > 0
+    assert any(rep.capacity_breaches for rep in report.current.reps)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -50,6 +51,10 @@ _OPEN_HELP = (
     " default: never)"
 )
 _SINCE_HELP = "with --db: replay the leads received in this long before --at (e.g. 7d, 30d)"
+_JOBS_HELP = (
+    "processes: 2 replays the two sides at once, one in a child process (the same report,"
+    " in about half the time on two cores); 1 replays them side by side in this one"
+)
 
 
 # The replay's options, the same for a backtest and a what-if.
@@ -62,6 +67,7 @@ _OUT = typer.Option(None, "--out", "-o", help="write JSON or CSV here, not stdou
 _EXAMPLES = typer.Option(5, min=0, help="example leads per rule change")
 _OPEN_FOR = typer.Option(None, help=_OPEN_HELP)
 _AS_IF = typer.Option(None, "--as-if", help=_AS_IF_HELP)
+_JOBS = typer.Option(min(2, os.cpu_count() or 1), "--jobs", "-j", min=1, help=_JOBS_HELP)
 
 
 @app.command("backtest")
@@ -79,6 +85,7 @@ def backtest_command(
     examples: int = _EXAMPLES,
     open_for: str | None = _OPEN_FOR,
     as_if: str | None = _AS_IF,
+    jobs: int = _JOBS,
 ) -> None:
     """Replay past leads through a draft policy and the current one: what changes, for whom."""
     from leadrouter.experiments.replay import Setup
@@ -92,7 +99,7 @@ def backtest_command(
         # the policy alone.
         accounts = current.accounts
     draft = Setup("draft", draft_ws.policy, draft_ws.team, accounts)
-    _report(_run(arrivals, known, current, draft, examples, (), open_for), format, out)
+    _report(_run(arrivals, known, current, draft, examples, (), open_for, jobs), format, out)
 
 
 @app.command("whatif")
@@ -115,6 +122,7 @@ def whatif_command(
     examples: int = _EXAMPLES,
     open_for: str | None = _OPEN_FOR,
     as_if: str | None = _AS_IF,
+    jobs: int = _JOBS,
 ) -> None:
     """Replay past leads with the team as it is and with roster changes: who absorbs the leads."""
     from leadrouter.experiments.replay import Setup
@@ -136,7 +144,7 @@ def whatif_command(
         fail_on(error)
     before = Setup("before", current.policy, current.team, current.accounts)
     after = Setup("after", policy, team, current.accounts)
-    _report(_run(arrivals, known, before, after, examples, listed, open_for), format, out)
+    _report(_run(arrivals, known, before, after, examples, listed, open_for, jobs), format, out)
 
 
 # ---------------------------------------------------------------- reading
@@ -234,6 +242,7 @@ def _run(
     examples: int,
     changes: Any,
     open_for: str | None,
+    jobs: int,
 ) -> Backtest:
     from dataclasses import replace
 
@@ -248,22 +257,24 @@ def _run(
         shared = MatchOnce(current.accounts)
         current, draft = replace(current, accounts=shared), replace(draft, accounts=shared)
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("replaying", total=2 * len(arrivals))
+    # Refreshed from the ticks, not by a thread of its own: the replay may fork (`--jobs`), and
+    # a fork while another thread holds the console's lock would leave it held in the child.
+    with Progress(*columns, console=errors, transient=True, auto_refresh=False) as bar:
+        # With jobs, the draft's side replays in the child at the pace of this one, unseen.
+        task = bar.add_task("replaying", total=(1 if jobs > 1 else 2) * len(arrivals))
         done = [0]
 
         def tick(n: int) -> None:
             done[0] += 1
             if done[0] % 512 == 0:
-                bar.update(task, completed=done[0])
+                bar.update(task, completed=done[0], refresh=True)
 
         held = _duration("--open-for", open_for) if open_for is not None else None
         with collection_paused():
-            return backtest(
-                compare(arrivals, current, draft, known, open_for=held, on_each=tick),
-                examples=examples,
-                changes_applied=list(changes),
+            comparison = compare(
+                arrivals, current, draft, known, open_for=held, on_each=tick, jobs=jobs
             )
+            return backtest(comparison, examples=examples, changes_applied=list(changes))
 
 
 def _same_file(draft: Path, current: Path | None) -> bool:

@@ -21,7 +21,7 @@ from leadrouter.distribute.availability import takes_no_leads
 from leadrouter.engine import Snapshot
 from leadrouter.experiments import speed
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Prepared, Setup, replay_sides
+from leadrouter.experiments.replay import Prepared, Setup
 from leadrouter.experiments.schemas import (
     Absorbed,
     Backtest,
@@ -36,13 +36,13 @@ from leadrouter.experiments.schemas import (
     SideFigures,
     SpeedToLead,
 )
+from leadrouter.experiments.sides import Outcome, replay_outcomes
 from leadrouter.matching import KnownLead
-from leadrouter.model import Decision, Kind, Reason, Rep, RepLoad, Team
+from leadrouter.model import Kind, Rep, Team
 from leadrouter.policy.compiled import RouteKind
 from leadrouter.policy.hours import Week, instant_of, week_of
 from leadrouter.policy_cases import run_cases
 from leadrouter.reports.fairness import pool_fairness
-from leadrouter.sequence import Routed
 
 SAME, RESHUFFLE, CHANGE = "same", "reshuffle", "change"
 EXAMPLES = 5
@@ -55,7 +55,7 @@ LEAVES_OUT = [
 ]
 
 
-def classify(before: Decision, after: Decision) -> str:
+def classify(before: speed.Sent, after: speed.Sent) -> str:
     """`same`, `reshuffle` (same rule and pool, another rep) or `change` (another rule, or
     another destination otherwise)."""
     if before.rule != after.rule:
@@ -73,13 +73,13 @@ def classify(before: Decision, after: Decision) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Both sides' decisions for the same arrivals."""
+    """Both sides' outcomes for the same arrivals."""
 
     arrivals: Sequence[Arrival]
     current: Setup
     draft: Setup
-    before: list[Routed]
-    after: list[Routed]
+    before: list[Outcome]
+    after: list[Outcome]
 
 
 def compare(
@@ -90,17 +90,17 @@ def compare(
     *,
     open_for: timedelta | None = None,
     on_each: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> Comparison:
     """Replay `arrivals` through both setups from the same starting state (`open_for`: see
-    `replay.replay`)."""
-    # The report reads where each lead went, never its propensity: not computed.
-    before, after = replay_sides(
+    `replay.replay`; `on_each` and `jobs`: see `sides.replay_outcomes`)."""
+    before, after = replay_outcomes(
         Prepared(arrivals),
         (current, draft),
         known,
         open_for=open_for,
         on_each=on_each,
-        propensities=False,
+        jobs=jobs,
     )
     return Comparison(arrivals, current, draft, before, after)
 
@@ -113,9 +113,7 @@ def backtest(
     seed: int = 20,
 ) -> Backtest:
     """The report of a comparison (see the module's docstring)."""
-    arrivals = comparison.arrivals
-    before = [r.decision for r in comparison.before]
-    after = [r.decision for r in comparison.after]
+    arrivals, before, after = comparison.arrivals, comparison.before, comparison.after
     counts: Counter[str] = Counter()
     by_rule: dict[tuple[str, str], list[Example]] = defaultdict(list)
     rule_counts: Counter[tuple[str, str]] = Counter()
@@ -138,10 +136,10 @@ def backtest(
                 )
             )
     idle: dict[tuple[str, datetime], bool] = {}
-    current = side_figures(comparison.current, comparison.before, arrivals, idle)
+    current = side_figures(comparison.current, before, arrivals, idle)
     # Whether a pool's members work at an instant depends on the team alone.
     shared = idle if comparison.draft.team is comparison.current.team else {}
-    candidate = side_figures(comparison.draft, comparison.after, arrivals, shared)
+    candidate = side_figures(comparison.draft, after, arrivals, shared)
     history = speed.histories(arrivals, before)
     overall, recorded_rules, recorded_reps = speed.recorded(arrivals, before)
     return Backtest(
@@ -183,7 +181,7 @@ def _members(setup: Setup) -> dict[str, tuple[str, ...]]:
     return {pool.id: pool.members for pool in setup.team.pools.values()}
 
 
-def absorbed(before: Sequence[Decision], after: Sequence[Decision]) -> list[Absorbed]:
+def absorbed(before: Sequence[Outcome], after: Sequence[Outcome]) -> list[Absorbed]:
     """Each rep whose leads differ between the sides, most gained first."""
     was = Counter(d.owner for d in before if d.owner is not None)
     now = Counter(d.owner for d in after if d.owner is not None)
@@ -197,7 +195,7 @@ def absorbed(before: Sequence[Decision], after: Sequence[Decision]) -> list[Abso
 
 def side_figures(
     setup: Setup,
-    routed: Sequence[Routed],
+    outcomes: Sequence[Outcome],
     arrivals: Sequence[Arrival],
     idle: dict[tuple[str, datetime], bool] | None = None,
 ) -> SideFigures:
@@ -220,18 +218,16 @@ def side_figures(
     fallback: Counter[str] = Counter()
     idle = {} if idle is None else idle
     workers: dict[str, list[tuple[Rep, Week | None]]] = {}  # pool -> `_workers`
-    for arrival, done in zip(arrivals, routed, strict=True):
-        decision = done.decision
-        by_rule[decision.rule or "(none)"] += 1
-        owner = decision.owner
-        anyway = owner is not None and decision.pool is not None and _anyway(decision, owner)
+    for arrival, lead in zip(arrivals, outcomes, strict=True):
+        by_rule[lead.rule or "(none)"] += 1
+        owner = lead.owner
         if owner is not None:
             rep_leads[owner] += 1
-            if _breach(team, owner, done.state.load(owner)):
+            if lead.breach:
                 breaches[owner] += 1
-            if decision.pool is not None and not anyway:
-                through[decision.pool][owner] += 1
-        target = rule_pool.get(decision.rule or "")
+            if lead.pool is not None and not lead.anyway:
+                through[lead.pool][owner] += 1
+        target = rule_pool.get(lead.rule or "")
         if target is None or target not in team.pools:
             continue
         rule_leads[target] += 1
@@ -242,9 +238,9 @@ def side_figures(
                 workers[target] = _workers(team, target)
             idle[key] = _nobody_working(workers[target], arrival.at)
         off_hours[target] += idle[key]
-        if decision.pool != target or owner is None or anyway:
+        if lead.pool != target or owner is None or lead.anyway:
             overflowed[target] += 1
-        fallback[target] += decision.fallback
+        fallback[target] += lead.fallback
     pools = []
     for pool in sorted(team.pools.values(), key=lambda p: p.id):
         fair = pool_fairness(pool.id, {m: pool.weight(m) for m in pool.members}, through[pool.id])
@@ -276,8 +272,8 @@ def side_figures(
     return SideFigures(
         label=setup.label,
         policy=setup.policy.version,
-        leads=len(routed),
-        fallback=sum(r.decision.fallback for r in routed),
+        leads=len(outcomes),
+        fallback=sum(o.fallback for o in outcomes),
         by_rule=dict(by_rule.most_common()),
         reps=[
             RepFigures(rep=rep, leads=n, capacity_breaches=breaches[rep])
@@ -285,24 +281,6 @@ def side_figures(
         ],
         pools=pools,
     )
-
-
-def _anyway(decision: Decision, owner: str) -> bool:
-    """Whether the rep took the lead only because the pool was full (least-loaded anyway)."""
-    return any(
-        check.rep == owner and check.reason is Reason.ASSIGNED_ANYWAY
-        for check in decision.trace.reps
-    )
-
-
-def _breach(team: Team, rep_id: str, load: RepLoad) -> bool:
-    """Whether the rep, after this lead, holds more than their caps allow."""
-    rep = team.reps.get(rep_id)
-    if rep is None:
-        return False
-    if rep.max_open is not None and load.open > rep.max_open:
-        return True
-    return rep.max_per_day is not None and load.today > rep.max_per_day
 
 
 def _workers(team: Team, pool_id: str) -> list[tuple[Rep, Week | None]]:

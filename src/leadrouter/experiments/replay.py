@@ -61,14 +61,31 @@ class Prepared:
         self._leads: dict[object, tuple[list[Lead], list[DedupeKeys]]] = {}
 
     def leads(self, policy: CompiledPolicy) -> tuple[list[Lead], list[DedupeKeys]]:
-        key = tuple(sorted(policy.custom_fields.items()))
+        key = fields_key(policy)
         if key not in self._leads:
-            custom = policy.custom_fields
-            leads = [
-                normalize_lead(a.raw, custom, id=a.id, received_at=a.at) for a in self.arrivals
-            ]
-            self._leads[key] = (leads, [dedupe_keys(lead) for lead in leads])
+            self._leads[key] = self.normalized(policy, 0, len(self.arrivals))
         return self._leads[key]
+
+    def normalized(
+        self, policy: CompiledPolicy, start: int, stop: int
+    ) -> tuple[list[Lead], list[DedupeKeys]]:
+        """Arrivals `start:stop` normalized and keyed as `policy` reads them, not kept."""
+        custom = policy.custom_fields
+        leads = [
+            normalize_lead(a.raw, custom, id=a.id, received_at=a.at)
+            for a in self.arrivals[start:stop]
+        ]
+        return leads, [dedupe_keys(lead) for lead in leads]
+
+    def keep(self, policy: CompiledPolicy, leads: list[Lead], keys: list[DedupeKeys]) -> None:
+        """Take `leads` and `keys` as every arrival normalized and keyed as `policy` reads them
+        (by `normalized`, in parts)."""
+        self._leads[fields_key(policy)] = (leads, keys)
+
+
+def fields_key(policy: CompiledPolicy) -> object:
+    """What normalizing a lead depends on in a policy: its custom fields."""
+    return tuple(sorted(policy.custom_fields.items()))
 
 
 class ScoreOnce:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.schemas import SpeedEstimate, SpeedFigure
-from leadrouter.model import Decision, Kind
+from leadrouter.model import Kind
 from leadrouter.reports.figures import percentile
 
 MIN_HISTORY = 5
@@ -37,7 +38,23 @@ METHOD = (
 )
 
 
-def destination(decision: Decision) -> str:
+class Sent(Protocol):
+    """Where a lead was sent, as the estimate reads it: a `Decision`, or a backtest's
+    `sides.Outcome`."""
+
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def queue(self) -> str | None: ...
+    @property
+    def rule(self) -> str | None: ...
+    @property
+    def pool(self) -> str | None: ...
+
+
+def destination(decision: Sent) -> str:
     """Where a decision sent the lead, as one label: a rep id or `<kind>:<queue>`."""
     if decision.kind == Kind.REP:
         return decision.owner or ""
@@ -71,7 +88,7 @@ def _round(value: float | None) -> float | None:
 
 
 def histories(
-    arrivals: Sequence[Arrival], replayed: Sequence[Decision] | None = None
+    arrivals: Sequence[Arrival], replayed: Sequence[Sent] | None = None
 ) -> dict[str, list[float]]:
     """First-touch seconds per destination: the recorded one, else (a CSV without owners) where
     `replayed` (the current setup's replay) sent the lead."""
@@ -89,7 +106,7 @@ def histories(
 
 
 def recorded(
-    arrivals: Sequence[Arrival], replayed: Sequence[Decision]
+    arrivals: Sequence[Arrival], replayed: Sequence[Sent]
 ) -> tuple[SpeedFigure, list[SpeedFigure], list[SpeedFigure]]:
     """The recorded first touches overall, by rule and by rep (recorded, else replayed)."""
     everything: list[float] = []
@@ -172,7 +189,7 @@ def _bootstrap(
 
 def estimate(
     label: str,
-    decisions: Sequence[Decision],
+    decisions: Sequence[Sent],
     history: Mapping[str, Sequence[float]],
     pools: Mapping[str, Iterable[str]],
     *,

@@ -124,14 +124,20 @@ def normalize_lead(
         if warned:
             warnings += warned
     _add_names(fields)
+    return lead_of(raw, fields, tuple(warnings), id, received_at)
+
+
+def lead_of(
+    raw: Mapping[str, Any],
+    fields: dict[str, Any],
+    warnings: tuple[DataWarning, ...],
+    id: str | None,
+    received_at: datetime | None,
+) -> Lead:
+    """The Lead `normalize_lead` makes of `raw` once it has read `fields` and `warnings`: also
+    how a replay's other process rebuilds the leads it normalized (`experiments/sides.py`)."""
     # Positional, in the order of Lead's fields: by keyword, the dataclass costs twice as much.
-    return Lead(
-        MappingProxyType(dict(raw)),  # raw
-        MappingProxyType(fields),  # fields
-        tuple(warnings),  # warnings
-        id,
-        received_at,
-    )
+    return Lead(MappingProxyType(dict(raw)), MappingProxyType(fields), warnings, id, received_at)
 
 
 def _reading_order(given: Iterable[str]) -> Iterable[str]:
