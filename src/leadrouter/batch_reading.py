@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from leadrouter.batch import BadRow, Normalized, normalized_rows, read_rows
-from leadrouter.matching import DedupeKeys, dedupe_keys
-from leadrouter.model import DataWarning, FieldType, Lead
+from leadrouter.matching import dedupe_keys
+from leadrouter.matching.readings import Readings, lead_from, readings_of
+from leadrouter.model import FieldType
 
 # Leads per message: big enough that a message's fixed cost (a system call, a pickle frame)
 # is spread thin, small enough that routing starts at once and the pipe holds little.
@@ -33,7 +33,7 @@ CHUNK = 256
 
 # A lead as it crosses the pipe: plain values, which pickle writes and reads in C (a Lead's
 # mapping proxies cannot be pickled, and its frozen dataclasses would be read through Python).
-_Sent = tuple[int, dict[str, Any], dict[str, Any], list[tuple[Any, ...]], str | None, Any, Any]
+_Sent = tuple[int, dict[str, Any], Readings, str | None, datetime | None]
 
 
 def read_leads(
@@ -86,12 +86,10 @@ def _send_leads(
         for number, lead, now, _ in normalized_rows(
             read_rows(path, bad.append), custom, at, replay=replay
         ):
-            keys = dedupe_keys(lead)
-            warnings = [(w.field, w.code, w.message, w.raw) for w in lead.warnings]
             # `at` itself is not sent: the parent's own object stands for it (None).
             when = None if now is at else now
-            raw, fields = dict(lead.raw), dict(lead.fields)
-            chunk.append((number, raw, fields, warnings, lead.id, when, _keys_of(keys)))
+            readings = readings_of(lead, dedupe_keys(lead))
+            chunk.append((number, dict(lead.raw), readings, lead.id, when))
             if len(chunk) >= CHUNK:
                 sender.send_bytes(pickle.dumps(("leads", chunk, bad), pickle.HIGHEST_PROTOCOL))
                 chunk.clear()
@@ -101,10 +99,6 @@ def _send_leads(
         sender.send_bytes(pickle.dumps(("error", _picklable(error), []), pickle.HIGHEST_PROTOCOL))
     finally:
         sender.close()
-
-
-def _keys_of(keys: DedupeKeys) -> tuple[str | None, str | None, str | None]:
-    return keys.email_key, keys.phone, keys.name_key
 
 
 def _picklable(error: BaseException) -> BaseException:
@@ -134,16 +128,10 @@ def _received(
                 raise chunk
             for row in bad_rows:
                 bad(row)
-            for number, raw, fields, warnings, lead_id, when, keys in chunk:
+            for number, raw, readings, lead_id, when in chunk:
                 now = at if when is None else when
-                lead = Lead(
-                    MappingProxyType(raw),
-                    MappingProxyType(fields),
-                    tuple([DataWarning(*warning) for warning in warnings]),
-                    lead_id,
-                    now,
-                )  # positional, in the order of Lead's fields, as normalize_lead builds it
-                yield number, lead, now, DedupeKeys(*keys)
+                lead, keys = lead_from(raw, readings, lead_id, now)
+                yield number, lead, now, keys
             if kind == "end":
                 return
     finally:

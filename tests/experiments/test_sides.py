@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta
 
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.replay import Prepared
-from leadrouter.experiments.sides import _leads_from, _readings
+from leadrouter.experiments.sides import _leads_from
+from leadrouter.matching.readings import readings_of
 
 from ..factories import POLICY, TEAM, snapshot
 
@@ -27,7 +29,8 @@ def test_leads_from__the_other_processs_readings_rebuild_the_leads_normalized_he
     policy = snapshot(POLICY, TEAM).policy
     leads, keys = Prepared(arrivals).normalized(policy, 0, len(arrivals))
 
-    rebuilt, rebuilt_keys = _leads_from(arrivals, *_readings(leads, keys))
+    sent = pickle.loads(pickle.dumps(list(map(readings_of, leads, keys))))  # across the pipe
+    rebuilt, rebuilt_keys = _leads_from(arrivals, sent)
 
     assert any(lead.warnings for lead in leads)
     assert rebuilt == leads and rebuilt_keys == keys

@@ -23,9 +23,9 @@ from typing import Any
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.replay import Prepared, Setup, fields_key, replay_sides
 from leadrouter.matching import DedupeKeys, KnownLead
-from leadrouter.model import DataWarning, Kind, Lead, Reason, RepLoad, Team
+from leadrouter.matching.readings import Readings, lead_from, readings_of
+from leadrouter.model import Kind, Lead, Reason, RepLoad, Team
 from leadrouter.model.frozen import quick_init
-from leadrouter.normalize.lead import lead_of
 from leadrouter.sequence import Routed
 
 
@@ -122,7 +122,8 @@ def _normalize_halves(
     middle = len(prepared.arrivals) // 2
     start, stop = (0, middle) if first else (middle, len(prepared.arrivals))
     halves = [prepared.normalized(policy, start, stop) for policy in policies]
-    sent = pickle.dumps((True, [_readings(*half) for half in halves]), pickle.HIGHEST_PROTOCOL)
+    readings = [list(map(readings_of, leads, keys)) for leads, keys in halves]
+    sent = pickle.dumps((True, readings), pickle.HIGHEST_PROTOCOL)
     # One way after the other: both sending at once, each would wait for the other to read.
     if first:
         other.send_bytes(sent)
@@ -132,37 +133,22 @@ def _normalize_halves(
         other.send_bytes(sent)
     del sent
     theirs_at = prepared.arrivals[stop:] if first else prepared.arrivals[:start]
-    for policy, (leads, keys), readings in zip(
+    for policy, (leads, keys), theirs in zip(
         policies, halves, _payload(pickle.loads(received)), strict=True
     ):
-        their_leads, their_keys = _leads_from(theirs_at, *readings)
+        their_leads, their_keys = _leads_from(theirs_at, theirs)
         if first:
             prepared.keep(policy, leads + their_leads, keys + their_keys)
         else:
             prepared.keep(policy, their_leads + leads, their_keys + keys)
 
 
-def _readings(leads: list[Lead], keys: list[DedupeKeys]) -> tuple[list[Any], ...]:
-    """What normalizing gave each lead, field by field: the arrival it came from is the other
-    process's already."""
-    return (
-        [lead.fields.copy() for lead in leads],
-        [lead.warnings for lead in leads],
-        [(k.email_key, k.phone, k.name_key) for k in keys],
-    )
-
-
 def _leads_from(
-    arrivals: Sequence[Arrival],
-    fields: list[dict[str, Any]],
-    warnings: list[tuple[DataWarning, ...]],
-    keys: list[tuple[str | None, str | None, str | None]],
+    arrivals: Sequence[Arrival], readings: list[Readings]
 ) -> tuple[list[Lead], list[DedupeKeys]]:
-    """The leads `normalize_lead` made of `arrivals` in the other process, from `_readings`."""
-    leads = [
-        lead_of(a.raw, f, w, a.id, a.at) for a, f, w in zip(arrivals, fields, warnings, strict=True)
-    ]
-    return leads, [DedupeKeys(*k) for k in keys]
+    """The leads and keys the other process made of `arrivals`, from its readings."""
+    made = [lead_from(a.raw, r, a.id, a.at) for a, r in zip(arrivals, readings, strict=True)]
+    return [lead for lead, _ in made], [keys for _, keys in made]
 
 
 def _outcomes(

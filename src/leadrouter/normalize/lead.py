@@ -135,7 +135,7 @@ def lead_of(
     received_at: datetime | None,
 ) -> Lead:
     """The Lead `normalize_lead` makes of `raw` once it has read `fields` and `warnings`: also
-    how a replay's other process rebuilds the leads it normalized (`experiments/sides.py`)."""
+    how another process rebuilds a lead it was sent (`matching/readings.py`)."""
     # Positional, in the order of Lead's fields: by keyword, the dataclass costs twice as much.
     return Lead(MappingProxyType(dict(raw)), MappingProxyType(fields), warnings, id, received_at)
 
