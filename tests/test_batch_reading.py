@@ -4,13 +4,16 @@ ones this process would read, in the same order."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from leadrouter import batch_reading
 from leadrouter.batch import BadRow, Normalized, normalized_rows, read_rows
-from leadrouter.batch_reading import CHUNK, _can_fork, read_leads
+from leadrouter.batch_reading import CHUNK, read_leads
 from leadrouter.matching import dedupe_keys
 from leadrouter.model import FieldType
 
@@ -49,11 +52,19 @@ def _here(path: Path, replay: bool) -> tuple[list[Normalized], list[BadRow]]:
     return leads, bad
 
 
-@pytest.mark.parametrize("replay", [False, True])
-def test_read_leads__gives_what_this_process_reads_in_order(tmp_path: Path, replay: bool) -> None:
-    if not _can_fork():
-        pytest.skip("no child process here: read_leads reads in this process")
-    path = _leads_csv(tmp_path / "leads.csv", 3 * CHUNK + 17)
+def _in_a_fresh_interpreter(check: str, *args: object) -> None:
+    """Run `check(*args)` of this module in a new interpreter of one thread, where
+    `read_leads` forks its reader (a test runner's own threads would keep it from forking)."""
+    call = ", ".join(repr(arg) for arg in args)
+    code = f"from tests import test_batch_reading as t; t.{check}({call})"
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def child_reads_as_here(folder: str, replay: bool) -> None:
+    assert batch_reading._can_fork()  # one thread, Linux, two cores: the reader is a child
+    path = _leads_csv(Path(folder) / "leads.csv", 3 * CHUNK + 17)
     bad: list[BadRow] = []
 
     leads = list(read_leads(path, CUSTOM, AT, bad.append, replay=replay))
@@ -65,18 +76,30 @@ def test_read_leads__gives_what_this_process_reads_in_order(tmp_path: Path, repl
     assert all(lead.received_at is now for _, lead, now, _ in leads if now == AT)
 
 
+def child_ends_when_stopped_early(folder: str) -> None:
+    assert batch_reading._can_fork()
+    leads = read_leads(
+        _leads_csv(Path(folder) / "leads.csv", 20 * CHUNK), CUSTOM, AT, lambda bad: None
+    )
+
+    assert next(leads)[0] == 1
+    assert len(multiprocessing.active_children()) == 1
+    leads.close()  # type: ignore[attr-defined]
+
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("replay", [False, True])
+def test_read_leads__gives_what_this_process_reads_in_order(tmp_path: Path, replay: bool) -> None:
+    _in_a_fresh_interpreter("child_reads_as_here", str(tmp_path), replay)
+
+
+def test_read_leads__stopped_early_ends_the_child(tmp_path: Path) -> None:
+    _in_a_fresh_interpreter("child_ends_when_stopped_early", str(tmp_path))
+
+
 def test_read_leads__an_empty_file_gives_no_leads(tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
     path.write_bytes(b"")
 
     assert list(read_leads(path, CUSTOM, AT, lambda bad: None)) == []
-
-
-def test_read_leads__stopped_early_ends_the_child(tmp_path: Path) -> None:
-    path = _leads_csv(tmp_path / "leads.csv", 20 * CHUNK)
-    leads = read_leads(path, CUSTOM, AT, lambda bad: None)
-
-    assert next(leads)[0] == 1
-    leads.close()  # type: ignore[attr-defined]
-
-    assert multiprocessing.active_children() == []
