@@ -74,12 +74,25 @@ class Names:
         return name
 
     def folded(self, field: str) -> str:
-        """The local holding the casefolded text of `field`, None when the lead lacks it."""
+        """The local holding the casefolded text of `field`, None when the lead lacks it (once
+        `fold` has been evaluated for this lead on the path to where it is read)."""
         name = self._folded.get(field)
         if name is None:
             self.value(field)
             name = self._folded[field] = f"f{len(self._folded)}"
         return name
+
+    def fold(self, field: str) -> str:
+        """An expression giving the casefolded text of `field` (None when the lead lacks it) that
+        leaves it in `folded(field)`: for a field in `lazy`, casefolded where first evaluated."""
+        name = self.folded(field)
+        if field not in self.lazy:
+            return name
+        value = self._values[field]
+        return f"({name} if {name} is not False else ({name} := {_folding(value)}))"
+
+    # Fields casefolded on first use in a lead rather than up front: those few rules read.
+    lazy: frozenset[str] = frozenset()
 
     def call(self, test: Callable[[Context], bool]) -> str:
         """An expression calling `test` at most once per lead, however many rules (and generated
@@ -107,10 +120,35 @@ class Names:
         values, folded = list(self._values.items()), list(self._folded.items())
         lines = [f"{name} = get({self.const(field)})" for field, name in values[self._read[0] :]]
         for field, name in folded[self._read[1] :]:
-            value = self._values[field]
-            lines.append(f"{name} = None if {value} is None else {value}.casefold()")
+            # False: not casefolded yet (the text of a field is None or a str).
+            lines.append(
+                f"{name} = False"
+                if field in self.lazy
+                else f"{name} = {_folding(self._values[field])}"
+            )
         self._read = (len(values), len(folded))
         return lines
+
+
+def _folding(value: str) -> str:
+    return f"None if {value} is None else {value}.casefold()"
+
+
+def lazy_folds(rules: Sequence[CompiledRule]) -> frozenset[str]:
+    """The text fields worth casefolding only when a lead's scan first reads them: those that
+    fewer than a quarter of the rules read in their first two clauses (a rule's later clauses are
+    seldom reached). Casefolding up front costs about what five checks of whether it was done do."""
+    early: dict[str, int] = {}
+    every: set[str] = set()
+    for rule in rules:
+        for j, clause in enumerate(rule.condition.clauses):
+            probe = Names()
+            emit(clause, probe)
+            every.update(probe._folded)
+            if j < 2:
+                for field in probe._folded:
+                    early[field] = early.get(field, 0) + 1
+    return frozenset(f for f in every if early.get(f, 0) * 4 < len(rules))
 
 
 def emit(clause: Clause, names: Names) -> str:
@@ -243,7 +281,7 @@ def dispatch_code(
     table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
     order = sorted(blocks, key=blocks.__getitem__)
     chosen = f"b{depth}"
-    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.folded(field)}, 0)"]
+    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.fold(field)}, 0)"]
 
     def tree(low: int, high: int, at: str) -> list[str]:
         if high - low == 1:
@@ -389,6 +427,7 @@ def first_match(rules: Sequence[CompiledRule]) -> tuple[FirstMatch, str]:
     """`first(ctx, s=None) -> m`, the index of the first rule that holds (len(rules) for none),
     and its source."""
     names = Names()
+    names.lazy = lazy_folds(rules)
     body = _Planner(rules, names).block(tuple(range(len(rules))), "", 0, frozenset())
     source = _module(names, "first", body)
     return _run(source, names.namespace, "first"), source
