@@ -322,23 +322,24 @@ def _miss_entry(
 class Miss:
     """A rule's trace entry when one of its clauses is false, remembered per values it read.
 
-    A clause reading one field keys its entries by that field's value (None: missing), and
-    `entries[value]` makes the entry of a value not seen yet: generated code subscripts it.
+    `entries.get(key) or miss(ctx, key)` gives the entry for the values `key` the clause read. A
+    clause reading one field keys its entries by that field's value (None: missing), and
+    `make(value)` makes the entry of a value `entries` lacks: generated code calls it directly.
     """
 
-    __slots__ = ("clause", "entries", "rule", "single")
+    __slots__ = ("clause", "entries", "make", "rule", "single")
 
     def __init__(self, rule: str, clause: Clause) -> None:
         self.rule = rule
         self.clause = clause
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
-        self.entries: dict[Any, RuleCheck] = (
-            _Entries(rule, clause.source, self.single) if self.single is not None else {}
-        )
+        self.entries: dict[Any, RuleCheck] = {}
+        if self.single is not None:
+            self.make = _Entries(rule, clause.source, self.single, self.entries).make
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
         if self.single is not None:
-            return self.entries[key]
+            return self.make(key)
         fields = self.clause.fields
         missing = tuple(f for f in fields if f not in ctx)
         values = tuple((f, ctx[f]) for f in fields if f in ctx)
@@ -369,21 +370,22 @@ def misses_of(rules: Sequence[CompiledRule]) -> Misses:
     return miss
 
 
-class _Entries(dict[Any, RuleCheck]):
-    """The entries of a Miss over one field, per value (None: missing): a value not seen yet
-    makes its entry, in one call (the path of every value that never repeats). An entry is kept
-    from its value's second appearance on: most values of a field such as a head count never
-    repeat, and keeping their entries costs an insert and, until cleared, the garbage
-    collector's walks over them."""
+class _Entries:
+    """Makes the entries of a Miss over one field, per value (None: missing), for the values its
+    dict `kept` lacks (the path of every value that never repeats). An entry is kept from its
+    value's second appearance on: most values of a field such as a head count never repeat, and
+    keeping their entries costs an insert and, until cleared, the garbage collector's walks over
+    them. A plain dict and a method, not a dict with `__missing__`: a subscript of a dict's
+    subclass goes through a method lookup that a plain dict's `get` does not."""
 
-    __slots__ = ("clause", "field", "once", "rule")
+    __slots__ = ("clause", "field", "kept", "once", "rule")
 
-    def __init__(self, rule: str, clause: str, field: str) -> None:
-        super().__init__()
-        self.rule, self.clause, self.field = rule, clause, field
+    def __init__(self, rule: str, clause: str, field: str, kept: dict[Any, RuleCheck]) -> None:
+        self.rule, self.clause, self.field, self.kept = rule, clause, field, kept
         self.once: set[Any] = set()  # values met once, whose entries were not kept
 
-    def __missing__(self, value: Any) -> RuleCheck:
+    def make(self, value: Any) -> RuleCheck:
+        """The entry of `value`, which `kept` lacks."""
         entry = _new(RuleCheck)
         _set_rule(entry, self.rule)
         _set_matched(entry, False)
@@ -396,9 +398,10 @@ class _Entries(dict[Any, RuleCheck]):
             _set_values(entry, ((self.field, value),))
         once = self.once
         if value in once:
-            if len(self) >= ENTRIES_PER_CLAUSE:
-                self.clear()  # a clause over values that never repeat keeps the latest
-            self[value] = entry
+            kept = self.kept
+            if len(kept) >= ENTRIES_PER_CLAUSE:
+                kept.clear()  # a clause over values that never repeat keeps the latest
+            kept[value] = entry
         else:
             if len(once) >= ENTRIES_PER_CLAUSE:
                 once.clear()
@@ -409,7 +412,7 @@ class _Entries(dict[Any, RuleCheck]):
 def lookup(miss: Miss, key: str, names: Names) -> str:
     """An expression giving the entry of `miss` for the values `key` (an expression) reads."""
     if miss.single is not None:
-        return f"{names.const(miss.entries)}[{key}]"
+        return f"({names.const(miss.entries)}.get({key}) or {names.const(miss.make)}({key}))"
     return f"({names.const(miss.entries)}.get({key}) or {names.const(miss)}(ctx, {key}))"
 
 
