@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from leadrouter.model import RuleCheck
 from leadrouter.normalize import normalize_lead
-from leadrouter.policy import compile_policy, inline_scan, load_policy, load_team, rule_trace
+from leadrouter.policy import (
+    codegen,
+    compile_policy,
+    inline_scan,
+    load_policy,
+    load_team,
+    rule_trace,
+)
 from leadrouter.policy.scan import Generated
 from tests.policy.factories import team
 from tests.policy.test_policy_scan import plain_check, rule_by_rule, scanned
@@ -105,16 +112,30 @@ def random_policy(draw: Any) -> str:
     return PREAMBLE + "\n".join(lines) + "\n"
 
 
-# One inline function (its trace in locals, then in a list past a few entries); plans.
-@pytest.mark.parametrize(("inline_up_to", "held_in_locals"), [(300, 48), (300, 3), (0, 48)])
+class _Every(frozenset[str]):
+    """Every field: casefolded on first use only, whatever the rules read first."""
+
+    def __contains__(self, field: object) -> bool:
+        return True
+
+
+# One inline function (its trace in locals, then in a list past a few entries); plans; each
+# with text fields casefolded up front or on first use as the rules make worth it, or every one
+# on first use (the dispatch's field too).
+@pytest.mark.parametrize(
+    ("inline_up_to", "held_in_locals", "all_lazy"),
+    [(300, 48, False), (300, 3, False), (0, 48, False), (300, 48, True), (0, 48, True)],
+)
 @given(data=st.data())
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_generated_scan__agrees_with_the_closures_on_random_policies_and_leads(
-    inline_up_to: int, held_in_locals: int, data: Any
+    inline_up_to: int, held_in_locals: int, all_lazy: bool, data: Any
 ) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(inline_scan, "INLINE_UP_TO", inline_up_to)
         patch.setattr(inline_scan, "HELD_IN_LOCALS", held_in_locals)
+        if all_lazy:
+            patch.setattr(codegen, "lazy_folds", lambda rules: _Every())
         policy = compile_policy(random_policy(data.draw), "policy.yaml", team())
         for ctx in data.draw(st.lists(LEADS, min_size=1, max_size=25)):
             assert scanned(policy, ctx) == rule_by_rule(policy, ctx)

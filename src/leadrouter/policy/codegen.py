@@ -74,12 +74,25 @@ class Names:
         return name
 
     def folded(self, field: str) -> str:
-        """The local holding the casefolded text of `field`, None when the lead lacks it."""
+        """The local holding the casefolded text of `field`, None when the lead lacks it (once
+        `fold` has been evaluated for this lead on the path to where it is read)."""
         name = self._folded.get(field)
         if name is None:
             self.value(field)
             name = self._folded[field] = f"f{len(self._folded)}"
         return name
+
+    def fold(self, field: str) -> str:
+        """An expression giving the casefolded text of `field` (None when the lead lacks it) that
+        leaves it in `folded(field)`: for a field in `lazy`, casefolded where first evaluated."""
+        name = self.folded(field)
+        if field not in self.lazy:
+            return name
+        value = self._values[field]
+        return f"({name} if {name} is not False else ({name} := {_folding(value)}))"
+
+    # Fields casefolded on first use in a lead rather than up front: those few rules read.
+    lazy: frozenset[str] = frozenset()
 
     def call(self, test: Callable[[Context], bool]) -> str:
         """An expression calling `test` at most once per lead, however many rules (and generated
@@ -107,10 +120,35 @@ class Names:
         values, folded = list(self._values.items()), list(self._folded.items())
         lines = [f"{name} = get({self.const(field)})" for field, name in values[self._read[0] :]]
         for field, name in folded[self._read[1] :]:
-            value = self._values[field]
-            lines.append(f"{name} = None if {value} is None else {value}.casefold()")
+            # False: not casefolded yet (the text of a field is None or a str).
+            lines.append(
+                f"{name} = False"
+                if field in self.lazy
+                else f"{name} = {_folding(self._values[field])}"
+            )
         self._read = (len(values), len(folded))
         return lines
+
+
+def _folding(value: str) -> str:
+    return f"None if {value} is None else {value}.casefold()"
+
+
+def lazy_folds(rules: Sequence[CompiledRule]) -> frozenset[str]:
+    """The text fields worth casefolding only when a lead's scan first reads them: those that
+    fewer than a quarter of the rules read in their first two clauses (a rule's later clauses are
+    seldom reached). Casefolding up front costs about what five checks of whether it was done do."""
+    early: dict[str, int] = {}
+    every: set[str] = set()
+    for rule in rules:
+        for j, clause in enumerate(rule.condition.clauses):
+            probe = Names()
+            emit(clause, probe)
+            every.update(probe._folded)
+            if j < 2:
+                for field in probe._folded:
+                    early[field] = early.get(field, 0) + 1
+    return frozenset(f for f in every if early.get(f, 0) * 4 < len(rules))
 
 
 def emit(clause: Clause, names: Names) -> str:
@@ -243,7 +281,7 @@ def dispatch_code(
     table = {value: blocks.setdefault(group, len(blocks)) for value, group in groups.items()}
     order = sorted(blocks, key=blocks.__getitem__)
     chosen = f"b{depth}"
-    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.folded(field)}, 0)"]
+    lines = [f"{indent}{chosen} = {names.const(table)}.get({names.fold(field)}, 0)"]
 
     def tree(low: int, high: int, at: str) -> list[str]:
         if high - low == 1:
@@ -284,23 +322,24 @@ def _miss_entry(
 class Miss:
     """A rule's trace entry when one of its clauses is false, remembered per values it read.
 
-    A clause reading one field keys its entries by that field's value (None: missing), and
-    `entries[value]` makes the entry of a value not seen yet: generated code subscripts it.
+    `entries.get(key) or miss(ctx, key)` gives the entry for the values `key` the clause read. A
+    clause reading one field keys its entries by that field's value (None: missing), and
+    `make(value)` makes the entry of a value `entries` lacks: generated code calls it directly.
     """
 
-    __slots__ = ("clause", "entries", "rule", "single")
+    __slots__ = ("clause", "entries", "make", "rule", "single")
 
     def __init__(self, rule: str, clause: Clause) -> None:
         self.rule = rule
         self.clause = clause
         self.single = clause.fields[0] if len(clause.fields) == 1 else None
-        self.entries: dict[Any, RuleCheck] = (
-            _Entries(rule, clause.source, self.single) if self.single is not None else {}
-        )
+        self.entries: dict[Any, RuleCheck] = {}
+        if self.single is not None:
+            self.make = _Entries(rule, clause.source, self.single, self.entries).make
 
     def __call__(self, ctx: Context, key: Any) -> RuleCheck:
         if self.single is not None:
-            return self.entries[key]
+            return self.make(key)
         fields = self.clause.fields
         missing = tuple(f for f in fields if f not in ctx)
         values = tuple((f, ctx[f]) for f in fields if f in ctx)
@@ -331,21 +370,22 @@ def misses_of(rules: Sequence[CompiledRule]) -> Misses:
     return miss
 
 
-class _Entries(dict[Any, RuleCheck]):
-    """The entries of a Miss over one field, per value (None: missing): a value not seen yet
-    makes its entry, in one call (the path of every value that never repeats). An entry is kept
-    from its value's second appearance on: most values of a field such as a head count never
-    repeat, and keeping their entries costs an insert and, until cleared, the garbage
-    collector's walks over them."""
+class _Entries:
+    """Makes the entries of a Miss over one field, per value (None: missing), for the values its
+    dict `kept` lacks (the path of every value that never repeats). An entry is kept from its
+    value's second appearance on: most values of a field such as a head count never repeat, and
+    keeping their entries costs an insert and, until cleared, the garbage collector's walks over
+    them. A plain dict and a method, not a dict with `__missing__`: a subscript of a dict's
+    subclass goes through a method lookup that a plain dict's `get` does not."""
 
-    __slots__ = ("clause", "field", "once", "rule")
+    __slots__ = ("clause", "field", "kept", "once", "rule")
 
-    def __init__(self, rule: str, clause: str, field: str) -> None:
-        super().__init__()
-        self.rule, self.clause, self.field = rule, clause, field
+    def __init__(self, rule: str, clause: str, field: str, kept: dict[Any, RuleCheck]) -> None:
+        self.rule, self.clause, self.field, self.kept = rule, clause, field, kept
         self.once: set[Any] = set()  # values met once, whose entries were not kept
 
-    def __missing__(self, value: Any) -> RuleCheck:
+    def make(self, value: Any) -> RuleCheck:
+        """The entry of `value`, which `kept` lacks."""
         entry = _new(RuleCheck)
         _set_rule(entry, self.rule)
         _set_matched(entry, False)
@@ -358,9 +398,10 @@ class _Entries(dict[Any, RuleCheck]):
             _set_values(entry, ((self.field, value),))
         once = self.once
         if value in once:
-            if len(self) >= ENTRIES_PER_CLAUSE:
-                self.clear()  # a clause over values that never repeat keeps the latest
-            self[value] = entry
+            kept = self.kept
+            if len(kept) >= ENTRIES_PER_CLAUSE:
+                kept.clear()  # a clause over values that never repeat keeps the latest
+            kept[value] = entry
         else:
             if len(once) >= ENTRIES_PER_CLAUSE:
                 once.clear()
@@ -371,7 +412,7 @@ class _Entries(dict[Any, RuleCheck]):
 def lookup(miss: Miss, key: str, names: Names) -> str:
     """An expression giving the entry of `miss` for the values `key` (an expression) reads."""
     if miss.single is not None:
-        return f"{names.const(miss.entries)}[{key}]"
+        return f"({names.const(miss.entries)}.get({key}) or {names.const(miss.make)}({key}))"
     return f"({names.const(miss.entries)}.get({key}) or {names.const(miss)}(ctx, {key}))"
 
 
@@ -389,6 +430,7 @@ def first_match(rules: Sequence[CompiledRule]) -> tuple[FirstMatch, str]:
     """`first(ctx, s=None) -> m`, the index of the first rule that holds (len(rules) for none),
     and its source."""
     names = Names()
+    names.lazy = lazy_folds(rules)
     body = _Planner(rules, names).block(tuple(range(len(rules))), "", 0, frozenset())
     source = _module(names, "first", body)
     return _run(source, names.namespace, "first"), source

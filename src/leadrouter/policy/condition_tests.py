@@ -74,7 +74,11 @@ def called(test: Test) -> Emit:
 
 
 def text_emit(template: str, field: str, literal: Any) -> Emit:
-    return lambda names: template.format(f=names.folded(field), x=names.const(literal))
+    # The first `{f}` is evaluated first: it casefolds the text if not done yet.
+    first = template.replace("{f}", "{g}", 1)
+    return lambda names: first.format(
+        g=names.fold(field), f=names.folded(field), x=names.const(literal)
+    )
 
 
 def value_emit(template: str, field: str, literal: Any) -> Emit:

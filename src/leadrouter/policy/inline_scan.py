@@ -235,6 +235,7 @@ class InlineScan:
     def __init__(self, rules: Sequence[CompiledRule], hits: Sequence[RuleCheck]) -> None:
         self.rules = rules
         names = Names()
+        names.lazy = codegen.lazy_folds(rules)
         body = ["global _skip", "_skip -= 1", "if not _skip:", "    _wake()"]
         body += _Planner(rules, names, hits).body()
         self.source = _module(names, "scan", body)
