@@ -25,3 +25,19 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def loaded_frozen() -> Iterator[None]:
+    """Keep what is alive now out of the cycle collector's reach for the block (`gc.freeze`).
+
+    What a long run loaded first (a workspace, a policy, an account index) lives as long as the
+    run: the collector's full passes need not walk it again and again, and a child forked in
+    the block need not touch, and so copy, its pages. Unfrozen after, so a process that goes on
+    (a test runner calling the command) collects all of it as before.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +15,11 @@ from leadrouter.cli.output import EXIT_USAGE, console, errors, fail
 from leadrouter.cli.policy import load_or_exit
 
 if TYPE_CHECKING:
-    from leadrouter.batch import BadRow, Summary
+    from collections.abc import Iterable
+
+    from leadrouter.batch import BadRow, Routed, Summary
     from leadrouter.leads.provider import Enricher
+    from leadrouter.matching import KnownLead
     from leadrouter.workspace import Workspace
 
 _PROGRESS_EVERY = 256  # rows between progress bar updates
@@ -65,24 +67,10 @@ def route(
     ),
 ) -> None:
     """Route a CSV of leads; write decisions as JSON lines and print a summary."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from leadrouter.batch import (
-        Summary,
-        json_record,
-        open_decisions,
-        read_rows,
-        route_leads,
-        route_rows,
-    )
+    from leadrouter.batch import Summary, read_rows, route_leads, route_rows
     from leadrouter.batch_reading import read_leads
     from leadrouter.batch_state import load_state, save_state
+    from leadrouter.collector import loaded_frozen
     from leadrouter.errors import DataFileError
     from leadrouter.sequence import LeadSequence
 
@@ -100,21 +88,48 @@ def route(
     known = list(carried.known) if carried is not None else []
     total = count_lines(leads)
     enricher = provider(ws)
-    if enricher is None:  # read and normalized beside routing, before the bar's thread starts
-        # What is loaded lives as long as the run: the collector's full passes, which a long
-        # batch makes many of, need not walk it, nor the child's touch (and copy) its pages.
-        gc.freeze()
-        custom = snapshot.policy.custom_fields
-        normalized = read_leads(leads, custom, when, summary.bad_rows.append, replay=replay)
-        routing = route_leads(normalized, snapshot, sequence=sequence, by_score=by_score)
-    else:  # enriched as the service does every lead on its way in: one row at a time, here
-        rows = (
-            (number, row | enricher.enrich(row, when))
-            for number, row in read_rows(leads, summary.bad_rows.append)
-        )
-        routing = route_rows(
-            rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
-        )
+    with loaded_frozen():
+        if enricher is None:  # read and normalized beside routing, before the bar's thread starts
+            custom = snapshot.policy.custom_fields
+            normalized = read_leads(leads, custom, when, summary.bad_rows.append, replay=replay)
+            routing = route_leads(normalized, snapshot, sequence=sequence, by_score=by_score)
+        else:  # enriched as the service does every lead on its way in: one row at a time, here
+            rows = (
+                (number, row | enricher.enrich(row, when))
+                for number, row in read_rows(leads, summary.bad_rows.append)
+            )
+            routing = route_rows(
+                rows, snapshot, when, replay=replay, sequence=sequence, by_score=by_score
+            )
+        _write_routed(routing, out, total, summary, known if state is not None else None)
+    if state is not None:
+        save_state(state, sequence.state, known)
+    print_summary(summary, out, rejects)
+    if state is not None:
+        console.print(f"state carried to the next run → {state}", soft_wrap=True)
+    if rejects is not None:
+        write_rejects(rejects, summary.bad_rows)
+
+
+def _write_routed(
+    routing: Iterable[Routed],
+    out: Path,
+    total: int,
+    summary: Summary,
+    known: list[KnownLead] | None,
+) -> None:
+    """Each routed lead into the decisions file and the summary (and its known lead into
+    `known`, when the state is carried), under a progress bar."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from leadrouter.batch import json_record, open_decisions
+
     columns = (TextColumn("routing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with (
         open_decisions(out) as sink,
@@ -123,20 +138,13 @@ def route(
         task = bar.add_task("routing", total=total)
         for routed in routing:
             summary.add(routed)
-            if state is not None and routed.known is not None:
+            if known is not None and routed.known is not None:
                 known.append(routed.known)
             sink.write(json_record(routed))
             # The bar redraws ten times a second; telling it every row would cost more.
             if routed.row % _PROGRESS_EVERY == 0:
                 bar.update(task, completed=routed.row)
         bar.update(task, completed=total)
-    if state is not None:
-        save_state(state, sequence.state, known)
-    print_summary(summary, out, rejects)
-    if state is not None:
-        console.print(f"state carried to the next run → {state}", soft_wrap=True)
-    if rejects is not None:
-        write_rejects(rejects, summary.bad_rows)
 
 
 def provider(ws: Workspace) -> Enricher | None:
