@@ -12,9 +12,7 @@ This module never routes and never writes decisions.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from leadrouter.batch import BadRow, Normalized, normalized_rows, read_rows
+from leadrouter.forking import fork_helps
 from leadrouter.matching import dedupe_keys
 from leadrouter.matching.readings import Readings, lead_from, readings_of
 from leadrouter.model import FieldType
@@ -61,15 +60,8 @@ def read_leads(
 
 
 def _can_fork() -> bool:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        # Linux only: macOS has fork, but its system libraries are not safe in a forked child.
-        sys.platform == "linux"
-        and "fork" in multiprocessing.get_all_start_methods()
-        and (cores or 1) > 1
-        # A fork copies the locks other threads hold, held, into a child that has no such thread.
-        and threading.active_count() == 1
-    )
+    # A fork copies the locks other threads hold, held, into a child that has no such thread.
+    return fork_helps() and threading.active_count() == 1
 
 
 def _send_leads(

@@ -22,6 +22,7 @@ from typing import Any
 
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.replay import Prepared, Setup, fields_key, replay_sides
+from leadrouter.forking import fork_helps
 from leadrouter.matching import DedupeKeys, KnownLead
 from leadrouter.matching.readings import Readings, lead_from, readings_of
 from leadrouter.model import Kind, Lead, Reason, RepLoad, Team
@@ -69,10 +70,11 @@ def replay_outcomes(
 ) -> list[list[Outcome]]:
     """Each setup's outcomes for `prepared`'s arrivals (see `replay.replay_sides`; decisions
     leave their propensity unset). `jobs`: 1 side by side in this process, 2 or more the sides
-    after the first in a child process (see the module's docstring). `on_each(n)`: after each
+    after the first in a child process where one helps (`forking.fork_helps`; see the module's
+    docstring), else side by side here. `on_each(n)`: after each
     lead n of each side replayed in this process."""
     known = list(known)
-    if jobs < 2 or len(setups) < 2:
+    if jobs < 2 or len(setups) < 2 or not fork_helps():
         return _outcomes(prepared, setups, known, open_for, on_each)
     context = multiprocessing.get_context("fork")
     mine_end, child_end = context.Pipe()
