@@ -53,30 +53,6 @@ class Assigned:
     came_from: str  # "queue unrouted", "review deal_desk", "rep bob"
 
 
-def assign(
-    *,
-    db: Database,
-    lead_id: str,
-    rep_id: str,
-    now: datetime,
-    actor: str,
-    confirmed: bool = False,
-    from_owner: str | None = None,
-) -> Assigned:
-    """Give a lead to `rep_id`, in a transaction of its own (see `assign_lead`)."""
-    return db.write(
-        lambda session: assign_lead(
-            session,
-            lead_id=lead_id,
-            rep_id=rep_id,
-            now=now,
-            actor=actor,
-            confirmed=confirmed,
-            from_owner=from_owner,
-        )
-    )
-
-
 def assign_lead(
     session: Session,
     *,
