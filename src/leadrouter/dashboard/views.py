@@ -14,11 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.codec import decision_from_dict
 from leadrouter.distribute import unavailable
 from leadrouter.errors import PolicyError
-from leadrouter.explain import why
-from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads.models import LeadRow
 from leadrouter.model import RepLoad
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
@@ -31,14 +29,12 @@ from leadrouter.reports.summary import Report, report_of
 from leadrouter.reports.window import ALL, Dimension
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.service import to_rep
-from leadrouter.sla.queue_alerts import waiting_in_fallback
 from leadrouter.sla.timeline import timeline as lead_timeline
 
 WINDOW = timedelta(days=30)
 OVERVIEW_DIMENSIONS = (Dimension.SEGMENT, Dimension.SOURCE)  # the conversion tables it shows
 SEARCH_LIMIT = 50
 SEARCH_COMPANY_WINDOW = timedelta(days=90)  # company search reads leads this recent only
-QUEUE_PAGE = 200  # the fallback queue page lists the oldest leads first, this many at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +50,6 @@ class Overview:
     week: int
     report: Report
     trend: tuple[DayPoint, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WaitingLead:
-    id: str
-    email: str
-    company: str
-    queue: str
-    since: datetime
-    age: float
-    why: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,29 +123,6 @@ def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview
         week=queries.count_leads(session, now - timedelta(days=7), now),
         report=report_of(session, window, now, WINDOW, sla_target, OVERVIEW_DIMENSIONS),
         trend=trend,
-    )
-
-
-def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
-    """Every lead waiting in a fallback queue, oldest first, with why it landed there."""
-    rows = session.execute(
-        select(LeadRow.id, LeadRow.raw, LeadRow.queue, DecisionRow.at, DecisionRow.body)
-        .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
-        .where(waiting_in_fallback())
-        .order_by(DecisionRow.at, LeadRow.id)
-        .limit(QUEUE_PAGE)
-    )
-    return tuple(
-        WaitingLead(
-            lead_id,
-            str(raw.get("email", "")),
-            str(raw.get("company", "")),
-            queue,
-            at,
-            (now - at).total_seconds(),
-            why(decision_from_dict(body)),
-        )
-        for lead_id, raw, queue, at, body in rows
     )
 
 
