@@ -14,10 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.distribute import unavailable
 from leadrouter.errors import PolicyError
 from leadrouter.leads.models import LeadRow
-from leadrouter.model import RepLoad
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.snapshot import active_version
@@ -28,7 +26,7 @@ from leadrouter.reports.rollups import load_window
 from leadrouter.reports.summary import Report, report_of
 from leadrouter.reports.window import ALL, Dimension
 from leadrouter.reps.models import RepLoadRow, RepRow
-from leadrouter.reps.service import to_rep
+from leadrouter.reps.service import availability
 from leadrouter.sla.timeline import timeline as lead_timeline
 
 WINDOW = timedelta(days=30)
@@ -139,17 +137,15 @@ def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLin
     conversion = {c.key: c for c in window.conversion(Dimension.REP)}
     lines = []
     for row in session.scalars(select(RepRow).order_by(RepRow.name)):
-        stored = loads.get(row.id)
-        load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
-        blocked = unavailable(to_rep(row), load, now)
+        load, why_not = availability(row, loads.get(row.id), now)
         lines.append(
             RepLine(
                 row.id,
                 row.name,
                 load.open,
                 row.max_open,
-                blocked is None,
-                blocked[1] if blocked else "",
+                not why_not,
+                why_not,
                 shares.get(row.id),
                 sla.get(row.id),
                 conversion.get(row.id),
