@@ -15,6 +15,7 @@ import httpx
 
 from leadrouter.connectors.sequences import SequenceWebhook
 from leadrouter.connectors.writeback import CrmClient, CrmWriter
+from leadrouter.errors import NotFound
 from leadrouter.leads.provider import Enricher
 from leadrouter.policy.crm import Crm, CrmConfig, CrmSide, load_crm
 from leadrouter.settings import Settings
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     # without a CRM and should not pay their import at start-up.
     from leadrouter.connectors.hubspot.client import HubSpot
     from leadrouter.connectors.salesforce.client import SalesforceOrg
+
+# Each CRM's name and the setting that holds the secret its requests to us carry.
+_INTAKE = {
+    Crm.HUBSPOT: ("HubSpot", "LEADROUTER_HUBSPOT_CLIENT_SECRET"),
+    Crm.SALESFORCE: ("Salesforce", "LEADROUTER_SALESFORCE_SHARED_SECRET"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,19 @@ class Connectors:
     def side(self, crm: Crm) -> CrmSide | None:
         """crm.yaml's section for `crm` (None: crm.yaml or that section is missing)."""
         return self.config.get(crm) if self.config else None
+
+    def intake(self, crm: Crm) -> tuple[CrmSide, str]:
+        """crm.yaml's section for `crm` and the secret its requests to us carry; NotFound, naming
+        what to set, when either is missing."""
+        secret = {Crm.HUBSPOT: self.hubspot_secret, Crm.SALESFORCE: self.salesforce_secret}[crm]
+        side = self.side(crm)
+        if not secret or side is None:
+            name, setting = _INTAKE[crm]
+            raise NotFound(
+                f"the {name} connector is not configured: set {setting} and a {crm}: section in"
+                " crm.yaml (docs/connectors.md)"
+            )
+        return side, secret
 
     def writer(self) -> CrmWriter | None:
         """The outbox's `crm` sender, when a CRM's client or the sequence webhooks are

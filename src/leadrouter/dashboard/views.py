@@ -14,12 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadrouter.codec import decision_from_dict
-from leadrouter.distribute import unavailable
 from leadrouter.errors import PolicyError
-from leadrouter.explain import why
-from leadrouter.leads.models import DecisionRow, LeadRow
-from leadrouter.model import RepLoad
+from leadrouter.leads.models import LeadRow
 from leadrouter.policies import service as policies
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.snapshot import active_version
@@ -30,15 +26,13 @@ from leadrouter.reports.rollups import load_window
 from leadrouter.reports.summary import Report, report_of
 from leadrouter.reports.window import ALL, Dimension
 from leadrouter.reps.models import RepLoadRow, RepRow
-from leadrouter.reps.service import to_rep
-from leadrouter.sla.queue_alerts import waiting_in_fallback
+from leadrouter.reps.service import availability
 from leadrouter.sla.timeline import timeline as lead_timeline
 
 WINDOW = timedelta(days=30)
 OVERVIEW_DIMENSIONS = (Dimension.SEGMENT, Dimension.SOURCE)  # the conversion tables it shows
 SEARCH_LIMIT = 50
 SEARCH_COMPANY_WINDOW = timedelta(days=90)  # company search reads leads this recent only
-QUEUE_PAGE = 200  # the fallback queue page lists the oldest leads first, this many at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +48,6 @@ class Overview:
     week: int
     report: Report
     trend: tuple[DayPoint, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WaitingLead:
-    id: str
-    email: str
-    company: str
-    queue: str
-    since: datetime
-    age: float
-    why: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,29 +124,6 @@ def overview(session: Session, now: datetime, sla_target: timedelta) -> Overview
     )
 
 
-def fallback_queue(session: Session, now: datetime) -> tuple[WaitingLead, ...]:
-    """Every lead waiting in a fallback queue, oldest first, with why it landed there."""
-    rows = session.execute(
-        select(LeadRow.id, LeadRow.raw, LeadRow.queue, DecisionRow.at, DecisionRow.body)
-        .join(DecisionRow, DecisionRow.id == LeadRow.decision_id)
-        .where(waiting_in_fallback())
-        .order_by(DecisionRow.at, LeadRow.id)
-        .limit(QUEUE_PAGE)
-    )
-    return tuple(
-        WaitingLead(
-            lead_id,
-            str(raw.get("email", "")),
-            str(raw.get("company", "")),
-            queue,
-            at,
-            (now - at).total_seconds(),
-            why(decision_from_dict(body)),
-        )
-        for lead_id, raw, queue, at, body in rows
-    )
-
-
 def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLine, ...]:
     """Each rep's load, capacity, availability now, fair share, SLA compliance and conversion."""
     window = load_window(session, now - WINDOW, now, now, sla_target)
@@ -177,17 +137,15 @@ def reps(session: Session, now: datetime, sla_target: timedelta) -> tuple[RepLin
     conversion = {c.key: c for c in window.conversion(Dimension.REP)}
     lines = []
     for row in session.scalars(select(RepRow).order_by(RepRow.name)):
-        stored = loads.get(row.id)
-        load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
-        blocked = unavailable(to_rep(row), load, now)
+        load, why_not = availability(row, loads.get(row.id), now)
         lines.append(
             RepLine(
                 row.id,
                 row.name,
                 load.open,
                 row.max_open,
-                blocked is None,
-                blocked[1] if blocked else "",
+                not why_not,
+                why_not,
                 shares.get(row.id),
                 sla.get(row.id),
                 conversion.get(row.id),

@@ -130,14 +130,16 @@ def _assign(
 ) -> actions.Assigned:
     """Give a lead to `rep` (in a transaction of its own) as a form asked: `confirm` "yes" for an
     unavailable rep, `owner` the rep the page showed it with (an SLA list's reassign)."""
-    return actions.assign(
-        db=svc.db,
-        lead_id=lead_id,
-        rep_id=rep,
-        now=now,
-        actor=who.principal.name,
-        confirmed=confirm == "yes",
-        from_owner=owner or None,
+    return svc.db.write(
+        lambda session: actions.assign_lead(
+            session,
+            lead_id=lead_id,
+            rep_id=rep,
+            now=now,
+            actor=who.principal.name,
+            confirmed=confirm == "yes",
+            from_owner=owner or None,
+        )
     )
 
 

@@ -19,13 +19,12 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from leadrouter.codec import decision_from_dict
-from leadrouter.distribute import unavailable
 from leadrouter.explain import why
 from leadrouter.leads.models import DecisionRow, LeadRow
-from leadrouter.model import Kind, RepLoad
+from leadrouter.model import Kind
 from leadrouter.reports.queries import has_sla_clocks
 from leadrouter.reps.models import RepLoadRow, RepRow
-from leadrouter.reps.service import to_rep
+from leadrouter.reps.service import availability
 from leadrouter.sla.models import RUNNING, SlaClockRow
 from leadrouter.sla.queue_alerts import waiting_in_fallback
 
@@ -90,12 +89,8 @@ def candidates(session: Session, now: datetime) -> tuple[Candidate, ...]:
     loads = {row.rep_id: row for row in session.scalars(select(RepLoadRow))}
     found = []
     for row in session.scalars(select(RepRow)):
-        stored = loads.get(row.id)
-        load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
-        blocked = unavailable(to_rep(row), load, now)
-        found.append(
-            Candidate(row.id, row.name, load.open, row.max_open, blocked[1] if blocked else "")
-        )
+        load, why_not = availability(row, loads.get(row.id), now)
+        found.append(Candidate(row.id, row.name, load.open, row.max_open, why_not))
 
     def rank(c: Candidate) -> tuple[bool, float, int, str]:
         share = c.open / c.capacity if c.capacity else 0.0

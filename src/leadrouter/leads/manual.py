@@ -21,14 +21,13 @@ from sqlalchemy.orm import Session
 
 from leadrouter.audit.models import AuditRow
 from leadrouter.codec import decision_to_dict
-from leadrouter.distribute import unavailable
 from leadrouter.errors import Conflict, NotFound
 from leadrouter.leads import placement
 from leadrouter.leads.models import DecisionRow, LeadRow
 from leadrouter.leads.unit_of_work import lock_lead
-from leadrouter.model import Decision, Effects, Kind, Note, Reason, RepLoad, Trace
+from leadrouter.model import Decision, Effects, Kind, Note, Reason, Trace
 from leadrouter.reps.models import RepLoadRow, RepRow
-from leadrouter.reps.service import to_rep
+from leadrouter.reps.service import availability
 from leadrouter.store import Database
 
 MANUAL = "manual"  # the decision's cause, rule and policy version when a person assigned it
@@ -51,30 +50,6 @@ class Assigned:
     rep_id: str
     rep_name: str
     came_from: str  # "queue unrouted", "review deal_desk", "rep bob"
-
-
-def assign(
-    *,
-    db: Database,
-    lead_id: str,
-    rep_id: str,
-    now: datetime,
-    actor: str,
-    confirmed: bool = False,
-    from_owner: str | None = None,
-) -> Assigned:
-    """Give a lead to `rep_id`, in a transaction of its own (see `assign_lead`)."""
-    return db.write(
-        lambda session: assign_lead(
-            session,
-            lead_id=lead_id,
-            rep_id=rep_id,
-            now=now,
-            actor=actor,
-            confirmed=confirmed,
-            from_owner=from_owner,
-        )
-    )
 
 
 def assign_lead(
@@ -113,10 +88,7 @@ def assign_lead(
 def why_unavailable(session: Session, rep: RepRow, now: datetime) -> str:
     """Why `rep` cannot take a lead now ("" when they can): inactive, out of office, outside
     working hours, at capacity; as routing would say it."""
-    stored = session.get(RepLoadRow, rep.id)
-    load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
-    blocked = unavailable(to_rep(rep), load, now)
-    return blocked[1] if blocked else ""
+    return availability(rep, session.get(RepLoadRow, rep.id), now)[1]
 
 
 def taken_by(session: Session, lead: LeadRow) -> str:

@@ -41,7 +41,6 @@ _OPTIONAL = (
 # What scoring reads as written: its own sections and the fields, sets and territories it names.
 _SCORING_SCOPE = ("scoring", "mql_threshold", "fields", "sets", "territories")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_RULE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 _RULE_KEYS = ("when", "otherwise", "owner")
 _EXPECT = ("rule", "kind", "owner", "queue", "pool")
 _KINDS = tuple(kind.value for kind in Kind)
@@ -273,8 +272,7 @@ class _PolicyCompiler:
         return tuple(compiled), frozenset(first_line)
 
     def check_rule_id(self, rule_id: str, node: Node, first_line: dict[str, int]) -> None:
-        if not _RULE_ID.fullmatch(rule_id):
-            self.doc.error(node, "rule ids use only letters, digits, '_', '.' and '-'")
+        self.doc.valid_id(node, rule_id, "rule")
         self.doc.first_use(node, rule_id, first_line, "rule id")
 
     def otherwise(self, node: Node | None, route: Route | None) -> Route | None:

@@ -14,7 +14,6 @@ routed again on any change, and an owned lead keeps its owner. Pure: no I/O, no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,6 @@ WAITING = ("queue", "nurture", "review")
 SCORE_FIELDS = ("score", "fit_score", "behavior_score", "mql")
 CHANGED = "changed"  # the context key the changed fields' names are under
 _TRIGGER_KEYS = ("id", "when", "from")
-_ID = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +137,8 @@ def compile_reroute(
         if keys is None or "id" not in keys:
             continue
         trigger_id = doc.text(keys["id"], "a trigger id")
-        if trigger_id is not None:
-            if not _ID.fullmatch(trigger_id):
-                doc.error(keys["id"], "trigger ids use only letters, digits, '_', '.' and '-'")
-            else:
-                doc.first_use(keys["id"], trigger_id, seen, "reroute trigger")
+        if trigger_id is not None and doc.valid_id(keys["id"], trigger_id, "trigger"):
+            doc.first_use(keys["id"], trigger_id, seen, "reroute trigger")
         condition = compile_when(keys.get("when"))
         states = _states(doc, keys.get("from"))
         if trigger_id is not None and condition is not None and states is not None:

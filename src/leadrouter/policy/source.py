@@ -10,6 +10,7 @@ PolicyError.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from leadrouter.policy.yaml_values import YamlList, YamlMap, read_yaml
 
 # Below this similarity (0-100) a suggestion is more likely noise than help.
 _SUGGESTION_CUTOFF = 65
+_ID = re.compile(r"[A-Za-z0-9_.-]+")  # what the policy's own ids (rules, triggers) are made of
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,14 @@ class Document:
 
     def failed_since(self, mark: int) -> bool:
         return len(self.errors) > mark
+
+    def valid_id(self, node: Node, value: str, what: str) -> bool:
+        """Whether `value` is an id the policy may give (a rule's, a reroute trigger's); when not,
+        a problem saying what `what` ids are made of."""
+        if _ID.fullmatch(value):
+            return True
+        self.error(node, f"{what} ids use only letters, digits, '_', '.' and '-'")
+        return False
 
     def first_use(self, node: Node, value: str, seen: dict[str, int], what: str) -> bool:
         """Whether `value` (an id) is used here first, noting its line in `seen`; a second use

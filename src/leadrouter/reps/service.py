@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leadrouter.config_table import ConfigTable
+from leadrouter.distribute import unavailable
 from leadrouter.errors import FieldProblem, LeadValidationError
-from leadrouter.model import Absence, Rep, Shift
+from leadrouter.model import Absence, Rep, RepLoad, Shift
 from leadrouter.reps.models import RepLoadRow, RepRow
 from leadrouter.reps.schemas import RepCreate, RepRead, RepUpdate
 from leadrouter.store.rows import as_json
@@ -67,6 +68,15 @@ _REPS = ConfigTable(RepRow, RepCreate, "rep", check=_check_colleagues)
 def read(*, session: Session, row: RepRow) -> RepRead:
     load = session.get(RepLoadRow, row.id)
     return RepRead.model_validate({**as_json(row), "open_leads": load.open if load else 0})
+
+
+def availability(row: RepRow, stored: RepLoadRow | None, now: datetime) -> tuple[RepLoad, str]:
+    """The rep's load as stored (`stored`: their load row, None when they have none yet) and why
+    they cannot take a lead at `now` ("" when they can), as routing would say it: inactive, out
+    of office, outside working hours, at capacity."""
+    load = RepLoad(stored.open, stored.today, stored.day) if stored else RepLoad()
+    blocked = unavailable(to_rep(row), load, now)
+    return load, blocked[1] if blocked else ""
 
 
 def to_rep(row: RepRow) -> Rep:

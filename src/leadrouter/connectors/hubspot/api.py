@@ -78,18 +78,12 @@ def _uri(request: Request, public_url: str | None) -> str:
 async def hubspot_webhook(request: Request, svc: Svc) -> JSONResponse:
     """Contact creations (routed as leads) and owner changes (recorded as overrides)."""
     connectors: Connectors = request.app.state.connectors
-    side = connectors.side(Crm.HUBSPOT)
-    if not connectors.hubspot_secret or side is None:
-        return problem(
-            404,
-            "the HubSpot connector is not configured: set LEADROUTER_HUBSPOT_CLIENT_SECRET and "
-            "a hubspot: section in crm.yaml (docs/connectors.md)",
-        )
+    side, secret = connectors.intake(Crm.HUBSPOT)
     body = await request.body()
     now = svc.clock.now()
     try:
         verify(
-            connectors.hubspot_secret,
+            secret,
             request.method,
             _uri(request, connectors.public_url),
             body,

@@ -79,19 +79,11 @@ def leads_in(document: Any) -> list[dict[str, Any]] | str:
 async def salesforce_leads(request: Request, svc: Svc) -> JSONResponse:
     """Route each new Lead; record an override for a Lead whose owner was changed by hand."""
     connectors: Connectors = request.app.state.connectors
-    side = connectors.side(Crm.SALESFORCE)
-    if not connectors.salesforce_secret or side is None:
-        return problem(
-            404,
-            "the Salesforce connector is not configured: set LEADROUTER_SALESFORCE_SHARED_SECRET "
-            "and a salesforce: section in crm.yaml (docs/connectors.md)",
-        )
+    side, secret = connectors.intake(Crm.SALESFORCE)
     sent = request.headers.get(SECRET_HEADER)
     if sent is None:
         return problem(401, f"rejected: no {SECRET_HEADER} header", code="bad_signature")
-    if not hmac.compare_digest(
-        sent.encode("utf-8", "replace"), connectors.salesforce_secret.encode()
-    ):
+    if not hmac.compare_digest(sent.encode("utf-8", "replace"), secret.encode()):
         return problem(401, f"rejected: wrong {SECRET_HEADER}", code="bad_signature")
     try:
         document = json.loads(await request.body())
