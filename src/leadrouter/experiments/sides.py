@@ -124,7 +124,8 @@ def _normalize_halves(
     later one (`_shared_matcher`), swap halves with the `other` process, and keep the whole:
     each process normalizes and matches half the leads, in parallel, and pickles, sends and
     unpickles the other half's readings (fields, warnings, keys, match), a sixth of normalizing
-    them (100,000 leads: 9 s normalizing, 1.5 s swapping, on this machine)."""
+    them and a twentieth of matching them (100,000 leads: 9 s normalizing, 1.5 s swapping; Acme's
+    accounts: 10 s matching, 0.6 s more swapping; on this machine)."""
     policies = list({fields_key(s.policy): s.policy for s in setups}.values())
     middle = len(prepared.arrivals) // 2
     start, stop = (0, middle) if first else (middle, len(prepared.arrivals))
