@@ -20,18 +20,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.replay import MatchOnce, Prepared, Setup, fields_key, replay_sides
 from leadrouter.forking import fork_helps
 from leadrouter.matching import DedupeKeys, KnownLead
-from leadrouter.matching.index import AccountIndex
-from leadrouter.matching.match_readings import match_from, match_readings
 from leadrouter.matching.readings import Readings, lead_from, readings_of
 from leadrouter.model import Kind, Lead, Reason, RepLoad, Team
 from leadrouter.model.frozen import quick_init
 from leadrouter.sequence import Routed
+
+if TYPE_CHECKING:
+    from leadrouter.matching.index import AccountIndex
 
 
 @quick_init
@@ -131,6 +132,9 @@ def _normalize_halves(
     start, stop = (0, middle) if first else (middle, len(prepared.arrivals))
     halves = [prepared.normalized(policy, start, stop) for policy in policies]
     readings = [list(map(readings_of, leads, keys)) for leads, keys in halves]
+    # Here, not with the module: the matcher's modules take tens of ms to import, for two jobs only.
+    from leadrouter.matching.match_readings import match_from, match_readings
+
     shared = _shared_matcher(setups)
     # The leads as the first side's policy (policies[0]) reads them: with one job, the first
     # side matches each lead before the others ask.
@@ -157,11 +161,11 @@ def _shared_matcher(setups: Sequence[Setup]) -> tuple[MatchOnce, AccountIndex] |
     the same match for a lead whichever side asks): the two processes match half the leads
     each. None otherwise: each process matches for its own sides, as it routes."""
     matcher = setups[0].accounts
-    if not isinstance(matcher, MatchOnce) or not isinstance(matcher.index, AccountIndex):
+    if not isinstance(matcher, MatchOnce) or all(s.accounts is not matcher for s in setups[1:]):
         return None
-    if all(s.accounts is not matcher for s in setups[1:]):
-        return None
-    return matcher, matcher.index
+    from leadrouter.matching.index import AccountIndex  # imported already when there is one
+
+    return (matcher, matcher.index) if isinstance(matcher.index, AccountIndex) else None
 
 
 def _swap(other: Connection, mine: Any, *, first: bool) -> Any:
