@@ -317,3 +317,27 @@ def test_compare__with_one_account_book_matches_each_lead_once_and_reports_what_
     assert backtest(shared).model_dump_json() == report.model_dump_json()
     assert report.changed > 0 and report.reshuffled > 0
     assert report.current.by_rule["customer"] > 0
+
+
+def test_compare__a_lead_whose_matching_fails_goes_to_the_fallback_queue_with_either_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    leads = arrivals(40)
+    index = AccountIndex.build(account_book())
+    match = AccountIndex.match
+
+    def failing(self: AccountIndex, lead: Lead) -> object:
+        if lead.id in {"lead-3", "lead-30"}:  # one in each process's half
+            raise ValueError("a matcher bug")
+        return match(self, lead)
+
+    def sides() -> list[Setup]:
+        matcher = MatchOnce(index)  # afresh for each comparison, as a command makes it
+        return [replace(setup(label), accounts=matcher) for label in ("current", "draft")]
+
+    monkeypatch.setattr(AccountIndex, "match", failing)
+    one, two = (compare(leads, *sides(), jobs=jobs) for jobs in (1, 2))
+
+    assert one.before == two.before and one.after == two.after
+    failed = [o for o in one.before + one.after if o.rule is None and o.queue == "unrouted"]
+    assert len(failed) == 4

@@ -52,12 +52,14 @@ class MatchOnce:
             found = self._found[lead.id] = self.index.match(lead)
         return found
 
-    def keep(self, leads: Iterable[Lead], matches: Iterable[object]) -> None:
+    def keep(self, leads: Iterable[Lead], matches: Iterable[object | None]) -> None:
         """Take `matches` as what `index` found for `leads` (arrival order; matched in parts,
-        some by another process): a lead id met before keeps its first match, as with `match`."""
+        some by another process): a lead id met before keeps its first match, as with `match`;
+        a lead whose match is None is matched when asked."""
         found = self._found
         for lead, match in zip(leads, matches, strict=True):
-            found.setdefault(lead.id, match)
+            if match is not None:
+                found.setdefault(lead.id, match)
 
 
 class Prepared:

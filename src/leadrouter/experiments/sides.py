@@ -138,10 +138,9 @@ def _normalize_halves(
     shared = _shared_matcher(setups)
     # The leads as the first side's policy (policies[0]) reads them: with one job, the first
     # side matches each lead before the others ask.
-    matched = [shared[1].match(lead) for lead in halves[0][0]] if shared is not None else []
-    their_readings, their_matches = _swap(
-        other, (readings, list(map(match_readings, matched))), first=first
-    )
+    matched = [_match(shared[1], lead) for lead in halves[0][0]] if shared is not None else []
+    sent = [match_readings(m) if m is not None else None for m in matched]
+    their_readings, their_matches = _swap(other, (readings, sent), first=first)
     theirs_at = prepared.arrivals[stop:] if first else prepared.arrivals[:start]
     for policy, (leads, keys), theirs in zip(policies, halves, their_readings, strict=True):
         their_leads, their_keys = _leads_from(theirs_at, theirs)
@@ -151,7 +150,7 @@ def _normalize_halves(
             prepared.keep(policy, their_leads + leads, their_keys + keys)
     if shared is not None:
         matcher, index = shared
-        theirs_matched = [match_from(r, index) for r in their_matches]
+        theirs_matched = [match_from(r, index) if r is not None else None for r in their_matches]
         every = matched + theirs_matched if first else theirs_matched + matched
         matcher.keep(prepared.leads(policies[0])[0], every)
 
@@ -166,6 +165,15 @@ def _shared_matcher(setups: Sequence[Setup]) -> tuple[MatchOnce, AccountIndex] |
     from leadrouter.matching.index import AccountIndex  # imported already when there is one
 
     return (matcher, matcher.index) if isinstance(matcher.index, AccountIndex) else None
+
+
+def _match(index: AccountIndex, lead: Lead) -> Any:
+    """`index`'s match for `lead`, or None where matching raises: the replay then asks for it
+    again and the engine sends the lead to the fallback queue, as with one job."""
+    try:
+        return index.match(lead)
+    except Exception:
+        return None
 
 
 def _swap(other: Connection, mine: Any, *, first: bool) -> Any:
