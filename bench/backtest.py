@@ -6,17 +6,16 @@ Generates the leads with examples/generate_acme.py (seeded; about 7 % repeats, d
 times spread over four weeks) and gives every third lead a first touch so the speed estimate has
 histories. Runs the backtest as `leadrouter backtest` does, with each `--jobs` (default 1 then 2:
 the two sides side by side in this process, then the draft's in a forked child, each process
-normalizing half the leads), and prints for each the wall-clock time and the CPU time of this
-process and of the child, and whether the reports are the same to the byte. Prints, from the
-same run: the reference loop (bench/machine.py) before and after, and one plain replay of the
-same leads through the batch path `leadrouter route --replay` uses (one policy, decisions
-written nowhere, the cycle collector on, as before the backtest paused it): a backtest routes
-each lead twice, but normalizes it once and scores it once.
-Leaves out: account matching (the accounts file is not loaded unless --accounts: with it,
-matching is the larger part of the time and, with two jobs, is done by both processes), reading
-the leads from the database (`--db`: one indexed scan), rendering the table, and starting the
-command (imports, loading the workspaces). Wall-clock with two jobs needs two idle cores: on a
-loaded machine it tells more about the load than the code. Asserts nothing.
+normalizing, and with --accounts matching, half the leads), and prints for each the wall-clock
+time and the CPU time of this process and of the child, and whether the reports are the same to
+the byte. Prints, from the same run: the reference loop (bench/machine.py) before and after, and
+one plain replay of the same leads through the batch path `leadrouter route --replay` uses (one
+policy, decisions written nowhere, the cycle collector on, as before the backtest paused it): a
+backtest routes each lead twice, but normalizes, matches and scores it once.
+Leaves out: account matching unless --accounts (with it, matching is about two fifths of a
+replay), reading the leads from the database (`--db`: one indexed scan), rendering the table, and
+starting the command (imports, loading the workspaces). Wall-clock with two jobs needs two idle
+cores: on a loaded machine it tells more about the load than the code. Asserts nothing.
 Usage: python bench/backtest.py [--leads 100000] [--accounts] [--keep DIR] [--jobs 1,2]
 """
 

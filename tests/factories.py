@@ -6,7 +6,7 @@ import textwrap
 from datetime import UTC, datetime
 
 from leadrouter.engine import Snapshot
-from leadrouter.model import Account, RoutingState
+from leadrouter.model import Account, AccountType, RoutingState
 from leadrouter.policy import compile_policy, parse_team
 
 # A Tuesday afternoon in UTC: New York and London reps are working, Singapore is not.
@@ -94,3 +94,20 @@ def snapshot(
         accounts=AccountIndex.build(accounts) if accounts else None,
         state=state or RoutingState(),
     )
+
+
+def account_book() -> list[Account]:
+    """Accounts that leads from `person{n}@company{n}.com` at `Company {n} Labs|Systems` match
+    every way: strongly, in the grey zone, tied (5), by domain against the name, with a parent
+    and a runner-up, or not at all (n > 5 by name, n > 4 by domain)."""
+    customer = AccountType.CUSTOMER
+    return [
+        Account("acc-0", "Company 0 Holdings", ("company0.com",), "US", "ana", type=customer),
+        Account("acc-1", "Company 1", ("company1.com",), "DE", "lea", "acc-0", customer),
+        Account("acc-2", "Company 2 Systems", (), "FR", "otto", type=customer),
+        Account("acc-3", "Company 3 Systems", ("company3.com",), "US"),
+        Account("acc-3b", "Company Three Systems", (), "CA", aliases=("Company 3",)),
+        Account("acc-4", "Company 4", ("company4.com",), "US", "bob", type=customer),
+        Account("acc-5", "Company 5 Labs", (), "US", "ana", type=customer),
+        Account("acc-5b", "Company 5 Labs", (), "US", "bob", type=customer),
+    ]

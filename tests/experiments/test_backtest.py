@@ -20,11 +20,20 @@ from leadrouter.experiments.backtest import (
     compare,
 )
 from leadrouter.experiments.history import Arrival
-from leadrouter.experiments.replay import Prepared, Setup, replay, replay_sides, sharing_scores
-from leadrouter.model import Decision, Kind, Team, Trace
+from leadrouter.experiments.replay import (
+    MatchOnce,
+    Prepared,
+    Setup,
+    replay,
+    replay_sides,
+    sharing_scores,
+)
+from leadrouter.forking import fork_helps
+from leadrouter.matching import AccountIndex
+from leadrouter.model import Decision, Kind, Lead, Team, Trace
 from leadrouter.policy import compile_policy, parse_team
 
-from ..factories import POLICY, TEAM, dedent, snapshot
+from ..factories import POLICY, TEAM, account_book, dedent, snapshot
 
 START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # a Monday: New York and Berlin at work
 COUNTRIES = ["US", "CA", "DE", "FR", "SG", "BR", "US", "GB"]
@@ -261,3 +270,74 @@ def test_compare__with_two_jobs_reports_exactly_what_one_job_does(known: int):
     assert backtest(two).model_dump_json() == report.model_dump_json()
     assert report.changed > 0 and report.reshuffled > 0
     assert any(rep.capacity_breaches for rep in report.current.reps)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_compare__with_one_account_book_matches_each_lead_once_and_reports_what_one_job_does(
+    jobs: int, monkeypatch: pytest.MonkeyPatch
+):
+    leads = [
+        replace(
+            a,
+            raw={
+                **a.raw,
+                "email": f"person{n % 13}@company{n % 13}.com",
+                "company": f"Company {n % 11} {('Labs', 'Systems', '')[n % 3]}",
+            },
+        )
+        for n, a in enumerate(arrivals(200))
+    ]
+    team = lea_holding_two()
+    index = AccountIndex.build(account_book())
+    draft_text = POLICY.replace("route: rep lea", "route: pool na")
+
+    def sides(accounts: object) -> tuple[Setup, Setup]:
+        return (
+            Setup("current", compile_policy(dedent(POLICY), "policy.yaml", team), team, accounts),
+            Setup("draft", compile_policy(dedent(draft_text), "policy.yaml", team), team, accounts),
+        )
+
+    # Each side matching on its own, one job: the reference.
+    one = compare(leads, *sides(index), open_for=timedelta(hours=3))
+    asked: list[str | None] = []
+    match = AccountIndex.match
+
+    def counted(self: AccountIndex, lead: Lead) -> object:
+        asked.append(lead.id)  # in this process only: a child's calls stay in the child
+        return match(self, lead)
+
+    monkeypatch.setattr(AccountIndex, "match", counted)
+    shared = compare(leads, *sides(MatchOnce(index)), open_for=timedelta(hours=3), jobs=jobs)
+
+    # With two jobs, this process matched the first half and the child the second.
+    halves = jobs == 2 and fork_helps()
+    assert asked == [a.id for a in (leads[:100] if halves else leads)]
+    assert shared.before == one.before and shared.after == one.after
+    report = backtest(one)
+    assert backtest(shared).model_dump_json() == report.model_dump_json()
+    assert report.changed > 0 and report.reshuffled > 0
+    assert report.current.by_rule["customer"] > 0
+
+
+def test_compare__a_lead_whose_matching_fails_goes_to_the_fallback_queue_with_either_jobs(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    leads = arrivals(40)
+    index = AccountIndex.build(account_book())
+    match = AccountIndex.match
+
+    def failing(self: AccountIndex, lead: Lead) -> object:
+        if lead.id in {"lead-3", "lead-30"}:  # one in each process's half
+            raise ValueError("a matcher bug")
+        return match(self, lead)
+
+    def sides() -> list[Setup]:
+        matcher = MatchOnce(index)  # afresh for each comparison, as a command makes it
+        return [replace(setup(label), accounts=matcher) for label in ("current", "draft")]
+
+    monkeypatch.setattr(AccountIndex, "match", failing)
+    one, two = (compare(leads, *sides(), jobs=jobs) for jobs in (1, 2))
+
+    assert one.before == two.before and one.after == two.after
+    failed = [o for o in one.before + one.after if o.rule is None and o.queue == "unrouted"]
+    assert len(failed) == 4

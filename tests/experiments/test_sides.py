@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 from leadrouter.experiments.history import Arrival
 from leadrouter.experiments.replay import Prepared
 from leadrouter.experiments.sides import _leads_from
+from leadrouter.matching import AccountIndex
+from leadrouter.matching.match_readings import match_from, match_readings
 from leadrouter.matching.readings import readings_of
+from leadrouter.model import Reason
 
-from ..factories import POLICY, TEAM, snapshot
+from ..factories import POLICY, TEAM, account_book, snapshot
 
 START = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
@@ -34,3 +37,32 @@ def test_leads_from__the_other_processs_readings_rebuild_the_leads_normalized_he
 
     assert any(lead.warnings for lead in leads)
     assert rebuilt == leads and rebuilt_keys == keys
+
+
+def test_match_from__the_other_processs_readings_rebuild_the_matches_made_here():
+    index = AccountIndex.build(account_book())
+    arrivals = [
+        Arrival(
+            f"lead-{n}",
+            {
+                "email": f"person{n % 13}@company{n % 13}.com",
+                "company": f"Company {n % 11} {('Labs', 'Systems', '')[n % 3]}",
+                "country": ("US", "CA", "DE", "FR")[n % 4],
+            },
+            START,
+        )
+        for n in range(132)  # lead-60: a US "Company 5 Labs", two accounts alike
+    ]
+    leads, _ = Prepared(arrivals).normalized(snapshot(POLICY, TEAM).policy, 0, len(arrivals))
+    matched = [index.match(lead) for lead in leads]
+
+    sent = pickle.loads(pickle.dumps(list(map(match_readings, matched))))  # across the pipe
+    rebuilt = [match_from(readings, index) for readings in sent]
+
+    assert rebuilt == matched
+    found = [(r.match, m.match) for r, m in zip(rebuilt, matched, strict=True) if m.match]
+    assert all(r.account is m.account for r, m in found)  # the index's own accounts
+    assert any(m.runner_up for _, m in found) and any(not m.strong for _, m in found)
+    assert len(found) < len(matched)
+    codes = {note.code for m in matched for note in m.notes}
+    assert Reason.ACCOUNT_AMBIGUOUS in codes

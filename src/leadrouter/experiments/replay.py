@@ -40,17 +40,26 @@ class Setup:
 class MatchOnce:
     """An account matcher that matches each lead id once, for every side that shares it."""
 
-    __slots__ = ("_found", "_index")
+    __slots__ = ("_found", "index")
 
     def __init__(self, index: AccountMatcher) -> None:
-        self._index = index
+        self.index = index
         self._found: dict[str | None, object] = {}
 
     def match(self, lead: Lead) -> object:
         found = self._found.get(lead.id)
         if found is None:
-            found = self._found[lead.id] = self._index.match(lead)
+            found = self._found[lead.id] = self.index.match(lead)
         return found
+
+    def keep(self, leads: Iterable[Lead], matches: Iterable[object | None]) -> None:
+        """Take `matches` as what `index` found for `leads` (arrival order; matched in parts,
+        some by another process): a lead id met before keeps its first match, as with `match`;
+        a lead whose match is None is matched when asked."""
+        found = self._found
+        for lead, match in zip(leads, matches, strict=True):
+            if match is not None:
+                found.setdefault(lead.id, match)
 
 
 class Prepared:
