@@ -33,6 +33,7 @@ from leadrouter.normalize.postal import postal_code
 from leadrouter.normalize.ranges import USD_RATES, Unreadable, in_usd, parse_range
 from leadrouter.normalize.regions import subdivision_code
 from leadrouter.normalize.text import (
+    LONGEST_PLACEHOLDER,
     category,
     clean,
     fix_name_case,
@@ -400,7 +401,9 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
     numbers and plain email addresses give their reading directly (tests hold it equal to the
     builder's).
     """
-    text = clean(value)
+    # `clean` and `is_placeholder` are called only when their answer is in doubt: a call costs
+    # more than the tests that spare it, and most values pass them.
+    text = value if value.isascii() and value.isprintable() and " " not in value else clean(value)
     if not text:
         return _NOTHING
     if reader in _AMOUNTS and text.isdigit() and text.isascii():
@@ -410,7 +413,7 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
             return {field: amount}, _NO_DEFAULTS, ()
         low, high = _BOUNDS[field]
         return {field: amount}, {low: amount, high: amount}, ()
-    if is_placeholder(text):
+    if (len(text) <= LONGEST_PLACEHOLDER or not text[:1].isalnum()) and is_placeholder(text):
         reading = _Builder(country)
         reading.placeholder(field, text)
         return reading.reading()
