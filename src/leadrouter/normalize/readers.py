@@ -90,6 +90,18 @@ def label(field: str) -> str:
     return field.replace("_", " ")
 
 
+def _unreadable(field: str, text: str, why: str) -> DataWarning:
+    return DataWarning(
+        field, Reason.DATA_UNPARSEABLE, f"{label(field)} '{text}' {why}; kept as raw text", text
+    )
+
+
+def _not_a_phone(field: str, text: str, country: str | None) -> DataWarning:
+    if country is None and not text.startswith(("+", "00")):
+        return _unreadable(field, text, "has no country code and the lead has no country")
+    return _unreadable(field, text, "is not a phone number")
+
+
 class _Builder:
     """What reading one raw value adds to a lead, while it is being read (see `Reading`).
 
@@ -119,12 +131,7 @@ class _Builder:
         )
 
     def unreadable(self, field: str, text: str, why: str) -> None:
-        self.warn(
-            field,
-            Reason.DATA_UNPARSEABLE,
-            f"{label(field)} '{text}' {why}; kept as raw text",
-            text,
-        )
+        self.warnings.append(_unreadable(field, text, why))
 
     def corrected(self, field: str, text: str, how: str) -> None:
         """The value was read, but not as written: the warning says how (`how`)."""
@@ -217,11 +224,7 @@ class _Builder:
         self.fields[field] = number
 
     def not_a_phone(self, field: str, text: str) -> None:
-        if self.lead_country is None and not text.startswith(("+", "00")):
-            why = "has no country code and the lead has no country"
-        else:
-            why = "is not a phone number"
-        self.unreadable(field, text, why)
+        self.warnings.append(_not_a_phone(field, text, self.lead_country))
 
     def person_name(self, field: str, text: str) -> None:
         self.fields[field] = fix_name_case(text)
@@ -359,6 +362,7 @@ _DIRECT: dict[Reader, Callable[[str], Any]] = {
     _Builder.categorical: category,
 }
 _NO_DEFAULTS: dict[str, Any] = {}  # shared by direct readings: never mutated
+_NO_FIELDS: dict[str, Any] = {}  # the same, for a direct reading that sets no field
 # An address as forms send it, "jo.smith@acme.com": nothing to unwrap ("mailto:", "<...>"), and a
 # host of one name under one label that `registrable_domain` reads as it is written (the labels
 # of its `_HOST`, nothing its `_host` strips), so only the suffix list decides (`is_own_domain`).
@@ -424,9 +428,7 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
         number = e164(text, country)
         if number is not None:
             return {field: number}, _NO_DEFAULTS, ()
-        reading = _Builder(country)
-        reading.not_a_phone(field, text)
-        return reading.reading()
+        return _NO_FIELDS, _NO_DEFAULTS, (_not_a_phone(field, text, country),)
     elif reader is _Builder.email and text.isascii():
         address = text.lower()  # what casefold gives ASCII
         plain = _PLAIN_EMAIL.fullmatch(address)
