@@ -26,6 +26,7 @@ from leadrouter.model import (
     RuleCheck,
     WhenFull,
 )
+from leadrouter.model.frozen import quick_init
 
 if TYPE_CHECKING:
     from leadrouter.engine import Snapshot
@@ -55,6 +56,7 @@ class Run:
         self.company: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """Where a route sent the lead; built positionally (kind, owner, queue, pool), once per lead."""

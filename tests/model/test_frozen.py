@@ -94,3 +94,28 @@ def test_quick_init__routing_values_by_keyword_and_by_position_are_equal() -> No
     load = RepLoad(open=2, today=1, recent=(1.0,))
     assert load == RepLoad(2, 1, None, 0, None, 0, None, (1.0,))
     assert Decision.__init__.__qualname__ == "Decision.__init__"
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class _Own:
+    name: str
+    type: str = "own"  # a field named as a builtin its `__init__` would use
+    tags: tuple[str, ...] = ()
+    extra: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+class _Inherits(_Own):  # a subclass that keeps `_Own`'s `__init__`
+    __slots__ = ()
+
+
+def test_quick_init__a_value_keeps_its_class_and_stays_frozen() -> None:
+    own, inherits = _Own("a", "t", ("x",)), _Inherits("a", "t", ("x",))
+
+    assert type(own) is _Own and type(inherits) is _Inherits
+    assert astuple(own) == astuple(inherits) == ("a", "t", ("x",), {})
+    for value in (own, inherits):
+        with pytest.raises(AttributeError):
+            value.name = "b"  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            del value.name  # type: ignore[misc]

@@ -8,6 +8,7 @@ nothing here mutates the team, the routing state or the pool state it is given.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -49,6 +50,19 @@ class Seat:
     rep: Rep | None  # None: the id is not on the team
     week: Week | None  # None: always working, or the pool ignores working hours
     weight: int
+    # Open leads under which the member is free, when nothing else can block them (active, never
+    # away, no hours, no period caps): inf without a cap; -1 when only `blocker` can tell.
+    free_below: float = -1
+
+
+def _free_below(rep: Rep | None, week: Week | None) -> float:
+    if rep is None or not rep.active or rep.out_of_office or week is not None:
+        return -1
+    if rep.max_per_day is not None or rep.max_per_week is not None:
+        return -1
+    if rep.max_per_month is not None:
+        return -1
+    return math.inf if rep.max_open is None else rep.max_open
 
 
 def _seats(pool: Pool, team: Team) -> tuple[Seat, ...]:
@@ -57,7 +71,7 @@ def _seats(pool: Pool, team: Team) -> tuple[Seat, ...]:
         rep = team.reps.get(rep_id)
         hours = rep.working_hours if rep is not None and pool.respect_working_hours else None
         week = week_of(hours) if hours is not None else None
-        seats.append(Seat(rep_id, rep, week, pool.weight(rep_id)))
+        seats.append(Seat(rep_id, rep, week, pool.weight(rep_id), _free_below(rep, week)))
     return tuple(seats)
 
 
@@ -101,7 +115,13 @@ class Roster:
     def blockers(self) -> list[Block | None]:
         """`blocker` of every member, in member order."""
         loads, now = self.loads, self.now
-        found = [_blocker(seat, loads, now) for seat in self.seats]
+        # Most members are free by their open leads alone: that test without `blocker`'s calls.
+        found = [
+            None
+            if loads.get(seat.id, NO_LOAD).open < seat.free_below
+            else _blocker(seat, loads, now)
+            for seat in self.seats
+        ]
         if self.overrides:
             for index, block in self.overrides.items():
                 found[index] = block

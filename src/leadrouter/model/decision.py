@@ -24,6 +24,7 @@ class Kind(StrEnum):
     REVIEW = "review"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RuleCheck:
     """One rule tried: matched or not, and when not, the first clause that was false."""

@@ -23,18 +23,25 @@ def plain_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def quick_init(cls: type[T]) -> type[T]:
-    """`cls`, a frozen slotted dataclass, with an `__init__` that stores each field through its
-    slot: the dataclass's own goes through `object.__setattr__` (frozen) field by field, twice
-    the cost, and the routing loop builds a score of these values per lead. Same parameters,
-    defaults and default factories; put it above `@dataclass`. A class it cannot serve as the
-    dataclass would (a `__post_init__`, keyword-only or init=False fields, no slots) is refused."""
+    """`cls`, a frozen slotted dataclass, with an `__init__` that stores its fields without the
+    dataclass's `object.__setattr__` per field, which costs a call of its own for each: the
+    routing loop builds a score of these values per lead. Same parameters, defaults and default
+    factories; put it above `@dataclass`. A class it cannot serve as the dataclass would (a
+    `__post_init__`, keyword-only or init=False fields, no slots) is refused.
+
+    How: the new value briefly takes the class of a twin without the frozen `__setattr__`, where
+    a plain assignment stores a field, then takes back its own class (Python allows `__class__`
+    to change between classes of the same layout). A subclass's value that inherits this
+    `__init__` has its fields stored through their slots, a call each."""
     params = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen or "__slots__" not in cls.__dict__:
         raise TypeError(f"quick_init: {cls.__qualname__} is not a frozen slotted dataclass")
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"quick_init: {cls.__qualname__} has a __post_init__")
-    names: dict[str, Any] = {}
-    parameters, body = [], []
+    # Helpers by names no field takes ("type" is one: `Account.type`).
+    names: dict[str, Any] = {"_FACTORY": _FACTORY, "_cls": cls, "_type": type}
+    names["_become"] = object.__setattr__
+    parameters, by_slot, assigned = [], [], []
     for f in fields(cls):
         if not f.init or f.kw_only:
             raise TypeError(f"quick_init: {cls.__qualname__}.{f.name} is not a plain parameter")
@@ -50,12 +57,42 @@ def quick_init(cls: type[T]) -> type[T]:
             value = f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
         else:
             parameters.append(f.name)
-        body.append(f"    _set_{f.name}(self, {value})")
-    names["_FACTORY"] = _FACTORY
-    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body or ["    pass"])
+        by_slot.append(f"_set_{f.name}(self, {value})")
+        assigned.append(f"self.{f.name} = {value}")
+    body = ["    " + line for line in by_slot or ["pass"]]
+    twin = _twin(cls)
+    if twin is not None:
+        names["_Twin"] = twin
+        body = [
+            "    if _type(self) is _cls:",
+            '        _become(self, "__class__", _Twin)',
+            *("        " + line for line in assigned),
+            "        self.__class__ = _cls",
+            "    else:",
+            *("    " + line for line in body),
+        ]
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(body)
     exec(source, names)  # from the field names alone, as dataclasses does
     init = names["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     cls.__init__ = init  # type: ignore[misc]
     return cls
+
+
+def _twin(cls: type) -> type | None:
+    """A subclass of `cls` adding no slots and no frozen `__setattr__`, that a value of `cls` may
+    turn into and back; None should Python not allow it. Its slots are those of `cls`, so Python
+    finds the two alike at once (as it would not a class with equal slots of its own)."""
+    twin = type(
+        f"_{cls.__name__}Twin",
+        (cls,),
+        {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__},
+    )
+    probe = object.__new__(cls)
+    try:
+        object.__setattr__(probe, "__class__", twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin

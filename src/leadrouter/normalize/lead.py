@@ -67,7 +67,7 @@ def _add_names(fields: dict[str, Any]) -> None:
     first, last = fields.get("first_name"), fields.get("last_name")
     name = fields.get("name")
     if name is None and (first or last):
-        fields["name"] = " ".join(part for part in (first, last) if part)
+        fields["name"] = f"{first} {last}" if first and last else first or last
     elif name is not None and first is None and last is None:
         if "," in name:  # "Smith, Jo"
             last, _, first = (part.strip() for part in name.partition(","))

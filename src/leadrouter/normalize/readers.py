@@ -33,6 +33,7 @@ from leadrouter.normalize.postal import postal_code
 from leadrouter.normalize.ranges import USD_RATES, Unreadable, in_usd, parse_range
 from leadrouter.normalize.regions import subdivision_code
 from leadrouter.normalize.text import (
+    LONGEST_PLACEHOLDER,
     category,
     clean,
     fix_name_case,
@@ -89,6 +90,18 @@ def label(field: str) -> str:
     return field.replace("_", " ")
 
 
+def _unreadable(field: str, text: str, why: str) -> DataWarning:
+    return DataWarning(
+        field, Reason.DATA_UNPARSEABLE, f"{label(field)} '{text}' {why}; kept as raw text", text
+    )
+
+
+def _not_a_phone(field: str, text: str, country: str | None) -> DataWarning:
+    if country is None and not text.startswith(("+", "00")):
+        return _unreadable(field, text, "has no country code and the lead has no country")
+    return _unreadable(field, text, "is not a phone number")
+
+
 class _Builder:
     """What reading one raw value adds to a lead, while it is being read (see `Reading`).
 
@@ -118,12 +131,7 @@ class _Builder:
         )
 
     def unreadable(self, field: str, text: str, why: str) -> None:
-        self.warn(
-            field,
-            Reason.DATA_UNPARSEABLE,
-            f"{label(field)} '{text}' {why}; kept as raw text",
-            text,
-        )
+        self.warnings.append(_unreadable(field, text, why))
 
     def corrected(self, field: str, text: str, how: str) -> None:
         """The value was read, but not as written: the warning says how (`how`)."""
@@ -216,11 +224,7 @@ class _Builder:
         self.fields[field] = number
 
     def not_a_phone(self, field: str, text: str) -> None:
-        if self.lead_country is None and not text.startswith(("+", "00")):
-            why = "has no country code and the lead has no country"
-        else:
-            why = "is not a phone number"
-        self.unreadable(field, text, why)
+        self.warnings.append(_not_a_phone(field, text, self.lead_country))
 
     def person_name(self, field: str, text: str) -> None:
         self.fields[field] = fix_name_case(text)
@@ -358,6 +362,7 @@ _DIRECT: dict[Reader, Callable[[str], Any]] = {
     _Builder.categorical: category,
 }
 _NO_DEFAULTS: dict[str, Any] = {}  # shared by direct readings: never mutated
+_NO_FIELDS: dict[str, Any] = {}  # the same, for a direct reading that sets no field
 # An address as forms send it, "jo.smith@acme.com": nothing to unwrap ("mailto:", "<...>"), and a
 # host of one name under one label that `registrable_domain` reads as it is written (the labels
 # of its `_HOST`, nothing its `_host` strips), so only the suffix list decides (`is_own_domain`).
@@ -400,7 +405,9 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
     numbers and plain email addresses give their reading directly (tests hold it equal to the
     builder's).
     """
-    text = clean(value)
+    # `clean` and `is_placeholder` are called only when their answer is in doubt: a call costs
+    # more than the tests that spare it, and most values pass them.
+    text = value if value.isascii() and value.isprintable() and " " not in value else clean(value)
     if not text:
         return _NOTHING
     if reader in _AMOUNTS and text.isdigit() and text.isascii():
@@ -410,7 +417,7 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
             return {field: amount}, _NO_DEFAULTS, ()
         low, high = _BOUNDS[field]
         return {field: amount}, {low: amount, high: amount}, ()
-    if is_placeholder(text):
+    if (len(text) <= LONGEST_PLACEHOLDER or not text[:1].isalnum()) and is_placeholder(text):
         reading = _Builder(country)
         reading.placeholder(field, text)
         return reading.reading()
@@ -421,9 +428,7 @@ def read_text_value(reader: Reader, field: str, value: str, country: str | None)
         number = e164(text, country)
         if number is not None:
             return {field: number}, _NO_DEFAULTS, ()
-        reading = _Builder(country)
-        reading.not_a_phone(field, text)
-        return reading.reading()
+        return _NO_FIELDS, _NO_DEFAULTS, (_not_a_phone(field, text, country),)
     elif reader is _Builder.email and text.isascii():
         address = text.lower()  # what casefold gives ASCII
         plain = _PLAIN_EMAIL.fullmatch(address)

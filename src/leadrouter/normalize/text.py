@@ -32,7 +32,8 @@ PLACEHOLDERS = frozenset(
     {"n/a", "na", "n.a.", "none", "null", "nil", "unknown", "test", "asdf", "xxx", "tbd"}
 )
 
-_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
+# Longer text that starts with a letter or digit is never a placeholder (`is_placeholder`).
+LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
 _ALPHANUMERIC = re.compile(r"[^\W_]")
 _CATEGORY_SEPARATORS = re.compile(r"[\s_\-]+")
 _FOLD_DROP = re.compile(r"[.'’`]")
@@ -51,7 +52,7 @@ def clean(text: str) -> str:
 
 def is_placeholder(text: str) -> bool:
     """True for cleaned text that stands for "no value": "n/a", "unknown", "-", "?", ..."""
-    if len(text) <= _LONGEST_PLACEHOLDER and text.casefold() in PLACEHOLDERS:
+    if len(text) <= LONGEST_PLACEHOLDER and text.casefold() in PLACEHOLDERS:
         return True
     if text[:1].isalnum():  # a letter or digit first, as in most values: no search needed
         return False

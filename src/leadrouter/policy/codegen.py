@@ -297,28 +297,6 @@ def dispatch_code(
     return lines + tree(0, len(order), indent)
 
 
-# A frozen dataclass sets its fields through `object.__setattr__`, a few times the cost of the
-# slots' own setters: entries of values never seen before are made by the latter (tests hold them
-# equal to RuleCheck(...)).
-_new = object.__new__
-_set_rule, _set_matched, _set_clause, _set_missing, _set_values = (
-    RuleCheck.__dict__[name].__set__ for name in ("rule", "matched", "clause", "missing", "values")
-)
-
-
-def _miss_entry(
-    rule: str, clause: str, missing: tuple[str, ...], values: tuple[tuple[str, Any], ...]
-) -> RuleCheck:
-    """RuleCheck(rule, False, clause, missing, values), made faster."""
-    entry = _new(RuleCheck)
-    _set_rule(entry, rule)
-    _set_matched(entry, False)
-    _set_clause(entry, clause)
-    _set_missing(entry, missing)
-    _set_values(entry, values)
-    return entry
-
-
 class Miss:
     """A rule's trace entry when one of its clauses is false, remembered per values it read.
 
@@ -343,7 +321,7 @@ class Miss:
         fields = self.clause.fields
         missing = tuple(f for f in fields if f not in ctx)
         values = tuple((f, ctx[f]) for f in fields if f in ctx)
-        entry = _miss_entry(self.rule, self.clause.source, missing, values)
+        entry = RuleCheck(self.rule, False, self.clause.source, missing, values)
         if len(self.entries) >= ENTRIES_PER_CLAUSE:
             self.entries.clear()  # a clause over values that never repeat keeps the latest
         self.entries[key] = entry
@@ -386,16 +364,10 @@ class _Entries:
 
     def make(self, value: Any) -> RuleCheck:
         """The entry of `value`, which `kept` lacks."""
-        entry = _new(RuleCheck)
-        _set_rule(entry, self.rule)
-        _set_matched(entry, False)
-        _set_clause(entry, self.clause)
         if value is None:
-            _set_missing(entry, (self.field,))
-            _set_values(entry, ())
+            entry = RuleCheck(self.rule, False, self.clause, (self.field,), ())
         else:
-            _set_missing(entry, ())
-            _set_values(entry, ((self.field, value),))
+            entry = RuleCheck(self.rule, False, self.clause, (), ((self.field, value),))
         once = self.once
         if value in once:
             kept = self.kept
