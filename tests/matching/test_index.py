@@ -440,6 +440,34 @@ def test_match__a_rare_word_after_a_bracketed_note_is_the_names_not_a_note() -> 
     assert matched_id(index.match(lead(company="Orion Growth Fund (International)"))) == "f"
 
 
+LAKEWOOD = AccountIndex.build([account("lw", "Lakewood Hospitality LLC"), *_fillers(300)])
+
+
+def test_match__another_order_and_a_rare_word_more_is_another_company() -> None:
+    result = LAKEWOOD.match(lead(company="Veer Hospitality Lakewood LLC"))
+
+    assert result.match is None
+    assert (
+        "Lakewood Hospitality LLC (lw) has the words of company 'Veer Hospitality Lakewood LLC' "
+        "in another order, and the company adds veer: another company of the same words"
+    ) in messages(result)
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Hospitality Lakewood",  # another order alone
+        "Lakewood Hospitality Zorblax",  # a rare word more alone
+        "Lakewood Hospitality Group",  # another order and a generic word more
+        "Group Hospitality Lakewood",
+        "OÜ Hospitality Lakewood",  # the whole name written backwards, legal form included
+        "Zorblax Department, Hospitality Lakewood",  # the rare word in a note of its own
+    ],
+)
+def test_match__another_order_or_a_rare_word_more_alone_still_matches(company: str) -> None:
+    assert matched_id(LAKEWOOD.match(lead(company=company))) == "lw"
+
+
 def test_match__the_same_place_on_both_sides_matches_the_subsidiary_strongly() -> None:
     result = FAMILY.match(lead(company="ACME U.K. Limited"))
 

@@ -213,7 +213,7 @@ class AccountIndex:
                     "another company of the same name"
                 )
             elif name is not None:
-                evidence.append(f"no account name resembles company {company!r}")
+                evidence.append(self._unmatched_name(company, name_hits))
             if not domain_hits and not evidence:
                 domains = [fields[f] for f in ("email_domain", "website_domain") if fields.get(f)]
                 evidence.append(
@@ -224,6 +224,18 @@ class AccountIndex:
             message = "no account matched: " + "; ".join(evidence)
             return MatchResult(None, (Note(Reason.ACCOUNT_NOT_MATCHED, message),))
         return decide(self, candidates, evidence)
+
+    def _unmatched_name(self, company: str, name_hits: dict[int, lookup.Hit]) -> str:
+        """Why no account's name matched the company, for the trace."""
+        reordered = [i for i, hit in name_hits.items() if hit[0].kind == "reordered"]
+        if not reordered:
+            return f"no account name resembles company {company!r}"
+        i = min(reordered, key=lambda i: (-name_hits[i][0].score, i))
+        account, extra = self._accounts[i], ", ".join(name_hits[i][0].lead_extra)
+        return (
+            f"{account.name} ({account.id}) has the words of company {company!r} in another "
+            f"order, and the company adds {extra}: another company of the same words"
+        )
 
     def _domain_hits(self, lead: Lead, evidence: list[str]) -> dict[int, str]:
         hits: dict[int, str] = {}

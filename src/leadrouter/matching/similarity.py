@@ -12,7 +12,8 @@ is left unpaired decides the kind of match:
   little, a rare word more), so that of two accounts the one that holds more of the lead wins;
 - words on both sides, or words inside the run ("Alpha Feeder Fund" / "Alpha Fund"), or an
   unpaired number, letter or roman numeral: another entity of the same family, scored low
-  (never above `DIFFERS_CAP`: on the name alone, no match).
+  (never above `DIFFERS_CAP`: on the name alone, no match); so is the account's name written in
+  another order with a rare word more ("Veer Hospitality Lakewood" / "Lakewood Hospitality").
 
 Pure: reads an index's tables, never changes them; no I/O.
 """
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from leadrouter.matching.containment import contained_score
+from leadrouter.matching.containment import contained_score, reordered_with_a_word_more
 from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, STOPWORDS
 from leadrouter.matching.places import PLACE_COUNTRIES
 from leadrouter.model.frozen import quick_init
@@ -62,7 +63,9 @@ class Comparison:
     """A lead name against one account name: the score and what paired with what."""
 
     score: float
-    kind: str  # "equal", "contains", "contained", "differs"
+    # "equal", "contains", "contained", "differs", or "reordered": the account's words in another
+    # order with a rare word more (`containment.reordered_with_a_word_more`), another company
+    kind: str
     paired: tuple[str, ...]  # the account's words the lead has
     lead_extra: tuple[str, ...]
     account_extra: tuple[str, ...]
@@ -76,7 +79,9 @@ class Comparison:
             parts.append(f"extra in the lead: {', '.join(map(_labelled, self.lead_extra))}")
         if self.account_extra:
             parts.append(f"not in the lead: {', '.join(map(_labelled, self.account_extra))}")
-        if (
+        if self.kind == "reordered":
+            parts.append("the account's words in another order and a word more: another company")
+        elif (
             self.kind == "differs"
             and self.score < _RELATED
             and (self.lead_extra or self.account_extra)
@@ -244,6 +249,7 @@ def compare(
             lead_words,
             entry_words,
         )
+    kind = "differs"
     if not entry_extra or not lead_extra:
         contained = contained_score(
             index,
@@ -257,6 +263,12 @@ def compare(
             parts,
             similar,
         )
+        if (
+            contained is not None
+            and not entry_extra
+            and reordered_with_a_word_more(lead, tokens, paired_at, extra_at, parts)
+        ):
+            kind, contained = "reordered", None
         if contained is not None:
             core = sum(entry_weights[j] for j in paired_at if j >= 0)
             quality = min(1.0, shared / (2 * core or 1.0))
@@ -266,7 +278,7 @@ def compare(
         tokens[j] in PLACE_COUNTRIES for j in entry_extra
     )
     score = _conflict(index, lead_extra, tokens, entry_weights, entry_extra, dice, penalty=places)
-    return Comparison(score, "differs", paired, lead_words, entry_words)
+    return Comparison(score, kind, paired, lead_words, entry_words)
 
 
 def _conflict(
