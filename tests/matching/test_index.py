@@ -429,17 +429,6 @@ def test_match__a_rare_extra_word_leaves_a_contained_name_in_the_grey_zone() -> 
     assert (result.match.account.id, result.match.strong) == ("c", False)
 
 
-def test_match__a_rare_word_after_a_bracketed_note_is_the_names_not_a_note() -> None:
-    # "... Fund IV (International) USQ L.P.": "USQ" is a word of another fund's name; only the
-    # bracketed word is a note, as "Portugal" is in "Capgemini (Portugal)".
-    index = AccountIndex.build(
-        [account("f", "Orion Growth Fund (International) L.P."), *_fillers(300)]
-    )
-
-    assert index.match(lead(company="Orion Growth Fund (International) Zorblax L.P.")).match is None
-    assert matched_id(index.match(lead(company="Orion Growth Fund (International)"))) == "f"
-
-
 LAKEWOOD = AccountIndex.build([account("lw", "Lakewood Hospitality LLC"), *_fillers(300)])
 
 

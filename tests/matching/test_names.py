@@ -99,21 +99,3 @@ def test_company_name__keeps_the_legal_form_in_one_spelling(text: str, form: str
     name = company_name(text)
 
     assert name is not None and name.legal_form == form
-
-
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("Human Resources, Swedbank", (0, 0, 1)),
-        ("Capgemini (Portugal)", (0, 1)),
-        # Brackets hold a note inside the name: the words after them are the name's again.
-        ("Orion Growth Fund (International) USQ L.P.", (0, 0, 0, 1, 0)),
-        ("Acme (UK) Sales, HR", (0, 1, 0, 2)),
-    ],
-)
-def test_company_name__words_after_brackets_continue_the_name_before_them(
-    text: str, parts: tuple[int, ...]
-) -> None:
-    name = company_name(text)
-
-    assert name is not None and name.parts == parts

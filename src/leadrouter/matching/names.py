@@ -414,41 +414,18 @@ def _name_part(tokens: list[str], start: int, end: int) -> list[int]:
 
 # What splits a typed company into parts: "Human Resources, Swedbank", "Capgemini (Portugal)",
 # "Software - Target", "Wipro | IT". A part is a name or a note on it, see `CompanyName.parts`.
-_PARTS = re.compile(r"([,;|/()\[\]]|\s[-–—:]\s)")
+_PARTS = re.compile(r"[,;|/()\[\]]|\s[-–—:]\s")
 
 
 def _parts(text: str, tokens: list[str], kept: list[int]) -> tuple[int, ...]:
     """The part each kept token was written in, () when the text is one part."""
     if not _PARTS.search(text):
         return ()
-    part_of = [k for k, piece in _numbered_pieces(clean(text)) for _ in words(piece)]
+    part_of = [k for k, part in enumerate(_PARTS.split(clean(text))) for _ in words(part)]
     if len(part_of) != len(tokens):
         return ()
     parts = tuple(part_of[i] for i in kept)
     return parts if len(set(parts)) > 1 else ()
-
-
-def _numbered_pieces(text: str) -> list[tuple[int, str]]:
-    """The text between separators, each with its part's number.
-
-    Brackets hold a note inside a name: the words after them continue the name before them
-    ("Fengate Infrastructure Fund IV (International) USQ": "usq" is a word of the name, not a
-    note), where a comma or a dash starts another part.
-    """
-    pieces = _PARTS.split(text)
-    numbered = [(0, pieces[0])]
-    part = count = 0
-    enclosing: list[int] = []
-    for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if separator in ")]" and enclosing:
-            part = enclosing.pop()
-        else:
-            if separator in "([":
-                enclosing.append(part)
-            count += 1
-            part = count
-        numbered.append((part, piece))
-    return numbered
 
 
 def _is_mash(text: str) -> bool:
