@@ -10,7 +10,6 @@ paired. Pure: reads an index's tables, never changes them; no I/O.
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from leadrouter.matching.names import GENERIC_WORDS, LEGAL_FORMS, STOPWORDS
@@ -123,13 +122,18 @@ def reordered_with_a_word_more(
     the two together are another name. A legal form written at the other end is no such word
     ("OÜ Software Modirum" / "Modirum Software OÜ").
     """
-    order = [paired_at[j] for j in sorted(paired_at) if j >= 0 and tokens[j] not in STOPWORDS]
-    # Initials and joined words pair several account words with one lead word, in order; a lead
-    # that writes one of the words twice has no one order to tell.
-    if all(a <= b for a, b in pairwise(order)):
+    # Initials and joined words pair several account words with one lead word, in order.
+    last = -1
+    for j in sorted(paired_at):
+        if j >= 0 and tokens[j] not in STOPWORDS:
+            if paired_at[j] < last:
+                break
+            last = paired_at[j]
+    else:
         return False
+    # A lead that writes one of the account's words twice has no one order to tell.
     written = [word[0] for word in lead]
-    if any(written.count(lead[p][0]) > 1 for p in order):
+    if any(written.count(lead[p][0]) > 1 for p in paired_at.values()):
         return False
     _, same = _home_extras(lead, paired_at, extra_at, parts)
     return _any_rare([(word, weight) for word, weight in same if (word,) not in LEGAL_FORMS])
