@@ -438,8 +438,22 @@ def test_match__another_order_and_a_rare_word_more_is_another_company() -> None:
     assert result.match is None
     assert (
         "Lakewood Hospitality LLC (lw) has the words of company 'Veer Hospitality Lakewood LLC' "
-        "in another order, and the company adds veer: another company of the same words"
+        "in another order, and the company adds veer: another company of like words"
     ) in messages(result)
+
+
+def test_match__another_order_and_a_misspelt_word_are_another_company() -> None:
+    index = AccountIndex.build([account("am", "Industries Amnor Inc."), *_fillers(300)])
+
+    result = index.match(lead(company="Alnor Industries Ltd."))
+
+    assert result.match is None
+    assert (
+        "Industries Amnor Inc. (am) has the words of company 'Alnor Industries Ltd.' in another "
+        "order, and one of them is spelt otherwise: another company of like words"
+    ) in messages(result)
+    assert matched_id(index.match(lead(company="Industries Alnor"))) == "am"  # a slip alone
+    assert matched_id(index.match(lead(company="Amnor Industries"))) == "am"  # the order alone
 
 
 @pytest.mark.parametrize(
@@ -451,6 +465,7 @@ def test_match__another_order_and_a_rare_word_more_is_another_company() -> None:
         "Group Hospitality Lakewood",
         "OÜ Hospitality Lakewood",  # the whole name written backwards, legal form included
         "Zorblax Department, Hospitality Lakewood",  # the rare word in a note of its own
+        "Hospitality Lakewood Lakewood",  # a word written twice: no one order to tell
     ],
 )
 def test_match__another_order_or_a_rare_word_more_alone_still_matches(company: str) -> None:

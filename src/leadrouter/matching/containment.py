@@ -122,6 +122,15 @@ def reordered_with_a_word_more(
     the two together are another name. A legal form written at the other end is no such word
     ("OÜ Software Modirum" / "Modirum Software OÜ").
     """
+    if not in_another_order(lead, tokens, paired_at):
+        return False
+    _, same = _home_extras(lead, paired_at, extra_at, parts)
+    return _any_rare([(word, weight) for word, weight in same if (word,) not in LEGAL_FORMS])
+
+
+def in_another_order(lead: list[Word], tokens: tuple[str, ...], paired_at: dict[int, int]) -> bool:
+    """Whether the lead writes the account's words (but stopwords) in another order, as far as
+    one can tell: a name that writes one of its words twice has no one order."""
     # Initials and joined words pair several account words with one lead word, in order.
     last = -1
     for j in sorted(paired_at):
@@ -131,12 +140,10 @@ def reordered_with_a_word_more(
             last = paired_at[j]
     else:
         return False
-    # A lead that writes one of the account's words twice has no one order to tell.
-    written = [word[0] for word in lead]
-    if any(written.count(lead[p][0]) > 1 for p in paired_at.values()):
+    if len(set(tokens)) < len(tokens):
         return False
-    _, same = _home_extras(lead, paired_at, extra_at, parts)
-    return _any_rare([(word, weight) for word, weight in same if (word,) not in LEGAL_FORMS])
+    written = [word[0] for word in lead]
+    return not any(written.count(lead[p][0]) > 1 for p in paired_at.values())
 
 
 def _home_extras(

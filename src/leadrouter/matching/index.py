@@ -235,9 +235,10 @@ class AccountIndex:
         reordered = [i for i, hit in name_hits.items() if hit[0].kind == "reordered"]
         i = min(reordered, key=lambda i: (-name_hits[i][0].score, i))
         account, extra = self._accounts[i], ", ".join(name_hits[i][0].lead_extra)
+        other = f"the company adds {extra}" if extra else "one of them is spelt otherwise"
         return (
             f"{account.name} ({account.id}) has the words of company {company!r} in another "
-            f"order, and the company adds {extra}: another company of the same words"
+            f"order, and {other}: another company of like words"
         )
 
     def _domain_hits(self, lead: Lead, evidence: list[str]) -> dict[int, str]:
