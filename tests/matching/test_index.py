@@ -429,6 +429,49 @@ def test_match__a_rare_extra_word_leaves_a_contained_name_in_the_grey_zone() -> 
     assert (result.match.account.id, result.match.strong) == ("c", False)
 
 
+LAKEWOOD = AccountIndex.build([account("lw", "Lakewood Hospitality LLC"), *_fillers(300)])
+
+
+def test_match__another_order_and_a_rare_word_more_is_another_company() -> None:
+    result = LAKEWOOD.match(lead(company="Veer Hospitality Lakewood LLC"))
+
+    assert result.match is None
+    assert (
+        "Lakewood Hospitality LLC (lw) has the words of company 'Veer Hospitality Lakewood LLC' "
+        "in another order, and the company adds veer: another company of like words"
+    ) in messages(result)
+
+
+def test_match__another_order_and_a_misspelt_word_are_another_company() -> None:
+    index = AccountIndex.build([account("am", "Industries Amnor Inc."), *_fillers(300)])
+
+    result = index.match(lead(company="Alnor Industries Ltd."))
+
+    assert result.match is None
+    assert (
+        "Industries Amnor Inc. (am) has the words of company 'Alnor Industries Ltd.' in another "
+        "order, and one of them is spelt otherwise: another company of like words"
+    ) in messages(result)
+    assert matched_id(index.match(lead(company="Industries Alnor"))) == "am"  # a slip alone
+    assert matched_id(index.match(lead(company="Amnor Industries"))) == "am"  # the order alone
+
+
+@pytest.mark.parametrize(
+    "company",
+    [
+        "Hospitality Lakewood",  # another order alone
+        "Lakewood Hospitality Zorblax",  # a rare word more alone
+        "Lakewood Hospitality Group",  # another order and a generic word more
+        "Group Hospitality Lakewood",
+        "OÜ Hospitality Lakewood",  # the whole name written backwards, legal form included
+        "Zorblax Department, Hospitality Lakewood",  # the rare word in a note of its own
+        "Hospitality Lakewood Lakewood",  # a word written twice: no one order to tell
+    ],
+)
+def test_match__another_order_or_a_rare_word_more_alone_still_matches(company: str) -> None:
+    assert matched_id(LAKEWOOD.match(lead(company=company))) == "lw"
+
+
 def test_match__the_same_place_on_both_sides_matches_the_subsidiary_strongly() -> None:
     result = FAMILY.match(lead(company="ACME U.K. Limited"))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from leadrouter.matching.names import GENERIC_WORDS, STOPWORDS
+from leadrouter.matching.names import GENERIC_WORDS, LEGAL_FORMS, STOPWORDS
 from leadrouter.matching.places import PLACE_COUNTRIES, PLACE_PHRASES
 
 if TYPE_CHECKING:
@@ -96,8 +96,7 @@ def contained_score(
     positions = [p for p in paired_at.values() if lead[p][0] not in STOPWORDS]
     if not _one_run(positions, tuple(word[0] for word in lead)):
         return None
-    home = {parts[p] for p in positions} if parts else set()
-    same = [(lead[p][0], lead[p][1]) for p in extra_at if not parts or parts[p] in home]
+    home, same = _home_extras(lead, paired_at, extra_at, parts)
     if len(named) >= _SPECIFIC and _any_rare(same):
         return None
     cost = _extra_cost(same, country, top)
@@ -106,6 +105,54 @@ def contained_score(
         words = [(lead[p][0], lead[p][1]) for p in extra_at if parts[p] == part]
         cost += min(_extra_cost(words, country, top), _EXTRA_PART)
     return _CONTAINED - cost if family == 1 else min(_CONTAINED - cost, _FAMILY_SCORE)
+
+
+def reordered_with_a_word_more(
+    lead: list[Word],
+    tokens: tuple[str, ...],
+    paired_at: dict[int, int],
+    extra_at: list[int],
+    parts: tuple[int, ...],
+) -> bool:
+    """Whether the lead writes all the account's words in another order and adds a rare word
+    in their part: another company built of the same words ("Veer Hospitality Lakewood" /
+    "Lakewood Hospitality"), no containment.
+
+    Either alone is how people write their company ("Miami University", "Capgemini Zorblaxian");
+    the two together are another name. A legal form written at the other end is no such word
+    ("OÜ Software Modirum" / "Modirum Software OÜ").
+    """
+    if not in_another_order(lead, tokens, paired_at):
+        return False
+    _, same = _home_extras(lead, paired_at, extra_at, parts)
+    return _any_rare([(word, weight) for word, weight in same if (word,) not in LEGAL_FORMS])
+
+
+def in_another_order(lead: list[Word], tokens: tuple[str, ...], paired_at: dict[int, int]) -> bool:
+    """Whether the lead writes the account's words (but stopwords) in another order, as far as
+    one can tell: a name that writes one of its words twice has no one order."""
+    # Initials and joined words pair several account words with one lead word, in order.
+    last = -1
+    for j in sorted(paired_at):
+        if j >= 0 and tokens[j] not in STOPWORDS:
+            if paired_at[j] < last:
+                break
+            last = paired_at[j]
+    else:
+        return False
+    if len(set(tokens)) < len(tokens):
+        return False
+    written = [word[0] for word in lead]
+    return not any(written.count(lead[p][0]) > 1 for p in paired_at.values())
+
+
+def _home_extras(
+    lead: list[Word], paired_at: dict[int, int], extra_at: list[int], parts: tuple[int, ...]
+) -> tuple[set[int], list[tuple[str, float]]]:
+    """The parts of the typed text that hold the account's words, and the lead's extra words
+    (word, weight) written in them."""
+    home = {parts[p] for p in paired_at.values() if lead[p][0] not in STOPWORDS} if parts else set()
+    return home, [(lead[p][0], lead[p][1]) for p in extra_at if not parts or parts[p] in home]
 
 
 def distinctive(index: AccountIndex, core: float) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from leadrouter.collector import collection_paused
@@ -32,6 +33,7 @@ __all__ = ["STRONG", "TIE_BREAKERS", "WEAK", "AccountIndex", "MatchResult"]
 
 STRONG = 0.9  # default: at or above, the lead joins the account
 WEAK = 0.8  # default: below, no match; in between, a grey-zone match (strong=False)
+_COMPARISON, _KIND = itemgetter(0), attrgetter("kind")  # of a name hit
 # `with_accounts` updates in place of a full build until this share of the names has changed.
 _REBUILD_SHARE = 0.05
 
@@ -213,7 +215,7 @@ class AccountIndex:
                     "another company of the same name"
                 )
             elif name is not None:
-                evidence.append(f"no account name resembles company {company!r}")
+                evidence.append(self._unmatched_name(company, name_hits))
             if not domain_hits and not evidence:
                 domains = [fields[f] for f in ("email_domain", "website_domain") if fields.get(f)]
                 evidence.append(
@@ -224,6 +226,20 @@ class AccountIndex:
             message = "no account matched: " + "; ".join(evidence)
             return MatchResult(None, (Note(Reason.ACCOUNT_NOT_MATCHED, message),))
         return decide(self, candidates, evidence)
+
+    def _unmatched_name(self, company: str, name_hits: dict[int, lookup.Hit]) -> str:
+        """Why no account's name matched the company, for the trace."""
+        # Most leads that match nothing have no such name: the test runs in C.
+        if "reordered" not in map(_KIND, map(_COMPARISON, name_hits.values())):
+            return f"no account name resembles company {company!r}"
+        reordered = [i for i, hit in name_hits.items() if hit[0].kind == "reordered"]
+        i = min(reordered, key=lambda i: (-name_hits[i][0].score, i))
+        account, extra = self._accounts[i], ", ".join(name_hits[i][0].lead_extra)
+        other = f"the company adds {extra}" if extra else "one of them is spelt otherwise"
+        return (
+            f"{account.name} ({account.id}) has the words of company {company!r} in another "
+            f"order, and {other}: another company of like words"
+        )
 
     def _domain_hits(self, lead: Lead, evidence: list[str]) -> dict[int, str]:
         hits: dict[int, str] = {}

@@ -12,7 +12,9 @@ is left unpaired decides the kind of match:
   little, a rare word more), so that of two accounts the one that holds more of the lead wins;
 - words on both sides, or words inside the run ("Alpha Feeder Fund" / "Alpha Fund"), or an
   unpaired number, letter or roman numeral: another entity of the same family, scored low
-  (never above `DIFFERS_CAP`: on the name alone, no match).
+  (never above `DIFFERS_CAP`: on the name alone, no match); so is the account's name written in
+  another order with a rare word more ("Veer Hospitality Lakewood" / "Lakewood Hospitality") or a
+  word misspelt ("Alnor Industries" / "Industries Amnor").
 
 Pure: reads an index's tables, never changes them; no I/O.
 """
@@ -24,7 +26,11 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from leadrouter.matching.containment import contained_score
+from leadrouter.matching.containment import (
+    contained_score,
+    in_another_order,
+    reordered_with_a_word_more,
+)
 from leadrouter.matching.names import COMMON_WORDS, GENERIC_WORDS, STOPWORDS
 from leadrouter.matching.places import PLACE_COUNTRIES
 from leadrouter.model.frozen import quick_init
@@ -56,13 +62,20 @@ DIFFERS_CAP = 0.7
 MIN_TYPO_LENGTH = 5  # shorter words are too easily another word after one edit
 
 
+# What else differs in a name of kind "reordered", by whether the lead has extra words.
+_ANOTHER_ORDER = (", one misspelt: another company", " and a word more: another company")
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """A lead name against one account name: the score and what paired with what."""
 
     score: float
-    kind: str  # "equal", "contains", "contained", "differs"
+    # "equal", "contains", "contained", "differs", or "reordered": the account's words in another
+    # order with a rare word more (`containment.reordered_with_a_word_more`) or one misspelt,
+    # another company
+    kind: str
     paired: tuple[str, ...]  # the account's words the lead has
     lead_extra: tuple[str, ...]
     account_extra: tuple[str, ...]
@@ -76,7 +89,11 @@ class Comparison:
             parts.append(f"extra in the lead: {', '.join(map(_labelled, self.lead_extra))}")
         if self.account_extra:
             parts.append(f"not in the lead: {', '.join(map(_labelled, self.account_extra))}")
-        if (
+        if self.kind == "reordered":
+            parts.append(
+                f"the account's words in another order{_ANOTHER_ORDER[bool(self.lead_extra)]}"
+            )
+        elif (
             self.kind == "differs"
             and self.score < _RELATED
             and (self.lead_extra or self.account_extra)
@@ -182,6 +199,7 @@ def compare(
             lead, tokens, entry_weights, taken, paired_at, lead_free, shared, lead_total, joins=True
         )
     unpaired_lead: list[int] = []
+    slipped = False  # a word paired as a typo, another ending or an abbreviation
     for p in sorted(lead_free, key=lambda p: -lead[p][1]):
         text, weight, _, known, identifier = lead[p]
         best, best_j = 0.0, -1
@@ -207,6 +225,7 @@ def compare(
             continue
         taken[best_j] = True
         paired_at[best_j] = p
+        slipped = slipped or best < 1.0
         weight = weight if known else entry_weights[best_j]
         shared += best * (weight + entry_weights[best_j])
         lead_total += weight
@@ -235,6 +254,10 @@ def compare(
     lead_words = tuple(word[0] for word in lead_extra)
     entry_words = tuple(tokens[j] for j in entry_extra)
     if not lead_extra and not entry_extra:
+        if slipped and in_another_order(lead, tokens, paired_at):
+            # Another order and a slip in a word: another company of like words ("Alnor
+            # Industries" / "Industries Amnor"), where either alone is how people write.
+            return Comparison(min(dice, DIFFERS_CAP), "reordered", paired, (), ())
         return Comparison(min(dice, 1.0), "equal", paired, (), ())
     if any(word[4] for word in lead_extra) or any(tokens[j] in identifiers for j in entry_extra):
         return Comparison(
@@ -244,6 +267,7 @@ def compare(
             lead_words,
             entry_words,
         )
+    kind = "differs"
     if not entry_extra or not lead_extra:
         contained = contained_score(
             index,
@@ -257,6 +281,12 @@ def compare(
             parts,
             similar,
         )
+        if (
+            contained is not None
+            and not entry_extra
+            and reordered_with_a_word_more(lead, tokens, paired_at, extra_at, parts)
+        ):
+            kind, contained = "reordered", None
         if contained is not None:
             core = sum(entry_weights[j] for j in paired_at if j >= 0)
             quality = min(1.0, shared / (2 * core or 1.0))
@@ -266,7 +296,7 @@ def compare(
         tokens[j] in PLACE_COUNTRIES for j in entry_extra
     )
     score = _conflict(index, lead_extra, tokens, entry_weights, entry_extra, dice, penalty=places)
-    return Comparison(score, "differs", paired, lead_words, entry_words)
+    return Comparison(score, kind, paired, lead_words, entry_words)
 
 
 def _conflict(
