@@ -45,6 +45,7 @@ from typing import Any
 
 from leadrouter.batch import json_record, normalized_rows, open_decisions, read_rows, route_leads
 from leadrouter.batch_reading import read_leads
+from leadrouter.collector import loaded_frozen
 from leadrouter.engine import Snapshot, apply_effects, route
 from leadrouter.model import RoutingState
 from leadrouter.normalize import normalize_lead
@@ -579,7 +580,7 @@ def batch(
         cold_memos()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         c0, w0 = time.process_time(), time.perf_counter()
-        with open_decisions(target) as sink:
+        with loaded_frozen(), open_decisions(target) as sink:  # as `leadrouter route` does
             reading = read_leads(source, custom, now, lambda bad: None)
             for item in route_leads(reading, snapshot):
                 sink.write(json_record(item))

@@ -24,6 +24,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from leadrouter.api.context import Services
+from leadrouter.collector import freeze_survivors
 
 
 @asynccontextmanager
@@ -36,11 +37,11 @@ async def serving(app: FastAPI) -> AsyncIterator[None]:
             services.cache.get(session)
 
     await to_thread.run_sync(compile_config)
-    gc.callbacks.append(_freeze_survivors)
+    gc.callbacks.append(freeze_survivors)
     try:
         yield
     finally:
-        gc.callbacks.remove(_freeze_survivors)
+        gc.callbacks.remove(freeze_survivors)
 
 
 def settle() -> None:
@@ -50,10 +51,3 @@ def settle() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
-    # Right after a full collection every object still tracked is reachable: nothing frozen
-    # here is garbage, and what dies later is freed by its reference count as before.
-    if phase == "stop" and info["generation"] == 2:
-        gc.freeze()
