@@ -14,6 +14,7 @@ it was given.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 
 from leadrouter.distribute.periods import period_block
@@ -74,6 +75,18 @@ def blocker(
     if rep.max_per_day is not None or rep.max_per_week is not None or rep.max_per_month is not None:
         return period_block(rep, load, now)
     return None
+
+
+def free_below(rep: Rep | None, week: Week | None) -> float:
+    """The open leads under which `blocker` finds `rep` free whenever it is asked, for callers
+    that test many members at many instants: when nothing but the open-leads cap can block the
+    rep (active, never away, no working week, no period caps), that cap, or inf without one;
+    -1 when only `blocker` can tell. Kept beside `blocker`, whose checks it must follow."""
+    if rep is None or not rep.active or rep.out_of_office or week is not None:
+        return -1
+    if rep.max_per_day is not None or rep.max_per_week is not None or rep.max_per_month is not None:
+        return -1
+    return math.inf if rep.max_open is None else rep.max_open
 
 
 def takes_no_leads(rep: Rep) -> Block | None:

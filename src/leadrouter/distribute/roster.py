@@ -8,12 +8,11 @@ nothing here mutates the team, the routing state or the pool state it is given.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from leadrouter.distribute.availability import Block, Instant, Week, blocker, week_of
+from leadrouter.distribute.availability import Block, Instant, Week, blocker, free_below, week_of
 from leadrouter.distribute.memo import IdentityMemo
 from leadrouter.model import Note, Pool, PoolState, Reason, Rep, RepCheck, RepLoad, Team
 from leadrouter.model.frozen import quick_init
@@ -55,23 +54,13 @@ class Seat:
     free_below: float = -1
 
 
-def _free_below(rep: Rep | None, week: Week | None) -> float:
-    if rep is None or not rep.active or rep.out_of_office or week is not None:
-        return -1
-    if rep.max_per_day is not None or rep.max_per_week is not None:
-        return -1
-    if rep.max_per_month is not None:
-        return -1
-    return math.inf if rep.max_open is None else rep.max_open
-
-
 def _seats(pool: Pool, team: Team) -> tuple[Seat, ...]:
     seats = []
     for rep_id in pool.members:
         rep = team.reps.get(rep_id)
         hours = rep.working_hours if rep is not None and pool.respect_working_hours else None
         week = week_of(hours) if hours is not None else None
-        seats.append(Seat(rep_id, rep, week, pool.weight(rep_id), _free_below(rep, week)))
+        seats.append(Seat(rep_id, rep, week, pool.weight(rep_id), free_below(rep, week)))
     return tuple(seats)
 
 
