@@ -6,6 +6,7 @@ process rebuilds that part of its snapshot.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,29 +19,37 @@ from leadrouter.store.config_version import PART_OF_ENTITY, bump_config_version
 from leadrouter.store.rows import as_json
 
 
-def record(
-    *,
-    session: Session,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    at: datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Append one change to the audit log."""
-    session.add(
-        AuditRow(
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=before,
-            after=after,
+@dataclass(frozen=True, slots=True)
+class Recorder:
+    """Where a service records the changes of one kind of entity ("key", "user", "lead",
+    "policy"): named once, so each change says only which one, what happened, and the values
+    before and after."""
+
+    entity: str
+
+    def record(
+        self,
+        session: Session,
+        entity_id: str,
+        action: str,
+        *,
+        actor: str,
+        at: datetime,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one change of `entity_id` to the audit log."""
+        session.add(
+            AuditRow(
+                at=at,
+                actor=actor,
+                action=action,
+                entity=self.entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )
         )
-    )
 
 
 def list_(
@@ -97,15 +106,9 @@ def _record_config(
 ) -> None:
     """Audit a configuration row as it now is (after `before`), then mark its part changed."""
     after = as_json(row)
-    record(
-        session=session,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str((before or after)[_key(row)]),
-        at=now,
-        before=before,
-        after=after,
+    entity_id = str((before or after)[_key(row)])
+    Recorder(entity).record(
+        session, entity_id, action, actor=actor, at=now, before=before, after=after
     )
     if bump:
         _bump(session, entity)

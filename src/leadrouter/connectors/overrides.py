@@ -22,6 +22,8 @@ from leadrouter.notify.message import Channel
 from leadrouter.notify.models import SENT, OutboxRow
 from leadrouter.policy.crm import CrmSide
 
+_AUDIT = audit.Recorder("lead")
+
 
 def record_owner_change(
     session: Session, side: CrmSide, record_id: str, crm_owner: str, now: datetime
@@ -56,12 +58,11 @@ def record_owner_change(
         at=now,
     )
     session.add(row)
-    audit.record(
-        session=session,
+    _AUDIT.record(
+        session,
+        lead.id,
+        "crm_override",
         actor=f"{side.crm}",
-        action="crm_override",
-        entity="lead",
-        entity_id=lead.id,
         at=now,
         before={"owner": row.routed_owner, "crm_user": row.written},
         after={"owner": row.rep, "crm_user": crm_owner},

@@ -168,6 +168,12 @@ class AbTestCreate(BaseModel):
             raise ValueError("a time with its zone, e.g. 2026-12-01T00:00:00Z")
         return value
 
+    def definition(self, now: datetime) -> splits.NewTest:
+        """The test this request starts: the same fields, arm b on arm a's policy version unless
+        it names one, from `now` unless it says when."""
+        defaults = {"version_b": self.version_b or self.version_a, "start": self.start or now}
+        return splits.NewTest(**self.model_dump() | defaults)
+
 
 SlaTarget = Annotated[
     str, Query(max_length=40, description="first-touch target for SLA met, e.g. 15m")
@@ -190,20 +196,7 @@ def start_abtest(body: AbTestCreate, svc: Svc, _: ConfigWrite) -> abtest.AbTestR
     a hash of each lead, from `start` to `end`; every decision records its arm."""
     now = svc.clock.now()
     with svc.db.session() as session:
-        test = splits.NewTest(
-            id=body.id,
-            name=body.name,
-            version_a=body.version_a,
-            version_b=body.version_b or body.version_a,
-            share_b=body.share_b,
-            start=body.start or now,
-            end=body.end,
-            guard_margin=body.guard_margin,
-            pool=body.pool,
-            strategy_a=body.strategy_a,
-            strategy_b=body.strategy_b,
-        )
-        return abtest.read(abtest.start(session, test, now=now))
+        return abtest.read(abtest.start(session, body.definition(now), now=now))
 
 
 @router.get("/abtests")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +25,10 @@ TOKEN_PREFIX = "lr_"
 # The PostgreSQL notification channel on which a revocation is announced at its commit, so every
 # server process forgets the keys it verified lately (`keys.cache`).
 REVOKED_CHANNEL = "leadrouter_key_revoked"
+
+
+# A key's changes are named by the key's name: its token never appears in the audit log.
+_AUDIT = audit.Recorder("key")
 
 
 def hash_token(token: str) -> str:
@@ -48,7 +51,7 @@ def create(*, session: Session, key_in: KeyCreate, actor: str, now: datetime) ->
     session.flush()
     after = as_json(row)
     del after["token_hash"]
-    _audit(session, row, "create", after, actor=actor, now=now)
+    _AUDIT.record(session, row.name, "create", actor=actor, at=now, after=after)
     return KeyCreated(**KeyRead.model_validate(row).model_dump(), token=token)
 
 
@@ -60,31 +63,11 @@ def revoke(*, session: Session, key_id: int, actor: str, now: datetime) -> ApiKe
     row = require_row(session, ApiKeyRow, key_id, "API key")
     if row.revoked_at is None:
         row.revoked_at = now
-        _audit(session, row, "revoke", {"revoked_at": now.isoformat()}, actor=actor, now=now)
+        revoked = {"revoked_at": now.isoformat()}
+        _AUDIT.record(session, row.name, "revoke", actor=actor, at=now, after=revoked)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(select(func.pg_notify(REVOKED_CHANNEL, row.name)))
     return row
-
-
-def _audit(
-    session: Session,
-    row: ApiKeyRow,
-    action: str,
-    after: dict[str, Any],
-    *,
-    actor: str,
-    now: datetime,
-) -> None:
-    """A key's change in the audit log, named by the key's name (its token never appears)."""
-    audit.record(
-        session=session,
-        actor=actor,
-        action=action,
-        entity="key",
-        entity_id=row.name,
-        at=now,
-        after=after,
-    )
 
 
 def verify(*, session: Session, token: str) -> Principal | None:

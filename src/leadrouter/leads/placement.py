@@ -26,6 +26,8 @@ from leadrouter.policies.snapshot import ConfigCache
 from leadrouter.policy.compiled import CompiledPolicy
 from leadrouter.store import Database
 
+_AUDIT = audit.Recorder("lead")
+
 
 def reroute(
     *, db: Database, cache: ConfigCache, lead_id: str, now: datetime, actor: str
@@ -71,7 +73,9 @@ def route_again(
     )
     decision = routed.decision
     now_at = {"kind": decision.kind.value, "owner": decision.owner, "queue": decision.queue}
-    _audit(session, actor, action, lead.id, now, was, now_at | noted(routed))
+    _AUDIT.record(
+        session, lead.id, action, actor=actor, at=now, before=was, after=now_at | noted(routed)
+    )
     return routed
 
 
@@ -97,7 +101,7 @@ def change(
             return ChangeRead(lead_id=lead_id, rerouted=False, reason="nothing changed")
         lead.raw = raw
         was, now_is = ({k: fields.get(k) for k in changes} for fields in (before, raw))
-        _audit(session, actor, "change", lead_id, now, was, now_is)
+        _AUDIT.record(session, lead_id, "change", actor=actor, at=now, before=was, after=now_is)
         session.flush()
         if lead.status != ROUTED:
             return ChangeRead(lead_id=lead_id, rerouted=False, reason="not routed yet")
@@ -157,30 +161,11 @@ def assign(
         lead.kind, lead.owner, lead.queue = kind.value, None, queue
     if lead.outcome not in CLOSED and old != rep:
         move_load(session, old, rep)
-    _audit(session, cause, "assign", lead_id, now, before, _place(lead))
+    _AUDIT.record(
+        session, lead_id, "assign", actor=cause, at=now, before=before, after=_place(lead)
+    )
 
 
 def _place(lead: LeadRow) -> dict[str, Any]:
     """Where the lead is, as the audit log records a move."""
     return {"kind": lead.kind, "owner": lead.owner, "queue": lead.queue}
-
-
-def _audit(
-    session: Session,
-    actor: str,
-    action: str,
-    lead_id: str,
-    at: datetime,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    audit.record(
-        session=session,
-        actor=actor,
-        action=action,
-        entity="lead",
-        entity_id=lead_id,
-        at=at,
-        before=before,
-        after=after,
-    )

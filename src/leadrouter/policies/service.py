@@ -33,6 +33,8 @@ from leadrouter.policy_cases import run_cases
 from leadrouter.store.config_version import Part, bump_config_version
 from leadrouter.store.rows import require_row
 
+_AUDIT = audit.Recorder("policy")
+
 
 def get_or_raise(*, session: Session, version: str) -> PolicyVersionRow:
     return require_row(session, PolicyVersionRow, version, "policy version")
@@ -68,15 +70,8 @@ def upload(*, session: Session, text: str, actor: str, now: datetime) -> PolicyV
         version=policy.version, name=policy.name, text=text, created_at=now, created_by=actor
     )
     session.add(row)
-    audit.record(
-        session=session,
-        actor=actor,
-        action="create",
-        entity="policy",
-        entity_id=row.version,
-        at=now,
-        after={"version": row.version, "name": row.name, "text": text},
-    )
+    after = {"version": row.version, "name": row.name, "text": text}
+    _AUDIT.record(session, row.version, "create", actor=actor, at=now, after=after)
     return row
 
 
@@ -115,15 +110,8 @@ def activate(
     if force:
         after["forced"] = True
         after["failing_tests"] = [f"{p.path}: {p.message}" for p in failures]
-    audit.record(
-        session=session,
-        actor=actor,
-        action="activate",
-        entity="policy",
-        entity_id=version,
-        at=now,
-        before={"active": before},
-        after=after,
+    _AUDIT.record(
+        session, version, "activate", actor=actor, at=now, before={"active": before}, after=after
     )
     bump_config_version(session, Part.POLICY)
 

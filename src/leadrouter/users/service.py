@@ -24,6 +24,8 @@ from leadrouter.users.schemas import SCOPES_OF, Role, UserCreate
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not a password anyone has")
+# A user's changes are named by their login.
+_AUDIT = audit.Recorder("user")
 
 
 def get_by_login(*, session: Session, login: str) -> UserRow | None:
@@ -56,15 +58,24 @@ def create(*, session: Session, user_in: UserCreate, actor: str, now: datetime) 
     )
     session.add(row)
     session.flush()
-    _audit(session, row, "create", actor, now, None, {"role": row.role, "name": row.name})
+    _AUDIT.record(
+        session,
+        row.login,
+        "create",
+        actor=actor,
+        at=now,
+        after={"role": row.role, "name": row.name},
+    )
     return row
 
 
 def set_role(*, session: Session, login: str, role: Role, actor: str, now: datetime) -> UserRow:
     row = get_or_raise(session=session, login=login)
-    before = row.role
+    before = {"role": row.role}
     row.role = role.value
-    _audit(session, row, "update", actor, now, {"role": before}, {"role": row.role})
+    _AUDIT.record(
+        session, row.login, "update", actor=actor, at=now, before=before, after={"role": row.role}
+    )
     return row
 
 
@@ -74,16 +85,18 @@ def set_password(
     row = get_or_raise(session=session, login=login)
     UserCreate(login=row.login, name=row.name, password=password)  # the length rule
     row.password_hash = _hasher.hash(password)
-    _audit(session, row, "update", actor, now, None, {"password": "changed"})
+    _AUDIT.record(session, row.login, "update", actor=actor, at=now, after={"password": "changed"})
     return row
 
 
 def set_active(*, session: Session, login: str, active: bool, actor: str, now: datetime) -> UserRow:
     """Let a user sign in again, or stop them (their open sessions end at their next request)."""
     row = get_or_raise(session=session, login=login)
-    before = row.active
+    before = {"active": row.active}
     row.active = active
-    _audit(session, row, "update", actor, now, {"active": before}, {"active": active})
+    _AUDIT.record(
+        session, row.login, "update", actor=actor, at=now, before=before, after={"active": active}
+    )
     return row
 
 
@@ -125,7 +138,9 @@ def sign_in_oidc(
         ).first()
         if row is not None:
             row.oidc_subject = subject
-            _audit(session, row, "update", actor, now, None, {"oidc_subject": subject})
+            _AUDIT.record(
+                session, row.login, "update", actor=actor, at=now, after={"oidc_subject": subject}
+            )
     if row is None:
         if role is None:
             return None
@@ -155,24 +170,3 @@ def _free_login(session: Session, wanted: str) -> str:
 def principal_of(row: UserRow) -> Principal:
     """The user as a caller: their name (for the audit log) and their role's scopes."""
     return Principal(row.name, granted(SCOPES_OF[Role(row.role)]))
-
-
-def _audit(
-    session: Session,
-    row: UserRow,
-    action: str,
-    actor: str,
-    now: datetime,
-    before: dict[str, object] | None,
-    after: dict[str, object] | None,
-) -> None:
-    audit.record(
-        session=session,
-        actor=actor,
-        action=action,
-        entity="user",
-        entity_id=row.login,
-        at=now,
-        before=before,
-        after=after,
-    )
