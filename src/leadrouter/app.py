@@ -9,6 +9,7 @@ a fake clock); `app_from_env` is what `serve` worker processes build from the en
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from leadrouter.accounts.api import router as accounts_router
 from leadrouter.api import errors, openapi, warmup
@@ -68,14 +69,15 @@ def create_app(
     """The API over `database` (default: the one `settings.db` names). `serving`: the app of a
     `serve` worker process, which readies itself before its first request (`api/warmup.py`)."""
     settings = settings or get_settings()
-    app = FastAPI(
+    # Swagger UI at /docs and ReDoc at /redoc from the assets installed with fastapi-offline:
+    # an offline install shows them too, and no page loads anything from a CDN.
+    app = FastAPIOffline(
         title="leadrouter",
         summary="Route inbound B2B leads and explain every decision.",
         version="0.1.0",
         lifespan=warmup.serving if serving else None,
         dependencies=[Depends(known_query)],
-        docs_url=None,  # served from vendored assets instead of a CDN (`api/openapi.py`)
-        redoc_url=None,
+        static_url="/docs/assets",
     )
     db = database or Database(settings.db)
     cache = ConfigCache(on_build=warmup.settle if serving else None)
@@ -101,7 +103,6 @@ def create_app(
         return {"status": "ok"}
 
     openapi.document_errors(app)
-    openapi.serve_docs(app)
     app.add_middleware(UniqueKeys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Before the rest, so the ordinary intake skips it (`leads/lane.py`).

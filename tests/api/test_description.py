@@ -100,6 +100,16 @@ def test_docs__load_their_assets_from_the_service_not_a_cdn(client: TestClient) 
         assert client.get(f"/docs/assets/{asset}").status_code == 200
 
 
+def test_docs__behind_a_path_prefix_load_the_description_and_assets_under_it(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path)
+    proxied = TestClient(create_app(Settings(db=url), database=Database(url)), root_path="/lr")
+    page = proxied.get("/docs").text
+    assert "'/lr/openapi.json'" in page and "/lr/docs/assets/swagger-ui-bundle.js" in page
+    assert "/lr/docs/assets/redoc.standalone.js" in proxied.get("/redoc").text
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,6 +1,4 @@
-"""The API's own description: every error answer an operation can give, in the one error shape,
-and the documentation pages served from files installed with the package (no CDN: an offline
-install must show them too).
+"""The API's own description: every error answer an operation can give, in the one error shape.
 
 What is documented here is what a client may meet, so a fuzzer holding the server to its
 description (tests/api/test_fuzz.py) finds no undocumented status.
@@ -8,19 +6,11 @@ description (tests/api/test_fuzz.py) finds no undocumented status.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import fastapi_offline
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from leadrouter.api.errors import Problem
-
-ASSETS = Path(fastapi_offline.__file__).parent / "static"  # Swagger UI 5 and ReDoc, vendored
-ASSETS_URL = "/docs/assets"
 
 _WHY = {
     400: "malformed JSON",
@@ -83,29 +73,3 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(409)
     statuses += _EXTRA.get((method, path), ())
     return sorted(set(statuses))
-
-
-def serve_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs and ReDoc at /redoc, from the vendored assets."""
-    app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
-    title = f"{app.title} API"
-
-    @app.get("/docs", include_in_schema=False)
-    def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=title,
-            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=title,
-            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-            with_google_fonts=False,
-        )
