@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from leadrouter.api.auth import Svc
 from leadrouter.api.patch import invalid
 from leadrouter.dashboard import roster
-from leadrouter.dashboard.team_forms import FormErrors, RepForm, field_errors, hours_text
+from leadrouter.dashboard.team_forms import (
+    FormErrors,
+    QueueForm,
+    RepForm,
+    field_errors,
+    hours_text,
+)
 from leadrouter.dashboard.team_forms import rep_changes as read_rep_form
 from leadrouter.dashboard.web import (
     ConfigReadPage,
@@ -248,14 +254,11 @@ def edit_queue(
     request: Request,
     svc: Svc,
     who: ConfigWriteAction,
+    form: Annotated[QueueForm, Form()],
     queue_id: str = "",
-    id: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    fallback: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a queue, or (without `queue_id`) add one."""
-    values = {"name": name, "description": description, "fallback": fallback == "on"}
+    values = form.model_dump(exclude={"id"})
     now, actor = svc.clock.now(), who.principal.name
     key = f"queue:{queue_id or 'new'}"
 
@@ -267,7 +270,7 @@ def edit_queue(
                     session=session, queue_id=queue_id, queue_in=change, actor=actor, now=now
                 )
             else:
-                created = QueueCreate.model_validate({"id": id, **values})
+                created = QueueCreate.model_validate({"id": form.id, **values})
                 queues.create(session=session, queue_in=created, actor=actor, now=now)
         except ValidationError as error:
             raise invalid(error) from error

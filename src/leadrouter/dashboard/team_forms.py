@@ -122,6 +122,17 @@ class RepForm(BaseModel):
         return self.model_dump(exclude={"keep_absence", "pool"})
 
 
+class QueueForm(BaseModel):
+    """What a queue's form sends (`id` only when adding a queue)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    fallback: Checkbox = False
+
+
 def rep_changes(form: RepForm, absences: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The rep's new field values (for `RepUpdate`); FormErrors for what cannot be read."""
     errors: dict[str, str] = {}
