@@ -101,6 +101,19 @@ def test_admin__adds_a_person_who_can_then_sign_in(demo, clock):
         )
 
 
+def test_add_person__an_empty_role_is_a_viewer_and_an_unknown_field_is_ignored(demo, clock):
+    db, _ = demo
+    admin = _client(demo, clock, "ada")
+    added = admin.post(
+        "/people",
+        data={"login": "li", "name": "Li Wei", "role": "", "team": "emea", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    with db.read() as session:
+        assert session.scalar(select(UserRow.role).where(UserRow.login == "li")) == "viewer"
+
+
 def test_deactivating_a_person_ends_their_session_at_once(demo, clock):
     maria = _client(demo, clock, "maria")
     admin = _client(demo, clock, "ada")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
 from leadrouter.dashboard.web import ConfigReadAction, SecureRoute, templates
-from leadrouter.dashboard.workspace import MAX_TEXT
+from leadrouter.dashboard.workspace import Draft
 from leadrouter.errors import LeadRouterError, PolicyError
 from leadrouter.experiments.backtest import backtest, compare
 from leadrouter.experiments.history import known_before, stored_arrivals
@@ -103,18 +103,24 @@ def breach_rows(result: Backtest) -> tuple[tuple[str, int, int], ...]:
     )
 
 
+class DraftBacktest(Draft):
+    """The draft to backtest and the period of stored leads (a `PERIODS` key) to replay."""
+
+    period: str = DEFAULT_PERIOD
+
+
 @router.post("/policy/backtest", response_class=HTMLResponse)
 def draft_backtest(
     request: Request,
     svc: Svc,
     _: ConfigReadAction,
-    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
-    period: Annotated[str, Form()] = DEFAULT_PERIOD,
+    draft: Annotated[DraftBacktest, Form()],
 ) -> Response:
+    period = draft.period
     context: dict[str, object] = {"period": PERIODS.get(period, PERIODS[DEFAULT_PERIOD])}
     try:
         with svc.db.read() as session:
-            result = run(session, svc.cache.get(session), text, period, svc.clock.now())
+            result = run(session, svc.cache.get(session), draft.text, period, svc.clock.now())
     except PolicyError:
         context["refused"] = "The text does not compile: fix the problems above first."
     except LeadRouterError as error:

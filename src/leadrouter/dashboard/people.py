@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import Svc
@@ -25,6 +25,16 @@ from leadrouter.users import service as users
 from leadrouter.users.schemas import SCOPES_OF, Role, UserCreate
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=SecureRoute)
+
+
+class NewPerson(BaseModel):
+    """What the form adding a person sends."""
+
+    login: str = ""
+    name: str = ""
+    role: str = Role.VIEWER.value
+    email: str = ""
+    password: str = ""
 
 
 def _people(
@@ -54,19 +64,15 @@ def add_person(
     request: Request,
     svc: Svc,
     who: AdminAction,
-    login: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    role: Annotated[str, Form()] = "viewer",
-    email: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    form: Annotated[NewPerson, Form()],
 ) -> Response:
     try:
         user_in = UserCreate(
-            login=login,
-            name=name,
-            role=role,
-            email=email.strip() or None,
-            password=password or None,  # none: single sign-on only
+            login=form.login,
+            name=form.name,
+            role=form.role,
+            email=form.email.strip() or None,
+            password=form.password or None,  # none: single sign-on only
         )
     except ValidationError as error:
         errors = {str(e["loc"][0]): e["msg"] for e in error.errors()}
@@ -78,7 +84,7 @@ def add_person(
         )
     except LeadRouterError as error:
         return _people(request, svc, who, {"login": str(error)})
-    return RedirectResponse(f"/people?saved={login}", status_code=303)
+    return RedirectResponse(f"/people?saved={form.login}", status_code=303)
 
 
 @router.post("/people/{login}", response_class=HTMLResponse)

@@ -27,6 +27,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Cookie, Form, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from leadrouter.api.auth import MetricsRead, Services, Svc
@@ -96,6 +97,16 @@ router.include_router(draft_backtest.router)
 router.include_router(flow.router)
 
 
+class SignIn(BaseModel):
+    """What the sign-in page's two forms send: a login and password, or an API key; each with
+    the form's CSRF token (the one its cookie holds, as no session exists yet)."""
+
+    key: str = ""
+    login: str = ""
+    password: str = ""
+    csrf_token: str = ""
+
+
 def _sign_in_form(
     request: Request, svc: Svc, error: str = "", status_code: int = 200, login: str = ""
 ) -> Response:
@@ -133,33 +144,30 @@ def login_form(request: Request, svc: Svc) -> Response:
 def login(
     request: Request,
     svc: Svc,
-    key: Annotated[str, Form()] = "",
-    login: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    form: Annotated[SignIn, Form()],
     nonce: Annotated[str, Cookie(alias=LOGIN_COOKIE)] = "",
 ) -> Response:
     """Sign in with a login and password (a named user), or with an API key."""
     if (
         not same_origin(request)
         or not nonce
-        or not secrets.compare_digest(csrf_token.encode(), nonce.encode())
+        or not secrets.compare_digest(form.csrf_token.encode(), nonce.encode())
     ):
         return _sign_in_form(request, svc, "The sign-in form expired: try again.", 403)
     now, hours = svc.clock.now(), svc.settings.dashboard_session_hours
     lifetime = timedelta(hours=hours)
-    if login.strip():
-        name = login.strip()
+    if form.login.strip():
+        name = form.login.strip()
 
         def check(session: Session) -> tuple[str, Principal] | None:
-            user = users.check_password(session=session, login=name, password=password)
+            user = users.check_password(session=session, login=name, password=form.password)
             return _open_for(session, user, now, lifetime)
 
         signed = svc.db.write(check)
         if signed is None:
             return _sign_in_form(request, svc, "Wrong login or password.", 401, login=name)
         return signed_in(request, svc, *signed, lifetime)
-    key = key.strip()
+    key = form.key.strip()
     with svc.db.read() as session:
         principal = keys.verify(session=session, token=key)
     if principal is None or not any(principal.can(s) for s in SIGN_IN_SCOPES):

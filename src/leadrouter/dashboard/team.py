@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from leadrouter.api.auth import Svc
 from leadrouter.api.patch import invalid
 from leadrouter.dashboard import roster
-from leadrouter.dashboard.team_forms import FormErrors, RepForm, field_errors, hours_text
+from leadrouter.dashboard.team_forms import (
+    FormErrors,
+    QueueForm,
+    RepForm,
+    field_errors,
+    hours_text,
+)
 from leadrouter.dashboard.team_forms import rep_changes as read_rep_form
 from leadrouter.dashboard.web import (
     ConfigReadPage,
@@ -66,9 +72,11 @@ def _rep_view(
     rep_id: str,
     *,
     errors: dict[str, str] | None = None,
-    typed: dict[str, Any] | None = None,
+    typed: RepForm | None = None,
     saved: bool = False,
 ) -> Response:
+    """A rep's page; after a refused change, with `errors` beside the fields and the form as
+    `typed`."""
     fresh(svc)
     with svc.db.read() as session:
         data = roster.rep_page(session, rep_id, svc.clock.now(), DEFAULT_SLA)
@@ -79,7 +87,7 @@ def _rep_view(
         "hours": hours_text(data.rep["working_hours"]),
         "skills": ", ".join(data.rep["skills"]),
         "languages": ", ".join(data.rep["languages"]),
-        **(typed or {}),
+        **(typed.as_typed() if typed else {}),
     }
     return page(
         request,
@@ -105,37 +113,8 @@ def edit_rep(
     rep_id: str,
     svc: Svc,
     who: ConfigWriteAction,
-    name: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    timezone: Annotated[str, Form()] = "UTC",
-    active: Annotated[str, Form()] = "",
-    max_open: Annotated[str, Form()] = "",
-    max_per_day: Annotated[str, Form()] = "",
-    skills: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    hours: Annotated[str, Form()] = "",
-    absence_start: Annotated[str, Form()] = "",
-    absence_end: Annotated[str, Form()] = "",
-    absence_note: Annotated[str, Form()] = "",
-    keep_absence: Annotated[list[int] | None, Form()] = None,
-    pool: Annotated[list[str] | None, Form()] = None,
+    form: Annotated[RepForm, Form()],
 ) -> Response:
-    form = RepForm(
-        name,
-        email,
-        timezone,
-        active == "on",
-        max_open,
-        max_per_day,
-        skills,
-        languages,
-        hours,
-        absence_start,
-        absence_end,
-        absence_note,
-        keep_absence or [],
-    )
-    typed = form.as_typed()
     weights = {
         key.removeprefix("weight:"): value
         for key, value in (await_form(request)).items()
@@ -155,17 +134,17 @@ def edit_rep(
         except ValidationError as error:
             raise invalid(error) from error
         reps.update(session=session, rep_id=rep_id, rep_in=change, actor=actor, now=now)
-        _set_pools(session, rep_id, set(pool or ()), weights, actor, now)
+        _set_pools(session, rep_id, set(form.pool), weights, actor, now)
 
     try:
         svc.db.write(work)
     except FormErrors as error:
-        return _rep_view(request, svc, who, rep_id, errors=error.errors, typed=typed)
+        return _rep_view(request, svc, who, rep_id, errors=error.errors, typed=form)
     except LeadValidationError as error:
         problems = field_errors(error, REP_FIELDS)
-        return _rep_view(request, svc, who, rep_id, errors=problems, typed=typed)
+        return _rep_view(request, svc, who, rep_id, errors=problems, typed=form)
     except LeadRouterError as error:
-        return _rep_view(request, svc, who, rep_id, errors={"_": str(error)}, typed=typed)
+        return _rep_view(request, svc, who, rep_id, errors={"_": str(error)}, typed=form)
     return RedirectResponse(f"/reps/{rep_id}?saved=1", status_code=303)
 
 
@@ -275,14 +254,11 @@ def edit_queue(
     request: Request,
     svc: Svc,
     who: ConfigWriteAction,
+    form: Annotated[QueueForm, Form()],
     queue_id: str = "",
-    id: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    fallback: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a queue, or (without `queue_id`) add one."""
-    values = {"name": name, "description": description, "fallback": fallback == "on"}
+    values = form.model_dump(exclude={"id"})
     now, actor = svc.clock.now(), who.principal.name
     key = f"queue:{queue_id or 'new'}"
 
@@ -294,7 +270,7 @@ def edit_queue(
                     session=session, queue_id=queue_id, queue_in=change, actor=actor, now=now
                 )
             else:
-                created = QueueCreate.model_validate({"id": id, **values})
+                created = QueueCreate.model_validate({"id": form.id, **values})
                 queues.create(session=session, queue_in=created, actor=actor, now=now)
         except ValidationError as error:
             raise invalid(error) from error

@@ -1,7 +1,8 @@
-"""The team admin's HTML forms, read into the services' update shapes: a rep's fields, working
-hours written as people write them ("Mon-Fri 09:00-17:00"), absences entered in the rep's own
-time zone, pool membership with weights; and the services' validation errors mapped back onto
-the form field each belongs to, for showing inline.
+"""The team admin's HTML forms (each a model FastAPI fills from the posted fields), read into the
+services' update shapes: a rep's fields, working hours written as people write them ("Mon-Fri
+09:00-17:00"), absences entered in the rep's own time zone, pool membership with weights; and
+the services' validation errors mapped back onto the form field each belongs to, for showing
+inline.
 
 Pure: it parses text and builds values; the route module calls the services with them.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from leadrouter.errors import FieldProblem, LeadValidationError
 
@@ -22,6 +24,10 @@ _SHIFT = re.compile(
     r"^(?P<first>[a-z]{3})(?:\s*-\s*(?P<last>[a-z]{3}))?\s+"
     r"(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$"
 )
+
+
+# A checkbox: ticked, the browser sends "on"; unticked, nothing (its default, False).
+Checkbox = Annotated[bool, BeforeValidator(lambda sent: sent == "on")]
 
 
 class FormErrors(Exception):
@@ -88,27 +94,43 @@ def optional_count(text: str, field: str) -> int | None:
         raise FormErrors({field: "a whole number, or empty for no limit"}) from None
 
 
-@dataclass(frozen=True)
-class RepForm:
-    """What the rep form sends, as typed."""
+class RepForm(BaseModel):
+    """What the rep form sends, as typed: FastAPI reads it from the posted form, where a field
+    missing or left empty takes its default and a field not named here is ignored (the pool
+    weights, `weight:<pool>`, are named by the pools: the route reads them itself)."""
 
-    name: str
-    email: str
-    timezone: str
-    active: bool
-    max_open: str
-    max_per_day: str
-    skills: str
-    languages: str
-    hours: str
-    absence_start: str
-    absence_end: str
-    absence_note: str
-    keep_absences: Sequence[int]
+    model_config = ConfigDict(frozen=True)
+
+    name: str = ""
+    email: str = ""
+    timezone: str = "UTC"
+    active: Checkbox = False
+    max_open: str = ""
+    max_per_day: str = ""
+    skills: str = ""
+    languages: str = ""
+    hours: str = ""
+    absence_start: str = ""
+    absence_end: str = ""
+    absence_note: str = ""
+    keep_absence: list[int] = []  # the rep's absences left ticked, by position
+    pool: list[str] = []  # the pools ticked
 
     def as_typed(self) -> dict[str, Any]:
-        """What was typed, shown again beside the problems (the kept absences are the rep's)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "keep_absences"}
+        """What was typed, shown again beside the problems (the kept absences and the pools
+        are the rep's)."""
+        return self.model_dump(exclude={"keep_absence", "pool"})
+
+
+class QueueForm(BaseModel):
+    """What a queue's form sends (`id` only when adding a queue)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    fallback: Checkbox = False
 
 
 def rep_changes(form: RepForm, absences: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -131,7 +153,7 @@ def rep_changes(form: RepForm, absences: Sequence[Mapping[str, Any]]) -> dict[st
         values["working_hours"] = parse_hours(form.hours)
     except ValueError as error:
         errors["working_hours"] = str(error)
-    kept = [dict(a) for i, a in enumerate(absences) if i in set(form.keep_absences)]
+    kept = [dict(a) for i, a in enumerate(absences) if i in set(form.keep_absence)]
     if form.absence_start or form.absence_end:
         if not (form.absence_start and form.absence_end):
             errors["out_of_office"] = "give both the first and the last moment of the absence"

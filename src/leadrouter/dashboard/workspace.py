@@ -17,6 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,21 @@ class Checked:
     cases: int  # how many test cases it has
     diff: tuple[str, ...]  # against the active version
     active: str | None
+
+
+class Draft(BaseModel):
+    """The policy text being edited, as the workspace posts it to be checked, backtested or
+    saved."""
+
+    text: str = Field("", max_length=MAX_TEXT)
+
+
+class DraftSave(Draft):
+    """The draft to save as a new version; `activate` to make it the routing policy, `force`
+    "yes" to do so even while its test cases fail."""
+
+    activate: str = ""
+    force: str = ""
 
 
 def check(session: Session, text: str) -> Checked:
@@ -80,10 +96,10 @@ def check_text(
     request: Request,
     svc: Svc,
     _: ConfigReadAction,
-    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
+    draft: Annotated[Draft, Form()],
 ) -> Response:
     with svc.db.read() as session:
-        checked = check(session, text)
+        checked = check(session, draft.text)
     return templates.TemplateResponse(request, "policy_check.html", {"checked": checked})
 
 
@@ -92,18 +108,17 @@ def save(
     request: Request,
     svc: Svc,
     who: ConfigWriteAction,
-    text: Annotated[str, Form(max_length=MAX_TEXT)] = "",
-    activate: Annotated[str, Form()] = "",
-    force: Annotated[str, Form()] = "",
+    draft: Annotated[DraftSave, Form()],
 ) -> Response:
     """Store the text as a new version; with `activate`, make it the routing policy too."""
     now, actor = svc.clock.now(), who.principal.name
+    force = draft.force == "yes"
 
     def work(session: Session) -> str:
-        row = policies.upload(session=session, text=text, actor=actor, now=now)
-        if activate:
+        row = policies.upload(session=session, text=draft.text, actor=actor, now=now)
+        if draft.activate:
             policies.activate(
-                session=session, version=row.version, actor=actor, now=now, force=force == "yes"
+                session=session, version=row.version, actor=actor, now=now, force=force
             )
         return row.version
 
@@ -112,7 +127,7 @@ def save(
             return _not_activated(error) + ". Nothing was saved."
         return f"Not saved: {error}"
 
-    done = "saved and activated" if activate else "saved (not active)"
+    done = "saved and activated" if draft.activate else "saved (not active)"
     return _change(
         request,
         svc.db,
