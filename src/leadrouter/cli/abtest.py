@@ -43,11 +43,11 @@ def start(
     from leadrouter.cli.route import parse_at
     from leadrouter.errors import LeadRouterError
     from leadrouter.experiments import abtest
-    from leadrouter.policies.splits import NewTest
+    from leadrouter.policies.splits import AbTestDefinition
 
     now = datetime.now(UTC)
     with writing(db, refused=LeadRouterError) as session:
-        test = NewTest(
+        test = AbTestDefinition(
             id=test_id,
             name=test_id,
             version_a=a,

@@ -41,21 +41,12 @@ class ArmRead(BaseModel):
     observed_share: float | None
 
 
-class AbTestRead(BaseModel):
-    id: str
-    name: str
-    version_a: str
-    version_b: str
-    share_b: float
-    start: datetime
-    end: datetime | None
-    guard_margin: float
+class AbTestRead(splits.AbTestDefinition):
+    """A test as defined, and whether and why an arm was stopped."""
+
     stopped_arm: str | None
     stopped_at: datetime | None
     stop_reason: str | None
-    pool: str | None = None  # a test of two strategies of this pool (one policy version)
-    strategy_a: str | None = None
-    strategy_b: str | None = None
 
 
 class AbReport(BaseModel):
@@ -89,7 +80,7 @@ def get_or_raise(session: Session, test_id: str) -> AbTestRow:
     return row
 
 
-def start(session: Session, test: splits.NewTest, *, now: datetime) -> AbTestRow:
+def start(session: Session, test: splits.AbTestDefinition, *, now: datetime) -> AbTestRow:
     """Store a test after checking both versions compile against the team as it is (in a test
     of two pool strategies, with each arm's strategy for the pool)."""
     team = load_team(session)

@@ -168,11 +168,11 @@ class AbTestCreate(BaseModel):
             raise ValueError("a time with its zone, e.g. 2026-12-01T00:00:00Z")
         return value
 
-    def definition(self, now: datetime) -> splits.NewTest:
+    def definition(self, now: datetime) -> splits.AbTestDefinition:
         """The test this request starts: the same fields, arm b on arm a's policy version unless
         it names one, from `now` unless it says when."""
         defaults = {"version_b": self.version_b or self.version_a, "start": self.start or now}
-        return splits.NewTest(**self.model_dump() | defaults)
+        return splits.AbTestDefinition(**self.model_dump() | defaults)
 
 
 SlaTarget = Annotated[

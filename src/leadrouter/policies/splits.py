@@ -10,9 +10,10 @@ the new split at once (`policies/snapshot.py` builds it with the configuration).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -93,10 +94,11 @@ def with_strategy(team: Team, pool_id: str, strategy: str | None) -> Team:
     return replace(team, pools=pools)
 
 
-@dataclass(frozen=True, slots=True)
-class NewTest:
+class AbTestDefinition(BaseModel):
     """What starting an A/B test names: two policy versions, or one version and two strategies
-    of `pool`."""
+    of `pool`. What the service answers of a test extends it (`experiments/abtest.AbTestRead`)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str
@@ -111,7 +113,7 @@ class NewTest:
     strategy_b: str | None = None
 
 
-def create(session: Session, test: NewTest, *, now: datetime) -> AbTestRow:
+def create(session: Session, test: AbTestDefinition, *, now: datetime) -> AbTestRow:
     """Store a new test (one at a time: a running one must be stopped first)."""
     id, version_a, version_b, pool = test.id, test.version_a, test.version_b, test.pool
     if running(session) is not None:
@@ -124,7 +126,7 @@ def create(session: Session, test: NewTest, *, now: datetime) -> AbTestRow:
         raise Conflict("the two arms of a pool test are one policy version, two strategies")
     if test.end is not None and test.end <= test.start:
         raise Conflict("an A/B test ends after it starts")
-    row = AbTestRow(**{f.name: getattr(test, f.name) for f in fields(test)}, created_at=now)
+    row = AbTestRow(**test.model_dump(), created_at=now)
     session.add(row)
     bump_config_version(session, Part.POLICY)
     return row
