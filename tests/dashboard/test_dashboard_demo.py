@@ -3,13 +3,18 @@ arrival, a small fallback queue whose older leads were assigned by hand, loads t
 
 from __future__ import annotations
 
+import orjson
 from sqlalchemy import func, or_, select
 
-from leadrouter.codec import decision_from_dict
+from leadrouter.codec import decision_from_dict, json_line
 from leadrouter.dashboard.demo import FALLBACK_QUEUE, HANDLED_AFTER, TRIAGE
-from leadrouter.leads.models import DecisionRow, LeadRow
+from leadrouter.leads import record
+from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow
+from leadrouter.matching import dedupe_keys
 from leadrouter.model import Reason
+from leadrouter.normalize import normalize_lead
 from leadrouter.reps.models import RepLoadRow
+from leadrouter.sequence import remembered
 
 from .conftest import NOW
 
@@ -24,6 +29,34 @@ def test_demo__each_lead_was_routed_by_the_policy_active_when_it_arrived(db):
     switch = NOW.replace(day=NOW.day - 7)
     assert rows
     assert all((version == "2026.11.2") == (at >= switch) for at, version in rows)
+
+
+def test_demo__leads_and_decisions_are_the_rows_live_routing_writes(db):
+    decision_columns = set(DecisionRow.__table__.c.keys())
+    lead_columns = set(LeadRow.__table__.c.keys())
+    with db.read() as session:
+        routed = session.execute(
+            select(LeadRow, DecisionRow)
+            .join(DecisionRow, DecisionRow.lead_id == LeadRow.id)
+            .where(DecisionRow.cause == "new")
+        ).all()
+    assert routed
+    for lead, row in routed:
+        decision = decision_from_dict(row.body)
+        keys = dedupe_keys(normalize_lead(lead.raw, id=lead.id, received_at=lead.received_at))
+        account_id = remembered(lead.id, keys, decision).account_id
+        written = record.lead_row(lead.received_at, "new", lead.id, keys, decision, account_id)
+        assert orjson.loads(json_line(written.pop("body"))) == row.body  # the same codec path
+        assert {c: getattr(row, c) for c in written if c in decision_columns} == {
+            c: v for c, v in written.items() if c in decision_columns
+        }
+        # The dedupe keys and account stay; a hand assignment since moved the lead itself.
+        kept = ("account_id", "email_key", "phone", "name_key")
+        compared = [c for c in written if c in lead_columns]
+        if lead.decision_id != row.id:
+            compared = [c for c in compared if c in kept]
+        assert {c: getattr(lead, c) for c in compared} == {c: written[c] for c in compared}
+        assert lead.status == ROUTED and lead.raw is not None
 
 
 def test_demo__traces_are_the_engines_with_every_rule_tried(db):

@@ -14,12 +14,14 @@ from datetime import UTC, datetime, timedelta
 from leadrouter.dashboard.demo import (
     FALLBACK_QUEUE,
     POOL,
-    Routed,
     store_follow_up,
     store_routed,
     store_team,
 )
-from leadrouter.matching import KnownLead
+from leadrouter.leads import record
+from leadrouter.leads.models import RECEIVED
+from leadrouter.leads.routing import StoredLead as Arrived
+from leadrouter.matching import DedupeKeys
 from leadrouter.matching.dedupe import email_key
 from leadrouter.model import Decision, Kind, Note, Reason, RepCheck, RuleCheck, Trace
 from leadrouter.store import Database
@@ -68,20 +70,29 @@ def decision_for(lead: StoredLead) -> Decision:
 def store_leads(session, leads: Iterable[StoredLead]) -> None:
     """Write each lead with its decision, first touch and outcome."""
     leads = list(leads)
-    routed = [
-        Routed(
+    arrived = [
+        Arrived(
             lead.fact.id,
             {"email": lead.email, "company": lead.company}
             | ({"source": lead.fact.source} if lead.fact.source else {}),
             lead.fact.received_at,
-            decision_for(lead),
-            KnownLead(lead.fact.id, lead.fact.owner, email_key(lead.email), None, None, None),
+            RECEIVED,
         )
         for lead in leads
     ]
-    for lead, row in zip(leads, store_routed(session, routed), strict=True):
+    decided = [
+        record.lead_row(
+            lead.fact.received_at,
+            "new",
+            lead.fact.id,
+            DedupeKeys(email_key(lead.email), None, None),
+            decision_for(lead),
+            lead.account_id,
+        )
+        for lead in leads
+    ]
+    for lead, row in zip(leads, store_routed(session, arrived, decided), strict=True):
         fact = lead.fact
-        row.account_id = lead.account_id
         outcome_at = (fact.first_touch_at or fact.received_at) + timedelta(days=2)
         outcome = (fact.outcome, outcome_at) if fact.outcome else None
         store_follow_up(session, row, fact.first_touch_at, outcome)

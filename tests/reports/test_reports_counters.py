@@ -12,12 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, update
 
 from leadrouter.app import create_app
-from leadrouter.dashboard.demo import FALLBACK_QUEUE, Routed, store_routed, store_team
+from leadrouter.dashboard.demo import FALLBACK_QUEUE, store_routed, store_team
 from leadrouter.dashboard.metrics import render_metrics
 from leadrouter.keys import service as keys
 from leadrouter.keys.schemas import KeyCreate, Scope
-from leadrouter.leads.models import DecisionRow, LeadRow
-from leadrouter.matching import KnownLead
+from leadrouter.leads import record
+from leadrouter.leads.models import RECEIVED, DecisionRow, LeadRow
+from leadrouter.leads.routing import StoredLead
+from leadrouter.matching import DedupeKeys
 from leadrouter.model import Decision, Kind, Trace
 from leadrouter.pools.models import PoolRow
 from leadrouter.reports import counters
@@ -42,7 +44,7 @@ class Clock:
 def route(db: Database, first: int, latencies: list[float], *, at: datetime = NOW) -> None:
     """Leads L<first>.. decided at `at`, `latency` seconds after arriving; the even ones to rep
     ana by rule "smb", the odd ones to the fallback queue."""
-    routed = []
+    leads, rows = [], []
     for i, latency in enumerate(latencies, start=first):
         decided = at
         to_rep = i % 2 == 0
@@ -56,10 +58,11 @@ def route(db: Database, first: int, latencies: list[float], *, at: datetime = NO
             trace=Trace(),
         )
         received = decided - timedelta(seconds=latency)
-        known = KnownLead(f"L{i}", decision.owner, f"b{i}@x.com", None, None, None)
-        routed.append(Routed(f"L{i}", {"email": f"b{i}@x.com"}, received, decision, known))
+        leads.append(StoredLead(f"L{i}", {"email": f"b{i}@x.com"}, received, RECEIVED))
+        keys = DedupeKeys(f"b{i}@x.com", None, None)
+        rows.append(record.lead_row(decided, "new", f"L{i}", keys, decision, None))
     with db.session() as session:
-        store_routed(session, routed)
+        store_routed(session, leads, rows)
 
 
 @pytest.fixture

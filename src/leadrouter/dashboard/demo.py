@@ -1,7 +1,9 @@
 """Demo data for the dashboard: a small team, accounts and two policy versions written into the
 service's tables, then a month of leads routed by the real engine (`engine.route`, with the
 policy version active at each lead's arrival and the rotation state carried from lead to lead),
-so every trace on the dashboard is one the engine wrote.
+so every trace on the dashboard is one the engine wrote. Each lead is stored as intake stores an
+arrival and its decision recorded as live routing records it (`leads/intake.py`,
+`leads/record.py`): the demo's rows are the ones the service would have written.
 
 What people did afterwards is simulated from a seeded RNG: first touches, outcomes (a won or lost
 lead frees its rep's capacity), and the fallback queue being worked: leads that fell there more
@@ -15,20 +17,23 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadrouter.accounts.models import AccountRow
-from leadrouter.codec import decision_to_dict, pool_state_json
+from leadrouter.codec import pool_state_json
 from leadrouter.dashboard import actions
 from leadrouter.engine import Snapshot
-from leadrouter.leads.models import ROUTED, DecisionRow, LeadRow, OutcomeRow, TouchRow
-from leadrouter.matching import KnownLead
-from leadrouter.model import Decision, Kind, RepLoad, RoutingState
+from leadrouter.errors import Conflict
+from leadrouter.leads import intake, record
+from leadrouter.leads.models import RECEIVED, LeadRow, OutcomeRow, TouchRow
+from leadrouter.leads.routing import StoredLead
+from leadrouter.model import Kind, RepLoad, RoutingState
 from leadrouter.normalize import normalize_lead
 from leadrouter.policies.models import PolicyActivationRow, PolicyVersionRow
 from leadrouter.policies.snapshot import build_config, compile_version
@@ -150,17 +155,9 @@ def store_team(session: Session, now: datetime) -> None:
         session.add(PolicyActivationRow(version=version, at=at, by="demo"))
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """A web form as it came in."""
-
-    id: str
-    at: datetime
-    raw: Mapping[str, Any]
-
-
-def arrivals(now: datetime, count: int, days: int, rng: random.Random) -> list[Arrival]:
-    """`count` form posts spread over the `days` before `now`, oldest first."""
+def arrivals(now: datetime, count: int, days: int, rng: random.Random) -> list[StoredLead]:
+    """`count` web forms posted over the `days` before `now`, oldest first, as intake receives
+    them."""
     times = sorted(now - timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(count))
     forms = []
     for i, at in enumerate(times, start=1):
@@ -179,67 +176,30 @@ def arrivals(now: datetime, count: int, days: int, rng: random.Random) -> list[A
         }
         if rng.random() >= MISSING_SIZE:
             raw["employees"] = rng.choice(EMPLOYEES)
-        forms.append(Arrival(f"L{i:07d}", at, raw))
+        forms.append(StoredLead(f"L{i:07d}", raw, at, RECEIVED))
     return forms
 
 
-@dataclass(frozen=True, slots=True)
-class Routed:
-    """A lead as it arrived and as the routing loop routed and remembered it."""
-
-    id: str
-    raw: Mapping[str, Any]
-    received_at: datetime
-    decision: Decision
-    known: KnownLead  # its dedupe keys and strongly matched account, as routing stores them
-
-
-def store_routed(session: Session, routed: Sequence[Routed]) -> list[LeadRow]:
-    """Each lead as its decision routed it and the decision itself, linked, as routing writes
-    them; in three flushes whatever the count (one per lead would dominate seeding time)."""
-    leads = []
-    for lead in routed:
-        decision = lead.decision
-        leads.append(
-            LeadRow(
-                id=lead.id,
-                raw=dict(lead.raw),
-                received_at=lead.received_at,
-                status=ROUTED,
-                kind=decision.kind.value,
-                owner=decision.owner,
-                queue=decision.queue,
-                pool=decision.pool,
-                rule=decision.rule,
-                account_id=lead.known.account_id,
-                email_key=lead.known.email_key,
-                phone=lead.known.phone,
-                name_key=lead.known.name_key,
-            )
-        )
-    session.add_all(leads)
-    # The tables declare no ORM relationships, so leads must be flushed before their decisions.
-    session.flush()
-    decisions = [
-        DecisionRow(
-            lead_id=lead.id,
-            at=lead.decision.at,
-            cause="new",
-            kind=lead.decision.kind.value,
-            owner=lead.decision.owner,
-            queue=lead.decision.queue,
-            rule=lead.decision.rule,
-            policy_version=lead.decision.policy_version,
-            fallback=lead.decision.fallback,
-            body=decision_to_dict(lead.decision),
-        )
-        for lead in routed
-    ]
-    session.add_all(decisions)
-    session.flush()
-    for row, decision in zip(leads, decisions, strict=True):
-        row.decision_id = decision.id
-    return leads
+def store_routed(
+    session: Session, leads: Sequence[StoredLead], decided: Sequence[dict[str, Any]]
+) -> list[LeadRow]:
+    """Each lead stored as intake stores an arrival, then its decision recorded and the lead
+    claimed as routing records them (`decided`: the `record.lead_row` of each, in order), in
+    the session's transaction; the lead rows, read afterwards."""
+    session.flush()  # the statements below go past the ORM: what it holds pending goes first
+    connection = session.connection()
+    stored = intake.insert_received(connection, [intake.received_row(lead) for lead in leads])
+    written = record.write(connection, decided, [], [], new=True)
+    if len(stored) != len(leads) or len(written.claimed) != len(leads):
+        raise Conflict("the demo's leads are stored already: seed an empty database")
+    # Written past the ORM: read fresh, never from objects the session may hold of them.
+    rows = session.scalars(
+        select(LeadRow)
+        .where(LeadRow.id.in_([lead.id for lead in leads]))
+        .execution_options(populate_existing=True)
+    )
+    by_id = {row.id: row for row in rows}
+    return [by_id[lead.id] for lead in leads]
 
 
 def store_follow_up(
@@ -280,7 +240,7 @@ def _release(state: RoutingState, rep: str) -> RoutingState:
 
 
 def route_leads(
-    session: Session, forms: Iterable[Arrival], now: datetime, rng: random.Random
+    session: Session, forms: Sequence[StoredLead], now: datetime, rng: random.Random
 ) -> None:
     """Route each form with the policy active at its arrival, carrying the rotation state and
     freeing capacity as leads close; then the simulated follow-up of each lead."""
@@ -289,19 +249,22 @@ def route_leads(
     switches = [(now - timedelta(days=days), v) for v, _, days in VERSIONS]
     sequence = LeadSequence(Snapshot(policies[VERSIONS[0][0]], config.team, config.accounts))
     closing: list[tuple[datetime, str]] = []  # (closed at, rep) of leads that will close
-    routed, follow_ups = [], []
+    decided, follow_ups = [], []
     for form in forms:
+        at = form.received_at
         state = sequence.state
-        while closing and closing[0][0] <= form.at:
+        while closing and closing[0][0] <= at:
             state = _release(state, heapq.heappop(closing)[1])
-        version = [v for at, v in switches if at <= form.at][-1]
+        version = [v for switched, v in switches if switched <= at][-1]
         sequence.snapshot = replace(sequence.snapshot, policy=policies[version], state=state)
         custom = policies[version].custom_fields
-        lead = normalize_lead(form.raw, custom, id=form.id, received_at=form.at)
-        done = sequence.route(lead, form.at)
+        lead = normalize_lead(form.raw, custom, id=form.id, received_at=at)
+        done = sequence.route(lead, at)
         decision = done.decision
-        routed.append(Routed(form.id, form.raw, form.at, decision, done.known))
-        follow_up = _follow_up(rng, form.at, now) if decision.kind is Kind.REP else None
+        decided.append(
+            record.lead_row(at, "new", form.id, done.keys, decision, done.known.account_id)
+        )
+        follow_up = _follow_up(rng, at, now) if decision.kind is Kind.REP else None
         follow_ups.append(follow_up)
         outcome = follow_up[1] if follow_up else None
         if outcome is not None and outcome[0] in CLOSED and decision.owner is not None:
@@ -309,7 +272,7 @@ def route_leads(
     state = sequence.state
     while closing and closing[0][0] <= now:
         state = _release(state, heapq.heappop(closing)[1])
-    leads = store_routed(session, routed)
+    leads = store_routed(session, forms, decided)
     for lead, follow_up in zip(leads, follow_ups, strict=True):
         if follow_up is not None:
             store_follow_up(session, lead, *follow_up)

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -89,14 +89,7 @@ def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
     intake, (its stored lead, newly created) or the Conflict that stopped it."""
     fresh = [routing.StoredLead(uuid.uuid4().hex, i.lead_in.lead, i.now, RECEIVED) for i in intakes]
     rows = [
-        {
-            "id": lead.id,
-            "idempotency_key": i.idempotency_key,
-            "external_id": i.lead_in.external_id,
-            "raw": lead.raw,
-            "received_at": lead.received_at,
-            "status": RECEIVED,
-        }
+        received_row(lead, i.idempotency_key, i.lead_in.external_id)
         for lead, i in zip(fresh, intakes, strict=True)
     ]
     inserted, failed = _insert(db, rows)
@@ -116,19 +109,35 @@ def store(*, db: Database, intakes: Sequence[Intake]) -> list[Stored]:
     return stored
 
 
+def received_row(
+    lead: routing.StoredLead, idempotency_key: str | None = None, external_id: str | None = None
+) -> dict[str, Any]:
+    """A lead's row as it is stored on arrival, before routing: its raw payload, `received`."""
+    return {
+        "id": lead.id,
+        "idempotency_key": idempotency_key,
+        "external_id": external_id,
+        "raw": lead.raw,
+        "received_at": lead.received_at,
+        "status": RECEIVED,
+    }
+
+
+def insert_received(connection: Connection, rows: Sequence[dict[str, Any]]) -> Sequence[str]:
+    """Insert `received_row`s in one statement, nothing committed; the ids of those inserted
+    (a row whose key or external id is taken already is skipped)."""
+    return connection.execute(_INSERT_LEAD[connection.dialect.name], rows).scalars().all()
+
+
 def _insert(db: Database, rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, Exception]]:
     """Insert the lead rows (ids of those inserted, not already taken), in one statement; if it
     fails, one statement per lead, so that a lead whose own insert fails fails alone: (ids
     inserted, the exception of each lead that could not be)."""
-    query = _INSERT_LEAD["postgresql" if db.postgres else "sqlite"]
 
     def insert(batch: list[dict[str, Any]]) -> set[str]:
         # Lazy: nobody hears of these leads before routing's `wait_for_disk`, which covers them.
         return set(
-            db.write_core(
-                lambda connection: connection.execute(query, batch).scalars().all(),
-                lazy_commit=True,
-            )
+            db.write_core(lambda connection: insert_received(connection, batch), lazy_commit=True)
         )
 
     try:
