@@ -1,5 +1,6 @@
 """A service that sat idle: pooled PostgreSQL connections idle past the ping threshold are pinged
-before use, and the leads posted then are stored, routed and answered like any others.
+before use, and the leads posted then are stored, routed and answered like any others. And one
+whose connections the server dropped while busy (a restart, a failover): the same.
 
 Real idle time, not a fake clock: the ping reads the pool's monotonic time. The threshold is
 lowered from its 10 s default so each idle costs a second and a half.
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from leadrouter.app import create_app
 from leadrouter.keys.schemas import Scope
@@ -52,6 +53,46 @@ def test_post_lead__after_an_idle_period_answers_with_the_decision(
         time.sleep(IDLE)
         statuses.append(client.post("/v1/leads", json=lead(n)).status_code)
         statuses.append(client.get("/v1/reps").status_code)
+    assert statuses == [201, 201, 200, 201, 200, 201, 200]
+    with database.read() as session:
+        routed = session.scalar(
+            select(func.count()).select_from(LeadRow).where(LeadRow.status == "routed")
+        )
+    assert routed == 4
+
+
+@pytest.fixture
+def named_api(postgres_url: str) -> Iterator[tuple[TestClient, Database, str]]:
+    """The API over connections named for this test, so that it can end them all."""
+    application = f"lr_api_{time.monotonic_ns()}"
+    url = f"{postgres_url}&application_name={application}"
+    database = Database(url)
+    wipe(database)
+    with database.session() as session:
+        seed(session, TUESDAY_3PM)
+    app = create_app(Settings(db=url), database=database, clock=FakeClock(TUESDAY_3PM))
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {make_key(database, 'admin', Scope.ADMIN)}"
+        yield client, database, application
+    database.dispose()
+
+
+def test_post_lead__after_the_server_dropped_every_connection_answers_with_the_decision(
+    named_api: tuple[TestClient, Database, str], postgres_url: str
+) -> None:
+    client, database, application = named_api
+    admin = create_engine(postgres_url)
+    end_all = text(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE application_name = :name"
+    )
+    statuses = [client.post("/v1/leads", json=lead(0)).status_code]
+    for n in range(1, 4):
+        with admin.connect() as connection:
+            assert connection.scalar(end_all, {"name": application}) >= 2
+        statuses.append(client.post("/v1/leads", json=lead(n)).status_code)
+        statuses.append(client.get("/v1/reps").status_code)
+    admin.dispose()
     assert statuses == [201, 201, 200, 201, 200, 201, 200]
     with database.read() as session:
         routed = session.scalar(

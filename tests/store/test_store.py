@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import fcntl
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Connection, inspect, make_url, select, text
+from sqlalchemy import Connection, create_engine, inspect, make_url, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
@@ -162,3 +162,51 @@ def test_decision_bodies__are_compressed_with_lz4_on_postgresql(postgres_url: st
         )
     db.dispose()
     assert method == "l"  # lz4 ('p' is pglz, '' the server's default)
+
+
+def _drop_connections(url: str, application: str) -> int:
+    """What a server restart does to the pools: every connection of `application` ended."""
+    admin = create_engine(url)
+    with admin.connect() as connection:
+        ended = connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = :name"
+            ),
+            {"name": application},
+        )
+    admin.dispose()
+    return int(ended)
+
+
+@pytest.mark.postgres
+def test_dropped_connections__writes_and_look_ups_run_again_once_on_new_ones(
+    postgres_url: str,
+) -> None:
+    application = f"lr_dropped_{datetime.now(UTC):%H%M%S%f}"
+    db = Database(f"{postgres_url}&application_name={application}")
+    upgrade(db.engine)
+
+    def audited(session: Session) -> None:
+        at = datetime.now(UTC)
+        session.add(AuditRow(at=at, actor=application, action="x", entity="y", entity_id="z"))
+
+    def every_pool() -> None:  # open a connection in each pool, as a busy service has
+        db.write(audited)
+        db.write_core(lambda connection: connection.execute(text("SELECT 1")), lazy_commit=True)
+        db.wait_for_disk()
+
+    every_pool()
+    assert _drop_connections(postgres_url, application) >= 2
+    db.write(audited)  # a session's write: the dead connection found, then done on a new one
+    every_pool()
+    assert _drop_connections(postgres_url, application) >= 2
+    db.write_core(lambda connection: connection.execute(text("SELECT 1")), lazy_commit=True)
+    # The lazy pool found the drop: the main pool was refreshed with it, so the disk barrier
+    # (which never runs twice: see `Database.wait_for_disk`) meets a live connection.
+    db.wait_for_disk()
+    every_pool()
+    assert _drop_connections(postgres_url, application) >= 2
+    count = select(AuditRow).where(AuditRow.actor == application)
+    assert len(db.look_up(lambda session: session.scalars(count).all())) == 4  # each write once
+    db.dispose()

@@ -50,8 +50,8 @@ def require(scope: Scope) -> Callable[..., Principal]:
 
 def _verify(svc: Services, token: str) -> Principal | None:
     since = svc.keys.generation  # a revocation during the lookup: do not remember its answer
-    with svc.db.read() as session:
-        principal = svc.verify_key(session, token)
+    # Every request's first query: after a server restart it meets the dropped connections.
+    principal = svc.db.look_up(lambda session: svc.verify_key(session, token))
     if principal is not None:
         svc.keys.put(token, principal, since)
     return principal

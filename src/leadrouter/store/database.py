@@ -3,8 +3,9 @@
 SQLite runs in WAL mode with a busy timeout, and writes start with `BEGIN IMMEDIATE` so concurrent
 writers queue for the lock instead of failing half-way; writers of this package also queue on a
 lock file beside the database, which wakes them sooner than SQLite's polling. On PostgreSQL,
-transactions that lose a deadlock or serialization race are retried whole by `write`. Nothing
-here knows a table.
+transactions that lose a deadlock or serialization race are retried whole by `write`, and so is
+one that finds its connection dropped before it asked to commit (the server restarted, or a proxy
+or firewall cut a connection busier than the idle ping's threshold). Nothing here knows a table.
 
 Lazy commits (PostgreSQL): a transaction may commit without waiting for its WAL to reach disk,
 which takes milliseconds here, and the caller then waits once, with `wait_for_disk`, before it
@@ -91,6 +92,22 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
             raise DisconnectionError from error
 
 
+def _share_disconnects(*engines: Engine) -> None:
+    # The pools hold connections to one server: when one of them finds a connection dropped (a
+    # server restart, a failover), SQLAlchemy refreshes that pool alone, and the others' next
+    # users would each meet a dead connection of their own. Refreshed together instead: a
+    # pool replaced by `dispose(close=False)` hands out new connections, and the ones checked
+    # out from the old pool finish their work undisturbed.
+    for engine in engines:
+
+        @event.listens_for(engine, "handle_error")
+        def _on_error(context: Any, found: Engine = engine) -> None:
+            if context.is_disconnect:
+                for other in engines:
+                    if other is not found:
+                        other.dispose(close=False)
+
+
 def _json_dumps(value: Any) -> str:
     # JSON columns (decision traces, raw payloads): orjson encodes a trace several times faster.
     try:
@@ -167,8 +184,13 @@ class _SqliteWriters:
                 self._file = None
 
 
-def _retryable(error: DBAPIError) -> bool:
-    return getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+def _retryable(error: DBAPIError, *, committing: bool) -> bool:
+    """A deadlock or serialization failure (the server rolled the transaction back), or a
+    connection found dropped before the commit was asked for: nothing of the transaction can
+    have been kept. A connection lost during the commit is not retried: it may have committed."""
+    if getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return error.connection_invalidated and not committing
 
 
 class Database:
@@ -187,6 +209,8 @@ class Database:
             if self.postgres
             else None
         )
+        if self._lazy_engine is not None:
+            _share_disconnects(self.engine, self._lazy_engine)
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and makes the others poll with growing sleeps; ours
@@ -215,9 +239,22 @@ class Database:
         with self._reads() as session:
             yield session
 
+    def look_up(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a read transaction; again on a connection the server had dropped (a
+        read changes nothing), where `read` would raise."""
+        return self._retrying(self.read, work)
+
     def write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, retrying it whole after a deadlock."""
-        return self._retrying(self.session, work)
+
+        def flushed(session: Session) -> T:
+            done = work(session)
+            # Its statements sent before the commit is asked for, so that a dropped connection
+            # they meet is known to have kept nothing (`_retryable`).
+            session.flush()
+            return done
+
+        return self._retrying(self.session, flushed)
 
     def write_core(self, work: Callable[[Connection], T], *, lazy_commit: bool = False) -> T:
         """`write`, with a plain connection instead of a session. With `lazy_commit`, call
@@ -238,11 +275,16 @@ class Database:
         self, transaction: Callable[[], AbstractContextManager[U]], work: Callable[[U], T]
     ) -> T:
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            committing = False
             try:
                 with transaction() as handle:
-                    return work(handle)
+                    done = work(handle)
+                    committing = True  # leaving the block commits
+                return done
             except (OperationalError, DBAPIError) as error:
-                if attempt == MAX_ATTEMPTS or not _retryable(error):
+                # SQLAlchemy has marked a dropped connection's pool stale: the next attempt
+                # checks out a new connection.
+                if attempt == MAX_ATTEMPTS or not _retryable(error, committing=committing):
                     raise
                 time.sleep(0.005 * attempt)
         raise AssertionError("unreachable")
