@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from leadrouter.app import create_app
 from leadrouter.keys.schemas import Scope
@@ -21,7 +22,7 @@ from leadrouter.leads.models import LeadRow
 from leadrouter.settings import Settings
 from leadrouter.store import Database
 
-from ..store.databases import wipe
+from ..store.databases import drop_connections, wipe
 from .conftest import TUESDAY_3PM, FakeClock, make_key
 from .factories import lead, seed
 
@@ -31,17 +32,33 @@ IDLE = 1.5  # past PING_AFTER: every pooled connection is pinged at its next che
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def idle_api(postgres_url: str) -> Iterator[tuple[TestClient, Database]]:
-    database = Database(postgres_url, ping_idle_seconds=PING_AFTER)
+@contextmanager
+def _api(url: str, database: Database) -> Iterator[TestClient]:
+    """The seeded API over `database`, with an admin key."""
     wipe(database)
     with database.session() as session:
         seed(session, TUESDAY_3PM)
-    app = create_app(Settings(db=postgres_url), database=database, clock=FakeClock(TUESDAY_3PM))
+    app = create_app(Settings(db=url), database=database, clock=FakeClock(TUESDAY_3PM))
     with TestClient(app) as client:
         client.headers["Authorization"] = f"Bearer {make_key(database, 'admin', Scope.ADMIN)}"
-        yield client, database
+        yield client
     database.dispose()
+
+
+def _routed(database: Database) -> int:
+    with database.read() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(LeadRow).where(LeadRow.status == "routed")
+            )
+        )
+
+
+@pytest.fixture
+def idle_api(postgres_url: str) -> Iterator[tuple[TestClient, Database]]:
+    database = Database(postgres_url, ping_idle_seconds=PING_AFTER)
+    with _api(postgres_url, database) as client:
+        yield client, database
 
 
 def test_post_lead__after_an_idle_period_answers_with_the_decision(
@@ -54,11 +71,7 @@ def test_post_lead__after_an_idle_period_answers_with_the_decision(
         statuses.append(client.post("/v1/leads", json=lead(n)).status_code)
         statuses.append(client.get("/v1/reps").status_code)
     assert statuses == [201, 201, 200, 201, 200, 201, 200]
-    with database.read() as session:
-        routed = session.scalar(
-            select(func.count()).select_from(LeadRow).where(LeadRow.status == "routed")
-        )
-    assert routed == 4
+    assert _routed(database) == 4
 
 
 @pytest.fixture
@@ -67,35 +80,18 @@ def named_api(postgres_url: str) -> Iterator[tuple[TestClient, Database, str]]:
     application = f"lr_api_{time.monotonic_ns()}"
     url = f"{postgres_url}&application_name={application}"
     database = Database(url)
-    wipe(database)
-    with database.session() as session:
-        seed(session, TUESDAY_3PM)
-    app = create_app(Settings(db=url), database=database, clock=FakeClock(TUESDAY_3PM))
-    with TestClient(app) as client:
-        client.headers["Authorization"] = f"Bearer {make_key(database, 'admin', Scope.ADMIN)}"
+    with _api(url, database) as client:
         yield client, database, application
-    database.dispose()
 
 
 def test_post_lead__after_the_server_dropped_every_connection_answers_with_the_decision(
     named_api: tuple[TestClient, Database, str], postgres_url: str
 ) -> None:
     client, database, application = named_api
-    admin = create_engine(postgres_url)
-    end_all = text(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-        " WHERE application_name = :name"
-    )
     statuses = [client.post("/v1/leads", json=lead(0)).status_code]
     for n in range(1, 4):
-        with admin.connect() as connection:
-            assert connection.scalar(end_all, {"name": application}) >= 2
+        assert drop_connections(postgres_url, application) >= 2
         statuses.append(client.post("/v1/leads", json=lead(n)).status_code)
         statuses.append(client.get("/v1/reps").status_code)
-    admin.dispose()
     assert statuses == [201, 201, 200, 201, 200, 201, 200]
-    with database.read() as session:
-        routed = session.scalar(
-            select(func.count()).select_from(LeadRow).where(LeadRow.status == "routed")
-        )
-    assert routed == 4
+    assert _routed(database) == 4

@@ -88,3 +88,18 @@ def wipe(db: Database) -> None:
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name not in KEPT)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def drop_connections(url: str, application: str) -> int:
+    """What a server restart does to the pools: every connection of `application` ended."""
+    admin = create_engine(url)
+    with admin.connect() as connection:
+        ended = connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = :name"
+            ),
+            {"name": application},
+        )
+    admin.dispose()
+    return int(ended)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Connection, create_engine, inspect, make_url, select, text
+from sqlalchemy import Connection, inspect, make_url, select, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,8 @@ from leadrouter.store.config_version import (
     bump_config_version,
     read_config_version,
 )
+
+from .databases import drop_connections
 
 
 def test_upgrade__creates_every_table(db: Database) -> None:
@@ -164,21 +166,6 @@ def test_decision_bodies__are_compressed_with_lz4_on_postgresql(postgres_url: st
     assert method == "l"  # lz4 ('p' is pglz, '' the server's default)
 
 
-def _drop_connections(url: str, application: str) -> int:
-    """What a server restart does to the pools: every connection of `application` ended."""
-    admin = create_engine(url)
-    with admin.connect() as connection:
-        ended = connection.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE application_name = :name"
-            ),
-            {"name": application},
-        )
-    admin.dispose()
-    return int(ended)
-
-
 @pytest.mark.postgres
 def test_dropped_connections__writes_and_look_ups_run_again_once_on_new_ones(
     postgres_url: str,
@@ -197,16 +184,16 @@ def test_dropped_connections__writes_and_look_ups_run_again_once_on_new_ones(
         db.wait_for_disk()
 
     every_pool()
-    assert _drop_connections(postgres_url, application) >= 2
+    assert drop_connections(postgres_url, application) >= 2
     db.write(audited)  # a session's write: the dead connection found, then done on a new one
     every_pool()
-    assert _drop_connections(postgres_url, application) >= 2
+    assert drop_connections(postgres_url, application) >= 2
     db.write_core(lambda connection: connection.execute(text("SELECT 1")), lazy_commit=True)
     # The lazy pool found the drop: the main pool was refreshed with it, so the disk barrier
     # (which never runs twice: see `Database.wait_for_disk`) meets a live connection.
     db.wait_for_disk()
     every_pool()
-    assert _drop_connections(postgres_url, application) >= 2
+    assert drop_connections(postgres_url, application) >= 2
     count = select(AuditRow).where(AuditRow.actor == application)
     assert len(db.look_up(lambda session: session.scalars(count).all())) == 4  # each write once
     db.dispose()
