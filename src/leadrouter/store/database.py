@@ -245,7 +245,8 @@ class Database:
         return self._retrying(self.read, work)
 
     def write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction, retrying it whole after a deadlock."""
+        """Run `work` in one write transaction, retrying it whole after a deadlock or on a
+        connection the server had dropped before the commit (`_retryable`)."""
 
         def flushed(session: Session) -> T:
             done = work(session)
